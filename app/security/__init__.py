@@ -1,0 +1,1 @@
+"""Security: the keystore that guards the database key, and SQLCipher key helpers."""
