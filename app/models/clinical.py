@@ -1,0 +1,101 @@
+"""Visits, diagnoses, referrals and surveillance cases: owned by the device that created them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, SyncMixin, UTCDateTime
+
+
+class Visit(SyncMixin, Base):
+    __tablename__ = "visit"
+
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patient.id"))
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("unit.id"))
+    facility_id: Mapped[str | None] = mapped_column(ForeignKey("facility.id"))
+    clinician_id: Mapped[str | None] = mapped_column(String(36))
+    visit_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    visit_date: Mapped[date] = mapped_column(Date)
+    visit_type: Mapped[str] = mapped_column(String(12), default="new")
+    complaint: Mapped[str] = mapped_column(Text, default="")
+    findings: Mapped[str] = mapped_column(Text, default="")
+    temperature_c: Mapped[float | None] = mapped_column(Float)
+    systolic: Mapped[int | None] = mapped_column(Integer)
+    diastolic: Mapped[int | None] = mapped_column(Integer)
+    pulse: Mapped[int | None] = mapped_column(Integer)
+    resp_rate: Mapped[int | None] = mapped_column(Integer)
+    spo2: Mapped[int | None] = mapped_column(Integer)
+    weight_kg: Mapped[float | None] = mapped_column(Float)
+    height_cm: Mapped[float | None] = mapped_column(Float)
+    muac_mm: Mapped[int | None] = mapped_column(Integer)
+    pregnant: Mapped[bool | None] = mapped_column(Boolean)
+    treatment: Mapped[str] = mapped_column(Text, default="")
+    medicines: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    follow_up_date: Mapped[date | None] = mapped_column(Date)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A correction is a new version of the same visit; this keeps the reason (DESIGN.md, guarantee 6).
+    correction_reason: Mapped[str] = mapped_column(String(300), default="")
+
+    diagnoses: Mapped[list[VisitDiagnosis]] = relationship(
+        back_populates="visit", order_by="VisitDiagnosis.position", lazy="selectin"
+    )
+
+    __table_args__ = (
+        Index("ix_visit_patient", "patient_id", "visit_at"),
+        Index("ix_visit_facility_date", "facility_id", "visit_date"),
+        Index("ix_visit_follow_up", "follow_up_date"),
+    )
+
+
+class VisitDiagnosis(SyncMixin, Base):
+    __tablename__ = "visit_diagnosis"
+
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id"), index=True)
+    code: Mapped[str] = mapped_column(String(10), index=True)
+    certainty: Mapped[str] = mapped_column(String(10), default="suspected")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    visit: Mapped[Visit] = relationship(back_populates="diagnoses")
+
+
+class Referral(SyncMixin, Base):
+    __tablename__ = "referral"
+
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id"), index=True)
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patient.id"), index=True)
+    from_facility_id: Mapped[str | None] = mapped_column(ForeignKey("facility.id"))
+    to_facility_id: Mapped[str] = mapped_column(ForeignKey("facility.id"))
+    department: Mapped[str] = mapped_column(String(40))
+    urgency: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str] = mapped_column(Text)
+    findings: Mapped[str] = mapped_column(Text, default="")
+    treatment_given: Mapped[str] = mapped_column(Text, default="")
+    # What insurance the patient had when referred: the slip must show it even if cover later lapses.
+    insurance_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    referral_number: Mapped[str] = mapped_column(String(30), unique=True)
+    short_code: Mapped[str] = mapped_column(String(12), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="issued")
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    feedback_date_seen: Mapped[date | None] = mapped_column(Date)
+    feedback_findings: Mapped[str] = mapped_column(Text, default="")
+    feedback_outcome: Mapped[str] = mapped_column(String(30), default="")
+    feedback_advice: Mapped[str] = mapped_column(Text, default="")
+
+
+class SurveillanceCase(SyncMixin, Base):
+    __tablename__ = "surveillance_case"
+
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id"), index=True)
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patient.id"))
+    disease: Mapped[str] = mapped_column(String(20), index=True)
+    icd10: Mapped[str] = mapped_column(String(10))
+    classification: Mapped[str] = mapped_column(String(12), default="suspected")
+    onset_date: Mapped[date | None] = mapped_column(Date)
+    reported_date: Mapped[date] = mapped_column(Date)
+    facility_id: Mapped[str | None] = mapped_column(ForeignKey("facility.id"))
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("unit.id"))
+    immediate: Mapped[bool] = mapped_column(Boolean, default=False)

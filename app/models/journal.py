@@ -1,0 +1,66 @@
+"""The change log (outbox), this laptop's sync identity, and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, SyncMixin, UTCDateTime
+
+
+class ChangeLog(Base):
+    """One entry per local write, committed in the same transaction as the record (DESIGN.md, guarantee 2)."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_state", "state", "seq"), {"sqlite_autoincrement": True})
+
+    # AUTOINCREMENT: a sequence number is never reused, even after the newest entries are gone.
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    epoch: Mapped[int] = mapped_column(Integer, default=1)
+    entity: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    op: Mapped[str] = mapped_column(String(10))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    hlc: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # queued -> sent -> acked; quarantined (with reason) when the server rejects it.
+    state: Mapped[str] = mapped_column(String(12), default="queued")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DeviceState(Base):
+    """This laptop's sync identity: one row."""
+
+    __tablename__ = "device_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    device_code: Mapped[str] = mapped_column(String(12))
+    epoch: Mapped[int] = mapped_column(Integer, default=1)
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("unit.id"))
+    last_hlc: Mapped[str] = mapped_column(String(40), default="")
+    next_patient_number: Mapped[int] = mapped_column(Integer, default=1)
+    next_household_number: Mapped[int] = mapped_column(Integer, default=1)
+    next_referral_number: Mapped[int] = mapped_column(Integer, default=1)
+    acked_seq: Mapped[int] = mapped_column(Integer, default=0)
+    feed_cursor: Mapped[str] = mapped_column(String(60), default="")
+
+
+class AuditEntry(SyncMixin, Base):
+    """Who created, changed, viewed, printed or exported which record. Append-only; travels with sync."""
+
+    __tablename__ = "audit_entry"
+
+    user_id: Mapped[str | None] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(20))
+    entity: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(36))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (Index("ix_audit_record", "entity", "record_id"),)

@@ -1,0 +1,73 @@
+"""Reference data that comes down from headquarters: units, facilities, departments, diagnoses, staff."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Float, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, SyncMixin
+
+
+class Unit(SyncMixin, Base):
+    __tablename__ = "unit"
+    __sync_policy__ = "reference"
+
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_fa: Mapped[str] = mapped_column(String(200))
+    partner: Mapped[str] = mapped_column(String(100), default="")
+    province_en: Mapped[str] = mapped_column(String(100), default="")
+    province_fa: Mapped[str] = mapped_column(String(100), default="")
+
+
+class Facility(SyncMixin, Base):
+    __tablename__ = "facility"
+    __sync_policy__ = "reference"
+
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_fa: Mapped[str] = mapped_column(String(200))
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="health_post")
+    province_en: Mapped[str] = mapped_column(String(100), default="")
+    province_fa: Mapped[str] = mapped_column(String(100), default="")
+    district_en: Mapped[str] = mapped_column(String(100), default="")
+    district_fa: Mapped[str] = mapped_column(String(100), default="")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Department(SyncMixin, Base):
+    __tablename__ = "department"
+    __sync_policy__ = "reference"
+
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_fa: Mapped[str] = mapped_column(String(200))
+
+
+class Diagnosis(SyncMixin, Base):
+    __tablename__ = "diagnosis"
+    __sync_policy__ = "reference"
+
+    code: Mapped[str] = mapped_column(String(10), unique=True)
+    label_en: Mapped[str] = mapped_column(String(300))
+    label_fa: Mapped[str] = mapped_column(String(300))
+    notifiable: Mapped[str | None] = mapped_column(String(20), index=True)
+    search_text: Mapped[str] = mapped_column(String(700), default="")
+
+
+class User(SyncMixin, Base):
+    """A member of staff. Passwords never live here: the keystore beside the database holds them."""
+
+    __tablename__ = "user_account"
+    __sync_policy__ = "reference"
+
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    full_name_en: Mapped[str] = mapped_column(String(200))
+    full_name_fa: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("unit.id"))
+    language: Mapped[str] = mapped_column(String(5), default="fa")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -1,0 +1,78 @@
+"""Who may do what. Checked in the services (``require``), not only by hiding buttons (DESIGN.md, "Users and roles")."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CLINICIAN = "clinician"
+    COORDINATOR = "coordinator"
+    UNIT_ADMIN = "unit_admin"
+    HEADQUARTERS = "headquarters"
+
+
+class Action(StrEnum):
+    VIEW_PATIENT = "view_patient"
+    REGISTER_PATIENT = "register_patient"
+    UPDATE_PATIENT = "update_patient"
+    MERGE_PATIENTS = "merge_patients"
+    RECORD_VISIT = "record_visit"
+    REFER_PATIENT = "refer_patient"
+    RECORD_REFERRAL_FEEDBACK = "record_referral_feedback"
+    PRINT_REFERRAL = "print_referral"
+    ENROL_HOUSEHOLD = "enrol_household"
+    PLAN_ROSTER = "plan_roster"
+    VIEW_ROSTER = "view_roster"
+    PRINT_ROSTER = "print_roster"
+    VIEW_UNIT_REPORTS = "view_unit_reports"
+    RUN_SYNC = "run_sync"
+    EXPORT_BUNDLE = "export_bundle"
+    IMPORT_BUNDLE = "import_bundle"
+    EXPORT_IDENTITIES = "export_identities"
+    VIEW_SURVEILLANCE = "view_surveillance"
+    MANAGE_USERS = "manage_users"
+    CONFIGURE_DEVICE = "configure_device"
+    LOAD_FACILITIES = "load_facilities"
+    VIEW_AUDIT = "view_audit"
+    RESOLVE_CONFLICTS = "resolve_conflicts"
+
+
+_C, _K, _A, _H = Role.CLINICIAN, Role.COORDINATOR, Role.UNIT_ADMIN, Role.HEADQUARTERS
+
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.VIEW_PATIENT: frozenset({_C, _K}),
+    Action.REGISTER_PATIENT: frozenset({_C}),
+    Action.UPDATE_PATIENT: frozenset({_C}),
+    Action.MERGE_PATIENTS: frozenset({_C}),
+    Action.RECORD_VISIT: frozenset({_C}),
+    Action.REFER_PATIENT: frozenset({_C}),
+    Action.RECORD_REFERRAL_FEEDBACK: frozenset({_C}),
+    Action.PRINT_REFERRAL: frozenset({_C}),
+    Action.ENROL_HOUSEHOLD: frozenset({_C, _K}),
+    Action.PLAN_ROSTER: frozenset({_K}),
+    Action.VIEW_ROSTER: frozenset({_C, _K}),
+    Action.PRINT_ROSTER: frozenset({_K}),
+    Action.VIEW_UNIT_REPORTS: frozenset({_K, _A, _H}),
+    Action.RUN_SYNC: frozenset({_C, _K, _A}),
+    Action.EXPORT_BUNDLE: frozenset({_K, _A}),
+    Action.IMPORT_BUNDLE: frozenset({_H}),
+    Action.EXPORT_IDENTITIES: frozenset({_H}),
+    Action.VIEW_SURVEILLANCE: frozenset({_H}),
+    Action.MANAGE_USERS: frozenset({_A}),
+    Action.CONFIGURE_DEVICE: frozenset({_A}),
+    Action.LOAD_FACILITIES: frozenset({_A, _H}),
+    Action.VIEW_AUDIT: frozenset({_A, _H}),
+    Action.RESOLVE_CONFLICTS: frozenset({_C, _H}),
+}
+
+ROLE_LABELS = {
+    Role.CLINICIAN: ("clinician", "پزشک / کارمند بالینی"),
+    Role.COORDINATOR: ("unit coordinator", "هماهنگ‌کننده واحد"),
+    Role.UNIT_ADMIN: ("unit administrator", "مدیر واحد"),
+    Role.HEADQUARTERS: ("headquarters", "ستاد مرکزی"),
+}
+
+
+def can(role: str, action: Action) -> bool:
+    return role in PERMISSIONS[action]

@@ -1,0 +1,119 @@
+"""Setting up a laptop (first run, demo site) and signing in: the keystore unlocks the encrypted store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select, update
+
+from app.config import db_path, keystore_path
+from app.models import DeviceState, Unit, User, new_id
+from app.security.keystore import Keystore, KeystoreError
+from app.services.context import Ctx
+from app.services.errors import ServiceError
+from app.services.reference import seed_reference
+from app.store import Store
+
+# Documented in the README; only the demo site has these users.
+DEMO_PASSWORD = "sayyar-demo"
+DEMO_UNIT = "MHU-ZAH"
+DEMO_DEVICE_CODE = "ZAH1"
+
+
+class SignInFailed(ServiceError):
+    pass
+
+
+@dataclass
+class SiteSession:
+    """A signed-in user on an open store. Switching user reuses the store; nobody's queued work is touched."""
+
+    store: Store
+    keystore: Keystore
+    ctx: Ctx
+
+
+def site_exists(folder: Path) -> bool:
+    return keystore_path(folder).exists() and db_path(folder).exists()
+
+
+def _as_service_error(err: KeystoreError) -> SignInFailed:
+    return SignInFailed(str(err.message), str(err.message_fa), code=type(err).__name__)
+
+
+def create_site(folder: Path, *, admin_username: str, admin_password: str, admin_full_name: str,
+                device_code: str, unit_code: str | None = None) -> str:
+    """First run: the unit administrator, an encrypted database with the reference data, and the recovery key
+    (returned, to be shown once)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if site_exists(folder):
+        raise ServiceError("Sayyar is already set up in this folder.", "سیار در این پوشه از قبل راه‌اندازی شده است.")
+    user_id = new_id()
+    try:
+        keystore, db_key, recovery = Keystore.create(keystore_path(folder), user_id=user_id, username=admin_username,
+                                                     password=admin_password, role="unit_admin")
+    except KeystoreError as err:
+        raise _as_service_error(err) from None
+    store = Store.open(db_path(folder), db_key, device_code=device_code)
+    try:
+        seed_reference(store, unit_code=unit_code)
+        with store.write(user_id) as session:
+            unit_id = session.scalar(select(Unit.id).where(Unit.code == unit_code)) if unit_code else None
+            session.add(User(id=user_id, username=keystore.users()[0].username, full_name_en=admin_full_name,
+                             role="unit_admin", unit_id=unit_id))
+    finally:
+        store.close()
+    return recovery
+
+
+def create_demo_site(folder: Path, *, with_staff: bool = True) -> str:
+    """The README's demo: the SAMPLE site as seen from unit MHU-ZAH's laptop, its staff and one headquarters user,
+    all with the documented demo password."""
+    recovery = create_site(folder, admin_username="admin", admin_password=DEMO_PASSWORD,
+                           admin_full_name="Demo administrator", device_code=DEMO_DEVICE_CODE, unit_code=DEMO_UNIT)
+    if not with_staff:
+        return recovery
+    keystore = Keystore.load(keystore_path(folder))
+    db_key = keystore.unlock("admin", DEMO_PASSWORD).db_key
+    store = Store.open(db_path(folder), db_key)
+    try:
+        with store.read() as session:
+            unit_id = store.device.unit_id
+            staff = list(session.scalars(select(User).where((User.unit_id == unit_id) | (User.role == "headquarters"))))
+        added_hq = False
+        for user in staff:
+            if user.username == "admin" or (user.role == "headquarters" and added_hq):
+                continue
+            added_hq = added_hq or user.role == "headquarters"
+            keystore.add_user(db_key, user_id=user.id, username=user.username, password=DEMO_PASSWORD, role=user.role)
+    finally:
+        store.close()
+    return recovery
+
+
+def sign_in(folder: Path, username: str, password: str, *, lang: str | None = None,
+            facility_id: str | None = None) -> SiteSession:
+    keystore = Keystore.load(keystore_path(folder))
+    try:
+        result = keystore.unlock(username, password)
+    except KeystoreError as err:
+        raise _as_service_error(err) from None
+    store = Store.open(db_path(folder), result.db_key)
+    return SiteSession(store, keystore, context_for(store, result.user_id, lang=lang, facility_id=facility_id))
+
+
+def context_for(store: Store, user_id: str, *, lang: str | None = None, facility_id: str | None = None) -> Ctx:
+    with store.read() as session:
+        user = session.get(User, user_id)
+        if user is None or not user.active:
+            raise SignInFailed("This account is not active on this laptop.", "این حساب در این رایانه فعال نیست.")
+        return Ctx(store, user.id, user.role, unit_id=user.unit_id or store.device.unit_id,
+                   facility_id=facility_id, lang=lang or user.language)
+
+
+def set_device_unit(store: Store, unit_code: str) -> None:
+    with store.write(None) as session:
+        unit_id = session.scalar(select(Unit.id).where(Unit.code == unit_code))
+        session.execute(update(DeviceState).values(unit_id=unit_id))
+    store.refresh_device()

@@ -1,0 +1,194 @@
+"""Recording a visit: vitals, diagnoses, treatment; notifiable diagnoses open a surveillance case at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from sqlalchemy import select
+
+from app.models import AuditEntry, DeviceState, Diagnosis, Facility, Patient, SurveillanceCase, Visit, VisitDiagnosis
+from app.security.roles import Action
+from app.services.context import Ctx, parse
+from app.services.errors import FieldError, NotFound, ValidationFailed, field_error
+from app.services.validation import check_not_future, check_not_future_time, clean_text
+
+IMMEDIATE = {"cholera", "measles", "rubella", "polio", "malaria"}  # FACTS.md: reported immediately in Iran
+
+
+class DiagnosisIn(BaseModel):
+    code: str = Field(min_length=1, max_length=10)
+    certainty: Literal["suspected", "confirmed"] = "suspected"
+    onset_date: date | None = None
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, v: str) -> str:
+        return v.strip().upper()
+
+    @field_validator("onset_date")
+    @classmethod
+    def _onset(cls, v: date | None, info: ValidationInfo) -> date | None:
+        return check_not_future(v, (info.context or {}).get("today") or date.today())
+
+
+class MedicineIn(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+    dose: str = Field(default="", max_length=120)
+    quantity: str = Field(default="", max_length=40)
+
+
+class VisitIn(BaseModel):
+    """Plausible ranges reject typing slips (37.5 typed as 375), not unusual patients."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    patient_id: str = Field(min_length=1)
+    facility_id: str | None = None
+    visit_at: datetime | None = None
+    visit_type: Literal["new", "follow_up"] = "new"
+    complaint: str = Field(min_length=1, max_length=2000)
+    findings: str = Field(default="", max_length=4000)
+    temperature_c: float | None = Field(default=None, ge=30, le=45)
+    systolic: int | None = Field(default=None, ge=50, le=260)
+    diastolic: int | None = Field(default=None, ge=20, le=160)
+    pulse: int | None = Field(default=None, ge=20, le=250)
+    resp_rate: int | None = Field(default=None, ge=5, le=80)
+    spo2: int | None = Field(default=None, ge=50, le=100)
+    weight_kg: float | None = Field(default=None, ge=0.3, le=250)
+    height_cm: float | None = Field(default=None, ge=30, le=230)
+    muac_mm: int | None = Field(default=None, ge=60, le=400)
+    pregnant: bool | None = None
+    diagnoses: list[DiagnosisIn] = Field(default_factory=list)
+    treatment: str = Field(default="", max_length=4000)
+    medicines: list[MedicineIn] = Field(default_factory=list)
+    follow_up_date: date | None = None
+
+    @field_validator("visit_at")
+    @classmethod
+    def _when(cls, v: datetime | None, info: ValidationInfo) -> datetime | None:
+        if v is None:
+            return None
+        return check_not_future_time(v, (info.context or {})["now"])
+
+    @field_validator("complaint", "findings", "treatment")
+    @classmethod
+    def _text(cls, v: str) -> str:
+        return v.strip()
+
+
+@dataclass(frozen=True)
+class NotifiableNotice:
+    disease: str
+    code: str
+    immediate: bool
+
+
+@dataclass(frozen=True)
+class VisitRecorded:
+    visit_id: str
+    notifiable: list[NotifiableNotice]
+
+    @property
+    def urgent(self) -> bool:
+        return bool(self.notifiable)
+
+
+def _cross_check(data: VisitIn, patient: Patient, visit_day: date, known: dict[str, str | None]) -> list[FieldError]:
+    errors = []
+    if data.systolic is not None and data.diastolic is not None and data.diastolic >= data.systolic:
+        errors.append(field_error("diastolic", "diastolic_above_systolic"))
+    if data.pregnant and patient.sex != "female":
+        errors.append(field_error("pregnant", "pregnancy_male"))
+    if data.follow_up_date is not None and data.follow_up_date <= visit_day:
+        errors.append(field_error("follow_up_date", "follow_up_before_visit"))
+    seen: set[str] = set()
+    for i, d in enumerate(data.diagnoses):
+        if d.code not in known:
+            errors.append(field_error(f"diagnoses.{i}.code", "unknown_diagnosis", code=d.code))
+        if d.code in seen:
+            errors.append(field_error(f"diagnoses.{i}.code", "duplicate_diagnosis", code=d.code))
+        seen.add(d.code)
+    return errors
+
+
+def record_visit(ctx: Ctx, data: VisitIn | dict[str, Any]) -> VisitRecorded:
+    ctx.require(Action.RECORD_VISIT)
+    data = parse(VisitIn, data, ctx)
+    visit_at = data.visit_at or ctx.now()
+    visit_day = visit_at.astimezone().date()
+    facility_id = data.facility_id or ctx.facility_id
+    with ctx.write() as session:
+        patient = session.get(Patient, data.patient_id)
+        if patient is None or patient.deleted:
+            raise ValidationFailed([field_error("patient_id", "unknown_patient")])
+        if patient.merged_into_id:
+            patient = session.get(Patient, patient.merged_into_id) or patient
+        if facility_id is not None and session.get(Facility, facility_id) is None:
+            raise ValidationFailed([field_error("facility_id", "unknown_facility")])
+        codes = [d.code for d in data.diagnoses]
+        known = dict(session.execute(select(Diagnosis.code, Diagnosis.notifiable).where(Diagnosis.code.in_(codes))).all())
+        errors = _cross_check(data, patient, visit_day, known)
+        if errors:
+            raise ValidationFailed(errors)
+        device = session.get(DeviceState, 1)
+        unit_id = ctx.unit_id or (device.unit_id if device else None)
+        notices = [NotifiableNotice(known[d.code] or "", d.code, known[d.code] in IMMEDIATE)
+                   for d in data.diagnoses if known.get(d.code)]
+        visit = Visit(
+            patient_id=patient.id, unit_id=unit_id, facility_id=facility_id, clinician_id=ctx.user_id,
+            visit_at=visit_at, visit_date=visit_day, visit_type=data.visit_type, complaint=data.complaint,
+            findings=data.findings, temperature_c=data.temperature_c, systolic=data.systolic,
+            diastolic=data.diastolic, pulse=data.pulse, resp_rate=data.resp_rate, spo2=data.spo2,
+            weight_kg=data.weight_kg, height_cm=data.height_cm, muac_mm=data.muac_mm, pregnant=data.pregnant,
+            treatment=data.treatment, medicines=[m.model_dump() for m in data.medicines],
+            follow_up_date=data.follow_up_date, urgent=bool(notices),
+        )
+        session.add(visit)
+        session.flush()
+        for position, d in enumerate(data.diagnoses):
+            session.add(VisitDiagnosis(visit_id=visit.id, code=d.code, certainty=d.certainty, position=position))
+            if known.get(d.code):
+                session.add(SurveillanceCase(
+                    visit_id=visit.id, patient_id=patient.id, disease=known[d.code], icd10=d.code,
+                    classification=d.certainty, onset_date=d.onset_date, reported_date=visit_day,
+                    facility_id=facility_id, unit_id=unit_id, immediate=known[d.code] in IMMEDIATE,
+                ))
+        return VisitRecorded(visit.id, notices)
+
+
+def correct_visit(ctx: Ctx, visit_id: str, changes: dict[str, Any], *, reason: str) -> None:
+    """A correction is a new version of the visit, by the device that owns it, with the reason kept."""
+    ctx.require(Action.RECORD_VISIT)
+    if not clean_text(reason):
+        raise ValidationFailed([field_error("reason", "missing")])
+    with ctx.write() as session:
+        visit = session.get(Visit, visit_id)
+        if visit is None or visit.deleted:
+            raise NotFound("visit", "مراجعه", visit_id)
+        current = {name: getattr(visit, name) for name in VisitIn.model_fields if name != "diagnoses"}
+        current["diagnoses"] = [{"code": d.code, "certainty": d.certainty} for d in visit.diagnoses if not d.deleted]
+        current.update(changes)
+        if "visit_at" not in changes:
+            current["visit_at"] = None
+        data = parse(VisitIn, current, ctx)
+        fields = set(changes) - {"diagnoses"}
+        for name in fields:
+            setattr(visit, name, getattr(data, name) if name != "medicines" else [m.model_dump() for m in data.medicines])
+        visit.correction_reason = clean_text(reason)
+        session.add(AuditEntry(user_id=ctx.user_id, action="changed", entity="visit", record_id=visit.id,
+                               detail={"fields": sorted(changes), "reason": visit.correction_reason}))
+
+
+def search_diagnoses(ctx: Ctx, text: str, *, limit: int = 30) -> list[Diagnosis]:
+    """ICD-10 by code prefix, or by words of the English or Persian label."""
+    from app.core.persian import normalize_for_search
+
+    words = normalize_for_search(text).split()
+    with ctx.read() as session:
+        stmt = select(Diagnosis).where(Diagnosis.deleted.is_(False))
+        for w in words:
+            stmt = stmt.where(Diagnosis.search_text.contains(w))
+        return list(session.scalars(stmt.order_by(Diagnosis.code).limit(limit)))

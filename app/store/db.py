@@ -1,0 +1,142 @@
+"""``Store``: the one owner of the local database file and of its single write path."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import exc, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.models import DeviceState
+from app.store import changes
+from app.store.clock import HybridClock
+from app.store.engine import make_engine
+from app.store.migrate import DatabaseError, DatabaseTooNew, ensure_schema
+
+DB_FILENAME = "sayyar.db"
+
+
+class WrongDatabaseKey(DatabaseError):
+    pass
+
+
+class StoreSession(Session):
+    """Sessions of the store: change capture is attached to this class only."""
+
+
+changes.install(StoreSession)
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    device_id: str
+    device_code: str
+    epoch: int
+    unit_id: str | None
+
+
+class Store:
+    """Open with :meth:`open`. ``write()`` is the only way to change records; every write is one transaction that
+    also appends the change-log entries (DESIGN.md, guarantees 1–2)."""
+
+    def __init__(self, path: Path, key: bytes | None) -> None:
+        self.path = path
+        self._writer = make_engine(path, key, writer=True)
+        self._reader = make_engine(path, key, writer=False)
+        self._write_sessions = sessionmaker(self._writer, class_=StoreSession, expire_on_commit=False)
+        self._read_sessions = sessionmaker(self._reader, class_=StoreSession, expire_on_commit=False)
+        self._write_lock = threading.Lock()
+        self.schema_status = ""
+        self.device: DeviceInfo
+        self.clock: HybridClock
+
+    @classmethod
+    def open(cls, path: Path | str, key: bytes | None = None, *, device_code: str = "DEV") -> Store:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        is_new = not path.exists() or path.stat().st_size == 0
+        store = cls(path, key)
+        try:
+            store.schema_status = ensure_schema(store._writer, path, is_new)
+            store._load_device(device_code)
+        except exc.DatabaseError as err:
+            store.close()
+            if "not a database" in str(err) or "encrypted" in str(err):
+                raise WrongDatabaseKey(
+                    f"{path.name} could not be opened: the key is wrong or the file is damaged."
+                ) from None
+            raise DatabaseError(f"{path.name} could not be opened: {err.orig}") from None
+        except DatabaseError:
+            store.close()
+            raise
+        return store
+
+    def _load_device(self, device_code: str) -> None:
+        with self._writer.begin() as conn:
+            row = conn.execute(select(DeviceState.__table__)).first()
+            if row is None:
+                device_id = str(uuid.uuid4())
+                conn.execute(
+                    DeviceState.__table__.insert().values(
+                        id=1, device_id=device_id, device_code=device_code, epoch=1, last_hlc=""
+                    )
+                )
+                row = conn.execute(select(DeviceState.__table__)).first()
+        assert row is not None
+        self.device = DeviceInfo(row.device_id, row.device_code, row.epoch, row.unit_id)
+        self.clock = HybridClock(row.device_id, row.last_hlc)
+
+    def refresh_device(self) -> None:
+        with self.read() as s:
+            row = s.get(DeviceState, 1)
+            assert row is not None
+            self.device = DeviceInfo(row.device_id, row.device_code, row.epoch, row.unit_id)
+
+    @contextmanager
+    def write(self, user_id: str | None, *, applying_remote: bool = False) -> Iterator[Session]:
+        """One transaction: commits on success, rolls back (leaving no record and no change-log entry) on error."""
+        with self._write_lock:
+            session = self._write_sessions()
+            session.info["write"] = changes.WriteContext(
+                device_id=self.device.device_id, epoch=self.device.epoch, clock=self.clock, user_id=user_id,
+                applying_remote=applying_remote,
+            )
+            try:
+                with session.begin():
+                    yield session
+            finally:
+                session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        session = self._read_sessions()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    @property
+    def write_engine(self):  # type: ignore[no-untyped-def]
+        return self._writer
+
+    @property
+    def read_engine(self):  # type: ignore[no-untyped-def]
+        return self._reader
+
+    def close(self) -> None:
+        self._writer.dispose()
+        self._reader.dispose()
+
+
+def new_database_key() -> bytes:
+    return secrets.token_bytes(32)
+
+
+__all__ = ["DB_FILENAME", "DatabaseError", "DatabaseTooNew", "DeviceInfo", "Store", "WrongDatabaseKey"]
