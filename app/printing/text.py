@@ -1,0 +1,166 @@
+"""Bidirectional text engine: wrap in logical order, then shape and reorder each line for drawing.
+
+reportlab draws glyphs left to right exactly as given and knows nothing of Arabic-script joining or bidi. So:
+1. wrap the *logical* text (the order it is typed in), measuring each word by its *shaped* width;
+2. per line, reshape (arabic-reshaper picks the initial/medial/final presentation forms) and reorder with python-bidi
+   into visual order. Reordering after wrapping is essential: reordering a whole paragraph first and then wrapping
+   would put the end of the paragraph on the first line.
+Joining never crosses a space, so a line's shaped width is the sum of its words' shaped widths plus spaces.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import arabic_reshaper
+from bidi import get_display
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from app.printing.data import Digits
+
+# Harakat are kept: a clinician who typed a kasra in a name meant it.
+_RESHAPER = arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False})
+_RTL_RE = re.compile(r"[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]")
+_LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
+_TO_PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+_SPACE = " "
+# Bracket pairs and their mirrored glyphs (Unicode Bidi_Mirroring_Glyph for the ones clinicians type).
+_OPEN_TO_CLOSE = {"(": ")", "[": "]", "{": "}", "\u00ab": "\u00bb", "<": ">"}
+_CLOSE_TO_OPEN = {v: k for k, v in _OPEN_TO_CLOSE.items()}
+
+
+def has_rtl(text: str) -> bool:
+    return bool(_RTL_RE.search(text))
+
+
+def localize_digits(text: str, digits: Digits) -> str:
+    """Latin -> Persian digits, token by token, leaving tokens with Latin letters alone.
+
+    Codes such as ICD "J18.9", "SpO2" or a short code "K7Q-42M" must stay typeable into other systems exactly as printed.
+    """
+    if digits != "persian" or not text:
+        return text
+    return _SPACE.join(
+        tok if _LATIN_LETTER_RE.search(tok) else tok.translate(_TO_PERSIAN) for tok in text.split(_SPACE)
+    )
+
+
+def persian_number(value: float | int, digits: Digits, decimals: int = 0) -> str:
+    """Number for print; Persian digits use the Persian decimal separator (U+066B) as Iranian forms do."""
+    text = f"{value:.{decimals}f}" if decimals else str(int(round(value)))
+    if digits == "persian":
+        return text.replace(".", "\u066b").translate(_TO_PERSIAN)
+    return text
+
+
+@lru_cache(maxsize=8192)
+def shaped(text: str) -> str:
+    """Logical-order text with Arabic-script letters replaced by their contextual presentation forms."""
+    return _RESHAPER.reshape(text) if has_rtl(text) else text
+
+
+@lru_cache(maxsize=8192)
+def visual(text: str, rtl: bool) -> str:
+    """One *line* of logical text -> the string to hand to reportlab (shaped, in visual left-to-right order).
+
+    The base direction is right-to-left for Persian paper when the line holds any RTL letter; a purely Latin or numeric
+    value (phone number, ICD code) keeps a left-to-right base so "+98 912" is not turned into "912 +98".
+    """
+    if not has_rtl(text):
+        return text
+    return _mirror_brackets(get_display(shaped(text), base_dir="R" if rtl else "L"))
+
+
+def _mirror_brackets(vis: str) -> str:
+    """Apply bidi rule L4 (mirroring) for brackets, which python-bidi 0.6's get_display leaves out.
+
+    Its reordering already resolves bracket pairs (rule N0), so in the visual string a pair at a left-to-right level
+    reads "(...)" and a pair at a right-to-left level reads ")...(" . Pair them in visual order and swap the glyphs of
+    the second kind; an unpaired bracket is left alone.
+    """
+    if not any(ch in _OPEN_TO_CLOSE or ch in _CLOSE_TO_OPEN for ch in vis):
+        return vis
+    chars = list(vis)
+    stack: list[tuple[int, str, bool]] = []  # (index, char, seen_as_closer_first)
+    for i, ch in enumerate(chars):
+        if ch in _OPEN_TO_CLOSE:
+            if stack and stack[-1][2] and stack[-1][1] == _OPEN_TO_CLOSE[ch]:
+                j, _, _ = stack.pop()
+                chars[i], chars[j] = _OPEN_TO_CLOSE[ch], ch
+            else:
+                stack.append((i, ch, False))
+        elif ch in _CLOSE_TO_OPEN:
+            if stack and not stack[-1][2] and stack[-1][1] == _CLOSE_TO_OPEN[ch]:
+                stack.pop()
+            else:
+                stack.append((i, ch, True))
+    return "".join(chars)
+
+
+@lru_cache(maxsize=16384)
+def width(text: str, font: str, size: float) -> float:
+    return stringWidth(shaped(text), font, size)
+
+
+def _break_long_word(word: str, font: str, size: float, max_width: float) -> list[str]:
+    # Last resort for a token wider than the column (a long document number); never cut text off.
+    parts: list[str] = []
+    current = ""
+    for ch in word:
+        if current and width(current + ch, font, size) > max_width:
+            parts.append(current)
+            current = ch
+        else:
+            current += ch
+    if current:
+        parts.append(current)
+    return parts
+
+
+def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
+    """Greedy wrap in logical order; explicit newlines start new lines. Returns logical lines (not yet shaped)."""
+    lines: list[str] = []
+    space_w = width(_SPACE, font, size)
+    for para in (text or "").split("\n"):
+        # Split on plain spaces only: a no-break space (U+00A0) keeps "28 Nov 2026" or "120 mm" on one line.
+        words = [w for w in para.split(_SPACE) if w]
+        if not words:
+            lines.append("")
+            continue
+        current: list[str] = []
+        current_w = 0.0
+        for word in words:
+            w = width(word, font, size)
+            if w > max_width:
+                if current:
+                    lines.append(_SPACE.join(current))
+                pieces = _break_long_word(word, font, size, max_width)
+                lines.extend(pieces[:-1])
+                current, current_w = [pieces[-1]], width(pieces[-1], font, size)
+                continue
+            extra = w if not current else space_w + w
+            if current and current_w + extra > max_width:
+                lines.append(_SPACE.join(current))
+                current, current_w = [word], w
+            else:
+                current.append(word)
+                current_w += extra
+        lines.append(_SPACE.join(current))
+    # Trailing blank lines only waste paper.
+    while len(lines) > 1 and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def fit(text: str, font: str, size: float, max_width: float, max_lines: int) -> list[str]:
+    """Wrap, then keep at most ``max_lines``, ending the last with an ellipsis (for fixed-height table rows)."""
+    lines = wrap(text, font, size, max_width)
+    if len(lines) <= max_lines:
+        return lines
+    kept = lines[:max_lines]
+    last = kept[-1]
+    while last and width(last + "\u2026", font, size) > max_width:
+        last = last[:-1].rstrip()
+    kept[-1] = last + "\u2026"
+    return kept
