@@ -13,6 +13,8 @@ from typing import Final, Literal
 
 import jdatetime
 
+from app.core.persian import to_ascii_digits, to_persian_digits
+
 Lang = Literal["en", "fa"]
 Calendar = Literal["gregorian", "jalali"]
 Digits = Literal["latin", "persian"]
@@ -57,12 +59,9 @@ IRANIAN_WEEK_START: Final = SATURDAY
 
 AGE_BANDS: Final = ("<5", "5-17", "18-59", "60+")
 
-# Kept local (rather than importing app.core.persian) so this module has no dependency beyond jdatetime.
-_TO_ASCII = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2)
-_TO_PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 # Bidi marks that sneak in when dates are copied from RTL text; they carry no meaning for parsing.
 _BIDI_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
-_DATE_RE = re.compile(r"^\s*(\d{4})\s*[/\-.\s]\s*(\d{1,2})\s*[/\-.\s]\s*(\d{1,2})\s*$")
+_DATE_RE = re.compile(r"^\s*([0-9]{4})\s*[/\-.\s]\s*([0-9]{1,2})\s*[/\-.\s]\s*([0-9]{1,2})\s*$")
 
 
 def to_jalali(d: date) -> tuple[int, int, int]:
@@ -74,13 +73,14 @@ def to_jalali(d: date) -> tuple[int, int, int]:
 def from_jalali(year: int, month: int, day: int) -> date:
     """Solar Hijri (year, month, day) -> Gregorian date; ValueError if the date does not exist (e.g. 1404/12/30)."""
     if not 1 <= month <= 12:
-        raise ValueError(f"Solar Hijri month must be 1-12, got {month}.")
+        raise ValueError("A Solar Hijri month must be between 1 and 12.")
     try:
         return jdatetime.date(year, month, day).togregorian()
     except ValueError:
+        # No date in the message: it may be a patient's birth date and messages end up in logs.
         raise ValueError(
-            f"{year}/{month:02d} has no day {day} in the Solar Hijri calendar "
-            f"(months 1-6 have 31 days, 7-11 have 30, Esfand has 29 or 30 in a leap year)."
+            "That day does not exist in that Solar Hijri month "
+            "(months 1-6 have 31 days, 7-11 have 30, Esfand has 29, or 30 in a leap year)."
         ) from None
 
 
@@ -97,14 +97,6 @@ def jalali_month_name(month: int, *, lang: Lang = "fa", style: MonthStyle = "ira
 
 def weekday_name(d: date, *, lang: Lang = "fa") -> str:
     return (WEEKDAYS_FA if lang == "fa" else WEEKDAYS_EN)[d.weekday()]
-
-
-def to_ascii_digits(s: str) -> str:
-    return s.translate(_TO_ASCII)
-
-
-def to_persian_digits(s: str) -> str:
-    return s.translate(_TO_PERSIAN)
 
 
 def format_date(
@@ -177,7 +169,7 @@ def parse_date(text: str, *, calendar: Calendar = "gregorian") -> date:
     """Read a typed date: year first, separated by / - . or a space; Persian/Arabic digits accepted.
 
     ``parse_date("1405/9/7", calendar="jalali") == date(2026, 11, 28)``.
-    Errors say what format is expected; they never echo the input (it may be a patient's birth date).
+    Errors say what format is expected; they never echo the whole input (it may be a patient's birth date).
     """
     if calendar == "jalali":
         example, what = "1405/09/07", "Solar Hijri (year/month/day)"
