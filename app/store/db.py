@@ -119,7 +119,8 @@ class Store:
         try:
             yield session
         finally:
-            session.rollback()
+            # close() ends the read transaction without expiring what was loaded (rollback() would), so objects a
+            # service returns from a read stay usable after the session is gone.
             session.close()
 
     @property
