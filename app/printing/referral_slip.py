@@ -232,7 +232,7 @@ class _Slip:
         values = value if isinstance(value, list) else [value]
         lines = [ln for v in values for ln in pen.wrap(v, self.BODY, cw - label_w - 4 * s, bold=bold)]
         label_h, draw_label = self.label_cell(key, label_w)
-        chunk = 12  # lines per block: small enough to flow to the next page, large enough to keep a short field whole
+        chunk = 4  # lines per block: lets a long field fill the page before it flows on, keeps short ones whole
         blocks = []
         for i in range(0, len(lines), chunk):
             part = lines[i:i + chunk]
