@@ -86,6 +86,7 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "col_reason": ("Reason / due", "علت / موعد"),
     "col_seen": ("Seen", "دیده شد"),
     "col_notes": ("Notes", "یادداشت"),
+    "due": ("due", "موعد"),
     "no_patients": ("No patients planned or due for follow-up.", "بیماری برای این روز برنامه‌ریزی نشده است."),
     "patients_count": ("{n} patients", "{n} بیمار"),
     "vital_t": ("T", "دما"),

@@ -131,7 +131,8 @@ class _Roster:
             age = age_years(p.date_of_birth, self.d.day)
         reason = p.reason or ""
         if p.due_date is not None and p.due_date != self.d.day:
-            due = V.date_short(p.due_date, self.lang, self.digits)
+            # Overdue follow-ups show when they were due: the coordinator phones those first.
+            due = f"{self.L('due')} {V.date_short(p.due_date, self.lang, self.digits)}"
             reason = f"{reason} ({due})" if reason else due
         return [
             persian_number(index, self.digits), p.code, p.name, p.father_name or "", V.sex_text(p.sex, self.lang)

@@ -98,8 +98,9 @@ def vitals_text(data: ReferralSlipData, lang: Lang, digits: Digits) -> str:
         parts.append(f"{label('vital_ht', lang)} {n(data.height_cm)} {label('unit_cm', lang)}")
     if data.muac_mm is not None:
         parts.append(f"{label('vital_muac', lang)} {n(data.muac_mm)} {label('unit_mm', lang)}")
-    # A separator that is neutral in both directions, so bidi keeps the items in reading order.
-    return "\u00a0\u00b7 ".join(parts) if parts else DASH
+    # No-break spaces inside an item and before the separator: a line may break only between whole measurements,
+    # never between "SpO2" and its value or before a "·".
+    return "\u00a0\u00b7 ".join(p.replace(" ", NBSP) for p in parts) if parts else DASH
 
 
 def diagnosis_lines(data: ReferralSlipData, lang: Lang, digits: Digits) -> list[str]:

@@ -24,6 +24,7 @@ _RESHAPER = arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": Fals
 _RTL_RE = re.compile(r"[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]")
 _LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
 _TO_PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+_TO_LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2)
 _SPACE = " "
 # Bracket pairs and their mirrored glyphs (Unicode Bidi_Mirroring_Glyph for the ones clinicians type).
 _OPEN_TO_CLOSE = {"(": ")", "[": "]", "{": "}", "\u00ab": "\u00bb", "<": ">"}
@@ -35,12 +36,16 @@ def has_rtl(text: str) -> bool:
 
 
 def localize_digits(text: str, digits: Digits) -> str:
-    """Latin -> Persian digits, token by token, leaving tokens with Latin letters alone.
+    """Digits in the reader's preferred form.
 
-    Codes such as ICD "J18.9", "SpO2" or a short code "K7Q-42M" must stay typeable into other systems exactly as printed.
+    Persian: Latin -> Persian digits token by token, leaving tokens with Latin letters alone (codes such as ICD "J18.9",
+    "SpO2" or a short code "K7Q-42M" must stay typeable into other systems exactly as printed).
+    Latin: Persian and Arabic-Indic digits typed in free text become Latin, so one sheet uses one kind of digit.
     """
-    if digits != "persian" or not text:
+    if not text:
         return text
+    if digits == "latin":
+        return text.translate(_TO_LATIN)
     return _SPACE.join(
         tok if _LATIN_LETTER_RE.search(tok) else tok.translate(_TO_PERSIAN) for tok in text.split(_SPACE)
     )

@@ -73,7 +73,8 @@ def roster(n: int, lang: str = "en") -> RosterData:
     patients = [
         RosterPatientLine(code=f"P-{1000 + i}", name=names[i % 5], father_name=fathers[i % 3],
                           sex="female" if i % 2 else "male", age_years=(i * 7) % 80,
-                          phone=f"0915{i:07d}", reason=reasons[i % 3], due_date=date(2026, 11, 28),
+                          phone=f"0915{i:07d}", reason=reasons[i % 3],
+                          due_date=date(2026, 11, 28) if i % 7 != 3 else date(2026, 11, 21),
                           notes="" if i % 4 else ("بدون تلفن" if fa else "no phone"))
         for i in range(n)
     ]

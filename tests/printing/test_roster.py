@@ -42,6 +42,11 @@ def test_roster_row_contents():
     assert "Page 1 of 1" in text
 
 
+def test_overdue_follow_up_shows_its_due_date():
+    text = page_texts(render_roster(roster(5), options()))[0]
+    assert "4 P-1003 Zainab Abdul Rahim Female 21 09150000003 Blood pressure follow-up (due 2026-11-21)" in text
+
+
 def test_empty_roster_says_so():
     text = page_texts(render_roster(roster(0), options()))[0]
     assert "No patients planned" in text and "Page 1 of 1" in text
