@@ -99,6 +99,20 @@ class Pen:
             c.drawRightString(phys, y, vis)
         return T.width(s, font, size)
 
+    def text_fit(self, x: float, y: float, s: str, size: float, max_width: float, *, bold: bool = False,
+                 align: Align = "start", color: Color = black) -> float:
+        """One line that must stay within ``max_width``: shrink the type up to a quarter, then cut with an ellipsis.
+
+        For header lines beside the QR code or a date, where wrapping would push the whole layout down.
+        """
+        if max_width <= 0:
+            return 0.0
+        w = self.width(s, size, bold)
+        if w > max_width:
+            size = max(size * 0.75, size * max_width / w)
+            s = T.fit(s, font_name(bold), size, max_width, 1)[0]
+        return self.text(x, y, s, size, bold=bold, align=align, color=color)
+
     def lines(self, x: float, y_top: float, w: float, lines: list[str], size: float, leading: float, *,
               bold: bool = False, color: Color = black, align: Align = "start") -> float:
         """Draw pre-wrapped logical lines below y_top; returns the y below the last line."""

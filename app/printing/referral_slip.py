@@ -82,31 +82,33 @@ class _Slip:
         # The QR sits at the end edge (right in English, left in Persian); draw_qr takes physical coordinates.
         draw_qr(pen.c, qr_payload(d.referral_id), (pen.W - m - qr) if not pen.rtl else m, top - qr, qr)
         pen.text(m + cw - qr / 2, top - qr - 7 * s, d.short_code, 8 * s, bold=True, align="center")
+        right = m + cw - qr - 8 * s  # header text never runs under the QR code
         y = top - self.HEAD
         programme = d.programme or self.L("programme")
-        pen.text(m, y, programme, self.HEAD, bold=True)
+        pen.text_fit(m, y, programme, self.HEAD, right - m, bold=True)
         y -= self.SMALL * 1.35
-        pen.text(m, y, self.L2("programme"), self.SMALL, color=GREY)
+        pen.text_fit(m, y, self.L2("programme"), self.SMALL, right - m, color=GREY)
         for key, value in (("unit", d.unit_name), ("facility", d.facility_name)):
             y -= self.BODY * 1.45
-            w = pen.label_pair(m, y, self.L(key), self.L2(key), self.LABEL)
-            pen.text(m + w + 5 * s, y, pen.num(value), self.BODY)
+            w = pen.label_pair(m, y, self.L(key), self.L2(key), self.LABEL) + 5 * s
+            pen.text_fit(m + w, y, pen.num(value), self.BODY, right - m - w)
         y -= self.TITLE * 1.3
         w = pen.text(m, y, self.L("slip_title"), self.TITLE, bold=True)
         pen.text(m + w + 6 * s, y, self.L2("slip_title"), self.HEAD, color=GREY)
         y -= self.BODY * 1.5
-        w = pen.label_pair(m, y, self.L("referral_no"), "", self.LABEL)
-        w += 4 * s + pen.text(m + w + 4 * s, y, pen.num(d.referral_number), self.BODY, bold=True)
-        w += 14 * s
-        w += pen.label_pair(m + w, y, self.L("short_code"), "", self.LABEL)
-        pen.text(m + w + 4 * s, y, d.short_code, self.BODY, bold=True)
+        w = pen.label_pair(m, y, self.L("referral_no"), "", self.LABEL) + 4 * s
+        w += pen.text_fit(m + w, y, pen.num(d.referral_number), self.BODY, (right - m) * 0.6 - w, bold=True) + 14 * s
+        w += pen.label_pair(m + w, y, self.L("short_code"), "", self.LABEL) + 4 * s
+        pen.text_fit(m + w, y, d.short_code, self.BODY, right - m - w, bold=True)
         y -= self.BODY * 1.45
         issued = d.issued_at
-        w = pen.label_pair(m, y, self.L("date"), "", self.LABEL)
-        w += 4 * s + pen.text(m + w + 4 * s, y, V.date_both(issued.date(), self.lang, self.digits), self.BODY)
-        w += 12 * s
-        w += pen.label_pair(m + w, y, self.L("time"), "", self.LABEL)
-        pen.text(m + w + 4 * s, y, pen.num(issued.strftime("%H:%M")), self.BODY)
+        time_text = pen.num(issued.strftime("%H:%M"))
+        time_w = pen.width(self.L("time"), self.LABEL, True) + 4 * s + pen.width(time_text, self.BODY) + 12 * s
+        w = pen.label_pair(m, y, self.L("date"), "", self.LABEL) + 4 * s
+        w += pen.text_fit(m + w, y, V.date_both(issued.date(), self.lang, self.digits), self.BODY,
+                          right - m - w - time_w) + 12 * s
+        w += pen.label_pair(m + w, y, self.L("time"), "", self.LABEL) + 4 * s
+        pen.text(m + w, y, time_text, self.BODY)
         y = min(y - 4 * s, top - qr - 11 * s)
         return self.urgency(y)
 

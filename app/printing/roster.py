@@ -94,13 +94,14 @@ class _Roster:
         pen.text(m + w + 6, y, label("roster_title", other_lang(self.lang)), 9, color=GREY)
         pen.text(m + self.cw, y, self.date_text, 11, bold=True, align="end")
         y -= 17
+        n = len(self.d.patients)
+        count = self.L("patients_count").format(n=persian_number(n, self.digits))
+        end = m + self.cw - pen.width(count, 9) - 20  # unit and facility names stop short of the patient count
+        pen.text(m + self.cw, y, count, 9, align="end")
         x = m
         for key, value in (("unit", self.d.unit), ("facility", self.d.facility)):
             x += pen.label_pair(x, y, self.L(key), label(key, other_lang(self.lang)), 8.5) + 5
-            x += pen.text(x, y, pen.num(value), 9) + 22
-        n = len(self.d.patients)
-        count = self.L("patients_count").format(n=persian_number(n, self.digits))
-        pen.text(m + self.cw, y, count, 9, align="end")
+            x += pen.text_fit(x, y, pen.num(value), 9, min(end - x, (end - m) / 2 - 30)) + 22
         pen.hline(m, m + self.cw, top - PAGE_HEADER_H + 8, line_width=0.8)
         return top - PAGE_HEADER_H
 

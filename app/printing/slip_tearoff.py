@@ -51,7 +51,7 @@ def draw_bottom(slip: "_Slip", top: float) -> None:
     y = top - slip.LABEL * 1.2
     w = pen.label_pair(m, y, slip.L("clinician"), slip.L2("clinician"), slip.LABEL)
     who = d.clinician_name + (f" ({d.clinician_role})" if d.clinician_role else "")
-    pen.text(m + w + 5 * s, y, who, slip.BODY, bold=True)
+    pen.text_fit(m + w + 5 * s, y, who, slip.BODY, cw - w - 5 * s, bold=True)
     box_top = top - _BOX_TOP * s
     sig_w, stamp_w = cw * 0.55, cw * 0.32
     for x, bw, key in ((m, sig_w, "signature"), (m + cw - stamp_w, stamp_w, "stamp")):
@@ -70,14 +70,14 @@ def draw_bottom(slip: "_Slip", top: float) -> None:
 
     # --- feedback part for the receiving facility ---
     y = cut_y - 6 * s - slip.HEAD
-    w = pen.text(m, y, slip.L("feedback_title"), slip.HEAD, bold=True)
+    pen.text_fit(m, y, slip.L("feedback_title"), slip.HEAD, cw, bold=True)
     y -= slip.SMALL * 1.4
     pen.text(m, y, slip.L2("feedback_title"), slip.SMALL, color=GREY)
     y -= slip.BODY * 1.45
     # Enough to match the returned part to the referral and patient, with no clinical content.
     ident = (f"{slip.L('referral_no')} {pen.num(d.referral_number)} \u00b7 {slip.L('short_code')} {d.short_code}"
              f" \u00b7 {d.patient_name}" + (f" / {d.father_name}" if d.father_name else ""))
-    pen.text(m, y, ident, slip.BODY)
+    pen.text_fit(m, y, ident, slip.BODY, cw)
     row = _ROW * s
 
     def ruled(y: float, key: str, x0: float = m, x1: float = m + cw, continuation: bool = False) -> None:
