@@ -177,7 +177,7 @@ class _Slip:
 
         return h, draw
 
-    def row(self, *cells: tuple[float, callable]) -> Block:
+    def row(self, *cells: tuple[float, Callable[[float], None]]) -> Block:
         h = max(c[0] for c in cells)
 
         def draw(y: float) -> None:
