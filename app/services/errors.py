@@ -85,7 +85,7 @@ class DuplicateSuspected(ServiceError):
         )
 
 
-def field_error(field_path: str, code: str, **params: Any) -> FieldError:
+def field_error(field_path: str, code: str, /, **params: Any) -> FieldError:
     label_en, label_fa = field_label(field_path)
     text_en, text_fa = error_text(code, **params)
     return FieldError(field_path, code, f"{label_en}: {text_en}", f"{label_fa}: {text_fa}")

@@ -167,7 +167,7 @@ def field_label(path: str) -> tuple[str, str]:
     return " › ".join(en_parts), " › ".join(fa_parts)
 
 
-def error_text(code: str, **params: Any) -> tuple[str, str]:
+def error_text(code: str, /, **params: Any) -> tuple[str, str]:
     en, fa = ERRORS.get(code, ("is not valid.", "معتبر نیست."))
     fa_params = {k: str(v).translate(_FA_DIGITS) for k, v in params.items()}
     try:

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import exc, select
+from sqlalchemy import Connection, exc, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import DeviceState
@@ -112,6 +112,13 @@ class Store:
                     yield session
             finally:
                 session.close()
+
+    @contextmanager
+    def bulk(self) -> Iterator[Connection]:
+        """A raw write transaction for bulk loads (demo data, imports) that write records and their change-log
+        entries themselves. Same lock and same BEGIN IMMEDIATE as ``write``: still one write path."""
+        with self._write_lock, self._writer.begin() as conn:
+            yield conn
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ def make_engine(path: Path, key: bytes | None, *, writer: bool) -> Engine:
         pool_size=1 if writer else 4,
         max_overflow=0 if writer else 4,
         connect_args={"check_same_thread": False, "timeout": 30},
+        # Compact JSON, Persian kept as UTF-8 (not \\uXXXX escapes): the change log holds a copy of every record.
+        json_serializer=lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":")),
     )
 
     @event.listens_for(engine, "connect")

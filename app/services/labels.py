@@ -1,0 +1,63 @@
+"""Display labels (English, Persian) for the coded values stored in records: one place for UI, paper and CLI."""
+
+from __future__ import annotations
+
+LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "sex": {"female": ("Female", "زن"), "male": ("Male", "مرد")},
+    "nationality": {
+        "afghan": ("Afghan", "افغانستانی"), "iranian": ("Iranian", "ایرانی"), "pakistani": ("Pakistani", "پاکستانی"),
+        "iraqi": ("Iraqi", "عراقی"), "other": ("Other", "سایر"), "unknown": ("Unknown", "نامعلوم"),
+    },
+    "legal_status": {
+        "amayesh": ("Amayesh card holder", "دارای کارت آمایش"),
+        "headcount": ("Head-counted (slip / laissez-passer)", "سرشماری‌شده (برگه / گذرنامهٔ موقت)"),
+        "passport_visa": ("Passport and visa", "گذرنامه و روادید"),
+        "residence_permit": ("Residence permit", "پروانهٔ اقامت"),
+        "undocumented": ("Undocumented", "فاقد مدرک"),
+        "iranian_national": ("Iranian national", "تبعهٔ ایران"),
+    },
+    "doc_type": {
+        "amayesh_card": ("Amayesh card", "کارت آمایش"), "smart_card": ("Smart foreign-national card", "کارت هوشمند اتباع"),
+        "headcount_slip": ("Headcount slip", "برگهٔ سرشماری"), "laissez_passer": ("Laissez-passer", "برگهٔ تردد"),
+        "passport": ("Passport", "گذرنامه"), "visa": ("Visa", "روادید"),
+        "residence_permit": ("Residence permit", "پروانهٔ اقامت"), "tazkira": ("Tazkira", "تذکره"),
+        "e_tazkira": ("e-Tazkira", "تذکرهٔ الکترونیکی"), "national_id": ("Iranian national ID", "کد ملی"),
+        "code_yekta": ("Code Yekta", "کد یکتا"), "shenaseh_faragir": ("Shenaseh Faragir", "شناسهٔ فراگیر"),
+        "other": ("Other document", "مدرک دیگر"),
+    },
+    "relationship": {
+        "head": ("Household head", "سرپرست"), "spouse": ("Spouse", "همسر"), "child": ("Child", "فرزند"),
+        "parent": ("Parent", "والد"), "sibling": ("Sibling", "خواهر / برادر"), "grandchild": ("Grandchild", "نوه"),
+        "other_relative": ("Other relative", "خویشاوند"), "other": ("Other", "سایر"), "": ("—", "—"),
+    },
+    "urgency": {"routine": ("Routine", "عادی"), "urgent": ("Urgent", "فوری"), "emergency": ("Emergency", "اورژانسی")},
+    "referral_status": {
+        "issued": ("Issued", "صادر شده"), "arrived": ("Arrived", "مراجعه کرده"), "seen": ("Seen", "ویزیت شده"),
+        "feedback_received": ("Feedback received", "بازخورد دریافت شد"), "lost": ("Lost to follow-up", "پیگیری نشد"),
+    },
+    "outcome": {
+        "treated": ("Treated and discharged", "درمان و ترخیص"), "admitted": ("Admitted", "بستری"),
+        "referred_on": ("Referred onward", "ارجاع به سطح بالاتر"), "died": ("Died", "فوت"),
+        "did_not_attend": ("Did not attend", "مراجعه نکرد"), "other": ("Other", "سایر"),
+    },
+    "payer": {"unhcr": ("UNHCR", "کمیساریای عالی پناهندگان"), "iom": ("IOM (gift card)", "سازمان بین‌المللی مهاجرت (کارت هدیه)"),
+              "self": ("Self", "شخصی"), "government": ("Government", "دولت")},
+    "category": {"vulnerable": ("Vulnerable", "آسیب‌پذیر"), "special_disease": ("Special disease", "بیماری خاص"),
+                 "premium_payer": ("Premium payer", "پرداخت‌کنندهٔ حق بیمه")},
+    "role": {"clinician": ("Clinician", "پزشک / کارمند بالینی"), "coordinator": ("Unit coordinator", "هماهنگ‌کننده واحد"),
+             "unit_admin": ("Unit administrator", "مدیر واحد"), "headquarters": ("Headquarters", "ستاد مرکزی")},
+    "visit_type": {"new": ("New", "جدید"), "follow_up": ("Follow-up", "پیگیری")},
+    "certainty": {"suspected": ("Suspected", "مشکوک"), "confirmed": ("Confirmed", "قطعی")},
+}
+
+
+def label(kind: str, value: str | None, lang: str) -> str:
+    if value is None:
+        return ""
+    en, fa = LABELS.get(kind, {}).get(value, (value, value))
+    return fa if lang == "fa" else en
+
+
+def choices(kind: str, lang: str) -> list[tuple[str, str]]:
+    """(value, label) pairs in a stable order, for combo boxes."""
+    return [(value, fa if lang == "fa" else en) for value, (en, fa) in LABELS[kind].items()]
