@@ -1,0 +1,371 @@
+"""The Keystore class: sign-in with throttling and lockout, and user management. Every change is saved
+atomically before a method returns."""
+
+from __future__ import annotations
+
+import copy
+import hmac
+import json
+import logging
+import math
+import os
+import secrets
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from app.security.keystore.crypto import (
+    _argon2, _check_password_strength, _clean_username, _key_check, _norm_username, _recovery_ad, _role_mac,
+    _role_text, _user_ad, _wrap_for_user,
+)
+from app.security.keystore.errors import (
+    AccountLocked, EntryDamaged, KeystoreError, KeystoreWriteError, LastUser, NoSuchUser, TooManyAttempts,
+    UnknownUser, UserExists, WrongDatabaseKey, WrongPassword, WrongRecoveryKey, _BadPassword, _corrupt,
+)
+from app.security.keystore.fileio import _atomic_write, _doc_from_json, _doc_to_json
+from app.security.keystore.model import (
+    _SALT_BYTES, DB_KEY_BYTES, DEFAULT_KDF_PARAMS, KdfParams, KeystoreUser, LockoutPolicy, UnlockResult, _Doc,
+    _FailureState, _UserEntry,
+)
+from app.security.keystore.recovery import _new_recovery_entry, _parse_recovery, _recovery_wrap_key
+
+log = logging.getLogger("app.security.keystore")  # one logger name for the whole package
+
+# Unknown user names tracked in memory for throttling; bounded so typing thousands of names cannot grow memory.
+_MAX_GHOSTS = 1000
+
+
+def _utc(now: datetime | None) -> datetime:
+    if now is None:
+        return datetime.now(timezone.utc)
+    return now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+
+
+class Keystore:
+    """Users and wrapped database keys. Every change is saved before the method returns; if saving fails,
+    the object and the file both stay as they were."""
+
+    def __init__(
+        self, path: Path, doc: _Doc, *, kdf_params: KdfParams, policy: LockoutPolicy
+    ) -> None:  # use create() or load()
+        self.path = path
+        self._doc = doc
+        self.kdf_params = kdf_params
+        self.policy = policy
+        # Failure counters for user names that do not exist, so that they throttle and lock exactly like real
+        # ones and the sign-in screen does not reveal which names exist. Memory only: a typo must not be
+        # written to disk.
+        self._ghosts: dict[str, _FailureState] = {}
+
+    # ----- construction -----
+
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        user_id: str,
+        username: str,
+        password: str,
+        role: str,
+        kdf_params: KdfParams | None = None,
+        policy: LockoutPolicy | None = None,
+    ) -> tuple[Keystore, bytes, str]:
+        """New keystore with a new random database key, the first user (the unit administrator) and a recovery
+        key. Returns (keystore, db_key, recovery_key_text); the recovery key text is not stored anywhere."""
+        p = Path(path)
+        if p.exists():
+            # Overwriting would orphan the database that the existing keystore unlocks.
+            raise KeystoreError(
+                "A keystore already exists here. It was not replaced.",
+                "فایل کلیدها از پیش اینجا وجود دارد و جایگزین نشد.",
+            )
+        params = kdf_params or DEFAULT_KDF_PARAMS
+        _check_password_strength(password)
+        clean = _clean_username(username)
+        role = _role_text(role)
+        if not user_id:
+            raise KeystoreError("A user id is required.", "شناسهٔ کاربر لازم است.")
+        db_key = secrets.token_bytes(DB_KEY_BYTES)
+        keystore_id = uuid.uuid4().hex
+        entry = _wrap_for_user(db_key, user_id=user_id, username=clean, role=role, password=password, params=params)
+        recovery, text = _new_recovery_entry(db_key)
+        doc = _Doc(keystore_id=keystore_id, key_check=_key_check(db_key, keystore_id), users=[entry], recovery=recovery)
+        ks = cls(p, doc, kdf_params=params, policy=policy or LockoutPolicy())
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise KeystoreWriteError() from exc
+        ks._save(doc)
+        return ks, db_key, text
+
+    @classmethod
+    def load(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        kdf_params: KdfParams | None = None,
+        policy: LockoutPolicy | None = None,
+    ) -> Keystore:
+        """``kdf_params`` is the target cost for new and re-wrapped entries (entries keep their own)."""
+        p = Path(path)
+        try:
+            raw_bytes = p.read_bytes()
+        except FileNotFoundError:
+            raise KeystoreError(
+                "No keystore was found. Set up this laptop first, or restore the keystore from a backup.",
+                "فایل کلیدها پیدا نشد. ابتدا این رایانه را راه‌اندازی کنید یا فایل را از نسخهٔ پشتیبان برگردانید.",
+            ) from None
+        except OSError as exc:
+            raise KeystoreError(
+                "The keystore file could not be read.", "فایل کلیدها خوانده نشد."
+            ) from exc
+        try:
+            raw = json.loads(raw_bytes.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise _corrupt("not valid JSON") from None
+        doc = _doc_from_json(raw)
+        return cls(p, doc, kdf_params=kdf_params or DEFAULT_KDF_PARAMS, policy=policy or LockoutPolicy())
+
+    # ----- sign-in -----
+
+    def unlock(self, username: str, password: str, *, now: datetime | None = None) -> UnlockResult:
+        at = _utc(now)
+        key = _norm_username(username)
+        entry = self._find(key)
+        if entry is None and len(self._ghosts) > _MAX_GHOSTS:
+            self._ghosts.clear()  # bound memory if someone types thousands of different names
+        state = entry.failures if entry is not None else self._ghosts.setdefault(key, _FailureState())
+        self._gate(state, at, persist=entry is not None)
+        if entry is None:
+            # Spend the same time as a real check so timing does not reveal unknown names.
+            _argon2(password, secrets.token_bytes(_SALT_BYTES), self.kdf_params)
+            self._record_failure(state, at, persist=False)
+            raise UnknownUser(self._remaining(state))
+        try:
+            db_key = self._open_entry(entry, password)
+        except _BadPassword:
+            self._record_failure(state, at, persist=True)
+            raise WrongPassword(self._remaining(state)) from None
+        self._after_success(entry, password, db_key)
+        return UnlockResult(user_id=entry.user_id, username=entry.username, role=entry.role, db_key=db_key)
+
+    def unlock_with_recovery(self, recovery_key_text: str) -> bytes:
+        canonical = _parse_recovery(recovery_key_text)
+        rec = self._doc.recovery
+        try:
+            db_key = AESGCM(_recovery_wrap_key(canonical, rec.salt)).decrypt(
+                rec.nonce, rec.wrapped_key, _recovery_ad(rec.recovery_id)
+            )
+        except InvalidTag:
+            raise WrongRecoveryKey() from None
+        if not hmac.compare_digest(_key_check(db_key, self._doc.keystore_id), self._doc.key_check):
+            raise WrongRecoveryKey()
+        return db_key
+
+    # ----- management -----
+
+    def users(self, *, now: datetime | None = None) -> list[KeystoreUser]:
+        at = _utc(now)
+        return [
+            KeystoreUser(
+                user_id=u.user_id,
+                username=u.username,
+                role=u.role,
+                locked_until=self._lock_in_effect(u.failures, at),
+                failed_attempts=u.failures.failed_attempts,
+            )
+            for u in self._doc.users
+        ]
+
+    def add_user(self, db_key: bytes, *, user_id: str, username: str, password: str, role: str) -> None:
+        self._require_db_key(db_key)
+        _check_password_strength(password)
+        clean = _clean_username(username)
+        role = _role_text(role)
+        if not user_id:
+            raise KeystoreError("A user id is required.", "شناسهٔ کاربر لازم است.")
+        if self._find(_norm_username(clean)) is not None or any(u.user_id == user_id for u in self._doc.users):
+            raise UserExists()
+        entry = _wrap_for_user(
+            db_key, user_id=user_id, username=clean, role=role, password=password, params=self.kdf_params
+        )
+        doc = copy.deepcopy(self._doc)
+        doc.users.append(entry)
+        self._commit(doc)
+        self._ghosts.pop(_norm_username(clean), None)
+
+    def change_password(
+        self, username: str, old_password: str, new_password: str, *, now: datetime | None = None
+    ) -> None:
+        """The user changes their own password. Goes through unlock() so that it is throttled like sign-in."""
+        _check_password_strength(new_password)
+        result = self.unlock(username, old_password, now=now)
+        self._rewrap(result.username, result.db_key, new_password)
+
+    def reset_password(self, db_key: bytes, username: str, new_password: str) -> None:
+        """An administrator (already unlocked, so holding db_key) sets a new password; clears any lockout."""
+        self._require_db_key(db_key)
+        _check_password_strength(new_password)
+        self._rewrap(username, db_key, new_password)
+
+    def set_role(self, db_key: bytes, username: str, role: str) -> None:
+        """Changes a user's role. Needs the db key because the role is authenticated by a MAC under it."""
+        self._require_db_key(db_key)
+        role = _role_text(role)
+        doc = copy.deepcopy(self._doc)
+        entry = self._find_in(doc, username)
+        entry.role = role
+        entry.role_mac = _role_mac(db_key, entry.user_id, role)
+        self._commit(doc)
+
+    def remove_user(self, username: str) -> None:
+        key = _norm_username(username)
+        if self._find(key) is None:
+            raise NoSuchUser()
+        if len(self._doc.users) == 1:
+            raise LastUser()
+        doc = copy.deepcopy(self._doc)
+        doc.users = [u for u in doc.users if _norm_username(u.username) != key]
+        self._commit(doc)
+
+    def rotate_recovery_key(self, db_key: bytes) -> str:
+        """Replaces the recovery key; the old one stops working. Returns the new text to show once."""
+        self._require_db_key(db_key)
+        recovery, text = _new_recovery_entry(db_key)
+        doc = copy.deepcopy(self._doc)
+        doc.recovery = recovery
+        self._commit(doc)
+        return text
+
+    # ----- internals -----
+
+    def _find(self, key: str) -> _UserEntry | None:
+        for u in self._doc.users:
+            if _norm_username(u.username) == key:
+                return u
+        return None
+
+    def _find_in(self, doc: _Doc, username: str) -> _UserEntry:
+        key = _norm_username(username)
+        for u in doc.users:
+            if _norm_username(u.username) == key:
+                return u
+        raise NoSuchUser()
+
+    def _require_db_key(self, db_key: bytes) -> None:
+        if len(db_key) != DB_KEY_BYTES or not hmac.compare_digest(
+            _key_check(db_key, self._doc.keystore_id), self._doc.key_check
+        ):
+            raise WrongDatabaseKey()
+
+    def _open_entry(self, entry: _UserEntry, password: str) -> bytes:
+        wrap_key, verifier = _argon2(password, entry.salt, entry.kdf)
+        if not hmac.compare_digest(verifier, entry.verifier):
+            raise _BadPassword()
+        try:
+            db_key = AESGCM(wrap_key).decrypt(entry.nonce, entry.wrapped_key, _user_ad(entry.user_id))
+        except InvalidTag:
+            # Right password, but the wrap or its user_id was changed: tampering or damage.
+            log.warning("keystore entry failed authentication")
+            raise EntryDamaged() from None
+        if not hmac.compare_digest(_key_check(db_key, self._doc.keystore_id), self._doc.key_check):
+            raise EntryDamaged()
+        if not hmac.compare_digest(_role_mac(db_key, entry.user_id, entry.role), entry.role_mac):
+            log.warning("keystore role failed authentication")
+            raise EntryDamaged()
+        return db_key
+
+    def _rewrap(self, username: str, db_key: bytes, new_password: str) -> None:
+        doc = copy.deepcopy(self._doc)
+        old = self._find_in(doc, username)
+        new = _wrap_for_user(
+            db_key, user_id=old.user_id, username=old.username, role=old.role, password=new_password,
+            params=self.kdf_params if self.kdf_params.at_least(old.kdf) else old.kdf,
+        )
+        doc.users[doc.users.index(old)] = new  # new entry has fresh failure counters: lockout cleared
+        self._commit(doc)
+
+    def _lock_in_effect(self, state: _FailureState, at: datetime) -> datetime | None:
+        if state.locked_until is None:
+            return None
+        # Field laptop clocks are wrong; if the clock jumped back, never lock longer than one lock duration.
+        until = min(state.locked_until, at + self.policy.lock_duration)
+        return until if at < until else None
+
+    def _gate(self, state: _FailureState, at: datetime, *, persist: bool) -> None:
+        """Refuses the attempt while locked or throttled. Expired locks are cleared here."""
+        # Field laptop clocks are wrong. If the clock went back, pull stored times back to "now" (and save)
+        # so that a lock or a wait never lasts longer than one lock duration or one delay of real time.
+        clamped = False
+        if state.locked_until is not None and state.locked_until > at + self.policy.lock_duration:
+            state.locked_until = at + self.policy.lock_duration
+            clamped = True
+        if state.last_failure_at is not None and state.last_failure_at > at:
+            state.last_failure_at = at
+            clamped = True
+        if clamped and persist:
+            self._save_quietly()
+        if state.locked_until is not None:
+            until = self._lock_in_effect(state, at)
+            if until is not None:
+                raise AccountLocked(until, max(1, math.ceil((until - at).total_seconds() / 60)))
+            # Lock expired: a fresh start (throttling still applies from the 4th new failure).
+            state.failed_attempts = 0
+            state.last_failure_at = None
+            state.locked_until = None
+            if persist:
+                self._save_quietly()
+        delay = self.policy.delay_after(state.failed_attempts)
+        if delay and state.last_failure_at is not None:
+            wait = delay - (at - state.last_failure_at).total_seconds()
+            if wait > 0:
+                raise TooManyAttempts(math.ceil(wait))
+
+    def _record_failure(self, state: _FailureState, at: datetime, *, persist: bool) -> None:
+        state.failed_attempts += 1
+        state.last_failure_at = at
+        locked = state.failed_attempts >= self.policy.lock_after
+        if locked:
+            state.locked_until = at + self.policy.lock_duration
+        if persist:
+            self._save_quietly()
+        if locked:
+            raise AccountLocked(state.locked_until, math.ceil(self.policy.lock_duration.total_seconds() / 60))  # type: ignore[arg-type]
+
+    def _remaining(self, state: _FailureState) -> int:
+        return max(0, self.policy.lock_after - state.failed_attempts)
+
+    def _after_success(self, entry: _UserEntry, password: str, db_key: bytes) -> None:
+        changed = False
+        if entry.failures.failed_attempts or entry.failures.locked_until or entry.failures.last_failure_at:
+            entry.failures = _FailureState()
+            changed = True
+        if not entry.kdf.at_least(self.kdf_params):
+            # Defaults were raised since this entry was written: re-wrap now, while we know the password.
+            fresh = _wrap_for_user(
+                db_key, user_id=entry.user_id, username=entry.username, role=entry.role, password=password,
+                params=self.kdf_params,
+            )
+            self._doc.users[self._doc.users.index(entry)] = fresh
+            changed = True
+        if changed:
+            self._save_quietly()
+
+    def _save_quietly(self) -> None:
+        # Counter updates must not turn a sign-in into a crash when the disk is full; they are kept in memory.
+        try:
+            self._save(self._doc)
+        except KeystoreWriteError:
+            log.warning("keystore counters could not be saved")
+
+    def _commit(self, doc: _Doc) -> None:
+        self._save(doc)  # raises KeystoreWriteError and leaves self._doc untouched
+        self._doc = doc
+
+    def _save(self, doc: _Doc) -> None:
+        data = json.dumps(_doc_to_json(doc), ensure_ascii=False, indent=2).encode("utf-8")
+        _atomic_write(self.path, data)
