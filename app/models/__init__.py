@@ -7,6 +7,7 @@ from app.models.journal import AuditEntry, ChangeLog, DeviceState
 from app.models.people import Household, IdentityDocument, Patient, PatientSearchToken
 from app.models.reference import Department, Diagnosis, Facility, Unit, User
 from app.models.roster import RosterDay, RosterPatient, RosterStaff
+from app.models.sync_state import SyncBase, SyncConflict, SyncIdentity, SyncParked
 
 SYNCED_MODELS: dict[str, type[SyncMixin]] = {
     m.__tablename__: m  # type: ignore[attr-defined]
@@ -19,6 +20,7 @@ SYNCED_MODELS: dict[str, type[SyncMixin]] = {
 __all__ = [
     "AuditEntry", "Base", "ChangeLog", "Department", "DeviceState", "Diagnosis", "Enrolment", "EnrolmentMember",
     "Facility", "Household", "IdentityDocument", "Patient", "PatientSearchToken", "Referral", "RosterDay",
-    "RosterPatient", "RosterStaff", "SYNCED_MODELS", "SurveillanceCase", "SyncMixin", "Unit", "User", "Visit",
+    "RosterPatient", "RosterStaff", "SYNCED_MODELS", "SurveillanceCase", "SyncBase", "SyncConflict", "SyncIdentity",
+    "SyncMixin", "SyncParked", "Unit", "User", "Visit",
     "VisitDiagnosis", "new_id", "to_payload", "utcnow",
 ]

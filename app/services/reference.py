@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -27,6 +28,12 @@ def diagnosis_search_text(code: str, label_en: str, label_fa: str) -> str:
                      normalize_for_search(label_fa)))
 
 
+def reference_id(kind: str, code: str) -> str:
+    """Reference rows get the same id on every laptop (and the server), so the records that point at them agree
+    after sync (sync issue #5): a random id per laptop would give three "MHU-ZAH" units centrally."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"sayyar:{kind}:{code}"))
+
+
 def seed_reference(store: Store, *, unit_code: str | None = None) -> None:
     """Load the SAMPLE site (3 units, 20 facilities, departments, demo staff) and the diagnosis list, once."""
     site = load_sample_site()
@@ -35,24 +42,24 @@ def seed_reference(store: Store, *, unit_code: str | None = None) -> None:
             return
         units = {}
         for u in site.units:
-            unit = Unit(code=u.code, name_en=u.name_en, name_fa=u.name_fa, partner=u.partner,
+            unit = Unit(id=reference_id("unit", u.code), code=u.code, name_en=u.name_en, name_fa=u.name_fa, partner=u.partner,
                         province_en=u.province_en, province_fa=u.province_fa)
             session.add(unit)
             units[u.code] = unit
         session.flush()
         for f in site.facilities:
             session.add(Facility(
-                code=f.code, name_en=f.name_en, name_fa=f.name_fa, unit_id=units[f.unit].id, kind=f.kind,
+                id=reference_id("facility", f.code), code=f.code, name_en=f.name_en, name_fa=f.name_fa, unit_id=units[f.unit].id, kind=f.kind,
                 province_en=f.province_en, province_fa=f.province_fa, district_en=f.district_en,
                 district_fa=f.district_fa, latitude=f.latitude, longitude=f.longitude,
             ))
         for d in site.departments:
-            session.add(Department(code=d.code, name_en=d.name_en, name_fa=d.name_fa))
+            session.add(Department(id=reference_id("department", d.code), code=d.code, name_en=d.name_en, name_fa=d.name_fa))
         for u in site.users:
-            session.add(User(username=u.username, full_name_en=u.full_name_en, full_name_fa=u.full_name_fa,
+            session.add(User(id=reference_id("user", u.username), username=u.username, full_name_en=u.full_name_en, full_name_fa=u.full_name_fa,
                              role=u.role, unit_id=units[u.unit].id if u.unit else None))
         for dx in load_diagnoses():
-            session.add(Diagnosis(code=dx.code, label_en=dx.label_en, label_fa=dx.label_fa,
+            session.add(Diagnosis(id=reference_id("diagnosis", dx.code), code=dx.code, label_en=dx.label_en, label_fa=dx.label_fa,
                                   notifiable=dx.notifiable or None,
                                   search_text=diagnosis_search_text(dx.code, dx.label_en, dx.label_fa)))
         if unit_code:

@@ -1,0 +1,139 @@
+"""The central server (FastAPI): push change batches, read the change feed, upload bundles, health. OpenAPI docs at
+``/docs``. Every endpoint except health needs an enrolled, not revoked device's bearer token."""
+
+
+import errno
+import logging
+import threading
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError
+
+from app.server import devices, feed, models as m
+from app.server.apply import ApplyHook, BatchRefused, apply_changes
+from app.server.db import open_database
+from app.server.hq_import import BundleRejected, import_bundle_bytes
+from app.sync.protocol import (
+    BatchAck, ChangeBatch, ConflictItem, ConflictResolution, DeviceHello, EpochState, FeedPage, Health, NewEpoch,
+    SignedReceipt,
+)
+
+log = logging.getLogger("sayyar.server")
+MAX_BUNDLE_BYTES = 512 * 1024 * 1024
+_bearer = HTTPBearer(auto_error=False)
+_RESPONSES: dict[int | str, dict[str, Any]] = {401: {"description": "No valid device token"}}
+
+
+def _storage_error(err: BaseException) -> HTTPException | None:
+    if isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return HTTPException(503, "The server's storage is full; nothing from this request was stored. Try later.")
+    if isinstance(err, OperationalError) and ("full" in str(err.orig) or "locked" in str(err.orig)):
+        return HTTPException(503, "The server's database is busy or full; nothing was stored. Try later.")
+    return None
+
+
+def create_app(db_url: str | None = None, *, engine: Engine | None = None, apply_hook: ApplyHook | None = None) -> FastAPI:
+    if engine is None:
+        engine = open_database(db_url or "sayyar-central.db")
+    app = FastAPI(title="Sayyar central server", version="1", description=__doc__)
+    app.state.engine = engine
+    app.state.apply_hook = apply_hook
+    # One applier at a time: feed positions are handed out in commit order (the database lock does it too; this
+    # keeps SQLite from making threads wait on its busy timeout).
+    lock = threading.Lock()
+
+    def device(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> devices.Device:
+        if creds is None or creds.scheme.lower() != "bearer":
+            raise HTTPException(401, "a device token is required", headers={"WWW-Authenticate": "Bearer"})
+        with engine.connect() as conn:
+            found = devices.device_for_token(conn, creds.credentials)
+        if found is None:
+            raise HTTPException(401, "unknown or revoked device token", headers={"WWW-Authenticate": "Bearer"})
+        return found
+
+    Dev = Annotated[devices.Device, Depends(device)]
+
+    @app.get("/v1/health", response_model=Health)
+    def health() -> Health:
+        with engine.connect() as conn:
+            conn.execute(select(1))
+        return Health()
+
+    @app.get("/v1/devices/me", response_model=DeviceHello, responses=_RESPONSES)
+    def hello(dev: Dev) -> DeviceHello:
+        de = m.device_epoch
+        with engine.connect() as conn:
+            rows = conn.execute(select(de).where(de.c.device_id == dev.device_id).order_by(de.c.epoch)).all()
+        return DeviceHello(device_id=dev.device_id, device_code=dev.device_code,
+                           epochs=[EpochState(epoch=r.epoch, held_through=r.held_through, max_seq=r.max_seq) for r in rows])
+
+    @app.post("/v1/devices/me/epoch", response_model=NewEpoch, responses=_RESPONSES)
+    def next_epoch(dev: Dev) -> NewEpoch:
+        with lock, engine.begin() as conn:
+            return NewEpoch(epoch=devices.new_epoch(conn, dev.device_id))
+
+    @app.post("/v1/changes", response_model=BatchAck, responses={**_RESPONSES, 409: {"description": "Batch refused"}})
+    def push(batch: ChangeBatch, dev: Dev) -> BatchAck:
+        if batch.device_id != dev.device_id:
+            raise HTTPException(403, "the batch's device is not the device this token belongs to")
+        try:
+            with lock, engine.begin() as conn:
+                result = apply_changes(conn, dev, batch.entries, epoch=batch.epoch, batch_id=batch.batch_id,
+                                       via="push", hook=app.state.apply_hook)
+        except BatchRefused as err:
+            log.warning("batch refused device=%s epoch=%s code=%s", dev.device_id, batch.epoch, err.code)
+            raise HTTPException(409, {"code": err.code, "message": str(err)}) from None
+        except (OSError, OperationalError) as err:
+            mapped = _storage_error(err)
+            if mapped is None:
+                raise
+            log.error("storage error on push device=%s: %s", dev.device_id, type(err).__name__)
+            raise mapped from None
+        log.info("batch device=%s epoch=%s entries=%d applied=%d dup=%d stale=%d rejected=%d", dev.device_id,
+                 batch.epoch, len(batch.entries), result.applied, result.duplicates, result.stale, len(result.rejected))
+        return BatchAck(device_id=dev.device_id, epoch=batch.epoch, batch_id=batch.batch_id,
+                        held_through=result.held_through, max_seq=result.max_seq, applied=result.applied,
+                        duplicates=result.duplicates, stale=result.stale, conflicts=result.conflicts,
+                        rejected=result.rejected)
+
+    @app.get("/v1/feed", response_model=FeedPage, responses=_RESPONSES)
+    def read(dev: Dev, cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
+             limit: Annotated[int, Query(ge=1, le=feed.MAX_PAGE)] = 500) -> FeedPage:
+        with engine.connect() as conn:
+            return feed.read_feed(conn, cursor, limit)
+
+    @app.post("/v1/bundles", response_model=SignedReceipt,
+              responses={**_RESPONSES, 400: {"description": "Bundle refused"}, 413: {"description": "Too large"}},
+              openapi_extra={"requestBody": {"required": True, "content": {
+                  "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
+    async def upload_bundle(request: Request, dev: Dev) -> SignedReceipt:
+        data = await request.body()
+        if len(data) > MAX_BUNDLE_BYTES:
+            raise HTTPException(413, "bundle too large")
+        try:
+            with lock:
+                outcome = import_bundle_bytes(engine, data, via=f"upload:{dev.device_id}")
+        except BundleRejected as err:
+            raise HTTPException(400, {"code": err.code, "message": str(err)}) from None
+        return outcome.receipt
+
+    @app.get("/v1/conflicts", response_model=list[ConflictItem], responses=_RESPONSES)
+    def conflicts(dev: Dev, status: Annotated[str, Query(pattern="^(open|resolved)$")] = "open") -> list[ConflictItem]:
+        c = m.conflict
+        with engine.connect() as conn:
+            rows = conn.execute(select(c).where(c.c.status == status).order_by(c.c.srv_seq).limit(1000)).mappings()
+            return [ConflictItem(**{k: r[k] for k in ConflictItem.model_fields}) for r in rows]
+
+    @app.post("/v1/conflicts/{conflict_id}/resolve", responses={**_RESPONSES, 404: {"description": "No such conflict"}})
+    def resolve(conflict_id: str, body: ConflictResolution, dev: Dev) -> dict[str, bool]:
+        with lock, engine.begin() as conn:
+            done = feed.resolve_conflict(conn, conflict_id, resolution=body.resolution, note=body.note,
+                                         by=dev.device_id)
+        if not done:
+            raise HTTPException(404, "no such conflict")
+        return {"resolved": True}
+
+    return app

@@ -1,0 +1,214 @@
+"""The ONE function that applies a batch of change-log entries to the central database.
+
+Used by the push endpoint and by the headquarters bundle import, inside the caller's transaction. Idempotent: each
+entry is keyed by (device id, epoch, sequence); a key seen before with the same fingerprint is a duplicate (no-op),
+with a different fingerprint it means two laptops claim the same numbers — a restored or cloned laptop — and the
+whole batch is refused (guarantee 7). A bad record is rejected on its own with a reason; the rest are applied
+(guarantee 8).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Connection, and_, insert, select, update
+
+from app.server import models as m
+from app.server.devices import Device
+from app.server.writer import RecordWriter
+from app.sync.protocol import ChangeEntry, Rejection
+from app.sync.records import PATIENT_POINTERS, RecordInvalid, payload_to_row, policy_of
+
+ApplyHook = Callable[[str], None]
+_CHUNK = 500
+
+
+class BatchRefused(Exception):
+    """The whole batch is refused; nothing was applied. ``code`` is machine-readable, the message tells what to do."""
+
+    def __init__(self, message: str, code: str = "refused") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class CloneDetected(BatchRefused):
+    def __init__(self, device_id: str, epoch: int, seq: int) -> None:
+        super().__init__(
+            f"Device {device_id} epoch {epoch} sequence {seq} is already held with different content: this laptop "
+            "was restored from a backup or copied. Nothing was applied. Start a new epoch on this laptop "
+            "(`sayyar sync new-epoch`, or the Sync panel's 'Start new epoch') and sync again; its unsent changes "
+            "are then sent under the new epoch without overwriting what the server holds.",
+            code="clone_detected",
+        )
+
+
+@dataclass
+class ApplyResult:
+    applied: int = 0
+    duplicates: int = 0
+    stale: int = 0
+    conflicts: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    accepted_seqs: list[int] = field(default_factory=list)  # applied, duplicate or stale: all now held
+    held_through: int = 0
+    max_seq: int = 0
+
+
+def fingerprint(entry: ChangeEntry) -> str:
+    # The clock stamp is unique per change on a device, so it identifies the content without hashing payloads.
+    text = f"{entry.entity}|{entry.record_id}|{entry.op}|{entry.hlc}"
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _chunks(items: list[Any], size: int = _CHUNK) -> Iterable[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _known_keys(conn: Connection, device_id: str, epoch: int, seqs: list[int]) -> dict[int, str]:
+    r = m.received
+    known: dict[int, str] = {}
+    for chunk in _chunks(sorted(seqs)):
+        rows = conn.execute(select(r.c.seq, r.c.fingerprint).where(
+            r.c.device_id == device_id, r.c.epoch == epoch, r.c.seq.in_(chunk)))
+        known.update({row.seq: row.fingerprint for row in rows})
+    return known
+
+
+def apply_changes(conn: Connection, device: Device, entries: list[ChangeEntry], *, epoch: int, batch_id: str,
+                  via: str = "push", hook: ApplyHook | None = None) -> ApplyResult:
+    """Apply ``entries`` (one device, one epoch) in the caller's transaction. Raises BatchRefused (nothing applied)."""
+    result = ApplyResult()
+    c = m.counter
+    # Taking the counter row first serialises appliers, so feed positions are handed out in commit order and a
+    # reader's cursor never jumps over a row that commits later.
+    start = conn.execute(select(c.c.value).where(c.c.name == "feed").with_for_update()).scalar_one()
+    seen: dict[int, str] = {}
+    unique: list[ChangeEntry] = []
+    for e in entries:
+        fp = fingerprint(e)
+        if e.seq in seen:
+            if seen[e.seq] != fp:
+                raise BatchRefused(f"sequence {e.seq} appears twice with different content", code="bad_batch")
+            continue
+        seen[e.seq] = fp
+        unique.append(e)
+    known = _known_keys(conn, device.device_id, epoch, list(seen))
+    fresh: list[ChangeEntry] = []
+    for e in unique:
+        if e.seq in known:
+            if known[e.seq] != seen[e.seq]:
+                raise CloneDetected(device.device_id, epoch, e.seq)
+            result.duplicates += 1
+            result.accepted_seqs.append(e.seq)
+        else:
+            fresh.append(e)
+
+    writer = RecordWriter(conn, device.device_id, start)
+    rows: list[tuple[ChangeEntry, dict[str, Any]]] = []
+    for e in fresh:
+        try:
+            if e.payload.get("device_id") is None and policy_of_safe(e.entity) == "owned":
+                raise RecordInvalid("owned record without its device id")
+            rows.append((e, payload_to_row(e.entity, e.record_id, e.payload)))
+        except RecordInvalid as err:
+            result.rejected.append(Rejection(seq=e.seq, reason=str(err)))
+    rows = writer.check_unique(rows, result.rejected)
+    writer.load_current(rows)
+    writer.resolve_merged_patients(rows)
+    for e, row in rows:
+        outcome = writer.decide(e, row)
+        if outcome.startswith("rejected:"):
+            result.rejected.append(Rejection(seq=e.seq, reason=outcome.removeprefix("rejected:")))
+            continue
+        if outcome == "stale":
+            result.stale += 1
+        else:
+            result.applied += 1
+        result.accepted_seqs.append(e.seq)
+    failed = writer.write(hook)
+    for seq, reason in failed.items():
+        result.rejected.append(Rejection(seq=seq, reason=reason))
+        result.accepted_seqs.remove(seq)
+        result.applied -= 1
+    result.conflicts = writer.write_conflicts()
+    writer.repoint_merged()
+    if hook:
+        hook("records_written")
+    _bookkeep(conn, device, epoch, batch_id, via, fresh, seen, result, len(entries))
+    conn.execute(update(c).where(c.c.name == "feed").values(value=writer.next_seq))
+    return result
+
+
+def policy_of_safe(entity: str) -> str:
+    try:
+        return policy_of(entity)
+    except KeyError:
+        return "unknown"
+
+
+def _bookkeep(conn: Connection, device: Device, epoch: int, batch_id: str, via: str, fresh: list[ChangeEntry],
+              fingerprints: dict[int, str], result: ApplyResult, total: int) -> None:
+    now = datetime.now(timezone.utc)
+    accepted = set(result.accepted_seqs)
+    new_keys = [
+        {"device_id": device.device_id, "epoch": epoch, "seq": e.seq, "entity": e.entity, "record_id": e.record_id,
+         "fingerprint": fingerprints[e.seq], "outcome": "held", "batch_id": batch_id}
+        for e in fresh if e.seq in accepted
+    ]
+    if new_keys:
+        conn.execute(insert(m.received), new_keys)
+    by_seq = {e.seq: e for e in fresh}
+    if result.rejected:
+        conn.execute(insert(m.rejected), [
+            {"device_id": device.device_id, "epoch": epoch, "seq": r.seq, "entity": by_seq[r.seq].entity[:40]
+             if r.seq in by_seq else "", "record_id": by_seq[r.seq].record_id if r.seq in by_seq else "",
+             "reason": r.reason, "batch_id": batch_id, "at": now}
+            for r in result.rejected
+        ])
+    conn.execute(insert(m.batch).values(
+        batch_id=str(uuid.uuid4()) if _batch_seen(conn, batch_id) else batch_id, device_id=device.device_id,
+        epoch=epoch, via=via[:60], received_at=now, entries=total, applied=result.applied,
+        duplicates=result.duplicates, stale=result.stale, rejected=len(result.rejected),
+    ))
+    result.held_through, result.max_seq = _advance_epoch(conn, device.device_id, epoch, set(fingerprints))
+    conn.execute(update(m.device).where(m.device.c.device_id == device.device_id).values(last_seen_at=now))
+
+
+def _batch_seen(conn: Connection, batch_id: str) -> bool:
+    return conn.execute(select(m.batch.c.batch_id).where(m.batch.c.batch_id == batch_id)).first() is not None
+
+
+def _advance_epoch(conn: Connection, device_id: str, epoch: int, seqs: set[int]) -> tuple[int, int]:
+    """Move the epoch's watermark: the highest n with every sequence up to n held or answered with a rejection."""
+    de = m.device_epoch
+    row = conn.execute(select(de).where(de.c.device_id == device_id, de.c.epoch == epoch)).first()
+    held, top = (row.held_through, row.max_seq) if row else (0, 0)
+    top = max([top, *seqs]) if seqs else top
+    while True:
+        answered: set[int] = set()
+        for table in (m.received, m.rejected):
+            answered.update(conn.execute(select(table.c.seq).where(
+                table.c.device_id == device_id, table.c.epoch == epoch, table.c.seq > held,
+                table.c.seq <= held + 5000)).scalars())
+        moved = held
+        while moved + 1 in answered:
+            moved += 1
+        if moved == held:
+            break
+        held = moved
+    if row is None:
+        conn.execute(insert(de).values(device_id=device_id, epoch=epoch, held_through=held, max_seq=top))
+    else:
+        conn.execute(update(de).where(and_(de.c.device_id == device_id, de.c.epoch == epoch))
+                     .values(held_through=held, max_seq=top))
+    return held, top
+
+
+__all__ = ["ApplyHook", "ApplyResult", "BatchRefused", "CloneDetected", "PATIENT_POINTERS", "apply_changes",
+           "fingerprint"]

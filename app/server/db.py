@@ -1,0 +1,66 @@
+"""Opening the central database: an SQLite file by default, PostgreSQL through a URL (psycopg)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, insert, select
+from sqlalchemy.pool import NullPool
+
+from app.server import models as m
+from app.sync import crypto
+
+
+def normalise_url(url: str) -> str:
+    """Accept a bare file path, ``sqlite:///…`` or ``postgresql://…`` (psycopg 3 is the driver)."""
+    if "://" not in url:
+        return f"sqlite+pysqlite:///{url}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60}, poolclass=NullPool)
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = FULL")
+            cur.execute("PRAGMA busy_timeout = 60000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            # IMMEDIATE: the writer lock is taken up front, so two appliers never deadlock.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True)
+
+
+def create_schema(engine: Engine) -> None:
+    """Tables (``create_all``), the feed counter and headquarters' keys on first use."""
+    m.server_metadata.create_all(engine)
+    with engine.begin() as conn:
+        if conn.execute(select(m.counter.c.value).where(m.counter.c.name == "feed")).first() is None:
+            conn.execute(insert(m.counter).values(name="feed", value=0))
+        if conn.execute(select(m.hq_key.c.id)).first() is None:
+            box_priv, box_pub = crypto.new_box_key()
+            sign_priv, sign_pub = crypto.new_signing_key()
+            conn.execute(insert(m.hq_key).values(
+                id=1, box_private=crypto.b64(box_priv), box_public=crypto.b64(box_pub),
+                sign_private=crypto.b64(sign_priv), sign_public=crypto.b64(sign_pub),
+                created_at=datetime.now(timezone.utc),
+            ))
+
+
+def open_database(url: str) -> Engine:
+    engine = make_engine(url)
+    create_schema(engine)
+    return engine

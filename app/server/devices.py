@@ -1,0 +1,93 @@
+"""Enrolled laptops: their Ed25519 public keys and bearer tokens (hashed at rest), and headquarters' keys."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import Connection, insert, select, update
+
+from app.server import models as m
+from app.sync import crypto
+from app.sync.protocol import DeviceEnrolment
+
+
+class DeviceError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Device:
+    device_id: str
+    device_code: str
+    public_key: bytes
+
+
+@dataclass(frozen=True)
+class HqKeys:
+    box_private: bytes
+    box_public: bytes
+    sign_private: bytes
+    sign_public: bytes
+
+    @property
+    def key_id(self) -> str:
+        return crypto.key_id(self.box_public)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def hq_keys(conn: Connection) -> HqKeys:
+    row = conn.execute(select(m.hq_key).where(m.hq_key.c.id == 1)).one()
+    return HqKeys(crypto.unb64(row.box_private), crypto.unb64(row.box_public), crypto.unb64(row.sign_private),
+                  crypto.unb64(row.sign_public))
+
+
+def enrol_device(conn: Connection, *, device_id: str, device_code: str, public_key: str,
+                 server_url: str = "") -> DeviceEnrolment:
+    """Register a laptop (or give it a new token). The token is returned once; only its hash is kept."""
+    key = crypto.unb64(public_key, 32)
+    token = secrets.token_urlsafe(32)
+    now = datetime.now(timezone.utc)
+    existing = conn.execute(select(m.device.c.device_id).where(m.device.c.device_id == device_id)).first()
+    values = dict(device_code=device_code, public_key=crypto.b64(key), token_hash=token_hash(token), revoked=False)
+    if existing is None:
+        conn.execute(insert(m.device).values(device_id=device_id, enrolled_at=now, epoch_counter=1, **values))
+    else:
+        conn.execute(update(m.device).where(m.device.c.device_id == device_id).values(**values))
+    keys = hq_keys(conn)
+    return DeviceEnrolment(device_id=device_id, device_code=device_code, token=token, server_url=server_url,
+                           hq_box_public=crypto.b64(keys.box_public), hq_sign_public=crypto.b64(keys.sign_public))
+
+
+def revoke_device(conn: Connection, device_id: str) -> bool:
+    result = conn.execute(update(m.device).where(m.device.c.device_id == device_id).values(revoked=True))
+    return bool(result.rowcount)
+
+
+def device_for_token(conn: Connection, token: str) -> Device | None:
+    row = conn.execute(select(m.device).where(m.device.c.token_hash == token_hash(token))).first()
+    if row is None or row.revoked:
+        return None
+    return Device(row.device_id, row.device_code, crypto.unb64(row.public_key))
+
+
+def get_device(conn: Connection, device_id: str) -> Device | None:
+    """Any enrolled, not revoked device (bundles are checked against it)."""
+    row = conn.execute(select(m.device).where(m.device.c.device_id == device_id)).first()
+    if row is None or row.revoked:
+        return None
+    return Device(row.device_id, row.device_code, crypto.unb64(row.public_key))
+
+
+def new_epoch(conn: Connection, device_id: str) -> int:
+    """A fresh epoch number for a restored or cloned laptop: higher than any this device has used or been given."""
+    row = conn.execute(select(m.device.c.epoch_counter).where(m.device.c.device_id == device_id)).one()
+    used = conn.execute(select(m.device_epoch.c.epoch).where(m.device_epoch.c.device_id == device_id)).scalars()
+    epoch = max([row.epoch_counter, *used]) + 1
+    conn.execute(update(m.device).where(m.device.c.device_id == device_id).values(epoch_counter=epoch))
+    return epoch

@@ -1,0 +1,64 @@
+"""The change feed: records other laptops need, in ``srv_seq`` order, read by cursor (DESIGN.md, guarantee 4)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from app.server import models as m
+from app.sync.protocol import ConflictItem, FeedItem, FeedPage
+from app.sync.records import row_to_payload
+
+MAX_PAGE = 2000
+
+
+def read_feed(conn: Connection, cursor: int, limit: int) -> FeedPage:
+    limit = max(1, min(limit, MAX_PAGE))
+    candidates: list[tuple[int, str, Any]] = []
+    for entity in m.FEED_ENTITIES:
+        table = m.RECORDS[entity]
+        rows = conn.execute(select(table).where(table.c.srv_seq > cursor).order_by(table.c.srv_seq)
+                            .limit(limit + 1)).mappings().all()
+        candidates.extend((r["srv_seq"], entity, r) for r in rows)
+    c = m.conflict
+    for r in conn.execute(select(c).where(c.c.srv_seq > cursor).order_by(c.c.srv_seq).limit(limit + 1)).mappings():
+        candidates.append((r["srv_seq"], "sync_conflict", r))
+    candidates.sort(key=lambda t: t[0])
+    more = len(candidates) > limit
+    page = candidates[:limit]
+    items: list[FeedItem] = []
+    for pos, entity, row in page:
+        if entity == "sync_conflict":
+            conflict = ConflictItem(**{k: row[k] for k in ConflictItem.model_fields})
+            items.append(FeedItem(cursor=pos, entity=entity, record_id=row["id"], version=1, hlc=row["kept_hlc"],
+                                  payload=conflict.model_dump(mode="json")))
+            continue
+        if entity == "referral":
+            # The receiving unit needs the visit a referral points at; visits otherwise stay on the server.
+            visit = conn.execute(select(m.RECORDS["visit"]).where(m.RECORDS["visit"].c.id == row["visit_id"])).mappings().first()
+            if visit is not None:
+                items.append(_item(pos, "visit", visit))
+        items.append(_item(pos, entity, row))
+    next_cursor = page[-1][0] if page else cursor
+    return FeedPage(cursor=cursor, next_cursor=next_cursor, more=more, items=items)
+
+
+def _item(pos: int, entity: str, row: Any) -> FeedItem:
+    return FeedItem(cursor=pos, entity=entity, record_id=row["id"], version=row["version"], hlc=row["hlc"] or "",
+                    payload=row_to_payload(entity, row))
+
+
+def resolve_conflict(conn: Connection, conflict_id: str, *, resolution: str, note: str, by: str) -> bool:
+    """Mark a conflict reviewed. Restoring the lost value is a normal edit made by the person on their laptop
+    (a newer stamp wins), so the server only records the decision; the change travels back in the feed."""
+    c = m.conflict
+    counter = m.counter
+    pos = conn.execute(select(counter.c.value).where(counter.c.name == "feed").with_for_update()).scalar_one() + 1
+    done = conn.execute(update(c).where(c.c.id == conflict_id).values(
+        status="resolved", resolution=resolution, note=note, resolved_by=by, resolved_at=datetime.now(timezone.utc),
+        srv_seq=pos,
+    )).rowcount
+    conn.execute(update(counter).where(counter.c.name == "feed").values(value=pos))
+    return bool(done)

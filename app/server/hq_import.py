@@ -1,0 +1,120 @@
+"""Headquarters import of hand-carried bundles: verify everything, then apply in one transaction with the same
+``apply_changes`` as online sync, and sign a receipt (DESIGN.md, guarantee 5).
+
+A bundle imported again is a no-op that hands back the first receipt; overlapping bundles apply only what is new
+(every entry is keyed by device, epoch and sequence).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Engine, insert, select
+
+from app.server import models as m
+from app.server.apply import ApplyResult, BatchRefused, apply_changes
+from app.server.devices import HqKeys, get_device, hq_keys
+from app.sync import crypto
+from app.sync.bundle import BundleRejected, VerifiedBundle, read_bundle, receipt_bytes
+from app.sync.protocol import Receipt, SignedReceipt
+
+__all__ = ["BundleRejected", "ImportOutcome", "import_bundle_bytes", "import_bundle_files"]
+
+
+@dataclass
+class ImportOutcome:
+    bundle_id: str
+    device_id: str
+    replayed: bool
+    receipt: SignedReceipt
+    result: ApplyResult | None
+
+
+def _ranges(seqs: list[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for seq in sorted(set(seqs)):
+        if out and seq == out[-1][1] + 1:
+            out[-1] = (out[-1][0], seq)
+        else:
+            out.append((seq, seq))
+    return out
+
+
+def sign_receipt(keys: HqKeys, receipt: Receipt) -> SignedReceipt:
+    return SignedReceipt(receipt=receipt, signature=crypto.b64(crypto.sign(keys.sign_private, receipt_bytes(receipt))))
+
+
+def verify_bundle(engine: Engine, data: bytes) -> tuple[HqKeys, VerifiedBundle]:
+    with engine.connect() as conn:
+        keys = hq_keys(conn)
+        verified = read_bundle(data, keys.box_private, keys.box_public, lambda d: get_device(conn, d))
+    return keys, verified
+
+
+def import_bundle_bytes(engine: Engine, data: bytes, *, via: str = "hq-import", hook=None) -> ImportOutcome:  # type: ignore[no-untyped-def]
+    keys, bundle = verify_bundle(engine, data)
+    man = bundle.manifest
+    bi = m.bundle_import
+    with engine.begin() as conn:
+        device = get_device(conn, man.device_id)
+        if device is None:
+            raise BundleRejected(f"device {man.device_id} is not enrolled", "unknown_device")
+        done = conn.execute(select(bi.c.receipt).where(bi.c.bundle_id == man.bundle_id)).first()
+        if done is not None:
+            return ImportOutcome(man.bundle_id, man.device_id, True, SignedReceipt.model_validate(done.receipt), None)
+        try:
+            result = apply_changes(conn, device, bundle.entries, epoch=man.epoch, batch_id=man.bundle_id,
+                                   via=f"bundle:{via}"[:60], hook=hook)
+        except BatchRefused as err:
+            raise BundleRejected(str(err), err.code) from None
+        receipt = Receipt(
+            receipt_id=str(uuid.uuid4()), bundle_id=man.bundle_id, device_id=man.device_id, epoch=man.epoch,
+            acked=_ranges(result.accepted_seqs), rejected=result.rejected, applied=result.applied,
+            duplicates=result.duplicates, stale=result.stale, conflicts=result.conflicts,
+            issued_at=datetime.now(timezone.utc).isoformat(), hq_key_id=keys.key_id,
+        )
+        signed = sign_receipt(keys, receipt)
+        conn.execute(insert(bi).values(
+            bundle_id=man.bundle_id, device_id=man.device_id, epoch=man.epoch, seq_from=man.seq_from,
+            seq_to=man.seq_to, entries=man.count, sha256=bundle.sha256, imported_at=datetime.now(timezone.utc),
+            receipt=signed.model_dump(mode="json"),
+        ))
+    return ImportOutcome(man.bundle_id, man.device_id, False, signed, result)
+
+
+@dataclass
+class FileOutcome:
+    path: Path
+    ok: bool
+    message: str
+    receipt_path: Path | None = None
+
+
+def import_bundle_files(engine: Engine, paths: list[Path], receipt_dir: Path | None = None) -> list[FileOutcome]:
+    """Each file is verified completely, then applied in its own transaction; a bad file is refused with its
+    reason and the others go on. Receipts are written beside each bundle (or into ``receipt_dir``)."""
+    outcomes = []
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            outcomes.append(FileOutcome(path, False, f"cannot read: {err.strerror}"))
+            continue
+        try:
+            outcome = import_bundle_bytes(engine, data, via=f"hq:{path.name}"[:50])
+        except BundleRejected as err:
+            outcomes.append(FileOutcome(path, False, f"refused ({err.code}): {err}"))
+            continue
+        target = (receipt_dir or path.parent) / f"{path.name}.receipt.json"
+        target.write_text(outcome.receipt.model_dump_json(indent=2), encoding="utf-8")
+        r = outcome.receipt.receipt
+        if outcome.replayed:
+            message = "already imported; nothing changed (the first receipt was written again)"
+        else:
+            message = (f"device {r.device_id} epoch {r.epoch}: applied {r.applied}, duplicates {r.duplicates}, "
+                       f"stale {r.stale}, conflicts {r.conflicts}, rejected {len(r.rejected)}")
+        outcomes.append(FileOutcome(path, True, message, target))
+    return outcomes

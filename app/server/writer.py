@@ -1,0 +1,223 @@
+"""Deciding and writing the records of one batch: ownership, versions, merges, unique values, merged patients.
+
+Works set-wise (one query per table and chunk, executemany writes) because a bundle may carry 100,000 changes; a
+database error on a table's bulk write falls back to row-by-row savepoints so that one bad record is rejected alone.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy.exc import DataError, IntegrityError
+
+from app.server import models as m
+from app.server.merge import initial_stamps, merge_shared
+from app.sync.protocol import ChangeEntry, Rejection
+from app.sync.records import PATIENT_POINTERS, policy_of
+
+_CHUNK = 500
+_META_COLS = ("id", "version", "hlc", "device_id")
+Key = tuple[str, str]
+
+
+def _node(stamp: str) -> str:
+    return stamp.rsplit(":", 1)[-1] if stamp else ""
+
+
+class RecordWriter:
+    def __init__(self, conn: Connection, sender: str, start_seq: int) -> None:
+        self.conn = conn
+        self.sender = sender
+        self.next_seq = start_seq
+        self.current: dict[Key, dict[str, Any] | None] = {}
+        self.inserts: dict[str, dict[str, dict[str, Any]]] = {}
+        self.updates: dict[str, dict[str, dict[str, Any]]] = {}
+        self.sources: dict[Key, list[int]] = {}
+        self.conflicts: list[dict[str, Any]] = []
+        self.merged: dict[str, str] = {}
+        self.newly_merged: dict[str, str] = {}
+
+    def _seq(self) -> int:
+        self.next_seq += 1
+        return self.next_seq
+
+    # -- checks before deciding ---------------------------------------------------------------------------------
+    def check_unique(self, rows: list[tuple[ChangeEntry, dict[str, Any]]],
+                     rejected: list[Rejection]) -> list[tuple[ChangeEntry, dict[str, Any]]]:
+        """Refuse, one by one, records whose unique value (a patient code, a referral number) another record has."""
+        bad: set[int] = set()
+        by_entity: dict[str, list[tuple[ChangeEntry, dict[str, Any]]]] = {}
+        for e, row in rows:
+            by_entity.setdefault(e.entity, []).append((e, row))
+        for entity, items in by_entity.items():
+            table = m.RECORDS[entity]
+            for col in [c for c in table.columns if c.unique and not c.primary_key]:
+                values = list({row[col.key] for _, row in items if row[col.key] is not None})
+                owner: dict[Any, str] = {}
+                for i in range(0, len(values), _CHUNK):
+                    owner.update(self.conn.execute(select(col, table.c.id).where(col.in_(values[i:i + _CHUNK]))).all())
+                for e, row in items:
+                    value = row[col.key]
+                    if value is None:
+                        continue
+                    holder = owner.setdefault(value, row["id"])
+                    if holder != row["id"]:
+                        bad.add(e.seq)
+                        rejected.append(Rejection(seq=e.seq, reason=f"{entity}.{col.key}: already used by record {holder}"))
+        return [(e, row) for e, row in rows if e.seq not in bad]
+
+    def load_current(self, rows: list[tuple[ChangeEntry, dict[str, Any]]]) -> None:
+        ids: dict[str, set[str]] = {}
+        for e, _ in rows:
+            ids.setdefault(e.entity, set()).add(e.record_id)
+        for entity, wanted in ids.items():
+            table = m.RECORDS[entity]
+            cols = list(table.columns) if policy_of(entity) == "shared" else [table.c[k] for k in _META_COLS]
+            found: dict[str, dict[str, Any]] = {}
+            listed = list(wanted)
+            for i in range(0, len(listed), _CHUNK):
+                for r in self.conn.execute(select(*cols).where(table.c.id.in_(listed[i:i + _CHUNK]))).mappings():
+                    found[r["id"]] = dict(r)
+            for rid in wanted:
+                self.current[(entity, rid)] = found.get(rid)
+
+    def resolve_merged_patients(self, rows: list[tuple[ChangeEntry, dict[str, Any]]]) -> None:
+        """Know which patients were merged away (stored, or merged in this batch) so pointers can follow."""
+        wanted: set[str] = set()
+        for e, row in rows:
+            for col in PATIENT_POINTERS.get(e.entity, ()):
+                if row.get(col):
+                    wanted.add(row[col])
+            if e.entity == "patient" and row.get("merged_into_id"):
+                cur = self.current.get(("patient", row["id"]))
+                if cur is None or not cur.get("merged_into_id"):
+                    self.newly_merged[row["id"]] = row["merged_into_id"]
+                self.merged[row["id"]] = row["merged_into_id"]
+        pt = m.RECORDS["patient"]
+        listed = list(wanted)
+        for i in range(0, len(listed), _CHUNK):
+            for pid, into in self.conn.execute(select(pt.c.id, pt.c.merged_into_id).where(
+                    pt.c.id.in_(listed[i:i + _CHUNK]), pt.c.merged_into_id.is_not(None))):
+                self.merged.setdefault(pid, into)
+
+    def follow(self, patient_id: str) -> str:
+        seen = {patient_id}
+        while patient_id in self.merged and self.merged[patient_id] not in seen:
+            patient_id = self.merged[patient_id]
+            seen.add(patient_id)
+        return patient_id
+
+    # -- deciding -----------------------------------------------------------------------------------------------
+    def _stage(self, entity: str, rid: str, row: dict[str, Any], seq: int) -> None:
+        if rid in self.inserts.get(entity, {}) or self.current.get((entity, rid)) is None:
+            self.inserts.setdefault(entity, {})[rid] = row
+        else:
+            self.updates.setdefault(entity, {})[rid] = row
+        self.current[(entity, rid)] = row
+        self.sources.setdefault((entity, rid), []).append(seq)
+
+    def decide(self, e: ChangeEntry, row: dict[str, Any]) -> str:
+        """'applied', 'stale' or 'rejected:<reason>'; stages what is to be written."""
+        entity, rid = e.entity, e.record_id
+        for col in PATIENT_POINTERS.get(entity, ()):
+            if row.get(col):
+                row[col] = self.follow(row[col])
+        policy = policy_of(entity)
+        cur = self.current.get((entity, rid))
+        if cur is None:
+            row["field_hlc"] = initial_stamps(entity, row["hlc"]) if policy == "shared" else None
+            self._stage(entity, rid, row, e.seq)
+            return "applied"
+        if policy == "shared":
+            return self._merge(e, cur, row)
+        if e.op == "insert":
+            return "stale"  # the record exists: an insert seen again (or a reference row seeded on two laptops)
+        owner = cur.get("device_id")
+        if policy == "owned" and owner and owner != row.get("device_id"):
+            return f"rejected:{entity} {rid} belongs to device {owner}; the record's id was reused by another device"
+        if policy == "owned" and owner and owner != self.sender:
+            if e.changed is not None and set(e.changed) <= set(PATIENT_POINTERS.get(entity, ())):
+                return "stale"  # a merge on another laptop re-pointed it; the server re-points it itself
+            return (f"rejected:{entity} {rid} belongs to device {owner}; corrections are made on the laptop that "
+                    "created it")
+        if (row["version"], row["hlc"]) > (cur["version"], cur["hlc"] or ""):
+            row["field_hlc"] = None
+            self._stage(entity, rid, row, e.seq)
+            return "applied"
+        return "stale"
+
+    def _merge(self, e: ChangeEntry, cur: dict[str, Any], row: dict[str, Any]) -> str:
+        result = merge_shared(e.entity, cur, cur.get("field_hlc"), row, e)
+        now = datetime.now(timezone.utc)
+        for c in result.conflicts:
+            self.conflicts.append({
+                "id": str(uuid.uuid4()), "entity": e.entity, "record_id": e.record_id, "field": c.field,
+                "kept_value": c.kept_value, "lost_value": c.lost_value, "kept_hlc": c.kept_hlc, "lost_hlc": c.lost_hlc,
+                "kept_device": _node(c.kept_hlc), "lost_device": _node(c.lost_hlc), "status": "open",
+                "resolution": "", "note": "", "created_at": now, "resolved_at": None, "resolved_by": None,
+            })
+        if result.row is None:
+            return "stale"
+        new = {k: v for k, v in result.row.items() if k != "srv_seq"}
+        new["field_hlc"] = result.stamps
+        self._stage(e.entity, e.record_id, new, e.seq)
+        return "applied"
+
+    # -- writing ------------------------------------------------------------------------------------------------
+    def write(self, hook: Callable[[str], None] | None = None) -> dict[int, str]:
+        """Write staged rows; returns {seq: reason} for rows the database refused (each rejected alone)."""
+        failed: dict[int, str] = {}
+        for entity in list(self.inserts) + [e for e in self.updates if e not in self.inserts]:
+            table = m.RECORDS[entity]
+            ins = list(self.inserts.get(entity, {}).values())
+            upd = list(self.updates.get(entity, {}).values())
+            for row in ins + upd:
+                row["srv_seq"] = self._seq()
+                row.setdefault("field_hlc", None)
+            stmt_upd = update(table).where(table.c.id == bindparam("_key"))
+            try:
+                with self.conn.begin_nested():
+                    if ins:
+                        self.conn.execute(insert(table), ins)
+                    if upd:
+                        self.conn.execute(stmt_upd, [{**r, "_key": r["id"]} for r in upd])
+            except (IntegrityError, DataError):
+                for row, is_insert in [(r, True) for r in ins] + [(r, False) for r in upd]:
+                    try:
+                        with self.conn.begin_nested():
+                            if is_insert:
+                                self.conn.execute(insert(table), [row])
+                            else:
+                                self.conn.execute(stmt_upd, [{**row, "_key": row["id"]}])
+                    except (IntegrityError, DataError) as err:
+                        reason = f"the central database refused the {entity} record ({type(err.orig).__name__})"
+                        for seq in self.sources.get((entity, row["id"]), []):
+                            failed[seq] = reason
+            if hook:
+                hook(f"wrote:{entity}")
+        return failed
+
+    def write_conflicts(self) -> int:
+        for c in self.conflicts:
+            c["srv_seq"] = self._seq()
+        if self.conflicts:
+            self.conn.execute(insert(m.conflict), self.conflicts)
+        return len(self.conflicts)
+
+    def repoint_merged(self) -> int:
+        """Records that point at a patient merged away in this batch now point at the patient kept (guarantee 6)."""
+        moved = 0
+        for gone in self.newly_merged:
+            keep = self.follow(gone)
+            for entity, cols in PATIENT_POINTERS.items():
+                table = m.RECORDS[entity]
+                for col in cols:
+                    ids = self.conn.execute(select(table.c.id).where(table.c[col] == gone)).scalars().all()
+                    for rid in ids:
+                        self.conn.execute(update(table).where(table.c.id == rid).values({col: keep, "srv_seq": self._seq()}))
+                        moved += 1
+        return moved

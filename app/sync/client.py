@@ -1,0 +1,224 @@
+"""One sync round with the central server: check this laptop is who the server thinks it is, upload, download.
+
+``run_sync_round`` is what ``sayyar sync`` runs and what the background engine (``app.sync.engine``) calls. Every
+step can be interrupted anywhere: entries stay ``sent`` until acknowledged and are sent again (the server answers
+duplicates as held), a feed page and its cursor commit together.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+from sqlalchemy import select
+
+from app.models import DeviceState, SyncConflict
+from app.security.roles import Action
+from app.store import Store
+from app.sync import identity, inbox, outbox
+from app.sync.protocol import BatchAck, ConflictResolution, DeviceHello, FeedPage, NewEpoch
+
+BATCH_SIZE = 2000
+PAGE_SIZE = 1000
+
+
+@dataclass
+class Progress:
+    phase: str  # "upload" | "download"
+    done: int
+    total: int  # upload: entries to send; download: unknown (0) until the last page
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass
+class SyncReport:
+    uploaded: int = 0
+    acked: int = 0
+    quarantined: int = 0
+    downloaded: int = 0
+    parked: int = 0
+    conflicts: int = 0
+    batches: int = 0
+    pages: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+
+class SyncError(Exception):
+    """A round stopped. ``transient`` errors (server away, network cut, server busy or full) are retried later."""
+
+    def __init__(self, message: str, *, transient: bool) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+class DeviceRestored(SyncError):
+    """The server holds more of this laptop's history than the laptop itself: restored from backup, or cloned."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, transient=False)
+
+
+class Api:
+    def __init__(self, server_url: str, token: str, *, timeout: float = 60.0,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        self.http = httpx.Client(base_url=server_url.rstrip("/"), timeout=timeout, transport=transport,
+                                 headers={"Authorization": f"Bearer {token}"})
+
+    def close(self) -> None:
+        self.http.close()
+
+    def _call(self, method: str, path: str, **kw: object) -> httpx.Response:
+        try:
+            resp = self.http.request(method, path, **kw)  # type: ignore[arg-type]
+        except httpx.HTTPError as err:
+            raise SyncError(f"the server could not be reached ({type(err).__name__})", transient=True) from None
+        if resp.status_code >= 500 or resp.status_code == 429:
+            raise SyncError(f"the server is unavailable ({resp.status_code}: {_detail(resp)})", transient=True)
+        if resp.status_code == 409 and _code(resp) == "clone_detected":
+            raise DeviceRestored(_detail(resp))
+        if resp.status_code in (401, 403):
+            raise SyncError(f"the server refused this laptop ({resp.status_code}): {_detail(resp)}. Ask the "
+                            "administrator to enrol it again.", transient=False)
+        if resp.status_code >= 400:
+            raise SyncError(f"the server refused the request ({resp.status_code}): {_detail(resp)}", transient=False)
+        return resp
+
+    def health(self) -> bool:
+        try:
+            return self.http.get("/v1/health", timeout=5.0).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def hello(self) -> DeviceHello:
+        return DeviceHello.model_validate_json(self._call("GET", "/v1/devices/me").content)
+
+    def new_epoch(self) -> int:
+        return NewEpoch.model_validate_json(self._call("POST", "/v1/devices/me/epoch").content).epoch
+
+    def push(self, body: bytes) -> BatchAck:
+        resp = self._call("POST", "/v1/changes", content=body, headers={"Content-Type": "application/json"})
+        return BatchAck.model_validate_json(resp.content)
+
+    def feed(self, cursor: int, limit: int) -> FeedPage:
+        return FeedPage.model_validate_json(self._call("GET", "/v1/feed", params={"cursor": cursor, "limit": limit}).content)
+
+    def resolve(self, conflict_id: str, resolution: ConflictResolution) -> None:
+        self._call("POST", f"/v1/conflicts/{conflict_id}/resolve", json=resolution.model_dump())
+
+
+def _detail(resp: httpx.Response) -> str:
+    try:
+        detail = resp.json().get("detail")
+    except ValueError:
+        return resp.text[:200]
+    if isinstance(detail, dict):
+        return str(detail.get("message", detail))
+    return str(detail)[:500]
+
+
+def _code(resp: httpx.Response) -> str:
+    try:
+        detail = resp.json().get("detail")
+    except ValueError:
+        return ""
+    return detail.get("code", "") if isinstance(detail, dict) else ""
+
+
+def check_not_restored(store: Store, hello: DeviceHello) -> None:
+    """Refuse to go on if the server holds sequences of our epoch beyond anything this laptop ever numbered."""
+    epoch = store.device.epoch
+    held = next((e for e in hello.epochs if e.epoch == epoch), None)
+    local = identity.local_max_seq(store)
+    if held is not None and held.max_seq > local:
+        raise DeviceRestored(
+            f"The server holds changes {local + 1}–{held.max_seq} of this laptop (epoch {epoch}) that this laptop no "
+            "longer has: it was restored from a backup or copied. To protect those records nothing was sent. Start "
+            "a new epoch (`sayyar sync new-epoch`, or 'Start new epoch' in the Sync panel) and sync again; "
+            "unsent work is kept and sent under the new epoch.")
+
+
+def upload(store: Store, api: Api, report: SyncReport, progress: ProgressCallback | None = None) -> None:
+    order = outbox.upload_order(store)
+    total = len(order)
+    for start in range(0, total, BATCH_SIZE):
+        seqs = order[start : start + BATCH_SIZE]
+        body, sent = outbox.batch_json(store, seqs, str(uuid.uuid4()))
+        outbox.mark(store, sent, "sent")
+        ack = api.push(body)
+        rejected = {r.seq: r.reason for r in ack.rejected}
+        outbox.mark(store, [s for s in sent if s not in rejected], "acked")
+        if rejected:
+            outbox.mark(store, list(rejected), "quarantined", rejected)
+            report.reasons.extend(f"seq {k}: {v}" for k, v in list(rejected.items())[:20])
+        report.uploaded += len(sent)
+        report.acked += len(sent) - len(rejected)
+        report.quarantined += len(rejected)
+        report.batches += 1
+        if progress:
+            progress(Progress("upload", min(start + len(seqs), total), total))
+
+
+def download(store: Store, api: Api, report: SyncReport, progress: ProgressCallback | None = None) -> None:
+    while True:
+        with store.read() as s:
+            raw = s.scalar(select(DeviceState.feed_cursor)) or "0"
+        cursor = int(raw) if raw.isdigit() else 0
+        page = api.feed(cursor, PAGE_SIZE)
+        if page.items or page.next_cursor != cursor:
+            result = inbox.apply_page(store, page)
+            report.downloaded += result.applied
+            report.parked = result.parked
+            report.conflicts += result.conflicts
+        report.pages += 1
+        if progress:
+            progress(Progress("download", report.downloaded, 0 if page.more else report.downloaded))
+        if not page.more:
+            return
+
+
+def send_resolutions(store: Store, api: Api) -> None:
+    with store.read() as s:
+        todo = [(c.id, c.pending_resolution) for c in s.scalars(select(SyncConflict).where(
+            SyncConflict.pending_resolution != ""))]
+    for conflict_id, resolution in todo:
+        api.resolve(conflict_id, ConflictResolution(resolution=resolution))  # type: ignore[arg-type]
+        with store.write(None) as s:
+            row = s.get(SyncConflict, conflict_id)
+            if row is not None:
+                row.pending_resolution = ""
+
+
+def run_sync_round(store: Store, ctx: object, server_url: str, token: str, progress: ProgressCallback | None = None,
+                   *, transport: httpx.BaseTransport | None = None) -> SyncReport:
+    """One full round. Raises SyncError (``transient`` says whether trying again later can help)."""
+    require = getattr(ctx, "require", None)
+    if require is not None:
+        require(Action.RUN_SYNC)
+    report = SyncReport()
+    api = Api(server_url, token, transport=transport)
+    try:
+        store.refresh_device()
+        check_not_restored(store, api.hello())
+        upload(store, api, report, progress)
+        send_resolutions(store, api)
+        download(store, api, report, progress)
+    except SyncError as err:
+        identity.record_attempt(store, error=str(err))
+        raise
+    finally:
+        api.close()
+    identity.record_attempt(store, error=None)
+    return report
+
+
+def new_epoch_from_server(store: Store, server_url: str, token: str) -> int:
+    api = Api(server_url, token)
+    try:
+        epoch = api.new_epoch()
+    finally:
+        api.close()
+    return identity.start_new_epoch(store, epoch)

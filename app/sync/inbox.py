@@ -1,0 +1,166 @@
+"""Applying a feed page on the laptop: records and the new cursor in one transaction (DESIGN.md, guarantee 4).
+
+Remote records are stored through ``store.write(None, applying_remote=True)``: not queued again, search index kept
+current. A record with local changes still waiting to go up is left as it is (the server merges those changes and
+sends the result back). A record whose parent has not arrived yet waits in ``sync_parked`` and is retried with each
+page, so feed order never breaks the laptop's foreign keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from app.models import SYNCED_MODELS, ChangeLog, DeviceState, SyncBase, SyncConflict, SyncParked
+from app.store import Store
+from app.sync.outbox import PENDING
+from app.sync.protocol import ConflictItem, FeedItem, FeedPage
+from app.sync.records import RecordInvalid, payload_to_row, policy_of
+
+_CHUNK = 500
+
+
+@dataclass
+class PageResult:
+    applied: int = 0
+    skipped: int = 0
+    parked: int = 0
+    conflicts: int = 0
+    invalid: int = 0
+
+
+def _parents(entity: str) -> list[tuple[str, str]]:
+    table = SYNCED_MODELS[entity].__table__  # type: ignore[attr-defined]
+    return [(fk.parent.key, fk.column.table.name) for fk in table.foreign_keys]
+
+
+def _existing(s: Session, entity: str, ids: set[str]) -> dict[str, tuple[int, str]]:
+    table = SYNCED_MODELS[entity].__table__  # type: ignore[attr-defined]
+    out: dict[str, tuple[int, str]] = {}
+    listed = sorted(ids)
+    for i in range(0, len(listed), _CHUNK):
+        for rid, version, hlc in s.execute(select(table.c.id, table.c.version, table.c.hlc).where(
+                table.c.id.in_(listed[i:i + _CHUNK]))):
+            out[rid] = (version, hlc or "")
+    return out
+
+
+def apply_page(store: Store, page: FeedPage) -> PageResult:
+    result = PageResult()
+    for item in page.items:
+        if item.hlc:
+            store.clock.observe(item.hlc)
+    with store.write(None, applying_remote=True) as s:
+        # Parents may come later in the page than their children: check foreign keys at commit instead.
+        s.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        records: list[FeedItem] = []
+        for item in page.items:
+            if item.entity == "sync_conflict":
+                _store_conflict(s, item)
+                result.conflicts += 1
+            elif item.entity in SYNCED_MODELS:
+                records.append(item)
+            else:
+                result.invalid += 1
+        parked = [FeedItem(cursor=0, entity=p.entity, record_id=p.record_id, version=p.version, hlc=p.hlc,
+                           payload=p.payload) for p in s.scalars(select(SyncParked))]
+        _apply_records(s, parked + records, result)
+        s.execute(update(DeviceState).values(feed_cursor=str(page.next_cursor)))
+    return result
+
+
+def _apply_records(s: Session, items: list[FeedItem], result: PageResult) -> None:
+    latest: dict[tuple[str, str], FeedItem] = {}
+    for item in items:
+        key = (item.entity, item.record_id)
+        if key not in latest or (item.version, item.hlc) >= (latest[key].version, latest[key].hlc):
+            latest[key] = item
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for key, item in latest.items():
+        try:
+            rows[key] = payload_to_row(item.entity, item.record_id, item.payload)
+        except RecordInvalid:
+            result.invalid += 1
+    by_entity: dict[str, set[str]] = {}
+    for entity, rid in rows:
+        by_entity.setdefault(entity, set()).add(rid)
+    present = {e: _existing(s, e, ids) for e, ids in by_entity.items()}
+    pending = _pending_ids(s, [rid for _, rid in rows])
+    wanted: dict[tuple[str, str], dict[str, Any]] = {}
+    for key, row in rows.items():
+        entity, rid = key
+        item = latest[key]
+        if rid in pending:
+            result.skipped += 1  # our own change is on its way; the merged state will come back
+            continue
+        have = present[entity].get(rid)
+        if have is not None and (item.version, item.hlc) <= have:
+            result.skipped += 1
+            continue
+        wanted[key] = row
+    ready = _resolvable(s, wanted)
+    s.execute(delete(SyncParked))
+    for key, row in wanted.items():
+        entity, rid = key
+        if key not in ready:
+            item = latest[key]
+            s.execute(insert(SyncParked.__table__).values(entity=entity, record_id=rid, version=item.version,
+                                                          hlc=item.hlc, payload=item.payload))
+            result.parked += 1
+            continue
+        model = SYNCED_MODELS[entity]
+        s.merge(model(**row))
+        if policy_of(entity) == "shared":
+            stmt = sqlite_insert(SyncBase.__table__).values(entity=entity, record_id=rid, hlc=row["hlc"],
+                                                            payload=latest[key].payload)
+            s.execute(stmt.on_conflict_do_update(index_elements=["entity", "record_id"],
+                                                 set_={"hlc": row["hlc"], "payload": latest[key].payload}))
+        result.applied += 1
+    s.flush()
+
+
+def _pending_ids(s: Session, ids: list[str]) -> set[str]:
+    cl = ChangeLog.__table__
+    out: set[str] = set()
+    for i in range(0, len(ids), _CHUNK):
+        out.update(s.execute(select(cl.c.record_id).where(cl.c.record_id.in_(ids[i:i + _CHUNK]),
+                                                          cl.c.state.in_(PENDING))).scalars())
+    return out
+
+
+def _resolvable(s: Session, wanted: dict[tuple[str, str], dict[str, Any]]) -> set[tuple[str, str]]:
+    """Rows whose every parent exists locally or is itself resolvable in this page (fixpoint)."""
+    needs: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    asked: dict[str, set[str]] = {}
+    for (entity, rid), row in wanted.items():
+        refs = [(table, row[col]) for col, table in _parents(entity) if row.get(col)]
+        needs[(entity, rid)] = refs
+        for table, ref in refs:
+            asked.setdefault(table, set()).add(ref)
+    local = {t: set(_existing(s, t, ids)) if t in SYNCED_MODELS else ids for t, ids in asked.items()}
+    ready: set[tuple[str, str]] = set()
+    changed = True
+    while changed:
+        changed = False
+        for key, refs in needs.items():
+            if key in ready:
+                continue
+            if all(ref in local.get(t, set()) or (t, ref) in ready for t, ref in refs):
+                ready.add(key)
+                changed = True
+    return ready
+
+
+def _store_conflict(s: Session, item: FeedItem) -> None:
+    c = ConflictItem.model_validate(item.payload)
+    row = s.get(SyncConflict, c.id)
+    values = c.model_dump()
+    if row is None:
+        s.add(SyncConflict(**values, pending_resolution=""))
+    else:
+        for k, v in values.items():
+            setattr(row, k, v)

@@ -1,0 +1,223 @@
+"""What travels between laptops, the central server and headquarters: the one definition (DESIGN.md, "Parts").
+
+Client, bundle writer, bundle reader and server all use these models; ``docs/sync-protocol.schema.json`` is generated
+from them (``python -m app.sync.schema``). Bump ``PROTOCOL_VERSION`` on any change a peer of the old version would
+misread; the ``protocol`` field lets each side refuse what it does not understand instead of guessing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PROTOCOL_VERSION = 1
+BUNDLE_FORMAT_VERSION = 1
+MAX_BATCH = 5000
+
+# <physical ms, 13 digits>:<counter, 5 digits>:<node> (app.store.clock); string order is clock order.
+HLC_PATTERN = r"^\d{13}:\d{5}:[A-Za-z0-9_-]{1,16}$"
+ID_PATTERN = r"^[A-Za-z0-9_-]{1,36}$"
+ENTITY_PATTERN = r"^[a-z_]{1,40}$"
+
+Op = Literal["insert", "update", "delete"]
+Outcome = Literal["applied", "duplicate", "stale", "rejected"]
+
+
+class _Strict(BaseModel):
+    # Unknown fields are refused: a peer speaking a newer protocol must say so through ``protocol``.
+    model_config = ConfigDict(extra="forbid")
+
+
+class ChangeEntry(_Strict):
+    """One change-log entry: the record's full new state, stamped (DESIGN.md, guarantee 2)."""
+
+    seq: int = Field(ge=1, le=2**62)
+    entity: str = Field(pattern=ENTITY_PATTERN)
+    record_id: str = Field(pattern=ID_PATTERN)
+    op: Op
+    payload: dict[str, Any]
+    hlc: str = Field(pattern=HLC_PATTERN)
+    user_id: str | None = Field(default=None, max_length=36)
+    # Fields this change set, worked out on the laptop against the state it edited (``None``: not known, e.g.
+    # inserts). Lets the server tell a concurrent edit (a conflict) from a stale copy of a field nobody touched.
+    changed: list[str] | None = Field(default=None, max_length=200)
+    base_hlc: str = Field(default="", max_length=40)
+
+
+class ChangeBatch(_Strict):
+    protocol: Literal[1] = PROTOCOL_VERSION
+    device_id: str = Field(pattern=ID_PATTERN)
+    epoch: int = Field(ge=1, le=2**31 - 1)
+    batch_id: str = Field(pattern=ID_PATTERN)
+    entries: list[ChangeEntry] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class Rejection(_Strict):
+    seq: int
+    reason: str
+
+
+class BatchAck(_Strict):
+    """The server's answer: one transaction applied the whole batch; every sequence not rejected is now held."""
+
+    protocol: Literal[1] = PROTOCOL_VERSION
+    device_id: str
+    epoch: int
+    batch_id: str
+    # Highest sequence n such that the server holds every sequence 1..n of this device epoch (guarantee 3).
+    held_through: int
+    max_seq: int
+    applied: int = 0
+    duplicates: int = 0
+    stale: int = 0
+    conflicts: int = 0
+    rejected: list[Rejection] = Field(default_factory=list)
+
+
+class EpochState(_Strict):
+    epoch: int
+    held_through: int
+    max_seq: int
+
+
+class DeviceHello(_Strict):
+    """What the server holds for the calling device: how a restored or cloned laptop is noticed (guarantee 7)."""
+
+    protocol: Literal[1] = PROTOCOL_VERSION
+    device_id: str
+    device_code: str
+    epochs: list[EpochState]
+    server_hlc: str = ""
+
+
+class NewEpoch(_Strict):
+    epoch: int
+
+
+class FeedItem(_Strict):
+    cursor: int
+    entity: str
+    record_id: str
+    version: int
+    hlc: str
+    payload: dict[str, Any]
+
+
+class FeedPage(_Strict):
+    """Records other laptops need, in server order; apply with ``next_cursor`` in one transaction (guarantee 4)."""
+
+    protocol: Literal[1] = PROTOCOL_VERSION
+    cursor: int
+    next_cursor: int
+    more: bool
+    items: list[FeedItem]
+
+
+class ConflictItem(_Strict):
+    """A losing value kept for a person to review (guarantee 6). Travels in the feed as entity ``sync_conflict``."""
+
+    id: str
+    entity: str
+    record_id: str
+    field: str
+    kept_value: Any = None
+    lost_value: Any = None
+    kept_hlc: str = ""
+    lost_hlc: str = ""
+    kept_device: str = ""
+    lost_device: str = ""
+    status: Literal["open", "resolved"] = "open"
+    resolution: str = ""
+
+
+class ConflictResolution(_Strict):
+    resolution: Literal["kept", "restored_lost"]
+    note: str = Field(default="", max_length=500)
+
+
+class BundleHeader(_Strict):
+    """The clear-text head of a bundle file: how to decrypt it, nothing about its contents."""
+
+    format: Literal["sayyar-bundle"] = "sayyar-bundle"
+    version: Literal[1] = BUNDLE_FORMAT_VERSION
+    cipher: Literal["X25519-HKDF-SHA256-AES256GCM"] = "X25519-HKDF-SHA256-AES256GCM"
+    hq_key_id: str = Field(max_length=64)
+    ephemeral_public: str = Field(max_length=64)
+    chunk_size: int = Field(ge=1024, le=64 * 1024 * 1024)
+    chunk_count: int = Field(ge=1, le=1_000_000)
+
+
+class BundleManifest(_Strict):
+    """Signed by the device: who wrote the bundle and exactly what is in it (guarantee 5)."""
+
+    protocol: Literal[1] = PROTOCOL_VERSION
+    bundle_id: str = Field(pattern=ID_PATTERN)
+    device_id: str = Field(pattern=ID_PATTERN)
+    device_code: str = Field(max_length=12)
+    epoch: int = Field(ge=1, le=2**31 - 1)
+    seq_from: int = Field(ge=0)
+    seq_to: int = Field(ge=0)
+    count: int = Field(ge=0)
+    counts: dict[str, int]
+    body_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    created_hlc: str = ""
+
+
+class BundleBody(_Strict):
+    entries: list[ChangeEntry]
+
+
+class Receipt(_Strict):
+    """Headquarters' signed word that these sequences are held; the laptop marks them acknowledged."""
+
+    protocol: Literal[1] = PROTOCOL_VERSION
+    receipt_id: str
+    bundle_id: str
+    device_id: str
+    epoch: int
+    acked: list[tuple[int, int]]
+    rejected: list[Rejection] = Field(default_factory=list)
+    applied: int = 0
+    duplicates: int = 0
+    stale: int = 0
+    conflicts: int = 0
+    issued_at: str
+    hq_key_id: str
+
+
+class SignedReceipt(_Strict):
+    receipt: Receipt
+    signature: str
+
+
+class DeviceEnrolment(_Strict):
+    """Handed by the administrator to the laptop after ``sayyar server enrol-device``."""
+
+    protocol: Literal[1] = PROTOCOL_VERSION
+    device_id: str
+    device_code: str
+    token: str
+    server_url: str = ""
+    hq_box_public: str
+    hq_sign_public: str
+
+
+class DeviceRequest(_Strict):
+    """Written by the laptop for enrolment: its identity and Ed25519 public key (never the private key)."""
+
+    protocol: Literal[1] = PROTOCOL_VERSION
+    device_id: str
+    device_code: str
+    public_key: str
+
+
+class Health(_Strict):
+    status: Literal["ok"] = "ok"
+    protocol: int = PROTOCOL_VERSION
+
+
+PUBLISHED = (
+    ChangeEntry, ChangeBatch, BatchAck, DeviceHello, NewEpoch, FeedPage, ConflictItem, ConflictResolution,
+    BundleHeader, BundleManifest, BundleBody, SignedReceipt, DeviceEnrolment, DeviceRequest, Health,
+)

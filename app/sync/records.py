@@ -1,0 +1,192 @@
+"""Turning a change's JSON payload back into column values, checking every field on the way.
+
+Both the server (``apply_changes``) and the laptop (feed pages) use this, so a record that one side accepts the other
+can store. Anything wrong is a :class:`RecordInvalid` with a reason naming the field (never its value: reasons are
+logged and shown, and values may be patient data).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import date, datetime, timezone
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Table, Text
+
+from app.models import SYNCED_MODELS
+from app.models.base import UTCDateTime
+
+SYNC_FIELDS = ("id", "created_at", "updated_at", "created_by", "updated_by", "device_id", "version", "hlc", "deleted")
+# Columns that point at a patient: re-pointed when that patient was merged away (guarantee 6).
+PATIENT_POINTERS = {
+    "visit": ("patient_id",), "referral": ("patient_id",), "surveillance_case": ("patient_id",),
+    "identity_document": ("patient_id",), "enrolment_member": ("patient_id",), "roster_patient": ("patient_id",),
+    "enrolment": ("head_patient_id",), "household": ("head_patient_id",),
+}
+_INT32 = 2**31 - 1
+
+
+class RecordInvalid(ValueError):
+    pass
+
+
+_MISSING = object()
+Converter = Callable[[Any], Any]
+
+
+def _string(limit: int | None) -> Converter:
+    def conv(v: Any) -> Any:
+        if type(v) is not str:
+            raise TypeError("expected text")
+        if limit is not None and len(v) > limit:
+            raise ValueError(f"longer than {limit} characters")
+        if "\x00" in v:
+            raise ValueError("contains a NUL character")
+        return v
+
+    return conv
+
+
+def _integer(v: Any) -> Any:
+    if type(v) is not int:
+        raise TypeError("expected a whole number")
+    if not -_INT32 <= v <= _INT32:
+        raise ValueError("out of range")
+    return v
+
+
+def _float(v: Any) -> Any:
+    if type(v) not in (int, float) or not math.isfinite(v):
+        raise TypeError("expected a number")
+    return float(v)
+
+
+def _boolean(v: Any) -> Any:
+    if type(v) is not bool:
+        raise TypeError("expected true or false")
+    return v
+
+
+def _date(v: Any) -> Any:
+    if type(v) is not str:
+        raise TypeError("expected an ISO date")
+    return date.fromisoformat(v)
+
+
+def _datetime(v: Any) -> Any:
+    if type(v) is not str:
+        raise TypeError("expected an ISO date-time")
+    value = datetime.fromisoformat(v)
+    if value.tzinfo is None:
+        raise ValueError("date-time without a time zone")
+    if not 1900 <= value.astimezone(timezone.utc).year <= 2200:
+        raise ValueError("date-time out of range")
+    return value
+
+
+def _json(v: Any) -> Any:
+    return v
+
+
+def _converter(col_type: Any) -> Converter:
+    if isinstance(col_type, UTCDateTime):
+        return _datetime
+    if isinstance(col_type, Boolean):
+        return _boolean
+    if isinstance(col_type, Integer):
+        return _integer
+    if isinstance(col_type, Float):
+        return _float
+    if isinstance(col_type, Date):
+        return _date
+    if isinstance(col_type, JSON):
+        return _json
+    if isinstance(col_type, (String, Text)):
+        return _string(getattr(col_type, "length", None))
+    raise TypeError(f"no converter for {col_type!r}")
+
+
+@lru_cache(maxsize=None)
+def _plan(entity: str) -> tuple[tuple[str, Converter, bool, Any], ...]:
+    table: Table = SYNCED_MODELS[entity].__table__  # type: ignore[attr-defined]
+    plan = []
+    for col in table.columns:
+        default = _MISSING
+        if col.default is not None and not callable(col.default.arg):  # type: ignore[attr-defined]
+            default = col.default.arg  # type: ignore[attr-defined]
+        elif col.default is not None:
+            default = col.default.arg(None)  # type: ignore[attr-defined]
+        plan.append((col.key, _converter(col.type), bool(col.nullable) and not col.primary_key, default))
+    return tuple(plan)
+
+
+@lru_cache(maxsize=None)
+def columns_of(entity: str) -> frozenset[str]:
+    return frozenset(c.key for c in SYNCED_MODELS[entity].__table__.columns)  # type: ignore[attr-defined]
+
+
+def payload_to_row(entity: str, record_id: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Column values of ``entity`` from a payload, or RecordInvalid."""
+    if entity not in SYNCED_MODELS:
+        raise RecordInvalid(f"unknown record type {entity!r}")
+    if payload.get("id") != record_id:
+        raise RecordInvalid("payload id differs from the entry's record id")
+    extra = set(payload) - columns_of(entity)
+    if extra:
+        # A newer laptop may know fields this server does not: refuse rather than drop them silently.
+        raise RecordInvalid(f"unknown field(s) {', '.join(sorted(extra)[:5])} (is the server older than the laptop?)")
+    row: dict[str, Any] = {}
+    for key, conv, nullable, default in _plan(entity):
+        value = payload.get(key, _MISSING)
+        if value is _MISSING:
+            if default is _MISSING and not nullable:
+                raise RecordInvalid(f"{entity}.{key}: missing")
+            value = None if default is _MISSING else default
+        if value is None:
+            if not nullable:
+                raise RecordInvalid(f"{entity}.{key}: must not be empty")
+            row[key] = None
+            continue
+        try:
+            row[key] = conv(value)
+        except (TypeError, ValueError, OverflowError) as err:
+            raise RecordInvalid(f"{entity}.{key}: {err}") from None
+    if row["version"] < 1:
+        raise RecordInvalid(f"{entity}.version: must be at least 1")
+    if not row.get("hlc"):
+        raise RecordInvalid(f"{entity}.hlc: missing")
+    return row
+
+
+def row_to_payload(entity: str, row: Any) -> dict[str, Any]:
+    """A stored row (mapping) back to payload form, as ``app.models.to_payload`` would give it."""
+    out: dict[str, Any] = {}
+    for key in columns_of_ordered(entity):
+        value = row[key]
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=timezone.utc)
+            value = value.astimezone(timezone.utc).isoformat()
+        elif isinstance(value, date):
+            value = value.isoformat()
+        out[key] = value
+    return out
+
+
+@lru_cache(maxsize=None)
+def columns_of_ordered(entity: str) -> tuple[str, ...]:
+    return tuple(c.key for c in SYNCED_MODELS[entity].__table__.columns)  # type: ignore[attr-defined]
+
+
+def policy_of(entity: str) -> str:
+    return SYNCED_MODELS[entity].__sync_policy__
+
+
+def changed_fields(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str] | None:
+    """Which record fields a change set (sync bookkeeping fields aside); ``None`` when the earlier state is unknown."""
+    if before is None:
+        return None
+    skip = {"updated_at", "updated_by", "version", "hlc"}
+    return sorted(k for k, v in after.items() if k not in skip and before.get(k, _MISSING) != v)

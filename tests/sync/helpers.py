@@ -1,0 +1,166 @@
+"""Laptops, activity and a real server on a loopback port for the sync tests (STYLE.md #11)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from sqlalchemy import Engine, func, select
+
+from app.models import ChangeLog, User
+from app.server import devices
+from app.server.app import create_app
+from app.server.db import open_database
+from app.services.context import Ctx
+from app.services.patients import register_patient
+from app.services.reference import seed_reference
+from app.services.referrals import refer_patient
+from app.services.visits import record_visit
+from app.store import Store
+from app.sync import identity
+
+UNITS = {"A1": "MHU-ZAH", "B2": "MHU-MSH", "C3": "MHU-BIR"}
+
+
+@dataclass
+class Laptop:
+    store: Store
+    ctx: Ctx
+    token: str = ""
+
+    @property
+    def device_id(self) -> str:
+        return self.store.device.device_id
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def make_laptop(folder: Path, code: str) -> Laptop:
+    store = Store.open(folder / f"{code}.db", None, device_code=code)
+    units = _units()
+    seed_reference(store, unit_code=units.get(code, "MHU-ZAH"))
+    with store.read() as s:
+        user = s.scalars(select(User).where(User.role == "clinician", User.unit_id == store.device.unit_id)).first()
+        if user is None:
+            user = s.scalars(select(User).where(User.role == "clinician")).first()
+        assert user is not None
+    ctx = Ctx(store, user.id, "clinician", unit_id=store.device.unit_id, lang="en")
+    return Laptop(store, ctx)
+
+
+def _units() -> dict[str, str]:
+    from app.core.reference import load_sample_site
+
+    codes = [u.code for u in load_sample_site().units]
+    return {k: (v if v in codes else codes[i % len(codes)]) for i, (k, v) in enumerate(UNITS.items())}
+
+
+def enrol(engine: Engine, laptop: Laptop, url: str = "") -> str:
+    request = identity.device_request(laptop.store)
+    with engine.begin() as conn:
+        enrolment = devices.enrol_device(conn, device_id=request.device_id, device_code=request.device_code,
+                                         public_key=request.public_key, server_url=url)
+    identity.load_enrolment(laptop.store, enrolment)
+    laptop.token = enrolment.token
+    return enrolment.token
+
+
+_counter = [0]
+
+
+def patient_input(i: int) -> dict[str, Any]:
+    _counter[0] += 1
+    n = _counter[0]
+    return {
+        "given_name_latin": f"Given{n}", "father_name_latin": f"Father{n}", "family_name_latin": f"Fam{i}",
+        "given_name_fa": "", "father_name_fa": "", "sex": "female" if n % 2 else "male", "birth_year": 1980 + n % 30,
+        "nationality": "afghan", "legal_status": "amayesh", "consent_date": date(2026, 1, 5).isoformat(),
+        "phone": f"0912{n:07d}"[:11], "new_household": n % 3 == 0, "documents": [],
+    }
+
+
+def facility_of(laptop: Laptop) -> str:
+    from app.models import Facility
+
+    with laptop.store.read() as s:
+        return s.scalars(select(Facility.id).order_by(Facility.code)).first()  # type: ignore[return-value]
+
+
+def make_activity(laptop: Laptop, changes: int) -> dict[str, list[str]]:
+    """Real services until the laptop has ``changes`` more change-log entries: patients, visits (some notifiable,
+    which opens a surveillance case), referrals."""
+    made: dict[str, list[str]] = {"patient": [], "visit": [], "referral": []}
+    start = count_entries(laptop.store)
+    fac = facility_of(laptop)
+    i = 0
+    while count_entries(laptop.store) - start < changes:
+        i += 1
+        reg = register_patient(laptop.ctx, patient_input(i), override_reason="sync test")
+        made["patient"].append(reg.patient_id)
+        dx = [{"code": "A00"}] if i % 7 == 0 else []
+        visit = record_visit(laptop.ctx, {"patient_id": reg.patient_id, "facility_id": fac, "complaint": "cough",
+                                          "diagnoses": dx})
+        made["visit"].append(visit.visit_id)
+        if i % 5 == 0:
+            ref = refer_patient(laptop.ctx, {"visit_id": visit.visit_id, "to_facility_id": fac,
+                                             "department": _department(laptop), "reason": "review"})
+            made["referral"].append(ref.referral_id)
+    return made
+
+
+def _department(laptop: Laptop) -> str:
+    from app.models import Department
+
+    with laptop.store.read() as s:
+        return s.scalars(select(Department.code).order_by(Department.code)).first()  # type: ignore[return-value]
+
+
+def count_entries(store: Store, state: str | None = None) -> int:
+    with store.read() as s:
+        stmt = select(func.count()).select_from(ChangeLog)
+        if state:
+            stmt = stmt.where(ChangeLog.state == state)
+        return int(s.scalar(stmt) or 0)
+
+
+class LiveServer:
+    """The real FastAPI app under uvicorn on a loopback port, in a thread."""
+
+    def __init__(self, engine: Engine, **kw: Any) -> None:
+        self.engine = engine
+        self.app = create_app(engine=engine, **kw)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+def server_engine(url: str) -> Engine:
+    return open_database(url)
