@@ -1,0 +1,262 @@
+"""The application controller: first run, sign-in, the day's window, locking, switching user and language."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication
+
+from app.services.context import Ctx
+from app.ui import i18n, prefs
+from app.ui.drafts import DraftStore
+from app.ui.ops import error_text, run_op
+from app.ui.signin.lock import IdleWatcher
+from app.ui.signin.window import SignInWindow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class UiSession:
+    """Everything a screen needs about who is working where. The store stays open across user switches."""
+
+    data_dir: Path
+    store: Any
+    keystore: Any
+    ctx: Ctx
+    username: str
+    full_name: str
+    facility_name: str
+    drafts: DraftStore
+
+
+@dataclass
+class _Unlocked:
+    store: Any
+    keystore: Any
+    ctx: Ctx
+    username: str
+    full_name: str
+    facilities: list[tuple[str, str]]
+
+
+class AppController(QObject):
+    signin_shown = Signal()
+    main_shown = Signal()
+
+    def __init__(self, data_dir: Path, *, lock_seconds: float | None = None) -> None:
+        super().__init__()
+        self.data_dir = data_dir
+        self.prefs = prefs.load(data_dir)
+        i18n.set_language(self.prefs.last_lang)
+        self.store: Any = None
+        self.keystore: Any = None
+        self.session: UiSession | None = None
+        self.signin: SignInWindow | None = None
+        self.first_run: Any = None
+        self.main: Any = None
+        self._pending: _Unlocked | None = None
+        self.idle = IdleWatcher(lock_seconds if lock_seconds is not None else self.prefs.lock_minutes * 60, self)
+        self.idle.idle.connect(self.lock)
+        app = QApplication.instance()
+        app.installEventFilter(self.idle)
+        app.aboutToQuit.connect(self.shutdown)
+
+    # ----- start -----
+
+    def start(self) -> None:
+        from app.services.site import site_exists
+
+        if site_exists(self.data_dir):
+            self.show_signin()
+        else:
+            self.show_first_run()
+
+    def show_first_run(self) -> None:
+        from app.ui.signin.first_run import FirstRunWindow
+
+        self.first_run = FirstRunWindow()
+        self.first_run.submitted.connect(self._create_site)
+        self.first_run.finished.connect(self._first_run_done)
+        self.first_run.show()
+
+    def _create_site(self, values: dict[str, Any]) -> None:
+        from app.services.site import create_site
+
+        window = self.first_run
+        run_op(window, lambda: create_site(self.data_dir, **values), window.show_recovery_key,
+               lambda err: window.fail(error_text(err)), window.tr("Creating the encrypted database…"))
+
+    def _first_run_done(self) -> None:
+        self.first_run.close()
+        self.first_run.deleteLater()
+        self.first_run = None
+        self.show_signin()
+
+    def show_signin(self, *, switching: bool = False) -> None:
+        self.signin = SignInWindow(username="" if switching else self.prefs.last_username, switching=switching)
+        self.signin.credentials.connect(self._credentials)
+        self.signin.facility_chosen.connect(self._facility_chosen)
+        self.signin.language_changed.connect(self._signin_language)
+        self.signin.show()
+        self.signin_shown.emit()
+
+    def _signin_language(self, lang: str) -> None:
+        old = self.signin
+        username = old.username.text()
+        i18n.set_language(lang)
+        self.prefs.last_lang = lang
+        self.show_signin(switching=self.store is not None)
+        self.signin.username.setText(username)
+        self.signin.lang_touched = True
+        old.close()
+        old.deleteLater()
+
+    # ----- sign-in -----
+
+    def _unlock(self, username: str, password: str) -> _Unlocked:
+        """Worker thread: argon2 and the database open take ~0.5 s."""
+        from app.services.reference import list_facilities, list_users
+        from app.services.site import SignInFailed, context_for, sign_in
+
+        if self.store is None:
+            site = sign_in(self.data_dir, username, password)
+            store, keystore, ctx = site.store, site.keystore, site.ctx
+        else:
+            store, keystore = self.store, self.keystore
+            from app.security.keystore import KeystoreError
+
+            try:
+                result = keystore.unlock(username, password)
+            except KeystoreError as err:
+                raise SignInFailed(str(err.message), str(err.message_fa)) from None
+            ctx = context_for(store, result.user_id)
+        user = next((u for u in list_users(ctx) if u.id == ctx.user_id), None)
+        facilities = list_facilities(ctx, unit_id=ctx.unit_id) if ctx.unit_id else list_facilities(ctx)
+        labels = [(f.id, f"{i18n.pick(f.name_en, f.name_fa)}") for f in facilities]
+        full = (i18n.pick(user.full_name_en, user.full_name_fa) if user else "") or username
+        return _Unlocked(store, keystore, ctx, username, full, labels)
+
+    def _credentials(self, username: str, password: str) -> None:
+        window = self.signin
+        run_op(window, lambda: self._unlock(username, password), self._unlocked,
+               lambda err: window.fail(error_text(err)), window.tr("Signing in…"))
+
+    def _unlocked(self, result: _Unlocked) -> None:
+        self.store, self.keystore = result.store, result.keystore
+        self._pending = result
+        user_prefs = self.prefs.for_user(result.ctx.user_id)
+        if self.signin is not None and not self.signin.lang_touched and user_prefs.lang != i18n.current_lang():
+            # The person's own language, remembered from last time, unless they just picked one on this screen.
+            i18n.set_language(user_prefs.lang)
+            old = self.signin
+            self.show_signin(switching=True)
+            self.signin.username.setText(result.username)
+            old.close()
+            old.deleteLater()
+        self.signin.ask_facility(result.full_name, result.facilities, user_prefs.facility_id)
+
+    def _facility_chosen(self, facility_id: str) -> None:
+        result = self._pending
+        if result is None or not facility_id:
+            return
+        self._pending = None
+        result.ctx.facility_id = facility_id
+        result.ctx.lang = i18n.current_lang()
+        self.prefs = prefs.load(self.data_dir)  # the Sync panel may have written since start
+        user_prefs = self.prefs.for_user(result.ctx.user_id)
+        user_prefs.lang = i18n.current_lang()
+        user_prefs.facility_id = facility_id
+        self.prefs.last_username = result.username
+        self.prefs.last_lang = i18n.current_lang()
+        prefs.save(self.data_dir, self.prefs)
+        facility_name = dict(result.facilities).get(facility_id, "")
+        self.session = UiSession(self.data_dir, result.store, result.keystore, result.ctx, result.username,
+                                 result.full_name, facility_name, DraftStore(self.data_dir, result.ctx.user_id))
+        self._open_main()
+        if self.signin is not None:
+            self.signin.close()
+            self.signin.deleteLater()
+            self.signin = None
+
+    def _open_main(self, reopen: list[tuple[str, dict[str, Any]]] | None = None) -> None:
+        from app.ui.main_window import MainWindow
+
+        assert self.session is not None
+        self.main = MainWindow(self.session, self)
+        self.main.show()
+        for kind, args in reopen or []:
+            self.main.open_form(kind, args, auto_restore=True)
+        self.idle.arm(True)
+        self.main_shown.emit()
+
+    # ----- during the day -----
+
+    def lock(self) -> None:
+        if self.main is not None:
+            self.main.lock()
+
+    def unlock(self, password: str) -> None:
+        session, main = self.session, self.main
+        if session is None or main is None:
+            return
+
+        def check() -> None:
+            from app.services.site import SignInFailed
+            from app.security.keystore import KeystoreError
+
+            try:
+                session.keystore.unlock(session.username, password)
+            except KeystoreError as err:
+                raise SignInFailed(str(err.message), str(err.message_fa)) from None
+
+        run_op(main, check, lambda _: self._unlocked_again(), lambda err: main.lock_page.reset(error_text(err)),
+               main.tr("Checking the password…"))
+
+    def _unlocked_again(self) -> None:
+        if self.main is not None:
+            self.main.unlock()
+            self.idle.arm(True)
+
+    def switch_user(self) -> None:
+        """Close this person's window (their drafts are saved); the store and its queued changes stay as they are."""
+        self.idle.arm(False)
+        if self.main is not None:
+            self.main.flush_drafts()
+            self.main.closing_for_switch = True
+            self.main.close()
+            self.main.deleteLater()
+            self.main = None
+        self.session = None
+        self.show_signin(switching=True)
+
+    def change_language(self, lang: str) -> None:
+        """Rebuild the window in the new language; open forms come back with what was typed (via their drafts)."""
+        if self.session is None or self.main is None or lang == i18n.current_lang():
+            return
+        reopen = self.main.open_forms()
+        self.main.flush_drafts()
+        self.main.closing_for_switch = True
+        self.main.close()
+        self.main.deleteLater()
+        i18n.set_language(lang)
+        self.session.ctx.lang = lang
+        self.prefs = prefs.load(self.data_dir)
+        self.prefs.for_user(self.session.ctx.user_id).lang = lang
+        self.prefs.last_lang = lang
+        prefs.save(self.data_dir, self.prefs)
+        self._open_main(reopen)
+
+    def shutdown(self) -> None:
+        if self.main is not None:
+            self.main.flush_drafts()
+        if self.store is not None:
+            from PySide6.QtCore import QThreadPool
+
+            QThreadPool.globalInstance().waitForDone(5000)  # let running writes commit before the file closes
+            self.store.close()
+            self.store = None

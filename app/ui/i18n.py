@@ -1,0 +1,128 @@
+"""Language, set once for the whole application (STYLE.md 8): translators, layout direction, dates.
+
+Persian installs Sayyar's own translation plus Qt's ``qtbase_fa`` (so the built-in dialogs' buttons speak Persian
+too) and turns the application right-to-left. Compiled ``.qm`` files are not in git: they come from the build
+(build.spec) or, in a source checkout, are compiled from ``resources/translations/*.ts`` into a cache folder once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from app.core.dates import format_date, parse_date
+from app.resources import resources_dir
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = {"en": "English", "fa": "فارسی"}
+_state = {"lang": "en"}
+_installed: list[QTranslator] = []
+
+
+def current_lang() -> str:
+    return _state["lang"]
+
+
+def is_rtl() -> bool:
+    return current_lang() == "fa"
+
+
+def _cache_dir() -> Path:
+    # A source checkout compiles next to the sources (build/ is ignored by git); elsewhere the user's cache.
+    root = Path(__file__).resolve().parents[2]
+    if os.access(root, os.W_OK):
+        return root / "build" / "translations"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("Sayyar", "IOM")) / "translations"
+
+
+def _lrelease() -> str | None:
+    exe = Path(sys.executable).with_name("pyside6-lrelease")
+    return str(exe) if exe.exists() else shutil.which("pyside6-lrelease")
+
+
+def compiled_translation(lang: str) -> Path | None:
+    """Path of ``sayyar_<lang>.qm``: shipped in the bundle, or compiled from the .ts when missing or stale."""
+    folder = resources_dir() / "translations"
+    shipped = folder / f"sayyar_{lang}.qm"
+    source = folder / f"sayyar_{lang}.ts"
+    if shipped.exists() and (not source.exists() or shipped.stat().st_mtime >= source.stat().st_mtime):
+        return shipped
+    if not source.exists():
+        return None
+    target = _cache_dir() / f"sayyar_{lang}.qm"
+    if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
+        return target
+    tool = _lrelease()
+    if tool is None:
+        log.warning("pyside6-lrelease not found; the interface stays in English")
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run([tool, "-silent", str(source), "-qm", str(target)], check=False, capture_output=True)
+    return target if target.exists() else None
+
+
+def set_language(lang: str) -> None:
+    """Switch every translator and the layout direction. Windows built afterwards come up in the new language."""
+    app = QCoreApplication.instance()
+    lang = lang if lang in LANGUAGES else "en"
+    _state["lang"] = lang
+    if app is None:
+        return
+    for tr in _installed:
+        app.removeTranslator(tr)
+    _installed.clear()
+    if lang != "en":
+        qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        for name, folder in ((f"qtbase_{lang}", qt_dir), ):
+            tr = QTranslator(app)
+            if tr.load(name, folder):
+                app.installTranslator(tr)
+                _installed.append(tr)
+        qm = compiled_translation(lang)
+        if qm is not None:
+            tr = QTranslator(app)
+            if tr.load(str(qm)):
+                app.installTranslator(tr)
+                _installed.append(tr)
+    QLocale.setDefault(QLocale(QLocale.Language.Persian, QLocale.Country.Iran) if lang == "fa"
+                       else QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+    if isinstance(app, QApplication):
+        app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if lang == "fa" else Qt.LayoutDirection.LeftToRight)
+
+
+def calendar() -> str:
+    # Persian users read and type Solar Hijri dates; English users Gregorian (DESIGN.md, "Languages").
+    return "jalali" if current_lang() == "fa" else "gregorian"
+
+
+def show_date(d: date | None, *, long: bool = False) -> str:
+    if d is None:
+        return ""
+    return format_date(d, lang=current_lang(), long=long)  # type: ignore[arg-type]
+
+
+def edit_date(d: date | None) -> str:
+    """A date as it is typed in a field: the user's calendar, Latin digits so editing stays simple."""
+    if d is None:
+        return ""
+    return format_date(d, lang=current_lang(), calendar=calendar(), digits="latin")  # type: ignore[arg-type]
+
+
+def read_date(text: str) -> date:
+    return parse_date(text, calendar=calendar())  # type: ignore[arg-type]
+
+
+def pick(en: str, fa: str) -> str:
+    """A bilingual database value in the user's language, falling back to the other form."""
+    return (fa or en) if current_lang() == "fa" else (en or fa)

@@ -1,0 +1,71 @@
+"""Entry point of the desktop app: ``run_app(data_dir)``; the ``sayyar`` command with no arguments calls it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def _fonts() -> None:
+    # Vazirmatn ships with the app so Persian looks the same on every laptop, whatever fonts Windows has.
+    from PySide6.QtGui import QFontDatabase
+
+    from app.resources import resources_dir
+
+    for name in ("Vazirmatn-Regular.ttf", "Vazirmatn-Bold.ttf"):
+        path = resources_dir() / "fonts" / name
+        if path.exists():
+            QFontDatabase.addApplicationFont(str(path))
+
+
+def make_app() -> object:
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Sayyar")
+    app.setOrganizationName("IOM")
+    _fonts()
+    font = QFont(app.font())
+    font.setFamilies(["Vazirmatn", *font.families()])
+    app.setFont(font)
+    return app
+
+
+def run_app(data_dir: Path, *, smoke_test: bool = False, lock_seconds: float | None = None) -> int:
+    """Show first-run setup or sign-in, then run until the window closes. ``smoke_test`` exits 0 once the first
+    window is on screen (used by the build smoke test)."""
+    from PySide6.QtCore import QTimer
+
+    from app.ui.app import AppController
+
+    app = make_app()
+    controller = AppController(Path(data_dir), lock_seconds=lock_seconds)
+    if smoke_test:
+        def shown() -> None:
+            print("smoke-test: first window shown", flush=True)
+            QTimer.singleShot(0, lambda: app.exit(0))
+
+        controller.signin_shown.connect(shown)
+    controller.start()
+    if smoke_test and controller.first_run is not None:
+        print("smoke-test: first-run setup shown", flush=True)
+        QTimer.singleShot(0, lambda: app.exit(0))
+    app._sayyar_controller = controller  # keep it alive as long as the application
+    return app.exec()
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    from app.config import data_dir
+
+    parser = argparse.ArgumentParser(prog="sayyar-ui")
+    parser.add_argument("--data-dir")
+    parser.add_argument("--smoke-test", action="store_true", help="exit 0 once the sign-in window is shown")
+    args = parser.parse_args(argv)
+    return run_app(data_dir(args.data_dir), smoke_test=args.smoke_test)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

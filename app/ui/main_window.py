@@ -1,0 +1,191 @@
+"""The day's window: patients search first, then charts and forms as tabs; sync status always in the status bar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, QWidget
+
+from app.security.roles import Action, can
+from app.ui import i18n, labels
+from app.ui.signin.lock import LockPage
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Any, controller: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.session = session
+        self.ctx = session.ctx
+        self.controller = controller
+        self.closing_for_switch = False
+        self.setWindowTitle(self.tr("Sayyar — %1 at %2").replace("%1", session.full_name)
+                            .replace("%2", session.facility_name))
+        self.stack = QStackedWidget(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("tabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.lock_page = LockPage(session.full_name, self)
+        self.lock_page.unlock.connect(controller.unlock)
+        self.lock_page.switch_user.connect(controller.switch_user)
+        self.stack.addWidget(self.tabs)
+        self.stack.addWidget(self.lock_page)
+        self.setCentralWidget(self.stack)
+
+        from app.ui.patients.search import PatientSearchView
+
+        self.search = PatientSearchView(session, self)
+        self.search.open_patient.connect(self.open_chart)
+        self.search.register.connect(lambda: self.open_form("register", {}))
+        self.search.open_draft.connect(lambda d: self.open_form(d.kind, d.args))
+        self.tabs.addTab(self.search, self.tr("Patients"))
+        self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.LeftSide, None)
+        self._menus()
+        self._status_bar()
+        self.resize(1180, 760)
+
+    def _menus(self) -> None:
+        bar = self.menuBar()
+        session = bar.addMenu(self.tr("&Session"))
+        self._add(session, self.tr("Lock now"), "Ctrl+L", self.lock)
+        self._add(session, self.tr("Switch user"), None, self.controller.switch_user)
+        language = session.addMenu(self.tr("Language"))
+        for code, name in i18n.LANGUAGES.items():
+            act = language.addAction(name)
+            act.setCheckable(True)
+            act.setChecked(code == i18n.current_lang())
+            act.triggered.connect(lambda _=False, c=code: self.controller.change_language(c))
+        self._add(session, self.tr("Quit"), QKeySequence.StandardKey.Quit, self.close)
+        patients = bar.addMenu(self.tr("&Patients"))
+        self._add(patients, self.tr("Find a patient"), "Ctrl+F", self.focus_search)
+        if can(self.ctx.role, Action.REGISTER_PATIENT):
+            self._add(patients, self.tr("Register a patient"), "Ctrl+N", lambda: self.open_form("register", {}))
+        day = bar.addMenu(self.tr("&Day"))
+        if can(self.ctx.role, Action.VIEW_ROSTER):
+            self._add(day, self.tr("Day plan (roster)"), "Ctrl+R", lambda: self.open_form("roster", {}))
+            self._add(day, self.tr("Day summary"), "Ctrl+D", lambda: self.open_form("summary", {}))
+        sync = bar.addMenu(self.tr("S&ync"))
+        self._add(sync, self.tr("Sync panel"), "Ctrl+Shift+S", lambda: self.open_form("sync", {}))
+
+    def _add(self, menu: Any, text: str, shortcut: Any, slot: Any) -> QAction:
+        act = menu.addAction(text)
+        if shortcut:
+            act.setShortcut(QKeySequence(shortcut))
+        act.triggered.connect(lambda _=False: slot())
+        return act
+
+    def _status_bar(self) -> None:
+        from app.ui.sync.status import SyncStatusWidget
+
+        who = QLabel(f"{self.session.full_name} ({labels.role(self.ctx.role)}) · {self.session.facility_name}", self)
+        who.setObjectName("whoLabel")
+        self.statusBar().addWidget(who)
+        self.sync_status = SyncStatusWidget(self.session, self)
+        self.sync_status.clicked.connect(lambda: self.open_form("sync", {}))
+        self.statusBar().addPermanentWidget(self.sync_status)
+
+    # ----- tabs -----
+
+    def focus_search(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.search.query.setFocus()
+        self.search.query.selectAll()
+
+    def _find_tab(self, key: str) -> int:
+        for i in range(self.tabs.count()):
+            if getattr(self.tabs.widget(i), "key", None) == key:
+                return i
+        return -1
+
+    def add_tab(self, widget: QWidget, title: str) -> QWidget:
+        index = self.tabs.addTab(widget, title)
+        self.tabs.setCurrentIndex(index)
+        if hasattr(widget, "title_changed"):
+            widget.title_changed.connect(lambda t, w=widget: self.tabs.setTabText(self.tabs.indexOf(w), t))
+        return widget
+
+    def open_chart(self, patient_id: str) -> QWidget:
+        from app.ui.patients.chart import ChartView
+
+        index = self._find_tab(f"chart-{patient_id}")
+        if index >= 0:
+            self.tabs.setCurrentIndex(index)
+            self.tabs.widget(index).reload()
+            return self.tabs.widget(index)
+        view = ChartView(self.session, patient_id, self)
+        return self.add_tab(view, self.tr("Patient"))
+
+    def open_form(self, kind: str, args: dict[str, Any], *, auto_restore: bool = False) -> QWidget | None:
+        from app.ui import forms
+
+        if kind == "chart":
+            return self.open_chart(args["patient_id"])
+        factory = forms.FACTORIES.get(kind)
+        if factory is None:
+            return None
+        widget = factory(self.session, args, self)
+        index = self._find_tab(widget.key)
+        if index >= 0:
+            widget.deleteLater()
+            self.tabs.setCurrentIndex(index)
+            return self.tabs.widget(index)
+        self.add_tab(widget, widget.title)
+        if hasattr(widget, "check_draft"):
+            widget.check_draft(auto_restore)
+        if hasattr(widget, "saved"):
+            widget.saved.connect(lambda result, w=widget: forms.after_save(self, w, result))
+        return widget
+
+    def close_tab(self, index: int) -> None:
+        if index == 0:
+            return
+        widget = self.tabs.widget(index)
+        if hasattr(widget, "autosaver"):
+            widget.autosaver.flush()  # closing by accident loses nothing: the draft is offered next time
+        self.tabs.removeTab(index)
+        widget.deleteLater()
+        self.search.refresh_drafts()
+
+    def open_forms(self) -> list[tuple[str, dict[str, Any]]]:
+        out = []
+        for i in range(1, self.tabs.count()):
+            w = self.tabs.widget(i)
+            if hasattr(w, "kind") and hasattr(w, "args"):
+                out.append((w.kind, dict(w.args)))
+        return out
+
+    def flush_drafts(self) -> None:
+        for i in range(self.tabs.count()):
+            saver = getattr(self.tabs.widget(i), "autosaver", None)
+            if saver is not None:
+                saver.flush()
+
+    # ----- lock -----
+
+    def lock(self) -> None:
+        self.flush_drafts()
+        self.stack.setCurrentIndex(1)
+        self.menuBar().setEnabled(False)
+        self.lock_page.reset()
+
+    def unlock(self) -> None:
+        self.stack.setCurrentIndex(0)
+        self.menuBar().setEnabled(True)
+        self.lock_page.reset()
+
+    def is_locked(self) -> bool:
+        return self.stack.currentIndex() == 1
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self.flush_drafts()
+        self.sync_status.stop()
+        super().closeEvent(event)
+        if not self.closing_for_switch:
+            from PySide6.QtWidgets import QApplication
+
+            QApplication.instance().quit()

@@ -1,0 +1,161 @@
+"""Find a patient as you type: debounced, stale results dropped, the list filled lazily by the model."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+                               QTableView, QVBoxLayout, QWidget)
+
+from app.security.roles import Action, can
+from app.ui.ops import run_op
+from app.ui.patients.model import PatientTableModel
+from app.ui.widgets.forms import Banner
+
+DEBOUNCE_MS = 150
+
+
+class PatientSearchView(QWidget):
+    open_patient = Signal(str)
+    register = Signal()
+    open_draft = Signal(object)
+    results_shown = Signal(int)
+
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("patientSearch")
+        self.session = session
+        self.ctx = session.ctx
+        self._generation = 0
+        self._inflight = False
+        self._wanted: tuple[int, str] | None = None
+        self.last_search_ms = 0.0
+
+        col = QVBoxLayout(self)
+        self.drafts_banner = Banner("warn", self)
+        self.drafts_banner.setObjectName("draftsBanner")
+        col.addWidget(self.drafts_banner)
+        self._draft_buttons: list[QPushButton] = []
+        row = QHBoxLayout()
+        self.query = QLineEdit(self)
+        self.query.setObjectName("searchQuery")
+        self.query.setClearButtonEnabled(True)
+        self.query.setPlaceholderText(self.tr("Name, father's name, code, document number or phone (Persian or "
+                                              "Latin)"))
+        self.query.installEventFilter(self)
+        row.addWidget(self.query, 1)
+        if can(self.ctx.role, Action.REGISTER_PATIENT):
+            new = QPushButton(self.tr("Register a patient"), self)
+            new.setObjectName("registerButton")
+            new.clicked.connect(self.register)
+            row.addWidget(new)
+        col.addLayout(row)
+        self.count = QLabel(self)
+        self.count.setObjectName("resultCount")
+        col.addWidget(self.count)
+        self.model = PatientTableModel(session, self)
+        self.table = QTableView(self)
+        self.table.setObjectName("patientTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((110, 260, 200, 80, 60)):
+            self.table.setColumnWidth(column, width)
+        self.table.activated.connect(self._activated)
+        col.addWidget(self.table, 1)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.search_now)
+        self.query.textChanged.connect(lambda _: self._debounce.start())
+        self.query.returnPressed.connect(self._open_first)
+        self.refresh_drafts()
+        self.search_now()
+
+    # ----- searching -----
+
+    def search_now(self) -> None:
+        self._debounce.stop()
+        self._generation += 1
+        self._wanted = (self._generation, self.query.text())
+        self._pump()
+
+    def _pump(self) -> None:
+        # At most one search in flight; while it runs, only the newest wanted query is kept (stale ones never run).
+        if self._inflight or self._wanted is None:
+            return
+        generation, text = self._wanted
+        self._wanted = None
+        self._inflight = True
+        ctx, started = self.ctx, time.perf_counter()
+
+        def search() -> list[str]:
+            from app.services.patient_search import search_patient_ids
+
+            ctx.require(Action.VIEW_PATIENT)
+            with ctx.read() as s:
+                return search_patient_ids(s, text, limit=None)
+
+        def done(ids: list[str]) -> None:
+            self._inflight = False
+            if generation == self._generation:
+                self.model.set_ids(ids)
+                self.last_search_ms = (time.perf_counter() - started) * 1000
+                self.count.setText(self.tr("%n patient(s)", "", len(ids)))
+                if ids:
+                    self.table.selectRow(0)
+                self.results_shown.emit(len(ids))
+            self._pump()
+
+        def failed(err: BaseException) -> None:
+            self._inflight = False
+            from app.ui.ops import error_text
+
+            self.count.setText(error_text(err))
+            self._pump()
+
+        run_op(self, search, done, failed)
+
+    def _activated(self, index: Any) -> None:
+        pid = self.model.patient_id(index.row())
+        if pid:
+            self.open_patient.emit(pid)
+
+    def _open_first(self) -> None:
+        index = self.table.currentIndex()
+        pid = self.model.patient_id(index.row() if index.isValid() else 0)
+        if pid and not self._debounce.isActive() and not self._inflight:
+            self.open_patient.emit(pid)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        # Down arrow in the search box walks into the list, so the mouse is never needed.
+        if watched is self.query and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down:
+            self.table.setFocus()
+            if self.model.rowCount():
+                self.table.selectRow(max(0, self.table.currentIndex().row()))
+            return True
+        return super().eventFilter(watched, event)
+
+    # ----- drafts -----
+
+    def refresh_drafts(self) -> None:
+        for b in self._draft_buttons:
+            b.deleteLater()
+        self._draft_buttons = []
+        drafts = self.session.drafts.all()
+        if not drafts:
+            self.drafts_banner.say("")
+            return
+        self.drafts_banner.say(self.tr("You have unsaved forms:"))
+        for d in drafts[:4]:
+            button = self.drafts_banner.add_button(d.title, f"draft_{d.key}")
+            button.clicked.connect(lambda _=False, d=d: self.open_draft.emit(d))
+            self._draft_buttons.append(button)

@@ -1,0 +1,129 @@
+"""The Sync panel: what is waiting to leave this laptop, what was rejected and why, and the sync actions.
+
+Counts come from the change log through ``app.services.sync_status`` (read-only). The actions call the sync
+engine through ``app.ui.sync.backend``; a build without it says so plainly — no pretend progress.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from app.security.roles import Action, can
+from app.services.sync_status import STATES
+from app.ui import prefs
+from app.ui.ops import error_text, run_op
+from app.ui.sync import backend
+
+
+class SyncPanel(QWidget):
+    kind = "sync"
+
+    def __init__(self, session: Any, args: dict[str, Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("syncPanel")
+        self.session, self.ctx, self.args = session, session.ctx, args
+        self.key = "sync"
+        self.title = self.tr("Sync")
+        self.status: Any = None
+        col = QVBoxLayout(self)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("syncSummary")
+        self.summary.setWordWrap(True)
+        col.addWidget(self.summary)
+        self.table = QTableWidget(0, len(STATES) + 1, self)
+        self.table.setObjectName("syncCounts")
+        self.table.setHorizontalHeaderLabels([self.tr("Record type"), self.tr("Queued"), self.tr("Sent"),
+                                              self.tr("Acknowledged"), self.tr("Rejected")])
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        col.addWidget(self.table, 1)
+        col.addWidget(QLabel(self.tr("Rejected by the server (quarantined) — the rest of the queue goes on:"), self))
+        self.quarantine = QTableWidget(0, 3, self)
+        self.quarantine.setObjectName("quarantine")
+        self.quarantine.setHorizontalHeaderLabels([self.tr("Sequence"), self.tr("Record type"), self.tr("Reason")])
+        self.quarantine.horizontalHeader().setStretchLastSection(True)
+        self.quarantine.verticalHeader().setVisible(False)
+        col.addWidget(self.quarantine, 1)
+        row = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for action, text, allowed in (("sync_now", self.tr("Sync now"), can(self.ctx.role, Action.RUN_SYNC)),
+                                      ("export_bundle", self.tr("Export bundle…"),
+                                       can(self.ctx.role, Action.EXPORT_BUNDLE)),
+                                      ("load_receipt", self.tr("Load receipt…"),
+                                       can(self.ctx.role, Action.EXPORT_BUNDLE))):
+            button = QPushButton(text, self)
+            button.setObjectName(action)
+            button.setEnabled(allowed)
+            button.clicked.connect(lambda _=False, a=action: self.run(a))
+            row.addWidget(button)
+            self.buttons[action] = button
+        refresh = QPushButton(self.tr("Refresh"), self)
+        refresh.setObjectName("refreshSync")
+        refresh.clicked.connect(self.refresh)
+        row.addWidget(refresh)
+        row.addStretch(1)
+        col.addLayout(row)
+        self.message = QLabel(self)
+        self.message.setObjectName("syncMessage")
+        self.message.setWordWrap(True)
+        col.addWidget(self.message)
+        self.refresh()
+
+    def refresh(self) -> None:
+        from app.services.sync_status import sync_status
+
+        ctx = self.ctx
+        run_op(self, lambda: sync_status(ctx), self._show)
+
+    def _show(self, status: Any) -> None:
+        self.status = status
+        last = prefs.load(self.session.data_dir).last_sync_ok or self.tr("never")
+        self.summary.setText(self.tr("%1 changes waiting to leave this laptop. Last successful sync: %2.")
+                             .replace("%1", str(status.queued)).replace("%2", last))
+        entities = sorted(status.by_entity)
+        self.table.setRowCount(len(entities))
+        for r, entity in enumerate(entities):
+            self.table.setItem(r, 0, QTableWidgetItem(entity))
+            for c, state in enumerate(STATES, start=1):
+                self.table.setItem(r, c, QTableWidgetItem(str(status.by_entity[entity].get(state, 0))))
+        self.quarantine.setRowCount(len(status.quarantined))
+        for r, q in enumerate(status.quarantined):
+            for c, value in enumerate((str(q.seq), q.entity, q.reason)):
+                self.quarantine.setItem(r, c, QTableWidgetItem(value))
+
+    def run(self, action: str) -> None:
+        if not backend.available(action):
+            self.message.setText(self.tr("This feature is not available in this build of Sayyar."))
+            return
+        path: Path | None = None
+        if action == "export_bundle":
+            name, _ = QFileDialog.getSaveFileName(self, self.tr("Export bundle"), "", self.tr("Sync bundle (*.sayyar)"))
+            if not name:
+                return
+            path = Path(name)
+        elif action == "load_receipt":
+            name, _ = QFileDialog.getOpenFileName(self, self.tr("Load receipt"), "", self.tr("Receipt (*.receipt *.json)"))
+            if not name:
+                return
+            path = Path(name)
+        ctx = self.ctx
+        self.message.setText(self.tr("Working…"))
+        run_op(self, lambda: backend.call(action, ctx, path), lambda r: self._done(action, r), self._failed,
+               self.tr("Sync in progress…"))
+
+    def _done(self, action: str, result: Any) -> None:
+        if action == "sync_now":
+            p = prefs.load(self.session.data_dir)
+            p.last_sync_ok = time.strftime("%Y-%m-%d %H:%M")
+            prefs.save(self.session.data_dir, p)
+        self.message.setText(self.tr("Done."))
+        self.refresh()
+
+    def _failed(self, err: BaseException) -> None:
+        self.message.setText(error_text(err))
+        self.refresh()

@@ -1,0 +1,58 @@
+"""The sync indicator in the status bar: queued changes, last success, errors. Refreshed off the GUI thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QPushButton, QWidget
+
+from app.ui import prefs
+from app.ui.ops import run_op
+
+REFRESH_MS = 15_000
+
+
+class SyncStatusWidget(QPushButton):
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("syncStatus")
+        self.setFlat(True)
+        self.session = session
+        self.status: Any = None
+        self.error = ""
+        self._busy = False
+        self.setText(self.tr("Sync: …"))
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start(REFRESH_MS)
+        self.refresh()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def refresh(self) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        from app.services.sync_status import sync_status
+
+        ctx = self.session.ctx
+        run_op(self, lambda: sync_status(ctx), self._show, self._failed)
+
+    def _failed(self, err: BaseException) -> None:
+        self._busy = False
+        self.setText(self.tr("Sync: status unavailable"))
+
+    def _show(self, status: Any) -> None:
+        self._busy = False
+        self.status = status
+        last = prefs.load(self.session.data_dir).last_sync_ok or self.tr("never")
+        text = self.tr("Sync: %1 queued · last success %2").replace("%1", str(status.queued)).replace("%2", last)
+        bad = status.by_state.get("quarantined", 0)
+        if bad:
+            text += " · " + self.tr("%1 rejected").replace("%1", str(bad))
+        if self.error:
+            text += " · " + self.error
+        self.setText(text)
+        self.setToolTip(self.tr("Open the Sync panel"))

@@ -1,0 +1,101 @@
+"""Vital signs with range checks as the user types — the same limits as the service's ``VisitIn``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QWidget
+
+from app.ui.widgets.forms import ErrorLabel, FieldErrors, digits_only, mark_invalid
+
+# (field, is_float): the order on screen.
+VITALS = (("temperature_c", True), ("systolic", False), ("diastolic", False), ("pulse", False),
+          ("resp_rate", False), ("spo2", False), ("weight_kg", True), ("height_cm", True), ("muac_mm", False))
+
+
+def vital_limits() -> dict[str, tuple[float, float]]:
+    """Read from the service's model so the screen and the service can never disagree."""
+    from app.services.visits import VisitIn
+
+    limits = {}
+    for name, _ in VITALS:
+        lo = hi = None
+        for m in VisitIn.model_fields[name].metadata:
+            lo = getattr(m, "ge", lo)
+            hi = getattr(m, "le", hi)
+        limits[name] = (float(lo), float(hi))
+    return limits
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("VitalsBox", text)
+
+
+def vital_labels() -> dict[str, str]:
+    return {"temperature_c": _t("Temperature (°C)"), "systolic": _t("Systolic BP (mmHg)"),
+            "diastolic": _t("Diastolic BP (mmHg)"), "pulse": _t("Pulse (/min)"), "resp_rate": _t("Breaths (/min)"),
+            "spo2": _t("SpO₂ (%)"), "weight_kg": _t("Weight (kg)"), "height_cm": _t("Height (cm)"),
+            "muac_mm": _t("MUAC (mm)")}
+
+
+class VitalsBox(QGroupBox):
+    def __init__(self, errors: FieldErrors, parent: QWidget | None = None) -> None:
+        super().__init__(_t("Vital signs"), parent)
+        self.limits = vital_limits()
+        self.edits: dict[str, QLineEdit] = {}
+        self.notes: dict[str, ErrorLabel] = {}
+        grid = QGridLayout(self)
+        names = vital_labels()
+        for i, (name, is_float) in enumerate(VITALS):
+            r, c = divmod(i, 3)
+            edit = QLineEdit(self)
+            edit.setObjectName(name)
+            edit.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+            lo, hi = self.limits[name]
+            edit.setPlaceholderText(f"{lo:g}–{hi:g}")
+            edit.setMaximumWidth(110)
+            note = ErrorLabel(self)
+            note.setObjectName(f"{name}_error")
+            grid.addWidget(QLabel(names[name], self), r * 2, c * 2)
+            grid.addWidget(edit, r * 2, c * 2 + 1)
+            grid.addWidget(note, r * 2 + 1, c * 2, 1, 2)
+            edit.textChanged.connect(lambda _t, n=name: self.check(n))
+            errors.bind(name, edit, note)
+            self.edits[name], self.notes[name] = edit, note
+        self.floats = {name for name, f in VITALS if f}
+
+    def check(self, name: str) -> bool:
+        """Inline check of one field as it is typed; True when fine (or empty)."""
+        text = digits_only(self.edits[name].text()).replace("٫", ".").replace(",", ".")
+        message = ""
+        if text:
+            try:
+                value = float(text) if name in self.floats else int(text)
+            except ValueError:
+                message = _t("Enter a number") if name in self.floats else _t("Enter a whole number")
+            else:
+                lo, hi = self.limits[name]
+                if not lo <= value <= hi:
+                    message = _t("Outside %1–%2: check the typing").replace("%1", f"{lo:g}").replace("%2", f"{hi:g}")
+        self.notes[name].say(message)
+        mark_invalid(self.edits[name], bool(message))
+        return not message
+
+    def all_ok(self) -> bool:
+        return all([self.check(n) for n in self.edits])
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, edit in self.edits.items():
+            text = digits_only(edit.text()).replace("٫", ".").replace(",", ".")
+            out[name] = (float(text) if name in self.floats else int(text)) if text else None
+        return out
+
+    def state(self) -> dict[str, str]:
+        return {n: e.text() for n, e in self.edits.items()}
+
+    def restore(self, state: dict[str, str]) -> None:
+        for n, text in state.items():
+            if n in self.edits:
+                self.edits[n].setText(text)

@@ -1,0 +1,147 @@
+"""Small building blocks shared by the forms: inline errors, calendar-aware date fields, banners."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+
+from app.services.errors import FieldError
+from app.ui import i18n
+
+ERROR_STYLE = "color: #b3261e;"
+INVALID_STYLE = "border: 2px solid #b3261e; border-radius: 3px;"
+
+
+class ErrorLabel(QLabel):
+    """A red line under a field; hidden while there is nothing to say so the form does not jump about."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setStyleSheet(ERROR_STYLE)
+        self.setWordWrap(True)
+        self.setVisible(False)
+
+    def say(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
+
+
+def mark_invalid(widget: QWidget, invalid: bool) -> None:
+    widget.setProperty("invalid", invalid)
+    widget.setStyleSheet(INVALID_STYLE if invalid else "")
+
+
+class FieldErrors:
+    """Maps the service's field names (``temperature_c``, ``documents.0.number``) to widgets and their labels."""
+
+    def __init__(self, general: ErrorLabel) -> None:
+        self.general = general
+        self._bound: dict[str, tuple[QWidget | None, ErrorLabel]] = {}
+
+    def bind(self, field: str, widget: QWidget | None, label: ErrorLabel) -> None:
+        self._bound[field] = (widget, label)
+
+    def clear(self) -> None:
+        self.general.say("")
+        for widget, label in self._bound.values():
+            label.say("")
+            if widget is not None:
+                mark_invalid(widget, False)
+
+    def _target(self, field: str) -> tuple[QWidget | None, ErrorLabel] | None:
+        best = None
+        for key in self._bound:
+            if field == key or field.startswith(key + ".") or key.startswith(field + "_"):
+                if best is None or len(key) > len(best):
+                    best = key
+        return self._bound[best] if best else None
+
+    def show(self, errors: list[FieldError]) -> QWidget | None:
+        """Show each error beside its field; anything unplaced goes to the general line. Returns the first widget."""
+        self.clear()
+        lang = i18n.current_lang()
+        first: QWidget | None = None
+        loose: list[str] = []
+        texts: dict[int, list[str]] = {}
+        for e in errors:
+            target = self._target(e.field)
+            if target is None:
+                loose.append(e.message(lang))
+                continue
+            widget, label = target
+            texts.setdefault(id(label), []).append(e.message(lang))
+            label.say("\n".join(texts[id(label)]))
+            if widget is not None:
+                mark_invalid(widget, True)
+                first = first or widget
+        self.general.say("\n".join(loose))
+        return first
+
+
+class DateField(QLineEdit):
+    """A date typed in the user's calendar (Solar Hijri in Persian, Gregorian in English), year first."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("1405/09/07" if i18n.calendar() == "jalali" else "2026-11-28")
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # digits and slashes read left to right
+        self.setAlignment(Qt.AlignmentFlag.AlignRight if i18n.is_rtl() else Qt.AlignmentFlag.AlignLeft)
+
+    def value(self) -> date | None:
+        """The date, None if empty; ValueError with a readable reason if it cannot be read."""
+        text = self.text().strip()
+        return i18n.read_date(text) if text else None
+
+    def set_value(self, d: date | None) -> None:
+        self.setText(i18n.edit_date(d))
+
+    def problem(self) -> str:
+        try:
+            self.value()
+        except ValueError:
+            return QCoreApplication.translate(
+                "DateField", "Enter the date year first, e.g. %1").replace("%1", self.placeholderText())
+        return ""
+
+
+class Banner(QFrame):
+    """A coloured strip across a form: information, a warning, or danger (notifiable disease)."""
+
+    closed = Signal()
+    COLOURS = {"info": ("#e8f0fe", "#174ea6"), "warn": ("#fef7e0", "#7a4f01"), "danger": ("#b3261e", "#ffffff")}
+
+    def __init__(self, kind: str = "info", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        bg, fg = self.COLOURS[kind]
+        self.setObjectName(f"banner_{kind}")
+        self.setStyleSheet(f"QFrame#banner_{kind} {{ background: {bg}; border-radius: 4px; }} "
+                           f"QFrame#banner_{kind} QLabel {{ color: {fg}; }}")
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        if kind == "danger":
+            font = self.label.font()
+            font.setBold(True)
+            font.setPointSizeF(font.pointSizeF() * 1.15)
+            self.label.setFont(font)
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(10, 6, 10, 6)
+        self.row.addWidget(self.label, 1)
+        self.setVisible(False)
+
+    def say(self, text: str) -> None:
+        self.label.setText(text)
+        self.setVisible(bool(text))
+
+    def add_button(self, text: str, name: str) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        self.row.addWidget(button)
+        return button
+
+
+def digits_only(text: str) -> str:
+    from app.core.persian import to_ascii_digits
+
+    return to_ascii_digits(text).strip()

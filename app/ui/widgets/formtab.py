@@ -1,0 +1,109 @@
+"""Base of every form that can hold unsaved typing: draft autosave, the "restore draft?" strip, inline errors."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+
+from app.ui.drafts import Autosaver, Draft
+from app.ui.widgets.forms import Banner, ErrorLabel, FieldErrors
+
+
+class FormTab(QWidget):
+    """Subclasses build their fields into ``self.body`` and implement ``state``/``restore``; ``watch`` each field."""
+
+    kind = "form"
+    key_fields: tuple[str, ...] = ()  # which args tell two forms of this kind apart (and name the draft file)
+    saved = Signal(object)
+    title_changed = Signal(str)
+
+    def __init__(self, session: Any, args: dict[str, Any], title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.ctx = session.ctx
+        self.args = args
+        self.title = title
+        self.key = self.kind + "".join(f"-{args[k]}" for k in self.key_fields if args.get(k))
+        self.autosaver = Autosaver(session.drafts, self.key, self.kind, args, title, self.state, self)
+        outer = QVBoxLayout(self)
+        self.draft_banner = Banner("warn", self)
+        self.draft_banner.setObjectName("draftBanner")
+        restore = self.draft_banner.add_button(self.tr("Restore"), "restoreDraft")
+        discard = self.draft_banner.add_button(self.tr("Discard"), "discardDraft")
+        restore.clicked.connect(self.restore_draft)
+        discard.clicked.connect(self.discard_draft)
+        outer.addWidget(self.draft_banner)
+        self.general_error = ErrorLabel(self)
+        self.general_error.setObjectName("formError")
+        self.errors = FieldErrors(self.general_error)
+        self.body = QVBoxLayout()
+        outer.addLayout(self.body, 1)
+        outer.addWidget(self.general_error)
+        self._draft: Draft | None = None
+
+    # ----- drafts -----
+
+    def check_draft(self, auto_restore: bool = False) -> None:
+        """Offer back what was typed before a close, a crash or a language switch."""
+        draft = self.session.drafts.load(self.key)
+        if draft is None:
+            return
+        self._draft = draft
+        if auto_restore:
+            self.restore_draft()
+            return
+        when = time.strftime("%H:%M", time.localtime(draft.saved_at))
+        self.draft_banner.say(self.tr("Unsaved typing from %1 was kept for this form.").replace("%1", when))
+
+    def restore_draft(self) -> None:
+        if self._draft is not None:
+            self.autosaver.paused = True
+            try:
+                self.restore(self._draft.state)
+            finally:
+                self.autosaver.paused = False
+            self._draft = None
+        self.draft_banner.say("")
+
+    def discard_draft(self) -> None:
+        self._draft = None
+        self.autosaver.discard()
+        self.draft_banner.say("")
+
+    def watch(self, *widgets: QWidget) -> None:
+        for w in widgets:
+            if isinstance(w, QLineEdit):
+                w.textChanged.connect(self.autosaver.touch)
+            elif isinstance(w, QPlainTextEdit):
+                w.textChanged.connect(self.autosaver.touch)
+            elif isinstance(w, QComboBox):
+                w.currentIndexChanged.connect(self.autosaver.touch)
+            elif isinstance(w, QCheckBox):
+                w.toggled.connect(self.autosaver.touch)
+
+    def finished_ok(self, result: object) -> None:
+        """Saved: the draft is no longer needed (it may hold patient data)."""
+        self.autosaver.discard()
+        self.autosaver.paused = True  # a saved form is a record now, not a draft
+        self.saved.emit(result)
+
+    # ----- for subclasses -----
+
+    def state(self) -> dict[str, Any]:
+        return {}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        pass
+
+
+def combo_value(combo: QComboBox) -> Any:
+    return combo.currentData()
+
+
+def set_combo(combo: QComboBox, value: Any) -> None:
+    index = combo.findData(value)
+    if index >= 0:
+        combo.setCurrentIndex(index)

@@ -1,0 +1,34 @@
+"""Fixtures for the UI tests: a demo site made once and copied per test, and a driver that signs people in."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from ui_helpers import Driver
+
+from app.services.site import create_demo_site
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # Made once (argon2 per user takes a while) and copied for each test.
+    folder = tmp_path_factory.mktemp("demo-template")
+    create_demo_site(folder)
+    return folder
+
+
+@pytest.fixture
+def demo_dir(demo_template: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(demo_template, target)
+    return target
+
+
+@pytest.fixture
+def driver(qtbot, demo_dir: Path) -> Iterator[Driver]:  # type: ignore[no-untyped-def]
+    d = Driver(qtbot, demo_dir)
+    yield d
+    d.close()

@@ -1,0 +1,73 @@
+"""Helpers for driving the app as a person would: typing (Persian too), waiting for work, signing in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QThreadPool, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.services.site import DEMO_PASSWORD
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type any text, Persian included, as key events (qtbot.keyClicks aborts on non-ASCII text)."""
+    widget.setFocus()
+    for ch in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
+
+
+def wait_ops(qtbot, timeout: int = 10000) -> None:  # type: ignore[no-untyped-def]
+    from app.ui import ops
+
+    qtbot.waitUntil(ops.idle, timeout=timeout)
+
+
+class Driver:
+    """Starts the controller on a data folder and signs people in through the real sign-in window."""
+
+    def __init__(self, qtbot, data_dir: Path, lock_seconds: float = 600) -> None:  # type: ignore[no-untyped-def]
+        from app.ui.app import AppController
+        from app.ui.main import make_app
+
+        make_app()
+        self.qtbot = qtbot
+        self.ctl = AppController(data_dir, lock_seconds=lock_seconds)
+        self.ctl.start()
+
+    def sign_in(self, username: str, *, lang: str | None = None, password: str = DEMO_PASSWORD):  # type: ignore[no-untyped-def]
+        ctl, qtbot = self.ctl, self.qtbot
+        if lang is not None and ctl.signin.language.currentData() != lang:
+            ctl.signin.language.setCurrentIndex(ctl.signin.language.findData(lang))
+        window = ctl.signin
+        window.username.clear()
+        type_text(window.username, username)
+        type_text(window.password, password)
+        qtbot.keyClick(window.password, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: ctl.signin.pages.currentIndex() == 1, timeout=15000)
+        with qtbot.waitSignal(ctl.main_shown, timeout=10000):
+            qtbot.mouseClick(ctl.signin.go, Qt.MouseButton.LeftButton)
+        wait_ops(qtbot)
+        return ctl.main
+
+    def close(self) -> None:
+        from app.ui import i18n
+
+        ctl = self.ctl
+        QThreadPool.globalInstance().waitForDone(10000)
+        QApplication.processEvents()
+        for w in (ctl.main, ctl.signin, ctl.first_run):
+            if w is not None:
+                if hasattr(w, "closing_for_switch"):
+                    w.closing_for_switch = True
+                w.close()
+                w.deleteLater()
+        QThreadPool.globalInstance().waitForDone(10000)
+        QApplication.processEvents()
+        QApplication.instance().removeEventFilter(ctl.idle)
+        ctl.idle.deleteLater()
+        if ctl.store is not None:
+            ctl.store.close()
+        i18n.set_language("en")
