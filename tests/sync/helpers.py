@@ -32,6 +32,7 @@ UNITS = {"A1": "MHU-ZAH", "B2": "MHU-MSH", "C3": "MHU-BIR"}
 class Laptop:
     store: Store
     ctx: Ctx
+    coord: Ctx
     token: str = ""
 
     @property
@@ -58,7 +59,9 @@ def make_laptop(folder: Path, code: str) -> Laptop:
             user = s.scalars(select(User).where(User.role == "clinician")).first()
         assert user is not None
     ctx = Ctx(store, user.id, "clinician", unit_id=store.device.unit_id, lang="en")
-    return Laptop(store, ctx)
+    # Bundles are a coordinator's job (roles.py); the coordinator's id is not checked against users here.
+    coord = Ctx(store, user.id, "coordinator", unit_id=store.device.unit_id, lang="en")
+    return Laptop(store, ctx, coord)
 
 
 def _units() -> dict[str, str]:
@@ -164,3 +167,46 @@ class LiveServer:
 
 def server_engine(url: str) -> Engine:
     return open_database(url)
+
+
+def hq_import(engine: Engine, path: Path):  # type: ignore[no-untyped-def]
+    from app.server.hq_import import import_bundle_bytes
+
+    return import_bundle_bytes(engine, path.read_bytes())
+
+
+def write_receipt(outcome: Any, path: Path) -> Path:
+    path.write_text(outcome.receipt.model_dump_json(), encoding="utf-8")
+    return path
+
+
+def assert_exactly_once(engine: Engine, laptops: list[Laptop]) -> None:
+    """Every record each laptop made is in the central database once, in the laptop's latest version, and every
+    change-log entry was received once."""
+    from app.models import SYNCED_MODELS
+    from app.server import models as m
+
+    total_entries = 0
+    for lap in laptops:
+        with lap.store.read() as s:
+            states = dict(s.execute(select(ChangeLog.state, func.count()).group_by(ChangeLog.state)).all())
+            assert set(states) <= {"acked"}, f"{lap.store.device.device_code}: not all acknowledged: {states}"
+            total_entries += sum(states.values())
+            with engine.connect() as conn:
+                for entity, model in SYNCED_MODELS.items():
+                    if model.__sync_policy__ == "reference":
+                        continue
+                    table = model.__table__  # type: ignore[attr-defined]
+                    local = dict(s.execute(select(table.c.id, table.c.version).where(
+                        table.c.device_id == lap.device_id)).all())
+                    central_t = m.RECORDS[entity]
+                    central = dict(conn.execute(select(central_t.c.id, central_t.c.version).where(
+                        central_t.c.device_id == lap.device_id)).all())
+                    assert set(central) == set(local), f"{entity}: central and laptop differ"
+                    if model.__sync_policy__ == "owned":
+                        assert central == local, f"{entity}: versions differ"
+    with engine.connect() as conn:
+        received = conn.execute(select(func.count()).select_from(m.received)).scalar_one()
+        rejected = conn.execute(select(func.count()).select_from(m.rejected)).scalar_one()
+    assert rejected == 0
+    assert received == total_entries

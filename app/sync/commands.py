@@ -1,0 +1,187 @@
+"""Command line for sync on the laptop. ``app/cli.py`` wires it with ``add_parsers(subparsers)``; every parser sets
+``handler``. Commands sign in with the global ``--user`` (password from ``SAYYAR_PASSWORD`` or a prompt).
+
+    sayyar sync [--server URL] [--token T]     one sync round without the GUI
+    sayyar sync device-request --out FILE      this laptop's id and public key, for enrolment
+    sayyar sync enrol FILE [--server URL]      load the enrolment file the administrator issued
+    sayyar sync status                         counts by state, quarantined entries, last success and error
+    sayyar sync new-epoch [--offline]          after a restore from backup or a copy (the sync error says when)
+    sayyar sync requeue SEQ...                 send quarantined entries again
+    sayyar bundle export --out FILE            everything not yet acknowledged, signed and encrypted to HQ
+    sayyar bundle receipt FILE                 mark the entries a headquarters receipt names as acknowledged
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def add_parsers(subparsers: Any) -> None:
+    sync = subparsers.add_parser("sync", help="synchronise with the central server")
+    sync.add_argument("--server", help="server address (default: the one from enrolment)")
+    sync.add_argument("--token", help="device token (default: the one from enrolment)")
+    sync.set_defaults(handler=cmd_sync)
+    sub = sync.add_subparsers(dest="sync_command")
+    p = sub.add_parser("device-request", help="write this laptop's enrolment request (id and public key)")
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(handler=cmd_device_request)
+    p = sub.add_parser("enrol", help="load the enrolment file issued by `sayyar server enrol-device`")
+    p.add_argument("file", type=Path)
+    p.add_argument("--server", help="server address, if not in the file")
+    p.set_defaults(handler=cmd_enrol)
+    p = sub.add_parser("status", help="what is waiting, acknowledged, quarantined")
+    p.set_defaults(handler=cmd_status)
+    p = sub.add_parser("new-epoch", help="continue under a new epoch after a restore or a copy")
+    p.add_argument("--offline", action="store_true", help="do not ask the server for the epoch number")
+    p.set_defaults(handler=cmd_new_epoch)
+    p = sub.add_parser("requeue", help="send quarantined entries again")
+    p.add_argument("seqs", nargs="+", type=int)
+    p.set_defaults(handler=cmd_requeue)
+
+    bundle = subparsers.add_parser("bundle", help="sync by file: export a bundle, load a receipt")
+    bsub = bundle.add_subparsers(dest="bundle_command", required=True)
+    p = bsub.add_parser("export", help="write every change not yet acknowledged to an encrypted, signed file")
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(handler=cmd_bundle_export)
+    p = bsub.add_parser("receipt", help="load a headquarters receipt")
+    p.add_argument("file", type=Path)
+    p.set_defaults(handler=cmd_bundle_receipt)
+
+
+def _session(args: argparse.Namespace) -> Any:
+    from app.cli import signed_in
+
+    return signed_in(args)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from app.sync import identity
+    from app.sync.client import Progress, SyncError, run_sync_round
+
+    session = _session(args)
+    try:
+        ident = identity.identity(session.store)
+        url, token = args.server or ident.server_url, args.token or ident.token
+        if not url or not token:
+            print("sayyar: this laptop is not enrolled: give --server and --token, or run `sayyar sync enrol FILE`")
+            return 2
+
+        def show(p: Progress) -> None:
+            print(f"\r{p.phase}: {p.done}/{p.total or '?'}", end="", flush=True)
+
+        try:
+            report = run_sync_round(session.store, session.ctx, url, token, show)
+        except SyncError as err:
+            print(f"\nsayyar: sync stopped: {err}")
+            return 1 if err.transient else 2
+        print(f"\nsent {report.uploaded} (acknowledged {report.acked}, quarantined {report.quarantined}); "
+              f"received {report.downloaded}; conflicts {report.conflicts}")
+        for reason in report.reasons:
+            print(f"  quarantined: {reason}")
+        return 0
+    finally:
+        session.store.close()
+
+
+def cmd_device_request(args: argparse.Namespace) -> int:
+    from app.sync import identity
+
+    session = _session(args)
+    try:
+        args.out.write_text(identity.device_request(session.store).model_dump_json(indent=2), encoding="utf-8")
+        print(f"wrote {args.out}: give it to the administrator (`sayyar server enrol-device --request FILE`)")
+        return 0
+    finally:
+        session.store.close()
+
+
+def cmd_enrol(args: argparse.Namespace) -> int:
+    from app.sync import identity
+    from app.sync.protocol import DeviceEnrolment
+
+    session = _session(args)
+    try:
+        enrolment = DeviceEnrolment.model_validate_json(args.file.read_bytes())
+        identity.load_enrolment(session.store, enrolment, server_url=args.server)
+        print("enrolled: this laptop can now sync and write bundles")
+        return 0
+    finally:
+        session.store.close()
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from app.sync.status import quarantined_entries, sync_status
+
+    session = _session(args)
+    try:
+        st = sync_status(session.store)
+        print(f"epoch {st.epoch}; " + ", ".join(f"{k} {v}" for k, v in st.counts.items()))
+        print(f"last success: {st.last_success_at or 'never'}; last error: {st.last_error or '-'}")
+        print(f"open conflicts: {st.open_conflicts}; records waiting for a parent: {st.parked}")
+        for q in quarantined_entries(session.store, limit=50):
+            print(f"  quarantined seq {q.seq} {q.entity} {q.record_id}: {q.reason}")
+        return 0
+    finally:
+        session.store.close()
+
+
+def cmd_new_epoch(args: argparse.Namespace) -> int:
+    from app.sync import identity
+    from app.sync.client import SyncError, new_epoch_from_server
+
+    session = _session(args)
+    try:
+        ident = identity.identity(session.store)
+        if args.offline or not (ident.server_url and ident.token):
+            epoch = identity.start_new_epoch(session.store)
+        else:
+            try:
+                epoch = new_epoch_from_server(session.store, ident.server_url, ident.token)
+            except SyncError as err:
+                print(f"sayyar: the server could not be asked ({err}); use --offline to continue without it")
+                return 1
+        print(f"now in epoch {epoch}; unsent changes will go under it")
+        return 0
+    finally:
+        session.store.close()
+
+
+def cmd_requeue(args: argparse.Namespace) -> int:
+    from app.sync.outbox import requeue
+
+    session = _session(args)
+    try:
+        print(f"{requeue(session.store, args.seqs)} entr(ies) queued again")
+        return 0
+    finally:
+        session.store.close()
+
+
+def cmd_bundle_export(args: argparse.Namespace) -> int:
+    from app.sync.bundle import export_bundle
+
+    session = _session(args)
+    try:
+        s = export_bundle(session.store, session.ctx, args.out)
+        print(f"wrote {s.path} ({s.count} changes, sequences {s.seq_from}–{s.seq_to}, {s.size} bytes)")
+        return 0
+    finally:
+        session.store.close()
+
+
+def cmd_bundle_receipt(args: argparse.Namespace) -> int:
+    from app.sync.bundle import BundleRejected, load_receipt
+
+    session = _session(args)
+    try:
+        try:
+            acked, quarantined = load_receipt(session.store, args.file)
+        except BundleRejected as err:
+            print(f"sayyar: receipt refused: {err}")
+            return 2
+        print(f"{acked} change(s) acknowledged, {quarantined} quarantined")
+        return 0
+    finally:
+        session.store.close()

@@ -1,0 +1,114 @@
+"""What the Sync panel shows: counts by state, quarantined entries with reasons, last success and error, open
+conflicts, and each record's own state (DESIGN.md, guarantee 8). Plain data; no Qt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.models import ChangeLog, DeviceState, SyncConflict, SyncIdentity, SyncParked
+from app.security.roles import Action
+from app.store import Store
+
+STATES = ("queued", "sent", "acked", "quarantined")
+
+
+@dataclass(frozen=True)
+class QuarantinedEntry:
+    seq: int
+    entity: str
+    record_id: str
+    op: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    id: str
+    entity: str
+    record_id: str
+    field: str
+    kept_value: Any
+    lost_value: Any
+    status: str
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    counts: dict[str, int]
+    epoch: int
+    acked_seq: int
+    feed_cursor: str
+    server_url: str
+    enrolled: bool
+    last_attempt_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str
+    last_error_at: datetime | None
+    open_conflicts: int
+    parked: int
+
+    @property
+    def pending(self) -> int:
+        return self.counts.get("queued", 0) + self.counts.get("sent", 0)
+
+
+def sync_status(store: Store) -> SyncStatus:
+    with store.read() as s:
+        counts = {state: 0 for state in STATES}
+        for state, n in s.execute(select(ChangeLog.state, func.count()).group_by(ChangeLog.state)):
+            counts[state] = int(n)
+        dev = s.get(DeviceState, 1)
+        ident = s.get(SyncIdentity, 1)
+        open_conflicts = int(s.scalar(select(func.count()).select_from(SyncConflict).where(
+            SyncConflict.status == "open")) or 0)
+        parked = int(s.scalar(select(func.count()).select_from(SyncParked)) or 0)
+        return SyncStatus(
+            counts=counts, epoch=dev.epoch if dev else 1, acked_seq=dev.acked_seq if dev else 0,
+            feed_cursor=dev.feed_cursor if dev else "", server_url=ident.server_url if ident else "",
+            enrolled=bool(ident and ident.token), last_attempt_at=ident.last_attempt_at if ident else None,
+            last_success_at=ident.last_success_at if ident else None, last_error=ident.last_error if ident else "",
+            last_error_at=ident.last_error_at if ident else None, open_conflicts=open_conflicts, parked=parked,
+        )
+
+
+def quarantined_entries(store: Store, *, limit: int = 500) -> list[QuarantinedEntry]:
+    with store.read() as s:
+        rows = s.execute(select(ChangeLog.seq, ChangeLog.entity, ChangeLog.record_id, ChangeLog.op, ChangeLog.reason)
+                         .where(ChangeLog.state == "quarantined").order_by(ChangeLog.seq).limit(limit))
+        return [QuarantinedEntry(*r) for r in rows]
+
+
+def record_state(store: Store, entity: str, record_id: str) -> str | None:
+    """The state of the newest change to one record ("queued", "sent", "acked", "quarantined"), or None."""
+    with store.read() as s:
+        return s.scalar(select(ChangeLog.state).where(ChangeLog.entity == entity, ChangeLog.record_id == record_id)
+                        .order_by(ChangeLog.seq.desc()).limit(1))
+
+
+def conflicts(store: Store, *, status: str = "open") -> list[ConflictRow]:
+    with store.read() as s:
+        rows = s.scalars(select(SyncConflict).where(SyncConflict.status == status).order_by(SyncConflict.record_id))
+        return [ConflictRow(c.id, c.entity, c.record_id, c.field, c.kept_value, c.lost_value, c.status) for c in rows]
+
+
+def resolve_conflict(ctx: Any, conflict_id: str, *, restore_lost: bool) -> None:
+    """A person's decision on a conflict. Restoring the lost value is an ordinary edit (newer stamp, so it wins
+    everywhere after sync); the decision itself goes to the server on the next round."""
+    ctx.require(Action.RESOLVE_CONFLICTS)
+    from app.models import SYNCED_MODELS
+
+    with ctx.store.write(ctx.user_id) as s:
+        row = s.get(SyncConflict, conflict_id)
+        if row is None:
+            raise KeyError(conflict_id)
+        if restore_lost and row.entity in SYNCED_MODELS:
+            record = s.get(SYNCED_MODELS[row.entity], row.record_id)
+            if record is not None and hasattr(record, row.field):
+                setattr(record, row.field, row.lost_value)
+        row.status = "resolved"
+        row.resolution = "restored_lost" if restore_lost else "kept"
+        row.pending_resolution = row.resolution
