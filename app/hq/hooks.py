@@ -1,0 +1,56 @@
+"""What the sync engine calls after applying changes, so an alert appears in the same sync or bundle import.
+
+Wiring (``app/server``): inside the transaction that applied the batch, once records are written::
+
+    from app.hq.hooks import after_changes_applied
+    after_changes_applied(conn, {"surveillance_case": [record ids...], ...})   # or just the entity names
+
+Cheap when no surveillance case arrived (returns at once); otherwise it evaluates only the weeks the new cases fall in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+
+from sqlalchemy import Connection, func, select
+
+from app.hq import tables as t
+from app.hq.alerts import Alert, AlertConfig, evaluate_alerts
+from app.hq.overview import _as_date
+
+# Without record ids we re-evaluate this far back: late cases older than this need ids (or a nightly full run).
+LOOKBACK = timedelta(weeks=8)
+_config: AlertConfig | None = None
+
+
+def configure(config: AlertConfig | None) -> None:
+    """Set the alert configuration the hook uses (e.g. Saturday weeks, malaria elimination mode)."""
+    global _config
+    _config = config
+
+
+def after_changes_applied(conn: Connection, entities_touched: Mapping[str, Iterable[str]] | Iterable[str],
+                          *, today: date | None = None) -> list[Alert]:
+    """Evaluate alerts after a sync batch or bundle import; returns the alerts raised now (``Alert.new``)."""
+    if isinstance(entities_touched, Mapping):
+        ids = [str(i) for i in entities_touched.get("surveillance_case", ())]
+        if "surveillance_case" not in entities_touched:
+            return []
+    else:
+        if "surveillance_case" not in set(entities_touched):
+            return []
+        ids = []
+    since = (today or date.today()) - LOOKBACK
+    if ids:
+        c = t.case_t
+        earliest = None
+        for i in range(0, len(ids), 500):
+            first = conn.execute(select(func.min(t.epi_date(c))).where(c.c.id.in_(ids[i:i + 500]))).scalar()
+            if first is not None:
+                d = _as_date(first)
+                earliest = d if earliest is None or d < earliest else earliest
+        if earliest is None:
+            return []
+        since = earliest
+    return [a for a in evaluate_alerts(conn, cases_since=since, config=_config) if a.new]

@@ -1,0 +1,88 @@
+"""Headquarters' own tables on the central database: alerts, their history, and the export audit.
+
+A separate ``MetaData``: these rows are made at headquarters and never travel to laptops, so they are not sync records.
+``ensure_hq_schema`` is idempotent and also adds the few indexes the reports need on the record tables.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON, Column, Connection, Engine, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, text,
+)
+
+from app.models.base import NAMING, UTCDateTime
+
+hq_metadata = MetaData(naming_convention=NAMING)
+
+# One row per (rule, disease, facility, district, week): re-evaluating only updates counts. Empty strings, not NULL,
+# in the key columns, because NULLs never collide in a unique constraint.
+hq_alert = Table(
+    "hq_alert", hq_metadata,
+    Column("id", String(36), primary_key=True),
+    Column("rule", String(30), nullable=False),
+    Column("disease", String(20), nullable=False),
+    Column("facility_id", String(36), nullable=False, default=""),
+    Column("district", String(100), nullable=False, default=""),
+    Column("week", String(12), nullable=False),
+    Column("week_start", String(10), nullable=False),  # ISO date text: sorts and filters the same on both databases
+    Column("unit_id", String(36), nullable=False, default=""),
+    Column("case_count", Integer, nullable=False, default=0),
+    Column("threshold", String(40), nullable=False, default=""),
+    Column("status", String(10), nullable=False, default="raised"),
+    Column("raised_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("verified_at", UTCDateTime),
+    Column("verified_by", String(60)),
+    Column("closed_at", UTCDateTime),
+    Column("closed_by", String(60)),
+    Column("notes", Text, nullable=False, default=""),
+    UniqueConstraint("rule", "disease", "facility_id", "district", "week", name="uq_hq_alert_key"),
+    Index("ix_hq_alert_status", "status", "week_start"),
+)
+
+# Every status change, with who and why: the alert row keeps the latest state, this keeps the story.
+hq_alert_event = Table(
+    "hq_alert_event", hq_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", String(36), nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("by", String(60), nullable=False),
+    Column("from_status", String(10), nullable=False),
+    Column("to_status", String(10), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+)
+
+hq_audit = Table(
+    "hq_audit", hq_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("user", String(60), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("action", String(30), nullable=False),
+    Column("what", String(200), nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("identities", Integer, nullable=False, default=0),
+    Column("detail", JSON),
+)
+
+# Reports filter visits by date alone and the overview looks up each device's newest record; the record tables'
+# own indexes (facility, date) do not serve those. IF NOT EXISTS works on SQLite and PostgreSQL alike.
+_RECORD_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ix_hq_visit_date ON visit (visit_date)",
+    "CREATE INDEX IF NOT EXISTS ix_hq_case_dates ON surveillance_case (reported_date)",
+    "CREATE INDEX IF NOT EXISTS ix_hq_visit_device ON visit (device_id, hlc)",
+    "CREATE INDEX IF NOT EXISTS ix_hq_case_device ON surveillance_case (device_id, hlc)",
+    "CREATE INDEX IF NOT EXISTS ix_hq_patient_device ON patient (device_id, hlc)",
+    "CREATE INDEX IF NOT EXISTS ix_hq_referral_device ON referral (device_id, hlc)",
+)
+
+
+def ensure_hq_schema(bind: Engine | Connection) -> None:
+    """Create headquarters' tables and indexes if missing (the record tables must exist already)."""
+    if isinstance(bind, Engine):
+        with bind.begin() as conn:
+            ensure_hq_schema(conn)
+        return
+    hq_metadata.create_all(bind)
+    for ddl in _RECORD_INDEXES:
+        bind.execute(text(ddl))
