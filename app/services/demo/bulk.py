@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from app.models import Base, PatientSearchToken
-from app.models.base import compact_payload
+from app.models.base import _scalar_default
 from app.store import Store
 from app.store.search_index import patient_tokens
 
@@ -48,6 +48,10 @@ class BulkWriter:
             for t in Base.metadata.sorted_tables
         }
         self.counts: dict[str, int] = defaultdict(int)
+        self.payload_spec = {
+            t.name: [(c.key, _scalar_default(c), c.key in ("id", "hlc")) for c in t.columns]
+            for t in Base.metadata.sorted_tables
+        }
 
     def add(self, table: str, record: dict[str, Any]) -> dict[str, Any]:
         row = dict(self.defaults[table])
@@ -70,23 +74,48 @@ class BulkWriter:
 
     def flush(self) -> None:
         log: list[tuple[Any, ...]] = []
+        created = _db_value(self.now)
+        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         for table in _ORDER:
             rows = self.rows.pop(table, None)
             if not rows:
                 continue
             cols = self.columns[table]
             sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
-            self.conn.exec_driver_sql(sql, [tuple(_db_value(r.get(c)) for c in cols) for r in rows])
-            self.counts[table] += len(rows)
             if table == _SEARCH:
+                self.conn.exec_driver_sql(sql, [(r["token"], r["patient_id"]) for r in rows])
+                self.counts[table] += len(rows)
                 continue
+            # One pass per row builds both the database values and the compact payload (compact_payload's rules,
+            # inlined: this loop runs millions of times for a large demo site).
+            spec = self.payload_spec[table]
             priority = 1 if table == "surveillance_case" else 0
-            table_obj = Base.metadata.tables[table]
-            created = _db_value(self.now)
+            params = []
             for r in rows:
-                payload = json.dumps(compact_payload(table_obj, r), ensure_ascii=False, separators=(",", ":"))
-                log.append((self.device.device_id, self.device.epoch, table, r["id"], "insert", payload, r["hlc"],
-                            self.user_id, created, "queued", "", priority))
+                values, payload = [], {}
+                for key, default, keep in spec:
+                    v = r.get(key)
+                    kind = type(v)
+                    if kind is datetime:
+                        values.append(v.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds"))
+                        payload[key] = v.astimezone(timezone.utc).isoformat()
+                        continue
+                    if kind is date:
+                        v = v.isoformat()
+                        values.append(v)
+                    elif kind is list or kind is dict:
+                        values.append(dumps(v))
+                        payload[key] = v
+                        continue
+                    else:
+                        values.append(v)
+                    if keep or (v is not None and v != default):
+                        payload[key] = v
+                params.append(tuple(values))
+                log.append((self.device.device_id, self.device.epoch, table, r["id"], "insert", dumps(payload),
+                            r["hlc"], self.user_id, created, "queued", "", priority))
+            self.conn.exec_driver_sql(sql, params)
+            self.counts[table] += len(rows)
         if log:
             self.conn.exec_driver_sql(
                 "INSERT INTO change_log (device_id, epoch, entity, record_id, op, payload, hlc, user_id, created_at,"
