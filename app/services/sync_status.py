@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func, select
 
-from app.models import ChangeLog, DeviceState
+from app.models import ChangeLog, DeviceState, SyncIdentity
 from app.services.context import Ctx
 
 STATES = ("queued", "sent", "acked", "quarantined")
@@ -26,6 +27,9 @@ class SyncStatus:
     by_entity: dict[str, dict[str, int]] = field(default_factory=dict)  # entity -> state -> count
     quarantined: list[QuarantinedChange] = field(default_factory=list)
     acked_seq: int = 0
+    last_success_at: datetime | None = None
+    last_error: str = ""
+    enrolled: bool = False
 
     @property
     def queued(self) -> int:
@@ -52,4 +56,8 @@ def sync_status(ctx: Ctx, *, quarantine_limit: int = 200) -> SyncStatus:
                                               .order_by(ChangeLog.seq).limit(quarantine_limit))]
         device = session.get(DeviceState, 1)
         status.acked_seq = device.acked_seq if device else 0
+        ident = session.get(SyncIdentity, 1)
+        if ident is not None:
+            status.last_success_at, status.last_error = ident.last_success_at, ident.last_error or ""
+            status.enrolled = bool(ident.server_url and ident.token)
         return status

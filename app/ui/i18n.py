@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
@@ -126,3 +126,8 @@ def read_date(text: str) -> date:
 def pick(en: str, fa: str) -> str:
     """A bilingual database value in the user's language, falling back to the other form."""
     return (fa or en) if current_lang() == "fa" else (en or fa)
+
+
+def show_datetime(when: datetime) -> str:
+    local = when.astimezone()
+    return f"{show_date(local.date())} {local:%H:%M}"

@@ -8,85 +8,82 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("labels", text)
-
 
 def sex() -> dict[str, str]:
-    return {"female": _t("Female"), "male": _t("Male")}
+    return {"female": QCoreApplication.translate("labels", "Female"), "male": QCoreApplication.translate("labels", "Male")}
 
 
 def nationality() -> dict[str, str]:
-    return {"afghan": _t("Afghan"), "iranian": _t("Iranian"), "pakistani": _t("Pakistani"), "iraqi": _t("Iraqi"),
-            "other": _t("Other"), "unknown": _t("Unknown")}
+    return {"afghan": QCoreApplication.translate("labels", "Afghan"), "iranian": QCoreApplication.translate("labels", "Iranian"), "pakistani": QCoreApplication.translate("labels", "Pakistani"), "iraqi": QCoreApplication.translate("labels", "Iraqi"),
+            "other": QCoreApplication.translate("labels", "Other"), "unknown": QCoreApplication.translate("labels", "Unknown")}
 
 
 def legal_status() -> dict[str, str]:
-    return {"amayesh": _t("Amayesh card holder"), "headcount": _t("Head-counted (slip)"),
-            "passport_visa": _t("Passport and visa"), "residence_permit": _t("Residence permit"),
-            "undocumented": _t("Undocumented"), "iranian_national": _t("Iranian national")}
+    return {"amayesh": QCoreApplication.translate("labels", "Amayesh card holder"), "headcount": QCoreApplication.translate("labels", "Head-counted (slip)"),
+            "passport_visa": QCoreApplication.translate("labels", "Passport and visa"), "residence_permit": QCoreApplication.translate("labels", "Residence permit"),
+            "undocumented": QCoreApplication.translate("labels", "Undocumented"), "iranian_national": QCoreApplication.translate("labels", "Iranian national")}
 
 
 def relationship() -> dict[str, str]:
-    return {"": _t("—"), "head": _t("Head of household"), "spouse": _t("Spouse"), "child": _t("Child"),
-            "parent": _t("Parent"), "sibling": _t("Sibling"), "grandchild": _t("Grandchild"),
-            "other_relative": _t("Other relative"), "other": _t("Other")}
+    return {"": QCoreApplication.translate("labels", "—"), "head": QCoreApplication.translate("labels", "Head of household"), "spouse": QCoreApplication.translate("labels", "Spouse"), "child": QCoreApplication.translate("labels", "Child"),
+            "parent": QCoreApplication.translate("labels", "Parent"), "sibling": QCoreApplication.translate("labels", "Sibling"), "grandchild": QCoreApplication.translate("labels", "Grandchild"),
+            "other_relative": QCoreApplication.translate("labels", "Other relative"), "other": QCoreApplication.translate("labels", "Other")}
 
 
 def document_type() -> dict[str, str]:
     from app.services.validation import DOC_TYPES
 
-    known = {"amayesh_card": _t("Amayesh card"), "smart_card": _t("Smart foreign-national card"),
-             "headcount_slip": _t("Headcount slip"), "passport": _t("Passport"), "visa": _t("Visa"),
-             "residence_permit": _t("Residence permit card"), "tazkira": _t("Afghan Tazkira"),
-             "e_tazkira": _t("e-Tazkira"), "national_id": _t("Iranian national ID"),
-             "code_yekta": _t("Code Yekta"), "shenaseh_faragir": _t("Shenaseh Faragir"),
-             "laissez_passer": _t("Laissez-passer"), "other": _t("Other document")}
+    known = {"amayesh_card": QCoreApplication.translate("labels", "Amayesh card"), "smart_card": QCoreApplication.translate("labels", "Smart foreign-national card"),
+             "headcount_slip": QCoreApplication.translate("labels", "Headcount slip"), "passport": QCoreApplication.translate("labels", "Passport"), "visa": QCoreApplication.translate("labels", "Visa"),
+             "residence_permit": QCoreApplication.translate("labels", "Residence permit card"), "tazkira": QCoreApplication.translate("labels", "Afghan Tazkira"),
+             "e_tazkira": QCoreApplication.translate("labels", "e-Tazkira"), "national_id": QCoreApplication.translate("labels", "Iranian national ID"),
+             "code_yekta": QCoreApplication.translate("labels", "Code Yekta"), "shenaseh_faragir": QCoreApplication.translate("labels", "Shenaseh Faragir"),
+             "laissez_passer": QCoreApplication.translate("labels", "Laissez-passer"), "other": QCoreApplication.translate("labels", "Other document")}
     return {code: known.get(code, code) for code in DOC_TYPES}
 
 
 def urgency() -> dict[str, str]:
-    return {"routine": _t("Routine"), "urgent": _t("Urgent"), "emergency": _t("Emergency")}
+    return {"routine": QCoreApplication.translate("labels", "Routine"), "urgent": QCoreApplication.translate("labels", "Urgent"), "emergency": QCoreApplication.translate("labels", "Emergency")}
 
 
 def role(code: str) -> str:
-    return {"clinician": _t("Clinician"), "coordinator": _t("Coordinator"), "unit_admin": _t("Unit administrator"),
-            "headquarters": _t("Headquarters")}.get(code, code)
+    return {"clinician": QCoreApplication.translate("labels", "Clinician"), "coordinator": QCoreApplication.translate("labels", "Coordinator"), "unit_admin": QCoreApplication.translate("labels", "Unit administrator"),
+            "headquarters": QCoreApplication.translate("labels", "Headquarters")}.get(code, code)
 
 
 def payer() -> dict[str, str]:
-    return {"unhcr": _t("UNHCR"), "iom": _t("IOM (gift card / voucher)"), "self": _t("Self"),
-            "government": _t("Government")}
+    return {"unhcr": QCoreApplication.translate("labels", "UNHCR"), "iom": QCoreApplication.translate("labels", "IOM (gift card / voucher)"), "self": QCoreApplication.translate("labels", "Self"),
+            "government": QCoreApplication.translate("labels", "Government")}
 
 
 def category() -> dict[str, str]:
-    return {"vulnerable": _t("Vulnerable"), "special_disease": _t("Special disease"),
-            "premium_payer": _t("Premium payer")}
+    return {"vulnerable": QCoreApplication.translate("labels", "Vulnerable"), "special_disease": QCoreApplication.translate("labels", "Special disease"),
+            "premium_payer": QCoreApplication.translate("labels", "Premium payer")}
 
 
 def scheme() -> dict[str, str]:
-    return {"uphi": _t("Refugee health insurance (UPHI)"), "salamat": _t("Iran Health Insurance (Salamat)"),
-            "other": _t("Other scheme")}
+    return {"uphi": QCoreApplication.translate("labels", "Refugee health insurance (UPHI)"), "salamat": QCoreApplication.translate("labels", "Iran Health Insurance (Salamat)"),
+            "other": QCoreApplication.translate("labels", "Other scheme")}
 
 
 def disease(code: str) -> str:
-    return {"cholera": _t("Cholera"), "measles": _t("Measles"), "rubella": _t("Rubella"), "polio": _t("Polio"),
-            "malaria": _t("Malaria"), "dengue": _t("Dengue"), "chikungunya": _t("Chikungunya"),
-            "tuberculosis": _t("Tuberculosis")}.get(code, code)
+    return {"cholera": QCoreApplication.translate("labels", "Cholera"), "measles": QCoreApplication.translate("labels", "Measles"), "rubella": QCoreApplication.translate("labels", "Rubella"), "polio": QCoreApplication.translate("labels", "Polio"),
+            "malaria": QCoreApplication.translate("labels", "Malaria"), "dengue": QCoreApplication.translate("labels", "Dengue"), "chikungunya": QCoreApplication.translate("labels", "Chikungunya"),
+            "tuberculosis": QCoreApplication.translate("labels", "Tuberculosis")}.get(code, code)
 
 
 def referral_status(code: str) -> str:
-    return {"issued": _t("Issued"), "arrived": _t("Arrived"), "seen": _t("Seen"),
-            "feedback_received": _t("Feedback received"), "lost": _t("Lost to follow-up")}.get(code, code)
+    return {"issued": QCoreApplication.translate("labels", "Issued"), "arrived": QCoreApplication.translate("labels", "Arrived"), "seen": QCoreApplication.translate("labels", "Seen"),
+            "feedback_received": QCoreApplication.translate("labels", "Feedback received"), "lost": QCoreApplication.translate("labels", "Lost to follow-up")}.get(code, code)
 
 
 def flag(code: str) -> str:
-    return {"notifiable_case_recent": _t("Notifiable case in the last 30 days"),
-            "follow_up_due": _t("Follow-up due this week"), "follow_up_missed": _t("Follow-up missed"),
-            "no_insurance": _t("No insurance cover"), "insurance_expiring": _t("Insurance ends within 30 days"),
-            "sensitive_status": _t("Sensitive status")}.get(code, code)
+    return {"notifiable_case_recent": QCoreApplication.translate("labels", "Notifiable case in the last 30 days"),
+            "follow_up_due": QCoreApplication.translate("labels", "Follow-up due this week"), "follow_up_missed": QCoreApplication.translate("labels", "Follow-up missed"),
+            "no_insurance": QCoreApplication.translate("labels", "No insurance cover"), "insurance_expiring": QCoreApplication.translate("labels", "Insurance ends within 30 days"),
+            "sensitive_status": QCoreApplication.translate("labels", "Sensitive status")}.get(code, code)
 
 
 def facility_kind(code: str) -> str:
-    return {"hospital": _t("Hospital"), "health_centre": _t("Health centre"),
-            "health_post": _t("Health post")}.get(code, code)
+    return {"hospital": QCoreApplication.translate("labels", "Hospital"), "health_centre": QCoreApplication.translate("labels", "Health centre"),
+            "health_post": QCoreApplication.translate("labels", "Health post")}.get(code, code)

@@ -27,7 +27,6 @@ class Prefs:
     last_lang: str = "en"
     # Minutes of inactivity before the session locks; the unit administrator may change it in the file.
     lock_minutes: float = 10.0
-    last_sync_ok: str = ""
     users: dict[str, UserPrefs] = field(default_factory=dict)
 
     def for_user(self, user_id: str) -> UserPrefs:

@@ -26,9 +26,8 @@ class EnrolForm(FormTab):
     key_fields = ("household_id",)
 
     def __init__(self, session: Any, args: dict[str, Any], parent: QWidget | None = None) -> None:
-        title = (parent.tr("Insurance: household %1") if parent else "Insurance: household %1") \
-            .replace("%1", args.get("household_code", ""))
-        super().__init__(session, args, title, parent)
+        super().__init__(session, args, "", parent)
+        self.set_title(self.tr("Insurance: household %1").replace("%1", args.get("household_code", "")))
         self.setObjectName("enrolForm")
         self._pending_state: dict[str, Any] | None = None
         form = QFormLayout()

@@ -198,7 +198,7 @@ class ChartView(QWidget):
                                 labels.referral_status(r.status)] for r in chart.referrals],
               [r.id for r in chart.referrals])
         if chart.referrals:
-            self.referrals.selectRow(0)
+            self.referrals.setCurrentCell(0, 0)
         self.reprint.setEnabled(bool(chart.referrals))
         for b in (self.visit_button, self.member_button):
             b.setEnabled(True)
@@ -239,6 +239,8 @@ class ChartView(QWidget):
 
     def _reprint(self) -> None:
         row = self.referrals.currentRow()
+        if row < 0 and self.referrals.rowCount():
+            row = 0  # the newest referral, when none is selected
         if row < 0:
             return
         rid = self.referrals.item(row, 0).data(Qt.ItemDataRole.UserRole)

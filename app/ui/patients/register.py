@@ -56,7 +56,8 @@ class RegisterPatientForm(FormTab):
     key_fields = ("household_id",)
 
     def __init__(self, session: Any, args: dict[str, Any], parent: QWidget | None = None) -> None:
-        super().__init__(session, args, parent.tr("New patient") if parent else "New patient", parent)
+        super().__init__(session, args, "", parent)
+        self.set_title(self.tr("New patient"))
         self.setObjectName("registerForm")
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)

@@ -20,8 +20,8 @@ class ReferralForm(FormTab):
     key_fields = ("visit_id",)
 
     def __init__(self, session: Any, args: dict[str, Any], parent: QWidget | None = None) -> None:
-        title = (parent.tr("Referral: %1") if parent else "Referral: %1").replace("%1", args.get("patient_label", ""))
-        super().__init__(session, args, title, parent)
+        super().__init__(session, args, "", parent)
+        self.set_title(self.tr("Referral: %1").replace("%1", args.get("patient_label", "")))
         self.setObjectName("referralForm")
         self.referral: Any = None
         self._pending_state: dict[str, Any] | None = None

@@ -28,7 +28,8 @@ class RosterPlanner(FormTab):
     kind = "roster"
 
     def __init__(self, session: Any, args: dict[str, Any], parent: QWidget | None = None) -> None:
-        super().__init__(session, args, parent.tr("Day plan") if parent else "Day plan", parent)
+        super().__init__(session, args, "", parent)
+        self.set_title(self.tr("Day plan"))
         self.setObjectName("rosterPlanner")
         self.can_plan = can(self.ctx.role, Action.PLAN_ROSTER)
         top = QHBoxLayout()

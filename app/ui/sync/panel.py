@@ -6,7 +6,6 @@ engine through ``app.ui.sync.backend``; a build without it says so plainly — n
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QPushButton, QT
 
 from app.security.roles import Action, can
 from app.services.sync_status import STATES
-from app.ui import prefs
+from app.ui import i18n
 from app.ui.ops import error_text, run_op
 from app.ui.sync import backend
 
@@ -82,9 +81,14 @@ class SyncPanel(QWidget):
 
     def _show(self, status: Any) -> None:
         self.status = status
-        last = prefs.load(self.session.data_dir).last_sync_ok or self.tr("never")
-        self.summary.setText(self.tr("%1 changes waiting to leave this laptop. Last successful sync: %2.")
-                             .replace("%1", str(status.queued)).replace("%2", last))
+        last = i18n.show_datetime(status.last_success_at) if status.last_success_at else self.tr("never")
+        text = self.tr("%1 changes waiting to leave this laptop. Last successful sync: %2.") \
+            .replace("%1", str(status.queued)).replace("%2", last)
+        if not status.enrolled:
+            text += " " + self.tr("This laptop is not enrolled with a sync server; bundles on a USB stick still work.")
+        if status.last_error:
+            text += "\n" + self.tr("Last error: %1").replace("%1", status.last_error)
+        self.summary.setText(text)
         entities = sorted(status.by_entity)
         self.table.setRowCount(len(entities))
         for r, entity in enumerate(entities):
@@ -111,16 +115,12 @@ class SyncPanel(QWidget):
             if not name:
                 return
             path = Path(name)
-        ctx = self.ctx
+        ctx, store = self.ctx, self.session.store
         self.message.setText(self.tr("Working…"))
-        run_op(self, lambda: backend.call(action, ctx, path), lambda r: self._done(action, r), self._failed,
+        run_op(self, lambda: backend.call(action, store, ctx, path), lambda r: self._done(action, r), self._failed,
                self.tr("Sync in progress…"))
 
     def _done(self, action: str, result: Any) -> None:
-        if action == "sync_now":
-            p = prefs.load(self.session.data_dir)
-            p.last_sync_ok = time.strftime("%Y-%m-%d %H:%M")
-            prefs.save(self.session.data_dir, p)
         self.message.setText(self.tr("Done."))
         self.refresh()
 

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from app.ui import prefs
+from app.ui import i18n
 from app.ui.ops import run_op
 
 REFRESH_MS = 15_000
@@ -20,7 +20,6 @@ class SyncStatusWidget(QPushButton):
         self.setFlat(True)
         self.session = session
         self.status: Any = None
-        self.error = ""
         self._busy = False
         self.setText(self.tr("Sync: …"))
         self._timer = QTimer(self)
@@ -47,12 +46,14 @@ class SyncStatusWidget(QPushButton):
     def _show(self, status: Any) -> None:
         self._busy = False
         self.status = status
-        last = prefs.load(self.session.data_dir).last_sync_ok or self.tr("never")
+        last = i18n.show_datetime(status.last_success_at) if status.last_success_at else self.tr("never")
         text = self.tr("Sync: %1 queued · last success %2").replace("%1", str(status.queued)).replace("%2", last)
         bad = status.by_state.get("quarantined", 0)
         if bad:
             text += " · " + self.tr("%1 rejected").replace("%1", str(bad))
-        if self.error:
-            text += " · " + self.error
+        if status.last_error:
+            text += " · " + self.tr("last attempt failed")
+            self.setToolTip(status.last_error)
         self.setText(text)
-        self.setToolTip(self.tr("Open the Sync panel"))
+        if not status.last_error:
+            self.setToolTip(self.tr("Open the Sync panel"))

@@ -22,9 +22,9 @@ class VisitForm(FormTab):
     key_fields = ("patient_id",)
 
     def __init__(self, session: Any, args: dict[str, Any], parent: QWidget | None = None) -> None:
-        title = (parent.tr("Visit: %1") if parent else "Visit: %1").replace("%1", args.get("patient_label", ""))
         super().__init__(session, {"patient_id": args["patient_id"], "patient_label": args.get("patient_label", ""),
-                                   "patient_sex": args.get("patient_sex", "")}, title, parent)
+                                   "patient_sex": args.get("patient_sex", "")}, "", parent)
+        self.set_title(self.tr("Visit: %1").replace("%1", args.get("patient_label", "")))
         self.setObjectName("visitForm")
         self.visit_id: str | None = None
         self.result: Any = None

@@ -28,20 +28,17 @@ def vital_limits() -> dict[str, tuple[float, float]]:
     return limits
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("VitalsBox", text)
-
 
 def vital_labels() -> dict[str, str]:
-    return {"temperature_c": _t("Temperature (°C)"), "systolic": _t("Systolic BP (mmHg)"),
-            "diastolic": _t("Diastolic BP (mmHg)"), "pulse": _t("Pulse (/min)"), "resp_rate": _t("Breaths (/min)"),
-            "spo2": _t("SpO₂ (%)"), "weight_kg": _t("Weight (kg)"), "height_cm": _t("Height (cm)"),
-            "muac_mm": _t("MUAC (mm)")}
+    return {"temperature_c": QCoreApplication.translate("VitalsBox", "Temperature (°C)"), "systolic": QCoreApplication.translate("VitalsBox", "Systolic BP (mmHg)"),
+            "diastolic": QCoreApplication.translate("VitalsBox", "Diastolic BP (mmHg)"), "pulse": QCoreApplication.translate("VitalsBox", "Pulse (/min)"), "resp_rate": QCoreApplication.translate("VitalsBox", "Breaths (/min)"),
+            "spo2": QCoreApplication.translate("VitalsBox", "SpO₂ (%)"), "weight_kg": QCoreApplication.translate("VitalsBox", "Weight (kg)"), "height_cm": QCoreApplication.translate("VitalsBox", "Height (cm)"),
+            "muac_mm": QCoreApplication.translate("VitalsBox", "MUAC (mm)")}
 
 
 class VitalsBox(QGroupBox):
     def __init__(self, errors: FieldErrors, parent: QWidget | None = None) -> None:
-        super().__init__(_t("Vital signs"), parent)
+        super().__init__(QCoreApplication.translate("VitalsBox", "Vital signs"), parent)
         self.limits = vital_limits()
         self.edits: dict[str, QLineEdit] = {}
         self.notes: dict[str, ErrorLabel] = {}
@@ -73,11 +70,11 @@ class VitalsBox(QGroupBox):
             try:
                 value = float(text) if name in self.floats else int(text)
             except ValueError:
-                message = _t("Enter a number") if name in self.floats else _t("Enter a whole number")
+                message = QCoreApplication.translate("VitalsBox", "Enter a number") if name in self.floats else QCoreApplication.translate("VitalsBox", "Enter a whole number")
             else:
                 lo, hi = self.limits[name]
                 if not lo <= value <= hi:
-                    message = _t("Outside %1–%2: check the typing").replace("%1", f"{lo:g}").replace("%2", f"{hi:g}")
+                    message = QCoreApplication.translate("VitalsBox", "Outside %1–%2: check the typing").replace("%1", f"{lo:g}").replace("%2", f"{hi:g}")
         self.notes[name].say(message)
         mark_invalid(self.edits[name], bool(message))
         return not message

@@ -46,6 +46,10 @@ class FormTab(QWidget):
 
     # ----- drafts -----
 
+    def set_title(self, title: str) -> None:
+        self.title = title
+        self.autosaver.title = title
+
     def check_draft(self, auto_restore: bool = False) -> None:
         """Offer back what was typed before a close, a crash or a language switch."""
         draft = self.session.drafts.load(self.key)
