@@ -49,8 +49,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def make_laptop(folder: Path, code: str) -> Laptop:
+def make_laptop(folder: Path, code: str, *, wall_ms: Any = None) -> Laptop:
     store = Store.open(folder / f"{code}.db", None, device_code=code)
+    if wall_ms is not None:
+        from app.store.clock import HybridClock
+
+        store.clock = HybridClock(store.device.device_id, store.clock.last, wall_ms=wall_ms)
     units = _units()
     seed_reference(store, unit_code=units.get(code, "MHU-ZAH"))
     with store.read() as s:
@@ -142,10 +146,10 @@ def count_entries(store: Store, state: str | None = None) -> int:
 class LiveServer:
     """The real FastAPI app under uvicorn on a loopback port, in a thread."""
 
-    def __init__(self, engine: Engine, **kw: Any) -> None:
+    def __init__(self, engine: Engine, port: int | None = None, **kw: Any) -> None:
         self.engine = engine
         self.app = create_app(engine=engine, **kw)
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
         self.server = uvicorn.Server(config)

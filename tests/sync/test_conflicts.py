@@ -1,0 +1,134 @@
+"""Shared records merge field by field by clock stamp; the losing value goes to a conflict list a person reviews;
+patient merges travel and later records follow them; clocks two years off still merge in causal order
+(DESIGN.md, guarantees 6 and 9)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from app.models import Patient
+from app.server import models as m
+from app.services.patients import merge_patients, update_patient
+from app.services.visits import record_visit
+from app.sync import status
+from app.sync.client import run_sync_round
+from helpers import LiveServer, enrol, facility_of, make_activity, make_laptop, patient_input
+
+TWO_YEARS_MS = 2 * 365 * 24 * 3600 * 1000
+
+
+def _sync(*laps, url: str) -> None:  # type: ignore[no-untyped-def]
+    for lap in laps:
+        run_sync_round(lap.store, lap.ctx, url, lap.token)
+
+
+def _central_patient(engine: Engine, pid: str) -> dict:
+    with engine.connect() as conn:
+        return dict(conn.execute(select(m.RECORDS["patient"]).where(m.RECORDS["patient"].c.id == pid)).mappings().one())
+
+
+def _register(lap) -> str:  # type: ignore[no-untyped-def]
+    from app.services.patients import register_patient
+
+    return register_patient(lap.ctx, patient_input(1), override_reason="test").patient_id
+
+
+def test_field_merge_and_conflict_list(tmp_path: Path, central: Engine, live: LiveServer) -> None:
+    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2")
+    for lap in (a, b):
+        enrol(central, lap)
+    pid = _register(a)
+    _sync(a, b, url=live.url)
+    update_patient(a.ctx, pid, {"phone": "09121111111", "notes": "from A"})
+    update_patient(b.ctx, pid, {"phone": "09122222222"})  # later stamp: wins the phone
+    _sync(a, b, a, url=live.url)
+    row = _central_patient(central, pid)
+    assert row["phone"] == "09122222222" and row["notes"] == "from A"  # both edits kept, field by field
+    with central.connect() as conn:
+        conflicts = conn.execute(select(m.conflict)).mappings().all()
+    assert [(c["field"], c["lost_value"], c["kept_value"]) for c in conflicts] == [
+        ("phone", "09121111111", "09122222222")]
+    # The laptop sees the list, with the value that lost; a person restores it, and that travels.
+    local = status.conflicts(a.store)
+    assert [(c.field, c.lost_value) for c in local] == [("phone", "09121111111")]
+    with a.store.read() as s:
+        assert s.get(Patient, pid).phone == "09122222222"  # type: ignore[union-attr]
+    status.resolve_conflict(a.ctx, local[0].id, restore_lost=True)
+    _sync(a, b, url=live.url)
+    assert _central_patient(central, pid)["phone"] == "09121111111"
+    with central.connect() as conn:
+        assert conn.execute(select(m.conflict.c.status)).scalars().all() == ["resolved"]
+    with b.store.read() as s:
+        assert s.get(Patient, pid).phone == "09121111111"  # type: ignore[union-attr]
+    a.close(), b.close()
+
+
+def test_patient_merge_travels_and_late_records_follow(tmp_path: Path, central: Engine, live: LiveServer) -> None:
+    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2")
+    for lap in (a, b):
+        enrol(central, lap)
+    keep, gone, gone2 = _register(a), _register(a), _register(a)
+    fac = facility_of(a)
+    early = record_visit(a.ctx, {"patient_id": gone2, "facility_id": fac, "complaint": "fever"}).visit_id
+    _sync(a, b, url=live.url)
+    # B merges both duplicates; meanwhile A, not yet told, records visits for them.
+    merge_patients(b.ctx, keep_id=keep, merge_id=gone)
+    late = record_visit(a.ctx, {"patient_id": gone, "facility_id": fac, "complaint": "cough"}).visit_id
+    _sync(b, a, url=live.url)  # the merge arrives first, the visit later: re-pointed on arrival
+    merge_patients(b.ctx, keep_id=keep, merge_id=gone2)
+    _sync(b, url=live.url)  # the visit was already there: re-pointed when the merge arrives
+    visits = m.RECORDS["visit"]
+    with central.connect() as conn:
+        pointed = dict(conn.execute(select(visits.c.id, visits.c.patient_id).where(visits.c.id.in_([early, late]))).all())
+    assert pointed == {early: keep, late: keep}
+    assert _central_patient(central, gone)["merged_into_id"] == keep
+    a.close(), b.close()
+
+
+def test_clock_two_years_off_merges_in_causal_order(tmp_path: Path, central: Engine, live: LiveServer) -> None:
+    behind = make_laptop(tmp_path, "A1", wall_ms=lambda: time.time_ns() // 1_000_000 - TWO_YEARS_MS)
+    ahead = make_laptop(tmp_path, "C3", wall_ms=lambda: time.time_ns() // 1_000_000 + TWO_YEARS_MS)
+    right = make_laptop(tmp_path, "B2")
+    for lap in (behind, ahead, right):
+        enrol(central, lap)
+    pid = _register(right)
+    _sync(right, behind, ahead, url=live.url)
+    # The slow laptop edits after seeing the correct one's edit: its edit is later, whatever its wall clock says.
+    update_patient(right.ctx, pid, {"phone": "09123333333"})
+    _sync(right, behind, url=live.url)
+    update_patient(behind.ctx, pid, {"phone": "09124444444"})
+    _sync(behind, url=live.url)
+    assert _central_patient(central, pid)["phone"] == "09124444444"
+    # The fast laptop edited first; the correct laptop saw that and edited after: the correct one's edit wins.
+    update_patient(ahead.ctx, pid, {"notes": "ahead first"})
+    _sync(ahead, right, url=live.url)
+    update_patient(right.ctx, pid, {"notes": "right after"})
+    _sync(right, ahead, url=live.url)
+    row = _central_patient(central, pid)
+    assert row["notes"] == "right after" and row["phone"] == "09124444444"
+    with central.connect() as conn:
+        assert conn.execute(select(m.conflict)).first() is None  # causal edits are not conflicts
+    with ahead.store.read() as s:
+        assert s.get(Patient, pid).notes == "right after"  # type: ignore[union-attr]
+    for lap in (behind, ahead, right):
+        lap.close()
+
+
+def test_owned_corrections_newer_version_wins(tmp_path: Path, central: Engine, live: LiveServer) -> None:
+    from app.services.visits import correct_visit
+
+    a = make_laptop(tmp_path, "A1")
+    enrol(central, a)
+    made = make_activity(a, 20)
+    vid = made["visit"][0]
+    _sync(a, url=live.url)
+    correct_visit(a.ctx, vid, {"complaint": "headache"}, reason="typo")
+    _sync(a, url=live.url)
+    visits = m.RECORDS["visit"]
+    with central.connect() as conn:
+        row = conn.execute(select(visits.c.complaint, visits.c.version).where(visits.c.id == vid)).one()
+    assert row.complaint == "headache" and row.version == 2
+    a.close()
