@@ -1,0 +1,105 @@
+"""Line-list exports (CSV, XLSX) and the DHIS2 file, with role checks and an audit row for every export.
+
+Without identities (no names, document numbers or phones) any reporting role may export; a coordinator gets their
+own unit's cases only. With identities: headquarters only (Action.EXPORT_IDENTITIES), audited as such.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from typing import Any, Literal
+
+from sqlalchemy import Connection
+
+from app.hq.access import Actor, audit, require
+from app.hq.dhis2 import datavaluesets, load_mapping
+from app.hq.report_data import build_weekly_report
+from app.hq.surveillance import BASE_COLUMNS, IDENTITY_COLUMNS, LineListQuery, line_list
+from app.hq.weeks import Week
+from app.security.roles import Action
+
+Format = Literal["csv", "xlsx"]
+
+
+def linelist_rows(conn: Connection, actor: Actor, query: LineListQuery, *, identities: bool = False,
+                  first_weekday: int = 0) -> tuple[list[str], list[dict[str, Any]]]:
+    require(actor, Action.VIEW_UNIT_REPORTS)
+    if identities:
+        require(actor, Action.EXPORT_IDENTITIES)
+    rows = line_list(conn, query, identities=identities, first_weekday=first_weekday)
+    if not actor.is_hq:
+        rows = [r for r in rows if actor.unit_id and r["unit"] == _unit_code(conn, actor.unit_id)]
+    columns = list(BASE_COLUMNS) + (list(IDENTITY_COLUMNS) if identities else [])
+    return columns, rows
+
+
+def _unit_code(conn: Connection, unit_id: str) -> str:
+    from app.hq.tables import units
+
+    return units(conn).get(unit_id, {}).get("code", "")
+
+
+def to_csv(columns: list[str], rows: list[dict[str, Any]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in columns})
+    # BOM: Excel opens UTF-8 (Persian names) correctly only with it.
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def to_xlsx(columns: list[str], rows: list[dict[str, Any]], title: str = "Line list") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31])
+    header = []
+    for c in columns:
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(ws, value=c)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    ws.append(header)
+    for r in rows:
+        ws.append([r.get(c) for c in columns])  # dates stay dates: sortable and filterable in Excel
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def export_linelist(conn: Connection, actor: Actor, query: LineListQuery, fmt: Format, *, identities: bool = False,
+                    first_weekday: int = 0) -> bytes:
+    """Checks the role, builds the file and writes the audit row in the caller's transaction."""
+    if fmt not in ("csv", "xlsx"):
+        raise ValueError("Line lists export as csv or xlsx.")
+    columns, rows = linelist_rows(conn, actor, query, identities=identities, first_weekday=first_weekday)
+    data = to_csv(columns, rows) if fmt == "csv" else to_xlsx(columns, rows, "Notifiable cases")
+    audit(conn, actor, "export_linelist", f"notifiable cases line list ({fmt})", len(rows), identities=identities,
+          detail={"since": _iso(query.since), "until": _iso(query.until), "diseases": list(query.diseases)})
+    return data
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def export_dhis2(conn: Connection, actor: Actor, week: Week, *, facility_codes: list[str] | None = None,
+                 mapping: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Aggregates only: any reporting role. Audited (how many data values left)."""
+    require(actor, Action.VIEW_UNIT_REPORTS)
+    report = build_weekly_report(conn, week, with_completeness=False)
+    sets = datavaluesets(report, mapping or load_mapping(), facility_codes=facility_codes)
+    audit(conn, actor, "export_dhis2", f"DHIS2 dataValueSets {week.label}",
+          sum(len(s["dataValues"]) for s in sets), detail={"facilities": [s["orgUnit"] for s in sets]})
+    return sets
+
+
+def dhis2_json(sets: list[dict[str, Any]]) -> bytes:
+    payload: Any = sets[0] if len(sets) == 1 else sets
+    return json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")

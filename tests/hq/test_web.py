@@ -1,0 +1,116 @@
+"""Headquarters pages through FastAPI's TestClient on a SQLite central database."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date, timedelta
+
+import jsonschema
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from app.hq.access import Actor
+from app.hq.alerts import evaluate_alerts
+from app.hq.dhis2 import schema
+from app.hq.models import hq_alert, hq_audit
+from app.hq.weeks import week_of
+from app.hq.web import get_actor, get_connection, router
+from hq_helpers import add_case, add_patient, add_site, add_visit, central_sqlite
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def client(tmp_path):
+    engine = central_sqlite(str(tmp_path / "central.db"))
+    with engine.begin() as conn:
+        site = add_site(conn)
+        p = add_patient(conn)
+        for f in ("F02", "F05"):
+            add_visit(conn, p, site[f], TODAY)
+        add_case(conn, "cholera", site["F02"], TODAY, patient=p)
+        evaluate_alerts(conn)
+    app = FastAPI()
+    app.include_router(router, prefix="/hq")
+
+    def connection():
+        with engine.begin() as conn:
+            yield conn
+
+    who = {"actor": Actor("l.karimi", "headquarters")}
+    app.dependency_overrides[get_connection] = connection
+    app.dependency_overrides[get_actor] = lambda: who["actor"]
+    with TestClient(app) as c:
+        c.who = who  # type: ignore[attr-defined]
+        c.engine = engine  # type: ignore[attr-defined]
+        yield c
+    engine.dispose()
+
+
+def test_overview_page(client) -> None:
+    r = client.get("/hq/")
+    assert r.status_code == 200
+    html = r.text
+    assert "<svg" in html and 'aria-label="Reporting completeness"' in html
+    assert 'dir="auto"' in html and "مرکز شیرآباد" in html
+    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+    assert "1 alerts awaiting verification" in html
+
+
+def test_surveillance_verify_and_close(client) -> None:
+    html = client.get("/hq/surveillance").text
+    assert "cholera" in html and 'class="raised"' in html and "<svg" in html
+    with client.engine.connect() as conn:
+        alert_id = conn.execute(select(hq_alert.c.id)).scalar_one()
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    r = client.post(f"/hq/alerts/{alert_id}/close", content="note=too+early", headers=form,
+                    follow_redirects=False)
+    assert r.status_code == 200 and "cannot become closed" in r.text
+    r = client.post(f"/hq/alerts/{alert_id}/verify", content="note=confirmed+by+RDT", headers=form,
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "../../surveillance"
+    r = client.post(f"/hq/alerts/{alert_id}/close", content="note=", headers=form)
+    assert "closing note" in r.text
+    client.post(f"/hq/alerts/{alert_id}/close", content="note=done", headers=form)
+    with client.engine.connect() as conn:
+        row = conn.execute(select(hq_alert)).mappings().one()
+    assert row["status"] == "closed" and row["verified_by"] == "l.karimi" and "done" in row["notes"]
+
+
+def test_roles_are_enforced(client) -> None:
+    client.who["actor"] = Actor("h.rigi", "coordinator", None)
+    assert client.get("/hq/surveillance").status_code == 403
+    assert client.get("/hq/exports/linelist?identities=1").status_code == 403
+    assert client.get("/hq/").status_code == 200
+    client.who["actor"] = Actor("m", "clinician")
+    assert client.get("/hq/").status_code == 403
+
+
+def test_unwired_router_refuses() -> None:
+    app = FastAPI()
+    app.include_router(router, prefix="/hq")
+    with TestClient(app) as c:
+        assert c.get("/hq/").status_code in (401, 503)
+
+
+def test_report_and_exports_download(client) -> None:
+    week = week_of(TODAY)
+    r = client.get(f"/hq/report.pdf?week={week.label}")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    assert client.get("/hq/report.pdf?week=nonsense").status_code == 400
+    r = client.get(f"/hq/exports/dhis2?week={week.label}")
+    sets = json.loads(r.content)
+    for s in sets if isinstance(sets, list) else [sets]:
+        jsonschema.validate(s, schema())
+    r = client.get("/hq/exports/linelist?format=csv&identities=1")
+    assert r.status_code == 200 and "given_name" in r.content.decode("utf-8-sig")
+    r = client.get(f"/hq/exports/linelist?format=xlsx&since={(TODAY - timedelta(days=7)).isoformat()}")
+    assert r.content[:2] == b"PK"
+    for path in ("/hq/exports", "/hq/report", "/hq/insurance"):
+        assert client.get(path).status_code == 200
+    with client.engine.connect() as conn:
+        actions = [a for (a,) in conn.execute(select(hq_audit.c.action))]
+    assert actions == ["export_dhis2", "export_linelist", "export_linelist"]
