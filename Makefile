@@ -22,7 +22,7 @@ run: system-deps $(STAMP)
 	$(BIN)/sayyar demo
 
 test: system-deps $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_store.py

@@ -168,6 +168,8 @@ def merge_patients(ctx: Ctx, *, keep_id: str, merge_id: str) -> int:
         for name in NAME_FIELDS + ("phone",):
             if not getattr(keep, name) and getattr(gone, name):
                 setattr(keep, name, getattr(gone, name))
+        keep.given_key_fa, keep.father_key_fa = name_key(keep.given_name_fa), name_key(keep.father_name_fa)
+        keep.given_key_latin, keep.father_key_latin = name_key(keep.given_name_latin), name_key(keep.father_name_latin)
         if keep.household_id is None:
             keep.household_id = gone.household_id
         gone.merged_into_id = keep_id
