@@ -1,0 +1,122 @@
+"""Custom models pass Qt's model checks; the patient list pages lazily; search drops stale results; Sync panel."""
+
+from __future__ import annotations
+
+from datetime import date
+from types import SimpleNamespace
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+from sqlalchemy import insert
+
+from app.models import Patient, PatientSearchToken, new_id
+from app.services.site import DEMO_PASSWORD, sign_in
+from ui_helpers import Driver, type_text, wait_ops
+
+
+def _bulk_patients(store, n: int) -> None:  # type: ignore[no-untyped-def]
+    # Rows straight into the tables (no change log): this is test data for the list, not clinic work.
+    rows, tokens = [], []
+    for i in range(n):
+        pid = new_id()
+        rows.append(dict(id=pid, code=f"T-{i:05d}", given_name_latin=f"Person{i}", father_name_latin="Test",
+                         sex="female" if i % 2 else "male", birth_year=1980 + i % 40, nationality="afghan",
+                         legal_status="amayesh", consent_date=date(2026, 1, 1), version=1, deleted=False,
+                         device_id="t", hlc=f"{i:010d}"))
+        tokens += [dict(token=f"person{i}", patient_id=pid), dict(token="test", patient_id=pid)]
+    with store.bulk() as conn:
+        conn.execute(insert(Patient.__table__), rows)
+        conn.execute(insert(PatientSearchToken.__table__), tokens)
+
+
+def test_patient_model_passes_modeltester_and_loads_pages(qtbot, qtmodeltester, demo_dir):  # type: ignore[no-untyped-def]
+    from app.services.patient_search import search_patient_ids
+    from app.ui.patients.model import PAGE, PatientTableModel
+
+    site = sign_in(demo_dir, "m.shahraki", DEMO_PASSWORD)
+    try:
+        _bulk_patients(site.store, 250)
+        model = PatientTableModel(SimpleNamespace(store=site.store, ctx=site.ctx))
+        with site.store.read() as s:
+            model.set_ids(search_patient_ids(s, "test", limit=None))
+        assert model.rowCount() == 250
+        assert model.data(model.index(0, 0)) == "…"  # not loaded yet: the GUI thread never waits
+        qtbot.waitUntil(lambda: 0 in model.pages, timeout=5000)
+        assert model.data(model.index(0, 0)).startswith("T-")
+        assert 2 not in model.pages  # only what was looked at
+        model.data(model.index(2 * PAGE + 5, 1))
+        qtbot.waitUntil(lambda: 2 in model.pages, timeout=5000)
+        qtmodeltester.check(model)
+        wait_ops(qtbot)
+    finally:
+        site.store.close()
+
+
+def test_search_as_you_type_shows_only_the_newest_query(qtbot, demo_dir):  # type: ignore[no-untyped-def]
+    site = sign_in(demo_dir, "m.shahraki", DEMO_PASSWORD)
+    _bulk_patients(site.store, 120)
+    site.store.close()
+    d = Driver(qtbot, demo_dir)
+    try:
+        main = d.sign_in("m.shahraki")
+        search = main.search
+        wait_ops(qtbot)
+        assert search.model.rowCount() == 120
+        type_text(search.query, "person11")  # each key restarts the debounce; one search runs at the end
+        qtbot.waitUntil(lambda: search.model.rowCount() == 11, timeout=5000)  # person11, person110..119
+        search.query.clear()
+        type_text(search.query, "person7")
+        qtbot.waitUntil(lambda: not search._debounce.isActive() and not search._inflight, timeout=5000)
+        assert search.query.text() == "person7" and search.model.rowCount() == 11
+        qtbot.waitUntil(lambda: 0 in search.model.pages, timeout=5000)
+        assert all("Person7" in search.model.data(search.model.index(r, 1)) for r in range(11))
+        # Enter opens the first patient's chart straight from the search box.
+        qtbot.keyClick(search.query, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: main.tabs.currentWidget().objectName() == "chartView", timeout=5000)
+        wait_ops(qtbot)
+    finally:
+        d.close()
+
+
+def test_sync_panel_counts_and_plain_answer_without_a_server(qtbot, driver):  # type: ignore[no-untyped-def]
+    main = driver.sign_in("h.rigi")
+    qtbot.waitUntil(lambda: main.sync_status.status is not None, timeout=5000)
+    assert "queued" in main.sync_status.text()
+    qtbot.mouseClick(main.sync_status, Qt.MouseButton.LeftButton)
+    panel = main.tabs.currentWidget()
+    assert panel.objectName() == "syncPanel"
+    wait_ops(qtbot)
+    assert panel.table.rowCount() > 0
+    queued = sum(int(panel.table.item(r, 1).text()) for r in range(panel.table.rowCount()))
+    assert queued == panel.status.queued == main.sync_status.status.queued
+    qtbot.mouseClick(panel.findChild(QPushButton, "sync_now"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.message.text() not in ("", "Working…"), timeout=10000)
+    assert "not enrolled" in panel.message.text() or "not available" in panel.message.text()
+
+
+def test_first_run_setup_shows_recovery_key_once(qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    d = Driver(qtbot, tmp_path / "new")
+    try:
+        window = d.ctl.first_run
+        assert window is not None and d.ctl.signin is None
+        type_text(window.full_name, "Zahra Sarani")
+        type_text(window.username, "site.admin")
+        type_text(window.password, "a-long-password-1")
+        type_text(window.password2, "a-long-password-2")
+        type_text(window.device, "zah9")
+        qtbot.mouseClick(window.create, Qt.MouseButton.LeftButton)
+        assert "differ" in window.error.text()
+        window.password2.clear()
+        type_text(window.password2, "a-long-password-1")
+        qtbot.mouseClick(window.create, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.pages.currentIndex() == 1, timeout=20000)
+        assert len(window.key_label.text()) > 20
+        assert not window.done.isEnabled()
+        window.confirm.setChecked(True)
+        with qtbot.waitSignal(d.ctl.signin_shown, timeout=5000):
+            qtbot.mouseClick(window.done, Qt.MouseButton.LeftButton)
+        assert d.ctl.first_run is None
+        main = d.sign_in("site.admin", password="a-long-password-1")
+        assert main.ctx.role == "unit_admin"
+    finally:
+        d.close()
