@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select, update
@@ -32,6 +32,10 @@ class SiteSession:
     store: Store
     keystore: Keystore
     ctx: Ctx
+    # The database key from sign-in, kept in memory only (never on disk, never printed: repr=False) so that a unit
+    # administrator can add users and reset passwords (app.services.users) without typing the password again.
+    # The open store already holds the same key, so keeping it here exposes nothing new.
+    db_key: bytes | None = field(default=None, repr=False, compare=False)
 
 
 def site_exists(folder: Path) -> bool:
@@ -100,7 +104,8 @@ def sign_in(folder: Path, username: str, password: str, *, lang: str | None = No
     except KeystoreError as err:
         raise _as_service_error(err) from None
     store = Store.open(db_path(folder), result.db_key)
-    return SiteSession(store, keystore, context_for(store, result.user_id, lang=lang, facility_id=facility_id))
+    return SiteSession(store, keystore, context_for(store, result.user_id, lang=lang, facility_id=facility_id),
+                       db_key=result.db_key)
 
 
 def context_for(store: Store, user_id: str, *, lang: str | None = None, facility_id: str | None = None) -> Ctx:

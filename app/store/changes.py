@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
-from app.models import ChangeLog, DeviceState, IdentityDocument, Patient, SyncMixin, to_payload, utcnow
+from app.models import AuditEntry, ChangeLog, DeviceState, IdentityDocument, Patient, SyncMixin, to_payload, utcnow
 from app.store.clock import HybridClock
 from app.store.search_index import reindex_patients
 
@@ -33,6 +33,10 @@ class WriteContext:
 
 class WriteOutsideTransaction(RuntimeError):
     pass
+
+
+class AuditEntryImmutable(WriteOutsideTransaction):
+    """An existing audit entry was changed: the trail is append-only (issue 6)."""
 
 
 def _fill_defaults(obj: SyncMixin) -> None:
@@ -77,6 +81,12 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
         if isinstance(obj, SyncMixin):
             raise WriteOutsideTransaction("records are never deleted: set deleted=True (a tombstone) instead")
     if not ctx.applying_remote:
+        # The audit trail is append-only on the laptop: an entry, once written, is never changed or tombstoned
+        # here, so nobody can quietly rewrite who viewed or printed a record. (Entries arriving by sync are
+        # the sync apply path's to check; refusing them here would block a whole feed page.)
+        for obj in session.dirty:
+            if isinstance(obj, AuditEntry) and session.is_modified(obj, include_collections=False):
+                raise AuditEntryImmutable("audit entries are append-only: add a new entry instead of changing one")
         entries = []
         for obj in list(session.new):
             if isinstance(obj, SyncMixin):
@@ -103,6 +113,15 @@ def _after_flush(session: Session, flush_context: Any) -> None:
     reindex_patients(session.connection(), ids)
 
 
+def _refuse_audit_statements(state: ORMExecuteState) -> None:
+    # The same append-only rule for UPDATE/DELETE statements run through a session, which skip before_flush.
+    ctx: WriteContext | None = state.session.info.get("write")
+    if (state.is_update or state.is_delete) and not (ctx and ctx.applying_remote) and any(
+            m.class_ is AuditEntry for m in state.all_mappers):
+        raise AuditEntryImmutable("audit entries are append-only: add a new entry instead of changing one")
+
+
 def install(session_class: type[Session]) -> None:
     event.listen(session_class, "before_flush", _before_flush)
+    event.listen(session_class, "do_orm_execute", _refuse_audit_statements)
     event.listen(session_class, "after_flush", _after_flush)

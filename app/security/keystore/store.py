@@ -11,6 +11,8 @@ import math
 import os
 import secrets
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -167,6 +169,28 @@ class Keystore:
         return db_key
 
     # ----- management -----
+
+    @contextmanager
+    def undo_on_error(self) -> Iterator[None]:
+        """Puts the users and the recovery entry back as they were if the block raises.
+
+        For callers that change the keystore and another store together (app.services.users writes the User
+        record in the same step): if the database commit fails after the keystore was saved, the keystore is
+        restored, so the two never disagree. Failure counters from a wrong password inside the block are kept:
+        they change the current document in place, which is not treated as a change to undo.
+        """
+        before = self._doc
+        snapshot = copy.deepcopy(before)
+        try:
+            yield
+        except BaseException:
+            if self._doc is not before:
+                try:
+                    self._commit(snapshot)
+                except KeystoreWriteError:
+                    log.error("keystore could not be restored after a failed change")
+            raise
+
 
     def users(self, *, now: datetime | None = None) -> list[KeystoreUser]:
         at = _utc(now)
