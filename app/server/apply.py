@@ -113,9 +113,10 @@ def apply_changes(conn: Connection, device: Device, entries: list[ChangeEntry], 
     rows: list[tuple[ChangeEntry, dict[str, Any]]] = []
     for e in fresh:
         try:
-            if e.payload.get("device_id") is None and policy_of_safe(e.entity) == "owned":
+            row = payload_to_row(e.entity, e.record_id, e.payload)
+            if row.get("device_id") is None and policy_of_safe(e.entity) == "owned":
                 raise RecordInvalid("owned record without its device id")
-            rows.append((e, payload_to_row(e.entity, e.record_id, e.payload)))
+            rows.append((e, row))
         except RecordInvalid as err:
             result.rejected.append(Rejection(seq=e.seq, reason=str(err)))
     rows = writer.check_unique(rows, result.rejected)
