@@ -40,8 +40,15 @@ class _Unlocked:
     keystore: Any
     ctx: Ctx
     username: str
-    full_name: str
-    facilities: list[tuple[str, str]]
+    names: tuple[str, str]  # English and Persian: the language may still change before the window opens
+    facilities: list[tuple[str, str, str]]  # id, English and Persian names
+
+    def facility_labels(self) -> list[tuple[str, str]]:
+        return [(fid, i18n.pick(en, fa)) for fid, en, fa in self.facilities]
+
+    @property
+    def full_name(self) -> str:
+        return i18n.pick(*self.names) or self.username
 
 
 class AppController(QObject):
@@ -137,9 +144,9 @@ class AppController(QObject):
             ctx = context_for(store, result.user_id)
         user = next((u for u in list_users(ctx) if u.id == ctx.user_id), None)
         facilities = list_facilities(ctx, unit_id=ctx.unit_id) if ctx.unit_id else list_facilities(ctx)
-        labels = [(f.id, f"{i18n.pick(f.name_en, f.name_fa)}") for f in facilities]
-        full = (i18n.pick(user.full_name_en, user.full_name_fa) if user else "") or username
-        return _Unlocked(store, keystore, ctx, username, full, labels)
+        labels = [(f.id, f.name_en, f.name_fa) for f in facilities]
+        names = (user.full_name_en, user.full_name_fa) if user else ("", "")
+        return _Unlocked(store, keystore, ctx, username, names, labels)
 
     def _credentials(self, username: str, password: str) -> None:
         window = self.signin
@@ -158,7 +165,7 @@ class AppController(QObject):
             self.signin.username.setText(result.username)
             old.close()
             old.deleteLater()
-        self.signin.ask_facility(result.full_name, result.facilities, user_prefs.facility_id)
+        self.signin.ask_facility(result.full_name, result.facility_labels(), user_prefs.facility_id)
 
     def _facility_chosen(self, facility_id: str) -> None:
         result = self._pending
@@ -174,7 +181,7 @@ class AppController(QObject):
         self.prefs.last_username = result.username
         self.prefs.last_lang = i18n.current_lang()
         prefs.save(self.data_dir, self.prefs)
-        facility_name = dict(result.facilities).get(facility_id, "")
+        facility_name = dict(result.facility_labels()).get(facility_id, "")
         self.session = UiSession(self.data_dir, result.store, result.keystore, result.ctx, result.username,
                                  result.full_name, facility_name, DraftStore(self.data_dir, result.ctx.user_id))
         self._open_main()

@@ -131,3 +131,17 @@ def pick(en: str, fa: str) -> str:
 def show_datetime(when: datetime) -> str:
     local = when.astimezone()
     return f"{show_date(local.date())} {local:%H:%M}"
+
+
+def num(value: object) -> str:
+    """A number as the user reads it: Persian digits in Persian."""
+    from app.core.persian import to_persian_digits
+
+    text = str(value)
+    return to_persian_digits(text) if current_lang() == "fa" else text
+
+
+def para(text: str) -> str:
+    """Mark a label's paragraph right-to-left in Persian, so a value starting with Latin letters or digits (a code,
+    a Latin name) still sits on the right like the rest of the screen."""
+    return "\u200f" + text if current_lang() == "fa" and text else text

@@ -140,7 +140,7 @@ class ChartView(QWidget):
         name = " ".join(x for x in (i18n.pick(p.given_name_latin, p.given_name_fa),
                                     i18n.pick(p.family_name_latin, p.family_name_fa)) if x)
         self.title = f"{p.code} {name}"
-        self.header.setText(self.title)
+        self.header.setText(i18n.para(self.title))
         tabs = self.main.tabs
         tabs.setTabText(tabs.indexOf(self), name or p.code)
         while self.identity.rowCount():
@@ -153,7 +153,7 @@ class ChartView(QWidget):
         self.reveal.clicked.connect(self._reveal_status)
         sex = labels.sex()
         dob = i18n.show_date(p.date_of_birth) if p.date_of_birth else (
-            ("~" if p.birth_estimated else "") + str(p.birth_year))
+            ("~" if p.birth_estimated else "") + i18n.num(p.birth_year))
         rows = [(self.tr("Code"), p.code),
                 (self.tr("Name (Persian)"), " ".join(x for x in (p.given_name_fa, p.family_name_fa) if x)),
                 (self.tr("Name (Latin)"), " ".join(x for x in (p.given_name_latin, p.family_name_latin) if x)),
@@ -162,7 +162,7 @@ class ChartView(QWidget):
                 (self.tr("Nationality"), labels.nationality().get(p.nationality, p.nationality)),
                 (self.tr("Phone"), p.phone)]
         for label, value in rows:
-            self.identity.addRow(label, QLabel(value))
+            self.identity.addRow(label, QLabel(i18n.para(value)))
         status_row = QHBoxLayout()
         status_row.addWidget(self.status_label)
         status_row.addWidget(self.reveal)

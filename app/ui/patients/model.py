@@ -112,7 +112,7 @@ class PatientTableModel(QAbstractTableModel):
         if col == 3:
             return self._sex.get(r.sex, r.sex)
         if col == 4:
-            age = str(r.age(date.today()))
+            age = i18n.num(r.age(date.today()))
             return ("~" + age) if r.birth_estimated else age
         if col == 5:
             return r.phone

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QTableView, QVBoxLayout, QWidget)
 
 from app.security.roles import Action, can
+from app.ui import i18n
 from app.ui.ops import run_op
 from app.ui.patients.model import PatientTableModel
 from app.ui.widgets.forms import Banner
@@ -109,7 +110,7 @@ class PatientSearchView(QWidget):
             if generation == self._generation:
                 self.model.set_ids(ids)
                 self.last_search_ms = (time.perf_counter() - started) * 1000
-                self.count.setText(self.tr("%n patient(s)", "", len(ids)))
+                self.count.setText(self.tr("%n patient(s)", "", len(ids)).replace(str(len(ids)), i18n.num(len(ids))))
                 if ids:
                     self.table.selectRow(0)
                 self.results_shown.emit(len(ids))

@@ -38,6 +38,8 @@ class RosterPlanner(FormTab):
         self.day.set_value(date.today())
         self.facility = QComboBox(self)
         self.facility.setObjectName("rosterFacility")
+        self.facility.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.facility.setMinimumWidth(280)
         load = QPushButton(self.tr("Show the plan"), self)
         load.setObjectName("loadRoster")
         load.clicked.connect(self.load)

@@ -30,6 +30,8 @@ class DaySummaryView(QWidget):
         self.day.set_value(date.today())
         self.facility = QComboBox(self)
         self.facility.setObjectName("summaryFacility")
+        self.facility.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.facility.setMinimumWidth(280)
         self.facility.addItem(self.tr("All facilities of the unit"), None)
         show = QPushButton(self.tr("Show"), self)
         show.setObjectName("showSummary")
@@ -85,15 +87,15 @@ class DaySummaryView(QWidget):
 
     def _show(self, s: Any) -> None:
         self.summary = s
-        self.totals.setText(self.tr("%1 visits (%2 new patients), %3 referrals").replace("%1", str(s.visits))
-                            .replace("%2", str(s.new_patients)).replace("%3", str(s.referrals)))
+        self.totals.setText(self.tr("%1 visits (%2 new patients), %3 referrals").replace("%1", i18n.num(s.visits))
+                            .replace("%2", i18n.num(s.new_patients)).replace("%3", i18n.num(s.referrals)))
         for r, sex in enumerate(("female", "male")):
             total = 0
             for c, band in enumerate(AGE_BANDS):
                 n = s.by_sex_band.get((sex, band), 0)
                 total += n
-                self.table.setItem(r, c, QTableWidgetItem(str(n)))
-            self.table.setItem(r, len(AGE_BANDS), QTableWidgetItem(str(total)))
+                self.table.setItem(r, c, QTableWidgetItem(i18n.num(n)))
+            self.table.setItem(r, len(AGE_BANDS), QTableWidgetItem(i18n.num(total)))
         if s.notifiable:
             lines = [f"{labels.disease(d)} ({c})" + (" — " + self.tr("immediate") if imm else "")
                      for d, c, imm in s.notifiable]

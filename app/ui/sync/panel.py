@@ -83,7 +83,7 @@ class SyncPanel(QWidget):
         self.status = status
         last = i18n.show_datetime(status.last_success_at) if status.last_success_at else self.tr("never")
         text = self.tr("%1 changes waiting to leave this laptop. Last successful sync: %2.") \
-            .replace("%1", str(status.queued)).replace("%2", last)
+            .replace("%1", i18n.num(status.queued)).replace("%2", last)
         if not status.enrolled:
             text += " " + self.tr("This laptop is not enrolled with a sync server; bundles on a USB stick still work.")
         if status.last_error:
@@ -94,7 +94,7 @@ class SyncPanel(QWidget):
         for r, entity in enumerate(entities):
             self.table.setItem(r, 0, QTableWidgetItem(entity))
             for c, state in enumerate(STATES, start=1):
-                self.table.setItem(r, c, QTableWidgetItem(str(status.by_entity[entity].get(state, 0))))
+                self.table.setItem(r, c, QTableWidgetItem(i18n.num(status.by_entity[entity].get(state, 0))))
         self.quarantine.setRowCount(len(status.quarantined))
         for r, q in enumerate(status.quarantined):
             for c, value in enumerate((str(q.seq), q.entity, q.reason)):

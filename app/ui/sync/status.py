@@ -47,10 +47,10 @@ class SyncStatusWidget(QPushButton):
         self._busy = False
         self.status = status
         last = i18n.show_datetime(status.last_success_at) if status.last_success_at else self.tr("never")
-        text = self.tr("Sync: %1 queued · last success %2").replace("%1", str(status.queued)).replace("%2", last)
+        text = self.tr("Sync: %1 queued · last success %2").replace("%1", i18n.num(status.queued)).replace("%2", last)
         bad = status.by_state.get("quarantined", 0)
         if bad:
-            text += " · " + self.tr("%1 rejected").replace("%1", str(bad))
+            text += " · " + self.tr("%1 rejected").replace("%1", i18n.num(bad))
         if status.last_error:
             text += " · " + self.tr("last attempt failed")
             self.setToolTip(status.last_error)

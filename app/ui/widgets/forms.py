@@ -115,9 +115,10 @@ class Banner(QFrame):
     def __init__(self, kind: str = "info", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         bg, fg = self.COLOURS[kind]
-        self.setObjectName(f"banner_{kind}")
-        self.setStyleSheet(f"QFrame#banner_{kind} {{ background: {bg}; border-radius: 4px; }} "
-                           f"QFrame#banner_{kind} QLabel {{ color: {fg}; }}")
+        # Styled by a property, not the object name: callers name banners for tests and shortcuts.
+        self.setProperty("bannerKind", kind)
+        self.setStyleSheet(f'QFrame[bannerKind="{kind}"] {{ background: {bg}; border-radius: 4px; }} '
+                           f"QLabel {{ color: {fg}; background: transparent; }}")
         self.label = QLabel(self)
         self.label.setWordWrap(True)
         if kind == "danger":

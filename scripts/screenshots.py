@@ -1,0 +1,222 @@
+"""Screenshots of every main screen in English and Persian, offscreen, into docs/screenshots/ui-<screen>-<lang>.png.
+
+Run:  .venv/bin/python scripts/screenshots.py
+Uses a throw-away demo site; nothing real is touched.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "docs" / "screenshots"
+MAX_BYTES = 250_000
+
+
+def wait(app, cond, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    from app.ui import ops
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        app.processEvents()
+        if cond() and ops.idle():
+            for _ in range(5):
+                app.processEvents()
+                time.sleep(0.02)
+            return
+        time.sleep(0.01)
+    raise TimeoutError("screen did not settle")
+
+
+def seed(folder: Path) -> None:
+    """A few patients, a household, a visit with a notifiable disease, a referral and an enrolment."""
+    from app.services.insurance import enrol_household
+    from app.services.patients import register_patient
+    from app.services.reference import list_facilities
+    from app.services.referrals import refer_patient
+    from app.services.site import DEMO_PASSWORD, sign_in
+    from app.services.visits import record_visit
+
+    site = sign_in(folder, "m.shahraki", DEMO_PASSWORD)
+    ctx = site.ctx
+    facilities = list_facilities(ctx, unit_id=ctx.unit_id)
+    ctx.facility_id = facilities[1].id
+    base = {"nationality": "afghan", "legal_status": "amayesh", "consent_date": date.today()}
+    head = register_patient(ctx, {**base, "given_name_fa": "احمد", "given_name_latin": "Ahmad",
+                                  "father_name_fa": "کریم", "father_name_latin": "Karim",
+                                  "family_name_fa": "رحیمی", "family_name_latin": "Rahimi", "sex": "male",
+                                  "birth_year": 1986, "phone": "09151234567", "new_household": True,
+                                  "documents": [{"doc_type": "amayesh_card", "number": "AM-4471923",
+                                                 "amayesh_cycle": "18"}]})
+    wife = register_patient(ctx, {**base, "given_name_fa": "مریم", "given_name_latin": "Maryam",
+                                  "father_name_fa": "نادر", "father_name_latin": "Nader", "sex": "female",
+                                  "birth_year": 1990, "household_id": head.household_id,
+                                  "relationship_to_head": "spouse"})
+    child = register_patient(ctx, {**base, "given_name_fa": "زهرا", "given_name_latin": "Zahra",
+                                   "father_name_fa": "احمد", "father_name_latin": "Ahmad", "sex": "female",
+                                   "birth_year": 2020, "household_id": head.household_id,
+                                   "relationship_to_head": "child", "legal_status": "undocumented"})
+    for i, (g, f) in enumerate([("Gul", "Nabi"), ("Rahim", "Sadiq"), ("Fatima", "Hassan"), ("Nasrin", "Ali")]):
+        register_patient(ctx, {**base, "given_name_latin": g, "father_name_latin": f,
+                               "sex": "female" if i % 2 == 0 else "male", "birth_year": 1970 + 9 * i})
+    v = record_visit(ctx, {"patient_id": child.patient_id, "complaint": "Fever, rash and cough for 3 days",
+                           "temperature_c": 39.2, "pulse": 118, "diagnoses": [{"code": "B05"}],
+                           "follow_up_date": date.today() + timedelta(days=7)})
+    hospital = next(f for f in list_facilities(ctx) if f.kind == "hospital")
+    refer_patient(ctx, {"visit_id": v.visit_id, "to_facility_id": hospital.id, "department": "paediatrics",
+                        "urgency": "urgent", "reason": "Suspected measles, dehydrated"})
+    enrol_household(ctx, {"household_id": head.household_id, "head_patient_id": head.patient_id,
+                          "member_ids": [head.patient_id, wife.patient_id, child.patient_id],
+                          "category": "vulnerable", "payer": "iom", "voucher_number": "GC-100234",
+                          "enrolment_date": date.today()})
+    site.store.close()
+    return child.patient_id, head.patient_id
+
+
+def shoot(widget, name: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    path = OUT / f"ui-{name}-{lang}.png"
+    image = widget.grab().toImage()
+    image.save(str(path), "PNG", 9)
+    if path.stat().st_size > MAX_BYTES:  # keep the repository light: drop to 8-bit colour if needed
+        from PySide6.QtGui import QImage
+
+        image.convertToFormat(QImage.Format.Format_Indexed8).save(str(path), "PNG", 9)
+    print(f"{path.relative_to(ROOT)}  {path.stat().st_size // 1024} KB")
+
+
+def run(lang: str, folder: Path, child_id: str, head_id: str) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.app import AppController
+    from app.ui.main import make_app
+
+    app = make_app()
+    ctl = AppController(folder, lock_seconds=3600)
+    ctl.start()
+    s = ctl.signin
+    s.language.setCurrentIndex(s.language.findData(lang))
+    s = ctl.signin
+    s.username.setText("m.shahraki")
+    wait(app, lambda: True)
+    shoot(s, "signin", lang)
+    s.password.setText("sayyar-demo")
+    s._submit()
+    wait(app, lambda: ctl.signin.pages.currentIndex() == 1)
+    shoot(ctl.signin, "facility", lang)
+    ctl.signin.go.click()
+    wait(app, lambda: ctl.main is not None)
+    main = ctl.main
+    wait(app, lambda: main.search.model.rowCount() > 0 and 0 in main.search.model.pages)
+    shoot(main, "patients", lang)
+
+    form = main.open_form("register", {})
+    form.names["given_name_fa"].setText("گل‌احمد")
+    form.names["given_name_latin"].setText("Gul Ahmad")
+    form.birth_year.setText("19x0")
+    form.add_document({"doc_type": "passport", "number": ""})
+    form.save()
+    wait(app, lambda: True)
+    shoot(main, "register", lang)
+    main.close_tab(main.tabs.indexOf(form))
+    ctl.session.drafts.delete(form.key)
+
+    chart = main.open_chart(child_id)
+    wait(app, lambda: chart.chart is not None)
+    shoot(main, "chart", lang)
+
+    visit = main.open_form("visit", {"patient_id": child_id, "patient_label": "Zahra", "patient_sex": "female"})
+    visit.complaint.setPlainText("Fever and rash" if lang == "en" else "تب و بثورات پوستی")
+    visit.vitals.edits["temperature_c"].setText("39.4")
+    visit.vitals.edits["pulse"].setText("1200")
+    visit.diagnoses.search.setText("B05")
+    visit.diagnoses._lookup()
+    wait(app, lambda: bool(visit.diagnoses.found))
+    visit.diagnoses.choose(0)
+    visit.diagnoses.completer.popup().hide()
+    wait(app, lambda: True)
+    shoot(main, "visit", lang)
+    visit.autosaver.discard()
+
+    main.open_form("referral", {"visit_id": "x", "patient_id": child_id, "patient_label": "Zahra"})
+    ref = main.tabs.currentWidget()
+    wait(app, lambda: ref.facility.count() > 0)
+    ref.reason.setPlainText("Suspected measles" if lang == "en" else "سرخک مشکوک، کم‌آبی")
+    wait(app, lambda: True)
+    shoot(main, "referral", lang)
+    ref.autosaver.discard()
+
+    main.open_chart(head_id)
+    head_chart = main.tabs.currentWidget()
+    wait(app, lambda: head_chart.chart is not None)
+    head_chart.enrol()
+    enrol = main.tabs.currentWidget()
+    wait(app, lambda: enrol.members.count() > 0)
+    shoot(main, "insurance", lang)
+    enrol.autosaver.discard()
+
+    main.lock()
+    wait(app, lambda: True)
+    shoot(main, "lock", lang)
+    ctl.idle.arm(False)
+    ctl.switch_user()
+    s = ctl.signin
+    s.language.setCurrentIndex(s.language.findData(lang))
+    s = ctl.signin
+    s.username.setText("h.rigi")
+    s.password.setText("sayyar-demo")
+    s._submit()
+    wait(app, lambda: ctl.signin.pages.currentIndex() == 1)
+    ctl.signin.go.click()
+    wait(app, lambda: ctl.main is not None)
+    main = ctl.main
+    planner = main.open_form("roster", {})
+    wait(app, lambda: planner.facility.count() > 0)
+    planner.day.set_value(date.today() + timedelta(days=7))
+    planner.load()
+    wait(app, lambda: True)
+    if planner.staff.count():
+        from PySide6.QtCore import Qt
+
+        planner.staff.item(0).setCheckState(Qt.CheckState.Checked)
+    shoot(main, "roster", lang)
+    planner.autosaver.discard()
+    summary = main.open_form("summary", {})
+    wait(app, lambda: hasattr(summary, "summary"))
+    shoot(main, "summary", lang)
+    sync = main.open_form("sync", {})
+    wait(app, lambda: sync.status is not None)
+    shoot(main, "sync", lang)
+
+    main.closing_for_switch = True
+    main.close()
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone()
+    QApplication.instance().removeEventFilter(ctl.idle)
+    ctl.store.close()
+
+
+def main() -> int:
+    from app.services.site import create_demo_site
+    from app.ui import i18n
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "demo"
+        create_demo_site(folder)
+        child_id, head_id = seed(folder)
+        for lang in ("en", "fa"):
+            run(lang, folder, child_id, head_id)
+            i18n.set_language("en")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
