@@ -7,6 +7,7 @@ logical order) and the bundled Vazirmatn font, exactly as on the referral slip: 
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from collections.abc import Sequence
 from typing import Any
 
@@ -253,10 +254,7 @@ def render_weekly_report(report: WeeklyReport) -> bytes:
                             bottomMargin=MARGIN, title=f"Weekly epidemiological report {week.label}",
                             author="Sayyar headquarters")
     width = PAGE[0] - 2 * MARGIN
-    last = week.end.toordinal() - 1
-    from datetime import date as _date
-
-    last_day = _date.fromordinal(last)
+    last_day = week.end - timedelta(days=1)
     period = (f"{format_date(week.start, long=True)} – {format_date(last_day, long=True)} "
               f"({format_date(week.start, calendar='jalali', long=True)} – "
               f"{format_date(last_day, calendar='jalali', long=True)})")

@@ -12,7 +12,7 @@ python-multipart needed).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from html import escape
 from typing import Any
 from urllib.parse import parse_qs
@@ -113,7 +113,7 @@ def overview(week: str | None = None, conn: Connection = Depends(get_connection)
     comp = completeness(conn, wk, 12)
     devices = device_status(conn, server_sync_info)
     open_alerts = [a for a in list_alerts(conn, status="raised")]
-    body = [f"<p>Week <strong>{escape(wk.label)}</strong> ({wk.start} – {wk.end.fromordinal(wk.end.toordinal() - 1)})"
+    body = [f"<p>Week <strong>{escape(wk.label)}</strong> ({wk.start} – {wk.end - timedelta(days=1)})"
             f" · visits {sum(v.visits for v in visits)} · facilities reporting "
             f"{sum(1 for v in visits if v.visits)}/{len(visits)} · "
             f'<a href="surveillance">{len(open_alerts)} alerts awaiting verification</a></p>',
