@@ -190,7 +190,7 @@ def add_user(ctx: Ctx, session_keystore: Keystore, db_key: bytes | None, *, user
         _audit(session, ctx, "created", user_id, {"role": role})
         session.flush()
         session_keystore.add_user(key, user_id=user_id, username=clean, password=password, role=role)
-    log.info("user added id=%s role=%s", user_id, role)
+    log.info("user added id=%s role=%s", user_id, Role(role))
     return user_id
 
 
@@ -239,7 +239,7 @@ def change_role(ctx: Ctx, session_keystore: Keystore, db_key: bytes | None, *, u
         user.role = role
         session.flush()
         session_keystore.set_role(key, name, role)
-    log.info("role changed for user id=%s to %s", user_id, role)
+    log.info("role changed for user id=%s to %s", user_id, Role(role))
 
 
 def deactivate_user(ctx: Ctx, session_keystore: Keystore, *, user_id: str) -> None:
