@@ -18,7 +18,6 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from app.core.dates import format_date, parse_date
 from app.resources import resources_dir
 
 log = logging.getLogger(__name__)
@@ -107,6 +106,8 @@ def calendar() -> str:
 
 
 def show_date(d: date | None, *, long: bool = False) -> str:
+    from app.core.dates import format_date
+
     if d is None:
         return ""
     return format_date(d, lang=current_lang(), long=long)  # type: ignore[arg-type]
@@ -114,12 +115,16 @@ def show_date(d: date | None, *, long: bool = False) -> str:
 
 def edit_date(d: date | None) -> str:
     """A date as it is typed in a field: the user's calendar, Latin digits so editing stays simple."""
+    from app.core.dates import format_date
+
     if d is None:
         return ""
     return format_date(d, lang=current_lang(), calendar=calendar(), digits="latin")  # type: ignore[arg-type]
 
 
 def read_date(text: str) -> date:
+    from app.core.dates import parse_date
+
     return parse_date(text, calendar=calendar())  # type: ignore[arg-type]
 
 

@@ -40,7 +40,7 @@ def run_app(data_dir: Path, *, smoke_test: bool = False, lock_seconds: float | N
     from app.ui.app import AppController
 
     app = make_app()
-    controller = AppController(Path(data_dir), lock_seconds=lock_seconds)
+    controller = AppController(Path(data_dir), lock_seconds=lock_seconds, preload=not smoke_test)
     if smoke_test:
         def shown() -> None:
             print("smoke-test: first window shown", flush=True)

@@ -17,7 +17,6 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from app.services.errors import ServiceError
 from app.ui import i18n
 
 log = logging.getLogger(__name__)
@@ -55,6 +54,8 @@ def idle() -> bool:
 
 def error_text(err: BaseException) -> str:
     """What the user reads: the service's own sentence in their language, never a traceback."""
+    from app.services.errors import ServiceError
+
     if isinstance(err, ServiceError):
         return err.message(i18n.current_lang())
     message = getattr(err, "message_fa" if i18n.current_lang() == "fa" else "message", None)
@@ -109,6 +110,8 @@ def run_op(parent: QWidget | None, fn: Callable[[], Any], on_success: Callable[[
             on_success(result)
 
     def failed(err: BaseException) -> None:
+        from app.services.errors import ServiceError
+
         if not isinstance(err, ServiceError):
             # Type only: messages and tracebacks can carry patient data.
             log.error("operation failed: %s", type(err).__name__)

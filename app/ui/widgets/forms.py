@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from app.services.errors import FieldError
 from app.ui import i18n
+
+if TYPE_CHECKING:
+    from app.services.errors import FieldError
 
 ERROR_STYLE = "color: #b3261e;"
 INVALID_STYLE = "border: 2px solid #b3261e; border-radius: 3px;"
