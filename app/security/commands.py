@@ -1,0 +1,201 @@
+"""Command-line tasks for users, passwords and the audit trail. Wired into ``sayyar`` by app/cli.py (add_parsers).
+
+Passwords are never taken as arguments (they would show in the process list and the shell history): new passwords
+come from $SAYYAR_NEW_PASSWORD or are asked twice at the terminal; the signed-in user's own password comes from
+$SAYYAR_PASSWORD or a prompt, as for every other command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from datetime import datetime, time, timezone
+from typing import Any
+
+from app.services.audit import ACTIONS
+
+
+def _new_password(label: str) -> str:
+    env = os.environ.get("SAYYAR_NEW_PASSWORD")
+    if env:
+        return env
+    from app.cli import CliError
+
+    if not sys.stdin.isatty():
+        raise CliError("no new password: set SAYYAR_NEW_PASSWORD or run in a terminal to be asked")
+    first = getpass.getpass(f"New password for {label}: ")
+    if getpass.getpass("Type it again: ") != first:
+        raise CliError("the two passwords differ; nothing was changed")
+    return first
+
+
+def _session(args: argparse.Namespace) -> Any:
+    from app.cli import signed_in
+
+    return signed_in(args)
+
+
+def _user_id(session: Any, username: str) -> str:
+    from sqlalchemy import func, select
+
+    from app.cli import CliError
+    from app.models import User
+
+    with session.ctx.read() as s:
+        found = s.scalar(select(User.id).where(func.lower(User.username) == username.strip().lower()))
+    if found is None:
+        raise CliError(f"no user named {username!r}")
+    return str(found)
+
+
+def cmd_users_list(args: argparse.Namespace) -> int:
+    from app.services.users import list_users_with_state
+
+    session = _session(args)
+    try:
+        rows = list_users_with_state(session.ctx, session.keystore, include_inactive=args.all)
+    finally:
+        session.store.close()
+    for r in rows:
+        state = "locked until " + r.locked_until.isoformat(timespec="minutes") if r.locked_until else (
+            "active" if r.active and r.can_sign_in_here else "inactive" if not r.active else "not on this laptop")
+        print(f"{r.username:<20} {r.role_label:<22} {r.full_name:<30} {state}")
+    return 0
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    from app.services.users import add_user
+
+    password = _new_password(args.username)
+    session = _session(args)
+    try:
+        add_user(session.ctx, session.keystore, session.db_key, username=args.username, full_name_en=args.name_en,
+                 full_name_fa=args.name_fa, role=args.role, password=password, language=args.language)
+    finally:
+        session.store.close()
+    print(f"Added {args.username} ({args.role}).")
+    return 0
+
+
+def cmd_users_reset(args: argparse.Namespace) -> int:
+    from app.services.users import reset_password
+
+    password = _new_password(args.username)
+    session = _session(args)
+    try:
+        reset_password(session.ctx, session.keystore, session.db_key, user_id=_user_id(session, args.username),
+                       new_password=password)
+    finally:
+        session.store.close()
+    print(f"New password set for {args.username}; the account is unlocked.")
+    return 0
+
+
+def cmd_users_role(args: argparse.Namespace) -> int:
+    from app.services.users import change_role
+
+    session = _session(args)
+    try:
+        change_role(session.ctx, session.keystore, session.db_key, user_id=_user_id(session, args.username),
+                    role=args.role)
+    finally:
+        session.store.close()
+    print(f"{args.username} is now {args.role}.")
+    return 0
+
+
+def cmd_users_deactivate(args: argparse.Namespace) -> int:
+    from app.services.users import deactivate_user
+
+    session = _session(args)
+    try:
+        deactivate_user(session.ctx, session.keystore, user_id=_user_id(session, args.username))
+    finally:
+        session.store.close()
+    print(f"{args.username} can no longer sign in on this laptop.")
+    return 0
+
+
+def cmd_change_password(args: argparse.Namespace) -> int:
+    from app.cli import CliError
+    from app.config import data_dir
+    from app.services.site import sign_in
+    from app.services.users import change_own_password
+
+    if not args.user:
+        raise CliError("say who you are: --user NAME")
+    old = os.environ.get("SAYYAR_PASSWORD") or getpass.getpass(f"Current password for {args.user}: ")
+    session = sign_in(data_dir(args.data_dir), args.user, old, lang=args.lang)
+    try:
+        change_own_password(session.ctx, session.keystore, old_password=old, new_password=_new_password(args.user))
+    finally:
+        session.store.close()
+    print("Your password was changed.")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from app.services.audit import audit_trail
+
+    session = _session(args)
+    try:
+        by = _user_id(session, args.by) if args.by else None
+        since = datetime.combine(args.since, time.min, tzinfo=timezone.utc) if args.since else None
+        rows = audit_trail(session.ctx, entity=args.entity, record_id=args.record, user_id=by, action=args.action,
+                           since=since, limit=args.limit)
+    finally:
+        session.store.close()
+    for r in rows:
+        if args.json:
+            print(json.dumps({"at": r.at.isoformat(), "user": r.username, "action": r.action, "entity": r.entity,
+                              "record_id": r.record_id, "device_id": r.device_id, "detail": r.detail},
+                             ensure_ascii=False))
+        else:
+            print(f"{r.at:%Y-%m-%d %H:%M}  {r.username or r.user_id or '-':<16} {r.action:<8} {r.entity:<14} "
+                  f"{r.record_id}")
+    return 0
+
+
+def add_parsers(sub: Any) -> None:
+    from app.cli import _parse_day
+    from app.security.roles import Role
+
+    roles = [r.value for r in Role]
+    p = sub.add_parser("users", help="people who may sign in on this laptop (unit administrator)")
+    users = p.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    q = users.add_parser("list", help="users, roles and lockouts")
+    q.add_argument("--all", action="store_true", help="include deactivated users")
+    q.set_defaults(handler=cmd_users_list)
+    q = users.add_parser("add", help="add a user (password from $SAYYAR_NEW_PASSWORD or asked)")
+    q.add_argument("username")
+    q.add_argument("--role", choices=roles, required=True)
+    q.add_argument("--name-en", default="", help="full name in Latin letters")
+    q.add_argument("--name-fa", default="", help="full name in Persian")
+    q.add_argument("--language", choices=["fa", "en"], default="fa")
+    q.set_defaults(handler=cmd_users_add)
+    q = users.add_parser("reset-password", help="set a new password for someone (also unlocks)")
+    q.add_argument("username")
+    q.set_defaults(handler=cmd_users_reset)
+    q = users.add_parser("role", help="change someone's role")
+    q.add_argument("username")
+    q.add_argument("role", choices=roles)
+    q.set_defaults(handler=cmd_users_role)
+    q = users.add_parser("deactivate", help="stop someone signing in here (their records stay)")
+    q.add_argument("username")
+    q.set_defaults(handler=cmd_users_deactivate)
+
+    p = sub.add_parser("change-password", help="change your own password (--user)")
+    p.set_defaults(handler=cmd_change_password)
+
+    p = sub.add_parser("audit", help="who created, changed, viewed or printed which record (administrator, HQ)")
+    p.add_argument("--entity", help="e.g. patient, referral, visit, user_account")
+    p.add_argument("--record", help="one record's id")
+    p.add_argument("--by", help="one user's name")
+    p.add_argument("--action", choices=list(ACTIONS))
+    p.add_argument("--since", type=_parse_day, help="from this day (ISO or Solar Hijri)")
+    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.set_defaults(handler=cmd_audit)
