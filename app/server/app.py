@@ -75,7 +75,10 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None, apply
         with lock, engine.begin() as conn:
             return NewEpoch(epoch=devices.new_epoch(conn, dev.device_id))
 
-    @app.post("/v1/changes", response_model=BatchAck, responses={**_RESPONSES, 409: {"description": "Batch refused"}})
+    @app.post("/v1/changes", response_model=BatchAck, responses={
+        **_RESPONSES, 400: {"description": "The body is not JSON"}, 403: {"description": "The batch names another device"},
+        409: {"description": "Batch refused (e.g. a restored or cloned laptop)"},
+        503: {"description": "Storage full or busy; nothing stored, try later"}})
     def push(batch: ChangeBatch, dev: Dev) -> BatchAck:
         if batch.device_id != dev.device_id:
             raise HTTPException(403, "the batch's device is not the device this token belongs to")
@@ -100,13 +103,14 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None, apply
                         rejected=result.rejected)
 
     @app.get("/v1/feed", response_model=FeedPage, responses=_RESPONSES)
-    def read(dev: Dev, cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    def read(dev: Dev, cursor: Annotated[int, Query(ge=0, le=2**53 - 1)] = 0,
              limit: Annotated[int, Query(ge=1, le=feed.MAX_PAGE)] = 500) -> FeedPage:
         with engine.connect() as conn:
             return feed.read_feed(conn, cursor, limit)
 
     @app.post("/v1/bundles", response_model=SignedReceipt,
-              responses={**_RESPONSES, 400: {"description": "Bundle refused"}, 413: {"description": "Too large"}},
+              responses={**_RESPONSES, 400: {"description": "Bundle refused"}, 413: {"description": "Too large"},
+                         503: {"description": "Storage full or busy; nothing stored, try later"}},
               openapi_extra={"requestBody": {"required": True, "content": {
                   "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
     async def upload_bundle(request: Request, dev: Dev) -> SignedReceipt:
@@ -127,7 +131,8 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None, apply
             rows = conn.execute(select(c).where(c.c.status == status).order_by(c.c.srv_seq).limit(1000)).mappings()
             return [ConflictItem(**{k: r[k] for k in ConflictItem.model_fields}) for r in rows]
 
-    @app.post("/v1/conflicts/{conflict_id}/resolve", responses={**_RESPONSES, 404: {"description": "No such conflict"}})
+    @app.post("/v1/conflicts/{conflict_id}/resolve", responses={
+        **_RESPONSES, 400: {"description": "The body is not JSON"}, 404: {"description": "No such conflict"}})
     def resolve(conflict_id: str, body: ConflictResolution, dev: Dev) -> dict[str, bool]:
         with lock, engine.begin() as conn:
             done = feed.resolve_conflict(conn, conflict_id, resolution=body.resolution, note=body.note,
@@ -136,4 +141,28 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None, apply
             raise HTTPException(404, "no such conflict")
         return {"resolved": True}
 
+    _refuse_unknown_query_parameters(app)
     return app
+
+
+def _refuse_unknown_query_parameters(app: FastAPI) -> None:
+    """A misspelt parameter (``?cursr=``) must not silently mean "from the start": unknown ones are refused."""
+    from fastapi.routing import APIRoute
+    from starlette.responses import JSONResponse
+    from starlette.routing import Match
+
+    routes = [(r, {p.alias for p in r.dependant.query_params} | {
+        p.alias for d in r.dependant.dependencies for p in d.query_params}) for r in app.routes if isinstance(r, APIRoute)]
+
+    @app.middleware("http")
+    async def check_query(request: Request, call_next):  # type: ignore[no-untyped-def]
+        if request.query_params:
+            for route, allowed in routes:
+                if route.matches(request.scope)[0] == Match.FULL:
+                    unknown = sorted(set(request.query_params.keys()) - allowed)
+                    if unknown and allowed:  # routes without query parameters ignore a stray query
+                        return JSONResponse({"detail": [
+                            {"type": "extra_forbidden", "loc": ["query", name[:60]], "msg": "Unknown query parameter"}
+                            for name in unknown[:10]]}, 422)
+                    break
+        return await call_next(request)

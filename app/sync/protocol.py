@@ -32,7 +32,7 @@ class _Strict(BaseModel):
 class ChangeEntry(_Strict):
     """One change-log entry: the record's full new state, stamped (DESIGN.md, guarantee 2)."""
 
-    seq: int = Field(ge=1, le=2**62)
+    seq: int = Field(ge=1, le=2**53 - 1)  # JSON-safe: every peer reads it exactly
     entity: str = Field(pattern=ENTITY_PATTERN)
     record_id: str = Field(pattern=ID_PATTERN)
     op: Op
