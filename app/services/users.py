@@ -20,8 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import AuditEntry, User, new_id
-from app.security.keystore import InvalidUserName, Keystore, KeystoreError, UserExists, WeakPassword
-from app.security.keystore.crypto import _check_password_strength, _clean_username, _norm_username
+from app.security.keystore import (
+    InvalidUserName, Keystore, KeystoreError, UserExists, WeakPassword, check_password_strength, clean_username,
+    username_key,
+)
 from app.security.roles import ROLE_LABELS, Action, Role
 from app.services.context import Ctx
 from app.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
@@ -107,15 +109,15 @@ def _role(role: str) -> str:
 
 def _username(session: Session, username: str) -> str:
     try:
-        clean = _clean_username(username)
+        clean = clean_username(username)
     except InvalidUserName as err:
         raise _as_service_error(err) from None
     if len(clean) > _MAX_USERNAME:
         raise _field("username", "too_long", f"at most {_MAX_USERNAME} characters.",
                      f"حداکثر {_MAX_USERNAME} نویسه.")
-    wanted = _norm_username(clean)
+    wanted = username_key(clean)
     # Deactivated accounts keep their name: records they made still point at it.
-    if any(_norm_username(u) == wanted for u in session.scalars(select(User.username))):
+    if any(username_key(u) == wanted for u in session.scalars(select(User.username))):
         raise _as_service_error(UserExists())
     return clean
 
@@ -132,7 +134,7 @@ def _names(full_name_en: str, full_name_fa: str) -> tuple[str, str]:
 
 def _password(password: str) -> None:
     try:
-        _check_password_strength(password)
+        check_password_strength(password)
     except WeakPassword as err:
         raise _as_service_error(err) from None
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import os  # noqa: F401  (tests patch os.replace / os.fsync through this module)
 
+from app.security.keystore.crypto import check_password_strength, clean_username, username_key
 from app.security.keystore.errors import (
     AccountLocked,
     AuthenticationError,
@@ -109,4 +110,7 @@ __all__ = [
     "InvalidRecoveryKey",
     "RecoveryKeyMistyped",
     "WrongRecoveryKey",
+    "check_password_strength",
+    "clean_username",
+    "username_key",
 ]

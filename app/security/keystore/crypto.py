@@ -109,3 +109,10 @@ def _wrap_for_user(
         failures=_FailureState(),
     )
 
+
+
+# Public names for callers outside this package: app.services.users checks a new user's name and password exactly
+# as the keystore will, before it writes the User record.
+check_password_strength = _check_password_strength
+clean_username = _clean_username
+username_key = _norm_username
