@@ -66,9 +66,19 @@ hq_audit = Table(
 )
 
 # Reports filter visits by date alone and the overview looks up each device's newest record; the record tables'
-# own indexes (facility, date) do not serve those. IF NOT EXISTS works on SQLite and PostgreSQL alike.
+# own indexes (facility, date) do not serve those. The report indexes are *covering* (every column the weekly queries
+# read), so a week's consultations, diagnoses and patients are read from the indexes alone: on a 4 GB SQLite file
+# with a cold cache that is the difference between seconds and sub-second. IF NOT EXISTS works on both databases.
+# The week index leads with the facility on SQLite (its planner skip-scans the record table's (facility, date) index
+# for a date range; leading the same way makes that scan index-only) and with the date on PostgreSQL (no skip-scan).
+_VISIT_WEEK = {
+    "sqlite": "(facility_id, visit_date, visit_type, deleted, patient_id, id)",
+    "default": "(visit_date, facility_id, visit_type, deleted, patient_id, id)",
+}
 _RECORD_INDEXES = (
-    "CREATE INDEX IF NOT EXISTS ix_hq_visit_date ON visit (visit_date)",
+    "CREATE INDEX IF NOT EXISTS ix_hq_diag_visit ON visit_diagnosis (visit_id, deleted, code)",
+    "CREATE INDEX IF NOT EXISTS ix_hq_patient_report ON patient "
+    "(id, sex, birth_year, date_of_birth, legal_status, nationality)",
     "CREATE INDEX IF NOT EXISTS ix_hq_case_dates ON surveillance_case (reported_date)",
     "CREATE INDEX IF NOT EXISTS ix_hq_visit_device ON visit (device_id, hlc)",
     "CREATE INDEX IF NOT EXISTS ix_hq_case_device ON surveillance_case (device_id, hlc)",
@@ -84,5 +94,7 @@ def ensure_hq_schema(bind: Engine | Connection) -> None:
             ensure_hq_schema(conn)
         return
     hq_metadata.create_all(bind)
+    cols = _VISIT_WEEK.get(bind.dialect.name, _VISIT_WEEK["default"])
+    bind.execute(text(f"CREATE INDEX IF NOT EXISTS ix_hq_visit_week ON visit {cols}"))
     for ddl in _RECORD_INDEXES:
         bind.execute(text(ddl))
