@@ -30,6 +30,7 @@ from app.hq.overview import completeness, device_status, server_sync_info, visit
 from app.hq.report_data import build_weekly_report
 from app.hq.report_pdf import render_weekly_report
 from app.hq.surveillance import LineListQuery, line_list
+from app.hq.tables import facilities
 from app.hq.svg import bar_chart, heatmap
 from app.hq.weeks import Week, last_weeks, parse_week, week_of
 from app.security.roles import Action
@@ -140,6 +141,7 @@ def surveillance(weeks: int = 12, conn: Connection = Depends(get_connection),
     current = week_of(date.today(), first_weekday())
     span = last_weeks(current, max(1, min(weeks, 104)))
     alerts = list_alerts(conn, since=span[0].start)
+    facs = facilities(conn)
     rows = []
     for a in alerts:
         forms = ""
@@ -148,7 +150,7 @@ def surveillance(weeks: int = 12, conn: Connection = Depends(get_connection),
         elif a.status == "verified":
             forms = _form(a.id, "close", "Close")
         rows.append([escape(a.week), escape(a.disease), escape(a.rule.replace("_", " ")),
-                     escape(a.facility_id[:13] if a.facility_id else "district " + a.district), a.case_count,
+                     _where(facs, a.facility_id, a.district), a.case_count,
                      escape(a.threshold), f'<span class="{a.status}">{a.status}</span>',
                      f'<pre dir="auto">{escape(a.notes)}</pre>' if a.notes else "", forms])
     cases = line_list(conn, LineListQuery(since=span[0].start), first_weekday=first_weekday(), limit=1000)
@@ -169,6 +171,13 @@ def surveillance(weeks: int = 12, conn: Connection = Depends(get_connection),
                     c["age"] if c["age"] is not None else "", escape(c["sex"]), escape(c["legal_status"])]
                    for c in cases])]
     return page("Surveillance", "".join(body))
+
+
+def _where(facs: dict[str, Any], facility_id: str, district: str) -> str:
+    if not facility_id:
+        return f"district {escape(district)}"
+    f = facs.get(facility_id)
+    return name(f"{f.code} {f.name_en}", f.name_fa) if f else "(facility not in reference data)"
 
 
 def _form(alert_id: str, action: str, label: str) -> str:

@@ -1,0 +1,61 @@
+"""Through the sync server's real apply path: a case pushed in a batch raises its alert in that same transaction,
+and the overview reads the server's bookkeeping (last sync, pending) through ``server_sync_info``."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy import insert, select
+
+from app.hq.hooks import after_changes_applied
+from app.hq.models import ensure_hq_schema, hq_alert
+from app.hq.overview import device_status, server_sync_info
+
+server_db = pytest.importorskip("app.server.db")
+from app.models.base import compact_payload  # noqa: E402
+from app.server import models as m  # noqa: E402
+from app.server.apply import apply_changes  # noqa: E402
+from app.server.devices import Device  # noqa: E402
+from app.sync.protocol import ChangeEntry  # noqa: E402
+
+DEVICE = str(uuid.uuid4())
+NOW = datetime(2026, 11, 28, 8, 0, tzinfo=timezone.utc)
+
+
+def test_alert_in_the_same_batch_and_sync_info(tmp_path) -> None:
+    engine = server_db.open_database(str(tmp_path / "central.db"))
+    ensure_hq_schema(engine)
+    unit_id, fac_id = str(uuid.uuid4()), str(uuid.uuid4())
+    with engine.begin() as conn:
+        base = {"created_at": NOW, "updated_at": NOW, "version": 1, "deleted": False, "srv_seq": 1}
+        conn.execute(insert(m.RECORDS["unit"]).values(id=unit_id, code="MHU-ZAH", name_en="U", name_fa="و",
+                                                      partner="", province_en="", province_fa="", **base))
+        conn.execute(insert(m.RECORDS["facility"]).values(
+            id=fac_id, code="F02", name_en="Shirabad", name_fa="شیرآباد", unit_id=unit_id, kind="health_centre",
+            province_en="", province_fa="", district_en="Zahedan", district_fa="", active=True, **base))
+    table = m.RECORDS["surveillance_case"]
+    case_id = str(uuid.uuid4())
+    row = {c.key: None for c in table.columns}
+    row.update(id=case_id, created_at=NOW, updated_at=NOW, device_id=DEVICE, version=1, deleted=False,
+               hlc="1795000000000:00001:ZAH1", visit_id=str(uuid.uuid4()), patient_id=str(uuid.uuid4()),
+               disease="cholera", icd10="A00.9", classification="suspected", onset_date=date(2026, 11, 26),
+               reported_date=date(2026, 11, 26), facility_id=fac_id, unit_id=unit_id, immediate=True)
+    payload = compact_payload(table, {k: v for k, v in row.items() if k not in ("srv_seq", "field_hlc")})
+    entry = ChangeEntry(seq=1, entity="surveillance_case", record_id=case_id, op="insert", payload=payload,
+                        hlc=row["hlc"])
+    with engine.begin() as conn:
+        result = apply_changes(conn, Device(DEVICE, "ZAH1", b"k" * 32), [entry], epoch=1,
+                               batch_id=str(uuid.uuid4()))
+        assert result.applied == 1, result.rejected
+        raised = after_changes_applied(conn, {"surveillance_case": [case_id]}, today=date(2026, 11, 28))
+        assert [(a.disease, a.rule, a.week, a.facility_id) for a in raised] == [
+            ("cholera", "single_case", "2026W48", fac_id)]
+    with engine.connect() as conn:
+        assert len(conn.execute(select(hq_alert.c.id)).all()) == 1
+        info = server_sync_info(conn)
+        assert info[DEVICE].last_sync_at is not None and info[DEVICE].pending == 0
+        (status,) = device_status(conn, server_sync_info)
+        assert status.device_id == DEVICE and status.unit == "MHU-ZAH" and status.sync == info[DEVICE]
+    engine.dispose()
