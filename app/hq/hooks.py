@@ -2,16 +2,20 @@
 
 Wiring (``app/server``): inside the transaction that applied the batch, once records are written::
 
-    from app.hq.hooks import after_changes_applied
-    after_changes_applied(conn, {"surveillance_case": [record ids...], ...})   # or just the entity names
+    from app.hq.hooks import after_changes_applied, touched
+    after_changes_applied(conn, touched(entries, result.accepted_seqs))   # or just the entity names
 
 Cheap when no surveillance case arrived (returns at once); otherwise it evaluates only the weeks the new cases fall in.
+A failure here never costs the batch (guarantee 8: nothing blocks the queue): evaluation runs in a savepoint, is rolled
+back alone and logged without data; ``sayyar hq alerts`` or the next batch catches up.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 
@@ -22,6 +26,7 @@ from app.hq.overview import _as_date
 # Without record ids we re-evaluate this far back: late cases older than this need ids (or a nightly full run).
 LOOKBACK = timedelta(weeks=8)
 _config: AlertConfig | None = None
+log = logging.getLogger(__name__)
 
 
 def configure(config: AlertConfig | None) -> None:
@@ -30,9 +35,32 @@ def configure(config: AlertConfig | None) -> None:
     _config = config
 
 
+def touched(entries: Iterable[Any], accepted_seqs: Iterable[int] | None = None) -> dict[str, list[str]]:
+    """``{entity: [record ids]}`` from change entries (anything with ``entity``, ``record_id``, ``seq``), limited to
+    the accepted sequence numbers when given."""
+    keep = set(accepted_seqs) if accepted_seqs is not None else None
+    out: dict[str, list[str]] = {}
+    for e in entries:
+        if keep is None or e.seq in keep:
+            out.setdefault(e.entity, []).append(e.record_id)
+    return out
+
+
 def after_changes_applied(conn: Connection, entities_touched: Mapping[str, Iterable[str]] | Iterable[str],
                           *, today: date | None = None) -> list[Alert]:
     """Evaluate alerts after a sync batch or bundle import; returns the alerts raised now (``Alert.new``)."""
+    try:
+        with conn.begin_nested():
+            return _evaluate(conn, entities_touched, today)
+    except Exception as err:  # noqa: BLE001 - the batch must survive any failure here
+        # Type only: database errors can quote parameters, and those may be patient data.
+        log.error("alert evaluation failed after applying changes (%s); batch kept, run `sayyar hq alerts`",
+                  type(err).__name__)
+        return []
+
+
+def _evaluate(conn: Connection, entities_touched: Mapping[str, Iterable[str]] | Iterable[str],
+              today: date | None) -> list[Alert]:
     if isinstance(entities_touched, Mapping):
         ids = [str(i) for i in entities_touched.get("surveillance_case", ())]
         if "surveillance_case" not in entities_touched:

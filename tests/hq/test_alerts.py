@@ -175,3 +175,30 @@ def test_cases_since_limits_the_weeks(conn, site) -> None:
     add_case(conn, "cholera", site["F02"], date(2026, 1, 5))
     add_case(conn, "cholera", site["F02"], DAY)
     assert [a.week for a in evaluate_alerts(conn, cases_since=WEEK.start)] == [WEEK.label]
+
+
+def test_hook_failure_never_costs_the_batch(conn, site, monkeypatch, caplog) -> None:
+    import app.hq.hooks as hooks
+
+    kept = add_case(conn, "measles", site["F02"], DAY)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(hooks, "evaluate_alerts", broken)
+    assert after_changes_applied(conn, {"surveillance_case": [kept["id"]]}) == []
+    assert "alert evaluation failed" in caplog.text and "RuntimeError" in caplog.text
+    assert conn.execute(select(hq_alert)).all() == []
+    monkeypatch.undo()
+    assert [a.disease for a in after_changes_applied(conn, {"surveillance_case": [kept["id"]]})] == ["measles"]
+
+
+def test_touched_keeps_accepted_entries_only() -> None:
+    from types import SimpleNamespace as E
+
+    from app.hq.hooks import touched
+
+    entries = [E(seq=1, entity="visit", record_id="v1"), E(seq=2, entity="surveillance_case", record_id="c1"),
+               E(seq=3, entity="surveillance_case", record_id="c2")]
+    assert touched(entries, [1, 2]) == {"visit": ["v1"], "surveillance_case": ["c1"]}
+    assert touched(entries) == {"visit": ["v1"], "surveillance_case": ["c1", "c2"]}

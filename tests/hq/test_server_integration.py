@@ -9,7 +9,7 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import insert, select
 
-from app.hq.hooks import after_changes_applied
+from app.hq.hooks import after_changes_applied, touched
 from app.hq.models import ensure_hq_schema, hq_alert
 from app.hq.overview import device_status, server_sync_info
 
@@ -49,7 +49,7 @@ def test_alert_in_the_same_batch_and_sync_info(tmp_path) -> None:
         result = apply_changes(conn, Device(DEVICE, "ZAH1", b"k" * 32), [entry], epoch=1,
                                batch_id=str(uuid.uuid4()))
         assert result.applied == 1, result.rejected
-        raised = after_changes_applied(conn, {"surveillance_case": [case_id]}, today=date(2026, 11, 28))
+        raised = after_changes_applied(conn, touched([entry], result.accepted_seqs), today=date(2026, 11, 28))
         assert [(a.disease, a.rule, a.week, a.facility_id) for a in raised] == [
             ("cholera", "single_case", "2026W48", fac_id)]
     with engine.connect() as conn:
