@@ -42,7 +42,10 @@ class WeeklyReport:
     cases: dict[tuple[str, str, str], int]  # (disease, facility id, classification) -> count
     curves: dict[str, list[int]]  # disease -> cases per week over ``curve_weeks``
     curve_weeks: list[Week]
-    alerts: list[Alert] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)  # alerts of this week, any status
+    # Earlier weeks' alerts still open (raised or verified), counted by (disease, status): the report stays short
+    # while the pages list them one by one.
+    open_earlier: dict[tuple[str, str], int] = field(default_factory=dict)
     completeness: Completeness | None = None
 
     # --- views on the cube used by the PDF, the web page and DHIS2 ---------------------------------------------
@@ -132,13 +135,14 @@ def build_weekly_report(conn: Connection, week: Week, *, now: datetime | None = 
         curves.setdefault(disease, [0] * len(curve_weeks))[index[wk]] += n
     ordered_curves = {d: curves[d] for d in NOTIFIABLE_DISEASES if d in curves}
     refs, outcomes = referrals(conn, start, end)
-    alerts = [a for a in list_alerts(conn, since=curve_weeks[0].start) if a.week_start >= start
-              or a.status != "closed"]
+    recent = list_alerts(conn, since=curve_weeks[0].start, limit=100_000)
+    alerts = [a for a in recent if a.week_start == start]
+    open_earlier = Counter((a.disease, a.status) for a in recent if a.week_start < start and a.status != "closed")
     return WeeklyReport(
         week=week, generated_at=now or datetime.now(timezone.utc), facilities=t.facilities(conn),
         units=t.units(conn), cube=consultation_cube(conn, start, end), top_diagnoses=top_diagnoses(conn, start, end),
         referrals=refs, referral_outcomes=outcomes, cases=dict(cases), curves=ordered_curves,
-        curve_weeks=curve_weeks, alerts=alerts,
+        curve_weeks=curve_weeks, alerts=alerts, open_earlier=dict(open_earlier),
         completeness=completeness(conn, week, CURVE_WEEKS) if with_completeness else None,
     )
 

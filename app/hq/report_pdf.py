@@ -182,12 +182,19 @@ def _alerts(report: WeeklyReport, width: float) -> Table:
         rows.append([a.week, a.disease, a.rule.replace("_", " "), cell_text(where, 110 * mm), a.case_count,
                      a.threshold, a.status])
     if len(rows) == 1:
-        rows.append(["", "", "No open alerts.", "", "", "", ""])
+        rows.append(["", "", "No alerts for this week.", "", "", "", ""])
     w = [22 * mm, 24 * mm, 28 * mm, 110 * mm, 16 * mm, 22 * mm]
     w.append(width - sum(w))
     extra = [("TEXTCOLOR", (6, i), (6, i), ALERT_RED) for i, a in enumerate(report.alerts, start=1)
              if a.status == "raised"]
     return _table(rows, w, extra=extra + [("ALIGN", (0, 1), (3, -1), "LEFT")])
+
+
+def _earlier(report: WeeklyReport) -> str:
+    if not report.open_earlier:
+        return "No alerts of the previous 11 weeks are still open."
+    parts = [f"{disease} {n} {status}" for (disease, status), n in sorted(report.open_earlier.items())]
+    return "Alerts of the previous 11 weeks still open (see the surveillance page): " + ", ".join(parts) + "."
 
 
 def epi_curve(disease: str, counts: list[int], labels: list[str], w: float = 84 * mm,
@@ -261,7 +268,7 @@ def render_weekly_report(report: WeeklyReport) -> bytes:
     comp = report.completeness
     reporting = (f"{sum(1 for f in comp.facilities if comp.counts[f.id][-1] > 0)} of {len(comp.facilities)}"
                  if comp else "n/a")
-    open_alerts = sum(1 for a in report.alerts if a.status != "closed")
+    open_alerts = sum(1 for a in report.alerts if a.status != "closed") + sum(report.open_earlier.values())
     types = report.by(5)
     story: list[Any] = [
         Paragraph(f"Weekly epidemiological report — {week.label}", st["title"]),
@@ -286,10 +293,11 @@ def render_weekly_report(report: WeeklyReport) -> bytes:
         Paragraph("4. Referrals issued this week and their status", st["h2"]),
         *_referrals(report, width),
         CondPageBreak(50 * mm),
-        Paragraph("5. Notifiable cases (onset this week) and alerts", st["h2"]),
+        Paragraph("5. Notifiable cases (onset this week) and this week's alerts", st["h2"]),
         _cases(report, width),
         Spacer(1, 4),
         _alerts(report, width),
+        Paragraph(_earlier(report), _styles()["small"]),
         CondPageBreak(110 * mm),
         KeepTogether([Paragraph("6. Epidemic curves, last 12 weeks (cases by onset week, discarded excluded)",
                                 st["h2"]), *_curves(report, width)]),
