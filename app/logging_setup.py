@@ -23,6 +23,7 @@ import logging
 import logging.handlers
 import os
 import re
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,13 @@ def configure_logging(folder: Path | None = None, *, level: int | str | None = N
     ``level`` defaults to $SAYYAR_LOG_LEVEL or INFO. Returns the log file's path."""
     path = log_path(folder)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if os.name == "posix":
+        # Only the user may read the logs (and the rotated files created in this folder later). Best effort: a
+        # folder on a FAT USB stick has no permissions to set. Windows: the user's profile folder is private.
+        try:
+            path.parent.chmod(0o700)
+        except OSError:
+            pass
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_sayyar", False):
@@ -155,4 +163,21 @@ def configure_logging(folder: Path | None = None, *, level: int | str | None = N
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
     logging.captureWarnings(True)
+    _log_uncaught()
     return path
+
+
+def _log_uncaught() -> None:
+    """Crashes go to the log through the same filter (a traceback's message can quote a record's values), and
+    then to the previous hook (stderr or Qt's), so nothing is hidden from the developer at the console."""
+    if getattr(sys.excepthook, "_sayyar", False):
+        return
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], value: BaseException, tb: Any) -> None:
+        if not issubclass(kind, KeyboardInterrupt):
+            logging.getLogger("sayyar.crash").critical("uncaught %s", kind.__name__, exc_info=(kind, value, tb))
+        previous(kind, value, tb)
+
+    hook._sayyar = True  # type: ignore[attr-defined]
+    sys.excepthook = hook

@@ -67,6 +67,12 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str,
     yield folder, recovery, live
 
 
+def test_the_needle_search_would_find_them_in_plain_text() -> None:
+    sample = "; ".join(NEEDLES[:2]).encode("utf-8") + "x".join(NEEDLES[-3:]).encode("utf-16-le")
+    found = _needles_in(sample)
+    assert {f"{n} (utf-8)" for n in NEEDLES[:2]} | {f"{n} (utf-16-le)" for n in NEEDLES[-3:]} <= set(found)
+
+
 def _needles_in(data: bytes) -> list[str]:
     found = []
     for needle in NEEDLES:
@@ -79,10 +85,11 @@ def _needles_in(data: bytes) -> list[str]:
 def test_no_patient_data_in_the_database_files(setup: tuple[Path, str, dict[str, bytes]]) -> None:
     folder, _, live = setup
     assert {"sayyar.db", "sayyar.db-wal"} <= set(live)  # the WAL held the session's writes while it ran
-    after = {p.name: p.read_bytes() for p in folder.iterdir() if p.name.startswith("sayyar.db")}
+    # Every file the session left in the data folder (database, WAL, backups made before migrations, keystore).
+    after = {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert keystore_path(folder).name in after
     for name, data in [*live.items(), *after.items()]:
         assert _needles_in(data) == [], name
-    assert _needles_in(keystore_path(folder).read_bytes()) == []
     assert not after["sayyar.db"].startswith(b"SQLite format 3")
 
 

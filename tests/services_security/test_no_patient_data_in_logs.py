@@ -5,6 +5,8 @@ in the file."""
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,6 +43,7 @@ SECRETS = ["گلالی", "Gulalai", "نورالله", "Noorullah", "صافی", "
 
 @pytest.fixture
 def logs(tmp_path: Path) -> Iterator[Path]:
+    previous_hook = sys.excepthook
     path = configure_logging(tmp_path / "data", level=logging.DEBUG)
     yield path
     root = logging.getLogger()
@@ -52,6 +55,7 @@ def logs(tmp_path: Path) -> Iterator[Path]:
     for name in (*QUIET_LOGGERS, "sqlalchemy.engine"):
         logging.getLogger(name).setLevel(logging.NOTSET)
     logging.captureWarnings(False)
+    sys.excepthook = previous_hook
 
 
 def _all_log_text(path: Path) -> str:
@@ -113,6 +117,22 @@ def test_log_file_lives_in_the_data_folder(tmp_path: Path, logs: Path) -> None:
     assert logs == log_path(tmp_path / "data") == tmp_path / "data" / "logs" / "sayyar.log"
     logging.getLogger("app").warning("started device=%s", "ZAH1")
     assert "started device=ZAH1" in _all_log_text(logs)
+    if os.name == "posix":
+        assert logs.parent.stat().st_mode & 0o077 == 0  # nobody else on the laptop can read the logs
+
+
+def test_uncaught_exceptions_are_logged_redacted(tmp_path: Path, logs: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "excepthook", sys.__excepthook__)  # the plain console hook, not pytest-qt's
+    configure_logging(tmp_path / "data", level=logging.DEBUG)
+    try:
+        raise ValueError("cannot parse 'Gulalai' with phone 0915 482 7731")
+    except ValueError as err:
+        sys.excepthook(type(err), err, err.__traceback__)
+    written = _all_log_text(logs)
+    assert "uncaught ValueError" in written and "ValueError: cannot parse" in written
+    assert "Gulalai" not in written and "482 7731" not in written
+    assert "Gulalai" in capsys.readouterr().err  # the console hook still shows the developer everything
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
