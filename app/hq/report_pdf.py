@@ -202,7 +202,8 @@ def epi_curve(disease: str, counts: list[int], labels: list[str], w: float = 84 
     """Cases per epi week, one bar per week (reportlab graphics, vector in the PDF)."""
     d = Drawing(w, h)
     name = NOTIFIABLE_DISEASES[disease].name_en if disease in NOTIFIABLE_DISEASES else disease
-    d.add(String(4, h - 10, f"{name} — {sum(counts)} cases", fontName=BOLD, fontSize=8))
+    total = sum(counts)
+    d.add(String(4, h - 10, f"{name} — {total} case{'' if total == 1 else 's'}", fontName=BOLD, fontSize=8))
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 22, 22, w - 30, h - 40
     chart.data = [counts]

@@ -13,6 +13,7 @@ def bar_chart(title: str, counts: list[int], labels: list[str], *, width: int = 
     plot_w, plot_h = width - left - 8, height - bottom - top
     peak = max(counts + [1])
     step = plot_w / max(1, len(counts))
+    every = max(1, -(-len(counts) * 18 // plot_w))  # thin the week labels so they never overlap
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
              f'aria-label="{escape(title)}" class="curve">',
              f'<text x="4" y="14" font-size="12" font-weight="bold">{escape(title)}</text>',
@@ -25,11 +26,12 @@ def bar_chart(title: str, counts: list[int], labels: list[str], *, width: int = 
         y = height - bottom - h
         parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(1.0, step - 2):.1f}" height="{h:.1f}" '
                      f'fill="#3366a6"><title>{escape(lab)}: {n}</title></rect>')
-        if n:
+        if n and step >= 12:
             parts.append(f'<text x="{x + step / 2 - 1:.1f}" y="{y - 2:.1f}" font-size="9" '
                          f'text-anchor="middle">{n}</text>')
-        parts.append(f'<text x="{x + step / 2 - 1:.1f}" y="{height - 8}" font-size="9" '
-                     f'text-anchor="middle">{escape(lab.split("W")[-1])}</text>')
+        if i % every == 0:
+            parts.append(f'<text x="{x + step / 2 - 1:.1f}" y="{height - 8}" font-size="9" '
+                         f'text-anchor="middle">{escape(lab.split("W")[-1])}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -38,7 +40,7 @@ def heatmap(comp: Completeness, *, cell: int = 26, label_w: int = 300) -> str:
     """Facility x week: colour by visits received (white-red nothing, light to dark blue more)."""
     rows = len(comp.facilities)
     width = label_w + cell * len(comp.weeks) + 10
-    height = 24 + cell * rows + 6
+    height = 24 + cell * rows + 26
     peak = max([n for f in comp.facilities for n in comp.counts[f.id]] + [1])
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
              'aria-label="Reporting completeness" class="heatmap">']
@@ -50,7 +52,7 @@ def heatmap(comp: Completeness, *, cell: int = 26, label_w: int = 300) -> str:
         # SVG text has no dir attribute semantics in all viewers; the English name keeps the axis readable and the
         # Persian one is in the tooltip and in the tables next to the chart (rendered with dir="auto").
         parts.append(f'<text x="{label_w - 6}" y="{y + cell * 0.65}" font-size="11" text-anchor="end">'
-                     f'{escape(f.code + " " + f.name_en)[:48]}</text>')
+                     f'{escape((f.code + " " + f.name_en)[:46])}</text>')
         for j, n in enumerate(comp.counts[f.id]):
             if n == 0:
                 fill = "#f4b6b6"
@@ -60,5 +62,10 @@ def heatmap(comp: Completeness, *, cell: int = 26, label_w: int = 300) -> str:
             parts.append(f'<rect x="{label_w + j * cell}" y="{y}" width="{cell - 2}" height="{cell - 2}" '
                          f'fill="{fill}"><title>{escape(f.name_en)} / {escape(f.name_fa)} '
                          f'{escape(comp.weeks[j].label)}: {n} visits</title></rect>')
+    y = 24 + cell * rows + 8
+    parts.append(f'<rect x="{label_w}" y="{y}" width="12" height="12" fill="#f4b6b6"/>'
+                 f'<text x="{label_w + 16}" y="{y + 10}" font-size="10">nothing received</text>'
+                 f'<rect x="{label_w + 130}" y="{y}" width="12" height="12" fill="rgb(55,102,190)"/>'
+                 f'<text x="{label_w + 146}" y="{y + 10}" font-size="10">most visits ({peak})</text>')
     parts.append("</svg>")
     return "".join(parts)

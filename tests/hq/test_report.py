@@ -128,6 +128,7 @@ def test_pdf_holds_tables_and_charts(dataset) -> None:
     code, _, n = report.top_diagnoses[0]
     assert code in text
     for disease in report.curves:
-        assert f"— {sum(report.curves[disease])} cases" in text
+        n = sum(report.curves[disease])
+        assert f"— {n} case{'' if n == 1 else 's'}" in text
     bars = sum(1 for counts in report.curves.values() for n in counts if n)
     assert rects >= bars  # every non-empty week is a drawn bar
