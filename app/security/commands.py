@@ -94,6 +94,20 @@ def cmd_users_reset(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users_give_access(args: argparse.Namespace) -> int:
+    from app.services.users import give_access
+
+    password = _new_password(args.username)
+    session = _session(args)
+    try:
+        give_access(session.ctx, session.keystore, session.db_key, user_id=_user_id(session, args.username),
+                    password=password)
+    finally:
+        session.store.close()
+    print(f"{args.username} can now sign in on this laptop.")
+    return 0
+
+
 def cmd_users_role(args: argparse.Namespace) -> int:
     from app.services.users import change_role
 
@@ -179,6 +193,9 @@ def add_parsers(sub: Any) -> None:
     q = users.add_parser("reset-password", help="set a new password for someone (also unlocks)")
     q.add_argument("username")
     q.set_defaults(handler=cmd_users_reset)
+    q = users.add_parser("give-access", help="let staff known from headquarters (or deactivated) sign in here")
+    q.add_argument("username")
+    q.set_defaults(handler=cmd_users_give_access)
     q = users.add_parser("role", help="change someone's role")
     q.add_argument("username")
     q.add_argument("role", choices=roles)

@@ -196,6 +196,28 @@ def add_user(ctx: Ctx, session_keystore: Keystore, db_key: bytes | None, *, user
     return user_id
 
 
+def give_access(ctx: Ctx, session_keystore: Keystore, db_key: bytes | None, *, user_id: str, password: str) -> None:
+    """Lets someone who already has a User record (staff sent down from headquarters by sync, or a deactivated
+    colleague coming back) sign in on this laptop: a keystore entry with the record's id and role."""
+    ctx.require(Action.MANAGE_USERS)
+    key = _need_key(db_key)
+    _password(password)
+    with _together(ctx, session_keystore) as session:
+        user = _user(session, user_id)
+        if any(u.user_id == user_id for u in session_keystore.users()):
+            raise ServiceError("This person can already sign in on this laptop.",
+                               "این فرد از قبل می‌تواند در این رایانه وارد شود.", code="already_on_laptop")
+        _role(user.role)
+        detail: dict[str, object] = {"change": "access_given"}
+        if not user.active:
+            user.active = True
+            detail["reactivated"] = True
+        _audit(session, ctx, "changed", user_id, detail)
+        session.flush()
+        session_keystore.add_user(key, user_id=user.id, username=user.username, password=password, role=user.role)
+    log.info("access given to user id=%s", user_id)
+
+
 def reset_password(ctx: Ctx, session_keystore: Keystore, db_key: bytes | None, *, user_id: str,
                    new_password: str) -> None:
     """An administrator sets a new password (the person forgot theirs, or was locked out: this also unlocks)."""

@@ -20,7 +20,9 @@ from app.services.insurance import enrol_household
 from app.services.patients import merge_patients, register_patient, update_patient
 from app.services.printing import referral_slip_pdf, roster_pdf
 from app.services.referrals import refer_patient
-from app.services.users import add_user, change_own_password, change_role, deactivate_user, reset_password
+from app.services.users import (
+    add_user, change_own_password, change_role, deactivate_user, give_access, reset_password,
+)
 from app.services.visits import correct_visit
 from app.store.changes import AuditEntryImmutable, WriteOutsideTransaction
 
@@ -92,6 +94,10 @@ CASES: dict[str, Audited] = {
     "deactivate user": Audited("unit_admin", "changed", "user_account",
                                lambda w, c: deactivate_user(c, w.site.keystore, user_id=w.staff_id),
                                lambda w, r: w.staff_id),
+    "give access": Audited("unit_admin", "changed", "user_account",
+                           lambda w, c: give_access(c, w.site.keystore, w.site.db_key, user_id=w.hq.user_id,
+                                                    password="hq-pass-12"),
+                           lambda w, r: w.hq.user_id),
     "change own password": Audited("staff", "changed", "user_account",
                                    lambda w, c: change_own_password(c, w.site.keystore, old_password=STAFF_PW,
                                                                     new_password="my-new-pass-1"),

@@ -48,6 +48,8 @@ def test_user_lifecycle_from_the_command_line(run, site: SiteSession) -> None:  
     assert run("users", "deactivate", "nurse.k")[0] == 0
     with pytest.raises(SignInFailed):
         sign_in(folder, "nurse.k", "nurse-k-pass3")
+    assert run("users", "give-access", "h.rigi", new="rigi-pass-11")[0] == 0
+    sign_in(folder, "h.rigi", "rigi-pass-11").store.close()
 
 
 def test_errors_are_sentences_with_status_2(run) -> None:  # type: ignore[no-untyped-def]

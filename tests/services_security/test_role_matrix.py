@@ -28,7 +28,9 @@ from app.services.printing import referral_slip_pdf, roster_pdf
 from app.services.reference import load_facilities
 from app.services.referrals import record_referral_feedback, refer_patient, set_referral_status
 from app.services.roster import day_summary, plan_roster, roster_for_day
-from app.services.users import add_user, change_role, deactivate_user, list_users_with_state, reset_password
+from app.services.users import (
+    add_user, change_role, deactivate_user, give_access, list_users_with_state, reset_password,
+)
 from app.services.visits import correct_visit, record_visit
 
 from services.conftest import TODAY, person
@@ -103,6 +105,8 @@ SCENARIOS: dict[str, Call] = {
                                                   role="coordinator"),
     "users:deactivate_user": lambda w, c: deactivate_user(c, w.site.keystore, user_id=w.staff_id),
     "users:list_users_with_state": lambda w, c: list_users_with_state(c, w.site.keystore),
+    "users:give_access": lambda w, c: give_access(c, w.site.keystore, w.site.db_key, user_id=w.hq.user_id,
+                                                  password="hq-pass-12"),
 }
 
 DISCOVERED = discover()

@@ -14,7 +14,8 @@ from app.security.keystore import Keystore, WrongPassword
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.site import SignInFailed, SiteSession, context_for, sign_in
 from app.services.users import (
-    add_user, change_own_password, change_role, deactivate_user, list_users_with_state, reset_password,
+    add_user, change_own_password, change_role, deactivate_user, give_access, list_users_with_state,
+    reset_password,
 )
 from app.store.db import StoreSession
 
@@ -177,3 +178,25 @@ def test_management_needs_the_key_from_sign_in(site: SiteSession) -> None:
     with pytest.raises(ServiceError) as info:
         add_user(site.ctx, site.keystore, None, **NEW)  # type: ignore[arg-type]
     assert info.value.code == "no_key"
+
+
+def test_give_access_to_staff_sent_by_headquarters_and_back_after_deactivation(world: World) -> None:
+    folder, ks = world.store.path.parent, world.site.keystore
+    rows = {r.username: r for r in list_users_with_state(world.admin, ks)}
+    sarani = rows["z.sarani"]
+    assert not sarani.can_sign_in_here  # known from the sample site, but no password on this laptop yet
+    give_access(world.admin, ks, world.site.db_key, user_id=sarani.user_id, password="sarani-pass-1")
+    again = sign_in(folder, "z.sarani", "sarani-pass-1")
+    try:
+        assert (again.ctx.user_id, again.ctx.role) == (sarani.user_id, "unit_admin")
+    finally:
+        again.store.close()
+    with pytest.raises(ServiceError) as info:
+        give_access(world.admin, ks, world.site.db_key, user_id=sarani.user_id, password="sarani-pass-2")
+    assert info.value.code == "already_on_laptop"
+
+    deactivate_user(world.admin, ks, user_id=world.staff_id)
+    give_access(world.admin, ks, world.site.db_key, user_id=world.staff_id, password="welcome-back-1")
+    assert _db_user(world.site, world.staff_id).active  # type: ignore[union-attr]
+    name = _db_user(world.site, world.staff_id).username  # type: ignore[union-attr]
+    sign_in(folder, name, "welcome-back-1").store.close()
