@@ -26,7 +26,6 @@ from app.core.dates import MONDAY
 from app.core.reference import NOTIFIABLE_DISEASES
 from app.hq import tables as t
 from app.hq.models import hq_alert, hq_alert_event
-from app.hq.overview import _as_date
 from app.hq.weeks import Week, week_of
 
 STATUSES = ("raised", "verified", "closed")
@@ -117,7 +116,7 @@ def _case_counts(conn: Connection, diseases: tuple[str, ...], since: date | None
         q = q.where(ed >= since)
     if until is not None:
         q = q.where(ed < until)
-    return [(d, f, _as_date(day), n) for d, f, day, n in conn.execute(q) if day is not None]
+    return [(d, f, t.as_date(day), n) for d, f, day, n in conn.execute(q) if day is not None]
 
 
 def _history_start(conn: Connection, facility_ids: set[str]) -> dict[str, date]:
@@ -127,7 +126,7 @@ def _history_start(conn: Connection, facility_ids: set[str]) -> dict[str, date]:
     for fid in facility_ids:
         first = conn.execute(select(func.min(v.c.visit_date)).where(v.c.facility_id == fid)).scalar()
         if first is not None:
-            out[fid] = _as_date(first)
+            out[fid] = t.as_date(first)
     return out
 
 

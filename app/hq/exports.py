@@ -53,15 +53,15 @@ def to_csv(columns: list[str], rows: list[dict[str, Any]]) -> bytes:
 
 
 def to_xlsx(columns: list[str], rows: list[dict[str, Any]], title: str = "Line list") -> bytes:
+    # Imported here: openpyxl is only needed by this export, not by the server's start-up.
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    wb = Workbook(write_only=True)
+    wb = Workbook(write_only=True)  # streams rows: memory stays flat for long lists
     ws = wb.create_sheet(title[:31])
     header = []
     for c in columns:
-        from openpyxl.cell import WriteOnlyCell
-
         cell = WriteOnlyCell(ws, value=c)
         cell.font = Font(bold=True)
         header.append(cell)

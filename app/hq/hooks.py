@@ -21,7 +21,6 @@ from sqlalchemy import Connection, func, select
 
 from app.hq import tables as t
 from app.hq.alerts import Alert, AlertConfig, evaluate_alerts
-from app.hq.overview import _as_date
 
 # Without record ids we re-evaluate this far back: late cases older than this need ids (or a nightly full run).
 LOOKBACK = timedelta(weeks=8)
@@ -76,7 +75,7 @@ def _evaluate(conn: Connection, entities_touched: Mapping[str, Iterable[str]] | 
         for i in range(0, len(ids), 500):
             first = conn.execute(select(func.min(t.epi_date(c))).where(c.c.id.in_(ids[i:i + 500]))).scalar()
             if first is not None:
-                d = _as_date(first)
+                d = t.as_date(first)
                 earliest = d if earliest is None or d < earliest else earliest
         if earliest is None:
             return []

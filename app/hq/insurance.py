@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import Connection, case, func, select
 
 from app.hq import tables as t
-from app.hq.overview import _as_date
 
 
 @dataclass
@@ -57,6 +56,6 @@ def expiring(conn: Connection, *, today: date, days: int = 30, unit_id: str | No
         q = q.where(e.c.unit_id == unit_id)
     units = t.units(conn)
     return [{"enrolment_id": r[0], "unit": units.get(r[1] or "", {}).get("code", ""), "payer": r[2], "scheme": r[3],
-             "coverage_end": _as_date(r[4]), "days_left": (_as_date(r[4]) - today).days, "voucher": r[5] or "",
+             "coverage_end": t.as_date(r[4]), "days_left": (t.as_date(r[4]) - today).days, "voucher": r[5] or "",
              "head_code": r[6] or "", "head_name": " ".join(x for x in (r[7], r[8]) if x), "head_name_fa": r[9] or "",
              "phone": r[10] or "", "household": r[11] or ""} for r in conn.execute(q)]

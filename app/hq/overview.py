@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, func, inspect, select
@@ -88,16 +88,8 @@ def completeness(conn: Connection, current: Week, n_weeks: int = 12) -> Complete
     for fid, day, n in rows:
         if fid not in counts:
             continue
-        counts[fid][index[week_of(_as_date(day), current.first_weekday)]] += n
+        counts[fid][index[week_of(t.as_date(day), current.first_weekday)]] += n
     return Completeness(weeks, facs, counts)
-
-
-def _as_date(value: Any) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
 
 
 # --- devices ---------------------------------------------------------------------------------------------------
@@ -132,7 +124,7 @@ class DeviceStatus:
     unit: str
     last_record_at: datetime | None
     last_hlc: str
-    records: dict[str, int] = field(default_factory=dict)
+    tables: list[str] = field(default_factory=list)  # record tables this device has written to
     sync: DeviceSyncInfo | None = None
 
 
@@ -179,7 +171,7 @@ def device_status(conn: Connection, provider: SyncInfoProvider | Callable[[Conne
                     st.last_record_at = row[0]
                     if len(row) > 1 and row[1]:
                         st.unit_id = row[1]
-            st.records[name] = 1  # presence; exact counts would cost a scan per device
+            st.tables.append(name)  # presence only: exact counts would cost a scan per device
     if any(s.unit_id is None for s in statuses.values()):
         for dev_unit in conn.execute(select(t.visit.c.device_id, t.visit.c.unit_id).where(
                 t.visit.c.device_id.in_([d for d, s in statuses.items() if s.unit_id is None])).distinct()):

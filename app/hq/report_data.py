@@ -17,7 +17,7 @@ from app.core.dates import AGE_BANDS
 from app.core.reference import NOTIFIABLE_DISEASES, diagnosis_by_code
 from app.hq import tables as t
 from app.hq.alerts import Alert, list_alerts
-from app.hq.overview import Completeness, _as_date, completeness
+from app.hq.overview import Completeness, completeness
 from app.hq.weeks import Week, last_weeks, week_of
 
 SEXES = ("female", "male")
@@ -116,7 +116,7 @@ def case_counts(conn: Connection, start: date, end: date) -> list[tuple[str, str
                 ed, func.count())
          .where(t.live(c), ed >= start, ed < end)
          .group_by(c.c.disease, c.c.facility_id, c.c.classification, ed))
-    return [(d, f, cl, _as_date(day), n) for d, f, cl, day, n in conn.execute(q)]
+    return [(d, f, cl, t.as_date(day), n) for d, f, cl, day, n in conn.execute(q)]
 
 
 def build_weekly_report(conn: Connection, week: Week, *, now: datetime | None = None,

@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from app.hq import tables as t
-from app.hq.overview import _as_date
 
 BASE_COLUMNS = ("case_id", "disease", "icd10", "classification", "onset_date", "reported_date", "epi_week",
                 "facility_code", "facility", "facility_fa", "district", "unit", "age", "age_band", "sex",
@@ -60,8 +59,8 @@ def line_list(conn: Connection, query: LineListQuery, *, identities: bool = Fals
     out = []
     for r in rows:
         f = facs.get(r.facility_id or "")
-        onset = _as_date(r.onset_date) if r.onset_date else None
-        reported = _as_date(r.reported_date) if r.reported_date else None
+        onset = t.as_date(r.onset_date) if r.onset_date else None
+        reported = t.as_date(r.reported_date) if r.reported_date else None
         epi = onset or reported
         row: dict[str, Any] = {
             "case_id": r.id, "disease": r.disease, "icd10": r.icd10, "classification": r.classification,

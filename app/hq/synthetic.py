@@ -8,7 +8,6 @@ and the data reproducible for a seed. The sample site (3 units, 20 facilities) c
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -245,13 +244,3 @@ def generate(conn: Connection, *, visits: int, end: date, years: int = 3, seed: 
         counts[name] = s.count
     return counts
 
-
-def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

@@ -8,6 +8,7 @@ select), so one set of Core statements runs on a laptop-shaped test database, th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, ColumnElement, Table, and_, case, extract, false, func, or_, select
@@ -89,3 +90,12 @@ def in_range(col: Any, start: Any, end: Any) -> ColumnElement[bool]:
 def epi_date(table: Table = case_t) -> ColumnElement[Any]:
     """A case's epidemiological date: onset when known, else the date it was reported."""
     return func.coalesce(table.c.onset_date, table.c.reported_date)
+
+
+def as_date(value: Any) -> date:
+    """A DATE column's value as ``date`` whatever the driver returned (SQLite gives text through raw expressions)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])

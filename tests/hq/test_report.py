@@ -16,7 +16,7 @@ from app.hq.report_data import build_weekly_report
 from app.hq.report_pdf import render_weekly_report
 from app.hq.synthetic import generate
 from app.hq.weeks import Week, last_weeks, week_of
-from hq_helpers import add, add_patient, add_visit, central_sqlite
+from hq_helpers import add_patient, add_visit, central_sqlite
 
 END = date(2026, 11, 29)
 
