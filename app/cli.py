@@ -144,14 +144,20 @@ def _parse_day(text: str) -> date:
             raise argparse.ArgumentTypeError(str(err)) from None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sayyar", description="Sayyar: records of IOM Iran's mobile health units.")
+def global_parser(**kwargs: object) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sayyar", description="Sayyar: records of IOM Iran's mobile health units.",
+                                     **kwargs)  # type: ignore[arg-type]
     parser.add_argument("--version", action="version", version=f"sayyar {__version__}")
     parser.add_argument("--data-dir", help="data folder (default: $SAYYAR_DATA_DIR or the user's data folder)")
     parser.add_argument("--user", help="user name for commands that change or print records")
     parser.add_argument("--lang", choices=["en", "fa"], help="language of messages and printed paper")
     parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(handler=cmd_app)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = global_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("demo", help="set up the demo site (if missing) and open the app on it")
@@ -173,15 +179,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_info)
 
     from app.cli_print import add_parsers as add_print
+    from app.hq.commands import add_hq_commands
+    from app.security.commands import add_parsers as add_security
+    from app.server.commands import add_parsers as add_server
+    from app.sync.commands import add_parsers as add_sync
 
     add_print(sub, _parse_day)
-    for module in ("app.sync.commands", "app.server.commands"):
-        try:
-            mod = __import__(module, fromlist=["add_parsers"])
-        except ImportError:
-            continue
-        mod.add_parsers(sub)
+    add_security(sub)
+    add_sync(sub)
+    add_server(sub)  # also makes "hq" (import, conflicts); headquarters reports join it below
+    add_hq_commands(_subcommands(sub.choices["hq"]))
     return parser
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:  # type: ignore[type-arg]
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -189,11 +201,14 @@ def main(argv: list[str] | None = None) -> int:
     from app.services.errors import ServiceError
     from app.store import DatabaseError
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    # Opening the app (no command) must not pay for importing every command's libraries: launch time matters.
+    quick, rest = global_parser(add_help=False).parse_known_args(argv)
+    args = quick if not rest else build_parser().parse_args(argv)
     lang = args.lang or "en"
+    # Headquarters report commands name their handler "func"; every other command "handler".
+    handler = getattr(args, "func", None) or args.handler
     try:
-        return int(args.handler(args) or 0)
+        return int(handler(args) or 0)
     except CliError as err:
         print(f"sayyar: {err}", file=sys.stderr)
     except ServiceError as err:
