@@ -198,7 +198,9 @@ def run(lang: str, folder: Path, child_id: str, head_id: str) -> None:
     main.close()
     from PySide6.QtCore import QThreadPool
 
-    QThreadPool.globalInstance().waitForDone()
+    from app.ui.ops import pool
+
+    pool().waitForDone()
     QApplication.instance().removeEventFilter(ctl.idle)
     ctl.store.close()
 

@@ -280,8 +280,8 @@ class AppController(QObject):
         if self.main is not None:
             self.main.flush_drafts()
         if self.store is not None:
-            from PySide6.QtCore import QThreadPool
+            from app.ui.ops import pool
 
-            QThreadPool.globalInstance().waitForDone(5000)  # let running writes commit before the file closes
+            pool().waitForDone(5000)  # let running writes commit before the file closes
             self.store.close()
             self.store = None

@@ -71,6 +71,9 @@ class MainWindow(QMainWindow):
             self._add(day, self.tr("Day summary"), "Ctrl+D", lambda: self.open_form("summary", {}))
         sync = bar.addMenu(self.tr("S&ync"))
         self._add(sync, self.tr("Sync panel"), "Ctrl+Shift+S", lambda: self.open_form("sync", {}))
+        self._add(session, self.tr("Close tab"), "Ctrl+W", lambda: self.close_tab(self.tabs.currentIndex()))
+        # Ctrl+S saves the form in front, so a whole visit can be recorded without the mouse.
+        self._add(patients, self.tr("Save the open form"), QKeySequence.StandardKey.Save, self._save_current)
 
     def _add(self, menu: Any, text: str, shortcut: Any, slot: Any) -> QAction:
         act = menu.addAction(text)
@@ -90,6 +93,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sync_status)
 
     # ----- tabs -----
+
+    def _save_current(self) -> None:
+        save = getattr(self.tabs.currentWidget(), "save_from_keyboard", None)
+        if save is not None:
+            save()
 
     def focus_search(self) -> None:
         self.tabs.setCurrentIndex(0)

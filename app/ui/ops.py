@@ -22,6 +22,18 @@ from app.ui import i18n
 log = logging.getLogger(__name__)
 
 PROGRESS_AFTER_MS = 300
+# Two workers: a save and a search can run side by side, yet at most two read connections (each with its own
+# SQLite page cache) are ever opened, which keeps the app's memory bounded on 250,000 patients.
+MAX_WORKERS = 2
+_pool: list[QThreadPool] = []
+
+
+def pool() -> QThreadPool:
+    if not _pool:
+        p = QThreadPool()
+        p.setMaxThreadCount(MAX_WORKERS)
+        _pool.append(p)
+    return _pool[0]
 _live: set[_Relay] = set()  # relays waiting for their worker; kept here so Python does not collect them
 
 
@@ -126,4 +138,4 @@ def run_op(parent: QWidget | None, fn: Callable[[], Any], on_success: Callable[[
 
     relay.done.connect(succeeded, Qt.ConnectionType.QueuedConnection)
     relay.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
-    QThreadPool.globalInstance().start(_Job(fn, relay))
+    pool().start(_Job(fn, relay))

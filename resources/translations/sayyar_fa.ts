@@ -196,7 +196,7 @@
 <context>
     <name>DateField</name>
     <message>
-        <location filename="../../app/ui/widgets/forms.py" line="104" />
+        <location filename="../../app/ui/widgets/forms.py" line="107" />
         <source>Enter the date year first, e.g. %1</source>
         <translation>تاریخ را با سال در ابتدا وارد کنید، مثلاً %1</translation>
     </message>
@@ -209,52 +209,52 @@
         <translation>خلاصهٔ روز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="33" />
+        <location filename="../../app/ui/roster/summary.py" line="35" />
         <source>All facilities of the unit</source>
         <translation>همهٔ مراکز واحد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="34" />
+        <location filename="../../app/ui/roster/summary.py" line="36" />
         <source>Show</source>
         <translation>نمایش</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="38" />
+        <location filename="../../app/ui/roster/summary.py" line="40" />
         <source>Day</source>
         <translation>روز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="38" />
+        <location filename="../../app/ui/roster/summary.py" line="40" />
         <source>Facility</source>
         <translation>مرکز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="49" />
+        <location filename="../../app/ui/roster/summary.py" line="51" />
         <source>Total</source>
         <translation>جمع</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="84" />
+        <location filename="../../app/ui/roster/summary.py" line="86" />
         <source>Counting…</source>
         <translation>در حال شمارش…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="88" />
+        <location filename="../../app/ui/roster/summary.py" line="90" />
         <source>%1 visits (%2 new patients), %3 referrals</source>
         <translation>%1 مراجعه (%2 بیمار جدید)، %3 ارجاع</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="98" />
+        <location filename="../../app/ui/roster/summary.py" line="100" />
         <source>immediate</source>
         <translation>فوری</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="100" />
+        <location filename="../../app/ui/roster/summary.py" line="102" />
         <source>Notifiable cases: %1</source>
         <translation>موارد واجب‌الگزارش: %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="103" />
+        <location filename="../../app/ui/roster/summary.py" line="105" />
         <source>No notifiable cases.</source>
         <translation>موردی از بیماری‌های واجب‌الگزارش نیست.</translation>
     </message>
@@ -527,7 +527,7 @@
         <translation>دور انداختن</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/formtab.py" line="63" />
+        <location filename="../../app/ui/widgets/formtab.py" line="69" />
         <source>Unsaved typing from %1 was kept for this form.</source>
         <translation>نوشته‌های ذخیره‌نشدهٔ ساعت %1 برای این فرم نگه داشته شده است.</translation>
     </message>
@@ -633,7 +633,17 @@
         <translation>صفحهٔ همگام‌سازی</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="121" />
+        <location filename="../../app/ui/main_window.py" line="74" />
+        <source>Close tab</source>
+        <translation>بستن زبانه</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="76" />
+        <source>Save the open form</source>
+        <translation>ذخیرهٔ فرم باز</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="129" />
         <source>Patient</source>
         <translation>بیمار</translation>
     </message>
@@ -641,23 +651,33 @@
 <context>
     <name>PatientSearchView</name>
     <message>
-        <location filename="../../app/ui/patients/search.py" line="45" />
+        <location filename="../../app/ui/patients/search.py" line="50" />
         <source>Name, father's name, code, document number or phone (Persian or Latin)</source>
         <translation>نام، نام پدر، کد، شمارهٔ مدرک یا تلفن (فارسی یا لاتین)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/search.py" line="50" />
+        <location filename="../../app/ui/patients/search.py" line="55" />
         <source>Register a patient</source>
         <translation>ثبت بیمار</translation>
     </message>
+    <message>
+        <location filename="../../app/ui/patients/search.py" line="120" />
+        <source>Most recently registered or changed patients — type to search all</source>
+        <translation>بیمارانی که به‌تازگی ثبت یا ویرایش شده‌اند — برای جست‌وجوی همه بنویسید</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../app/ui/patients/search.py" line="112" />
+        <location filename="../../app/ui/patients/search.py" line="153" />
         <source>%n patient(s)</source>
         <translation>
             <numerusform>%n بیمار</numerusform></translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/search.py" line="157" />
+        <location filename="../../app/ui/patients/search.py" line="154" />
+        <source>(counting the rest…)</source>
+        <translation>(در حال شمارش بقیه…)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/patients/search.py" line="186" />
         <source>You have unsaved forms:</source>
         <translation>فرم‌های ذخیره‌نشده دارید:</translation>
     </message>
@@ -924,82 +944,82 @@
         <translation>برنامهٔ روز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="41" />
+        <location filename="../../app/ui/roster/planner.py" line="43" />
         <source>Show the plan</source>
         <translation>نمایش برنامه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="45" />
+        <location filename="../../app/ui/roster/planner.py" line="47" />
         <source>Day</source>
         <translation>روز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="45" />
+        <location filename="../../app/ui/roster/planner.py" line="47" />
         <source>Facility</source>
         <translation>مرکز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="54" />
+        <location filename="../../app/ui/roster/planner.py" line="56" />
         <source>Staff on duty</source>
         <translation>کارکنان کشیک</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="64" />
+        <location filename="../../app/ui/roster/planner.py" line="66" />
         <source>Patients expected (follow-ups due are added for you)</source>
         <translation>بیماران مورد انتظار (پیگیری‌های موعددار خودکار افزوده می‌شوند)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="69" />
+        <location filename="../../app/ui/roster/planner.py" line="71" />
         <source>Remove selected patient</source>
         <translation>حذف بیمار انتخاب‌شده</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="75" />
+        <location filename="../../app/ui/roster/planner.py" line="77" />
         <source>Find a patient to add</source>
         <translation>بیماری را برای افزودن پیدا کنید</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="90" />
+        <location filename="../../app/ui/roster/planner.py" line="92" />
         <source>Note for the site (where the unit parks, water, security…)</source>
         <translation>یادداشت محل (جای توقف واحد، آب، امنیت…)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="95" />
+        <location filename="../../app/ui/roster/planner.py" line="97" />
         <source>Save the plan</source>
         <translation>ذخیرهٔ برنامه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="99" />
+        <location filename="../../app/ui/roster/planner.py" line="101" />
         <source>Print the roster</source>
         <translation>چاپ برنامهٔ روز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="151" />
+        <location filename="../../app/ui/roster/planner.py" line="153" />
         <source>Loading the plan…</source>
         <translation>در حال بارگذاری برنامه…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="161" />
+        <location filename="../../app/ui/roster/planner.py" line="163" />
         <source>follow-up due: %1</source>
         <translation>پیگیری موعددار: %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="167" />
+        <location filename="../../app/ui/roster/planner.py" line="169" />
         <source>Saved plan</source>
         <translation>برنامهٔ ذخیره‌شده</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="167" />
+        <location filename="../../app/ui/roster/planner.py" line="169" />
         <source>Not planned yet</source>
         <translation>هنوز برنامه‌ریزی نشده</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="230" />
+        <location filename="../../app/ui/roster/planner.py" line="232" />
         <source>Saving the plan…</source>
         <translation>در حال ذخیرهٔ برنامه…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="234" />
+        <location filename="../../app/ui/roster/planner.py" line="236" />
         <source>Plan saved.</source>
         <translation>برنامه ذخیره شد.</translation>
     </message>
@@ -1820,7 +1840,7 @@ Report it to the district health centre now. The visit is marked urgent.</source
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/ui/app.py" line="218" />
+        <location filename="../../app/ui/app.py" line="243" />
         <source>Checking the password…</source>
         <translation>در حال بررسی گذرواژه…</translation>
     </message>
@@ -1828,12 +1848,12 @@ Report it to the district health centre now. The visit is marked urgent.</source
 <context>
     <name>ops</name>
     <message>
-        <location filename="../../app/ui/ops.py" line="63" />
+        <location filename="../../app/ui/ops.py" line="76" />
         <source>Something went wrong and the action was not completed. Your typing is kept; try again, and if it keeps happening tell the unit administrator.</source>
         <translation>مشکلی پیش آمد و کار انجام نشد. نوشته‌های شما حفظ شده است؛ دوباره تلاش کنید و اگر تکرار شد به مدیر واحد بگویید.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/ops.py" line="69" />
+        <location filename="../../app/ui/ops.py" line="82" />
         <source>Not done</source>
         <translation>انجام نشد</translation>
     </message>
@@ -1874,12 +1894,12 @@ Report it to the district health centre now. The visit is marked urgent.</source
 <context>
     <name>window</name>
     <message>
-        <location filename="../../app/ui/app.py" line="92" />
+        <location filename="../../app/ui/app.py" line="117" />
         <source>Creating the encrypted database…</source>
         <translation>در حال ساخت پایگاه دادهٔ رمزگذاری‌شده…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="147" />
+        <location filename="../../app/ui/app.py" line="172" />
         <source>Signing in…</source>
         <translation>در حال ورود…</translation>
     </message>

@@ -59,7 +59,9 @@ def test_register_duplicate_visit_referral(qtbot, driver):  # type: ignore[no-un
         type_text(visit.diagnoses.search, "measles")
     visit.diagnoses.choose(0)
     assert visit.alarm.isVisible() and "NOTIFIABLE" in visit.alarm.label.text()
-    qtbot.mouseClick(visit.save_button, Qt.MouseButton.LeftButton)
+    main.activateWindow()  # the duplicate dialog had the focus a moment ago
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is main)
+    qtbot.keyClick(main, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # save from the keyboard
     qtbot.waitUntil(lambda: getattr(visit, "notifiable_dialog", None) is not None, timeout=10000)
     box = visit.notifiable_dialog
     assert "Measles" in box.text() and "report immediately" in box.text()

@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.services.site import DEMO_PASSWORD
+from app.ui.ops import pool
 
 
 def type_text(widget: QWidget, text: str) -> None:
@@ -49,6 +50,8 @@ class Driver:
         qtbot.waitUntil(lambda: ctl.signin.pages.currentIndex() == 1, timeout=15000)
         with qtbot.waitSignal(ctl.main_shown, timeout=10000):
             qtbot.mouseClick(ctl.signin.go, Qt.MouseButton.LeftButton)
+        ctl.main.activateWindow()  # keyboard shortcuts go to the active window, as on a real desktop
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is ctl.main, timeout=5000)
         wait_ops(qtbot)
         return ctl.main
 
@@ -56,7 +59,7 @@ class Driver:
         from app.ui import i18n
 
         ctl = self.ctl
-        QThreadPool.globalInstance().waitForDone(10000)
+        pool().waitForDone(10000)
         QApplication.processEvents()
         for w in (ctl.main, ctl.signin, ctl.first_run):
             if w is not None:
@@ -64,7 +67,7 @@ class Driver:
                     w.closing_for_switch = True
                 w.close()
                 w.deleteLater()
-        QThreadPool.globalInstance().waitForDone(10000)
+        pool().waitForDone(10000)
         QApplication.processEvents()
         QApplication.instance().removeEventFilter(ctl.idle)
         ctl.idle.deleteLater()

@@ -42,6 +42,14 @@ class PatientTableModel(QAbstractTableModel):
         self._loading = set()
         self.endResetModel()
 
+    def extend_ids(self, ids: list[str]) -> None:
+        """The rest of the same search, appended without a reset: selection and scroll position stay put."""
+        if len(ids) <= len(self.ids):
+            return
+        self.beginInsertRows(QModelIndex(), len(self.ids), len(ids) - 1)
+        self.ids = ids
+        self.endInsertRows()
+
     def patient_id(self, row: int) -> str | None:
         return self.ids[row] if 0 <= row < len(self.ids) else None
 

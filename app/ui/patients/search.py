@@ -16,6 +16,9 @@ from app.ui.patients.model import PatientTableModel
 from app.ui.widgets.forms import Banner
 
 DEBOUNCE_MS = 150
+# The first rows of a search come back at once; the complete ordered id list follows in the background, so a
+# one-letter query over 250,000 patients shows results as fast as a precise one.
+FIRST_ROWS = 200
 
 
 class PatientSearchView(QWidget):
@@ -32,6 +35,7 @@ class PatientSearchView(QWidget):
         self._generation = 0
         self._inflight = False
         self._wanted: tuple[int, str] | None = None
+        self.completing = False
         self.last_search_ms = 0.0
 
         col = QVBoxLayout(self)
@@ -98,22 +102,28 @@ class PatientSearchView(QWidget):
         self._inflight = True
         ctx, started = self.ctx, time.perf_counter()
 
-        def search() -> list[str]:
+        def search(limit: int | None) -> list[str]:
             from app.services.patient_search import search_patient_ids
 
             ctx.require(Action.VIEW_PATIENT)
             with ctx.read() as s:
-                return search_patient_ids(s, text, limit=None)
+                return search_patient_ids(s, text, limit=limit)
 
         def done(ids: list[str]) -> None:
             self._inflight = False
             if generation == self._generation:
                 self.model.set_ids(ids)
                 self.last_search_ms = (time.perf_counter() - started) * 1000
-                self.count.setText(self.tr("%n patient(s)", "", len(ids)).replace(str(len(ids)), i18n.num(len(ids))))
+                if text.strip():
+                    self._show_count(len(ids), complete=len(ids) < FIRST_ROWS)
+                else:
+                    self.count.setText(self.tr("Most recently registered or changed patients — type to search all"))
                 if ids:
                     self.table.selectRow(0)
                 self.results_shown.emit(len(ids))
+                # An empty query lists the most recently changed patients only: nobody scrolls 250,000 rows.
+                if len(ids) >= FIRST_ROWS and self._wanted is None and text.strip():
+                    self._complete(generation, search)
             self._pump()
 
         def failed(err: BaseException) -> None:
@@ -123,7 +133,25 @@ class PatientSearchView(QWidget):
             self.count.setText(error_text(err))
             self._pump()
 
-        run_op(self, search, done, failed)
+        run_op(self, lambda: search(FIRST_ROWS), done, failed)
+
+    def _complete(self, generation: int, search: Any) -> None:
+        self.completing = True
+
+        def rest(ids: list[str]) -> None:
+            self.completing = False
+            if generation == self._generation and ids[:len(self.model.ids)] == self.model.ids:
+                self.model.extend_ids(ids)
+                self._show_count(len(ids), complete=True)
+
+        def failed(err: BaseException) -> None:
+            self.completing = False
+
+        run_op(self, lambda: search(None), rest, failed)
+
+    def _show_count(self, n: int, *, complete: bool) -> None:
+        text = self.tr("%n patient(s)", "", n).replace(str(n), i18n.num(n))
+        self.count.setText(text if complete else text + " " + self.tr("(counting the rest…)"))
 
     def _activated(self, index: Any) -> None:
         pid = self.model.patient_id(index.row())

@@ -34,10 +34,10 @@ class SyncStatusWidget(QPushButton):
         if self._busy:
             return
         self._busy = True
-        from app.services.sync_status import sync_status
+        from app.services.sync_status import sync_summary
 
         ctx = self.session.ctx
-        run_op(self, lambda: sync_status(ctx), self._show, self._failed)
+        run_op(self, lambda: sync_summary(ctx), self._show, self._failed)
 
     def _failed(self, err: BaseException) -> None:
         self._busy = False

@@ -104,6 +104,7 @@ class DiagnosisPicker(QGroupBox):
             self.error.say(self.tr("%1 is already in the list.").replace("%1", d["code"]))
             return
         self.error.say("")
+        self.completer.popup().hide()
         self.add(d)
         QTimer.singleShot(0, self.search.clear)
 

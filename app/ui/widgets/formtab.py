@@ -44,6 +44,12 @@ class FormTab(QWidget):
         outer.addWidget(self.general_error)
         self._draft: Draft | None = None
 
+    def save_from_keyboard(self) -> None:
+        """Ctrl+S (the window's Save action) on whichever form is in front."""
+        button = getattr(self, "save_button", None)
+        if button is not None and button.isEnabled() and button.isVisible():
+            button.click()
+
     # ----- drafts -----
 
     def set_title(self, title: str) -> None:
