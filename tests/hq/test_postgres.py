@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import date
 
@@ -22,7 +23,8 @@ from app.hq.weeks import Week
 from test_report import independent
 
 pytestmark = pytest.mark.postgres
-ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+SERVER = os.environ.get("SAYYAR_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
+ADMIN = f"{SERVER}/postgres"
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +38,7 @@ def pg():
     name = f"sayyar_hq_test_{uuid.uuid4().hex[:10]}"
     with admin.connect() as c:
         c.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = create_engine(f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}")
+    engine = create_engine(f"{SERVER}/{name}")
     try:
         central_metadata().create_all(engine)
         ensure_hq_schema(engine)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
+import tempfile
 from collections import Counter, defaultdict
 from datetime import date, timedelta
+from pathlib import Path
 
 import pdfplumber
 import pytest
@@ -132,3 +136,10 @@ def test_pdf_holds_tables_and_charts(dataset) -> None:
         assert f"— {n} case{'' if n == 1 else 's'}" in text
     bars = sum(1 for counts in report.curves.values() for n in counts if n)
     assert rects >= bars  # every non-empty week is a drawn bar
+    if shutil.which("pdftoppm"):  # the same rendering the screenshot in docs/ comes from
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / "r.pdf").write_bytes(pdf)
+            subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "1", "r.pdf", "page"], cwd=tmp,
+                           check=True, timeout=60)
+            png = next(Path(tmp).glob("page*.png")).read_bytes()
+            assert png.startswith(b"\x89PNG") and len(png) < 300_000
