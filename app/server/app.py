@@ -16,6 +16,7 @@ from app.server import devices, feed, models as m
 from app.server.apply import ApplyHook, BatchRefused, apply_changes
 from app.server.db import open_database
 from app.server.hq_import import BundleRejected, import_bundle_bytes
+from app.sync.records import paused_gc
 from app.sync.protocol import (
     BatchAck, ChangeBatch, ConflictItem, ConflictResolution, DeviceHello, EpochState, FeedPage, Health, NewEpoch,
     SignedReceipt,
@@ -83,7 +84,7 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None, apply
         if batch.device_id != dev.device_id:
             raise HTTPException(403, "the batch's device is not the device this token belongs to")
         try:
-            with lock, engine.begin() as conn:
+            with lock, paused_gc(), engine.begin() as conn:
                 result = apply_changes(conn, dev, batch.entries, epoch=batch.epoch, batch_id=batch.batch_id,
                                        via="push", hook=app.state.apply_hook)
         except BatchRefused as err:

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, insert, select, update
 
 from app.server import models as m
+from app.server.bulk import bulk_insert
 from app.server.devices import Device
 from app.server.writer import RecordWriter
 from app.sync.protocol import ChangeEntry, Rejection
@@ -162,8 +163,7 @@ def _bookkeep(conn: Connection, device: Device, epoch: int, batch_id: str, via: 
          "fingerprint": fingerprints[e.seq], "outcome": "held", "batch_id": batch_id}
         for e in fresh if e.seq in accepted
     ]
-    if new_keys:
-        conn.execute(insert(m.received), new_keys)
+    bulk_insert(conn, m.received, new_keys)
     by_seq = {e.seq: e for e in fresh}
     if result.rejected:
         conn.execute(insert(m.rejected), [

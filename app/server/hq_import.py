@@ -20,6 +20,7 @@ from app.server.devices import HqKeys, get_device, hq_keys
 from app.sync import crypto
 from app.sync.bundle import BundleRejected, VerifiedBundle, read_bundle, receipt_bytes
 from app.sync.protocol import Receipt, SignedReceipt
+from app.sync.records import paused_gc
 
 __all__ = ["BundleRejected", "ImportOutcome", "import_bundle_bytes", "import_bundle_files"]
 
@@ -55,6 +56,11 @@ def verify_bundle(engine: Engine, data: bytes) -> tuple[HqKeys, VerifiedBundle]:
 
 
 def import_bundle_bytes(engine: Engine, data: bytes, *, via: str = "hq-import", hook=None) -> ImportOutcome:  # type: ignore[no-untyped-def]
+    with paused_gc():
+        return _import(engine, data, via, hook)
+
+
+def _import(engine: Engine, data: bytes, via: str, hook) -> ImportOutcome:  # type: ignore[no-untyped-def]
     keys, bundle = verify_bundle(engine, data)
     man = bundle.manifest
     bi = m.bundle_import

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 
 from app.server import models as m
+from app.server.bulk import bulk_insert
 from app.server.merge import initial_stamps, merge_shared
 from app.sync.protocol import ChangeEntry, Rejection
 from app.sync.records import PATIENT_POINTERS, policy_of
@@ -181,8 +182,7 @@ class RecordWriter:
             stmt_upd = update(table).where(table.c.id == bindparam("_key"))
             try:
                 with self.conn.begin_nested():
-                    if ins:
-                        self.conn.execute(insert(table), ins)
+                    bulk_insert(self.conn, table, ins)
                     if upd:
                         self.conn.execute(stmt_upd, [{**r, "_key": r["id"]} for r in upd])
             except (IntegrityError, DataError):

@@ -26,6 +26,7 @@ from app.security.roles import Action
 from app.store import Store
 from app.sync import crypto, identity, outbox
 from app.sync.protocol import BundleBody, BundleHeader, BundleManifest, ChangeEntry, SignedReceipt
+from app.sync.records import paused_gc
 
 MAGIC = b"SAYYAR-BUNDLE\x00"
 CHUNK_SIZE = 4 * 1024 * 1024
@@ -73,7 +74,8 @@ def export_bundle(store: Store, ctx: Any, out: Path | str) -> ExportSummary:
         raise identity.SyncNotConfigured("Headquarters' public key is not loaded on this laptop (load the enrolment "
                                          "file the administrator gave you: `sayyar sync enrol FILE`).")
     cl = ChangeLog.__table__
-    parts, rows = outbox.entry_parts(store, cl.c.state.in_(outbox.PENDING) & (cl.c.epoch == ident.epoch))
+    with paused_gc():
+        parts, rows = outbox.entry_parts(store, cl.c.state.in_(outbox.PENDING) & (cl.c.epoch == ident.epoch))
     body = ('{"entries":[' + ",".join(parts) + "]}").encode("utf-8")
     counts: dict[str, int] = {}
     for r in rows:

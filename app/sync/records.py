@@ -7,8 +7,10 @@ logged and shown, and values may be patient data).
 
 from __future__ import annotations
 
+import gc
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import Any
@@ -30,6 +32,19 @@ _INT32 = 2**31 - 1
 
 class RecordInvalid(ValueError):
     pass
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a big batch is built: 100,000 entries make millions of young
+    objects (none of them cyclic), and the collector re-scanning them makes import time grow with the square."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 _MISSING = object()
@@ -109,16 +124,12 @@ def _converter(col_type: Any) -> Converter:
 
 
 @lru_cache(maxsize=None)
-def _plan(entity: str) -> tuple[tuple[str, Converter, bool, Any], ...]:
+def _plan(entity: str) -> tuple[tuple[str, Any, bool, Any], ...]:
     table: Table = SYNCED_MODELS[entity].__table__  # type: ignore[attr-defined]
     plan = []
     for col in table.columns:
-        default = _MISSING
-        if col.default is not None and not callable(col.default.arg):  # type: ignore[attr-defined]
-            default = col.default.arg  # type: ignore[attr-defined]
-        elif col.default is not None:
-            default = col.default.arg(None)  # type: ignore[attr-defined]
-        plan.append((col.key, _converter(col.type), bool(col.nullable) and not col.primary_key, default))
+        default = col.default.arg if col.default is not None else _MISSING  # type: ignore[attr-defined]
+        plan.append((col.key, col.type, bool(col.nullable) and not col.primary_key, default))
     return tuple(plan)
 
 
@@ -127,32 +138,49 @@ def columns_of(entity: str) -> frozenset[str]:
     return frozenset(c.key for c in SYNCED_MODELS[entity].__table__.columns)  # type: ignore[attr-defined]
 
 
+@lru_cache(maxsize=None)
+def _converter_for(entity: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A function specialised to ``entity``'s columns (generated once): a 100,000-change bundle converts in a
+    fraction of the time a generic loop takes. Each column: missing → default or error; None → allowed or error;
+    common types checked inline; everything else through its converter."""
+    env: dict[str, Any] = {"M": _MISSING, "RecordInvalid": RecordInvalid}
+    lines = ["def convert(p):", "    row = {}", "    try:"]
+    for i, (key, col_type, nullable, default) in enumerate(_plan(entity)):
+        env[f"c{i}"] = _converter(col_type)
+        env[f"d{i}"] = default
+        missing = (f"raise RecordInvalid('{entity}.{key}: missing')" if default is _MISSING and not nullable
+                   else "v = None" if default is _MISSING
+                   else f"v = d{i}(None)" if callable(default) else f"v = d{i}")
+        on_none = "row[f] = None" if nullable else "raise ValueError('must not be empty')"
+        lines += [f"        f = {key!r}; v = p.get({key!r}, M)", "        if v is M:", f"            {missing}",
+                  "        if v is None:", f"            {on_none}"]
+        if isinstance(col_type, (String, Text)) and not isinstance(col_type, UTCDateTime):
+            limit = getattr(col_type, "length", None) or 10**9
+            lines.append(f"        elif type(v) is str and len(v) <= {limit} and '\\x00' not in v:")
+            lines.append("            row[f] = v")
+        elif isinstance(col_type, Integer) and not isinstance(col_type, Boolean):
+            lines += [f"        elif type(v) is int and {-_INT32} <= v <= {_INT32}:", "            row[f] = v"]
+        elif isinstance(col_type, JSON):
+            lines += ["        else:", "            row[f] = v"]
+            continue
+        lines += ["        else:", f"            row[f] = c{i}(v)"]
+    lines += ["    except (TypeError, ValueError, OverflowError) as err:",
+              f"        raise RecordInvalid('{entity}.' + f + ': ' + str(err)) from None", "    return row"]
+    exec("\n".join(lines), env)  # noqa: S102 - code built above from the model's own column list
+    return env["convert"]  # type: ignore[no-any-return]
+
+
 def payload_to_row(entity: str, record_id: str, payload: dict[str, Any]) -> dict[str, Any]:
     """Column values of ``entity`` from a payload, or RecordInvalid."""
     if entity not in SYNCED_MODELS:
         raise RecordInvalid(f"unknown record type {entity!r}")
     if payload.get("id") != record_id:
         raise RecordInvalid("payload id differs from the entry's record id")
-    extra = set(payload) - columns_of(entity)
-    if extra:
+    if not payload.keys() <= columns_of(entity):
+        extra = set(payload) - columns_of(entity)
         # A newer laptop may know fields this server does not: refuse rather than drop them silently.
         raise RecordInvalid(f"unknown field(s) {', '.join(sorted(extra)[:5])} (is the server older than the laptop?)")
-    row: dict[str, Any] = {}
-    for key, conv, nullable, default in _plan(entity):
-        value = payload.get(key, _MISSING)
-        if value is _MISSING:
-            if default is _MISSING and not nullable:
-                raise RecordInvalid(f"{entity}.{key}: missing")
-            value = None if default is _MISSING else default
-        if value is None:
-            if not nullable:
-                raise RecordInvalid(f"{entity}.{key}: must not be empty")
-            row[key] = None
-            continue
-        try:
-            row[key] = conv(value)
-        except (TypeError, ValueError, OverflowError) as err:
-            raise RecordInvalid(f"{entity}.{key}: {err}") from None
+    row = _converter_for(entity)(payload)
     if row["version"] < 1:
         raise RecordInvalid(f"{entity}.version: must be at least 1")
     if not row.get("hlc"):

@@ -1,0 +1,201 @@
+"""Sync benchmark: 100,000 changes from one laptop.
+
+Run:  .venv/bin/python bench/bench_sync.py [--changes 100000] [--no-postgres]
+Targets: online upload <= 30 s (real server in a subprocess, loopback); bundle export <= 10 s; HQ import <= 15 s on
+SQLite and on PostgreSQL, and <= 3x a bare bulk insert of the same rows into the same kind of database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import httpx  # noqa: E402
+from sqlalchemy import create_engine, insert, text  # noqa: E402
+
+from app.server import devices, models as m  # noqa: E402
+from app.server.bulk import bulk_insert  # noqa: E402
+from app.server.db import make_engine, open_database  # noqa: E402
+from app.server.hq_import import import_bundle_bytes  # noqa: E402
+from app.sync import client, identity  # noqa: E402
+from app.sync.bundle import export_bundle, read_bundle  # noqa: E402
+from app.sync.records import payload_to_row  # noqa: E402
+from bench_sync_data import make_laptop_with_changes  # noqa: E402
+
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+class Coordinator:
+    role = "coordinator"
+
+    def require(self, action: object) -> None:
+        return None
+
+
+def enrol(engine, store):  # type: ignore[no-untyped-def]
+    req = identity.device_request(store)
+    with engine.begin() as conn:
+        enr = devices.enrol_device(conn, device_id=req.device_id, device_code=req.device_code, public_key=req.public_key)
+    return enr
+
+
+def bare_insert(url: str, data: bytes, engine_for_keys, *, fast: bool) -> float:  # type: ignore[no-untyped-def]
+    """The same records, straight into an empty database of the same kind, one transaction: a plain SQLAlchemy
+    Core executemany insert, or (``fast``) the driver-level path the import itself uses (executemany on SQLite,
+    COPY on PostgreSQL), which shows the import's own overhead."""
+    with engine_for_keys.connect() as conn:
+        keys = devices.hq_keys(conn)
+        bundle = read_bundle(data, keys.box_private, keys.box_public, lambda d: devices.get_device(conn, d))
+    rows: dict[str, list[dict]] = {}
+    for e in bundle.entries:
+        row = payload_to_row(e.entity, e.record_id, e.payload)
+        row.update(srv_seq=0, field_hlc=None)
+        rows.setdefault(e.entity, []).append(row)
+    engine = make_engine(url)
+    m.server_metadata.create_all(engine)
+    start = time.perf_counter()
+    with engine.begin() as conn:
+        for entity, items in rows.items():
+            if fast:
+                bulk_insert(conn, m.RECORDS[entity], items)
+            else:
+                conn.execute(insert(m.RECORDS[entity]), items)
+    took = time.perf_counter() - start
+    engine.dispose()
+    return took
+
+
+def pg_database() -> str | None:
+    try:
+        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 2})
+        name = f"sayyar_bench_{uuid.uuid4().hex[:10]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        return name
+    except Exception:
+        return None
+
+
+def drop_pg(name: str) -> None:
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def copy_hq_keys(src, dst) -> None:  # type: ignore[no-untyped-def]
+    """Headquarters' database for the import test uses the keys the bundle was encrypted to."""
+    from sqlalchemy import delete, select
+
+    with src.connect() as conn:
+        row = dict(conn.execute(select(m.hq_key)).mappings().one())
+    with dst.begin() as conn:
+        conn.execute(delete(m.hq_key))
+        conn.execute(insert(m.hq_key).values(**row))
+
+
+def import_and_compare(label: str, url: str, bare_url: str, data: bytes, store, central) -> bool:  # type: ignore[no-untyped-def]
+    engine = open_database(url)
+    copy_hq_keys(central, engine)
+    enrol(engine, store)
+    start = time.perf_counter()
+    out = import_bundle_bytes(engine, data)
+    took = time.perf_counter() - start
+    assert out.result is not None and not out.result.rejected
+    bare = bare_insert(bare_url, data, engine, fast=False)
+    fast = bare_insert(bare_url + "_fast" if "://" in bare_url and "sqlite" not in bare_url else bare_url + ".fast",
+                       data, engine, fast=True)
+    ratio = took / bare
+    engine.dispose()
+    ok = took <= 15 and ratio <= 3
+    print(f"HQ import ({label}): {took:6.2f} s for {out.result.applied:,} changes (target <= 15 s); bare bulk insert "
+          f"(Core executemany) {bare:5.2f} s, ratio {ratio:4.2f}x (target <= 3x); driver-level insert {fast:5.2f} s, "
+          f"ratio {took / fast:4.2f}x  {'OK' if ok else 'SLOW'}")
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--changes", type=int, default=100_000)
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        t0 = time.perf_counter()
+        store = make_laptop_with_changes(folder, args.changes)
+        print(f"prepared {args.changes:,} changes (bulk insert) in {time.perf_counter() - t0:.1f} s")
+        central_db = folder / "central.db"
+        engine = open_database(str(central_db))
+        enrolment = enrol(engine, store)
+        identity.load_enrolment(store, enrolment)
+
+        start = time.perf_counter()
+        summary = export_bundle(store, Coordinator(), folder / "bench.bundle")
+        took = time.perf_counter() - start
+        ok &= took <= 10
+        print(f"bundle export: {took:6.2f} s for {summary.count:,} changes, {summary.size / 1e6:.1f} MB (target <= 10 s)")
+        data = summary.path.read_bytes()
+
+        port = 18000 + os.getpid() % 1000
+        proc = subprocess.Popen([sys.executable, "-m", "app.server", "--db", str(central_db), "--port", str(port)],
+                                cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        try:
+            url = f"http://127.0.0.1:{port}"
+            while True:
+                try:
+                    if httpx.get(url + "/v1/health", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            api = client.Api(url, enrolment.token)
+            report = client.SyncReport()
+            start = time.perf_counter()
+            client.check_not_restored(store, api.hello())
+            client.upload(store, api, report)
+            took = time.perf_counter() - start
+            api.close()
+            ok &= took <= 30 and report.acked == report.uploaded >= args.changes
+            print(f"online upload: {took:6.2f} s for {report.acked:,} changes in {report.batches} batches "
+                  f"(target <= 30 s)")
+        finally:
+            proc.terminate()
+            proc.wait(10)
+
+        ok &= import_and_compare("SQLite", str(folder / "hq.db"), str(folder / "bare.db"), data, store, engine)
+        if not args.no_postgres:
+            names = [pg_database(), pg_database()]
+            if None not in names:
+                names.append(f"{names[1]}_fast")
+                admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+                with admin.connect() as conn:
+                    conn.execute(text(f'CREATE DATABASE "{names[2]}"'))
+                admin.dispose()
+            if None in names:
+                print("HQ import (PostgreSQL): skipped, server not reachable")
+            else:
+                try:
+                    base = "postgresql+psycopg://postgres@127.0.0.1:5432/"
+                    ok &= import_and_compare("PostgreSQL", base + names[0], base + names[1], data, store,
+                                             engine)  # type: ignore[operator]
+                finally:
+                    for name in names:
+                        drop_pg(name)  # type: ignore[arg-type]
+        store.close()
+    print("ALL TARGETS MET" if ok else "SOME TARGETS MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
