@@ -167,7 +167,9 @@ def run(lang: str, folder: Path, child_id: str, head_id: str) -> None:
     ctl.idle.arm(False)
     ctl.switch_user()
     s = ctl.signin
-    s.language.setCurrentIndex(s.language.findData(lang))
+    s.language.setCurrentIndex(s.language.findData("en" if lang == "fa" else "fa"))
+    s = ctl.signin
+    s.language.setCurrentIndex(s.language.findData(lang))  # chosen on this screen: wins over his saved language
     s = ctl.signin
     s.username.setText("h.rigi")
     s.password.setText("sayyar-demo")
@@ -178,6 +180,7 @@ def run(lang: str, folder: Path, child_id: str, head_id: str) -> None:
     main = ctl.main
     planner = main.open_form("roster", {})
     wait(app, lambda: planner.facility.count() > 0)
+    planner.facility.setCurrentIndex(1)  # where the seeded follow-up is due
     planner.day.set_value(date.today() + timedelta(days=7))
     planner.load()
     wait(app, lambda: True)

@@ -87,3 +87,39 @@ def flag(code: str) -> str:
 def facility_kind(code: str) -> str:
     return {"hospital": QCoreApplication.translate("labels", "Hospital"), "health_centre": QCoreApplication.translate("labels", "Health centre"),
             "health_post": QCoreApplication.translate("labels", "Health post")}.get(code, code)
+
+
+def entity(code: str) -> str:
+    """Record types as the Sync panel names them."""
+    return {"patient": QCoreApplication.translate("labels", "Patients"),
+            "household": QCoreApplication.translate("labels", "Households"),
+            "identity_document": QCoreApplication.translate("labels", "Identity documents"),
+            "visit": QCoreApplication.translate("labels", "Visits"),
+            "visit_diagnosis": QCoreApplication.translate("labels", "Visit diagnoses"),
+            "referral": QCoreApplication.translate("labels", "Referrals"),
+            "surveillance_case": QCoreApplication.translate("labels", "Notifiable cases"),
+            "enrolment": QCoreApplication.translate("labels", "Insurance enrolments"),
+            "enrolment_member": QCoreApplication.translate("labels", "Enrolled members"),
+            "roster_day": QCoreApplication.translate("labels", "Day plans"),
+            "roster_staff": QCoreApplication.translate("labels", "Staff on duty"),
+            "roster_patient": QCoreApplication.translate("labels", "Planned patients"),
+            "audit_entry": QCoreApplication.translate("labels", "Audit trail"),
+            "unit": QCoreApplication.translate("labels", "Units"),
+            "facility": QCoreApplication.translate("labels", "Facilities"),
+            "department": QCoreApplication.translate("labels", "Departments"),
+            "diagnosis": QCoreApplication.translate("labels", "Diagnoses"),
+            "user_account": QCoreApplication.translate("labels", "Staff accounts")}.get(code, code)
+
+
+def certainty(code: str) -> str:
+    return {"suspected": QCoreApplication.translate("labels", "suspected"),
+            "probable": QCoreApplication.translate("labels", "probable"),
+            "confirmed": QCoreApplication.translate("labels", "confirmed"),
+            "discarded": QCoreApplication.translate("labels", "discarded")}.get(code, code)
+
+
+def age_band(band: str) -> str:
+    return {"<5": QCoreApplication.translate("labels", "Under 5"),
+            "5-17": QCoreApplication.translate("labels", "5 to 17"),
+            "18-59": QCoreApplication.translate("labels", "18 to 59"),
+            "60+": QCoreApplication.translate("labels", "60 and over")}.get(band, band)

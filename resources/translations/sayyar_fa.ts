@@ -234,27 +234,27 @@
         <translation>جمع</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="86" />
+        <location filename="../../app/ui/roster/summary.py" line="89" />
         <source>Counting…</source>
         <translation>در حال شمارش…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="90" />
+        <location filename="../../app/ui/roster/summary.py" line="93" />
         <source>%1 visits (%2 new patients), %3 referrals</source>
         <translation>%1 مراجعه (%2 بیمار جدید)، %3 ارجاع</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="100" />
+        <location filename="../../app/ui/roster/summary.py" line="103" />
         <source>immediate</source>
         <translation>فوری</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="102" />
+        <location filename="../../app/ui/roster/summary.py" line="105" />
         <source>Notifiable cases: %1</source>
         <translation>موارد واجب‌الگزارش: %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="105" />
+        <location filename="../../app/ui/roster/summary.py" line="108" />
         <source>No notifiable cases.</source>
         <translation>موردی از بیماری‌های واجب‌الگزارش نیست.</translation>
     </message>
@@ -1181,42 +1181,42 @@
         <translation>آخرین خطا: %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="105" />
+        <location filename="../../app/ui/sync/panel.py" line="106" />
         <source>This feature is not available in this build of Sayyar.</source>
         <translation>این امکان در این نسخهٔ سیار وجود ندارد.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="109" />
+        <location filename="../../app/ui/sync/panel.py" line="110" />
         <source>Export bundle</source>
         <translation>صدور بسته</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="109" />
+        <location filename="../../app/ui/sync/panel.py" line="110" />
         <source>Sync bundle (*.sayyar)</source>
         <translation>بستهٔ همگام‌سازی (*.sayyar)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="114" />
+        <location filename="../../app/ui/sync/panel.py" line="115" />
         <source>Load receipt</source>
         <translation>بارگذاری رسید</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="114" />
+        <location filename="../../app/ui/sync/panel.py" line="115" />
         <source>Receipt (*.receipt *.json)</source>
         <translation>رسید (*.receipt *.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="119" />
+        <location filename="../../app/ui/sync/panel.py" line="120" />
         <source>Working…</source>
         <translation>در حال انجام…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="121" />
+        <location filename="../../app/ui/sync/panel.py" line="122" />
         <source>Sync in progress…</source>
         <translation>همگام‌سازی در جریان است…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="124" />
+        <location filename="../../app/ui/sync/panel.py" line="125" />
         <source>Done.</source>
         <translation>انجام شد.</translation>
     </message>
@@ -1835,6 +1835,136 @@ Report it to the district health centre now. The visit is marked urgent.</source
         <location filename="../../app/ui/labels.py" line="89" />
         <source>Health post</source>
         <translation>پایگاه بهداشت</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="94" />
+        <source>Patients</source>
+        <translation>بیماران</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="95" />
+        <source>Households</source>
+        <translation>خانوارها</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="96" />
+        <source>Identity documents</source>
+        <translation>مدارک هویتی</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="97" />
+        <source>Visits</source>
+        <translation>مراجعه‌ها</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="98" />
+        <source>Visit diagnoses</source>
+        <translation>تشخیص‌های مراجعه</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="99" />
+        <source>Referrals</source>
+        <translation>ارجاع‌ها</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="100" />
+        <source>Notifiable cases</source>
+        <translation>موارد واجب‌الگزارش</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="101" />
+        <source>Insurance enrolments</source>
+        <translation>ثبت‌نام‌های بیمه</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="102" />
+        <source>Enrolled members</source>
+        <translation>اعضای ثبت‌نام‌شده</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="103" />
+        <source>Day plans</source>
+        <translation>برنامه‌های روز</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="104" />
+        <source>Staff on duty</source>
+        <translation>کارکنان کشیک</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="105" />
+        <source>Planned patients</source>
+        <translation>بیماران برنامه‌ریزی‌شده</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="106" />
+        <source>Audit trail</source>
+        <translation>ردپای ممیزی</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="107" />
+        <source>Units</source>
+        <translation>واحدها</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="108" />
+        <source>Facilities</source>
+        <translation>مراکز</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="109" />
+        <source>Departments</source>
+        <translation>بخش‌ها</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="110" />
+        <source>Diagnoses</source>
+        <translation>تشخیص‌ها</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="111" />
+        <source>Staff accounts</source>
+        <translation>حساب‌های کارکنان</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="115" />
+        <source>suspected</source>
+        <translation>مشکوک</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="116" />
+        <source>probable</source>
+        <translation>محتمل</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="117" />
+        <source>confirmed</source>
+        <translation>قطعی</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="118" />
+        <source>discarded</source>
+        <translation>ردشده</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="122" />
+        <source>Under 5</source>
+        <translation>زیر ۵ سال</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="123" />
+        <source>5 to 17</source>
+        <translation>۵ تا ۱۷ سال</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="124" />
+        <source>18 to 59</source>
+        <translation>۱۸ تا ۵۹ سال</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/labels.py" line="125" />
+        <source>60 and over</source>
+        <translation>۶۰ سال و بیشتر</translation>
     </message>
 </context>
 <context>

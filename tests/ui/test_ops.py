@@ -79,3 +79,27 @@ def test_result_for_a_closed_window_is_dropped(qtbot):  # type: ignore[no-untype
     qtbot.wait(50)
     wait_ops(qtbot)
     assert called == []
+
+
+def test_qt_own_dialog_buttons_speak_persian(qtbot):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    i18n.set_language("fa")
+    try:
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        qtbot.addWidget(box)
+        texts = [b.text() for b in box.buttons()]
+        assert all(any("\u0600" <= ch <= "\u06ff" for ch in t) for t in texts), texts
+    finally:
+        i18n.set_language("en")
+
+
+def test_print_buttons_explain_when_printing_is_missing(qtbot, monkeypatch):  # type: ignore[no-untyped-def]
+    from app.ui.referrals import printing
+
+    monkeypatch.setattr(printing, "_service", lambda name: None)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    printing.print_referral(parent, object(), "some-id")
+    box = parent.findChild(QMessageBox, "printingUnavailable")
+    assert box is not None and "not available" in box.text()

@@ -48,7 +48,10 @@ class DaySummaryView(QWidget):
         col.addWidget(self.totals)
         self.table = QTableWidget(2, len(AGE_BANDS) + 1, self)
         self.table.setObjectName("summaryTable")
-        self.table.setHorizontalHeaderLabels([*AGE_BANDS, self.tr("Total")])
+        self.table.setHorizontalHeaderLabels([*(labels.age_band(b) for b in AGE_BANDS), self.tr("Total")])
+        from PySide6.QtWidgets import QHeaderView
+
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         sex = labels.sex()
         self.table.setVerticalHeaderLabels([sex["female"], sex["male"]])
         self.table.setMaximumHeight(110)
@@ -97,7 +100,7 @@ class DaySummaryView(QWidget):
                 self.table.setItem(r, c, QTableWidgetItem(i18n.num(n)))
             self.table.setItem(r, len(AGE_BANDS), QTableWidgetItem(i18n.num(total)))
         if s.notifiable:
-            lines = [f"{labels.disease(d)} ({c})" + (" — " + self.tr("immediate") if imm else "")
+            lines = [f"{labels.disease(d)} ({labels.certainty(c)})" + (" — " + self.tr("immediate") if imm else "")
                      for d, c, imm in s.notifiable]
             self.cases.setText(self.tr("Notifiable cases: %1").replace("%1", "; ".join(lines)))
             self.cases.setStyleSheet("color: #b3261e; font-weight: bold;")

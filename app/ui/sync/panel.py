@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QPushButton, QT
 
 from app.security.roles import Action, can
 from app.services.sync_status import STATES
-from app.ui import i18n
+from app.ui import i18n, labels
 from app.ui.ops import error_text, run_op
 from app.ui.sync import backend
 
@@ -92,12 +92,13 @@ class SyncPanel(QWidget):
         entities = sorted(status.by_entity)
         self.table.setRowCount(len(entities))
         for r, entity in enumerate(entities):
-            self.table.setItem(r, 0, QTableWidgetItem(entity))
+            self.table.setItem(r, 0, QTableWidgetItem(labels.entity(entity)))
             for c, state in enumerate(STATES, start=1):
                 self.table.setItem(r, c, QTableWidgetItem(i18n.num(status.by_entity[entity].get(state, 0))))
+        self.table.resizeColumnToContents(0)
         self.quarantine.setRowCount(len(status.quarantined))
         for r, q in enumerate(status.quarantined):
-            for c, value in enumerate((str(q.seq), q.entity, q.reason)):
+            for c, value in enumerate((str(q.seq), labels.entity(q.entity), q.reason)):
                 self.quarantine.setItem(r, c, QTableWidgetItem(value))
 
     def run(self, action: str) -> None:
