@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 import app.services
+from app.models import ChangeLog
 from app.security.roles import PERMISSIONS, ROLE_LABELS, Action, Role
 from app.services.audit import audit_trail
 from app.services.chart import open_patient_chart
@@ -34,7 +36,7 @@ from app.services.users import (
 from app.services.visits import correct_visit, record_visit
 
 from services.conftest import TODAY, person
-from services_security.conftest import World, change_log_count, hospital
+from services_security.conftest import World, hospital
 
 SERVICES_DIR = Path(app.services.__file__).parent
 
@@ -148,13 +150,19 @@ MATRIX = [(name, role) for name in sorted(SCENARIOS) for role in Role]
 def test_service_role_matrix(world: World, service: str, role: Role) -> None:
     ctx = world.ctx(role.value)
     allowed = all(role in PERMISSIONS[a] for a in DISCOVERED.get(service, ()))
-    before = change_log_count(world.store)
+    with world.store.read() as s:
+        before = s.scalar(select(ChangeLog.seq).order_by(ChangeLog.seq.desc()).limit(1)) or 0
     if allowed:
         SCENARIOS[service](world, ctx)  # a valid call: must simply succeed
+        with world.store.read() as s:  # and whatever it wrote is attributed to the person who did it
+            writers = set(s.scalars(select(ChangeLog.user_id).where(ChangeLog.seq > before)))
+        assert writers <= {ctx.user_id}
         return
     with pytest.raises(PermissionDenied) as info:
         SCENARIOS[service](world, ctx)
     en, fa = _labels(role.value)
     assert en in info.value.message_en, info.value.message_en
     assert fa in info.value.message_fa, info.value.message_fa
-    assert change_log_count(world.store) == before, "a refused call wrote something"
+    with world.store.read() as s:
+        assert (s.scalar(select(ChangeLog.seq).order_by(ChangeLog.seq.desc()).limit(1)) or 0) == before, \
+            "a refused call wrote something"
