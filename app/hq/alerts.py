@@ -172,7 +172,8 @@ def _threshold_candidates(conn: Connection, config: AlertConfig, weekly: dict[tu
         return []
     earliest = min(k[2].year for k in current) - config.baseline_years
     history: dict[tuple[str, str, int, int], int] = defaultdict(int)
-    for disease, fid, day, n in _case_counts(conn, config.threshold, Week(earliest, 1, fw).start if earliest > 1 else None):
+    since = Week(earliest, 1, fw).start if earliest > 1 else None
+    for disease, fid, day, n in _case_counts(conn, config.threshold, since):
         wk = week_of(day, fw)
         history[(disease, fid or "", wk.year, wk.number)] += n
     starts = _history_start(conn, {fid for _, fid, _ in current if fid})

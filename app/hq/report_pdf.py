@@ -34,7 +34,7 @@ ALERT_RED = colors.Color(0.75, 0.1, 0.1)
 LEGAL_LABELS = {"iranian_national": "Iranian", "amayesh": "Amayesh", "headcount": "Head-count",
                 "passport_visa": "Passport+visa", "residence_permit": "Res. permit", "undocumented": "Undocum.",
                 "unknown": "Unknown"}
-WEEKDAY_NAMES = {0: "Monday", 5: "Saturday", 6: "Sunday", 2: "Wednesday", 3: "Thursday"}
+WEEKDAY_NAMES = dict(enumerate(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")))
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -273,7 +273,7 @@ def render_weekly_report(report: WeeklyReport) -> bytes:
     types = report.by(5)
     story: list[Any] = [
         Paragraph(f"Weekly epidemiological report — {week.label}", st["title"]),
-        Paragraph(f"{period}. Epi weeks start on {WEEKDAY_NAMES.get(week.first_weekday, 'day ' + str(week.first_weekday))}. "
+        Paragraph(f"{period}. Epi weeks start on {WEEKDAY_NAMES.get(week.first_weekday, 'another day')}. "
                   f"Generated {report.generated_at:%Y-%m-%d %H:%M} UTC from the central database. "
                   "IOM Iran mobile health units (Sayyar).", st["small"]),
         Spacer(1, 4),

@@ -31,7 +31,8 @@ def dataset():
     with engine.begin() as conn:
         generate(conn, visits=6000, end=END, years=1, seed=7)
         f = conn.execute(select(t.facility).where(t.facility.c.code == "F02")).mappings().one()
-        p = add_patient(conn, sex="male", birth_year=2022, date_of_birth=date(2021, 11, 30), legal_status="undocumented")
+        p = add_patient(conn, sex="male", birth_year=2022, date_of_birth=date(2021, 11, 30),
+                        legal_status="undocumented")
         add_visit(conn, p, dict(f), date(2026, 11, 29))  # 4 years old the day before his 5th birthday: "<5"
         add_visit(conn, {"id": "patient-not-arrived-yet"}, dict(f), date(2026, 11, 24))  # counts as "unknown"
         add_visit(conn, p, dict(f), date(2026, 11, 25), deleted=True)  # a tombstone: not a consultation
