@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QGroupBox, QHB
 
 from app.ui import labels
 from app.ui.ops import run_op
-from app.ui.widgets.forms import DateField, ErrorLabel, digits_only
+from app.ui.widgets.forms import DateField, ErrorLabel, digits_only, text_box
 from app.ui.widgets.formtab import FormTab, set_combo
 
 NAME_ROWS = (("given_name", "Given name"), ("father_name", "Father's name"),
@@ -154,9 +154,7 @@ class RegisterPatientForm(FormTab):
         self.consent.setObjectName("consent")
         self.consent_error = ErrorLabel(consent)
         self.errors.bind("consent_date", self.consent, self.consent_error)
-        self.notes = QPlainTextEdit(consent)
-        self.notes.setObjectName("notes")
-        self.notes.setMaximumHeight(70)
+        self.notes = text_box(consent, "notes", 70)
         for w in (self.consent, self.consent_error, QLabel(self.tr("Notes"), consent), self.notes):
             c2.addWidget(w)
         self.watch(self.consent, self.notes)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPlai
 from app.ui import i18n, labels
 from app.ui.ops import run_op, show_error
 from app.ui.referrals.printing import print_referral
-from app.ui.widgets.forms import ErrorLabel
+from app.ui.widgets.forms import ErrorLabel, text_box
 from app.ui.widgets.formtab import FormTab, set_combo
 
 KIND_ORDER = {"hospital": 0, "health_centre": 1, "health_post": 2}
@@ -35,10 +35,7 @@ class ReferralForm(FormTab):
         self.urgency.setObjectName("urgency")
         for code, text in labels.urgency().items():
             self.urgency.addItem(text, code)
-        self.reason = QPlainTextEdit(self)
-        self.reason.setObjectName("reason")
-        self.reason.setTabChangesFocus(True)
-        self.reason.setMaximumHeight(90)
+        self.reason = text_box(self, "reason", 90)
         for field, text, widget in (("to_facility_id", self.tr("Receiving facility"), self.facility),
                                     ("department", self.tr("Department"), self.department),
                                     ("urgency", self.tr("Urgency"), self.urgency),

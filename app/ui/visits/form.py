@@ -13,7 +13,7 @@ from app.ui import labels
 from app.ui.ops import run_op, show_error
 from app.ui.visits.diagnoses import DiagnosisPicker
 from app.ui.visits.vitals import VitalsBox
-from app.ui.widgets.forms import Banner, DateField, ErrorLabel
+from app.ui.widgets.forms import Banner, DateField, ErrorLabel, text_box
 from app.ui.widgets.formtab import FormTab, set_combo
 
 
@@ -44,15 +44,9 @@ class VisitForm(FormTab):
         self.visit_type.setObjectName("visitType")
         self.visit_type.addItem(self.tr("New problem"), "new")
         self.visit_type.addItem(self.tr("Follow-up"), "follow_up")
-        self.complaint = QPlainTextEdit(top)
-        self.complaint.setObjectName("complaint")
-        self.complaint.setMaximumHeight(60)
-        self.complaint.setTabChangesFocus(True)
+        self.complaint = text_box(top, "complaint")
         complaint_error = ErrorLabel(top)
-        self.findings = QPlainTextEdit(top)
-        self.findings.setObjectName("findings")
-        self.findings.setMaximumHeight(60)
-        self.findings.setTabChangesFocus(True)
+        self.findings = text_box(top, "findings")
         form.addRow(self.tr("Visit"), self.visit_type)
         form.addRow(self.tr("Complaint"), self.complaint)
         form.addRow(complaint_error)
@@ -76,10 +70,7 @@ class VisitForm(FormTab):
 
         care = QGroupBox(self.tr("Treatment"), inner)
         care_col = QVBoxLayout(care)
-        self.treatment = QPlainTextEdit(care)
-        self.treatment.setObjectName("treatment")
-        self.treatment.setMaximumHeight(60)
-        self.treatment.setTabChangesFocus(True)
+        self.treatment = text_box(care, "treatment")
         care_col.addWidget(self.treatment)
         self.medicines = QTableWidget(0, 3, care)
         self.medicines.setObjectName("medicines")

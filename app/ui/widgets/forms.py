@@ -6,7 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 
 from app.ui import i18n
 
@@ -149,3 +149,19 @@ def digits_only(text: str) -> str:
     from app.core.persian import to_ascii_digits
 
     return to_ascii_digits(text).strip()
+
+
+def text_box(parent: QWidget, name: str, height: int = 60) -> QPlainTextEdit:
+    """A multi-line field that writes right-to-left in Persian (QPlainTextEdit does not follow the application's
+    direction by itself), tabs to the next field, and stays compact."""
+    from PySide6.QtGui import QTextOption
+
+    edit = QPlainTextEdit(parent)
+    edit.setObjectName(name)
+    edit.setMaximumHeight(height)
+    edit.setTabChangesFocus(True)
+    option = edit.document().defaultTextOption()
+    option.setTextDirection(Qt.LayoutDirection.RightToLeft if i18n.is_rtl() else Qt.LayoutDirection.LeftToRight)
+    option.setAlignment(Qt.AlignmentFlag.AlignRight if i18n.is_rtl() else Qt.AlignmentFlag.AlignLeft)
+    edit.document().setDefaultTextOption(option)
+    return edit
