@@ -177,6 +177,13 @@ class MainWindow(QMainWindow):
 
     def lock(self) -> None:
         self.flush_drafts()
+        # Open dialogs (a duplicate warning, a slip preview) would stay on top of the lock page showing patient
+        # data: hide them and bring them back, unchanged, after unlocking.
+        from PySide6.QtWidgets import QDialog
+
+        self._hidden_dialogs = [d for d in self.findChildren(QDialog) if d.isVisible()]
+        for dialog in self._hidden_dialogs:
+            dialog.hide()
         self.stack.setCurrentIndex(1)
         self.menuBar().setEnabled(False)
         self.lock_page.reset()
@@ -185,6 +192,9 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(0)
         self.menuBar().setEnabled(True)
         self.lock_page.reset()
+        for dialog in getattr(self, "_hidden_dialogs", []):
+            dialog.show()
+        self._hidden_dialogs = []
 
     def is_locked(self) -> bool:
         return self.stack.currentIndex() == 1

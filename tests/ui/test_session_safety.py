@@ -15,8 +15,14 @@ def test_lock_after_inactivity_keeps_the_form(qtbot, demo_dir):  # type: ignore[
         main = d.sign_in("m.shahraki")
         form = main.open_form("register", {})
         type_text(form.names["given_name_fa"], "مریم")
+        from PySide6.QtWidgets import QMessageBox
+
+        dialog = QMessageBox(QMessageBox.Icon.Information, "Patient", "Ahmad Karim", QMessageBox.StandardButton.Ok,
+                             main)
+        dialog.open()
         qtbot.waitUntil(main.is_locked, timeout=5000)
         assert main.stack.currentWidget() is main.lock_page
+        assert not dialog.isVisible()  # nothing with patient data stays on top of the lock
         type_text(main.lock_page.password, "wrong-password")
         qtbot.keyClick(main.lock_page.password, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: main.lock_page.error.text() != "", timeout=10000)
@@ -25,6 +31,7 @@ def test_lock_after_inactivity_keeps_the_form(qtbot, demo_dir):  # type: ignore[
         qtbot.keyClick(main.lock_page.password, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: not main.is_locked(), timeout=10000)
         assert main.tabs.currentWidget() is form and form.names["given_name_fa"].text() == "مریم"
+        assert dialog.isVisible()
     finally:
         d.close()
 
