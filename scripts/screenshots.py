@@ -63,9 +63,10 @@ def seed(folder: Path) -> None:
                                    "father_name_fa": "احمد", "father_name_latin": "Ahmad", "sex": "female",
                                    "birth_year": 2020, "household_id": head.household_id,
                                    "relationship_to_head": "child", "legal_status": "undocumented"})
-    for i, (g, f) in enumerate([("Gul", "Nabi"), ("Rahim", "Sadiq"), ("Fatima", "Hassan"), ("Nasrin", "Ali")]):
-        register_patient(ctx, {**base, "given_name_latin": g, "father_name_latin": f,
-                               "sex": "female" if i % 2 == 0 else "male", "birth_year": 1970 + 9 * i})
+    for i, (g, f, sex) in enumerate([("Gul", "Nabi", "female"), ("Rahim", "Sadiq", "male"),
+                                     ("Fatima", "Hassan", "female"), ("Nasrin", "Ali", "female")]):
+        register_patient(ctx, {**base, "given_name_latin": g, "father_name_latin": f, "sex": sex,
+                               "birth_year": 1970 + 9 * i})
     v = record_visit(ctx, {"patient_id": child.patient_id, "complaint": "Fever, rash and cough for 3 days",
                            "temperature_c": 39.2, "pulse": 118, "diagnoses": [{"code": "B05"}],
                            "follow_up_date": date.today() + timedelta(days=7)})
