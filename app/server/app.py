@@ -8,6 +8,8 @@ import threading
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
@@ -79,8 +81,13 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None, apply
     @app.post("/v1/changes", response_model=BatchAck, responses={
         **_RESPONSES, 400: {"description": "The body is not JSON"}, 403: {"description": "The batch names another device"},
         409: {"description": "Batch refused (e.g. a restored or cloned laptop)"},
-        503: {"description": "Storage full or busy; nothing stored, try later"}})
-    def push(batch: ChangeBatch, dev: Dev) -> BatchAck:
+        415: {"description": "The body is not application/json"},
+        422: {"description": "Validation Error", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/HTTPValidationError"}}}},
+        503: {"description": "Storage full or busy; nothing stored, try later"}},
+        openapi_extra={"requestBody": {"required": True, "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/ChangeBatch"}}}}})
+    def push(batch: Annotated[ChangeBatch, Depends(_parse_batch)], dev: Dev) -> BatchAck:
         if batch.device_id != dev.device_id:
             raise HTTPException(403, "the batch's device is not the device this token belongs to")
         try:
@@ -143,7 +150,39 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None, apply
         return {"resolved": True}
 
     _refuse_unknown_query_parameters(app)
+    _document_batch_body(app)
     return app
+
+
+async def _parse_batch(request: Request) -> ChangeBatch:
+    """Parse the batch straight from the bytes (pydantic's JSON parser): several times faster than FastAPI's
+    json-then-validate for 5,000 entries, which is most of the cost of an upload."""
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        raise HTTPException(415, "send the batch as application/json")
+    body = await request.body()
+    try:
+        return ChangeBatch.model_validate_json(body)
+    except ValidationError as err:
+        if any(e["type"] == "json_invalid" for e in err.errors()):
+            raise HTTPException(400, "The body is not JSON") from None
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in err.errors()]) from None
+
+
+def _document_batch_body(app: FastAPI) -> None:
+    """The batch is parsed by hand (above), so its schema is added to the OpenAPI description explicitly."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            schema = ChangeBatch.model_json_schema(ref_template="#/components/schemas/{model}")
+            components = doc.setdefault("components", {}).setdefault("schemas", {})
+            components.update(schema.pop("$defs", {}))
+            components["ChangeBatch"] = schema
+            app.openapi_schema = doc
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _refuse_unknown_query_parameters(app: FastAPI) -> None:
