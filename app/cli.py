@@ -207,6 +207,10 @@ def main(argv: list[str] | None = None) -> int:
     lang = args.lang or "en"
     # Headquarters report commands name their handler "func"; every other command "handler".
     handler = getattr(args, "func", None) or args.handler
+    from app.logging_setup import configure_logging
+
+    configure_logging(_default_demo_dir(args) if getattr(args, "command", None) == "demo"
+                      else resolve_data_dir(args.data_dir))
     try:
         return int(handler(args) or 0)
     except CliError as err:
