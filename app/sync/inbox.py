@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.models import SYNCED_MODELS, ChangeLog, DeviceState, SyncBase, SyncConflict, SyncParked
 from app.store import Store
+from app.store.search_index import reindex_patients
 from app.sync.outbox import PENDING
 from app.sync.protocol import ConflictItem, FeedItem, FeedPage
 from app.sync.records import RecordInvalid, payload_to_row, policy_of
@@ -104,23 +105,40 @@ def _apply_records(s: Session, items: list[FeedItem], result: PageResult) -> Non
         wanted[key] = row
     ready = _resolvable(s, wanted)
     s.execute(delete(SyncParked))
+    inserts: dict[str, list[dict[str, Any]]] = {}
+    updates: dict[str, list[dict[str, Any]]] = {}
+    bases: list[dict[str, Any]] = []
+    patients: set[str] = set()
     for key, row in wanted.items():
         entity, rid = key
+        item = latest[key]
         if key not in ready:
-            item = latest[key]
             s.execute(insert(SyncParked.__table__).values(entity=entity, record_id=rid, version=item.version,
                                                           hlc=item.hlc, payload=item.payload))
             result.parked += 1
             continue
-        model = SYNCED_MODELS[entity]
-        s.merge(model(**row))
+        target = updates if rid in present[entity] else inserts
+        target.setdefault(entity, []).append(row)
         if policy_of(entity) == "shared":
-            stmt = sqlite_insert(SyncBase.__table__).values(entity=entity, record_id=rid, hlc=row["hlc"],
-                                                            payload=latest[key].payload)
-            s.execute(stmt.on_conflict_do_update(index_elements=["entity", "record_id"],
-                                                 set_={"hlc": row["hlc"], "payload": latest[key].payload}))
+            bases.append({"entity": entity, "record_id": rid, "hlc": row["hlc"], "payload": item.payload})
+        if entity == "patient":
+            patients.add(rid)
+        elif entity == "identity_document":
+            patients.add(row["patient_id"])
         result.applied += 1
-    s.flush()
+    # Core statements, not the ORM: a first sync brings thousands of records; the search index is kept current
+    # explicitly below (what the store's flush hook does for ORM writes).
+    for entity, rows_ in inserts.items():
+        s.execute(insert(SYNCED_MODELS[entity].__table__), rows_)  # type: ignore[attr-defined]
+    for entity, rows_ in updates.items():
+        table = SYNCED_MODELS[entity].__table__  # type: ignore[attr-defined]
+        s.execute(update(table).where(table.c.id == bindparam("_key")), [{**r, "_key": r["id"]} for r in rows_])
+    if bases:
+        stmt = sqlite_insert(SyncBase.__table__)
+        s.execute(stmt.on_conflict_do_update(index_elements=["entity", "record_id"],
+                                             set_={"hlc": stmt.excluded.hlc, "payload": stmt.excluded.payload}), bases)
+    if patients:
+        reindex_patients(s.connection(), patients)
 
 
 def _pending_ids(s: Session, ids: list[str]) -> set[str]:
