@@ -34,7 +34,7 @@ def reference_id(kind: str, code: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"sayyar:{kind}:{code}"))
 
 
-def seed_reference(store: Store, *, unit_code: str | None = None) -> None:
+def seed_reference(store: Store, *, unit_code: str | None = None, sample_staff: bool = True) -> None:
     """Load the SAMPLE site (3 units, 20 facilities, departments, demo staff) and the diagnosis list, once."""
     site = load_sample_site()
     with store.write(None) as session:
@@ -55,7 +55,7 @@ def seed_reference(store: Store, *, unit_code: str | None = None) -> None:
             ))
         for d in site.departments:
             session.add(Department(id=reference_id("department", d.code), code=d.code, name_en=d.name_en, name_fa=d.name_fa))
-        for u in site.users:
+        for u in site.users if sample_staff else ():
             session.add(User(id=reference_id("user", u.username), username=u.username, full_name_en=u.full_name_en, full_name_fa=u.full_name_fa,
                              role=u.role, unit_id=units[u.unit].id if u.unit else None))
         for dx in load_diagnoses():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,11 +49,16 @@ def _as_service_error(err: KeystoreError) -> SignInFailed:
 
 
 def create_site(folder: Path, *, admin_username: str, admin_password: str, admin_full_name: str,
-                device_code: str, unit_code: str | None = None) -> str:
+                device_code: str, unit_code: str | None = None, sample_staff: bool = False) -> str:
     """First run: the unit administrator, an encrypted database with the reference data, and the recovery key
-    (returned, to be shown once)."""
+    (returned, to be shown once). A real installation gets no sample staff: its people are added by the
+    administrator or come from headquarters. If anything fails, nothing half-made is left behind."""
+    code = device_code.strip().upper()
+    if not re.fullmatch(r"[A-Z0-9]{2,8}", code):
+        raise ServiceError("The laptop code must be 2 to 8 letters or digits, e.g. ZAH1.",
+                           "کد رایانه باید ۲ تا ۸ حرف لاتین یا رقم باشد، مثلاً ZAH1.", code="invalid")
     folder.mkdir(parents=True, exist_ok=True)
-    if site_exists(folder):
+    if site_exists(folder) or db_path(folder).exists() or keystore_path(folder).exists():
         raise ServiceError("Sayyar is already set up in this folder.", "سیار در این پوشه از قبل راه‌اندازی شده است.")
     user_id = new_id()
     try:
@@ -59,15 +66,24 @@ def create_site(folder: Path, *, admin_username: str, admin_password: str, admin
                                                      password=admin_password, role="unit_admin")
     except KeystoreError as err:
         raise _as_service_error(err) from None
-    store = Store.open(db_path(folder), db_key, device_code=device_code)
     try:
-        seed_reference(store, unit_code=unit_code)
-        with store.write(user_id) as session:
-            unit_id = session.scalar(select(Unit.id).where(Unit.code == unit_code)) if unit_code else None
-            session.add(User(id=user_id, username=keystore.users()[0].username, full_name_en=admin_full_name,
-                             role="unit_admin", unit_id=unit_id))
-    finally:
-        store.close()
+        store = Store.open(db_path(folder), db_key, device_code=code)
+        try:
+            seed_reference(store, unit_code=unit_code, sample_staff=sample_staff)
+            username = keystore.users()[0].username
+            with store.write(user_id) as session:
+                if session.scalar(select(User.id).where(User.username == username)):
+                    raise ServiceError(f"The user name {username!r} is already taken; choose another.",
+                                       f"نام کاربری «{username}» گرفته شده است؛ نام دیگری برگزینید.", code="invalid")
+                unit_id = session.scalar(select(Unit.id).where(Unit.code == unit_code)) if unit_code else None
+                session.add(User(id=user_id, username=username, full_name_en=admin_full_name, role="unit_admin",
+                                 unit_id=unit_id))
+        finally:
+            store.close()
+    except BaseException:
+        for leftover in (keystore_path(folder), *folder.glob(db_path(folder).name + "*")):
+            leftover.unlink(missing_ok=True)
+        raise
     return recovery
 
 
@@ -75,7 +91,8 @@ def create_demo_site(folder: Path, *, with_staff: bool = True) -> str:
     """The README's demo: the SAMPLE site as seen from unit MHU-ZAH's laptop, its staff and one headquarters user,
     all with the documented demo password."""
     recovery = create_site(folder, admin_username="admin", admin_password=DEMO_PASSWORD,
-                           admin_full_name="Demo administrator", device_code=DEMO_DEVICE_CODE, unit_code=DEMO_UNIT)
+                           admin_full_name="Demo administrator", device_code=DEMO_DEVICE_CODE, unit_code=DEMO_UNIT,
+                           sample_staff=True)
     if not with_staff:
         return recovery
     keystore = Keystore.load(keystore_path(folder))

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from app.models import AuditEntry, ChangeLog, Household, Patient, Visit
+from app.models import AuditEntry, ChangeLog, Household, Patient, User, Visit
 from app.services.errors import DuplicateSuspected, NotFound, PermissionDenied, ValidationFailed
 from app.services.patients import merge_patients, register_patient, update_patient
 from app.services.visits import record_visit
@@ -145,3 +145,21 @@ def test_roles_are_enforced_in_the_service(store):
         register_patient(coordinator, person())
     assert "coordinator" in info.value.message("en")
     assert "هماهنگ" in info.value.message("fa")
+
+
+def test_first_run_setup_leaves_nothing_half_made(tmp_path):
+    from app.services.errors import ServiceError
+    from app.services.site import create_site, sign_in
+
+    with pytest.raises(ServiceError, match="2 to 8"):
+        create_site(tmp_path / "a", admin_username="boss", admin_password="long enough pw",
+                    admin_full_name="Boss", device_code="not a code!")
+    assert not (tmp_path / "a" / "keystore.json").exists()
+    recovery = create_site(tmp_path / "b", admin_username="z.sarani", admin_password="long enough pw",
+                           admin_full_name="Zahra Sarani", device_code="tay1", unit_code="MHU-TAY")
+    assert len(recovery) > 20
+    session = sign_in(tmp_path / "b", "z.sarani", "long enough pw")
+    assert session.ctx.role == "unit_admin" and session.store.device.device_code == "TAY1"
+    with session.store.read() as s:  # a real installation has no sample staff
+        assert s.scalars(select(func.count()).select_from(User)).one() == 1
+    session.store.close()

@@ -42,7 +42,7 @@ def fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
 def site(tmp_path: Path, fast_kdf: None) -> Iterator[SiteSession]:
     folder = tmp_path / "site"
     create_site(folder, admin_username="admin", admin_password=ADMIN_PW, admin_full_name="Site Admin",
-                device_code="ZAH1", unit_code="MHU-ZAH")
+                device_code="ZAH1", unit_code="MHU-ZAH", sample_staff=True)
     session = sign_in(folder, "admin", ADMIN_PW)
     yield session
     session.store.close()
@@ -126,7 +126,7 @@ def world_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict
         mp.setattr(ks_store, "DEFAULT_KDF_PARAMS", FAST)
         folder = tmp_path_factory.mktemp("world") / "site"
         create_site(folder, admin_username="admin", admin_password=ADMIN_PW, admin_full_name="Site Admin",
-                    device_code="ZAH1", unit_code="MHU-ZAH")
+                    device_code="ZAH1", unit_code="MHU-ZAH", sample_staff=True)
         session = sign_in(folder, "admin", ADMIN_PW)
         try:
             ids = _populate(session, folder.parent)

@@ -46,7 +46,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str,
     folder, the recovery key and the bytes of the database files while the store was still open."""
     folder = tmp_path_factory.mktemp("enc") / "site"
     recovery = create_site(folder, admin_username="admin", admin_password=ADMIN_PW, admin_full_name="Admin",
-                           device_code="ZAH1", unit_code="MHU-ZAH")
+                           device_code="ZAH1", unit_code="MHU-ZAH", sample_staff=True)
     admin = sign_in(folder, "admin", ADMIN_PW)
     add_user(admin.ctx, admin.keystore, admin.db_key, username="nurse", full_name_en="Nurse", role="clinician",
              password=NURSE_PW)
