@@ -43,12 +43,18 @@ def _adapter(col_type: Any, dialect: str) -> Adapter | None:
     return None
 
 
+def _names(conn: Connection, table: Table) -> tuple[str, str]:
+    quote = conn.dialect.identifier_preparer.quote
+    return quote(table.name), ", ".join(quote(c.name) for c in table.columns)
+
+
 @lru_cache(maxsize=None)
 def _plan(table: Table, dialect: str, paramstyle: str) -> tuple[str, tuple[tuple[str, Adapter | None], ...]]:
     cols = [c for c in table.columns]
     mark = "?" if paramstyle == "qmark" else "%s"
-    sql = (f'INSERT INTO {table.name} ({", ".join(c.name for c in cols)}) '
-           f'VALUES ({", ".join(mark for _ in cols)})')
+    # Names come from our own table definitions (never from input); quoted in case one is a keyword.
+    quoted = ", ".join(f'"{c.name}"' for c in cols)
+    sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join(mark for _ in cols)})'
     return sql, tuple((c.key, _adapter(c.type, dialect)) for c in cols)
 
 
@@ -69,8 +75,8 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
         # COPY is PostgreSQL's bulk path: several times faster than executemany, same transaction.
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            columns = ", ".join(c.name for c in table.columns)
-            with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+            name, columns = _names(conn, table)
+            with cursor.copy(f"COPY {name} ({columns}) FROM STDIN") as copy:
                 for values in params:
                     copy.write_row(values)
         finally:

@@ -146,7 +146,7 @@ def test_client_killed_mid_apply_and_mid_upload(tmp_path: Path, central: Engine,
         lap.close()
 
 
-def test_server_disk_full_mid_transaction(tmp_path: Path, central: Engine, small_batches: None) -> None:
+def _disk_full(tmp_path: Path, central: Engine) -> None:
     hook = DiskFull(on_batch=2)
     with LiveServer(central, apply_hook=hook) as srv:
         lap = make_laptop(tmp_path, "A1")
@@ -161,6 +161,21 @@ def test_server_disk_full_mid_transaction(tmp_path: Path, central: Engine, small
         run_sync_round(lap.store, lap.ctx, srv.url, lap.token)
     assert_exactly_once(central, [lap])
     lap.close()
+
+
+def test_server_disk_full_mid_transaction(tmp_path: Path, central: Engine, small_batches: None) -> None:
+    _disk_full(tmp_path, central)
+
+
+@pytest.mark.postgres
+def test_server_disk_full_mid_transaction_postgres(tmp_path: Path, pg_url: str, small_batches: None) -> None:
+    from helpers import server_engine
+
+    engine = server_engine(pg_url)
+    try:
+        _disk_full(tmp_path, engine)
+    finally:
+        engine.dispose()
 
 
 def test_same_batch_sent_twice(tmp_path: Path, central: Engine, live: LiveServer) -> None:
