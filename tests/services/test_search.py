@@ -68,3 +68,18 @@ def test_index_follows_corrections(clinician, registered):
     update_patient(clinician, registered["kamal"], {"given_name_latin": "Jamal"})
     assert find_patients(clinician, "kamal") == []
     assert [r.id for r in find_patients(clinician, "jamal")] == [registered["kamal"]]
+
+
+@pytest.mark.parametrize(("order", "descending", "expected"), [
+    ("name", False, ["ali", "fatemeh", "kamal"]), ("name", True, ["kamal", "fatemeh", "ali"]),
+    ("age", False, ["fatemeh", "ali", "kamal"]), ("code", True, ["kamal", "ali", "fatemeh"]),
+])
+def test_sorted_in_sql(clinician, store, registered, order, descending, expected):
+    from app.services.patient_search import search_patient_ids
+
+    with store.read() as s:
+        assert search_patient_ids(s, "", order=order, descending=descending, limit=None) == \
+            [registered[k] for k in expected]
+        # A query narrows first, then sorts (every demo code starts ZAH1).
+        by_name = search_patient_ids(s, "ZAH1", order="name", lang="en")
+        assert by_name == [registered[k] for k in ("ali", "fatemeh", "kamal")]

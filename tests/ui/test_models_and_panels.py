@@ -120,3 +120,35 @@ def test_first_run_setup_shows_recovery_key_once(qtbot, tmp_path):  # type: igno
         assert main.ctx.role == "unit_admin"
     finally:
         d.close()
+
+
+def test_clicking_a_column_header_sorts_in_sql(qtbot, demo_dir):  # type: ignore[no-untyped-def]
+    site = sign_in(demo_dir, "m.shahraki", DEMO_PASSWORD)
+    _bulk_patients(site.store, 30)
+    site.store.close()
+    d = Driver(qtbot, demo_dir)
+    try:
+        main = d.sign_in("m.shahraki")
+        search = main.search
+        type_text(search.query, "test")
+        qtbot.waitUntil(lambda: search.model.rowCount() == 30 and not search._inflight, timeout=5000)
+        header = search.table.horizontalHeader()
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=_section_centre(header, 0))
+        qtbot.waitUntil(lambda: search.model.sort_key == "code" and not search._inflight, timeout=5000)
+        qtbot.waitUntil(lambda: 0 in search.model.pages, timeout=5000)
+        codes = [search.model.data(search.model.index(r, 0)) for r in range(30)]
+        assert codes == sorted(codes) and codes[0] == "T-00000"
+        search.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        qtbot.waitUntil(lambda: search.model.sort_descending and not search._inflight, timeout=5000)
+        qtbot.waitUntil(lambda: 0 in search.model.pages, timeout=5000)
+        assert search.model.data(search.model.index(0, 0)) == "T-00029"
+        wait_ops(qtbot)
+    finally:
+        d.close()
+
+
+def _section_centre(header, section):  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QPoint
+
+    x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+    return QPoint(x, header.height() // 2)

@@ -20,6 +20,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 class PatientTableModel(QAbstractTableModel):
     page_loaded = Signal(int)
+    # A header click: the search runs again, sorted in SQL (the model only ever holds ids).
+    sort_changed = Signal()
 
     def __init__(self, session: Any, parent: Any = None) -> None:
         super().__init__(parent)
@@ -29,6 +31,8 @@ class PatientTableModel(QAbstractTableModel):
         self._loading: set[int] = set()
         self._generation = 0
         self._sex = labels.sex()
+        self.sort_key: str | None = None
+        self.sort_descending = False
         self._headers = [self.tr("Code"), self.tr("Name"), self.tr("Father's name"), self.tr("Sex"),
                          self.tr("Age"), self.tr("Phone")]
 
@@ -87,6 +91,15 @@ class PatientTableModel(QAbstractTableModel):
         return page[row % PAGE]
 
     # ----- Qt model -----
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        from app.services.patient_search import SORT_KEYS  # one per column, in column order
+
+        key = SORT_KEYS[column] if 0 <= column < len(SORT_KEYS) else None
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (key, descending) != (self.sort_key, self.sort_descending):
+            self.sort_key, self.sort_descending = key, descending
+            self.sort_changed.emit()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.ids)

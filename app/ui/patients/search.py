@@ -74,6 +74,10 @@ class PatientSearchView(QWidget):
         for column, width in enumerate((110, 260, 200, 80, 60)):
             self.table.setColumnWidth(column, width)
         self.table.activated.connect(self._activated)
+        # No column is sorted until someone clicks a header: matches then come in the cheapest (index) order.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        self.model.sort_changed.connect(self.search_now)
         col.addWidget(self.table, 1)
 
         self._debounce = QTimer(self)
@@ -101,13 +105,14 @@ class PatientSearchView(QWidget):
         self._wanted = None
         self._inflight = True
         ctx, started = self.ctx, time.perf_counter()
+        order, descending, lang = self.model.sort_key, self.model.sort_descending, i18n.current_lang()
 
         def search(limit: int | None) -> list[str]:
             from app.services.patient_search import search_patient_ids
 
             ctx.require(Action.VIEW_PATIENT)
             with ctx.read() as s:
-                return search_patient_ids(s, text, limit=limit)
+                return search_patient_ids(s, text, limit=limit, order=order, descending=descending, lang=lang)
 
         def done(ids: list[str]) -> None:
             self._inflight = False
