@@ -42,25 +42,27 @@ def seed_reference(store: Store, *, unit_code: str | None = None, sample_staff: 
             return
         units = {}
         for u in site.units:
-            unit = Unit(id=reference_id("unit", u.code), code=u.code, name_en=u.name_en, name_fa=u.name_fa, partner=u.partner,
-                        province_en=u.province_en, province_fa=u.province_fa)
+            unit = Unit(id=reference_id("unit", u.code), code=u.code, name_en=u.name_en, name_fa=u.name_fa,
+                        partner=u.partner, province_en=u.province_en, province_fa=u.province_fa)
             session.add(unit)
             units[u.code] = unit
         session.flush()
         for f in site.facilities:
             session.add(Facility(
-                id=reference_id("facility", f.code), code=f.code, name_en=f.name_en, name_fa=f.name_fa, unit_id=units[f.unit].id, kind=f.kind,
+                id=reference_id("facility", f.code), code=f.code, name_en=f.name_en, name_fa=f.name_fa,
+                unit_id=units[f.unit].id, kind=f.kind,
                 province_en=f.province_en, province_fa=f.province_fa, district_en=f.district_en,
                 district_fa=f.district_fa, latitude=f.latitude, longitude=f.longitude,
             ))
         for d in site.departments:
-            session.add(Department(id=reference_id("department", d.code), code=d.code, name_en=d.name_en, name_fa=d.name_fa))
+            session.add(Department(id=reference_id("department", d.code), code=d.code, name_en=d.name_en,
+                                   name_fa=d.name_fa))
         for u in site.users if sample_staff else ():
-            session.add(User(id=reference_id("user", u.username), username=u.username, full_name_en=u.full_name_en, full_name_fa=u.full_name_fa,
-                             role=u.role, unit_id=units[u.unit].id if u.unit else None))
+            session.add(User(id=reference_id("user", u.username), username=u.username, full_name_en=u.full_name_en,
+                             full_name_fa=u.full_name_fa, role=u.role, unit_id=units[u.unit].id if u.unit else None))
         for dx in load_diagnoses():
-            session.add(Diagnosis(id=reference_id("diagnosis", dx.code), code=dx.code, label_en=dx.label_en, label_fa=dx.label_fa,
-                                  notifiable=dx.notifiable or None,
+            session.add(Diagnosis(id=reference_id("diagnosis", dx.code), code=dx.code, label_en=dx.label_en,
+                                  label_fa=dx.label_fa, notifiable=dx.notifiable or None,
                                   search_text=diagnosis_search_text(dx.code, dx.label_en, dx.label_fa)))
         if unit_code:
             session.flush()
