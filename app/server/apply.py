@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, insert, select, update
 
 from app.server import models as m
-from app.server.bulk import bulk_insert
+from app.server.bulk import bulk_insert, in_chunks, one_of
 from app.server.devices import Device
 from app.server.writer import RecordWriter
 from app.sync.protocol import ChangeEntry, Rejection
@@ -74,9 +74,9 @@ def _chunks(items: list[Any], size: int = _CHUNK) -> Iterable[list[Any]]:
 def _known_keys(conn: Connection, device_id: str, epoch: int, seqs: list[int]) -> dict[int, str]:
     r = m.received
     known: dict[int, str] = {}
-    for chunk in _chunks(sorted(seqs)):
+    for chunk in _chunks(sorted(seqs), in_chunks(conn)):
         rows = conn.execute(select(r.c.seq, r.c.fingerprint).where(
-            r.c.device_id == device_id, r.c.epoch == epoch, r.c.seq.in_(chunk)))
+            r.c.device_id == device_id, r.c.epoch == epoch, one_of(conn, r.c.seq, chunk)))
         known.update({row.seq: row.fingerprint for row in rows})
     return known
 
@@ -191,6 +191,8 @@ def _advance_epoch(conn: Connection, device_id: str, epoch: int, seqs: set[int])
     row = conn.execute(select(de).where(de.c.device_id == device_id, de.c.epoch == epoch)).first()
     held, top = (row.held_through, row.max_seq) if row else (0, 0)
     top = max([top, *seqs]) if seqs else top
+    while held + 1 in seqs:  # this batch's own sequences (all answered now) first: no query needed
+        held += 1
     while True:
         answered: set[int] = set()
         for table in (m.received, m.rejected):
@@ -198,7 +200,7 @@ def _advance_epoch(conn: Connection, device_id: str, epoch: int, seqs: set[int])
                 table.c.device_id == device_id, table.c.epoch == epoch, table.c.seq > held,
                 table.c.seq <= held + 5000)).scalars())
         moved = held
-        while moved + 1 in answered:
+        while moved + 1 in answered or moved + 1 in seqs:
             moved += 1
         if moved == held:
             break

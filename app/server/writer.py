@@ -15,12 +15,11 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 
 from app.server import models as m
-from app.server.bulk import bulk_insert
+from app.server.bulk import bulk_insert, in_chunks, one_of
 from app.server.merge import initial_stamps, merge_shared
 from app.sync.protocol import ChangeEntry, Rejection
 from app.sync.records import PATIENT_POINTERS, policy_of
 
-_CHUNK = 500
 _META_COLS = ("id", "version", "hlc", "device_id")
 Key = tuple[str, str]
 
@@ -59,8 +58,10 @@ class RecordWriter:
             for col in [c for c in table.columns if c.unique and not c.primary_key]:
                 values = list({row[col.key] for _, row in items if row[col.key] is not None})
                 owner: dict[Any, str] = {}
-                for i in range(0, len(values), _CHUNK):
-                    owner.update(self.conn.execute(select(col, table.c.id).where(col.in_(values[i:i + _CHUNK]))).all())
+                step = in_chunks(self.conn)
+                for i in range(0, len(values), step):
+                    owner.update(self.conn.execute(select(col, table.c.id).where(
+                        one_of(self.conn, col, values[i:i + step]))).all())
                 for e, row in items:
                     value = row[col.key]
                     if value is None:
@@ -80,8 +81,10 @@ class RecordWriter:
             cols = list(table.columns) if policy_of(entity) == "shared" else [table.c[k] for k in _META_COLS]
             found: dict[str, dict[str, Any]] = {}
             listed = list(wanted)
-            for i in range(0, len(listed), _CHUNK):
-                for r in self.conn.execute(select(*cols).where(table.c.id.in_(listed[i:i + _CHUNK]))).mappings():
+            step = in_chunks(self.conn)
+            for i in range(0, len(listed), step):
+                for r in self.conn.execute(select(*cols).where(
+                        one_of(self.conn, table.c.id, listed[i:i + step]))).mappings():
                     found[r["id"]] = dict(r)
             for rid in wanted:
                 self.current[(entity, rid)] = found.get(rid)
@@ -100,9 +103,10 @@ class RecordWriter:
                 self.merged[row["id"]] = row["merged_into_id"]
         pt = m.RECORDS["patient"]
         listed = list(wanted)
-        for i in range(0, len(listed), _CHUNK):
+        step = in_chunks(self.conn)
+        for i in range(0, len(listed), step):
             for pid, into in self.conn.execute(select(pt.c.id, pt.c.merged_into_id).where(
-                    pt.c.id.in_(listed[i:i + _CHUNK]), pt.c.merged_into_id.is_not(None))):
+                    one_of(self.conn, pt.c.id, listed[i:i + step]), pt.c.merged_into_id.is_not(None))):
                 self.merged.setdefault(pid, into)
 
     def follow(self, patient_id: str) -> str:
