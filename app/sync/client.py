@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from app.models import DeviceState, SyncConflict
@@ -209,6 +210,13 @@ def run_sync_round(store: Store, ctx: object, server_url: str, token: str, progr
     except SyncError as err:
         identity.record_attempt(store, error=str(err))
         raise
+    except ValidationError:
+        # Something answered that is not a Sayyar server of this protocol version (a captive portal, an old
+        # server): stop, say so, keep everything queued.
+        err = SyncError("the server's answer could not be read (is it a Sayyar server of the same version?)",
+                        transient=True)
+        identity.record_attempt(store, error=str(err))
+        raise err from None
     finally:
         api.close()
     identity.record_attempt(store, error=None)
