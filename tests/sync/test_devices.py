@@ -166,3 +166,34 @@ def test_engine_starts_when_server_appears_and_backs_off(tmp_path: Path, central
         eng.stop()
     assert not eng.state.running
     a.close()
+
+
+def test_offline_new_epoch_renumbers_only_unacknowledged(tmp_path: Path, central: Engine, live: LiveServer) -> None:
+    from app.sync.identity import start_new_epoch
+
+    a = make_laptop(tmp_path, "A1")
+    enrol(central, a)
+    make_activity(a, 10)
+    run_sync_round(a.store, a.ctx, live.url, a.token)
+    acked_before = count_entries(a.store, "acked")
+    make_activity(a, 10)
+    pending = count_entries(a.store, "queued")
+    epoch = start_new_epoch(a.store)  # no server at hand: a random jump
+    assert epoch > 1 and a.store.device.epoch == epoch
+    with a.store.read() as s:
+        epochs = dict(s.execute(select(ChangeLog.state, func.max(ChangeLog.epoch)).group_by(ChangeLog.state)).all())
+    assert epochs == {"acked": 1, "queued": epoch}
+    assert count_entries(a.store, "acked") == acked_before and count_entries(a.store, "queued") == pending
+    run_sync_round(a.store, a.ctx, live.url, a.token)
+    assert count_entries(a.store, "acked") == acked_before + pending
+    a.close()
+
+
+def test_other_protocol_version_is_refused(tmp_path: Path, central: Engine, live: LiveServer) -> None:
+    a = make_laptop(tmp_path, "A1")
+    enrol(central, a)
+    batch = {"protocol": 2, "device_id": a.device_id, "epoch": 1, "batch_id": "x1", "entries": [
+        {"seq": 1, "entity": "unit", "record_id": "u1", "op": "insert", "payload": {}, "hlc": "0000000000001:00000:n"}]}
+    r = httpx.post(live.url + "/v1/changes", json=batch, headers={"Authorization": f"Bearer {a.token}"})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "protocol"]
+    a.close()
