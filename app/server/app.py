@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
 
 from app.server import devices, feed, models as m
-from app.server.apply import ApplyHook, BatchRefused, apply_changes
+from app.server.apply import ApplyHook, BatchRefused, apply_changes, apply_isolated
 from app.server.db import open_database
 from app.server.hq_import import BundleRejected, import_bundle_bytes
 from app.sync.records import paused_gc
@@ -91,9 +91,18 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None, apply
         if batch.device_id != dev.device_id:
             raise HTTPException(403, "the batch's device is not the device this token belongs to")
         try:
-            with lock, paused_gc(), engine.begin() as conn:
-                result = apply_changes(conn, dev, batch.entries, epoch=batch.epoch, batch_id=batch.batch_id,
-                                       via="push", hook=app.state.apply_hook)
+            with lock, paused_gc():
+                try:
+                    with engine.begin() as conn:
+                        result = apply_changes(conn, dev, batch.entries, epoch=batch.epoch, batch_id=batch.batch_id,
+                                               via="push", hook=app.state.apply_hook)
+                except (BatchRefused, OSError, OperationalError):
+                    raise
+                except Exception as err:  # noqa: BLE001 - an unforeseen failure: isolate the record that causes it
+                    log.error("batch failed (%s); applying its entries one by one device=%s", type(err).__name__,
+                              dev.device_id)
+                    result = apply_isolated(engine, dev, batch.entries, epoch=batch.epoch, batch_id=batch.batch_id,
+                                            via="push", hook=app.state.apply_hook)
         except BatchRefused as err:
             log.warning("batch refused device=%s epoch=%s code=%s", dev.device_id, batch.epoch, err.code)
             raise HTTPException(409, {"code": err.code, "message": str(err)}) from None

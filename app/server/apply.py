@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, Engine, and_, insert, select, update
+from sqlalchemy.exc import OperationalError
 
 from app.server import models as m
 from app.server.bulk import bulk_insert, in_chunks, one_of
@@ -147,6 +148,37 @@ def apply_changes(conn: Connection, device: Device, entries: list[ChangeEntry], 
     return result
 
 
+def apply_isolated(engine: Engine, device: Device, entries: list[ChangeEntry], *, epoch: int, batch_id: str,
+                   via: str = "push", hook: ApplyHook | None = None) -> ApplyResult:
+    """The fallback when a batch fails for a reason nobody foresaw: every entry in its own transaction; one that
+    still fails is rejected with the kind of error, so one bad record never blocks the queue (guarantee 8).
+    Storage errors and refusals still stop everything (they are about the server or the device, not a record)."""
+    total = ApplyResult()
+    for e in entries:
+        try:
+            with engine.begin() as conn:
+                r = apply_changes(conn, device, [e], epoch=epoch, batch_id=batch_id, via=via, hook=hook)
+        except (BatchRefused, OSError, OperationalError):
+            raise
+        except Exception as err:  # noqa: BLE001 - exactly the unforeseen case this fallback is for
+            reason = f"the server could not apply this record ({type(err).__name__}); it is kept for review"
+            with engine.begin() as conn:
+                conn.execute(insert(m.rejected).values(
+                    device_id=device.device_id, epoch=epoch, seq=e.seq, entity=e.entity, record_id=e.record_id,
+                    reason=reason, batch_id=batch_id, at=datetime.now(timezone.utc)))
+                total.held_through, total.max_seq = _advance_epoch(conn, device.device_id, epoch, {e.seq})
+            total.rejected.append(Rejection(seq=e.seq, reason=reason))
+            continue
+        total.applied += r.applied
+        total.duplicates += r.duplicates
+        total.stale += r.stale
+        total.conflicts += r.conflicts
+        total.rejected.extend(r.rejected)
+        total.accepted_seqs.extend(r.accepted_seqs)
+        total.held_through, total.max_seq = r.held_through, r.max_seq
+    return total
+
+
 def policy_of_safe(entity: str) -> str:
     try:
         return policy_of(entity)
@@ -214,4 +246,4 @@ def _advance_epoch(conn: Connection, device_id: str, epoch: int, seqs: set[int])
 
 
 __all__ = ["ApplyHook", "ApplyResult", "BatchRefused", "CloneDetected", "PATIENT_POINTERS", "apply_changes",
-           "fingerprint"]
+           "apply_isolated", "fingerprint"]

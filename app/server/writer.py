@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
@@ -22,6 +22,15 @@ from app.sync.records import PATIENT_POINTERS, policy_of
 
 _META_COLS = ("id", "version", "hlc", "device_id")
 Key = tuple[str, str]
+
+
+def json_safe(value: Any) -> Any:
+    """A column value in payload form (dates and times as ISO text), as the conflict list stores and sends it."""
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat() if value.tzinfo else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _node(stamp: str) -> str:
@@ -161,7 +170,7 @@ class RecordWriter:
         for c in result.conflicts:
             self.conflicts.append({
                 "id": str(uuid.uuid4()), "entity": e.entity, "record_id": e.record_id, "field": c.field,
-                "kept_value": c.kept_value, "lost_value": c.lost_value, "kept_hlc": c.kept_hlc, "lost_hlc": c.lost_hlc,
+                "kept_value": json_safe(c.kept_value), "lost_value": json_safe(c.lost_value), "kept_hlc": c.kept_hlc, "lost_hlc": c.lost_hlc,
                 "kept_device": _node(c.kept_hlc), "lost_device": _node(c.lost_hlc), "status": "open",
                 "resolution": "", "note": "", "created_at": now, "resolved_at": None, "resolved_by": None,
             })

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pydantic import ValidationError
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.models import ChangeLog
 from app.security.roles import Action
@@ -245,8 +245,6 @@ def load_receipt(store: Store, path: Path | str) -> tuple[int, int]:
                                                 cl.c.state.in_(outbox.PENDING)).values(state="acked")).rowcount or 0
     reasons = {r.seq: r.reason for r in receipt.rejected}
     with store.read() as s:
-        from sqlalchemy import select
-
         seqs = list(s.execute(select(cl.c.seq).where(cl.c.epoch == receipt.epoch, cl.c.seq.in_(list(reasons)),
                                                      cl.c.state.in_(outbox.PENDING))).scalars()) if reasons else []
     outbox.mark(store, seqs, "quarantined", reasons)

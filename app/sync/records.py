@@ -123,6 +123,14 @@ def _converter(col_type: Any) -> Converter:
     raise TypeError(f"no converter for {col_type!r}")
 
 
+def column_value(col_type: Any, value: Any) -> Any:
+    """One payload value as the column's Python value (RecordInvalid if it does not fit)."""
+    try:
+        return _converter(col_type)(value)
+    except (TypeError, ValueError, OverflowError) as err:
+        raise RecordInvalid(str(err)) from None
+
+
 @lru_cache(maxsize=None)
 def _plan(entity: str) -> tuple[tuple[str, Any, bool, Any], ...]:
     table: Table = SYNCED_MODELS[entity].__table__  # type: ignore[attr-defined]

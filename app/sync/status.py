@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.models import ChangeLog, DeviceState, SyncConflict, SyncIdentity, SyncParked
 from app.security.roles import Action
 from app.store import Store
+from app.sync.records import column_value
 
 STATES = ("queued", "sent", "acked", "quarantined")
 
@@ -106,9 +107,13 @@ def resolve_conflict(ctx: Any, conflict_id: str, *, restore_lost: bool) -> None:
         if row is None:
             raise KeyError(conflict_id)
         if restore_lost and row.entity in SYNCED_MODELS:
-            record = s.get(SYNCED_MODELS[row.entity], row.record_id)
-            if record is not None and hasattr(record, row.field):
-                setattr(record, row.field, row.lost_value)
+            model = SYNCED_MODELS[row.entity]
+            record = s.get(model, row.record_id)
+            column = model.__table__.columns.get(row.field)  # type: ignore[attr-defined]
+            if record is not None and column is not None:
+                # The lost value is in payload form (dates as text): back to the column's Python type.
+                value = row.lost_value if row.lost_value is None else column_value(column.type, row.lost_value)
+                setattr(record, row.field, value)
         row.status = "resolved"
         row.resolution = "restored_lost" if restore_lost else "kept"
         row.pending_resolution = row.resolution

@@ -132,3 +132,24 @@ def test_owned_corrections_newer_version_wins(tmp_path: Path, central: Engine, l
         row = conn.execute(select(visits.c.complaint, visits.c.version).where(visits.c.id == vid)).one()
     assert row.complaint == "headache" and row.version == 2
     a.close()
+
+
+def test_restoring_a_lost_date_value(tmp_path: Path, central: Engine, live: LiveServer) -> None:
+    from datetime import date
+
+    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2")
+    for lap in (a, b):
+        enrol(central, lap)
+    pid = _register(a)
+    _sync(a, b, url=live.url)
+    update_patient(a.ctx, pid, {"consent_date": "2026-02-01"})
+    update_patient(b.ctx, pid, {"consent_date": "2026-03-01"})
+    _sync(a, b, a, url=live.url)
+    (conflict,) = status.conflicts(a.store)
+    assert conflict.field == "consent_date" and conflict.lost_value == "2026-02-01"
+    status.resolve_conflict(a.ctx, conflict.id, restore_lost=True)
+    with a.store.read() as s:
+        assert s.get(Patient, pid).consent_date == date(2026, 2, 1)  # type: ignore[union-attr]
+    _sync(a, url=live.url)
+    assert _central_patient(central, pid)["consent_date"] == date(2026, 2, 1)
+    a.close(), b.close()

@@ -193,3 +193,28 @@ def test_same_batch_sent_twice(tmp_path: Path, central: Engine, live: LiveServer
     outbox.mark(lap.store, sent, "acked")
     assert_exactly_once(central, [lap])
     lap.close()
+
+
+def test_unforeseen_server_error_isolates_one_record(tmp_path: Path, central: Engine, live: LiveServer,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.server import apply as apply_mod
+
+    lap = make_laptop(tmp_path, "A1")
+    enrol(central, lap)
+    made = make_activity(lap, 40)
+    target = made["visit"][3]
+    real = apply_mod.payload_to_row
+
+    def breaks_on_one(entity, record_id, payload):  # type: ignore[no-untyped-def]
+        if record_id == target:
+            raise KeyError("a bug nobody foresaw")
+        return real(entity, record_id, payload)
+
+    monkeypatch.setattr(apply_mod, "payload_to_row", breaks_on_one)
+    report = run_sync_round(lap.store, lap.ctx, live.url, lap.token)
+    assert report.quarantined == 1 and report.acked == report.uploaded - 1
+    from app.sync import status
+
+    (q,) = status.quarantined_entries(lap.store)
+    assert q.record_id == target and "KeyError" in q.reason
+    lap.close()
