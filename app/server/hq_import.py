@@ -114,6 +114,10 @@ def import_bundle_files(engine: Engine, paths: list[Path], receipt_dir: Path | N
         except BundleRejected as err:
             outcomes.append(FileOutcome(path, False, f"refused ({err.code}): {err}"))
             continue
+        except Exception as err:  # noqa: BLE001 - nothing was applied (one transaction); the other files go on
+            outcomes.append(FileOutcome(path, False, f"not imported: the server failed ({type(err).__name__}); "
+                                                     "nothing from this file was applied"))
+            continue
         target = (receipt_dir or path.parent) / f"{path.name}.receipt.json"
         target.write_text(outcome.receipt.model_dump_json(indent=2), encoding="utf-8")
         r = outcome.receipt.receipt
