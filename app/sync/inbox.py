@@ -20,7 +20,7 @@ from app.store import Store
 from app.store.search_index import reindex_patients
 from app.sync.outbox import PENDING
 from app.sync.protocol import ConflictItem, FeedItem, FeedPage
-from app.sync.records import RecordInvalid, payload_to_row, policy_of
+from app.sync.records import PATIENT_POINTERS, RecordInvalid, payload_to_row, policy_of
 
 _CHUNK = 500
 
@@ -137,8 +137,22 @@ def _apply_records(s: Session, items: list[FeedItem], result: PageResult) -> Non
         stmt = sqlite_insert(SyncBase.__table__)
         s.execute(stmt.on_conflict_do_update(index_elements=["entity", "record_id"],
                                              set_={"hlc": stmt.excluded.hlc, "payload": stmt.excluded.payload}), bases)
+    merged = {r["id"]: r["merged_into_id"] for r in inserts.get("patient", []) + updates.get("patient", [])
+              if r.get("merged_into_id")}
+    if merged:
+        _repoint_local(s, merged)
     if patients:
         reindex_patients(s.connection(), patients)
+
+
+def _repoint_local(s: Session, merged: dict[str, str]) -> None:
+    """Records on this laptop that point at a patient merged away elsewhere follow the merge, as the server does
+    centrally; not queued (the server re-points its copy itself), so nothing travels twice."""
+    for entity, cols in PATIENT_POINTERS.items():
+        table = SYNCED_MODELS[entity].__table__  # type: ignore[attr-defined]
+        for col in cols:
+            for gone, keep in merged.items():
+                s.execute(update(table).where(table.c[col] == gone).values({col: keep}))
 
 
 def _pending_ids(s: Session, ids: list[str]) -> set[str]:

@@ -85,6 +85,11 @@ def test_patient_merge_travels_and_late_records_follow(tmp_path: Path, central: 
         pointed = dict(conn.execute(select(visits.c.id, visits.c.patient_id).where(visits.c.id.in_([early, late]))).all())
     assert pointed == {early: keep, late: keep}
     assert _central_patient(central, gone)["merged_into_id"] == keep
+    _sync(a, url=live.url)  # the laptop that made the visits learns of the merges and follows them locally
+    from app.models import Visit
+
+    with a.store.read() as s:
+        assert {s.get(Visit, v).patient_id for v in (early, late)} == {keep}  # type: ignore[union-attr]
     a.close(), b.close()
 
 
