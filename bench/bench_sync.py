@@ -45,7 +45,8 @@ class Coordinator:
 def enrol(engine, store):  # type: ignore[no-untyped-def]
     req = identity.device_request(store)
     with engine.begin() as conn:
-        enr = devices.enrol_device(conn, device_id=req.device_id, device_code=req.device_code, public_key=req.public_key)
+        enr = devices.enrol_device(conn, device_id=req.device_id, device_code=req.device_code,
+                                   public_key=req.public_key)
     return enr
 
 
@@ -105,7 +106,8 @@ def copy_hq_keys(src, dst) -> None:  # type: ignore[no-untyped-def]
         conn.execute(insert(m.hq_key).values(**row))
 
 
-def import_and_compare(label: str, url: str, bare_url: str, data: bytes, store, central) -> bool:  # type: ignore[no-untyped-def]
+def import_and_compare(label: str, url: str, bare_url: str, data: bytes,  # type: ignore[no-untyped-def]
+                       store, central) -> bool:
     engine = open_database(url)
     copy_hq_keys(central, engine)
     enrol(engine, store)
@@ -145,7 +147,8 @@ def main() -> int:
         summary = export_bundle(store, Coordinator(), folder / "bench.bundle")
         took = time.perf_counter() - start
         ok &= took <= 10
-        print(f"bundle export: {took:6.2f} s for {summary.count:,} changes, {summary.size / 1e6:.1f} MB (target <= 10 s)")
+        print(f"bundle export: {took:6.2f} s for {summary.count:,} changes, {summary.size / 1e6:.1f} MB "
+              "(target <= 10 s)")
         data = summary.path.read_bytes()
 
         port = 18000 + os.getpid() % 1000

@@ -38,7 +38,8 @@ def _storage_error(err: BaseException) -> HTTPException | None:
     return None
 
 
-def create_app(db_url: str | None = None, *, engine: Engine | None = None, apply_hook: ApplyHook | None = None) -> FastAPI:
+def create_app(db_url: str | None = None, *, engine: Engine | None = None,
+               apply_hook: ApplyHook | None = None) -> FastAPI:
     if engine is None:
         engine = open_database(db_url or "sayyar-central.db")
     app = FastAPI(title="Sayyar central server", version="1", description=__doc__)
@@ -71,7 +72,8 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None, apply
         with engine.connect() as conn:
             rows = conn.execute(select(de).where(de.c.device_id == dev.device_id).order_by(de.c.epoch)).all()
         return DeviceHello(device_id=dev.device_id, device_code=dev.device_code,
-                           epochs=[EpochState(epoch=r.epoch, held_through=r.held_through, max_seq=r.max_seq) for r in rows])
+                           epochs=[EpochState(epoch=r.epoch, held_through=r.held_through, max_seq=r.max_seq)
+                                   for r in rows])
 
     @app.post("/v1/devices/me/epoch", response_model=NewEpoch, responses=_RESPONSES)
     def next_epoch(dev: Dev) -> NewEpoch:
@@ -79,7 +81,8 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None, apply
             return NewEpoch(epoch=devices.new_epoch(conn, dev.device_id))
 
     @app.post("/v1/changes", response_model=BatchAck, responses={
-        **_RESPONSES, 400: {"description": "The body is not JSON"}, 403: {"description": "The batch names another device"},
+        **_RESPONSES, 400: {"description": "The body is not JSON"},
+        403: {"description": "The batch names another device"},
         409: {"description": "Batch refused (e.g. a restored or cloned laptop)"},
         415: {"description": "The body is not application/json"},
         422: {"description": "Validation Error", "content": {"application/json": {
@@ -200,8 +203,9 @@ def _refuse_unknown_query_parameters(app: FastAPI) -> None:
     from starlette.responses import JSONResponse
     from starlette.routing import Match
 
-    routes = [(r, {p.alias for p in r.dependant.query_params} | {
-        p.alias for d in r.dependant.dependencies for p in d.query_params}) for r in app.routes if isinstance(r, APIRoute)]
+    routes = [(r, {p.alias for p in r.dependant.query_params}
+               | {p.alias for d in r.dependant.dependencies for p in d.query_params})
+              for r in app.routes if isinstance(r, APIRoute)]
 
     @app.middleware("http")
     async def check_query(request: Request, call_next):  # type: ignore[no-untyped-def]

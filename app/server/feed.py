@@ -37,7 +37,8 @@ def read_feed(conn: Connection, cursor: int, limit: int) -> FeedPage:
             continue
         if entity == "referral":
             # The receiving unit needs the visit a referral points at; visits otherwise stay on the server.
-            visit = conn.execute(select(m.RECORDS["visit"]).where(m.RECORDS["visit"].c.id == row["visit_id"])).mappings().first()
+            visits = m.RECORDS["visit"]
+            visit = conn.execute(select(visits).where(visits.c.id == row["visit_id"])).mappings().first()
             if visit is not None:
                 items.append(_item(pos, "visit", visit))
         items.append(_item(pos, entity, row))

@@ -8,6 +8,7 @@ A bundle imported again is a no-op that hands back the first receipt; overlappin
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -55,12 +56,13 @@ def verify_bundle(engine: Engine, data: bytes) -> tuple[HqKeys, VerifiedBundle]:
     return keys, verified
 
 
-def import_bundle_bytes(engine: Engine, data: bytes, *, via: str = "hq-import", hook=None) -> ImportOutcome:  # type: ignore[no-untyped-def]
+def import_bundle_bytes(engine: Engine, data: bytes, *, via: str = "hq-import",
+                        hook: Callable[[str], None] | None = None) -> ImportOutcome:
     with paused_gc():
         return _import(engine, data, via, hook)
 
 
-def _import(engine: Engine, data: bytes, via: str, hook) -> ImportOutcome:  # type: ignore[no-untyped-def]
+def _import(engine: Engine, data: bytes, via: str, hook: Callable[[str], None] | None) -> ImportOutcome:
     keys, bundle = verify_bundle(engine, data)
     man = bundle.manifest
     bi = m.bundle_import

@@ -70,7 +70,8 @@ def merge_shared(entity: str, current: dict[str, Any], stamps: dict[str, str] | 
             kept_server = True
     if not took:
         return MergeResult(None, stamps, conflicts)
-    new["version"] = max(int(current.get("version") or 0), int(incoming.get("version") or 0)) + (1 if kept_server else 0)
+    top = max(int(current.get("version") or 0), int(incoming.get("version") or 0))
+    new["version"] = top + (1 if kept_server else 0)
     new["hlc"] = max([cur_hlc, hlc])
     new["updated_at"] = incoming.get("updated_at", current.get("updated_at"))
     new["updated_by"] = incoming.get("updated_by", current.get("updated_by"))

@@ -78,7 +78,8 @@ class RecordWriter:
                     holder = owner.setdefault(value, row["id"])
                     if holder != row["id"]:
                         bad.add(e.seq)
-                        rejected.append(Rejection(seq=e.seq, reason=f"{entity}.{col.key}: already used by record {holder}"))
+                        reason = f"{entity}.{col.key}: already used by record {holder}"
+                        rejected.append(Rejection(seq=e.seq, reason=reason))
         return [(e, row) for e, row in rows if e.seq not in bad]
 
     def load_current(self, rows: list[tuple[ChangeEntry, dict[str, Any]]]) -> None:
@@ -170,7 +171,8 @@ class RecordWriter:
         for c in result.conflicts:
             self.conflicts.append({
                 "id": str(uuid.uuid4()), "entity": e.entity, "record_id": e.record_id, "field": c.field,
-                "kept_value": json_safe(c.kept_value), "lost_value": json_safe(c.lost_value), "kept_hlc": c.kept_hlc, "lost_hlc": c.lost_hlc,
+                "kept_value": json_safe(c.kept_value), "lost_value": json_safe(c.lost_value),
+                "kept_hlc": c.kept_hlc, "lost_hlc": c.lost_hlc,
                 "kept_device": _node(c.kept_hlc), "lost_device": _node(c.lost_hlc), "status": "open",
                 "resolution": "", "note": "", "created_at": now, "resolved_at": None, "resolved_by": None,
             })
@@ -231,6 +233,7 @@ class RecordWriter:
                 for col in cols:
                     ids = self.conn.execute(select(table.c.id).where(table.c[col] == gone)).scalars().all()
                     for rid in ids:
-                        self.conn.execute(update(table).where(table.c.id == rid).values({col: keep, "srv_seq": self._seq()}))
+                        self.conn.execute(update(table).where(table.c.id == rid)
+                                          .values({col: keep, "srv_seq": self._seq()}))
                         moved += 1
         return moved

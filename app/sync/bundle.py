@@ -128,7 +128,8 @@ def _split(data: bytes) -> tuple[bytes, BundleHeader, list[bytes]]:
     try:
         header = BundleHeader.model_validate_json(raw_header)
     except ValidationError:
-        raise BundleRejected("the bundle's header is damaged or of an unknown format version", "wrong_version") from None
+        raise BundleRejected("the bundle's header is damaged or of an unknown format version",
+                             "wrong_version") from None
     chunks = []
     while pos < len(data):
         if len(data) < pos + 4:

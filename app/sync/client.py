@@ -105,7 +105,8 @@ class Api:
         return BatchAck.model_validate_json(resp.content)
 
     def feed(self, cursor: int, limit: int) -> FeedPage:
-        return FeedPage.model_validate_json(self._call("GET", "/v1/feed", params={"cursor": cursor, "limit": limit}).content)
+        resp = self._call("GET", "/v1/feed", params={"cursor": cursor, "limit": limit})
+        return FeedPage.model_validate_json(resp.content)
 
     def resolve(self, conflict_id: str, resolution: ConflictResolution) -> None:
         self._call("POST", f"/v1/conflicts/{conflict_id}/resolve", json=resolution.model_dump())

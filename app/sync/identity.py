@@ -91,7 +91,9 @@ def local_max_seq(store: Store) -> int:
     with store.read() as s:
         top = s.scalar(select(func.max(ChangeLog.seq))) or 0
         has_sequence = s.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")).first()
-        row = s.execute(text("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'")).first() if has_sequence else None
+        row = None
+        if has_sequence:
+            row = s.execute(text("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'")).first()
         return max(int(top), int(row[0]) if row else 0)
 
 

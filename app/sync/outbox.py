@@ -45,7 +45,8 @@ def upload_order(store: Store) -> list[int]:
                 if p.get("patient_id"):
                     patients.add(p["patient_id"])
             for chunk in _chunks(sorted(patients)):
-                for p in s.execute(select(cl.c.payload).where(cl.c.record_id.in_(chunk), cl.c.entity == "patient")).scalars():
+                found = s.execute(select(cl.c.payload).where(cl.c.record_id.in_(chunk), cl.c.entity == "patient"))
+                for p in found.scalars():
                     if p.get("household_id"):
                         urgent_ids.add(p["household_id"])
     first = [r.seq for r in rows if r.record_id in urgent_ids]
@@ -69,8 +70,8 @@ def entry_parts(store: Store, where: Any) -> tuple[list[str], list[Any]]:
     cl = ChangeLog.__table__
     raw = type_coerce(cl.c.payload, String)
     with store.read() as s:
-        rows = s.execute(select(cl.c.seq, cl.c.entity, cl.c.record_id, cl.c.op, cl.c.hlc, cl.c.user_id, raw.label("raw"))
-                         .where(where).order_by(cl.c.seq)).all()
+        rows = s.execute(select(cl.c.seq, cl.c.entity, cl.c.record_id, cl.c.op, cl.c.hlc, cl.c.user_id,
+                                raw.label("raw")).where(where).order_by(cl.c.seq)).all()
         bases = _bases(s, [r for r in rows if r.op != "insert"])
     parts = []
     for r in rows:
@@ -91,7 +92,8 @@ def _bases(s: Any, rows: list[Any]) -> dict[str, list[tuple[str, dict[str, Any]]
     ids = sorted({r.record_id for r in rows})
     cl = ChangeLog.__table__
     for chunk in _chunks(ids):
-        for rid, hlc, payload in s.execute(select(cl.c.record_id, cl.c.hlc, cl.c.payload).where(cl.c.record_id.in_(chunk))):
+        earlier = select(cl.c.record_id, cl.c.hlc, cl.c.payload).where(cl.c.record_id.in_(chunk))
+        for rid, hlc, payload in s.execute(earlier):
             out.setdefault(rid, []).append((hlc, payload))
         for rid, hlc, payload in s.execute(select(SyncBase.record_id, SyncBase.hlc, SyncBase.payload).where(
                 SyncBase.record_id.in_(chunk))):

@@ -85,7 +85,8 @@ def _entries(lap: Laptop) -> list[dict]:
     return [json.loads(p) for p in parts]
 
 
-def test_good_bundle_then_replay_and_receipt(setup, central: Engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_good_bundle_then_replay_and_receipt(setup, central: Engine,  # type: ignore[no-untyped-def]
+                                             tmp_path: Path) -> None:
     lap, data = setup
     first = import_bundle_bytes(central, data)
     assert first.result is not None and first.result.applied == count_entries(lap.store)
@@ -131,7 +132,8 @@ def test_dropped_last_chunk_is_truncation(tmp_path: Path, central: Engine, monke
     lap.close()
 
 
-def test_wrong_key_unknown_device_revoked(setup, central: Engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_key_unknown_device_revoked(setup, central: Engine,  # type: ignore[no-untyped-def]
+                                          tmp_path: Path) -> None:
     lap, data = setup
     other = open_database(str(tmp_path / "other-hq.db"))
     with pytest.raises(BundleRejected) as err:
@@ -171,7 +173,8 @@ def test_wrong_versions_and_signature(setup, central: Engine) -> None:  # type: 
     _refused(central, craft(lap, bad_hash, body), "tampered")
 
 
-def test_clone_in_bundle_refused_whole_and_bad_record_alone(setup, central: Engine) -> None:  # type: ignore[no-untyped-def]
+def test_clone_in_bundle_refused_whole_and_bad_record_alone(setup,  # type: ignore[no-untyped-def]
+                                                           central: Engine) -> None:
     lap, data = setup
     import_bundle_bytes(central, data)
     entries = _entries(lap)

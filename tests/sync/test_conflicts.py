@@ -82,7 +82,8 @@ def test_patient_merge_travels_and_late_records_follow(tmp_path: Path, central: 
     _sync(b, url=live.url)  # the visit was already there: re-pointed when the merge arrives
     visits = m.RECORDS["visit"]
     with central.connect() as conn:
-        pointed = dict(conn.execute(select(visits.c.id, visits.c.patient_id).where(visits.c.id.in_([early, late]))).all())
+        pointed = dict(conn.execute(select(visits.c.id, visits.c.patient_id)
+                                    .where(visits.c.id.in_([early, late]))).all())
     assert pointed == {early: keep, late: keep}
     assert _central_patient(central, gone)["merged_into_id"] == keep
     _sync(a, url=live.url)  # the laptop that made the visits learns of the merges and follows them locally
