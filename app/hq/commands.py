@@ -186,6 +186,35 @@ def add_hq_commands(hq_sub: Any) -> None:
     a.set_defaults(func=_guarded(cmd_alerts))
 
 
+    s = hq_sub.add_parser("staff", help="create or update a headquarters web sign-in (password from "
+                                        "$SAYYAR_NEW_PASSWORD or asked twice)")
+    s.add_argument("--db", help="central database: SQLite file or postgresql:// URL (default $SAYYAR_CENTRAL_DB)")
+    s.add_argument("--username", required=True)
+    s.add_argument("--role", default="headquarters", choices=["headquarters", "coordinator", "unit_admin"])
+    s.add_argument("--unit-id", help="the unit a coordinator sees (coordinators only)")
+    s.set_defaults(func=_guarded(cmd_staff))
+
+
+def cmd_staff(args: argparse.Namespace) -> int:
+    import getpass
+
+    from app.hq.staff import StaffError, set_staff
+
+    password = os.environ.get("SAYYAR_NEW_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            raise HqCommandError("no password: set SAYYAR_NEW_PASSWORD or run in a terminal to be asked")
+        password = getpass.getpass("New password: ")
+        if getpass.getpass("Again: ") != password:
+            raise HqCommandError("the two passwords differ; nothing was changed")
+    try:
+        set_staff(_engine(args), username=args.username, role=args.role, password=password, unit_id=args.unit_id)
+    except StaffError as err:
+        raise HqCommandError(str(err)) from None
+    print(f"{args.username}: can sign in to the headquarters pages (/hq) as {args.role}.")
+    return 0
+
+
 add_parsers = add_hq_commands
 
 

@@ -161,9 +161,25 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None,
             raise HTTPException(404, "no such conflict")
         return {"resolved": True}
 
+    _mount_headquarters(app, engine)
     _refuse_unknown_query_parameters(app)
     _document_batch_body(app)
     return app
+
+
+def _mount_headquarters(app: FastAPI, engine: Engine) -> None:
+    """Headquarters' pages (overview, surveillance and alerts, weekly report, exports) at /hq, for staff accounts.
+    They are HTML for people, so they stay out of the sync API's OpenAPI description."""
+    from app.hq import web
+    from app.hq.staff import basic_auth_actor
+
+    def connection():  # type: ignore[no-untyped-def]
+        with engine.begin() as conn:
+            yield conn
+
+    app.include_router(web.router, prefix="/hq", include_in_schema=False)
+    app.dependency_overrides[web.get_connection] = connection
+    app.dependency_overrides[web.get_actor] = basic_auth_actor(engine, web.get_connection)
 
 
 async def _parse_batch(request: Request) -> ChangeBatch:

@@ -141,6 +141,12 @@ def apply_changes(conn: Connection, device: Device, entries: list[ChangeEntry], 
         result.applied -= 1
     result.conflicts = writer.write_conflicts()
     writer.repoint_merged()
+    # Outbreak alerts are raised in this same transaction, so headquarters sees them with the case that caused
+    # them (issue 7); a failure there is contained in a savepoint and never costs the batch.
+    if any(e.entity == "surveillance_case" for e in fresh):
+        from app.hq.hooks import after_changes_applied, touched
+
+        after_changes_applied(conn, touched(fresh, result.accepted_seqs))
     if hook:
         hook("records_written")
     _bookkeep(conn, device, epoch, batch_id, via, fresh, seen, result, len(entries))

@@ -63,4 +63,7 @@ def create_schema(engine: Engine) -> None:
 def open_database(url: str) -> Engine:
     engine = make_engine(url)
     create_schema(engine)
+    from app.hq.models import ensure_hq_schema
+
+    ensure_hq_schema(engine)  # headquarters' alert, audit tables and report indexes live in the central database
     return engine

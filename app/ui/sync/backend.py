@@ -77,7 +77,7 @@ def call(action: str, store: Any, ctx: Any, path: Path | None = None) -> Any:
     except ServiceError:
         raise
     except Exception as err:  # the engine's own errors carry a readable sentence
-        if type(err).__name__ in ("SyncError", "DeviceRestored", "BundleError", "ReceiptError", "SyncNotConfigured"):
+        if type(err).__name__ in ("SyncError", "DeviceRestored", "BundleError", "BundleRejected", "ReceiptError", "SyncNotConfigured"):
             raise SyncFailed(err) from None
         raise
 

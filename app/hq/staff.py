@@ -1,0 +1,88 @@
+"""Sign-in for the headquarters pages of the central server: staff accounts with argon2id password hashes.
+
+Laptops prove themselves with device tokens; people at headquarters use these accounts (HTTP Basic over the TLS of
+the reverse proxy in front of the server, see the README).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from fastapi import Depends, HTTPException
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from sqlalchemy import Boolean, Column, Connection, Engine, String, Table, select
+
+from app.hq.access import Actor
+from app.hq.models import hq_metadata
+from app.security.roles import Role
+
+hq_staff = Table(
+    "hq_staff", hq_metadata,
+    Column("username", String(60), primary_key=True),
+    Column("role", String(20), nullable=False),
+    Column("unit_id", String(36)),
+    Column("password_hash", String(200), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+_hasher = PasswordHasher()
+_basic = HTTPBasic(auto_error=False)
+# Same answer, same delay, whether the name exists or not: the pages do not tell which accounts exist.
+_FAILURE_DELAY_S = 0.5
+
+
+class StaffError(ValueError):
+    pass
+
+
+def set_staff(engine: Engine, *, username: str, role: str, password: str, unit_id: str | None = None) -> None:
+    """Create or update a staff account (``sayyar hq staff``)."""
+    name = username.strip().lower()
+    if not name:
+        raise StaffError("a user name is required")
+    if role not in {r.value for r in Role}:
+        raise StaffError(f"unknown role {role!r}; one of: {', '.join(r.value for r in Role)}")
+    if len(password) < 8:
+        raise StaffError("the password must have at least 8 characters")
+    values = {"role": role, "unit_id": unit_id, "password_hash": _hasher.hash(password), "active": True}
+    hq_staff.create(engine, checkfirst=True)
+    with engine.begin() as conn:
+        if conn.execute(select(hq_staff.c.username).where(hq_staff.c.username == name)).first():
+            conn.execute(hq_staff.update().where(hq_staff.c.username == name).values(**values))
+        else:
+            conn.execute(hq_staff.insert().values(username=name, **values))
+
+
+def check_staff(conn: Connection, username: str, password: str) -> Actor | None:
+    row = conn.execute(select(hq_staff).where(hq_staff.c.username == username.strip().lower(),
+                                              hq_staff.c.active.is_(True))).first()
+    try:
+        if row is not None and _hasher.verify(row.password_hash, password):
+            return Actor(username=row.username, role=row.role, unit_id=row.unit_id)
+    except (VerificationError, InvalidHashError):
+        pass
+    return None
+
+
+def basic_auth_actor(engine: Engine, connection: Callable[..., Any]) -> Callable[..., Actor]:
+    """A FastAPI dependency for ``app.hq.web.get_actor``: the signed-in staff member, or 401 asking for a sign-in.
+    It reads the account through the request's own connection (``connection``, the page's dependency): a second
+    connection would wait on the first one's write lock in SQLite."""
+    hq_staff.create(engine, checkfirst=True)
+
+    # Defaults, not Annotated[...]: with postponed annotations FastAPI could not see the local ``connection``.
+    def actor(creds: HTTPBasicCredentials | None = Depends(_basic),  # noqa: B008
+              conn: Connection = Depends(connection)) -> Actor:  # noqa: B008
+        found = check_staff(conn, creds.username, creds.password) if creds else None
+        if found is None:
+            if creds is not None:
+                time.sleep(_FAILURE_DELAY_S)
+            raise HTTPException(401, "Sign in with your headquarters account.",
+                                headers={"WWW-Authenticate": 'Basic realm="Sayyar headquarters"'})
+        return found
+
+    return actor

@@ -1,0 +1,44 @@
+"""The headquarters pages mounted on the real central server app: staff sign-in, then the pages answer."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.hq.staff import set_staff
+from app.server.app import create_app
+from app.server.db import open_database
+
+
+@pytest.fixture
+def client(tmp_path):
+    engine = open_database(str(tmp_path / "central.db"))
+    set_staff(engine, username="L.Karimi", role="headquarters", password="surveillance-2026")
+    with TestClient(create_app(engine=engine)) as c:
+        yield c
+    engine.dispose()
+
+
+def test_pages_need_a_staff_sign_in(client):
+    assert client.get("/hq/").status_code == 401
+    assert client.get("/hq/", auth=("l.karimi", "wrong password")).status_code == 401
+    assert client.get("/hq/", auth=("nobody", "surveillance-2026")).status_code == 401
+    page = client.get("/hq/", auth=("l.karimi", "surveillance-2026"))
+    assert page.status_code == 200 and "<html" in page.text.lower()
+    assert client.get("/hq/surveillance", auth=("l.karimi", "surveillance-2026")).status_code == 200
+
+
+def test_pages_stay_out_of_the_sync_api_description(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    assert not any(p.startswith("/hq") for p in paths) and "/v1/changes" in paths
+
+
+def test_staff_command_rules(tmp_path):
+    from app.hq.staff import StaffError
+
+    engine = open_database(str(tmp_path / "c.db"))
+    with pytest.raises(StaffError, match="8 characters"):
+        set_staff(engine, username="x", role="headquarters", password="short")
+    with pytest.raises(StaffError, match="unknown role"):
+        set_staff(engine, username="x", role="king", password="long enough")
+    engine.dispose()
