@@ -80,7 +80,8 @@ def bench_search(store: Store) -> None:
     cases = {
         "Persian name prefix": [p.given_name_fa[: rng.randint(2, 4)] for p in sample],
         "Latin name prefix": [p.given_name_latin[: rng.randint(2, 5)] for p in sample],
-        "father's name (Persian, 2 words: given + father)": [f"{p.given_name_fa} {p.father_name_fa[:3]}" for p in sample],
+        "father's name prefix (Latin)": [p.father_name_latin[: rng.randint(3, 5)] for p in sample],
+        "given + father's name (2 words)": [f"{p.given_name_fa} {p.father_name_fa[:3]}" for p in sample],
         "document number prefix": [d[: rng.randint(5, 9)] for d in docs],
     }
     for name, queries in cases.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from sqlalchemy import Connection, delete, insert, select
 
@@ -34,10 +35,16 @@ def phone_tokens(phone: str) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=65536)
+def _name_tokens(name: str) -> tuple[str, ...]:
+    # Names repeat a great deal (Mohammad, Fatemeh...): normalising each distinct one once makes bulk indexing cheap.
+    return tuple(search_tokens(name))
+
+
 def patient_tokens(names: dict[str, str], code: str, phone: str, doc_numbers: Iterable[str]) -> set[str]:
     tokens: set[str] = set()
     for field in _NAME_FIELDS:
-        tokens.update(search_tokens(names.get(field) or ""))
+        tokens.update(_name_tokens(names.get(field) or ""))
     tokens.update(search_tokens(code))
     tokens.add(compact(code))
     tokens |= phone_tokens(phone)

@@ -83,3 +83,13 @@ def test_sorted_in_sql(clinician, store, registered, order, descending, expected
         # A query narrows first, then sorts (every demo code starts ZAH1).
         by_name = search_patient_ids(s, "ZAH1", order="name", lang="en")
         assert by_name == [registered[k] for k in ("ali", "fatemeh", "kamal")]
+
+
+@pytest.mark.parametrize("probe", [0, 2000])  # 0: every word counts as common, so the ranges are intersected
+def test_multiword_search_both_strategies(clinician, registered, monkeypatch, probe):
+    import app.services.patient_search as ps
+
+    monkeypatch.setattr(ps, "_PROBE", probe)
+    assert [r.id for r in find_patients(clinician, "FATEMEH rah")] == [registered["fatemeh"]]
+    assert [r.id for r in find_patients(clinician, "علی یوسف")] == [registered["ali"]]
+    assert find_patients(clinician, "kamal rahimi") == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from functools import lru_cache
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -13,7 +14,7 @@ from sqlalchemy import select
 
 from app.core.codes import numbered_code, short_code
 from app.core.national_code import national_code_check_digit
-from app.core.persian import name_key
+from app.core.persian import name_key as _name_key
 from app.models import Department, DeviceState, Diagnosis, Facility, User
 from app.services.demo.bulk import BulkWriter
 from app.services.demo.names import COMPLAINTS, FAMILY, FEMALE, MALE, VARIANTS
@@ -24,6 +25,8 @@ COMMON_CODES = ["J06.9", "J20.9", "A09", "K29.7", "N39.0", "L20.9", "B86", "M54.
                 "H10.9", "K02.9", "R51", "J02.9", "E44.0", "Z34.9", "L08.9", "B55.1", "J18.9"]
 NOTIFIABLE_CODES = ["B54", "A00.9", "B05.9", "A15.0", "A90", "A92.0", "B06.9"]
 BATCH = 5_000
+# The demo draws names from short lists: each distinct name's key is computed once.
+name_key = lru_cache(maxsize=4096)(_name_key)
 
 
 @dataclass
