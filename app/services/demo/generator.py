@@ -1,9 +1,10 @@
 """Realistic demo data for a unit laptop: households, patients with documents, a year of visits, referrals,
-enrolments and rosters. Deterministic for a given seed."""
+enrolments and rosters. The records are the same for a given seed; their ids differ from run to run."""
 
 from __future__ import annotations
 
 import random
+import time as _time
 import uuid
 from functools import lru_cache
 from collections.abc import Callable
@@ -35,14 +36,28 @@ class DemoReport:
     seconds: float = 0.0
 
 
-def _uid(rng: random.Random) -> str:
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+class _OrderedIds:
+    """Time-ordered UUIDs (version 7 layout: a millisecond-style counter, then random bits). Each table's primary key
+    then grows at its end instead of splitting pages all over a multi-gigabyte file: a large demo site is written
+    several times faster. Valid UUIDs like any other id."""
+
+    def __init__(self, rng: random.Random, start_ms: int) -> None:
+        self.rng = rng
+        self.ms = start_ms
+
+    def __call__(self, _rng: random.Random | None = None) -> str:
+        self.ms += 1
+        rand = self.rng.getrandbits(74)
+        value = (self.ms << 80) | (0x7 << 76) | ((rand >> 62) << 64) | (0b10 << 62) | (rand & ((1 << 62) - 1))
+        return str(uuid.UUID(int=value))
 
 
 class DemoGenerator:
     def __init__(self, store: Store, *, seed: int, visits_per_patient: float, today: date) -> None:
         self.store = store
         self.rng = random.Random(seed)
+        # Ids start from the wall clock, so running demo-data twice on one site never repeats an id.
+        self._uid = _OrderedIds(self.rng, _time.time_ns() // 1_000_000)
         self.visits_per_patient = visits_per_patient
         self.today = today
         with store.read() as s:
@@ -100,7 +115,7 @@ class DemoGenerator:
         year = self.today.year - age
         dob = date(year, rng.randint(1, 12), rng.randint(1, 28)) if nationality == "iranian" else None
         self.patient_no += 1
-        pid = _uid(rng)
+        pid = self._uid()
         phone = f"09{rng.randrange(10**9):09d}" if age >= 16 and rng.random() < 0.6 else ""
         created = datetime.combine(self.today - timedelta(days=rng.randint(200, 400)), time(9), timezone.utc)
         row = w.add("patient", {
@@ -119,7 +134,7 @@ class DemoGenerator:
         numbers = []
         for doc in self._documents(pid, nationality, status):
             numbers.append(str(doc["number"]))
-            w.add("identity_document", {"id": _uid(rng), "patient_id": pid, "number_key":
+            w.add("identity_document", {"id": self._uid(), "patient_id": pid, "number_key":
                                         document_number_key(str(doc["number"])), "created_at": created, **doc})
         w.index_patient(row, numbers)
         return row
@@ -131,7 +146,7 @@ class DemoGenerator:
             ["amayesh", "headcount", "passport_visa", "residence_permit", "undocumented"], [25, 40, 10, 5, 20])[0]
         family = rng.choice(FAMILY) if nationality == "iranian" or rng.random() < 0.5 else ("", "")
         self.household_no += 1
-        hid, head_father = _uid(rng), rng.choice(MALE)
+        hid, head_father = self._uid(), rng.choice(MALE)
         members = [self._patient(w, hid, "head", head_father, family, nationality, status, (22, 65))]
         head = members[0]
         w.add("household", {"id": hid, "code": numbered_code(self.code + "H", self.household_no, 6),
@@ -157,7 +172,7 @@ class DemoGenerator:
             if self.rare and rng.random() < 0.004:
                 codes = [rng.choice(self.rare)]
             complaint = rng.choice(COMPLAINTS)
-            vid = _uid(rng)
+            vid = self._uid()
             follow = day + timedelta(days=rng.choice([3, 7, 14])) if rng.random() < 0.2 else None
             w.add("visit", {
                 "id": vid, "patient_id": patient["id"], "unit_id": self.unit_id, "facility_id": facility,
@@ -170,11 +185,11 @@ class DemoGenerator:
                 "created_at": at, "created_by": None,
             })
             for pos, code in enumerate(codes):
-                w.add("visit_diagnosis", {"id": _uid(rng), "visit_id": vid, "code": code, "position": pos,
+                w.add("visit_diagnosis", {"id": self._uid(), "visit_id": vid, "code": code, "position": pos,
                                           "certainty": "suspected", "created_at": at})
                 if code in self.notifiable:
                     w.add("surveillance_case", {
-                        "id": _uid(rng), "visit_id": vid, "patient_id": patient["id"], "disease": self.notifiable[code],
+                        "id": self._uid(), "visit_id": vid, "patient_id": patient["id"], "disease": self.notifiable[code],
                         "icd10": code, "classification": "suspected", "reported_date": day, "onset_date": day,
                         "facility_id": facility, "unit_id": self.unit_id, "created_at": at,
                         "immediate": self.notifiable[code] in {"cholera", "measles", "rubella", "polio", "malaria"}})
@@ -184,7 +199,7 @@ class DemoGenerator:
     def referral(self, w: BulkWriter, visit_id: str, patient_id: str, facility: str, at: datetime) -> None:
         rng = self.rng
         self.referral_no += 1
-        rid = _uid(rng)
+        rid = self._uid()
         status = rng.choice(["issued", "arrived", "feedback_received", "lost"])
         w.add("referral", {
             "id": rid, "visit_id": visit_id, "patient_id": patient_id, "from_facility_id": facility,
@@ -199,7 +214,7 @@ class DemoGenerator:
     def enrolment(self, w: BulkWriter, members: list[dict]) -> None:
         rng = self.rng
         start = self.today - timedelta(days=rng.randint(0, 360))
-        eid = _uid(rng)
+        eid = self._uid()
         payer = rng.choice(["unhcr", "iom", "self"])
         w.add("enrolment", {
             "id": eid, "household_id": members[0]["household_id"], "head_patient_id": members[0]["id"],
@@ -210,7 +225,7 @@ class DemoGenerator:
             "status": "active", "unit_id": self.unit_id, "pishkhan_centre": "Pishkhan Zahedan 12",
         })
         for m in members:
-            w.add("enrolment_member", {"id": _uid(rng), "enrolment_id": eid, "patient_id": m["id"]})
+            w.add("enrolment_member", {"id": self._uid(), "enrolment_id": eid, "patient_id": m["id"]})
 
     def rosters(self, w: BulkWriter, patient_ids: list[str]) -> None:
         rng = self.rng
@@ -218,13 +233,13 @@ class DemoGenerator:
             day = self.today + timedelta(days=offset)
             if day.weekday() == 4:  # Friday: no clinics
                 continue
-            rid = _uid(rng)
+            rid = self._uid()
             w.add("roster_day", {"id": rid, "unit_id": self.unit_id, "facility_id": rng.choice(self.facilities),
                                  "day": day})
             for uid in self.staff:
-                w.add("roster_staff", {"id": _uid(rng), "roster_id": rid, "user_id": uid, "duty": "clinic"})
+                w.add("roster_staff", {"id": self._uid(), "roster_id": rid, "user_id": uid, "duty": "clinic"})
             for pos, pid in enumerate(rng.sample(patient_ids, min(len(patient_ids), 15))):
-                w.add("roster_patient", {"id": _uid(rng), "roster_id": rid, "patient_id": pid, "position": pos,
+                w.add("roster_patient", {"id": self._uid(), "roster_id": rid, "patient_id": pid, "position": pos,
                                          "reason": "follow-up"})
 
     def run(self, patients: int, progress: Callable[[int], None] | None = None) -> dict[str, int]:
