@@ -196,11 +196,23 @@ def _subcommands(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
     return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
 
 
-def main(argv: list[str] | None = None) -> int:
+def _explain(err: BaseException, lang: str) -> str | None:
+    """The sentence for an error a person can act on, or None for a bug. The error types are imported only here, so
+    opening the app does not pay for loading the database layer before its window shows."""
     from app.security.keystore import KeystoreError
     from app.services.errors import ServiceError
     from app.store import DatabaseError
 
+    if isinstance(err, CliError | DatabaseError):
+        return str(err)
+    if isinstance(err, ServiceError):
+        return err.message(lang)
+    if isinstance(err, KeystoreError):
+        return str(err.message_fa if lang == "fa" else err.message)
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
     # Opening the app (no command) must not pay for importing every command's libraries: launch time matters.
     quick, rest = global_parser(add_help=False).parse_known_args(argv)
     args = quick if not rest else build_parser().parse_args(argv)
@@ -213,14 +225,11 @@ def main(argv: list[str] | None = None) -> int:
                       else resolve_data_dir(args.data_dir))
     try:
         return int(handler(args) or 0)
-    except CliError as err:
-        print(f"sayyar: {err}", file=sys.stderr)
-    except ServiceError as err:
-        print(f"sayyar: {err.message(lang)}", file=sys.stderr)
-    except KeystoreError as err:
-        print(f"sayyar: {err.message_fa if lang == 'fa' else err.message}", file=sys.stderr)
-    except DatabaseError as err:
-        print(f"sayyar: {err}", file=sys.stderr)
     except KeyboardInterrupt:
         print("sayyar: interrupted; nothing half-written was kept.", file=sys.stderr)
+    except Exception as err:  # noqa: BLE001 - known errors become sentences; anything else is re-raised
+        message = _explain(err, lang)
+        if message is None:
+            raise
+        print(f"sayyar: {message}", file=sys.stderr)
     return 2

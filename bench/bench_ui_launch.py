@@ -33,8 +33,8 @@ SAYYAR = """
 import sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from app.ui.main import run_app
-raise SystemExit(run_app(Path({folder!r}), smoke_test=True))
+from app.cli import main  # what the `sayyar` command runs: argument parsing and logging set-up included
+raise SystemExit(main(["--data-dir", {folder!r}, "--smoke-test"]))
 """
 
 
