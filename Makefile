@@ -24,7 +24,13 @@ run: system-deps $(STAMP)
 test: system-deps $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q
 
+# Every benchmark; the large data sets take several minutes to build the first time.
 bench: $(STAMP)
 	$(BIN)/python bench/bench_store.py
 	$(BIN)/python bench/bench_printing.py
 	$(BIN)/python bench/bench_signin.py
+	$(BIN)/python bench/bench_encryption.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_ui_launch.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_ui_search.py
+	$(BIN)/python bench/bench_sync.py
+	$(BIN)/python bench/bench_hq_report.py --visits 3000000 --backend both --keep
