@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 from sqlalchemy import select, update
 
-from app.models import ChangeLog
+from app.models import AuditEntry, ChangeLog
 from app.security.roles import Action
 from app.store import Store
 from app.sync import crypto, identity, outbox
@@ -73,6 +73,12 @@ def export_bundle(store: Store, ctx: Any, out: Path | str) -> ExportSummary:
     if ident.hq_box_public is None:
         raise identity.SyncNotConfigured("Headquarters' public key is not loaded on this laptop (load the enrolment "
                                          "file the administrator gave you: `sayyar sync enrol FILE`).")
+    bundle_id = str(uuid.uuid4())
+    # A bundle carries identities off the laptop, so who exported it is audited (issue 6). The entry is written
+    # first so that it travels inside the very bundle it describes.
+    with store.write(getattr(ctx, "user_id", None)) as session:
+        session.add(AuditEntry(user_id=getattr(ctx, "user_id", None), action="exported", entity="bundle",
+                               record_id=bundle_id, detail={"epoch": ident.epoch}))
     cl = ChangeLog.__table__
     with paused_gc():
         parts, rows = outbox.entry_parts(store, cl.c.state.in_(outbox.PENDING) & (cl.c.epoch == ident.epoch))
@@ -82,7 +88,7 @@ def export_bundle(store: Store, ctx: Any, out: Path | str) -> ExportSummary:
         counts[r.entity] = counts.get(r.entity, 0) + 1
     seqs = [r.seq for r in rows]
     manifest = BundleManifest(
-        bundle_id=str(uuid.uuid4()), device_id=ident.device_id, device_code=ident.device_code, epoch=ident.epoch,
+        bundle_id=bundle_id, device_id=ident.device_id, device_code=ident.device_code, epoch=ident.epoch,
         seq_from=min(seqs, default=0), seq_to=max(seqs, default=0), count=len(rows), counts=counts,
         body_sha256=hashlib.sha256(body).hexdigest(), created_hlc=store.clock.last,
     ).model_dump_json().encode("utf-8")

@@ -242,3 +242,13 @@ def test_fuzzed_bundle_reader_only_raises_its_error(fuzz_target, data) -> None: 
     except BundleRejected:
         return
     assert bytes(blob) == good  # only the untouched bundle may pass
+
+
+def test_export_is_audited_inside_the_bundle_it_describes(setup):  # type: ignore[no-untyped-def]
+    from app.models import AuditEntry, ChangeLog
+
+    lap, _data = setup
+    with lap.store.read() as s:
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "exported")).one()
+        assert entry.entity == "bundle" and entry.user_id == lap.coord.user_id
+        assert s.scalar(select(ChangeLog.state).where(ChangeLog.record_id == entry.id)) == "sent"
