@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="fa_IR">
 <context>
     <name>ChartView</name>
@@ -273,11 +272,31 @@
     </message>
     <message>
         <location filename="../../app/ui/visits/diagnoses.py" line="34" />
+        <source>Confirmed / suspected</source>
+        <translation>قطعی / مشکوک</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/visits/diagnoses.py" line="36" />
+        <source>Mark the selected diagnosis confirmed (e.g. by a rapid test or the laboratory), or back to suspected</source>
+        <translation>تشخیص انتخاب‌شده را قطعی (مثلاً با تست سریع یا آزمایشگاه) یا دوباره مشکوک علامت بزنید</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/visits/diagnoses.py" line="40" />
         <source>Remove selected</source>
         <translation>حذف مورد انتخاب‌شده</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/diagnoses.py" line="104" />
+        <location filename="../../app/ui/visits/diagnoses.py" line="99" />
+        <source>confirmed</source>
+        <translation>قطعی</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/visits/diagnoses.py" line="99" />
+        <source>suspected</source>
+        <translation>مشکوک</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/visits/diagnoses.py" line="124" />
         <source>%1 is already in the list.</source>
         <translation>%1 از قبل در فهرست هست.</translation>
     </message>
@@ -661,23 +680,24 @@
         <translation>ثبت بیمار</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/search.py" line="120" />
+        <location filename="../../app/ui/patients/search.py" line="125" />
         <source>Most recently registered or changed patients — type to search all</source>
         <translation>بیمارانی که به‌تازگی ثبت یا ویرایش شده‌اند — برای جست‌وجوی همه بنویسید</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/patients/search.py" line="153" />
+        <location filename="../../app/ui/patients/search.py" line="158" />
         <source>%n patient(s)</source>
         <translation>
-            <numerusform>%n بیمار</numerusform></translation>
+            <numerusform>%n بیمار</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/search.py" line="154" />
+        <location filename="../../app/ui/patients/search.py" line="159" />
         <source>(counting the rest…)</source>
         <translation>(در حال شمارش بقیه…)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/search.py" line="186" />
+        <location filename="../../app/ui/patients/search.py" line="191" />
         <source>You have unsaved forms:</source>
         <translation>فرم‌های ذخیره‌نشده دارید:</translation>
     </message>
@@ -685,34 +705,112 @@
 <context>
     <name>PatientTableModel</name>
     <message>
-        <location filename="../../app/ui/patients/model.py" line="32" />
+        <location filename="../../app/ui/patients/model.py" line="36" />
         <source>Code</source>
         <translation>کد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/model.py" line="32" />
+        <location filename="../../app/ui/patients/model.py" line="36" />
         <source>Name</source>
         <translation>نام</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/model.py" line="32" />
+        <location filename="../../app/ui/patients/model.py" line="36" />
         <source>Father's name</source>
         <translation>نام پدر</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/model.py" line="32" />
+        <location filename="../../app/ui/patients/model.py" line="36" />
         <source>Sex</source>
         <translation>جنس</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/model.py" line="33" />
+        <location filename="../../app/ui/patients/model.py" line="37" />
         <source>Age</source>
         <translation>سن</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/model.py" line="33" />
+        <location filename="../../app/ui/patients/model.py" line="37" />
         <source>Phone</source>
         <translation>تلفن</translation>
+    </message>
+</context>
+<context>
+    <name>PdfPreviewDialog</name>
+    <message numerus="yes">
+        <location filename="../../app/ui/printing/preview.py" line="58" />
+        <source>Page %n</source>
+        <translation><numerusform>صفحهٔ %n</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printing/preview.py" line="67" />
+        <source>Print…</source>
+        <translation>چاپ…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printing/preview.py" line="68" />
+        <source>Save as PDF…</source>
+        <translation>ذخیره به‌صورت PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printing/preview.py" line="69" />
+        <source>Close</source>
+        <translation>بستن</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/printing/preview.py" line="76" />
+        <source>%n page(s)</source>
+        <translation><numerusform>%n صفحه</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printing/preview.py" line="91" />
+        <source>Save as PDF</source>
+        <translation>ذخیره به‌صورت PDF</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printing/preview.py" line="91" />
+        <source>PDF files (*.pdf)</source>
+        <translation>پرونده‌های PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printing/preview.py" line="101" />
+        <source>Could not save</source>
+        <translation>ذخیره نشد</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printing/preview.py" line="102" />
+        <source>The PDF could not be saved: %1</source>
+        <translation>پروندهٔ PDF ذخیره نشد: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printing/preview.py" line="110" />
+        <source>No printer</source>
+        <translation>چاپگری نیست</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printing/preview.py" line="111" />
+        <source>No printer is installed on this computer.
+
+Do you want to save the document as a PDF file instead? You can print it later from another computer.</source>
+        <translation>هیچ چاپگری روی این رایانه نصب نیست.
+
+آیا می‌خواهید سند را به‌صورت پروندهٔ PDF ذخیره کنید؟ می‌توانید بعداً آن را از رایانهٔ دیگری چاپ کنید.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printing/preview.py" line="131" />
+        <location filename="../../app/ui/printing/preview.py" line="146" />
+        <source>Printing failed</source>
+        <translation>چاپ انجام نشد</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printing/preview.py" line="132" />
+        <source>The printer could not be started. Check that it is switched on and try again.</source>
+        <translation>چاپگر راه‌اندازی نشد. روشن بودن آن را بررسی کنید و دوباره تلاش کنید.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printing/preview.py" line="146" />
+        <source>The printer stopped before all pages were sent.</source>
+        <translation>چاپگر پیش از ارسال همهٔ صفحه‌ها متوقف شد.</translation>
     </message>
 </context>
 <context>
@@ -723,47 +821,47 @@
         <translation>ارجاع: %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/form.py" line="42" />
+        <location filename="../../app/ui/referrals/form.py" line="39" />
         <source>Receiving facility</source>
         <translation>مرکز پذیرنده</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/form.py" line="43" />
+        <location filename="../../app/ui/referrals/form.py" line="40" />
         <source>Department</source>
         <translation>بخش</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/form.py" line="44" />
+        <location filename="../../app/ui/referrals/form.py" line="41" />
         <source>Urgency</source>
         <translation>فوریت</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/form.py" line="45" />
+        <location filename="../../app/ui/referrals/form.py" line="42" />
         <source>Reason for referral</source>
         <translation>دلیل ارجاع</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/form.py" line="55" />
+        <location filename="../../app/ui/referrals/form.py" line="52" />
         <source>Issue referral</source>
         <translation>صدور ارجاع</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/form.py" line="58" />
+        <location filename="../../app/ui/referrals/form.py" line="55" />
         <source>Preview and print slip</source>
         <translation>پیش‌نمایش و چاپ برگه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/form.py" line="114" />
+        <location filename="../../app/ui/referrals/form.py" line="111" />
         <source>Issuing the referral…</source>
         <translation>در حال صدور ارجاع…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/form.py" line="130" />
+        <location filename="../../app/ui/referrals/form.py" line="127" />
         <source>Issued</source>
         <translation>صادر شد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/form.py" line="131" />
+        <location filename="../../app/ui/referrals/form.py" line="128" />
         <source>Referral %1 issued (check code %2).</source>
         <translation>ارجاع %1 صادر شد (کد کنترل %2).</translation>
     </message>
@@ -906,32 +1004,32 @@
         <translation>فرد (یا سرپرست قانونی) امروز با ثبت موافقت کرد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="160" />
+        <location filename="../../app/ui/patients/register.py" line="158" />
         <source>Notes</source>
         <translation>یادداشت‌ها</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="165" />
+        <location filename="../../app/ui/patients/register.py" line="163" />
         <source>Save registration</source>
         <translation>ذخیرهٔ ثبت</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="236" />
+        <location filename="../../app/ui/patients/register.py" line="234" />
         <source>Enter the year in digits, e.g. 1990</source>
         <translation>سال را با رقم وارد کنید، مثلاً ۱۹۹۰</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="238" />
+        <location filename="../../app/ui/patients/register.py" line="236" />
         <source>Choose the sex.</source>
         <translation>جنس را انتخاب کنید.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="240" />
+        <location filename="../../app/ui/patients/register.py" line="238" />
         <source>Registration needs the person's consent.</source>
         <translation>ثبت به رضایت فرد نیاز دارد.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="267" />
+        <location filename="../../app/ui/patients/register.py" line="265" />
         <source>Saving the registration…</source>
         <translation>در حال ذخیرهٔ ثبت…</translation>
     </message>
@@ -1282,107 +1380,107 @@
         <translation>پیگیری</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="56" />
+        <location filename="../../app/ui/visits/form.py" line="50" />
         <source>Visit</source>
         <translation>مراجعه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="57" />
+        <location filename="../../app/ui/visits/form.py" line="51" />
         <source>Complaint</source>
         <translation>شکایت اصلی</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="59" />
+        <location filename="../../app/ui/visits/form.py" line="53" />
         <source>Findings</source>
         <translation>یافته‌ها</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="66" />
+        <location filename="../../app/ui/visits/form.py" line="60" />
         <source>Pregnant</source>
         <translation>باردار</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="77" />
+        <location filename="../../app/ui/visits/form.py" line="71" />
         <source>Treatment</source>
         <translation>درمان</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="86" />
+        <location filename="../../app/ui/visits/form.py" line="77" />
         <source>Medicine</source>
         <translation>دارو</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="86" />
+        <location filename="../../app/ui/visits/form.py" line="77" />
         <source>Dose</source>
         <translation>مقدار مصرف</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="86" />
+        <location filename="../../app/ui/visits/form.py" line="77" />
         <source>Quantity</source>
         <translation>تعداد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="93" />
+        <location filename="../../app/ui/visits/form.py" line="84" />
         <source>Add a medicine</source>
         <translation>افزودن دارو</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="99" />
+        <location filename="../../app/ui/visits/form.py" line="90" />
         <source>Follow-up date</source>
         <translation>تاریخ پیگیری</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="112" />
+        <location filename="../../app/ui/visits/form.py" line="103" />
         <source>Save visit</source>
         <translation>ذخیرهٔ مراجعه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="115" />
+        <location filename="../../app/ui/visits/form.py" line="106" />
         <source>Refer this patient…</source>
         <translation>ارجاع این بیمار…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="145" />
+        <location filename="../../app/ui/visits/form.py" line="136" />
         <source>NOTIFIABLE DISEASE: %1 — report immediately to the district health centre. This visit will be marked urgent.</source>
         <translation>بیماری واجب‌الگزارش: %1 — فوراً به مرکز بهداشت شهرستان گزارش دهید. این مراجعه فوری علامت‌گذاری می‌شود.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="183" />
+        <location filename="../../app/ui/visits/form.py" line="174" />
         <source>Write the complaint.</source>
         <translation>شکایت اصلی را بنویسید.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="199" />
+        <location filename="../../app/ui/visits/form.py" line="191" />
         <source>Saving the visit…</source>
         <translation>در حال ذخیرهٔ مراجعه…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="220" />
+        <location filename="../../app/ui/visits/form.py" line="212" />
         <source>Saved</source>
         <translation>ذخیره شد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="229" />
+        <location filename="../../app/ui/visits/form.py" line="221" />
         <source>report immediately</source>
         <translation>فوراً گزارش شود</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="229" />
+        <location filename="../../app/ui/visits/form.py" line="221" />
         <source>report in the weekly list</source>
         <translation>در فهرست هفتگی گزارش شود</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="231" />
+        <location filename="../../app/ui/visits/form.py" line="223" />
         <source>URGENT — notifiable disease: %1</source>
         <translation>فوری — بیماری واجب‌الگزارش: %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="232" />
+        <location filename="../../app/ui/visits/form.py" line="224" />
         <source>Notifiable disease</source>
         <translation>بیماری واجب‌الگزارش</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="233" />
+        <location filename="../../app/ui/visits/form.py" line="225" />
         <source>This visit records a notifiable disease:
 
 %1

@@ -59,6 +59,10 @@ def test_register_duplicate_visit_referral(qtbot, driver):  # type: ignore[no-un
         type_text(visit.diagnoses.search, "measles")
     visit.diagnoses.choose(0)
     assert visit.alarm.isVisible() and "NOTIFIABLE" in visit.alarm.label.text()
+    assert "(suspected)" in visit.diagnoses.list.item(0).text()
+    visit.diagnoses.list.setCurrentRow(0)  # the rash was confirmed: mark it so surveillance classifies the case
+    qtbot.mouseClick(visit.diagnoses.findChild(QPushButton, "toggleCertainty"), Qt.MouseButton.LeftButton)
+    assert "(confirmed)" in visit.diagnoses.list.item(0).text()
     main.activateWindow()  # the duplicate dialog had the focus a moment ago
     qtbot.waitUntil(lambda: QApplication.activeWindow() is main)
     qtbot.keyClick(main, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # save from the keyboard
@@ -68,6 +72,12 @@ def test_register_duplicate_visit_referral(qtbot, driver):  # type: ignore[no-un
     assert box.icon() == QMessageBox.Icon.Critical
     box.accept()
     assert visit.result.urgent
+    from sqlalchemy import select
+
+    from app.models import SurveillanceCase
+
+    with visit.ctx.store.read() as s:
+        assert s.scalars(select(SurveillanceCase.classification)).all() == ["confirmed"]
 
     # Referral from the visit: hospitals first.
     qtbot.mouseClick(visit.refer_button, Qt.MouseButton.LeftButton)

@@ -31,6 +31,12 @@ class DiagnosisPicker(QGroupBox):
         self.search.setObjectName("diagnosisSearch")
         self.search.setPlaceholderText(self.tr("Type a code (B05) or words (measles, سرخک)"))
         row.addWidget(self.search, 1)
+        confirm = QPushButton(self.tr("Confirmed / suspected"), self)
+        confirm.setObjectName("toggleCertainty")
+        confirm.setToolTip(self.tr("Mark the selected diagnosis confirmed (e.g. by a rapid test or the laboratory), "
+                                   "or back to suspected"))
+        confirm.clicked.connect(self.toggle_certainty)
+        row.addWidget(confirm)
         remove = QPushButton(self.tr("Remove selected"), self)
         remove.setObjectName("removeDiagnosis")
         remove.clicked.connect(self.remove_selected)
@@ -88,6 +94,20 @@ class DiagnosisPicker(QGroupBox):
             text += "  ⚠ " + labels.disease(d["notifiable"])
         return text
 
+    def describe_chosen(self, d: dict[str, Any]) -> str:
+        # Surveillance classifies the case from this: suspected unless a test confirmed it.
+        certainty = self.tr("confirmed") if d.get("certainty") == "confirmed" else self.tr("suspected")
+        return f"{self.describe(d)}  ({certainty})"
+
+    def toggle_certainty(self) -> None:
+        row = self.list.currentRow()
+        if row < 0:
+            return
+        d = self.chosen[row]
+        d["certainty"] = "suspected" if d.get("certainty") == "confirmed" else "confirmed"
+        self.list.item(row).setText(self.describe_chosen(d))
+        self.changed.emit()
+
     def _activated_text(self, text: str) -> None:
         for i, d in enumerate(self.found):
             if self.describe(d) == text:
@@ -109,8 +129,9 @@ class DiagnosisPicker(QGroupBox):
         QTimer.singleShot(0, self.search.clear)
 
     def add(self, d: dict[str, Any]) -> None:
+        d = {**d, "certainty": d.get("certainty", "suspected")}
         self.chosen.append(d)
-        item = QListWidgetItem(self.describe(d), self.list)
+        item = QListWidgetItem(self.describe_chosen(d), self.list)
         if d.get("notifiable"):
             item.setForeground(Qt.GlobalColor.darkRed)
         self.changed.emit()

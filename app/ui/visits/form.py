@@ -179,7 +179,8 @@ class VisitForm(FormTab):
         data = {"patient_id": self.args["patient_id"], "visit_type": self.visit_type.currentData(),
                 "complaint": self.complaint.toPlainText(), "findings": self.findings.toPlainText(),
                 **self.vitals.values(), "pregnant": True if self.pregnant.isChecked() else None,
-                "diagnoses": [{"code": d["code"]} for d in self.diagnoses.chosen],
+                "diagnoses": [{"code": d["code"], "certainty": d.get("certainty", "suspected")}
+                              for d in self.diagnoses.chosen],
                 "treatment": self.treatment.toPlainText(),
                 "medicines": [{"name": n, "dose": d, "quantity": q} for n, d, q in self._medicine_rows() if n],
                 "follow_up_date": self.follow_up.value()}
