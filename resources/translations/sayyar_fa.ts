@@ -4,7 +4,7 @@
     <name>ChartView</name>
     <message>
         <location filename="../../app/ui/patients/chart.py" line="52" />
-        <location filename="../../app/ui/patients/chart.py" line="135" />
+        <location filename="../../app/ui/patients/chart.py" line="140" />
         <source>Opening the chart…</source>
         <translation>در حال باز کردن پرونده…</translation>
     </message>
@@ -51,7 +51,7 @@
     </message>
     <message>
         <location filename="../../app/ui/patients/chart.py" line="94" />
-        <location filename="../../app/ui/patients/chart.py" line="157" />
+        <location filename="../../app/ui/patients/chart.py" line="162" />
         <source>Code</source>
         <translation>کد</translation>
     </message>
@@ -127,67 +127,72 @@
         <translation>چاپ دوبارهٔ برگهٔ ارجاع انتخاب‌شده</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="150" />
+        <location filename="../../app/ui/patients/chart.py" line="109" />
+        <source>Record the receiving facility's feedback…</source>
+        <translation>ثبت بازخورد مرکز پذیرنده…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/patients/chart.py" line="155" />
         <source>Show</source>
         <translation>نمایش</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="158" />
+        <location filename="../../app/ui/patients/chart.py" line="163" />
         <source>Name (Persian)</source>
         <translation>نام (فارسی)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="159" />
+        <location filename="../../app/ui/patients/chart.py" line="164" />
         <source>Name (Latin)</source>
         <translation>نام (لاتین)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="160" />
+        <location filename="../../app/ui/patients/chart.py" line="165" />
         <source>Father's name</source>
         <translation>نام پدر</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="161" />
+        <location filename="../../app/ui/patients/chart.py" line="166" />
         <source>Sex</source>
         <translation>جنس</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="161" />
+        <location filename="../../app/ui/patients/chart.py" line="166" />
         <source>Born</source>
         <translation>تولد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="162" />
+        <location filename="../../app/ui/patients/chart.py" line="167" />
         <source>Nationality</source>
         <translation>ملیت</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="163" />
+        <location filename="../../app/ui/patients/chart.py" line="168" />
         <source>Phone</source>
         <translation>تلفن</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="170" />
+        <location filename="../../app/ui/patients/chart.py" line="175" />
         <source>Legal status</source>
         <translation>وضعیت اقامتی</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="174" />
+        <location filename="../../app/ui/patients/chart.py" line="179" />
         <source>Notifiable disease recorded in the last 30 days — check it was reported.</source>
         <translation>در ۳۰ روز گذشته بیماری واجب‌الگزارش ثبت شده است — مطمئن شوید گزارش شده است.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="178" />
+        <location filename="../../app/ui/patients/chart.py" line="183" />
         <source>%1, paid by %2 — covered until %3</source>
         <translation>%1، پرداخت‌کننده: %2 — تحت پوشش تا %3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="182" />
+        <location filename="../../app/ui/patients/chart.py" line="187" />
         <source>Not covered</source>
         <translation>تحت پوشش نیست</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="214" />
+        <location filename="../../app/ui/patients/chart.py" line="220" />
         <source>Sensitive — shown only when needed</source>
         <translation>حساس — فقط در صورت نیاز نمایش داده می‌شود</translation>
     </message>
@@ -453,6 +458,74 @@
         <location filename="../../app/ui/insurance/enrol.py" line="181" />
         <source>Saving the enrolment…</source>
         <translation>در حال ذخیرهٔ ثبت‌نام…</translation>
+    </message>
+</context>
+<context>
+    <name>FeedbackDialog</name>
+    <message>
+        <location filename="../../app/ui/referrals/feedback.py" line="24" />
+        <source>Feedback for referral %1</source>
+        <translation>بازخورد ارجاع %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/referrals/feedback.py" line="34" />
+        <source>Treated and discharged</source>
+        <translation>درمان و ترخیص</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/referrals/feedback.py" line="34" />
+        <source>Admitted</source>
+        <translation>بستری</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/referrals/feedback.py" line="35" />
+        <source>Referred onward</source>
+        <translation>ارجاع به سطح بالاتر</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/referrals/feedback.py" line="35" />
+        <source>Died</source>
+        <translation>فوت</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/referrals/feedback.py" line="36" />
+        <source>Did not attend</source>
+        <translation>مراجعه نکرد</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/referrals/feedback.py" line="36" />
+        <source>Other</source>
+        <translation>سایر</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/referrals/feedback.py" line="42" />
+        <source>Date seen</source>
+        <translation>تاریخ ویزیت</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/referrals/feedback.py" line="43" />
+        <source>Outcome</source>
+        <translation>نتیجه</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/referrals/feedback.py" line="44" />
+        <source>Findings / diagnosis</source>
+        <translation>یافته‌ها / تشخیص</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/referrals/feedback.py" line="45" />
+        <source>Advice / return</source>
+        <translation>توصیه / مراجعهٔ بعدی</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/referrals/feedback.py" line="53" />
+        <source>Save feedback</source>
+        <translation>ذخیرهٔ بازخورد</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/referrals/feedback.py" line="55" />
+        <source>The patient never arrived</source>
+        <translation>بیمار هرگز مراجعه نکرد</translation>
     </message>
 </context>
 <context>
@@ -740,7 +813,9 @@
     <message numerus="yes">
         <location filename="../../app/ui/printing/preview.py" line="58" />
         <source>Page %n</source>
-        <translation><numerusform>صفحهٔ %n</numerusform></translation>
+        <translation>
+            <numerusform>صفحهٔ %n</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../app/ui/printing/preview.py" line="67" />
@@ -760,7 +835,9 @@
     <message numerus="yes">
         <location filename="../../app/ui/printing/preview.py" line="76" />
         <source>%n page(s)</source>
-        <translation><numerusform>%n صفحه</numerusform></translation>
+        <translation>
+            <numerusform>%n صفحه</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../app/ui/printing/preview.py" line="91" />

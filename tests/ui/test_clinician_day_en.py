@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton
 
 from ui_helpers import type_text, wait_ops
 
@@ -95,3 +97,20 @@ def test_register_duplicate_visit_referral(qtbot, driver):  # type: ignore[no-un
     wait_ops(qtbot)
     assert chart.referrals.rowCount() == 1
     assert chart.visits.rowCount() == 1
+
+    # The tear-off comes back from the hospital: the clinician records it and the referral is closed.
+    chart.referrals.setCurrentCell(0, 0)
+    qtbot.mouseClick(chart.feedback, Qt.MouseButton.LeftButton)
+    dialog = chart.feedback_dialog
+    dialog.date_seen.setText("2999-01-01")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    assert dialog.isVisible() and "future" in " ".join(l.text() for l in dialog.findChildren(QLabel) if l.isVisible())
+    dialog.date_seen.set_value(None)
+    type_text(dialog.date_seen, date.today().isoformat())
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData("admitted"))
+    type_text(dialog.advice, "Return for measles follow-up in 2 weeks")
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: chart.referrals.item(0, 4).text() == "Feedback received", timeout=10000)

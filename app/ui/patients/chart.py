@@ -106,6 +106,11 @@ class ChartView(QWidget):
                 self.reprint.setObjectName("reprintReferral")
                 self.reprint.clicked.connect(self._reprint)
                 box.layout().addWidget(self.reprint)
+                self.feedback = QPushButton(self.tr("Record the receiving facility's feedback…"), box)
+                self.feedback.setObjectName("referralFeedbackButton")
+                self.feedback.clicked.connect(self._feedback)
+                self.feedback.setVisible(can(self.ctx.role, Action.RECORD_REFERRAL_FEEDBACK))
+                box.layout().addWidget(self.feedback)
         self.household.itemActivated.connect(self._open_member)
         col.addStretch(1)
         self.reload()
@@ -200,6 +205,7 @@ class ChartView(QWidget):
         if chart.referrals:
             self.referrals.setCurrentCell(0, 0)
         self.reprint.setEnabled(bool(chart.referrals))
+        self.feedback.setEnabled(bool(chart.referrals))
         for b in (self.visit_button, self.member_button):
             b.setEnabled(True)
         self.member_button.setEnabled(chart.household is not None)
@@ -237,13 +243,29 @@ class ChartView(QWidget):
         self.main.open_form("enrol", {"household_id": h.id, "household_code": h.code,
                                       "head_patient_id": h.head_patient_id or self.patient_id})
 
-    def _reprint(self) -> None:
+    def _selected_referral(self) -> tuple[str, str] | None:
         row = self.referrals.currentRow()
         if row < 0 and self.referrals.rowCount():
             row = 0  # the newest referral, when none is selected
         if row < 0:
+            return None
+        item = self.referrals.item(row, 0)
+        return item.data(Qt.ItemDataRole.UserRole), item.text()
+
+    def _reprint(self) -> None:
+        selected = self._selected_referral()
+        if selected is None:
             return
-        rid = self.referrals.item(row, 0).data(Qt.ItemDataRole.UserRole)
         from app.ui.referrals.printing import print_referral
 
-        print_referral(self, self.ctx, rid, reprint=True)
+        print_referral(self, self.ctx, selected[0], reprint=True)
+
+    def _feedback(self) -> None:
+        selected = self._selected_referral()
+        if selected is None:
+            return
+        from app.ui.referrals.feedback import FeedbackDialog
+
+        self.feedback_dialog = FeedbackDialog(self.ctx, selected[0], selected[1], self)
+        self.feedback_dialog.saved.connect(self.reload)
+        self.feedback_dialog.open()
