@@ -152,6 +152,14 @@ def run(lang: str, folder: Path, child_id: str, head_id: str) -> None:
     wait(app, lambda: True)
     shoot(main, "referral", lang)
     ref.autosaver.discard()
+    from app.ui.referrals.feedback import FeedbackDialog
+
+    feedback = FeedbackDialog(ref.ctx, "not-saved", "ZAH1R-00001-8", main)
+    feedback.advice.setPlainText("Return in two weeks" if lang == "en" else "دو هفتهٔ دیگر مراجعه کند")
+    feedback.show()
+    wait(app, lambda: True)
+    shoot(feedback, "feedback", lang)
+    feedback.reject()
 
     main.open_chart(head_id)
     head_chart = main.tabs.currentWidget()
