@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, insert, select
+from sqlalchemy import Connection, Engine, create_engine, event, insert, select, update
 from sqlalchemy.pool import NullPool
 
 from app.server import models as m
@@ -44,10 +45,40 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True)
 
 
+# The central database's schema version. A change to the server tables bumps it and adds a step to UPGRADES that
+# takes a database from the previous version (run in one transaction, in order, when the server opens it).
+SCHEMA_VERSION = 1
+UPGRADES: dict[int, Callable[[Connection], None]] = {}
+
+
+class ServerSchemaError(Exception):
+    pass
+
+
+def _check_version(conn: Connection) -> None:
+    row = conn.execute(select(m.counter.c.value).where(m.counter.c.name == "schema_version")).first()
+    if row is None:
+        # A new database, or one made before versions were kept (that was version 1).
+        conn.execute(insert(m.counter).values(name="schema_version", value=1 if SCHEMA_VERSION >= 1 else 0))
+        found = 1
+    else:
+        found = int(row.value)
+    if found > SCHEMA_VERSION:
+        raise ServerSchemaError(
+            f"The central database is at schema version {found}, newer than this server ({SCHEMA_VERSION}). "
+            "Run the newer Sayyar server on it; nothing was changed.")
+    for version in range(found + 1, SCHEMA_VERSION + 1):
+        if version not in UPGRADES:
+            raise ServerSchemaError(f"No upgrade step to schema version {version}; nothing was changed.")
+        UPGRADES[version](conn)
+        conn.execute(update(m.counter).where(m.counter.c.name == "schema_version").values(value=version))
+
+
 def create_schema(engine: Engine) -> None:
-    """Tables (``create_all``), the feed counter and headquarters' keys on first use."""
+    """Tables (``create_all``), the schema version, the feed counter and headquarters' keys on first use."""
     m.server_metadata.create_all(engine)
     with engine.begin() as conn:
+        _check_version(conn)
         if conn.execute(select(m.counter.c.value).where(m.counter.c.name == "feed")).first() is None:
             conn.execute(insert(m.counter).values(name="feed", value=0))
         if conn.execute(select(m.hq_key.c.id)).first() is None:
