@@ -181,6 +181,20 @@ def _mount_headquarters(app: FastAPI, engine: Engine) -> None:
     app.dependency_overrides[web.get_connection] = connection
     app.dependency_overrides[web.get_actor] = basic_auth_actor(engine, web.get_connection)
 
+    @app.middleware("http")
+    async def same_origin_forms(request: Request, call_next):  # type: ignore[no-untyped-def]
+        # Browsers resend Basic credentials on their own, so a form on another site could verify or close an alert
+        # in a signed-in officer's name. Such a request names its origin; one naming another host is refused.
+        if request.method == "POST" and request.url.path.startswith("/hq/"):
+            from urllib.parse import urlsplit
+
+            from starlette.responses import PlainTextResponse
+
+            claimed = request.headers.get("origin") or request.headers.get("referer")
+            if claimed and urlsplit(claimed).netloc != request.headers.get("host", ""):
+                return PlainTextResponse("Forms of the headquarters pages are accepted from these pages only.", 403)
+        return await call_next(request)
+
 
 async def _parse_batch(request: Request) -> ChangeBatch:
     """Parse the batch straight from the bytes (pydantic's JSON parser): several times faster than FastAPI's

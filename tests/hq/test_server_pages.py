@@ -42,3 +42,14 @@ def test_staff_command_rules(tmp_path):
     with pytest.raises(StaffError, match="unknown role"):
         set_staff(engine, username="x", role="king", password="long enough")
     engine.dispose()
+
+
+def test_forms_from_another_site_are_refused(client):
+    auth = ("l.karimi", "surveillance-2026")
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    evil = client.post("/hq/alerts/x/close", content="note=x", auth=auth,
+                       headers={**form, "origin": "https://evil.example"})
+    assert evil.status_code == 403
+    own = client.post("/hq/alerts/x/close", content="note=x", auth=auth,
+                      headers={**form, "origin": "http://testserver"})
+    assert own.status_code != 403  # reaches the page (which says the alert does not exist)
