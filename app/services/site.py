@@ -121,8 +121,20 @@ def sign_in(folder: Path, username: str, password: str, *, lang: str | None = No
     except KeystoreError as err:
         raise _as_service_error(err) from None
     store = Store.open(db_path(folder), result.db_key)
-    return SiteSession(store, keystore, context_for(store, result.user_id, lang=lang, facility_id=facility_id),
-                       db_key=result.db_key)
+    try:
+        ctx = context_for(store, result.user_id, lang=lang, facility_id=facility_id)
+    except SignInFailed:
+        # Deactivated (here or by headquarters through sync): this password must stop unwrapping the key too.
+        try:
+            keystore.remove_user(username)
+        except KeystoreError:
+            pass  # the last user of the keystore stays, so the recovery path is not the only way back in
+        store.close()
+        raise
+    if str(result.role) != ctx.role:
+        # The staff record (which sync keeps current) is the authority on roles; the keystore follows it.
+        keystore.set_role(result.db_key, username, ctx.role)
+    return SiteSession(store, keystore, ctx, db_key=result.db_key)
 
 
 def context_for(store: Store, user_id: str, *, lang: str | None = None, facility_id: str | None = None) -> Ctx:

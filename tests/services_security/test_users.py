@@ -200,3 +200,19 @@ def test_give_access_to_staff_sent_by_headquarters_and_back_after_deactivation(w
     assert _db_user(world.site, world.staff_id).active  # type: ignore[union-attr]
     name = _db_user(world.site, world.staff_id).username  # type: ignore[union-attr]
     sign_in(folder, name, "welcome-back-1").store.close()
+
+
+def test_changes_that_arrive_by_sync_reach_the_keystore_at_the_next_sign_in(site: SiteSession) -> None:
+    """Headquarters changes a role or deactivates someone; the staff record arrives through sync (written here as
+    a remote change would be), and the keystore follows when that person next signs in."""
+    uid = add_user(site.ctx, site.keystore, site.db_key, **NEW)  # type: ignore[arg-type]
+    with site.store.write(None, applying_remote=True) as s:
+        s.get(User, uid).role = "coordinator"
+    other = sign_in(_folder(site), "nurse.parwin", "parwin-pass-1")
+    assert other.ctx.role == "coordinator" and _on_disk(site)[uid] == "coordinator"
+    other.store.close()
+    with site.store.write(None, applying_remote=True) as s:
+        s.get(User, uid).active = False
+    with pytest.raises(SignInFailed, match="not active"):
+        sign_in(_folder(site), "nurse.parwin", "parwin-pass-1")
+    assert uid not in _on_disk(site)  # that password no longer unwraps the database key
