@@ -108,11 +108,38 @@ def cmd_import(args: argparse.Namespace) -> int:
     from app.server.db import open_database
     from app.server.hq_import import import_bundle_files
 
-    outcomes = import_bundle_files(open_database(args.db), list(args.files), args.receipts)
+    engine = open_database(args.db)
+    operator = _headquarters_operator(engine, args)
+    outcomes = import_bundle_files(engine, list(args.files), args.receipts, operator=operator)
     for o in outcomes:
         print(f"{o.path.name}: {'OK' if o.ok else 'REFUSED'} — {o.message}"
               + (f" (receipt: {o.receipt_path})" if o.receipt_path else ""))
     return 0 if all(o.ok for o in outcomes) else 1
+
+
+def _headquarters_operator(engine: Any, args: argparse.Namespace) -> str:
+    """Importing is a headquarters task (DESIGN.md, roles): the operator signs in with their staff account
+    (`sayyar hq staff`), password from $SAYYAR_PASSWORD or asked."""
+    import getpass
+    import os
+
+    from app.cli import CliError
+    from app.hq.staff import check_staff, hq_staff
+
+    if not getattr(args, "user", None):
+        raise CliError("say who is importing: sayyar --user NAME hq import … (a headquarters staff account)")
+    password = os.environ.get("SAYYAR_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            raise CliError("no password: set SAYYAR_PASSWORD or run in a terminal to be asked")
+        password = getpass.getpass(f"Password for {args.user}: ")
+    hq_staff.create(engine, checkfirst=True)
+    with engine.connect() as conn:
+        actor = check_staff(conn, args.user, password)
+    if actor is None or not actor.is_hq:
+        raise CliError("only a headquarters staff account may import bundles (wrong name or password, or not "
+                       "headquarters); accounts are made with `sayyar hq staff`")
+    return actor.username
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:

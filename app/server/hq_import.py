@@ -101,7 +101,8 @@ class FileOutcome:
     receipt_path: Path | None = None
 
 
-def import_bundle_files(engine: Engine, paths: list[Path], receipt_dir: Path | None = None) -> list[FileOutcome]:
+def import_bundle_files(engine: Engine, paths: list[Path], receipt_dir: Path | None = None,
+                        operator: str = "hq") -> list[FileOutcome]:
     """Each file is verified completely, then applied in its own transaction; a bad file is refused with its
     reason and the others go on. Receipts are written beside each bundle (or into ``receipt_dir``)."""
     outcomes = []
@@ -112,7 +113,8 @@ def import_bundle_files(engine: Engine, paths: list[Path], receipt_dir: Path | N
             outcomes.append(FileOutcome(path, False, f"cannot read: {err.strerror}"))
             continue
         try:
-            outcome = import_bundle_bytes(engine, data, via=f"hq:{path.name}"[:50])
+            # Who imported which file is kept with the batch (srv_batch.via).
+            outcome = import_bundle_bytes(engine, data, via=f"{operator}:{path.name}"[:50])
         except BundleRejected as err:
             outcomes.append(FileOutcome(path, False, f"refused ({err.code}): {err}"))
             continue

@@ -37,17 +37,23 @@ def test_enrol_sync_bundle_receipt_status(tmp_path: Path, monkeypatch: pytest.Mo
         session.store.close()
         bundle = tmp_path / "zah1.sayyar"
         assert main([*laptop, "bundle", "export", "--out", str(bundle)]) == 0
-        assert main(["hq", "import", "--db", str(central_db), str(bundle)]) == 0
+        assert main(["hq", "import", "--db", str(central_db), str(bundle)]) == 2  # who is importing?
+        assert "--user" in capsys.readouterr().err
+        from app.hq.staff import set_staff
+
+        set_staff(engine, username="l.karimi", role="headquarters", password=DEMO_PASSWORD)
+        hq = ["--user", "l.karimi", "hq", "import", "--db", str(central_db)]
+        assert main([*hq, str(bundle)]) == 0
         out = capsys.readouterr().out
         assert "applied 6" in out and "OK" in out  # the 5 entries and the audit of the export itself
-        assert main(["hq", "import", "--db", str(central_db), str(bundle)]) == 0
+        assert main([*hq, str(bundle)]) == 0
         assert "already imported" in capsys.readouterr().out
         assert main([*laptop, "bundle", "receipt", str(bundle) + ".receipt.json"]) == 0
         assert "6 change(s) acknowledged" in capsys.readouterr().out
         assert main([*laptop, "sync", "status"]) == 0
         status = capsys.readouterr().out
         assert "queued 0" in status and "sent 0" in status and "quarantined 0" in status
-        assert main(["hq", "import", "--db", str(central_db), str(tmp_path / "req.json")]) == 1
+        assert main([*hq, str(tmp_path / "req.json")]) == 1
         assert "REFUSED" in capsys.readouterr().out
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(m.RECORDS["audit_entry"])).scalar_one() == 6  # and the export itself
