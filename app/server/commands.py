@@ -4,7 +4,7 @@
     sayyar server --db URL --host H --port P                 run the central server
     sayyar server enrol-device --db URL --request FILE [--out FILE] [--server-url URL]
     sayyar server revoke-device --db URL --device-id ID
-    sayyar hq import --db URL FILE... [--receipts DIR]       import hand-carried bundles
+    sayyar --user NAME hq import --db URL FILE... [--receipts DIR]   import hand-carried bundles (HQ staff)
     sayyar hq conflicts --db URL                             list open conflicts
 """
 
