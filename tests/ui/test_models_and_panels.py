@@ -152,3 +152,17 @@ def _section_centre(header, section):  # type: ignore[no-untyped-def]
 
     x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
     return QPoint(x, header.height() // 2)
+
+
+def test_first_run_suggests_a_username_unique_to_the_laptop(qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    d = Driver(qtbot, tmp_path / "new")
+    try:
+        window = d.ctl.first_run
+        type_text(window.device, "tay2")
+        assert window.username.text() == "tay2.admin"  # not a bare "admin" that every laptop would share
+        window.username.clear()
+        type_text(window.username, "r.akbari")
+        type_text(window.device, "x")
+        assert window.username.text() == "r.akbari"  # a name the person typed is never replaced
+    finally:
+        d.close()

@@ -43,8 +43,10 @@ class FirstRunWindow(QWidget):
             field.setEchoMode(QLineEdit.EchoMode.Password)
         self.device = QLineEdit(page)
         self.device.setObjectName("deviceCode")
-        self.device.setMaxLength(12)
+        self.device.setMaxLength(8)
         self.device.setPlaceholderText(self.tr("e.g. ZAH1"))
+        self._suggested = ""
+        self.device.textEdited.connect(self._suggest_username)
         self.unit = QComboBox(page)
         self.unit.setObjectName("unit")
         for u in load_sample_site().units:
@@ -87,6 +89,12 @@ class FirstRunWindow(QWidget):
         col.addStretch(1)
         self.pages.addWidget(page2)
         self.resize(620, 420)
+
+    def _suggest_username(self, code: str) -> None:
+        # User names are unique across all units once laptops sync: "zah1.admin" rather than every laptop's "admin".
+        if self.username.text().strip() in ("", self._suggested):
+            self._suggested = f"{code.strip().lower()}.admin" if code.strip() else ""
+            self.username.setText(self._suggested)
 
     def _submit(self) -> None:
         if not all(f.text().strip() for f in (self.full_name, self.username, self.password, self.device)):
