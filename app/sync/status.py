@@ -56,6 +56,10 @@ class SyncStatus:
     def pending(self) -> int:
         return self.counts.get("queued", 0) + self.counts.get("sent", 0)
 
+    @property
+    def queued(self) -> int:
+        return self.counts.get("queued", 0)
+
 
 def sync_status(store: Store) -> SyncStatus:
     with store.read() as s:
@@ -74,6 +78,16 @@ def sync_status(store: Store) -> SyncStatus:
             last_success_at=ident.last_success_at if ident else None, last_error=ident.last_error if ident else "",
             last_error_at=ident.last_error_at if ident else None, open_conflicts=open_conflicts, parked=parked,
         )
+
+
+def counts_by_entity(store: Store) -> dict[str, dict[str, int]]:
+    """entity -> state -> number of change-log entries, for the Sync panel's table."""
+    out: dict[str, dict[str, int]] = {}
+    with store.read() as s:
+        for entity, state, n in s.execute(select(ChangeLog.entity, ChangeLog.state, func.count())
+                                          .group_by(ChangeLog.entity, ChangeLog.state)):
+            out.setdefault(entity, {})[state] = int(n)
+    return out
 
 
 def quarantined_entries(store: Store, *, limit: int = 500) -> list[QuarantinedEntry]:

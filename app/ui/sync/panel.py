@@ -1,6 +1,6 @@
 """The Sync panel: what is waiting to leave this laptop, what was rejected and why, and the sync actions.
 
-Counts come from the change log through ``app.services.sync_status`` (read-only). The actions call the sync
+Counts come from the change log through ``app.sync.status`` (read-only). The actions call the sync
 engine through ``app.ui.sync.backend``; a build without it says so plainly — no pretend progress.
 """
 
@@ -13,10 +13,11 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QPushButton, QT
                                QVBoxLayout, QWidget)
 
 from app.security.roles import Action, can
-from app.services.sync_status import STATES
 from app.ui import i18n, labels
 from app.ui.ops import error_text, run_op
 from app.ui.sync import backend
+
+STATES = ("queued", "sent", "acked", "quarantined")  # the columns of the counts table, in this order
 
 
 class SyncPanel(QWidget):
@@ -74,12 +75,17 @@ class SyncPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        from app.services.sync_status import sync_status
+        store = self.session.store
 
-        ctx = self.ctx
-        run_op(self, lambda: sync_status(ctx), self._show)
+        def read() -> tuple[Any, dict[str, dict[str, int]], list[Any]]:
+            from app.sync.status import counts_by_entity, quarantined_entries, sync_status
 
-    def _show(self, status: Any) -> None:
+            return sync_status(store), counts_by_entity(store), quarantined_entries(store, limit=200)
+
+        run_op(self, read, self._show)
+
+    def _show(self, result: tuple[Any, dict[str, dict[str, int]], list[Any]]) -> None:
+        status, by_entity, quarantined = result
         self.status = status
         last = i18n.show_datetime(status.last_success_at) if status.last_success_at else self.tr("never")
         text = self.tr("%1 changes waiting to leave this laptop. Last successful sync: %2.") \
@@ -89,15 +95,15 @@ class SyncPanel(QWidget):
         if status.last_error:
             text += "\n" + self.tr("Last error: %1").replace("%1", status.last_error)
         self.summary.setText(text)
-        entities = sorted(status.by_entity)
+        entities = sorted(by_entity)
         self.table.setRowCount(len(entities))
         for r, entity in enumerate(entities):
             self.table.setItem(r, 0, QTableWidgetItem(labels.entity(entity)))
             for c, state in enumerate(STATES, start=1):
-                self.table.setItem(r, c, QTableWidgetItem(i18n.num(status.by_entity[entity].get(state, 0))))
+                self.table.setItem(r, c, QTableWidgetItem(i18n.num(by_entity[entity].get(state, 0))))
         self.table.resizeColumnToContents(0)
-        self.quarantine.setRowCount(len(status.quarantined))
-        for r, q in enumerate(status.quarantined):
+        self.quarantine.setRowCount(len(quarantined))
+        for r, q in enumerate(quarantined):
             for c, value in enumerate((str(q.seq), labels.entity(q.entity), q.reason)):
                 self.quarantine.setItem(r, c, QTableWidgetItem(value))
 

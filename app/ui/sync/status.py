@@ -34,10 +34,10 @@ class SyncStatusWidget(QPushButton):
         if self._busy:
             return
         self._busy = True
-        from app.services.sync_status import sync_summary
+        from app.sync.status import sync_status
 
-        ctx = self.session.ctx
-        run_op(self, lambda: sync_summary(ctx), self._show, self._failed)
+        store = self.session.store
+        run_op(self, lambda: sync_status(store), self._show, self._failed)
 
     def _failed(self, err: BaseException) -> None:
         self._busy = False
@@ -48,7 +48,7 @@ class SyncStatusWidget(QPushButton):
         self.status = status
         last = i18n.show_datetime(status.last_success_at) if status.last_success_at else self.tr("never")
         text = self.tr("Sync: %1 queued · last success %2").replace("%1", i18n.num(status.queued)).replace("%2", last)
-        bad = status.by_state.get("quarantined", 0)
+        bad = status.counts.get("quarantined", 0)
         if bad:
             text += " · " + self.tr("%1 rejected").replace("%1", i18n.num(bad))
         if status.last_error:
