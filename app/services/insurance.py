@@ -14,13 +14,9 @@ from app.models import AuditEntry, Enrolment, EnrolmentMember, Household, Patien
 from app.security.roles import Action
 from app.services.context import Ctx, parse
 from app.services.errors import FieldError, ValidationFailed, field_error
+from app.services.labels import label
 from app.services.validation import check_not_future
 
-SCHEME_LABELS = {
-    "uphi": ("Refugee health insurance (UPHI)", "بیمهٔ سلامت پناهندگان (UPHI)"),
-    "salamat": ("Iran Health Insurance (Salamat)", "بیمهٔ سلامت ایرانیان"),
-    "other": ("Other scheme", "طرح دیگر"),
-}
 
 
 def add_months(d: date, months: int) -> date:
@@ -69,8 +65,7 @@ class Cover:
     confirmation_number: str
 
     def label(self, lang: str) -> str:
-        en, fa = SCHEME_LABELS.get(self.scheme, (self.scheme, self.scheme))
-        return fa if lang == "fa" else en
+        return label("scheme", self.scheme, lang)
 
 
 def _check(data: EnrolmentIn, start: date, end: date) -> list[FieldError]:

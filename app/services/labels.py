@@ -1,4 +1,5 @@
-"""Display labels (English, Persian) for the coded values stored in records: one place for UI, paper and CLI."""
+"""Display labels (English, Persian) for the coded values stored in records: the one table behind the screens
+(app/ui/labels.py), printed paper and the command line."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "other": ("Other document", "مدرک دیگر"),
     },
     "relationship": {
-        "head": ("Household head", "سرپرست"), "spouse": ("Spouse", "همسر"), "child": ("Child", "فرزند"),
+        "head": ("Head of household", "سرپرست خانوار"), "spouse": ("Spouse", "همسر"), "child": ("Child", "فرزند"),
         "parent": ("Parent", "والد"), "sibling": ("Sibling", "خواهر / برادر"), "grandchild": ("Grandchild", "نوه"),
         "other_relative": ("Other relative", "خویشاوند"), "other": ("Other", "سایر"), "": ("—", "—"),
     },
@@ -40,14 +41,17 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "referred_on": ("Referred onward", "ارجاع به سطح بالاتر"), "died": ("Died", "فوت"),
         "did_not_attend": ("Did not attend", "مراجعه نکرد"), "other": ("Other", "سایر"),
     },
-    "payer": {"unhcr": ("UNHCR", "کمیساریای عالی پناهندگان"), "iom": ("IOM (gift card)", "سازمان بین‌المللی مهاجرت (کارت هدیه)"),
+    "payer": {"unhcr": ("UNHCR", "کمیساریای عالی پناهندگان"), "iom": ("IOM (gift card / voucher)", "سازمان بین‌المللی مهاجرت (کارت هدیه / بن)"),
               "self": ("Self", "شخصی"), "government": ("Government", "دولت")},
     "category": {"vulnerable": ("Vulnerable", "آسیب‌پذیر"), "special_disease": ("Special disease", "بیماری خاص"),
                  "premium_payer": ("Premium payer", "پرداخت‌کنندهٔ حق بیمه")},
-    "role": {"clinician": ("Clinician", "پزشک / کارمند بالینی"), "coordinator": ("Unit coordinator", "هماهنگ‌کننده واحد"),
+    "role": {"clinician": ("Clinician", "پزشک / کارمند بالینی"), "coordinator": ("Coordinator", "هماهنگ‌کننده واحد"),
              "unit_admin": ("Unit administrator", "مدیر واحد"), "headquarters": ("Headquarters", "ستاد مرکزی")},
     "visit_type": {"new": ("New", "جدید"), "follow_up": ("Follow-up", "پیگیری")},
-    "certainty": {"suspected": ("Suspected", "مشکوک"), "confirmed": ("Confirmed", "قطعی")},
+    "certainty": {"suspected": ("suspected", "مشکوک"), "probable": ("probable", "محتمل"),
+                  "confirmed": ("confirmed", "قطعی"), "discarded": ("discarded", "رد شده")},
+    "scheme": {"uphi": ("Refugee health insurance (UPHI)", "بیمهٔ سلامت پناهندگان (UPHI)"),
+               "salamat": ("Iran Health Insurance (Salamat)", "بیمهٔ سلامت ایرانیان"), "other": ("Other scheme", "طرح دیگر")},
 }
 
 

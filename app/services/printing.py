@@ -19,7 +19,6 @@ from app.printing import (
 from app.security.roles import Action
 from app.services.context import Ctx
 from app.services.errors import NotFound
-from app.services.insurance import SCHEME_LABELS
 from app.services.labels import label
 from app.services.roster import roster_for_day
 
@@ -74,8 +73,7 @@ def referral_slip_data(session: Session, referral: Referral, lang: str, on: date
     snap = referral.insurance_snapshot
     insurance = None
     if snap:
-        en, fa = SCHEME_LABELS.get(snap["scheme"], (snap["scheme"], snap["scheme"]))
-        insurance = InsuranceLine(scheme=fa if lang == "fa" else en, valid_until=date.fromisoformat(snap["valid_until"]),
+        insurance = InsuranceLine(scheme=label("scheme", snap["scheme"], lang), valid_until=date.fromisoformat(snap["valid_until"]),
                                   number=snap.get("confirmation_number") or None)
     dob = patient.date_of_birth
     return ReferralSlipData(

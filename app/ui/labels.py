@@ -1,80 +1,81 @@
-"""Translated labels for the service's stored values (sex, legal status, document types…).
+"""Labels for the stored values (sex, legal status, document types…) in the user's language.
 
-One place, so every screen says "Amayesh card holder" (or its Persian) the same way.
+Values that also appear on paper come from ``app.services.labels`` and disease names from the notifiable-disease
+registry, so a screen and a referral slip never word the same value differently; labels that exist only on screens
+(record types, chart flags, facility kinds, age bands) are translated through Qt here.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+from app.ui import i18n
+
+
+def _table(kind: str) -> dict[str, str]:
+    from app.services.labels import choices
+
+    return dict(choices(kind, i18n.current_lang()))
+
+
+def _one(kind: str, code: str) -> str:
+    from app.services.labels import label
+
+    return label(kind, code, i18n.current_lang())
 
 
 def sex() -> dict[str, str]:
-    return {"female": QCoreApplication.translate("labels", "Female"), "male": QCoreApplication.translate("labels", "Male")}
+    return _table("sex")
 
 
 def nationality() -> dict[str, str]:
-    return {"afghan": QCoreApplication.translate("labels", "Afghan"), "iranian": QCoreApplication.translate("labels", "Iranian"), "pakistani": QCoreApplication.translate("labels", "Pakistani"), "iraqi": QCoreApplication.translate("labels", "Iraqi"),
-            "other": QCoreApplication.translate("labels", "Other"), "unknown": QCoreApplication.translate("labels", "Unknown")}
+    return _table("nationality")
 
 
 def legal_status() -> dict[str, str]:
-    return {"amayesh": QCoreApplication.translate("labels", "Amayesh card holder"), "headcount": QCoreApplication.translate("labels", "Head-counted (slip)"),
-            "passport_visa": QCoreApplication.translate("labels", "Passport and visa"), "residence_permit": QCoreApplication.translate("labels", "Residence permit"),
-            "undocumented": QCoreApplication.translate("labels", "Undocumented"), "iranian_national": QCoreApplication.translate("labels", "Iranian national")}
+    return _table("legal_status")
 
 
 def relationship() -> dict[str, str]:
-    return {"": QCoreApplication.translate("labels", "—"), "head": QCoreApplication.translate("labels", "Head of household"), "spouse": QCoreApplication.translate("labels", "Spouse"), "child": QCoreApplication.translate("labels", "Child"),
-            "parent": QCoreApplication.translate("labels", "Parent"), "sibling": QCoreApplication.translate("labels", "Sibling"), "grandchild": QCoreApplication.translate("labels", "Grandchild"),
-            "other_relative": QCoreApplication.translate("labels", "Other relative"), "other": QCoreApplication.translate("labels", "Other")}
+    return _table("relationship")
 
 
 def document_type() -> dict[str, str]:
     from app.services.validation import DOC_TYPES
 
-    known = {"amayesh_card": QCoreApplication.translate("labels", "Amayesh card"), "smart_card": QCoreApplication.translate("labels", "Smart foreign-national card"),
-             "headcount_slip": QCoreApplication.translate("labels", "Headcount slip"), "passport": QCoreApplication.translate("labels", "Passport"), "visa": QCoreApplication.translate("labels", "Visa"),
-             "residence_permit": QCoreApplication.translate("labels", "Residence permit card"), "tazkira": QCoreApplication.translate("labels", "Afghan Tazkira"),
-             "e_tazkira": QCoreApplication.translate("labels", "e-Tazkira"), "national_id": QCoreApplication.translate("labels", "Iranian national ID"),
-             "code_yekta": QCoreApplication.translate("labels", "Code Yekta"), "shenaseh_faragir": QCoreApplication.translate("labels", "Shenaseh Faragir"),
-             "laissez_passer": QCoreApplication.translate("labels", "Laissez-passer"), "other": QCoreApplication.translate("labels", "Other document")}
+    known = _table("doc_type")
     return {code: known.get(code, code) for code in DOC_TYPES}
 
 
 def urgency() -> dict[str, str]:
-    return {"routine": QCoreApplication.translate("labels", "Routine"), "urgent": QCoreApplication.translate("labels", "Urgent"), "emergency": QCoreApplication.translate("labels", "Emergency")}
+    return _table("urgency")
 
 
 def role(code: str) -> str:
-    return {"clinician": QCoreApplication.translate("labels", "Clinician"), "coordinator": QCoreApplication.translate("labels", "Coordinator"), "unit_admin": QCoreApplication.translate("labels", "Unit administrator"),
-            "headquarters": QCoreApplication.translate("labels", "Headquarters")}.get(code, code)
+    return _one("role", code)
 
 
 def payer() -> dict[str, str]:
-    return {"unhcr": QCoreApplication.translate("labels", "UNHCR"), "iom": QCoreApplication.translate("labels", "IOM (gift card / voucher)"), "self": QCoreApplication.translate("labels", "Self"),
-            "government": QCoreApplication.translate("labels", "Government")}
+    return _table("payer")
 
 
 def category() -> dict[str, str]:
-    return {"vulnerable": QCoreApplication.translate("labels", "Vulnerable"), "special_disease": QCoreApplication.translate("labels", "Special disease"),
-            "premium_payer": QCoreApplication.translate("labels", "Premium payer")}
+    return _table("category")
 
 
 def scheme() -> dict[str, str]:
-    return {"uphi": QCoreApplication.translate("labels", "Refugee health insurance (UPHI)"), "salamat": QCoreApplication.translate("labels", "Iran Health Insurance (Salamat)"),
-            "other": QCoreApplication.translate("labels", "Other scheme")}
+    return _table("scheme")
 
 
 def disease(code: str) -> str:
-    return {"cholera": QCoreApplication.translate("labels", "Cholera"), "measles": QCoreApplication.translate("labels", "Measles"), "rubella": QCoreApplication.translate("labels", "Rubella"), "polio": QCoreApplication.translate("labels", "Polio"),
-            "malaria": QCoreApplication.translate("labels", "Malaria"), "dengue": QCoreApplication.translate("labels", "Dengue"), "chikungunya": QCoreApplication.translate("labels", "Chikungunya"),
-            "tuberculosis": QCoreApplication.translate("labels", "Tuberculosis")}.get(code, code)
+    from app.core.reference import NOTIFIABLE_DISEASES
+
+    d = NOTIFIABLE_DISEASES.get(code)
+    return i18n.pick(d.name_en, d.name_fa) if d else code
 
 
 def referral_status(code: str) -> str:
-    return {"issued": QCoreApplication.translate("labels", "Issued"), "arrived": QCoreApplication.translate("labels", "Arrived"), "seen": QCoreApplication.translate("labels", "Seen"),
-            "feedback_received": QCoreApplication.translate("labels", "Feedback received"), "lost": QCoreApplication.translate("labels", "Lost to follow-up")}.get(code, code)
+    return _one("referral_status", code)
 
 
 def flag(code: str) -> str:
@@ -112,10 +113,7 @@ def entity(code: str) -> str:
 
 
 def certainty(code: str) -> str:
-    return {"suspected": QCoreApplication.translate("labels", "suspected"),
-            "probable": QCoreApplication.translate("labels", "probable"),
-            "confirmed": QCoreApplication.translate("labels", "confirmed"),
-            "discarded": QCoreApplication.translate("labels", "discarded")}.get(code, code)
+    return _one("certainty", code)
 
 
 def age_band(band: str) -> str:

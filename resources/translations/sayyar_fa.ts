@@ -1,198 +1,199 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="fa_IR">
 <context>
     <name>ChartView</name>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="52" />
-        <location filename="../../app/ui/patients/chart.py" line="140" />
+        <location filename="../../app/ui/patients/chart.py" line="52"/>
+        <location filename="../../app/ui/patients/chart.py" line="140"/>
         <source>Opening the chart…</source>
         <translation>در حال باز کردن پرونده…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="68" />
+        <location filename="../../app/ui/patients/chart.py" line="68"/>
         <source>New visit</source>
         <translation>مراجعهٔ جدید</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="70" />
+        <location filename="../../app/ui/patients/chart.py" line="70"/>
         <source>Register a household member</source>
         <translation>ثبت عضو خانوار</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="72" />
+        <location filename="../../app/ui/patients/chart.py" line="72"/>
         <source>Enrol household in insurance</source>
         <translation>ثبت‌نام خانوار در بیمه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="84" />
+        <location filename="../../app/ui/patients/chart.py" line="84"/>
         <source>Identity</source>
         <translation>هویت</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="89" />
+        <location filename="../../app/ui/patients/chart.py" line="89"/>
         <source>Insurance cover</source>
         <translation>پوشش بیمه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="93" />
+        <location filename="../../app/ui/patients/chart.py" line="93"/>
         <source>Document</source>
         <translation>مدرک</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="93" />
-        <location filename="../../app/ui/patients/chart.py" line="97" />
+        <location filename="../../app/ui/patients/chart.py" line="93"/>
+        <location filename="../../app/ui/patients/chart.py" line="97"/>
         <source>Number</source>
         <translation>شماره</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="93" />
+        <location filename="../../app/ui/patients/chart.py" line="93"/>
         <source>Cycle / form</source>
         <translation>دوره / نوع</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="94" />
-        <location filename="../../app/ui/patients/chart.py" line="162" />
+        <location filename="../../app/ui/patients/chart.py" line="94"/>
+        <location filename="../../app/ui/patients/chart.py" line="162"/>
         <source>Code</source>
         <translation>کد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="94" />
+        <location filename="../../app/ui/patients/chart.py" line="94"/>
         <source>Name</source>
         <translation>نام</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="94" />
+        <location filename="../../app/ui/patients/chart.py" line="94"/>
         <source>Relationship</source>
         <translation>نسبت</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="95" />
-        <location filename="../../app/ui/patients/chart.py" line="97" />
+        <location filename="../../app/ui/patients/chart.py" line="95"/>
+        <location filename="../../app/ui/patients/chart.py" line="97"/>
         <source>Date</source>
         <translation>تاریخ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="95" />
+        <location filename="../../app/ui/patients/chart.py" line="95"/>
         <source>Complaint</source>
         <translation>شکایت اصلی</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="95" />
+        <location filename="../../app/ui/patients/chart.py" line="95"/>
         <source>Diagnoses</source>
         <translation>تشخیص‌ها</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="96" />
+        <location filename="../../app/ui/patients/chart.py" line="96"/>
         <source>Follow-up</source>
         <translation>پیگیری</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="97" />
+        <location filename="../../app/ui/patients/chart.py" line="97"/>
         <source>To</source>
         <translation>به</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="97" />
+        <location filename="../../app/ui/patients/chart.py" line="97"/>
         <source>Urgency</source>
         <translation>فوریت</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="98" />
+        <location filename="../../app/ui/patients/chart.py" line="98"/>
         <source>Status</source>
         <translation>وضعیت</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="99" />
+        <location filename="../../app/ui/patients/chart.py" line="99"/>
         <source>Documents</source>
         <translation>مدارک</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="99" />
+        <location filename="../../app/ui/patients/chart.py" line="99"/>
         <source>Household</source>
         <translation>خانوار</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="100" />
+        <location filename="../../app/ui/patients/chart.py" line="100"/>
         <source>Visits</source>
         <translation>مراجعه‌ها</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="100" />
+        <location filename="../../app/ui/patients/chart.py" line="100"/>
         <source>Referrals</source>
         <translation>ارجاع‌ها</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="105" />
+        <location filename="../../app/ui/patients/chart.py" line="105"/>
         <source>Print the selected referral slip again</source>
         <translation>چاپ دوبارهٔ برگهٔ ارجاع انتخاب‌شده</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="109" />
-        <source>Record the receiving facility's feedback…</source>
+        <location filename="../../app/ui/patients/chart.py" line="109"/>
+        <source>Record the receiving facility&apos;s feedback…</source>
         <translation>ثبت بازخورد مرکز پذیرنده…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="155" />
+        <location filename="../../app/ui/patients/chart.py" line="155"/>
         <source>Show</source>
         <translation>نمایش</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="163" />
+        <location filename="../../app/ui/patients/chart.py" line="163"/>
         <source>Name (Persian)</source>
         <translation>نام (فارسی)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="164" />
+        <location filename="../../app/ui/patients/chart.py" line="164"/>
         <source>Name (Latin)</source>
         <translation>نام (لاتین)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="165" />
-        <source>Father's name</source>
+        <location filename="../../app/ui/patients/chart.py" line="165"/>
+        <source>Father&apos;s name</source>
         <translation>نام پدر</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="166" />
+        <location filename="../../app/ui/patients/chart.py" line="166"/>
         <source>Sex</source>
         <translation>جنس</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="166" />
+        <location filename="../../app/ui/patients/chart.py" line="166"/>
         <source>Born</source>
         <translation>تولد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="167" />
+        <location filename="../../app/ui/patients/chart.py" line="167"/>
         <source>Nationality</source>
         <translation>ملیت</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="168" />
+        <location filename="../../app/ui/patients/chart.py" line="168"/>
         <source>Phone</source>
         <translation>تلفن</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="175" />
+        <location filename="../../app/ui/patients/chart.py" line="175"/>
         <source>Legal status</source>
         <translation>وضعیت اقامتی</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="179" />
+        <location filename="../../app/ui/patients/chart.py" line="179"/>
         <source>Notifiable disease recorded in the last 30 days — check it was reported.</source>
         <translation>در ۳۰ روز گذشته بیماری واجب‌الگزارش ثبت شده است — مطمئن شوید گزارش شده است.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="183" />
+        <location filename="../../app/ui/patients/chart.py" line="183"/>
         <source>%1, paid by %2 — covered until %3</source>
         <translation>%1، پرداخت‌کننده: %2 — تحت پوشش تا %3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="187" />
+        <location filename="../../app/ui/patients/chart.py" line="187"/>
         <source>Not covered</source>
         <translation>تحت پوشش نیست</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/chart.py" line="220" />
+        <location filename="../../app/ui/patients/chart.py" line="220"/>
         <source>Sensitive — shown only when needed</source>
         <translation>حساس — فقط در صورت نیاز نمایش داده می‌شود</translation>
     </message>
@@ -200,7 +201,7 @@
 <context>
     <name>DateField</name>
     <message>
-        <location filename="../../app/ui/widgets/forms.py" line="107" />
+        <location filename="../../app/ui/widgets/forms.py" line="107"/>
         <source>Enter the date year first, e.g. %1</source>
         <translation>تاریخ را با سال در ابتدا وارد کنید، مثلاً %1</translation>
     </message>
@@ -208,57 +209,57 @@
 <context>
     <name>DaySummaryView</name>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="25" />
+        <location filename="../../app/ui/roster/summary.py" line="25"/>
         <source>Day summary</source>
         <translation>خلاصهٔ روز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="35" />
+        <location filename="../../app/ui/roster/summary.py" line="35"/>
         <source>All facilities of the unit</source>
         <translation>همهٔ مراکز واحد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="36" />
+        <location filename="../../app/ui/roster/summary.py" line="36"/>
         <source>Show</source>
         <translation>نمایش</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="40" />
+        <location filename="../../app/ui/roster/summary.py" line="40"/>
         <source>Day</source>
         <translation>روز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="40" />
+        <location filename="../../app/ui/roster/summary.py" line="40"/>
         <source>Facility</source>
         <translation>مرکز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="51" />
+        <location filename="../../app/ui/roster/summary.py" line="51"/>
         <source>Total</source>
         <translation>جمع</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="89" />
+        <location filename="../../app/ui/roster/summary.py" line="89"/>
         <source>Counting…</source>
         <translation>در حال شمارش…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="93" />
+        <location filename="../../app/ui/roster/summary.py" line="93"/>
         <source>%1 visits (%2 new patients), %3 referrals</source>
         <translation>%1 مراجعه (%2 بیمار جدید)، %3 ارجاع</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="103" />
+        <location filename="../../app/ui/roster/summary.py" line="103"/>
         <source>immediate</source>
         <translation>فوری</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="105" />
+        <location filename="../../app/ui/roster/summary.py" line="105"/>
         <source>Notifiable cases: %1</source>
         <translation>موارد واجب‌الگزارش: %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/summary.py" line="108" />
+        <location filename="../../app/ui/roster/summary.py" line="108"/>
         <source>No notifiable cases.</source>
         <translation>موردی از بیماری‌های واجب‌الگزارش نیست.</translation>
     </message>
@@ -266,42 +267,42 @@
 <context>
     <name>DiagnosisPicker</name>
     <message>
-        <location filename="../../app/ui/visits/diagnoses.py" line="23" />
+        <location filename="../../app/ui/visits/diagnoses.py" line="23"/>
         <source>Diagnoses (ICD-10)</source>
         <translation>تشخیص‌ها (ICD-10)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/diagnoses.py" line="32" />
+        <location filename="../../app/ui/visits/diagnoses.py" line="32"/>
         <source>Type a code (B05) or words (measles, سرخک)</source>
         <translation>کد (B05) یا واژه (سرخک، measles) بنویسید</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/diagnoses.py" line="34" />
+        <location filename="../../app/ui/visits/diagnoses.py" line="34"/>
         <source>Confirmed / suspected</source>
         <translation>قطعی / مشکوک</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/diagnoses.py" line="36" />
+        <location filename="../../app/ui/visits/diagnoses.py" line="36"/>
         <source>Mark the selected diagnosis confirmed (e.g. by a rapid test or the laboratory), or back to suspected</source>
         <translation>تشخیص انتخاب‌شده را قطعی (مثلاً با تست سریع یا آزمایشگاه) یا دوباره مشکوک علامت بزنید</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/diagnoses.py" line="40" />
+        <location filename="../../app/ui/visits/diagnoses.py" line="40"/>
         <source>Remove selected</source>
         <translation>حذف مورد انتخاب‌شده</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/diagnoses.py" line="99" />
+        <location filename="../../app/ui/visits/diagnoses.py" line="99"/>
         <source>confirmed</source>
         <translation>قطعی</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/diagnoses.py" line="99" />
+        <location filename="../../app/ui/visits/diagnoses.py" line="99"/>
         <source>suspected</source>
         <translation>مشکوک</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/diagnoses.py" line="124" />
+        <location filename="../../app/ui/visits/diagnoses.py" line="124"/>
         <source>%1 is already in the list.</source>
         <translation>%1 از قبل در فهرست هست.</translation>
     </message>
@@ -309,17 +310,17 @@
 <context>
     <name>DocumentRow</name>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="37" />
+        <location filename="../../app/ui/patients/register.py" line="37"/>
         <source>Number</source>
         <translation>شماره</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="40" />
+        <location filename="../../app/ui/patients/register.py" line="40"/>
         <source>Amayesh cycle</source>
         <translation>دورهٔ آمایش</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="42" />
+        <location filename="../../app/ui/patients/register.py" line="42"/>
         <source>Remove</source>
         <translation>حذف</translation>
     </message>
@@ -327,47 +328,47 @@
 <context>
     <name>DuplicateDialog</name>
     <message>
-        <location filename="../../app/ui/patients/duplicates.py" line="21" />
+        <location filename="../../app/ui/patients/duplicates.py" line="21"/>
         <source>Possible duplicate</source>
         <translation>پروندهٔ احتمالاً تکراری</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/duplicates.py" line="33" />
+        <location filename="../../app/ui/patients/duplicates.py" line="33"/>
         <source>same document</source>
         <translation>مدرک یکسان</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/duplicates.py" line="33" />
+        <location filename="../../app/ui/patients/duplicates.py" line="33"/>
         <source>similar</source>
         <translation>مشابه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/duplicates.py" line="34" />
+        <location filename="../../app/ui/patients/duplicates.py" line="34"/>
         <source>%1 — %2, father: %3, %4, born %5 (%6)</source>
         <translation>%1 — %2، نام پدر: %3، %4، متولد %5 (%6)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/duplicates.py" line="42" />
+        <location filename="../../app/ui/patients/duplicates.py" line="42"/>
         <source>Open the selected record instead</source>
         <translation>به‌جای آن، پروندهٔ انتخاب‌شده را باز کن</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/duplicates.py" line="47" />
+        <location filename="../../app/ui/patients/duplicates.py" line="47"/>
         <source>Or register a new record anyway — say why:</source>
         <translation>یا با این حال پروندهٔ تازه ثبت کنید — دلیل را بنویسید:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/duplicates.py" line="50" />
-        <source>e.g. different person: other father's name confirmed</source>
+        <location filename="../../app/ui/patients/duplicates.py" line="50"/>
+        <source>e.g. different person: other father&apos;s name confirmed</source>
         <translation>مثلاً فرد دیگری است: نام پدر متفاوت تأیید شد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/duplicates.py" line="55" />
+        <location filename="../../app/ui/patients/duplicates.py" line="55"/>
         <source>Register anyway</source>
         <translation>با این حال ثبت کن</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/duplicates.py" line="71" />
+        <location filename="../../app/ui/patients/duplicates.py" line="71"/>
         <source>A reason is needed to register a possible duplicate.</source>
         <translation>برای ثبت یک مورد احتمالاً تکراری، دلیل لازم است.</translation>
     </message>
@@ -375,87 +376,87 @@
 <context>
     <name>EnrolForm</name>
     <message>
-        <location filename="../../app/ui/insurance/enrol.py" line="30" />
+        <location filename="../../app/ui/insurance/enrol.py" line="30"/>
         <source>Insurance: household %1</source>
         <translation>بیمه: خانوار %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/insurance/enrol.py" line="46" />
+        <location filename="../../app/ui/insurance/enrol.py" line="46"/>
         <source>Rials</source>
         <translation>ریال</translation>
     </message>
     <message>
-        <location filename="../../app/ui/insurance/enrol.py" line="59" />
+        <location filename="../../app/ui/insurance/enrol.py" line="59"/>
         <source>Members enrolled</source>
         <translation>اعضای ثبت‌نام‌شده</translation>
     </message>
     <message>
-        <location filename="../../app/ui/insurance/enrol.py" line="59" />
+        <location filename="../../app/ui/insurance/enrol.py" line="59"/>
         <source>Scheme</source>
         <translation>طرح بیمه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/insurance/enrol.py" line="60" />
+        <location filename="../../app/ui/insurance/enrol.py" line="60"/>
         <source>Category</source>
         <translation>گروه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/insurance/enrol.py" line="60" />
+        <location filename="../../app/ui/insurance/enrol.py" line="60"/>
         <source>Payer</source>
         <translation>پرداخت‌کننده</translation>
     </message>
     <message>
-        <location filename="../../app/ui/insurance/enrol.py" line="61" />
+        <location filename="../../app/ui/insurance/enrol.py" line="61"/>
         <source>Voucher / gift card number</source>
         <translation>شمارهٔ بن / کارت هدیه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/insurance/enrol.py" line="62" />
+        <location filename="../../app/ui/insurance/enrol.py" line="62"/>
         <source>Premium (IRR)</source>
         <translation>حق بیمه (ریال)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/insurance/enrol.py" line="63" />
+        <location filename="../../app/ui/insurance/enrol.py" line="63"/>
         <source>Document used</source>
         <translation>مدرک ارائه‌شده</translation>
     </message>
     <message>
-        <location filename="../../app/ui/insurance/enrol.py" line="64" />
+        <location filename="../../app/ui/insurance/enrol.py" line="64"/>
         <source>Enrolment date</source>
         <translation>تاریخ ثبت‌نام</translation>
     </message>
     <message>
-        <location filename="../../app/ui/insurance/enrol.py" line="65" />
+        <location filename="../../app/ui/insurance/enrol.py" line="65"/>
         <source>Cover starts</source>
         <translation>آغاز پوشش</translation>
     </message>
     <message>
-        <location filename="../../app/ui/insurance/enrol.py" line="66" />
+        <location filename="../../app/ui/insurance/enrol.py" line="66"/>
         <source>Cover ends</source>
         <translation>پایان پوشش</translation>
     </message>
     <message>
-        <location filename="../../app/ui/insurance/enrol.py" line="67" />
+        <location filename="../../app/ui/insurance/enrol.py" line="67"/>
         <source>Pishkhan centre</source>
         <translation>دفتر پیشخوان</translation>
     </message>
     <message>
-        <location filename="../../app/ui/insurance/enrol.py" line="68" />
+        <location filename="../../app/ui/insurance/enrol.py" line="68"/>
         <source>Confirmation number</source>
         <translation>شمارهٔ تأیید</translation>
     </message>
     <message>
-        <location filename="../../app/ui/insurance/enrol.py" line="85" />
+        <location filename="../../app/ui/insurance/enrol.py" line="85"/>
         <source>Enrol household</source>
         <translation>ثبت‌نام خانوار</translation>
     </message>
     <message>
-        <location filename="../../app/ui/insurance/enrol.py" line="166" />
+        <location filename="../../app/ui/insurance/enrol.py" line="166"/>
         <source>Enter the premium in rials, digits only.</source>
         <translation>حق بیمه را به ریال و فقط با رقم وارد کنید.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/insurance/enrol.py" line="181" />
+        <location filename="../../app/ui/insurance/enrol.py" line="181"/>
         <source>Saving the enrolment…</source>
         <translation>در حال ذخیرهٔ ثبت‌نام…</translation>
     </message>
@@ -463,67 +464,67 @@
 <context>
     <name>FeedbackDialog</name>
     <message>
-        <location filename="../../app/ui/referrals/feedback.py" line="24" />
+        <location filename="../../app/ui/referrals/feedback.py" line="24"/>
         <source>Feedback for referral %1</source>
         <translation>بازخورد ارجاع %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/feedback.py" line="34" />
+        <location filename="../../app/ui/referrals/feedback.py" line="34"/>
         <source>Treated and discharged</source>
         <translation>درمان و ترخیص</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/feedback.py" line="34" />
+        <location filename="../../app/ui/referrals/feedback.py" line="34"/>
         <source>Admitted</source>
         <translation>بستری</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/feedback.py" line="35" />
+        <location filename="../../app/ui/referrals/feedback.py" line="35"/>
         <source>Referred onward</source>
         <translation>ارجاع به سطح بالاتر</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/feedback.py" line="35" />
+        <location filename="../../app/ui/referrals/feedback.py" line="35"/>
         <source>Died</source>
         <translation>فوت</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/feedback.py" line="36" />
+        <location filename="../../app/ui/referrals/feedback.py" line="36"/>
         <source>Did not attend</source>
         <translation>مراجعه نکرد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/feedback.py" line="36" />
+        <location filename="../../app/ui/referrals/feedback.py" line="36"/>
         <source>Other</source>
         <translation>سایر</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/feedback.py" line="42" />
+        <location filename="../../app/ui/referrals/feedback.py" line="42"/>
         <source>Date seen</source>
         <translation>تاریخ ویزیت</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/feedback.py" line="43" />
+        <location filename="../../app/ui/referrals/feedback.py" line="43"/>
         <source>Outcome</source>
         <translation>نتیجه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/feedback.py" line="44" />
+        <location filename="../../app/ui/referrals/feedback.py" line="44"/>
         <source>Findings / diagnosis</source>
         <translation>یافته‌ها / تشخیص</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/feedback.py" line="45" />
+        <location filename="../../app/ui/referrals/feedback.py" line="45"/>
         <source>Advice / return</source>
         <translation>توصیه / مراجعهٔ بعدی</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/feedback.py" line="53" />
+        <location filename="../../app/ui/referrals/feedback.py" line="53"/>
         <source>Save feedback</source>
         <translation>ذخیرهٔ بازخورد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/feedback.py" line="55" />
+        <location filename="../../app/ui/referrals/feedback.py" line="55"/>
         <source>The patient never arrived</source>
         <translation>بیمار هرگز مراجعه نکرد</translation>
     </message>
@@ -531,77 +532,77 @@
 <context>
     <name>FirstRunWindow</name>
     <message>
-        <location filename="../../app/ui/signin/first_run.py" line="22" />
+        <location filename="../../app/ui/signin/first_run.py" line="22"/>
         <source>Sayyar — set up this laptop</source>
         <translation>سیار — راه‌اندازی این رایانه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/first_run.py" line="30" />
+        <location filename="../../app/ui/signin/first_run.py" line="30"/>
         <source>Sayyar is not set up on this laptop yet. The unit administrator creates the first account; the database is encrypted with it.</source>
         <translation>سیار هنوز روی این رایانه راه‌اندازی نشده است. مدیر واحد نخستین حساب را می‌سازد و پایگاه داده با آن رمزگذاری می‌شود.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/first_run.py" line="47" />
+        <location filename="../../app/ui/signin/first_run.py" line="47"/>
         <source>e.g. ZAH1</source>
         <translation>مثلاً ZAH1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/first_run.py" line="52" />
-        <source>Administrator's full name</source>
+        <location filename="../../app/ui/signin/first_run.py" line="54"/>
+        <source>Administrator&apos;s full name</source>
         <translation>نام کامل مدیر</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/first_run.py" line="53" />
+        <location filename="../../app/ui/signin/first_run.py" line="55"/>
         <source>User name</source>
         <translation>نام کاربری</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/first_run.py" line="54" />
+        <location filename="../../app/ui/signin/first_run.py" line="56"/>
         <source>Password</source>
         <translation>گذرواژه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/first_run.py" line="55" />
+        <location filename="../../app/ui/signin/first_run.py" line="57"/>
         <source>Password again</source>
         <translation>تکرار گذرواژه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/first_run.py" line="56" />
+        <location filename="../../app/ui/signin/first_run.py" line="58"/>
         <source>Device code</source>
         <translation>کد دستگاه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/first_run.py" line="57" />
+        <location filename="../../app/ui/signin/first_run.py" line="59"/>
         <source>Unit (sample list)</source>
         <translation>واحد (فهرست نمونه)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/first_run.py" line="61" />
+        <location filename="../../app/ui/signin/first_run.py" line="63"/>
         <source>Set up</source>
         <translation>راه‌اندازی</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/first_run.py" line="69" />
+        <location filename="../../app/ui/signin/first_run.py" line="71"/>
         <source>Recovery key — shown only this once. Write it down and keep it locked away; it opens the database if every password is lost.</source>
         <translation>کلید بازیابی — فقط همین یک بار نشان داده می‌شود. آن را بنویسید و در جای امن نگه دارید؛ اگر همهٔ گذرواژه‌ها گم شوند، پایگاه داده را باز می‌کند.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/first_run.py" line="78" />
+        <location filename="../../app/ui/signin/first_run.py" line="80"/>
         <source>I have written it down</source>
         <translation>آن را یادداشت کردم</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/first_run.py" line="81" />
+        <location filename="../../app/ui/signin/first_run.py" line="83"/>
         <source>Continue to sign in</source>
         <translation>ادامه و ورود</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/first_run.py" line="93" />
+        <location filename="../../app/ui/signin/first_run.py" line="101"/>
         <source>Fill in every field.</source>
         <translation>همهٔ خانه‌ها را پر کنید.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/first_run.py" line="96" />
+        <location filename="../../app/ui/signin/first_run.py" line="104"/>
         <source>The two passwords differ.</source>
         <translation>دو گذرواژه یکسان نیستند.</translation>
     </message>
@@ -609,17 +610,17 @@
 <context>
     <name>FormTab</name>
     <message>
-        <location filename="../../app/ui/widgets/formtab.py" line="34" />
+        <location filename="../../app/ui/widgets/formtab.py" line="34"/>
         <source>Restore</source>
         <translation>بازگردانی</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/formtab.py" line="35" />
+        <location filename="../../app/ui/widgets/formtab.py" line="35"/>
         <source>Discard</source>
         <translation>دور انداختن</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/formtab.py" line="69" />
+        <location filename="../../app/ui/widgets/formtab.py" line="69"/>
         <source>Unsaved typing from %1 was kept for this form.</source>
         <translation>نوشته‌های ذخیره‌نشدهٔ ساعت %1 برای این فرم نگه داشته شده است.</translation>
     </message>
@@ -627,22 +628,22 @@
 <context>
     <name>LockPage</name>
     <message>
-        <location filename="../../app/ui/signin/lock.py" line="61" />
-        <source>Locked. %1's work is kept exactly as it was.</source>
+        <location filename="../../app/ui/signin/lock.py" line="61"/>
+        <source>Locked. %1&apos;s work is kept exactly as it was.</source>
         <translation>قفل است. کارهای %1 همان‌طور که بود نگه داشته شده است.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/lock.py" line="68" />
+        <location filename="../../app/ui/signin/lock.py" line="68"/>
         <source>Password</source>
         <translation>گذرواژه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/lock.py" line="72" />
+        <location filename="../../app/ui/signin/lock.py" line="72"/>
         <source>Unlock</source>
         <translation>باز کردن قفل</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/lock.py" line="75" />
+        <location filename="../../app/ui/signin/lock.py" line="75"/>
         <source>Switch user</source>
         <translation>تغییر کاربر</translation>
     </message>
@@ -650,92 +651,92 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="24" />
+        <location filename="../../app/ui/main_window.py" line="24"/>
         <source>Sayyar — %1 at %2</source>
         <translation>سیار — %1 در %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="45" />
+        <location filename="../../app/ui/main_window.py" line="45"/>
         <source>Patients</source>
         <translation>بیماران</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="54" />
+        <location filename="../../app/ui/main_window.py" line="54"/>
         <source>&amp;Session</source>
         <translation>&amp;نشست</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="55" />
+        <location filename="../../app/ui/main_window.py" line="55"/>
         <source>Lock now</source>
         <translation>قفل کن</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="56" />
+        <location filename="../../app/ui/main_window.py" line="56"/>
         <source>Switch user</source>
         <translation>تغییر کاربر</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="57" />
+        <location filename="../../app/ui/main_window.py" line="57"/>
         <source>Language</source>
         <translation>زبان</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="63" />
+        <location filename="../../app/ui/main_window.py" line="63"/>
         <source>Quit</source>
         <translation>خروج</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="64" />
+        <location filename="../../app/ui/main_window.py" line="64"/>
         <source>&amp;Patients</source>
         <translation>&amp;بیماران</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="65" />
+        <location filename="../../app/ui/main_window.py" line="65"/>
         <source>Find a patient</source>
         <translation>جست‌وجوی بیمار</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="67" />
+        <location filename="../../app/ui/main_window.py" line="67"/>
         <source>Register a patient</source>
         <translation>ثبت بیمار</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="68" />
+        <location filename="../../app/ui/main_window.py" line="68"/>
         <source>&amp;Day</source>
         <translation>&amp;روز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="70" />
+        <location filename="../../app/ui/main_window.py" line="70"/>
         <source>Day plan (roster)</source>
         <translation>برنامهٔ روز (فهرست کشیک)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="71" />
+        <location filename="../../app/ui/main_window.py" line="71"/>
         <source>Day summary</source>
         <translation>خلاصهٔ روز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="72" />
+        <location filename="../../app/ui/main_window.py" line="72"/>
         <source>S&amp;ync</source>
         <translation>&amp;همگام‌سازی</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="73" />
+        <location filename="../../app/ui/main_window.py" line="73"/>
         <source>Sync panel</source>
         <translation>صفحهٔ همگام‌سازی</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="74" />
+        <location filename="../../app/ui/main_window.py" line="74"/>
         <source>Close tab</source>
         <translation>بستن زبانه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="76" />
+        <location filename="../../app/ui/main_window.py" line="76"/>
         <source>Save the open form</source>
         <translation>ذخیرهٔ فرم باز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="129" />
+        <location filename="../../app/ui/main_window.py" line="129"/>
         <source>Patient</source>
         <translation>بیمار</translation>
     </message>
@@ -743,34 +744,34 @@
 <context>
     <name>PatientSearchView</name>
     <message>
-        <location filename="../../app/ui/patients/search.py" line="50" />
-        <source>Name, father's name, code, document number or phone (Persian or Latin)</source>
+        <location filename="../../app/ui/patients/search.py" line="50"/>
+        <source>Name, father&apos;s name, code, document number or phone (Persian or Latin)</source>
         <translation>نام، نام پدر، کد، شمارهٔ مدرک یا تلفن (فارسی یا لاتین)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/search.py" line="55" />
+        <location filename="../../app/ui/patients/search.py" line="55"/>
         <source>Register a patient</source>
         <translation>ثبت بیمار</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/search.py" line="125" />
+        <location filename="../../app/ui/patients/search.py" line="125"/>
         <source>Most recently registered or changed patients — type to search all</source>
         <translation>بیمارانی که به‌تازگی ثبت یا ویرایش شده‌اند — برای جست‌وجوی همه بنویسید</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/patients/search.py" line="158" />
+        <location filename="../../app/ui/patients/search.py" line="158"/>
         <source>%n patient(s)</source>
         <translation>
             <numerusform>%n بیمار</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/search.py" line="159" />
+        <location filename="../../app/ui/patients/search.py" line="159"/>
         <source>(counting the rest…)</source>
         <translation>(در حال شمارش بقیه…)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/search.py" line="191" />
+        <location filename="../../app/ui/patients/search.py" line="191"/>
         <source>You have unsaved forms:</source>
         <translation>فرم‌های ذخیره‌نشده دارید:</translation>
     </message>
@@ -778,32 +779,32 @@
 <context>
     <name>PatientTableModel</name>
     <message>
-        <location filename="../../app/ui/patients/model.py" line="36" />
+        <location filename="../../app/ui/patients/model.py" line="36"/>
         <source>Code</source>
         <translation>کد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/model.py" line="36" />
+        <location filename="../../app/ui/patients/model.py" line="36"/>
         <source>Name</source>
         <translation>نام</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/model.py" line="36" />
-        <source>Father's name</source>
+        <location filename="../../app/ui/patients/model.py" line="36"/>
+        <source>Father&apos;s name</source>
         <translation>نام پدر</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/model.py" line="36" />
+        <location filename="../../app/ui/patients/model.py" line="36"/>
         <source>Sex</source>
         <translation>جنس</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/model.py" line="37" />
+        <location filename="../../app/ui/patients/model.py" line="37"/>
         <source>Age</source>
         <translation>سن</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/model.py" line="37" />
+        <location filename="../../app/ui/patients/model.py" line="37"/>
         <source>Phone</source>
         <translation>تلفن</translation>
     </message>
@@ -811,61 +812,61 @@
 <context>
     <name>PdfPreviewDialog</name>
     <message numerus="yes">
-        <location filename="../../app/ui/printing/preview.py" line="58" />
+        <location filename="../../app/ui/printing/preview.py" line="58"/>
         <source>Page %n</source>
         <translation>
             <numerusform>صفحهٔ %n</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/printing/preview.py" line="67" />
+        <location filename="../../app/ui/printing/preview.py" line="67"/>
         <source>Print…</source>
         <translation>چاپ…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printing/preview.py" line="68" />
+        <location filename="../../app/ui/printing/preview.py" line="68"/>
         <source>Save as PDF…</source>
         <translation>ذخیره به‌صورت PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printing/preview.py" line="69" />
+        <location filename="../../app/ui/printing/preview.py" line="69"/>
         <source>Close</source>
         <translation>بستن</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/printing/preview.py" line="76" />
+        <location filename="../../app/ui/printing/preview.py" line="76"/>
         <source>%n page(s)</source>
         <translation>
             <numerusform>%n صفحه</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/printing/preview.py" line="91" />
+        <location filename="../../app/ui/printing/preview.py" line="91"/>
         <source>Save as PDF</source>
         <translation>ذخیره به‌صورت PDF</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printing/preview.py" line="91" />
+        <location filename="../../app/ui/printing/preview.py" line="91"/>
         <source>PDF files (*.pdf)</source>
         <translation>پرونده‌های PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printing/preview.py" line="101" />
+        <location filename="../../app/ui/printing/preview.py" line="101"/>
         <source>Could not save</source>
         <translation>ذخیره نشد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printing/preview.py" line="102" />
+        <location filename="../../app/ui/printing/preview.py" line="102"/>
         <source>The PDF could not be saved: %1</source>
         <translation>پروندهٔ PDF ذخیره نشد: %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printing/preview.py" line="110" />
+        <location filename="../../app/ui/printing/preview.py" line="110"/>
         <source>No printer</source>
         <translation>چاپگری نیست</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printing/preview.py" line="111" />
+        <location filename="../../app/ui/printing/preview.py" line="111"/>
         <source>No printer is installed on this computer.
 
 Do you want to save the document as a PDF file instead? You can print it later from another computer.</source>
@@ -874,18 +875,18 @@ Do you want to save the document as a PDF file instead? You can print it later f
 آیا می‌خواهید سند را به‌صورت پروندهٔ PDF ذخیره کنید؟ می‌توانید بعداً آن را از رایانهٔ دیگری چاپ کنید.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printing/preview.py" line="131" />
-        <location filename="../../app/ui/printing/preview.py" line="146" />
+        <location filename="../../app/ui/printing/preview.py" line="131"/>
+        <location filename="../../app/ui/printing/preview.py" line="146"/>
         <source>Printing failed</source>
         <translation>چاپ انجام نشد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printing/preview.py" line="132" />
+        <location filename="../../app/ui/printing/preview.py" line="132"/>
         <source>The printer could not be started. Check that it is switched on and try again.</source>
         <translation>چاپگر راه‌اندازی نشد. روشن بودن آن را بررسی کنید و دوباره تلاش کنید.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printing/preview.py" line="146" />
+        <location filename="../../app/ui/printing/preview.py" line="146"/>
         <source>The printer stopped before all pages were sent.</source>
         <translation>چاپگر پیش از ارسال همهٔ صفحه‌ها متوقف شد.</translation>
     </message>
@@ -893,52 +894,52 @@ Do you want to save the document as a PDF file instead? You can print it later f
 <context>
     <name>ReferralForm</name>
     <message>
-        <location filename="../../app/ui/referrals/form.py" line="24" />
+        <location filename="../../app/ui/referrals/form.py" line="24"/>
         <source>Referral: %1</source>
         <translation>ارجاع: %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/form.py" line="39" />
+        <location filename="../../app/ui/referrals/form.py" line="39"/>
         <source>Receiving facility</source>
         <translation>مرکز پذیرنده</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/form.py" line="40" />
+        <location filename="../../app/ui/referrals/form.py" line="40"/>
         <source>Department</source>
         <translation>بخش</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/form.py" line="41" />
+        <location filename="../../app/ui/referrals/form.py" line="41"/>
         <source>Urgency</source>
         <translation>فوریت</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/form.py" line="42" />
+        <location filename="../../app/ui/referrals/form.py" line="42"/>
         <source>Reason for referral</source>
         <translation>دلیل ارجاع</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/form.py" line="52" />
+        <location filename="../../app/ui/referrals/form.py" line="52"/>
         <source>Issue referral</source>
         <translation>صدور ارجاع</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/form.py" line="55" />
+        <location filename="../../app/ui/referrals/form.py" line="55"/>
         <source>Preview and print slip</source>
         <translation>پیش‌نمایش و چاپ برگه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/form.py" line="111" />
+        <location filename="../../app/ui/referrals/form.py" line="111"/>
         <source>Issuing the referral…</source>
         <translation>در حال صدور ارجاع…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/form.py" line="127" />
+        <location filename="../../app/ui/referrals/form.py" line="127"/>
         <source>Issued</source>
         <translation>صادر شد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/form.py" line="128" />
+        <location filename="../../app/ui/referrals/form.py" line="128"/>
         <source>Referral %1 issued (check code %2).</source>
         <translation>ارجاع %1 صادر شد (کد کنترل %2).</translation>
     </message>
@@ -946,167 +947,167 @@ Do you want to save the document as a PDF file instead? You can print it later f
 <context>
     <name>RegisterPatientForm</name>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="60" />
+        <location filename="../../app/ui/patients/register.py" line="60"/>
         <source>New patient</source>
         <translation>بیمار جدید</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="69" />
+        <location filename="../../app/ui/patients/register.py" line="69"/>
         <source>Names (Persian script and Latin letters; at least one of each pair)</source>
         <translation>نام‌ها (به خط فارسی و حروف لاتین؛ دست‌کم یکی از هر جفت)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="71" />
+        <location filename="../../app/ui/patients/register.py" line="71"/>
         <source>Persian</source>
         <translation>فارسی</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="72" />
+        <location filename="../../app/ui/patients/register.py" line="72"/>
         <source>Latin</source>
         <translation>لاتین</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="74" />
+        <location filename="../../app/ui/patients/register.py" line="74"/>
         <source>Given name</source>
         <translation>نام</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="74" />
-        <source>Father's name</source>
+        <location filename="../../app/ui/patients/register.py" line="74"/>
+        <source>Father&apos;s name</source>
         <translation>نام پدر</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="75" />
-        <source>Grandfather's name</source>
+        <location filename="../../app/ui/patients/register.py" line="75"/>
+        <source>Grandfather&apos;s name</source>
         <translation>نام پدربزرگ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="75" />
+        <location filename="../../app/ui/patients/register.py" line="75"/>
         <source>Family name</source>
         <translation>نام خانوادگی</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="95" />
+        <location filename="../../app/ui/patients/register.py" line="95"/>
         <source>Identity</source>
         <translation>هویت</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="97" />
+        <location filename="../../app/ui/patients/register.py" line="97"/>
         <source>— choose —</source>
         <translation>— انتخاب کنید —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="102" />
+        <location filename="../../app/ui/patients/register.py" line="102"/>
         <source>Gregorian year, if the date is unknown</source>
         <translation>سال میلادی، اگر تاریخ دقیق معلوم نیست</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="103" />
+        <location filename="../../app/ui/patients/register.py" line="103"/>
         <source>Year is estimated</source>
         <translation>سال تقریبی است</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="110" />
+        <location filename="../../app/ui/patients/register.py" line="110"/>
         <source>Sex</source>
         <translation>جنس</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="110" />
+        <location filename="../../app/ui/patients/register.py" line="110"/>
         <source>Date of birth</source>
         <translation>تاریخ تولد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="111" />
+        <location filename="../../app/ui/patients/register.py" line="111"/>
         <source>Birth year</source>
         <translation>سال تولد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="112" />
+        <location filename="../../app/ui/patients/register.py" line="112"/>
         <source>Nationality</source>
         <translation>ملیت</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="113" />
+        <location filename="../../app/ui/patients/register.py" line="113"/>
         <source>Legal status</source>
         <translation>وضعیت اقامتی</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="113" />
+        <location filename="../../app/ui/patients/register.py" line="113"/>
         <source>Phone</source>
         <translation>تلفن</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="114" />
+        <location filename="../../app/ui/patients/register.py" line="114"/>
         <source>Relationship to household head</source>
         <translation>نسبت با سرپرست خانوار</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="125" />
+        <location filename="../../app/ui/patients/register.py" line="125"/>
         <source>Identity documents</source>
         <translation>مدارک هویتی</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="128" />
+        <location filename="../../app/ui/patients/register.py" line="128"/>
         <source>Add a document</source>
         <translation>افزودن مدرک</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="134" />
+        <location filename="../../app/ui/patients/register.py" line="134"/>
         <source>Household</source>
         <translation>خانوار</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="138" />
+        <location filename="../../app/ui/patients/register.py" line="138"/>
         <source>Not part of a household yet</source>
         <translation>هنوز عضو خانواری نیست</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="139" />
+        <location filename="../../app/ui/patients/register.py" line="139"/>
         <source>Start a new household with this person as head</source>
         <translation>تشکیل خانوار تازه با سرپرستی این فرد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="141" />
+        <location filename="../../app/ui/patients/register.py" line="141"/>
         <source>Member of household %1</source>
         <translation>عضو خانوار %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="151" />
+        <location filename="../../app/ui/patients/register.py" line="151"/>
         <source>Consent and notes</source>
         <translation>رضایت و یادداشت</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="153" />
+        <location filename="../../app/ui/patients/register.py" line="153"/>
         <source>The person (or guardian) agreed to registration today</source>
         <translation>فرد (یا سرپرست قانونی) امروز با ثبت موافقت کرد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="158" />
+        <location filename="../../app/ui/patients/register.py" line="158"/>
         <source>Notes</source>
         <translation>یادداشت‌ها</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="163" />
+        <location filename="../../app/ui/patients/register.py" line="163"/>
         <source>Save registration</source>
         <translation>ذخیرهٔ ثبت</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="234" />
+        <location filename="../../app/ui/patients/register.py" line="234"/>
         <source>Enter the year in digits, e.g. 1990</source>
         <translation>سال را با رقم وارد کنید، مثلاً ۱۹۹۰</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="236" />
+        <location filename="../../app/ui/patients/register.py" line="236"/>
         <source>Choose the sex.</source>
         <translation>جنس را انتخاب کنید.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="238" />
-        <source>Registration needs the person's consent.</source>
+        <location filename="../../app/ui/patients/register.py" line="238"/>
+        <source>Registration needs the person&apos;s consent.</source>
         <translation>ثبت به رضایت فرد نیاز دارد.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/patients/register.py" line="265" />
+        <location filename="../../app/ui/patients/register.py" line="265"/>
         <source>Saving the registration…</source>
         <translation>در حال ذخیرهٔ ثبت…</translation>
     </message>
@@ -1114,87 +1115,87 @@ Do you want to save the document as a PDF file instead? You can print it later f
 <context>
     <name>RosterPlanner</name>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="32" />
+        <location filename="../../app/ui/roster/planner.py" line="32"/>
         <source>Day plan</source>
         <translation>برنامهٔ روز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="43" />
+        <location filename="../../app/ui/roster/planner.py" line="43"/>
         <source>Show the plan</source>
         <translation>نمایش برنامه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="47" />
+        <location filename="../../app/ui/roster/planner.py" line="47"/>
         <source>Day</source>
         <translation>روز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="47" />
+        <location filename="../../app/ui/roster/planner.py" line="47"/>
         <source>Facility</source>
         <translation>مرکز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="56" />
+        <location filename="../../app/ui/roster/planner.py" line="56"/>
         <source>Staff on duty</source>
         <translation>کارکنان کشیک</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="66" />
+        <location filename="../../app/ui/roster/planner.py" line="66"/>
         <source>Patients expected (follow-ups due are added for you)</source>
         <translation>بیماران مورد انتظار (پیگیری‌های موعددار خودکار افزوده می‌شوند)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="71" />
+        <location filename="../../app/ui/roster/planner.py" line="71"/>
         <source>Remove selected patient</source>
         <translation>حذف بیمار انتخاب‌شده</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="77" />
+        <location filename="../../app/ui/roster/planner.py" line="77"/>
         <source>Find a patient to add</source>
         <translation>بیماری را برای افزودن پیدا کنید</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="92" />
+        <location filename="../../app/ui/roster/planner.py" line="92"/>
         <source>Note for the site (where the unit parks, water, security…)</source>
         <translation>یادداشت محل (جای توقف واحد، آب، امنیت…)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="97" />
+        <location filename="../../app/ui/roster/planner.py" line="97"/>
         <source>Save the plan</source>
         <translation>ذخیرهٔ برنامه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="101" />
+        <location filename="../../app/ui/roster/planner.py" line="101"/>
         <source>Print the roster</source>
         <translation>چاپ برنامهٔ روز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="153" />
+        <location filename="../../app/ui/roster/planner.py" line="153"/>
         <source>Loading the plan…</source>
         <translation>در حال بارگذاری برنامه…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="163" />
+        <location filename="../../app/ui/roster/planner.py" line="163"/>
         <source>follow-up due: %1</source>
         <translation>پیگیری موعددار: %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="169" />
+        <location filename="../../app/ui/roster/planner.py" line="169"/>
         <source>Saved plan</source>
         <translation>برنامهٔ ذخیره‌شده</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="169" />
+        <location filename="../../app/ui/roster/planner.py" line="169"/>
         <source>Not planned yet</source>
         <translation>هنوز برنامه‌ریزی نشده</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="232" />
+        <location filename="../../app/ui/roster/planner.py" line="232"/>
         <source>Saving the plan…</source>
         <translation>در حال ذخیرهٔ برنامه…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/roster/planner.py" line="236" />
+        <location filename="../../app/ui/roster/planner.py" line="236"/>
         <source>Plan saved.</source>
         <translation>برنامه ذخیره شد.</translation>
     </message>
@@ -1202,67 +1203,67 @@ Do you want to save the document as a PDF file instead? You can print it later f
 <context>
     <name>SignInWindow</name>
     <message>
-        <location filename="../../app/ui/signin/window.py" line="24" />
+        <location filename="../../app/ui/signin/window.py" line="24"/>
         <source>Sayyar — sign in</source>
         <translation>سیار — ورود</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/window.py" line="30" />
+        <location filename="../../app/ui/signin/window.py" line="30"/>
         <source>Sayyar</source>
         <translation>سیار</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/window.py" line="43" />
+        <location filename="../../app/ui/signin/window.py" line="43"/>
         <source>Language</source>
         <translation>زبان</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/window.py" line="46" />
+        <location filename="../../app/ui/signin/window.py" line="46"/>
         <source>Mobile health unit records — works without a network</source>
         <translation>پروندهٔ واحد سیار سلامت — بدون اینترنت هم کار می‌کند</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/window.py" line="49" />
-        <source>Switching user: everyone's saved and queued work stays on this laptop.</source>
+        <location filename="../../app/ui/signin/window.py" line="49"/>
+        <source>Switching user: everyone&apos;s saved and queued work stays on this laptop.</source>
         <translation>تغییر کاربر: کارهای ذخیره‌شده و در صف همه روی این رایانه می‌ماند.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/window.py" line="64" />
+        <location filename="../../app/ui/signin/window.py" line="64"/>
         <source>User name</source>
         <translation>نام کاربری</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/window.py" line="65" />
+        <location filename="../../app/ui/signin/window.py" line="65"/>
         <source>Password</source>
         <translation>گذرواژه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/window.py" line="69" />
+        <location filename="../../app/ui/signin/window.py" line="69"/>
         <source>Sign in</source>
         <translation>ورود</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/window.py" line="85" />
-        <source>Today's facility</source>
+        <location filename="../../app/ui/signin/window.py" line="85"/>
+        <source>Today&apos;s facility</source>
         <translation>مرکز امروز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/window.py" line="86" />
+        <location filename="../../app/ui/signin/window.py" line="86"/>
         <source>Start the day</source>
         <translation>شروع روز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/window.py" line="102" />
+        <location filename="../../app/ui/signin/window.py" line="102"/>
         <source>Enter your user name and password.</source>
         <translation>نام کاربری و گذرواژه را وارد کنید.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/window.py" line="117" />
+        <location filename="../../app/ui/signin/window.py" line="117"/>
         <source>Welcome, %1. Where are you working today?</source>
         <translation>%1، خوش آمدید. امروز کجا کار می‌کنید؟</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/window.py" line="127" />
+        <location filename="../../app/ui/signin/window.py" line="127"/>
         <source>No facility is configured for your unit. Ask the unit administrator.</source>
         <translation>هیچ مرکزی برای واحد شما تعریف نشده است. از مدیر واحد بپرسید.</translation>
     </message>
@@ -1270,128 +1271,128 @@ Do you want to save the document as a PDF file instead? You can print it later f
 <context>
     <name>SyncPanel</name>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="30" />
+        <location filename="../../app/ui/sync/panel.py" line="31"/>
         <source>Sync</source>
         <translation>همگام‌سازی</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="39" />
-        <location filename="../../app/ui/sync/panel.py" line="47" />
+        <location filename="../../app/ui/sync/panel.py" line="40"/>
+        <location filename="../../app/ui/sync/panel.py" line="48"/>
         <source>Record type</source>
         <translation>نوع رکورد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="39" />
+        <location filename="../../app/ui/sync/panel.py" line="40"/>
         <source>Queued</source>
         <translation>در صف</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="39" />
+        <location filename="../../app/ui/sync/panel.py" line="40"/>
         <source>Sent</source>
         <translation>ارسال‌شده</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="40" />
+        <location filename="../../app/ui/sync/panel.py" line="41"/>
         <source>Acknowledged</source>
         <translation>تأییدشده</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="40" />
+        <location filename="../../app/ui/sync/panel.py" line="41"/>
         <source>Rejected</source>
         <translation>ردشده</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="44" />
+        <location filename="../../app/ui/sync/panel.py" line="45"/>
         <source>Rejected by the server (quarantined) — the rest of the queue goes on:</source>
         <translation>ردشده توسط کارگزار (قرنطینه) — بقیهٔ صف ادامه می‌یابد:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="47" />
+        <location filename="../../app/ui/sync/panel.py" line="48"/>
         <source>Sequence</source>
         <translation>شماره ترتیب</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="47" />
+        <location filename="../../app/ui/sync/panel.py" line="48"/>
         <source>Reason</source>
         <translation>دلیل</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="53" />
+        <location filename="../../app/ui/sync/panel.py" line="54"/>
         <source>Sync now</source>
         <translation>همگام‌سازی اکنون</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="54" />
+        <location filename="../../app/ui/sync/panel.py" line="55"/>
         <source>Export bundle…</source>
         <translation>صدور بسته…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="56" />
+        <location filename="../../app/ui/sync/panel.py" line="57"/>
         <source>Load receipt…</source>
         <translation>بارگذاری رسید…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="64" />
+        <location filename="../../app/ui/sync/panel.py" line="65"/>
         <source>Refresh</source>
         <translation>تازه‌سازی</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="84" />
+        <location filename="../../app/ui/sync/panel.py" line="90"/>
         <source>never</source>
         <translation>هرگز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="85" />
+        <location filename="../../app/ui/sync/panel.py" line="91"/>
         <source>%1 changes waiting to leave this laptop. Last successful sync: %2.</source>
         <translation>%1 تغییر در انتظار ارسال از این رایانه است. آخرین همگام‌سازی موفق: %2.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="88" />
+        <location filename="../../app/ui/sync/panel.py" line="94"/>
         <source>This laptop is not enrolled with a sync server; bundles on a USB stick still work.</source>
         <translation>این رایانه در کارگزار همگام‌سازی ثبت نشده است؛ بسته‌های روی حافظهٔ USB همچنان کار می‌کنند.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="90" />
+        <location filename="../../app/ui/sync/panel.py" line="96"/>
         <source>Last error: %1</source>
         <translation>آخرین خطا: %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="106" />
+        <location filename="../../app/ui/sync/panel.py" line="112"/>
         <source>This feature is not available in this build of Sayyar.</source>
         <translation>این امکان در این نسخهٔ سیار وجود ندارد.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="110" />
+        <location filename="../../app/ui/sync/panel.py" line="116"/>
         <source>Export bundle</source>
         <translation>صدور بسته</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="110" />
+        <location filename="../../app/ui/sync/panel.py" line="116"/>
         <source>Sync bundle (*.sayyar)</source>
         <translation>بستهٔ همگام‌سازی (*.sayyar)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="115" />
+        <location filename="../../app/ui/sync/panel.py" line="121"/>
         <source>Load receipt</source>
         <translation>بارگذاری رسید</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="115" />
+        <location filename="../../app/ui/sync/panel.py" line="121"/>
         <source>Receipt (*.receipt *.json)</source>
         <translation>رسید (*.receipt *.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="120" />
+        <location filename="../../app/ui/sync/panel.py" line="126"/>
         <source>Working…</source>
         <translation>در حال انجام…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="122" />
+        <location filename="../../app/ui/sync/panel.py" line="128"/>
         <source>Sync in progress…</source>
         <translation>همگام‌سازی در جریان است…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/panel.py" line="125" />
+        <location filename="../../app/ui/sync/panel.py" line="131"/>
         <source>Done.</source>
         <translation>انجام شد.</translation>
     </message>
@@ -1399,37 +1400,37 @@ Do you want to save the document as a PDF file instead? You can print it later f
 <context>
     <name>SyncStatusWidget</name>
     <message>
-        <location filename="../../app/ui/sync/status.py" line="24" />
+        <location filename="../../app/ui/sync/status.py" line="24"/>
         <source>Sync: …</source>
         <translation>همگام‌سازی: …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/status.py" line="44" />
+        <location filename="../../app/ui/sync/status.py" line="44"/>
         <source>Sync: status unavailable</source>
         <translation>همگام‌سازی: وضعیت در دسترس نیست</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/status.py" line="49" />
+        <location filename="../../app/ui/sync/status.py" line="49"/>
         <source>never</source>
         <translation>هرگز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/status.py" line="50" />
+        <location filename="../../app/ui/sync/status.py" line="50"/>
         <source>Sync: %1 queued · last success %2</source>
         <translation>همگام‌سازی: %1 در صف · آخرین موفقیت %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/status.py" line="53" />
+        <location filename="../../app/ui/sync/status.py" line="53"/>
         <source>%1 rejected</source>
         <translation>%1 رد شده</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/status.py" line="55" />
+        <location filename="../../app/ui/sync/status.py" line="55"/>
         <source>last attempt failed</source>
         <translation>آخرین تلاش ناموفق بود</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sync/status.py" line="59" />
+        <location filename="../../app/ui/sync/status.py" line="59"/>
         <source>Open the Sync panel</source>
         <translation>باز کردن صفحهٔ همگام‌سازی</translation>
     </message>
@@ -1437,127 +1438,127 @@ Do you want to save the document as a PDF file instead? You can print it later f
 <context>
     <name>VisitForm</name>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="27" />
+        <location filename="../../app/ui/visits/form.py" line="27"/>
         <source>Visit: %1</source>
         <translation>مراجعه: %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="41" />
+        <location filename="../../app/ui/visits/form.py" line="41"/>
         <source>Why they came</source>
         <translation>علت مراجعه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="45" />
+        <location filename="../../app/ui/visits/form.py" line="45"/>
         <source>New problem</source>
         <translation>مشکل جدید</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="46" />
+        <location filename="../../app/ui/visits/form.py" line="46"/>
         <source>Follow-up</source>
         <translation>پیگیری</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="50" />
+        <location filename="../../app/ui/visits/form.py" line="50"/>
         <source>Visit</source>
         <translation>مراجعه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="51" />
+        <location filename="../../app/ui/visits/form.py" line="51"/>
         <source>Complaint</source>
         <translation>شکایت اصلی</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="53" />
+        <location filename="../../app/ui/visits/form.py" line="53"/>
         <source>Findings</source>
         <translation>یافته‌ها</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="60" />
+        <location filename="../../app/ui/visits/form.py" line="60"/>
         <source>Pregnant</source>
         <translation>باردار</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="71" />
+        <location filename="../../app/ui/visits/form.py" line="71"/>
         <source>Treatment</source>
         <translation>درمان</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="77" />
+        <location filename="../../app/ui/visits/form.py" line="77"/>
         <source>Medicine</source>
         <translation>دارو</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="77" />
+        <location filename="../../app/ui/visits/form.py" line="77"/>
         <source>Dose</source>
         <translation>مقدار مصرف</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="77" />
+        <location filename="../../app/ui/visits/form.py" line="77"/>
         <source>Quantity</source>
         <translation>تعداد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="84" />
+        <location filename="../../app/ui/visits/form.py" line="84"/>
         <source>Add a medicine</source>
         <translation>افزودن دارو</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="90" />
+        <location filename="../../app/ui/visits/form.py" line="90"/>
         <source>Follow-up date</source>
         <translation>تاریخ پیگیری</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="103" />
+        <location filename="../../app/ui/visits/form.py" line="103"/>
         <source>Save visit</source>
         <translation>ذخیرهٔ مراجعه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="106" />
+        <location filename="../../app/ui/visits/form.py" line="106"/>
         <source>Refer this patient…</source>
         <translation>ارجاع این بیمار…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="136" />
+        <location filename="../../app/ui/visits/form.py" line="136"/>
         <source>NOTIFIABLE DISEASE: %1 — report immediately to the district health centre. This visit will be marked urgent.</source>
         <translation>بیماری واجب‌الگزارش: %1 — فوراً به مرکز بهداشت شهرستان گزارش دهید. این مراجعه فوری علامت‌گذاری می‌شود.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="174" />
+        <location filename="../../app/ui/visits/form.py" line="174"/>
         <source>Write the complaint.</source>
         <translation>شکایت اصلی را بنویسید.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="191" />
+        <location filename="../../app/ui/visits/form.py" line="191"/>
         <source>Saving the visit…</source>
         <translation>در حال ذخیرهٔ مراجعه…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="212" />
+        <location filename="../../app/ui/visits/form.py" line="212"/>
         <source>Saved</source>
         <translation>ذخیره شد</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="221" />
+        <location filename="../../app/ui/visits/form.py" line="221"/>
         <source>report immediately</source>
         <translation>فوراً گزارش شود</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="221" />
+        <location filename="../../app/ui/visits/form.py" line="221"/>
         <source>report in the weekly list</source>
         <translation>در فهرست هفتگی گزارش شود</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="223" />
+        <location filename="../../app/ui/visits/form.py" line="223"/>
         <source>URGENT — notifiable disease: %1</source>
         <translation>فوری — بیماری واجب‌الگزارش: %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="224" />
+        <location filename="../../app/ui/visits/form.py" line="224"/>
         <source>Notifiable disease</source>
         <translation>بیماری واجب‌الگزارش</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/form.py" line="225" />
+        <location filename="../../app/ui/visits/form.py" line="225"/>
         <source>This visit records a notifiable disease:
 
 %1
@@ -1573,67 +1574,67 @@ Report it to the district health centre now. The visit is marked urgent.</source
 <context>
     <name>VitalsBox</name>
     <message>
-        <location filename="../../app/ui/visits/vitals.py" line="33" />
+        <location filename="../../app/ui/visits/vitals.py" line="33"/>
         <source>Temperature (°C)</source>
         <translation>دما (درجهٔ سانتی‌گراد)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/vitals.py" line="33" />
+        <location filename="../../app/ui/visits/vitals.py" line="33"/>
         <source>Systolic BP (mmHg)</source>
         <translation>فشار سیستولیک (mmHg)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/vitals.py" line="34" />
+        <location filename="../../app/ui/visits/vitals.py" line="34"/>
         <source>Diastolic BP (mmHg)</source>
         <translation>فشار دیاستولیک (mmHg)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/vitals.py" line="34" />
+        <location filename="../../app/ui/visits/vitals.py" line="34"/>
         <source>Pulse (/min)</source>
         <translation>نبض (در دقیقه)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/vitals.py" line="34" />
+        <location filename="../../app/ui/visits/vitals.py" line="34"/>
         <source>Breaths (/min)</source>
         <translation>تنفس (در دقیقه)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/vitals.py" line="35" />
+        <location filename="../../app/ui/visits/vitals.py" line="35"/>
         <source>SpO₂ (%)</source>
         <translation>اشباع اکسیژن (٪)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/vitals.py" line="35" />
+        <location filename="../../app/ui/visits/vitals.py" line="35"/>
         <source>Weight (kg)</source>
         <translation>وزن (کیلوگرم)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/vitals.py" line="35" />
+        <location filename="../../app/ui/visits/vitals.py" line="35"/>
         <source>Height (cm)</source>
         <translation>قد (سانتی‌متر)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/vitals.py" line="36" />
+        <location filename="../../app/ui/visits/vitals.py" line="36"/>
         <source>MUAC (mm)</source>
         <translation>دور میانهٔ بازو (میلی‌متر)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/vitals.py" line="41" />
+        <location filename="../../app/ui/visits/vitals.py" line="41"/>
         <source>Vital signs</source>
         <translation>علائم حیاتی</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/vitals.py" line="73" />
+        <location filename="../../app/ui/visits/vitals.py" line="73"/>
         <source>Enter a number</source>
         <translation>یک عدد وارد کنید</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/vitals.py" line="73" />
+        <location filename="../../app/ui/visits/vitals.py" line="73"/>
         <source>Enter a whole number</source>
         <translation>یک عدد صحیح وارد کنید</translation>
     </message>
     <message>
-        <location filename="../../app/ui/visits/vitals.py" line="77" />
+        <location filename="../../app/ui/visits/vitals.py" line="77"/>
         <source>Outside %1–%2: check the typing</source>
         <translation>خارج از %1–%2: عدد را بررسی کنید</translation>
     </message>
@@ -1641,503 +1642,157 @@ Report it to the district health centre now. The visit is marked urgent.</source
 <context>
     <name>labels</name>
     <message>
-        <location filename="../../app/ui/labels.py" line="13" />
-        <source>Female</source>
-        <translation>زن</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="13" />
-        <source>Male</source>
-        <translation>مرد</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="17" />
-        <source>Afghan</source>
-        <translation>افغانستانی</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="17" />
-        <source>Iranian</source>
-        <translation>ایرانی</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="17" />
-        <source>Pakistani</source>
-        <translation>پاکستانی</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="17" />
-        <source>Iraqi</source>
-        <translation>عراقی</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="18" />
-        <location filename="../../app/ui/labels.py" line="30" />
-        <source>Other</source>
-        <translation>دیگر</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="18" />
-        <source>Unknown</source>
-        <translation>نامعلوم</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="22" />
-        <source>Amayesh card holder</source>
-        <translation>دارندهٔ کارت آمایش</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="22" />
-        <source>Head-counted (slip)</source>
-        <translation>سرشماری‌شده (برگهٔ سرشماری)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="23" />
-        <source>Passport and visa</source>
-        <translation>گذرنامه و روادید</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="23" />
-        <source>Residence permit</source>
-        <translation>پروانهٔ اقامت</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="24" />
-        <source>Undocumented</source>
-        <translation>فاقد مدرک</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="24" />
-        <source>Iranian national</source>
-        <translation>تبعهٔ ایران</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="28" />
-        <source>—</source>
-        <translation>—</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="28" />
-        <source>Head of household</source>
-        <translation>سرپرست خانوار</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="28" />
-        <source>Spouse</source>
-        <translation>همسر</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="28" />
-        <source>Child</source>
-        <translation>فرزند</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="29" />
-        <source>Parent</source>
-        <translation>پدر یا مادر</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="29" />
-        <source>Sibling</source>
-        <translation>خواهر یا برادر</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="29" />
-        <source>Grandchild</source>
-        <translation>نوه</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="30" />
-        <source>Other relative</source>
-        <translation>خویشاوند دیگر</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="36" />
-        <source>Amayesh card</source>
-        <translation>کارت آمایش</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="36" />
-        <source>Smart foreign-national card</source>
-        <translation>کارت هوشمند اتباع</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="37" />
-        <source>Headcount slip</source>
-        <translation>برگهٔ سرشماری</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="37" />
-        <source>Passport</source>
-        <translation>گذرنامه</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="37" />
-        <source>Visa</source>
-        <translation>روادید</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="38" />
-        <source>Residence permit card</source>
-        <translation>کارت پروانهٔ اقامت</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="38" />
-        <source>Afghan Tazkira</source>
-        <translation>تذکرهٔ افغانستان</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="39" />
-        <source>e-Tazkira</source>
-        <translation>تذکرهٔ الکترونیکی</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="39" />
-        <source>Iranian national ID</source>
-        <translation>کد ملی</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="40" />
-        <source>Code Yekta</source>
-        <translation>کد یکتا</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="40" />
-        <source>Shenaseh Faragir</source>
-        <translation>شناسهٔ فراگیر</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="41" />
-        <source>Laissez-passer</source>
-        <translation>برگهٔ تردد</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="41" />
-        <source>Other document</source>
-        <translation>مدرک دیگر</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="46" />
-        <source>Routine</source>
-        <translation>عادی</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="46" />
-        <source>Urgent</source>
-        <translation>فوری</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="46" />
-        <source>Emergency</source>
-        <translation>اورژانسی</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="50" />
-        <source>Clinician</source>
-        <translation>کارمند بالینی</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="50" />
-        <source>Coordinator</source>
-        <translation>هماهنگ‌کننده</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="50" />
-        <source>Unit administrator</source>
-        <translation>مدیر واحد</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="51" />
-        <source>Headquarters</source>
-        <translation>ستاد مرکزی</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="55" />
-        <source>UNHCR</source>
-        <translation>کمیساریای عالی پناهندگان</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="55" />
-        <source>IOM (gift card / voucher)</source>
-        <translation>سازمان بین‌المللی مهاجرت (کارت هدیه / بن)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="55" />
-        <source>Self</source>
-        <translation>خود فرد</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="56" />
-        <source>Government</source>
-        <translation>دولت</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="60" />
-        <source>Vulnerable</source>
-        <translation>آسیب‌پذیر</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="60" />
-        <source>Special disease</source>
-        <translation>بیماری خاص</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="61" />
-        <source>Premium payer</source>
-        <translation>پرداخت‌کنندهٔ حق بیمه</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="65" />
-        <source>Refugee health insurance (UPHI)</source>
-        <translation>بیمهٔ سلامت پناهندگان (UPHI)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="65" />
-        <source>Iran Health Insurance (Salamat)</source>
-        <translation>بیمهٔ سلامت ایرانیان</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="66" />
-        <source>Other scheme</source>
-        <translation>طرح دیگر</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="70" />
-        <source>Cholera</source>
-        <translation>وبا</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="70" />
-        <source>Measles</source>
-        <translation>سرخک</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="70" />
-        <source>Rubella</source>
-        <translation>سرخجه</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="70" />
-        <source>Polio</source>
-        <translation>فلج اطفال</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="71" />
-        <source>Malaria</source>
-        <translation>مالاریا</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="71" />
-        <source>Dengue</source>
-        <translation>دنگی</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="71" />
-        <source>Chikungunya</source>
-        <translation>چیکونگونیا</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="72" />
-        <source>Tuberculosis</source>
-        <translation>سل</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="76" />
-        <source>Issued</source>
-        <translation>صادر شد</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="76" />
-        <source>Arrived</source>
-        <translation>رسیده</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="76" />
-        <source>Seen</source>
-        <translation>ویزیت شد</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="77" />
-        <source>Feedback received</source>
-        <translation>بازخورد دریافت شد</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="77" />
-        <source>Lost to follow-up</source>
-        <translation>پیگیری‌نشده</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="81" />
+        <location filename="../../app/ui/labels.py" line="82"/>
         <source>Notifiable case in the last 30 days</source>
         <translation>مورد واجب‌الگزارش در ۳۰ روز گذشته</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="82" />
+        <location filename="../../app/ui/labels.py" line="83"/>
         <source>Follow-up due this week</source>
         <translation>پیگیری در این هفته</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="82" />
+        <location filename="../../app/ui/labels.py" line="83"/>
         <source>Follow-up missed</source>
         <translation>پیگیری از دست رفته</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="83" />
+        <location filename="../../app/ui/labels.py" line="84"/>
         <source>No insurance cover</source>
         <translation>بدون پوشش بیمه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="83" />
+        <location filename="../../app/ui/labels.py" line="84"/>
         <source>Insurance ends within 30 days</source>
         <translation>بیمه تا ۳۰ روز دیگر تمام می‌شود</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="84" />
+        <location filename="../../app/ui/labels.py" line="85"/>
         <source>Sensitive status</source>
         <translation>وضعیت حساس</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="88" />
+        <location filename="../../app/ui/labels.py" line="89"/>
         <source>Hospital</source>
         <translation>بیمارستان</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="88" />
+        <location filename="../../app/ui/labels.py" line="89"/>
         <source>Health centre</source>
         <translation>مرکز بهداشت</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="89" />
+        <location filename="../../app/ui/labels.py" line="90"/>
         <source>Health post</source>
         <translation>پایگاه بهداشت</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="94" />
+        <location filename="../../app/ui/labels.py" line="95"/>
         <source>Patients</source>
         <translation>بیماران</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="95" />
+        <location filename="../../app/ui/labels.py" line="96"/>
         <source>Households</source>
         <translation>خانوارها</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="96" />
+        <location filename="../../app/ui/labels.py" line="97"/>
         <source>Identity documents</source>
         <translation>مدارک هویتی</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="97" />
+        <location filename="../../app/ui/labels.py" line="98"/>
         <source>Visits</source>
         <translation>مراجعه‌ها</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="98" />
+        <location filename="../../app/ui/labels.py" line="99"/>
         <source>Visit diagnoses</source>
         <translation>تشخیص‌های مراجعه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="99" />
+        <location filename="../../app/ui/labels.py" line="100"/>
         <source>Referrals</source>
         <translation>ارجاع‌ها</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="100" />
+        <location filename="../../app/ui/labels.py" line="101"/>
         <source>Notifiable cases</source>
         <translation>موارد واجب‌الگزارش</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="101" />
+        <location filename="../../app/ui/labels.py" line="102"/>
         <source>Insurance enrolments</source>
         <translation>ثبت‌نام‌های بیمه</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="102" />
+        <location filename="../../app/ui/labels.py" line="103"/>
         <source>Enrolled members</source>
         <translation>اعضای ثبت‌نام‌شده</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="103" />
+        <location filename="../../app/ui/labels.py" line="104"/>
         <source>Day plans</source>
         <translation>برنامه‌های روز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="104" />
+        <location filename="../../app/ui/labels.py" line="105"/>
         <source>Staff on duty</source>
         <translation>کارکنان کشیک</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="105" />
+        <location filename="../../app/ui/labels.py" line="106"/>
         <source>Planned patients</source>
         <translation>بیماران برنامه‌ریزی‌شده</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="106" />
+        <location filename="../../app/ui/labels.py" line="107"/>
         <source>Audit trail</source>
         <translation>ردپای ممیزی</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="107" />
+        <location filename="../../app/ui/labels.py" line="108"/>
         <source>Units</source>
         <translation>واحدها</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="108" />
+        <location filename="../../app/ui/labels.py" line="109"/>
         <source>Facilities</source>
         <translation>مراکز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="109" />
+        <location filename="../../app/ui/labels.py" line="110"/>
         <source>Departments</source>
         <translation>بخش‌ها</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="110" />
+        <location filename="../../app/ui/labels.py" line="111"/>
         <source>Diagnoses</source>
         <translation>تشخیص‌ها</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="111" />
+        <location filename="../../app/ui/labels.py" line="112"/>
         <source>Staff accounts</source>
         <translation>حساب‌های کارکنان</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="115" />
-        <source>suspected</source>
-        <translation>مشکوک</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="116" />
-        <source>probable</source>
-        <translation>محتمل</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="117" />
-        <source>confirmed</source>
-        <translation>قطعی</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="118" />
-        <source>discarded</source>
-        <translation>ردشده</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/labels.py" line="122" />
+        <location filename="../../app/ui/labels.py" line="120"/>
         <source>Under 5</source>
         <translation>زیر ۵ سال</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="123" />
+        <location filename="../../app/ui/labels.py" line="121"/>
         <source>5 to 17</source>
         <translation>۵ تا ۱۷ سال</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="124" />
+        <location filename="../../app/ui/labels.py" line="122"/>
         <source>18 to 59</source>
         <translation>۱۸ تا ۵۹ سال</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="125" />
+        <location filename="../../app/ui/labels.py" line="123"/>
         <source>60 and over</source>
         <translation>۶۰ سال و بیشتر</translation>
     </message>
@@ -2145,7 +1800,7 @@ Report it to the district health centre now. The visit is marked urgent.</source
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/ui/app.py" line="243" />
+        <location filename="../../app/ui/app.py" line="243"/>
         <source>Checking the password…</source>
         <translation>در حال بررسی گذرواژه…</translation>
     </message>
@@ -2153,12 +1808,12 @@ Report it to the district health centre now. The visit is marked urgent.</source
 <context>
     <name>ops</name>
     <message>
-        <location filename="../../app/ui/ops.py" line="76" />
+        <location filename="../../app/ui/ops.py" line="76"/>
         <source>Something went wrong and the action was not completed. Your typing is kept; try again, and if it keeps happening tell the unit administrator.</source>
         <translation>مشکلی پیش آمد و کار انجام نشد. نوشته‌های شما حفظ شده است؛ دوباره تلاش کنید و اگر تکرار شد به مدیر واحد بگویید.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/ops.py" line="82" />
+        <location filename="../../app/ui/ops.py" line="82"/>
         <source>Not done</source>
         <translation>انجام نشد</translation>
     </message>
@@ -2166,32 +1821,32 @@ Report it to the district health centre now. The visit is marked urgent.</source
 <context>
     <name>printing</name>
     <message>
-        <location filename="../../app/ui/referrals/printing.py" line="31" />
+        <location filename="../../app/ui/referrals/printing.py" line="31"/>
         <source>Printing</source>
         <translation>چاپ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/printing.py" line="32" />
+        <location filename="../../app/ui/referrals/printing.py" line="32"/>
         <source>Printing is not available in this build of Sayyar. The record is saved; print it later from the chart.</source>
         <translation>چاپ در این نسخهٔ سیار در دسترس نیست. پرونده ذخیره شده است؛ بعداً از پرونده چاپ کنید.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/printing.py" line="58" />
+        <location filename="../../app/ui/referrals/printing.py" line="58"/>
         <source>Referral slip</source>
         <translation>برگهٔ ارجاع</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/printing.py" line="60" />
+        <location filename="../../app/ui/referrals/printing.py" line="60"/>
         <source>Preparing the referral slip…</source>
         <translation>در حال آماده‌سازی برگهٔ ارجاع…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/printing.py" line="68" />
+        <location filename="../../app/ui/referrals/printing.py" line="68"/>
         <source>Day roster</source>
         <translation>برنامهٔ روز</translation>
     </message>
     <message>
-        <location filename="../../app/ui/referrals/printing.py" line="70" />
+        <location filename="../../app/ui/referrals/printing.py" line="70"/>
         <source>Preparing the roster…</source>
         <translation>در حال آماده‌سازی برنامهٔ روز…</translation>
     </message>
@@ -2199,12 +1854,12 @@ Report it to the district health centre now. The visit is marked urgent.</source
 <context>
     <name>window</name>
     <message>
-        <location filename="../../app/ui/app.py" line="117" />
+        <location filename="../../app/ui/app.py" line="117"/>
         <source>Creating the encrypted database…</source>
         <translation>در حال ساخت پایگاه دادهٔ رمزگذاری‌شده…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/app.py" line="172" />
+        <location filename="../../app/ui/app.py" line="172"/>
         <source>Signing in…</source>
         <translation>در حال ورود…</translation>
     </message>
