@@ -74,5 +74,10 @@ ROLE_LABELS = {
 }
 
 
+def role_label(role: str) -> tuple[str, str]:
+    """(English, Persian) name of a role as it reads inside a sentence; an unknown role is shown as stored."""
+    return ROLE_LABELS.get(Role(role), (role, role)) if role in Role._value2member_map_ else (role, role)
+
+
 def can(role: str, action: Action) -> bool:
     return role in PERMISSIONS[action]

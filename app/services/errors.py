@@ -50,9 +50,9 @@ class NotFound(ServiceError):
 
 class PermissionDenied(ServiceError):
     def __init__(self, action: str, role: str) -> None:
-        from app.security.roles import ROLE_LABELS, Role
+        from app.security.roles import role_label
 
-        en, fa = ROLE_LABELS.get(Role(role), (role, role)) if role in Role._value2member_map_ else (role, role)
+        en, fa = role_label(role)
         label_en, label_fa = error_text(f"action.{action}")
         super().__init__(
             f"A {en} may not {label_en}. Ask a colleague whose role allows it, or the unit administrator.",

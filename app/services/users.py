@@ -24,7 +24,7 @@ from app.security.keystore import (
     InvalidUserName, Keystore, KeystoreError, UserExists, WeakPassword, check_password_strength, clean_username,
     username_key,
 )
-from app.security.roles import ROLE_LABELS, Action, Role
+from app.security.roles import Action, Role, role_label
 from app.services.context import Ctx
 from app.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
 
@@ -302,8 +302,7 @@ def list_users_with_state(ctx: Ctx, session_keystore: Keystore, *, include_inact
     rows = []
     for u in users:
         entry = entries.get(u.id)
-        label_en, label_fa = ROLE_LABELS.get(Role(u.role), (u.role, u.role)) if u.role in Role._value2member_map_ \
-            else (u.role, u.role)
+        label_en, label_fa = role_label(u.role)
         rows.append(UserRow(
             user_id=u.id, username=u.username,
             full_name=(u.full_name_fa or u.full_name_en) if ctx.lang == "fa" else (u.full_name_en or u.full_name_fa),

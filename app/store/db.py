@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import threading
 import uuid
 from collections.abc import Iterator
@@ -18,9 +17,6 @@ from app.store import changes
 from app.store.clock import HybridClock
 from app.store.engine import make_engine
 from app.store.migrate import DatabaseError, DatabaseTooNew, ensure_schema
-
-DB_FILENAME = "sayyar.db"
-
 
 class WrongDatabaseKey(DatabaseError):
     pass
@@ -148,8 +144,4 @@ class Store:
         self._reader.dispose()
 
 
-def new_database_key() -> bytes:
-    return secrets.token_bytes(32)
-
-
-__all__ = ["DB_FILENAME", "DatabaseError", "DatabaseTooNew", "DeviceInfo", "Store", "WrongDatabaseKey"]
+__all__ = ["DatabaseError", "DatabaseTooNew", "DeviceInfo", "Store", "WrongDatabaseKey"]

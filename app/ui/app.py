@@ -97,7 +97,7 @@ class AppController(QObject):
             import app.services.chart  # noqa: F401
             import app.services.patient_search  # noqa: F401
             import app.services.reference  # noqa: F401
-            import app.services.site  # noqa: F401
+            import app.services.site  # noqa: F401  (preloaded: the next screens need it)
 
         run_op(None, load, None, lambda err: None)
 

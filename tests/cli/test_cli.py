@@ -42,8 +42,6 @@ def test_print_roster_and_referral(demo, tmp_path):
                   "--out", str(out), data=demo)
     assert done.returncode == 0, done.stderr
     assert len(pypdf.PdfReader(out).pages) >= 1
-    import sqlcipher3  # noqa: F401  (the referral number comes from the encrypted demo database)
-
     from app.config import db_path, keystore_path
     from app.security.keystore import Keystore
     from app.store import Store

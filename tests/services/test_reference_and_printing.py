@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
+
 
 import pypdf
 import pytest

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from app.models import Enrolment, Facility, Referral, User
+from app.models import Facility, Referral, User
 from app.services.errors import PermissionDenied, ValidationFailed
 from app.services.insurance import cover_for_patient, enrol_household, expiring_cover
 from app.services.patients import register_patient
@@ -13,7 +13,7 @@ from app.services.referrals import record_referral_feedback, refer_patient
 from app.services.roster import day_summary, plan_roster, roster_for_day
 from app.services.visits import record_visit
 
-from services.conftest import TODAY, make_ctx, person
+from services.conftest import TODAY, person
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from app.services.context import Ctx
 from app.services.patients import register_patient
 from app.services.reference import seed_reference
 from app.store import DatabaseError, DatabaseTooNew, Store, WrongDatabaseKey
-from app.store.migrate import HEAD_REVISION, MIGRATIONS_DIR, alembic_config
+from app.store.migrate import HEAD_REVISION, alembic_config
 
 
 def test_pragmas(tmp_path):

@@ -154,8 +154,6 @@ def digits_only(text: str) -> str:
 def text_box(parent: QWidget, name: str, height: int = 60) -> QPlainTextEdit:
     """A multi-line field that writes right-to-left in Persian (QPlainTextEdit does not follow the application's
     direction by itself), tabs to the next field, and stays compact."""
-    from PySide6.QtGui import QTextOption
-
     edit = QPlainTextEdit(parent)
     edit.setObjectName(name)
     edit.setMaximumHeight(height)
