@@ -3,7 +3,6 @@ from __future__ import annotations
 import io
 import json
 
-
 import pypdf
 import pytest
 from sqlalchemy import func, select
