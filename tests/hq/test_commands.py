@@ -1,29 +1,21 @@
-"""``sayyar hq …`` subcommands, added under a parser the core CLI passes in."""
+"""``sayyar hq …`` subcommands through the real ``sayyar`` command line."""
 
 from __future__ import annotations
 
-import argparse
 import json
 from datetime import date
 
 import jsonschema
 from sqlalchemy import select
 
-from app.hq.commands import add_hq_commands
+from app.cli import main
 from app.hq.dhis2 import schema
 from app.hq.models import hq_audit
 from hq_helpers import add_case, add_patient, add_site, add_visit, central_sqlite
 
 
 def run(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="sayyar")
-    sub = parser.add_subparsers(dest="command", required=True)
-    hq = sub.add_parser("hq")
-    hq_sub = hq.add_subparsers(dest="hq_command", required=True)
-    hq_sub.add_parser("import")  # the sync engineer's command lives beside ours
-    add_hq_commands(hq_sub)
-    args = parser.parse_args(argv)
-    return int(args.func(args))
+    return main(argv)
 
 
 def test_report_and_exports_from_the_command_line(tmp_path, capsys) -> None:
@@ -53,3 +45,16 @@ def test_report_and_exports_from_the_command_line(tmp_path, capsys) -> None:
     with engine.connect() as conn:
         assert [r.action for r in conn.execute(select(hq_audit))] == ["export_dhis2", "export_linelist"]
     engine.dispose()
+
+
+def test_the_global_user_is_not_overridden_by_the_subcommand(tmp_path, capsys) -> None:
+    """``sayyar --user NAME hq export …`` used to lose NAME: the hq subcommands' own --user replaced it with None."""
+    db = tmp_path / "central.db"
+    engine = central_sqlite(str(db))
+    with engine.begin() as conn:
+        add_site(conn)
+    engine.dispose()
+    assert run(["--user", "l.karimi", "hq", "export", "dhis2", "--week", "2026W48", "--db", str(db),
+                "--out", str(tmp_path / "d.json")]) == 0
+    assert run(["hq", "export", "dhis2", "--week", "2026W48", "--db", str(db), "--out", str(tmp_path / "e.json")]) == 2
+    assert "--user" in capsys.readouterr().err

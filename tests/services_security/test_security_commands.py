@@ -1,14 +1,12 @@
-"""The command-line tasks of app/security/commands.py, run through the real ``sayyar`` parser."""
+"""The command-line tasks of app/cli/users.py, run through the real ``sayyar`` parser."""
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import pytest
 
 import app.cli as cli
-from app.security.commands import add_parsers
 from app.services.site import SignInFailed, SiteSession, sign_in
 
 from services_security.conftest import ADMIN_PW
@@ -17,11 +15,6 @@ from services_security.conftest import ADMIN_PW
 @pytest.fixture
 def run(site: SiteSession, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
     folder: Path = site.store.path.parent
-    parser = cli.build_parser()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    if "users" not in sub.choices:  # until app/cli.py wires it
-        add_parsers(sub)
-    monkeypatch.setattr(cli, "build_parser", lambda: parser)
 
     def _run(*argv: str, user: str = "admin", password: str = ADMIN_PW, new: str | None = None) -> tuple[int, str]:
         monkeypatch.setenv("SAYYAR_PASSWORD", password)

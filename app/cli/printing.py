@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from datetime import date
-from pathlib import Path
 from typing import Any
+
+from app.cli.common import CliError, parse_day, signed_in, write_output
 
 
 def _write(path: str, pdf: bytes) -> None:
-    out = Path(path)
-    if out.suffix.lower() != ".pdf":
-        from app.cli import CliError
-
-        raise CliError(f"--out should name a .pdf file, not {out.name!r}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".pdf.part")
-    tmp.write_bytes(pdf)
-    tmp.replace(out)
+    out = write_output(path, pdf, suffixes=(".pdf",))
     print(f"Wrote {out} ({len(pdf) / 1024:.0f} KB).")
 
 
@@ -33,7 +24,6 @@ def _find_referral(session: Any, ident: str) -> str | None:
 
 
 def cmd_print_referral(args: argparse.Namespace) -> int:
-    from app.cli import CliError, signed_in
     from app.services.printing import referral_slip_pdf
 
     session = signed_in(args)
@@ -51,7 +41,6 @@ def cmd_print_referral(args: argparse.Namespace) -> int:
 def cmd_print_roster(args: argparse.Namespace) -> int:
     from sqlalchemy import or_, select
 
-    from app.cli import CliError, signed_in
     from app.models import Facility
     from app.services.printing import roster_pdf
 
@@ -68,7 +57,7 @@ def cmd_print_roster(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parsers(sub: Any, parse_day: Callable[[str], date]) -> None:
+def register(sub: Any) -> None:
     p = sub.add_parser("print", help="print a referral slip or a daily roster to a PDF file")
     kinds = p.add_subparsers(dest="kind", metavar="WHAT", required=True)
     r = kinds.add_parser("referral", help="a referral slip (by id, referral number or short code)")

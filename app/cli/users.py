@@ -1,4 +1,4 @@
-"""Command-line tasks for users, passwords and the audit trail. Wired into ``sayyar`` by app/cli.py (add_parsers).
+"""Users, passwords and the audit trail: ``users …``, ``change-password``, ``audit``.
 
 Passwords are never taken as arguments (they would show in the process list and the shell history): new passwords
 come from $SAYYAR_NEW_PASSWORD or are asked twice at the terminal; the signed-in user's own password comes from
@@ -8,40 +8,16 @@ $SAYYAR_PASSWORD or a prompt, as for every other command.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
-import os
-import sys
 from datetime import datetime, time, timezone
 from typing import Any
 
-from app.services.audit import ACTIONS
-
-
-def _new_password(label: str) -> str:
-    env = os.environ.get("SAYYAR_NEW_PASSWORD")
-    if env:
-        return env
-    from app.cli import CliError
-
-    if not sys.stdin.isatty():
-        raise CliError("no new password: set SAYYAR_NEW_PASSWORD or run in a terminal to be asked")
-    first = getpass.getpass(f"New password for {label}: ")
-    if getpass.getpass("Type it again: ") != first:
-        raise CliError("the two passwords differ; nothing was changed")
-    return first
-
-
-def _session(args: argparse.Namespace) -> Any:
-    from app.cli import signed_in
-
-    return signed_in(args)
+from app.cli.common import CliError, ask_new_password, ask_password, data_folder, parse_day, require_user, signed_in
 
 
 def _user_id(session: Any, username: str) -> str:
     from sqlalchemy import func, select
 
-    from app.cli import CliError
     from app.models import User
 
     with session.ctx.read() as s:
@@ -54,7 +30,7 @@ def _user_id(session: Any, username: str) -> str:
 def cmd_users_list(args: argparse.Namespace) -> int:
     from app.services.users import list_users_with_state
 
-    session = _session(args)
+    session = signed_in(args)
     try:
         rows = list_users_with_state(session.ctx, session.keystore, include_inactive=args.all)
     finally:
@@ -69,8 +45,8 @@ def cmd_users_list(args: argparse.Namespace) -> int:
 def cmd_users_add(args: argparse.Namespace) -> int:
     from app.services.users import add_user
 
-    password = _new_password(args.username)
-    session = _session(args)
+    password = ask_new_password(args.username)
+    session = signed_in(args)
     try:
         add_user(session.ctx, session.keystore, session.db_key, username=args.username, full_name_en=args.name_en,
                  full_name_fa=args.name_fa, role=args.role, password=password, language=args.language)
@@ -83,8 +59,8 @@ def cmd_users_add(args: argparse.Namespace) -> int:
 def cmd_users_reset(args: argparse.Namespace) -> int:
     from app.services.users import reset_password
 
-    password = _new_password(args.username)
-    session = _session(args)
+    password = ask_new_password(args.username)
+    session = signed_in(args)
     try:
         reset_password(session.ctx, session.keystore, session.db_key, user_id=_user_id(session, args.username),
                        new_password=password)
@@ -97,8 +73,8 @@ def cmd_users_reset(args: argparse.Namespace) -> int:
 def cmd_users_give_access(args: argparse.Namespace) -> int:
     from app.services.users import give_access
 
-    password = _new_password(args.username)
-    session = _session(args)
+    password = ask_new_password(args.username)
+    session = signed_in(args)
     try:
         give_access(session.ctx, session.keystore, session.db_key, user_id=_user_id(session, args.username),
                     password=password)
@@ -111,7 +87,7 @@ def cmd_users_give_access(args: argparse.Namespace) -> int:
 def cmd_users_role(args: argparse.Namespace) -> int:
     from app.services.users import change_role
 
-    session = _session(args)
+    session = signed_in(args)
     try:
         change_role(session.ctx, session.keystore, session.db_key, user_id=_user_id(session, args.username),
                     role=args.role)
@@ -124,7 +100,7 @@ def cmd_users_role(args: argparse.Namespace) -> int:
 def cmd_users_deactivate(args: argparse.Namespace) -> int:
     from app.services.users import deactivate_user
 
-    session = _session(args)
+    session = signed_in(args)
     try:
         deactivate_user(session.ctx, session.keystore, user_id=_user_id(session, args.username))
     finally:
@@ -134,17 +110,14 @@ def cmd_users_deactivate(args: argparse.Namespace) -> int:
 
 
 def cmd_change_password(args: argparse.Namespace) -> int:
-    from app.cli import CliError
-    from app.config import data_dir
     from app.services.site import sign_in
     from app.services.users import change_own_password
 
-    if not args.user:
-        raise CliError("say who you are: --user NAME")
-    old = os.environ.get("SAYYAR_PASSWORD") or getpass.getpass(f"Current password for {args.user}: ")
-    session = sign_in(data_dir(args.data_dir), args.user, old, lang=args.lang)
+    user = require_user(args)
+    old = ask_password(user, prompt=f"Current password for {user}: ")
+    session = sign_in(data_folder(args), user, old, lang=args.lang)
     try:
-        change_own_password(session.ctx, session.keystore, old_password=old, new_password=_new_password(args.user))
+        change_own_password(session.ctx, session.keystore, old_password=old, new_password=ask_new_password(user))
     finally:
         session.store.close()
     print("Your password was changed.")
@@ -154,7 +127,7 @@ def cmd_change_password(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     from app.services.audit import audit_trail
 
-    session = _session(args)
+    session = signed_in(args)
     try:
         by = _user_id(session, args.by) if args.by else None
         since = datetime.combine(args.since, time.min, tzinfo=timezone.utc) if args.since else None
@@ -173,9 +146,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parsers(sub: Any) -> None:
-    from app.cli import _parse_day
+def register(sub: Any) -> None:
     from app.security.roles import Role
+    from app.services.audit import ACTIONS
 
     roles = [r.value for r in Role]
     p = sub.add_parser("users", help="people who may sign in on this laptop (unit administrator)")
@@ -212,7 +185,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--record", help="one record's id")
     p.add_argument("--by", help="one user's name")
     p.add_argument("--action", choices=list(ACTIONS))
-    p.add_argument("--since", type=_parse_day, help="from this day (ISO or Solar Hijri)")
+    p.add_argument("--since", type=parse_day, help="from this day (ISO or Solar Hijri)")
     p.add_argument("--limit", type=int, default=200)
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.set_defaults(handler=cmd_audit)

@@ -1,5 +1,5 @@
-"""Command line for sync on the laptop. ``app/cli.py`` wires it with ``add_parsers(subparsers)``; every parser sets
-``handler``. Commands sign in with the global ``--user`` (password from ``SAYYAR_PASSWORD`` or a prompt).
+"""Sync on the laptop: ``sync …`` and ``bundle …``. Commands sign in with the global ``--user`` (password from
+``SAYYAR_PASSWORD`` or a prompt).
 
     sayyar sync [--server URL] [--token T]     one sync round without the GUI
     sayyar sync device-request --out FILE      this laptop's id and public key, for enrolment
@@ -14,11 +14,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
+from app.cli.common import signed_in
 
-def add_parsers(subparsers: Any) -> None:
+
+def register(subparsers: Any) -> None:
     sync = subparsers.add_parser("sync", help="synchronise with the central server")
     sync.add_argument("--server", help="server address (default: the one from enrolment)")
     sync.add_argument("--token", help="device token (default: the one from enrolment)")
@@ -50,22 +53,17 @@ def add_parsers(subparsers: Any) -> None:
     p.set_defaults(handler=cmd_bundle_receipt)
 
 
-def _session(args: argparse.Namespace) -> Any:
-    from app.cli import signed_in
-
-    return signed_in(args)
-
-
 def cmd_sync(args: argparse.Namespace) -> int:
     from app.sync import identity
     from app.sync.client import Progress, SyncError, run_sync_round
 
-    session = _session(args)
+    session = signed_in(args)
     try:
         ident = identity.identity(session.store)
         url, token = args.server or ident.server_url, args.token or ident.token
         if not url or not token:
-            print("sayyar: this laptop is not enrolled: give --server and --token, or run `sayyar sync enrol FILE`")
+            print("sayyar: this laptop is not enrolled: give --server and --token, or run `sayyar sync enrol FILE`",
+                  file=sys.stderr)
             return 2
 
         def show(p: Progress) -> None:
@@ -74,7 +72,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         try:
             report = run_sync_round(session.store, session.ctx, url, token, show)
         except SyncError as err:
-            print(f"\nsayyar: sync stopped: {err}")
+            print(f"\nsayyar: sync stopped: {err}", file=sys.stderr)
             return 1 if err.transient else 2
         print(f"\nsent {report.uploaded} (acknowledged {report.acked}, quarantined {report.quarantined}); "
               f"received {report.downloaded}; conflicts {report.conflicts}")
@@ -88,7 +86,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def cmd_device_request(args: argparse.Namespace) -> int:
     from app.sync import identity
 
-    session = _session(args)
+    session = signed_in(args)
     try:
         args.out.write_text(identity.device_request(session.store).model_dump_json(indent=2), encoding="utf-8")
         print(f"wrote {args.out}: give it to the administrator (`sayyar server enrol-device --request FILE`)")
@@ -101,7 +99,7 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     from app.sync import identity
     from app.sync.protocol import DeviceEnrolment
 
-    session = _session(args)
+    session = signed_in(args)
     try:
         enrolment = DeviceEnrolment.model_validate_json(args.file.read_bytes())
         identity.load_enrolment(session.store, enrolment, server_url=args.server)
@@ -114,7 +112,7 @@ def cmd_enrol(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from app.sync.status import quarantined_entries, sync_status
 
-    session = _session(args)
+    session = signed_in(args)
     try:
         st = sync_status(session.store)
         print(f"epoch {st.epoch}; " + ", ".join(f"{k} {v}" for k, v in st.counts.items()))
@@ -131,7 +129,7 @@ def cmd_new_epoch(args: argparse.Namespace) -> int:
     from app.sync import identity
     from app.sync.client import SyncError, new_epoch_from_server
 
-    session = _session(args)
+    session = signed_in(args)
     try:
         ident = identity.identity(session.store)
         if args.offline or not (ident.server_url and ident.token):
@@ -140,7 +138,8 @@ def cmd_new_epoch(args: argparse.Namespace) -> int:
             try:
                 epoch = new_epoch_from_server(session.store, ident.server_url, ident.token)
             except SyncError as err:
-                print(f"sayyar: the server could not be asked ({err}); use --offline to continue without it")
+                print(f"sayyar: the server could not be asked ({err}); use --offline to continue without it",
+                      file=sys.stderr)
                 return 1
         print(f"now in epoch {epoch}; unsent changes will go under it")
         return 0
@@ -151,7 +150,7 @@ def cmd_new_epoch(args: argparse.Namespace) -> int:
 def cmd_requeue(args: argparse.Namespace) -> int:
     from app.sync.outbox import requeue
 
-    session = _session(args)
+    session = signed_in(args)
     try:
         print(f"{requeue(session.store, args.seqs)} entr(ies) queued again")
         return 0
@@ -162,7 +161,7 @@ def cmd_requeue(args: argparse.Namespace) -> int:
 def cmd_bundle_export(args: argparse.Namespace) -> int:
     from app.sync.bundle import export_bundle
 
-    session = _session(args)
+    session = signed_in(args)
     try:
         s = export_bundle(session.store, session.ctx, args.out)
         print(f"wrote {s.path} ({s.count} changes, sequences {s.seq_from}–{s.seq_to}, {s.size} bytes)")
@@ -174,12 +173,12 @@ def cmd_bundle_export(args: argparse.Namespace) -> int:
 def cmd_bundle_receipt(args: argparse.Namespace) -> int:
     from app.sync.bundle import BundleRejected, load_receipt
 
-    session = _session(args)
+    session = signed_in(args)
     try:
         try:
             acked, quarantined = load_receipt(session.store, args.file)
         except BundleRejected as err:
-            print(f"sayyar: receipt refused: {err}")
+            print(f"sayyar: receipt refused: {err}", file=sys.stderr)
             return 2
         print(f"{acked} change(s) acknowledged, {quarantined} quarantined")
         return 0

@@ -1,0 +1,94 @@
+"""What every command group shares: the error a person can act on, the one password prompt, signing in, dates and
+writing output files. Nothing here imports a command group, so groups never import each other or ``app.cli``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.config import data_dir as resolve_data_dir
+
+if TYPE_CHECKING:
+    from app.services.site import SiteSession
+
+PASSWORD_ENV = "SAYYAR_PASSWORD"
+NEW_PASSWORD_ENV = "SAYYAR_NEW_PASSWORD"
+
+
+class CliError(Exception):
+    """A problem with what was typed on the command line; printed as ``sayyar: <message>``, exit status 2."""
+
+
+def ask_password(user: str, *, env: str = PASSWORD_ENV, prompt: str | None = None) -> str:
+    """The password of ``user``: from the environment variable ``env``, or asked at the terminal (never an argument:
+    it would show in the process list and the shell history)."""
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise CliError(f"no password: set {env} or run in a terminal to be asked")
+    return getpass.getpass(prompt or f"Password for {user}: ")
+
+
+def ask_new_password(label: str, *, env: str = NEW_PASSWORD_ENV) -> str:
+    """A new password for ``label``: from ``env``, or asked twice at the terminal."""
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise CliError(f"no new password: set {env} or run in a terminal to be asked")
+    first = getpass.getpass(f"New password for {label}: ")
+    if getpass.getpass("Type it again: ") != first:
+        raise CliError("the two passwords differ; nothing was changed")
+    return first
+
+
+def require_user(args: argparse.Namespace, why: str = "say who you are") -> str:
+    if not getattr(args, "user", None):
+        raise CliError(f"{why}: --user NAME")
+    return str(args.user)
+
+
+def data_folder(args: argparse.Namespace) -> Path:
+    return resolve_data_dir(getattr(args, "data_dir", None))
+
+
+def signed_in(args: argparse.Namespace) -> SiteSession:
+    """Sign in as --user (password from $SAYYAR_PASSWORD or a prompt) on the data folder."""
+    from app.services.site import sign_in, site_exists
+
+    folder = data_folder(args)
+    if not site_exists(folder):
+        raise CliError(f"Sayyar is not set up in {folder}. Run 'sayyar demo' for a demo site, or start the app.")
+    user = require_user(args)
+    return sign_in(folder, user, ask_password(user), lang=args.lang)
+
+
+def parse_day(text: str) -> date:
+    """An argparse type: ISO (2026-11-28) or Solar Hijri (1405/09/07)."""
+    from app.core.dates import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError:
+        try:
+            return parse_date(text, calendar="jalali")
+        except ValueError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def write_output(path: str | Path, data: bytes, *, suffixes: tuple[str, ...] = ()) -> Path:
+    """Write a file whole or not at all (a half-written PDF on a USB stick looks like a real one)."""
+    out = Path(path)
+    if suffixes and out.suffix.lower() not in suffixes:
+        raise CliError(f"--out should name a {' or '.join(suffixes)} file, not {out.name!r}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(out)
+    return out

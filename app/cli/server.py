@@ -1,0 +1,90 @@
+"""The central server: ``server`` (run it), ``server enrol-device``, ``server revoke-device``.
+
+    sayyar server --db URL --host H --port P                 run the central server
+    sayyar server enrol-device --db URL --request FILE [--out FILE] [--server-url URL]
+    sayyar server revoke-device --db URL --device-id ID
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from app.cli.common import CliError, data_folder
+
+DEFAULT_DB = "sayyar-central.db"
+
+
+def register(subparsers: Any) -> None:
+    server = subparsers.add_parser("server", help="run or administer the central sync server")
+    _db(server)
+    server.add_argument("--host", default="127.0.0.1")
+    server.add_argument("--port", type=int, default=8470)
+    server.set_defaults(handler=cmd_serve)
+    sub = server.add_subparsers(dest="server_command")
+    enrol = sub.add_parser("enrol-device", help="enrol a laptop: store its public key, issue its token")
+    _db(enrol)
+    enrol.add_argument("--request", type=Path, help="device request file from `sayyar sync device-request`")
+    enrol.add_argument("--device-id")
+    enrol.add_argument("--device-code")
+    enrol.add_argument("--public-key", help="the laptop's Ed25519 public key, base64")
+    enrol.add_argument("--server-url", default="", help="address the laptop should sync with")
+    enrol.add_argument("--out", type=Path, help="write the enrolment file for the laptop here")
+    enrol.set_defaults(handler=cmd_enrol)
+    revoke = sub.add_parser("revoke-device", help="refuse a laptop's token from now on")
+    _db(revoke)
+    revoke.add_argument("--device-id", required=True)
+    revoke.set_defaults(handler=cmd_revoke)
+
+
+def _db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", default=DEFAULT_DB, help="SQLite file or postgresql:// URL (default: %(default)s)")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app.logging_setup import configure_logging
+    from app.server.app import create_app
+
+    # The server's log goes to the console as well, through the same filter that keeps patient data out of it.
+    configure_logging(data_folder(args), console=True)
+    uvicorn.run(create_app(args.db), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_enrol(args: argparse.Namespace) -> int:
+    from app.server import devices
+    from app.server.db import open_database
+    from app.sync.protocol import DeviceRequest
+
+    if args.request:
+        req = DeviceRequest.model_validate_json(args.request.read_bytes())
+        device_id, code, key = req.device_id, req.device_code, req.public_key
+    elif args.device_id and args.device_code and args.public_key:
+        device_id, code, key = args.device_id, args.device_code, args.public_key
+    else:
+        raise CliError("give --request FILE, or --device-id, --device-code and --public-key")
+    engine = open_database(args.db)
+    with engine.begin() as conn:
+        enrolment = devices.enrol_device(conn, device_id=device_id, device_code=code, public_key=key,
+                                         server_url=args.server_url)
+    text = enrolment.model_dump_json(indent=2)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"enrolled {device_id} ({code}); give {args.out} to the laptop (`sayyar sync enrol {args.out}`). "
+              "It holds the device's token: hand it over like a password.")
+    else:
+        print(text)
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    from app.server import devices
+    from app.server.db import open_database
+
+    with open_database(args.db).begin() as conn:
+        done = devices.revoke_device(conn, args.device_id)
+    print("revoked" if done else "no such device")
+    return 0 if done else 1
