@@ -24,6 +24,7 @@ import logging.handlers
 import os
 import re
 import sys
+from collections.abc import Container
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,23 @@ _SAFE_ARG = re.compile(
 )
 
 
+class Word(str):
+    """Program vocabulary logged as it is: an entity name, a refusal code, a phase (``Word("patient")``). Only
+    lower-case identifiers qualify; never wrap anything a person typed or a record holds."""
+
+    def __new__(cls, text: str) -> Word:
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", text):
+            raise ValueError("a log Word is a lower-case identifier")
+        return super().__new__(cls, text)
+
+    @classmethod
+    def of(cls, text: str, vocabulary: Container[str] | None = None) -> Word:
+        """``text`` when it is a lower-case identifier (in ``vocabulary``, when given); otherwise ``other``."""
+        if (vocabulary is None or text in vocabulary) and re.fullmatch(r"[a-z][a-z0-9_]{0,39}", text):
+            return cls(text)
+        return cls("other")
+
+
 def _is_safe(text: str) -> bool:
     """An id-like token with nothing in it that the content rules would mask (UUIDs pass, digit runs do not)."""
     return bool(_SAFE_ARG.match(text)) and all(m.lastgroup == "uuid" for m in _CONTENT.finditer(text))
@@ -89,8 +107,8 @@ def redact_text(text: str) -> str:
 def _safe_arg(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float)):
         return value
-    if isinstance(value, Enum):
-        return value.value  # program vocabulary (roles, states), never a person's data
+    if isinstance(value, Enum | Word):
+        return str(value.value if isinstance(value, Enum) else value)  # program vocabulary, never a person's data
     text = str(value)
     if "\n" in text:
         return redact_text(text)  # a traceback or a block of text: keep its shape, mask the contents

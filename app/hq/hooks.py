@@ -25,7 +25,7 @@ from app.hq.alerts import Alert, AlertConfig, evaluate_alerts
 # Without record ids we re-evaluate this far back: late cases older than this need ids (or a nightly full run).
 LOOKBACK = timedelta(weeks=8)
 _config: AlertConfig | None = None
-log = logging.getLogger(__name__)
+log = logging.getLogger("sayyar.hq.hooks")
 
 
 def configure(config: AlertConfig | None) -> None:

@@ -10,6 +10,7 @@ whole batch is refused (guarantee 7). A bad record is rejected on its own with a
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,12 +20,15 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, insert, select, update
 from sqlalchemy.exc import OperationalError
 
+from app.logging_setup import Word
 from app.server import models as m
 from app.server.bulk import bulk_insert, in_chunks, one_of
 from app.server.devices import Device
 from app.server.writer import RecordWriter
 from app.sync.protocol import ChangeEntry, Rejection
 from app.sync.records import PATIENT_POINTERS, RecordInvalid, payload_to_row, policy_of
+
+log = logging.getLogger("sayyar.server.apply")
 
 ApplyHook = Callable[[str], None]
 _CHUNK = 500
@@ -168,6 +172,8 @@ def apply_isolated(engine: Engine, device: Device, entries: list[ChangeEntry], *
             raise
         except Exception as err:  # noqa: BLE001 - exactly the unforeseen case this fallback is for
             reason = f"the server could not apply this record ({type(err).__name__}); it is kept for review"
+            log.error("isolated apply: %s %s (device %s epoch %d seq %d) rejected", Word.of(e.entity, m.RECORDS), e.record_id,
+                      device.device_id, epoch, e.seq, exc_info=err)
             with engine.begin() as conn:
                 conn.execute(insert(m.rejected).values(
                     device_id=device.device_id, epoch=epoch, seq=e.seq, entity=e.entity, record_id=e.record_id,

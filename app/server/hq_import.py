@@ -7,6 +7,7 @@ A bundle imported again is a no-op that hands back the first receipt; overlappin
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, insert, select
 
+from app.logging_setup import Word
 from app.server import models as m
 from app.server.apply import ApplyResult, BatchRefused, apply_changes
 from app.server.devices import HqKeys, get_device, hq_keys
@@ -22,6 +24,8 @@ from app.sync import crypto
 from app.sync.bundle import BundleRejected, VerifiedBundle, read_bundle, receipt_bytes
 from app.sync.protocol import Receipt, SignedReceipt
 from app.sync.records import paused_gc
+
+log = logging.getLogger("sayyar.server.hq_import")
 
 __all__ = ["BundleRejected", "ImportOutcome", "import_bundle_bytes", "import_bundle_files"]
 
@@ -110,15 +114,18 @@ def import_bundle_files(engine: Engine, paths: list[Path], receipt_dir: Path | N
         try:
             data = path.read_bytes()
         except OSError as err:
+            log.warning("bundle import: cannot read %s (%s)", path.name, type(err).__name__)
             outcomes.append(FileOutcome(path, False, f"cannot read: {err.strerror}"))
             continue
         try:
             # Who imported which file is kept with the batch (srv_batch.via).
             outcome = import_bundle_bytes(engine, data, via=f"{operator}:{path.name}"[:50])
         except BundleRejected as err:
+            log.warning("bundle import: %s refused (%s)", path.name, Word.of(err.code))
             outcomes.append(FileOutcome(path, False, f"refused ({err.code}): {err}"))
             continue
         except Exception as err:  # noqa: BLE001 - nothing was applied (one transaction); the other files go on
+            log.error("bundle import: %s failed, nothing applied", path.name, exc_info=err)
             outcomes.append(FileOutcome(path, False, f"not imported: the server failed ({type(err).__name__}); "
                                                      "nothing from this file was applied"))
             continue

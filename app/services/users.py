@@ -28,7 +28,7 @@ from app.security.roles import Action, Role, role_label
 from app.services.context import Ctx
 from app.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("sayyar.services.users")
 
 ENTITY = "user_account"
 _MAX_USERNAME = 60  # the User.username column

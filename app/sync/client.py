@@ -7,6 +7,7 @@ duplicates as held), a feed page and its cursor commit together.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from app.security.roles import Action
 from app.store import Store
 from app.sync import identity, inbox, outbox
 from app.sync.protocol import BatchAck, ConflictResolution, DeviceHello, FeedPage, NewEpoch
+
+log = logging.getLogger("sayyar.sync.client")
 
 BATCH_SIZE = 2000
 PAGE_SIZE = 1000
@@ -155,6 +158,8 @@ def upload(store: Store, api: Api, report: SyncReport, progress: ProgressCallbac
         outbox.mark(store, [s for s in sent if s not in rejected], "acked")
         if rejected:
             outbox.mark(store, list(rejected), "quarantined", rejected)
+            log.warning("upload: the server quarantined %d of %d entries (first seq %d)", len(rejected), len(sent),
+                        min(rejected))
             report.reasons.extend(f"seq {k}: {v}" for k, v in list(rejected.items())[:20])
         report.uploaded += len(sent)
         report.acked += len(sent) - len(rejected)
@@ -209,11 +214,15 @@ def run_sync_round(store: Store, ctx: object, server_url: str, token: str, progr
         send_resolutions(store, api)
         download(store, api, report, progress)
     except SyncError as err:
+        log.warning("sync round stopped: %s (transient=%s) after %d uploaded, %d downloaded", type(err).__name__,
+                    err.transient, report.uploaded, report.downloaded)
         identity.record_attempt(store, error=str(err))
         raise
-    except ValidationError:
+    except ValidationError as invalid:
         # Something answered that is not a Sayyar server of this protocol version (a captive portal, an old
         # server): stop, say so, keep everything queued.
+        log.warning("sync round stopped: the server's answer is not of this protocol version (%d errors)",
+                    invalid.error_count())
         err = SyncError("the server's answer could not be read (is it a Sayyar server of the same version?)",
                         transient=True)
         identity.record_attempt(store, error=str(err))
@@ -221,6 +230,8 @@ def run_sync_round(store: Store, ctx: object, server_url: str, token: str, progr
     finally:
         api.close()
     identity.record_attempt(store, error=None)
+    log.info("sync round done: uploaded %d (acked %d, quarantined %d), downloaded %d, conflicts %d", report.uploaded,
+             report.acked, report.quarantined, report.downloaded, report.conflicts)
     return report
 
 

@@ -8,6 +8,7 @@ page, so feed order never breaks the laptop's foreign keys.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,12 +16,15 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from app.logging_setup import Word
 from app.models import SYNCED_MODELS, ChangeLog, DeviceState, SyncBase, SyncConflict, SyncParked
 from app.store import Store
 from app.store.search_index import reindex_patients
 from app.sync.outbox import PENDING
 from app.sync.protocol import ConflictItem, FeedItem, FeedPage
 from app.sync.records import PATIENT_POINTERS, RecordInvalid, payload_to_row, policy_of
+
+log = logging.getLogger("sayyar.sync.inbox")
 
 _CHUNK = 500
 
@@ -85,6 +89,9 @@ def _apply_records(s: Session, items: list[FeedItem], result: PageResult) -> Non
         try:
             rows[key] = payload_to_row(item.entity, item.record_id, item.payload)
         except RecordInvalid:
+            # Dropped, not applied: say which record so it can be looked at on the server (ids only, never values).
+            log.warning("feed item dropped: %s %s at cursor %d is invalid", Word.of(item.entity, SYNCED_MODELS),
+                        item.record_id, item.cursor)
             result.invalid += 1
     by_entity: dict[str, set[str]] = {}
     for entity, rid in rows:

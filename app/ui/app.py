@@ -19,7 +19,7 @@ from app.ui.signin.window import SignInWindow
 if TYPE_CHECKING:
     from app.services.context import Ctx
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("sayyar.ui.app")
 
 
 @dataclass

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.resources import resources_dir
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("sayyar.ui.i18n")
 
 LANGUAGES = {"en": "English", "fa": "فارسی"}
 _state = {"lang": "en"}

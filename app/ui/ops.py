@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from app.ui import i18n
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("sayyar.ui.ops")
 
 PROGRESS_AFTER_MS = 300
 # Two workers: a save and a search can run side by side, yet at most two read connections (each with its own

@@ -160,3 +160,15 @@ def test_arguments_are_kept_only_when_id_like(arg: object, kept: bool) -> None:
     record = logging.LogRecord("app", logging.INFO, __file__, 1, "value=%s", (arg,), None)
     PersonalDataFilter().filter(record)
     assert (record.getMessage() == f"value={arg}") is kept
+
+
+def test_program_words_pass_and_anything_else_is_refused() -> None:
+    from app.logging_setup import Word
+
+    record = logging.LogRecord("sayyar.test", logging.WARNING, __file__, 1, "dropped %s %s", (Word("patient"), "Safi"),
+                               None)
+    PersonalDataFilter().filter(record)
+    assert record.getMessage() == "dropped patient [redacted]"
+    with pytest.raises(ValueError):
+        Word("Gulalai Safi")
+    assert Word.of("Gulalai") == "other" and Word.of("visit", {"visit"}) == "visit" and Word.of("x", {"y"}) == "other"

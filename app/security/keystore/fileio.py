@@ -19,7 +19,7 @@ from app.security.keystore.model import (
     FORMAT_VERSION, KdfParams, _Doc, _FailureState, _RecoveryEntry, _UserEntry,
 )
 
-log = logging.getLogger("app.security.keystore")  # one logger name for the whole package
+log = logging.getLogger("sayyar.security.keystore")  # one logger name for the whole package
 
 
 def _b64(data: bytes) -> str:

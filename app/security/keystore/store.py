@@ -34,7 +34,7 @@ from app.security.keystore.model import (
 )
 from app.security.keystore.recovery import _new_recovery_entry, _parse_recovery, _recovery_wrap_key
 
-log = logging.getLogger("app.security.keystore")  # one logger name for the whole package
+log = logging.getLogger("sayyar.security.keystore")  # one logger name for the whole package
 
 # Unknown user names tracked in memory for throttling; bounded so typing thousands of names cannot grow memory.
 _MAX_GHOSTS = 1000

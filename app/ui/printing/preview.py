@@ -16,7 +16,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("sayyar.ui.printing.preview")
 
 PREVIEW_DPI = 96
 MAX_PRINT_DPI = 300
