@@ -11,9 +11,16 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
 
+KEY_BYTES = 32
+
+
 def key_pragma(key: bytes) -> str:
-    # A raw 256-bit key: SQLCipher skips its own PBKDF2, which would otherwise cost every open ~0.5 s.
-    return f"PRAGMA key = \"x'{key.hex()}'\""
+    """SQL that keys a SQLCipher connection (the first statement on it). The text holds the key: never log it."""
+    # A raw 256-bit key: SQLCipher skips its own PBKDF2, which would otherwise cost every open ~0.5 s (the password
+    # was already stretched by argon2id in the keystore).
+    if not isinstance(key, bytes | bytearray) or len(key) != KEY_BYTES:
+        raise ValueError(f"the database key must be {KEY_BYTES} bytes")
+    return f"PRAGMA key = \"x'{bytes(key).hex()}'\""
 
 
 def make_engine(path: Path, key: bytes | None, *, writer: bool) -> Engine:

@@ -1,4 +1,4 @@
-"""SQLCipher raw-key pragma, checked against real database files."""
+"""SQLCipher raw-key pragma (app.store.engine.key_pragma), checked against real database files."""
 
 from __future__ import annotations
 
@@ -10,11 +10,27 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 
-from app.security.dbkey import sqlcipher_key_pragma, verify_db_key
 from app.security.keystore import Keystore
+from app.store.engine import key_pragma as sqlcipher_key_pragma
 from ks_support import ADMIN_PW, FAST
 
 MARKER = "MARKER-Afghan-patient-Gholam-7731"
+
+
+def verify_db_key(path: Path, db_key: bytes) -> bool:
+    """True if ``db_key`` opens the SQLCipher database at ``path``; never creates a file."""
+    if not path.is_file():
+        raise FileNotFoundError(str(path))
+    conn = sqlcipher3.connect(str(path))
+    try:
+        conn.execute(sqlcipher_key_pragma(db_key))
+        # SQLCipher only reads (and authenticates) the first page when the schema is touched.
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except sqlcipher3.DatabaseError:
+        return False
+    finally:
+        conn.close()
 
 
 def make_encrypted_db(path: Path, key: bytes) -> None:

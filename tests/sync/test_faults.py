@@ -34,10 +34,12 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 class ServerProcess:
-    def __init__(self, db: Path, **env: str) -> None:
+    def __init__(self, db: Path, hook: str | None = None, **env: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen([sys.executable, "-m", "app.server", "--db", str(db), "--port", str(self.port)],
+        # With a fault hook, the test's own launcher; without, the server as shipped.
+        command = ([str(HERE / "fault_server.py"), "--hook", hook] if hook else ["-m", "app.server"])
+        self.proc = subprocess.Popen([sys.executable, *command, "--db", str(db), "--port", str(self.port)],
                                      env=_env(**env), cwd=ROOT)
         deadline = time.monotonic() + 20
         while True:
@@ -65,7 +67,7 @@ def test_server_killed_mid_batch(tmp_path: Path, central: Engine, small_batches:
     lap = make_laptop(tmp_path, "A1")
     enrol(central, lap)
     make_activity(lap, 300)
-    server = ServerProcess(tmp_path / "central.db", SAYYAR_APPLY_HOOK="faults:kill_in_second_batch",
+    server = ServerProcess(tmp_path / "central.db", "faults:kill_in_second_batch",
                            SAYYAR_FAULT_DIR=str(tmp_path))
     try:
         with pytest.raises(SyncError) as err:
