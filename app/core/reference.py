@@ -1,4 +1,5 @@
-"""Reference data: site configuration (units, facilities, departments, users), ICD-10 diagnoses, notifiable diseases.
+"""Reference data: site configuration (units, facilities, departments, users) and ICD-10 diagnoses. Notifiable
+diseases are a registry of their own (``app.core.diseases``).
 
 The shipped site file is a SAMPLE (the real facility list is not public); ``load_site_config`` reads an
 administrator-supplied file of the same shape. Models are frozen so cached objects can be shared safely.
@@ -20,8 +21,6 @@ from app.resources import resource_path
 Partner = Literal["Ministry of Health", "Iranian Red Crescent Society"]
 FacilityKind = Literal["health_post", "health_centre", "hospital"]
 Role = Literal["clinician", "coordinator", "unit_admin", "headquarters"]
-Reporting = Literal["immediate", "weekly"]
-AlertRule = Literal["single_case", "threshold", "cluster", "line_list"]
 
 
 class _Frozen(BaseModel):
@@ -121,90 +120,21 @@ class SiteConfig(_Frozen):
 SampleSite = SiteConfig
 
 
-class NotifiableDisease(_Frozen):
-    key: str
-    name_en: str
-    name_fa: str
-    icd10_codes: tuple[str, ...]  # category prefixes: any code starting with one belongs to the disease
-    reporting: Reporting
-    alert_rule: AlertRule
-    case_definition_en: str
-    note: str = ""
-
-
-# From FACTS.md "Notifiable diseases". Dengue and chikungunya are not on the Iranian lists found, so "weekly"
-# there is our default, not a legal requirement (see note).
-NOTIFIABLE_DISEASES: Final[dict[str, NotifiableDisease]] = {
-    d.key: d
-    for d in (
-        NotifiableDisease(
-            key="cholera", name_en="Cholera", name_fa="وبا", icd10_codes=("A00",), reporting="immediate",
-            alert_rule="single_case",
-            case_definition_en="Age >= 2 with acute watery diarrhoea and severe dehydration or death; "
-            "during an outbreak, any acute watery diarrhoea.",
-        ),
-        NotifiableDisease(
-            key="measles", name_en="Measles", name_fa="سرخک", icd10_codes=("B05",), reporting="immediate",
-            alert_rule="single_case",
-            case_definition_en="Fever and maculopapular rash with cough, coryza or conjunctivitis.",
-        ),
-        NotifiableDisease(
-            key="rubella", name_en="Rubella", name_fa="سرخجه", icd10_codes=("B06", "P35.0"), reporting="immediate",
-            alert_rule="single_case",
-            case_definition_en="Fever and rash with lymphadenopathy or arthralgia.",
-        ),
-        NotifiableDisease(
-            key="polio", name_en="Poliomyelitis / acute flaccid paralysis", name_fa="فلج اطفال / فلج شل حاد",
-            icd10_codes=("A80",), reporting="immediate", alert_rule="single_case",
-            case_definition_en="Acute flaccid paralysis in a child under 15, or paralysis at any age where polio "
-            "is suspected.",
-            note="AFP is recorded with a syndrome code (G83.9 in diagnoses.csv) that maps here.",
-        ),
-        NotifiableDisease(
-            key="malaria", name_en="Malaria", name_fa="مالاریا", icd10_codes=("B50", "B51", "B52", "B53", "B54"),
-            reporting="immediate", alert_rule="threshold",
-            case_definition_en="Fever or history of fever with no other cause; confirmed by RDT or microscopy.",
-            note="Alert when weekly cases exceed the 75th percentile of the same week in earlier years; "
-            "in elimination settings every case.",
-        ),
-        NotifiableDisease(
-            key="dengue", name_en="Dengue", name_fa="دنگی", icd10_codes=("A90", "A91", "A97"), reporting="weekly",
-            alert_rule="cluster",
-            case_definition_en="Fever in an endemic area with two of: nausea/vomiting, rash, aches, positive "
-            "tourniquet test, leukopenia, warning signs.",
-            note="Not on the Iranian reporting lists found; weekly reporting is a configurable default.",
-        ),
-        NotifiableDisease(
-            key="chikungunya", name_en="Chikungunya", name_fa="چیکونگونیا", icd10_codes=("A92.0",),
-            reporting="weekly", alert_rule="cluster",
-            case_definition_en="Fever with severe arthralgia not otherwise explained.",
-            note="Not on the Iranian reporting lists found; weekly reporting is a configurable default.",
-        ),
-        NotifiableDisease(
-            key="tuberculosis", name_en="Tuberculosis", name_fa="سل",
-            icd10_codes=("A15", "A16", "A17", "A18", "A19"), reporting="weekly", alert_rule="line_list",
-            case_definition_en="Presumptive: cough for more than 2 weeks; confirmed bacteriologically or "
-            "diagnosed clinically.",
-        ),
-    )
-}
-
-
 class Diagnosis(_Frozen):
     code: str
     label_en: str
     label_fa: str
-    notifiable: str | None = None
 
-    @field_validator("notifiable", mode="before")
-    @classmethod
-    def _empty_is_none(cls, value: object) -> object:
-        return value or None
+    @property
+    def notifiable(self) -> str | None:
+        """The disease this code reports in the shipped registry, whatever the age (``app.core.diseases``)."""
+        from app.core.diseases import shipped_registry
+
+        found = shipped_registry().match(self.code)
+        return found.key if found else None
 
     @model_validator(mode="after")
     def _checked(self) -> Diagnosis:
-        if self.notifiable is not None and self.notifiable not in NOTIFIABLE_DISEASES:
-            raise ValueError(f"diagnosis {self.code}: unknown notifiable disease {self.notifiable!r}")
         if self.code != normalize_icd10(self.code):
             raise ValueError(f"diagnosis {self.code}: write ICD-10 codes as {normalize_icd10(self.code)}")
         if not is_persian(self.label_fa):
@@ -212,7 +142,7 @@ class Diagnosis(_Frozen):
         return self
 
 
-_DIAGNOSIS_HEADER: Final = ["code", "label_en", "label_fa", "notifiable"]
+_DIAGNOSIS_HEADER: Final = ["code", "label_en", "label_fa"]
 
 
 def load_site_config(path: Path) -> SiteConfig:
@@ -253,22 +183,10 @@ def _by_code() -> dict[str, Diagnosis]:
 
 def normalize_icd10(code: str) -> str:
     """Canonical ICD-10 spelling: upper case, no spaces, dot after the category ("a001" -> "A00.1")."""
-    compact = "".join(code.split()).upper().replace(".", "")
-    return compact if len(compact) <= 3 else f"{compact[:3]}.{compact[3:]}"
+    from app.core.diseases import normalize_code
+
+    return normalize_code(code)
 
 
 def diagnosis_by_code(code: str) -> Diagnosis | None:
     return _by_code().get(normalize_icd10(code))
-
-
-def notifiable_disease_for_code(code: str) -> NotifiableDisease | None:
-    """The notifiable disease an ICD-10 code reports, from diagnoses.csv first (catches syndrome codes such as
-    AFP), else by category prefix (so a subcode missing from the list still triggers surveillance)."""
-    canonical = normalize_icd10(code)
-    known = _by_code().get(canonical)
-    if known is not None and known.notifiable is not None:
-        return NOTIFIABLE_DISEASES[known.notifiable]
-    for disease in NOTIFIABLE_DISEASES.values():
-        if any(canonical.startswith(prefix) for prefix in disease.icd10_codes):
-            return disease
-    return None

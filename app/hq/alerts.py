@@ -23,7 +23,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core.dates import MONDAY
-from app.core.reference import NOTIFIABLE_DISEASES
+from app.core.diseases import shipped_registry
 from app.hq import tables as t
 from app.hq.models import hq_alert, hq_alert_event
 from app.hq.weeks import Week, week_of
@@ -33,7 +33,7 @@ _NEXT = {"raised": "verified", "verified": "closed"}
 
 
 def _diseases(kind: str) -> tuple[str, ...]:
-    return tuple(k for k, d in NOTIFIABLE_DISEASES.items() if d.alert_rule == kind)
+    return shipped_registry().diseases_with(kind)
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,8 @@ class AlertConfig:
     malaria_elimination: bool = False
     baseline_years: int = 5  # how many earlier years the 75th percentile looks at
     min_baseline_years: int = 2  # fewer years of history than this: no threshold, no alert (unless elimination)
-    cluster: dict[str, int] = field(default_factory=lambda: {d: 3 for d in _diseases("cluster")})
+    cluster: dict[str, int] = field(default_factory=lambda: {
+        d: shipped_registry().disease(d).alert.cases for d in _diseases("cluster")})  # type: ignore[union-attr]
     cluster_by_district: bool = True
 
 

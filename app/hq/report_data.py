@@ -14,7 +14,8 @@ from datetime import date, datetime, timezone
 from sqlalchemy import Connection, func, select
 
 from app.core.dates import AGE_BANDS
-from app.core.reference import NOTIFIABLE_DISEASES, diagnosis_by_code
+from app.core.diseases import shipped_registry
+from app.core.reference import diagnosis_by_code
 from app.hq import tables as t
 from app.hq.alerts import Alert, list_alerts
 from app.hq.overview import Completeness, completeness
@@ -133,7 +134,7 @@ def build_weekly_report(conn: Connection, week: Week, *, now: datetime | None = 
         if cls == "discarded":
             continue  # a discarded case is not part of the epidemic
         curves.setdefault(disease, [0] * len(curve_weeks))[index[wk]] += n
-    ordered_curves = {d: curves[d] for d in NOTIFIABLE_DISEASES if d in curves}
+    ordered_curves = {d: curves[d] for d in shipped_registry().keys() if d in curves}
     refs, outcomes = referrals(conn, start, end)
     recent = list_alerts(conn, since=curve_weeks[0].start, limit=100_000)
     alerts = [a for a in recent if a.week_start == start]

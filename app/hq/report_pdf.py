@@ -22,7 +22,7 @@ from reportlab.platypus import (
 )
 
 from app.core.dates import AGE_BANDS, format_date
-from app.core.reference import NOTIFIABLE_DISEASES
+from app.core.diseases import shipped_registry
 from app.hq.report_data import LEGAL_STATUSES, REFERRAL_STATUSES, SEXES, WeeklyReport
 from app.printing import text as T
 from app.printing.fonts import BOLD, REGULAR, register_fonts
@@ -164,10 +164,10 @@ def _cases(report: WeeklyReport, width: float) -> Table:
     classes = ["suspected", "probable", "confirmed", "discarded"]
     rows: list[list[Any]] = [["Disease", "Facility"] + classes + ["Total"]]
     keys = sorted({(d, f) for d, f, _ in report.cases},
-                  key=lambda k: (list(NOTIFIABLE_DISEASES).index(k[0]) if k[0] in NOTIFIABLE_DISEASES else 99, k[1]))
+                  key=lambda k: (_order(k[0]), k[1]))
     for disease, fid in keys:
         vals = [report.cases.get((disease, fid, c), 0) for c in classes]
-        name = NOTIFIABLE_DISEASES[disease].name_en if disease in NOTIFIABLE_DISEASES else disease
+        name = _disease_name(disease)
         rows.append([name, cell_text(_facility_label(report, fid), 100 * mm)] + vals + [sum(vals)])
     if not keys:
         rows.append(["No notifiable cases with onset this week.", "", "", "", "", "", ""])
@@ -201,7 +201,7 @@ def epi_curve(disease: str, counts: list[int], labels: list[str], w: float = 84 
               h: float = 48 * mm) -> Drawing:
     """Cases per epi week, one bar per week (reportlab graphics, vector in the PDF)."""
     d = Drawing(w, h)
-    name = NOTIFIABLE_DISEASES[disease].name_en if disease in NOTIFIABLE_DISEASES else disease
+    name = _disease_name(disease)
     total = sum(counts)
     d.add(String(4, h - 10, f"{name} — {total} case{'' if total == 1 else 's'}", fontName=BOLD, fontSize=8))
     chart = VerticalBarChart()
@@ -319,3 +319,13 @@ def _footer(canvas: Any, doc: Any) -> None:
                       "document numbers.")
     canvas.drawRightString(PAGE[0] - MARGIN, 6 * mm, f"page {doc.page}")
     canvas.restoreState()
+
+
+def _order(disease: str) -> int:
+    keys = shipped_registry().keys()
+    return keys.index(disease) if disease in keys else len(keys)
+
+
+def _disease_name(key: str) -> str:
+    found = shipped_registry().disease(key)
+    return found.name_en if found else key

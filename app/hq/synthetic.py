@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, ForeignKeyConstraint, MetaData, Table
 
+from app.core.diseases import shipped_registry
 from app.core.reference import load_sample_site
 from app.models import Base
 from app.models.base import NAMING
@@ -24,7 +25,7 @@ _COMMON = ["J06.9", "J20.9", "A09", "K29.7", "N39.0", "L20.9", "B86", "M54.5", "
 _NOTIFIABLE = [("malaria", "B54", 50), ("tuberculosis", "A15.0", 12), ("dengue", "A90", 10),
                ("chikungunya", "A92.0", 4), ("cholera", "A00.9", 2), ("measles", "B05.9", 3), ("rubella", "B06.9", 1),
                ("polio", "A80", 1)]
-_IMMEDIATE = {"cholera", "measles", "rubella", "polio", "malaria"}
+_IMMEDIATE = {d.key for d in shipped_registry().diseases if d.immediate}
 _NAMES = [("احمد", "Ahmad"), ("محمد", "Mohammad"), ("فاطمه", "Fatemeh"), ("زهرا", "Zahra"), ("علی", "Ali"),
           ("مریم", "Maryam"), ("حسین", "Hossein"), ("گل‌بی‌بی", "Gol Bibi")]
 CHUNK = 50_000

@@ -99,3 +99,9 @@ class SurveillanceCase(SyncMixin, Base):
     facility_id: Mapped[str | None] = mapped_column(ForeignKey("facility.id"))
     unit_id: Mapped[str | None] = mapped_column(ForeignKey("unit.id"))
     immediate: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who last (re)classified the case, when and why: a correction, a test result or a person's decision.
+    classified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    classified_by: Mapped[str | None] = mapped_column(String(36))
+    classification_reason: Mapped[str] = mapped_column(String(300), default="")
+    # The notifiable-disease registry version that opened the case (app.core.diseases).
+    registry_version: Mapped[int] = mapped_column(Integer, default=0)

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, select, update
+from sqlalchemy import Column, Connection, Engine, create_engine, event, insert, inspect, select, update
 from sqlalchemy.pool import NullPool
 
 from app.server import models as m
@@ -45,22 +45,49 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True)
 
 
+def add_missing_columns(conn: Connection, table_name: str, columns: list[Column]) -> None:  # type: ignore[type-arg]
+    """ALTER TABLE … ADD COLUMN for each column the table lacks (a table not made yet is left to ``create_all``)."""
+    insp = inspect(conn)
+    if not insp.has_table(table_name):
+        return
+    have = {c["name"] for c in insp.get_columns(table_name)}
+    for col in columns:
+        if col.name in have:
+            continue
+        ddl = col.type.compile(dialect=conn.dialect)
+        default = col.server_default.arg if col.server_default is not None else None  # type: ignore[union-attr]
+        clause = f" NOT NULL DEFAULT '{default}'" if default is not None else ""
+        conn.exec_driver_sql(f'ALTER TABLE {table_name} ADD COLUMN "{col.name}" {ddl}{clause}')
+
+
+def _v2_case_classification(conn: Connection) -> None:
+    """Surveillance cases carry who classified them, when, why, and the registry version (laptop revision 0004)."""
+    from sqlalchemy import Integer, String
+
+    from app.models.base import UTCDateTime
+
+    add_missing_columns(conn, "surveillance_case", [
+        Column("classified_at", UTCDateTime()), Column("classified_by", String(36)),
+        Column("classification_reason", String(300), server_default=""),
+        Column("registry_version", Integer(), server_default="0")])
+
+
 # The central database's schema version. A change to the server tables bumps it and adds a step to UPGRADES that
 # takes a database from the previous version (run in one transaction, in order, when the server opens it).
-SCHEMA_VERSION = 1
-UPGRADES: dict[int, Callable[[Connection], None]] = {}
+SCHEMA_VERSION = 2
+UPGRADES: dict[int, Callable[[Connection], None]] = {2: _v2_case_classification}
 
 
 class ServerSchemaError(Exception):
     pass
 
 
-def _check_version(conn: Connection) -> None:
+def _check_version(conn: Connection, *, new: bool) -> None:
     row = conn.execute(select(m.counter.c.value).where(m.counter.c.name == "schema_version")).first()
     if row is None:
-        # A new database, or one made before versions were kept (that was version 1).
-        conn.execute(insert(m.counter).values(name="schema_version", value=1 if SCHEMA_VERSION >= 1 else 0))
-        found = 1
+        # A new database is made at the current version; one made before versions were kept was version 1.
+        found = SCHEMA_VERSION if new else 1
+        conn.execute(insert(m.counter).values(name="schema_version", value=found))
     else:
         found = int(row.value)
     if found > SCHEMA_VERSION:
@@ -76,9 +103,14 @@ def _check_version(conn: Connection) -> None:
 
 def create_schema(engine: Engine) -> None:
     """Tables (``create_all``), the schema version, the feed counter and headquarters' keys on first use."""
-    m.server_metadata.create_all(engine)
+    with engine.connect() as conn:
+        new = not inspect(conn).has_table(m.counter.name)
     with engine.begin() as conn:
-        _check_version(conn)
+        if not new:
+            _check_version(conn, new=False)  # upgrade the existing tables before any new one is made
+        m.server_metadata.create_all(conn)
+        if new:
+            _check_version(conn, new=True)
         if conn.execute(select(m.counter.c.value).where(m.counter.c.name == "feed")).first() is None:
             conn.execute(insert(m.counter).values(name="feed", value=0))
         if conn.execute(select(m.hq_key.c.id)).first() is None:

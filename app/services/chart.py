@@ -65,7 +65,8 @@ def open_patient_chart(ctx: Ctx, patient_id: str) -> PatientChart:
                                                                 Referral.deleted.is_(False))
                                          .order_by(Referral.issued_at.desc())))
         cases = len(session.scalars(select(SurveillanceCase.id).where(
-            SurveillanceCase.patient_id == patient.id,
+            SurveillanceCase.patient_id == patient.id, SurveillanceCase.deleted.is_(False),
+            SurveillanceCase.classification != "discarded",  # a discarded case is no longer a flag
             SurveillanceCase.reported_date >= today - timedelta(days=30))).all())
         cover = cover_for_patient(session, patient.id, today)
         documents = [d for d in patient.documents if not d.deleted]

@@ -9,13 +9,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from sqlalchemy import select
 
-from app.models import AuditEntry, DeviceState, Diagnosis, Facility, Patient, SurveillanceCase, Visit, VisitDiagnosis
+from app.models import AuditEntry, DeviceState, Diagnosis, Facility, Patient, Visit, VisitDiagnosis
 from app.security.roles import Action
+from app.services.cases import CaseWanted, open_case, reconcile_cases, wanted_cases
 from app.services.context import Ctx, parse
+from app.services.diseases import active_registry, age_at
 from app.services.errors import FieldError, NotFound, ValidationFailed, field_error
 from app.services.validation import check_not_future, check_not_future_time, clean_text
 
-IMMEDIATE = {"cholera", "measles", "rubella", "polio", "malaria"}  # FACTS.md: reported immediately in Iran
+ONSET_LOOKBACK_DAYS = 365
 
 
 class DiagnosisIn(BaseModel):
@@ -61,6 +63,8 @@ class VisitIn(BaseModel):
     height_cm: float | None = Field(default=None, ge=30, le=230)
     muac_mm: int | None = Field(default=None, ge=60, le=400)
     pregnant: bool | None = None
+    # When the illness began (defaults to the visit day): a case counts in the epi week of its onset.
+    onset_date: date | None = None
     diagnoses: list[DiagnosisIn] = Field(default_factory=list)
     treatment: str = Field(default="", max_length=4000)
     medicines: list[MedicineIn] = Field(default_factory=list)
@@ -73,6 +77,11 @@ class VisitIn(BaseModel):
             return None
         return check_not_future_time(v, (info.context or {})["now"])
 
+    @field_validator("onset_date")
+    @classmethod
+    def _visit_onset(cls, v: date | None, info: ValidationInfo) -> date | None:
+        return check_not_future(v, (info.context or {}).get("today") or date.today())
+
     @field_validator("complaint", "findings", "treatment")
     @classmethod
     def _text(cls, v: str) -> str:
@@ -84,6 +93,7 @@ class NotifiableNotice:
     disease: str
     code: str
     immediate: bool
+    isolation: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,6 +114,12 @@ def _cross_check(data: VisitIn, patient: Patient, visit_day: date, known: dict[s
         errors.append(field_error("pregnant", "pregnancy_male"))
     if data.follow_up_date is not None and data.follow_up_date <= visit_day:
         errors.append(field_error("follow_up_date", "follow_up_before_visit"))
+    for path, onset in [("onset_date", data.onset_date)] + [
+            (f"diagnoses.{i}.onset_date", d.onset_date) for i, d in enumerate(data.diagnoses)]:
+        if onset is not None and onset > visit_day:
+            errors.append(field_error(path, "onset_after_visit"))
+        elif onset is not None and (visit_day - onset).days > ONSET_LOOKBACK_DAYS:
+            errors.append(field_error(path, "onset_too_early"))
     seen: set[str] = set()
     for i, d in enumerate(data.diagnoses):
         if d.code not in known:
@@ -135,8 +151,10 @@ def record_visit(ctx: Ctx, data: VisitIn | dict[str, Any]) -> VisitRecorded:
             raise ValidationFailed(errors)
         device = session.get(DeviceState, 1)
         unit_id = ctx.unit_id or (device.unit_id if device else None)
-        notices = [NotifiableNotice(known[d.code] or "", d.code, known[d.code] in IMMEDIATE)
-                   for d in data.diagnoses if known.get(d.code)]
+        registry = active_registry(session)
+        wanted = _wanted(registry, data, visit_day, age_at(patient, visit_day))
+        notices = [NotifiableNotice(w.disease.key, w.code, w.disease.immediate, w.disease.isolation)
+                   for w in wanted.values()]
         visit = Visit(
             patient_id=patient.id, unit_id=unit_id, facility_id=facility_id, clinician_id=ctx.user_id,
             visit_at=visit_at, visit_date=visit_day, visit_type=data.visit_type, complaint=data.complaint,
@@ -150,17 +168,20 @@ def record_visit(ctx: Ctx, data: VisitIn | dict[str, Any]) -> VisitRecorded:
         session.flush()
         for position, d in enumerate(data.diagnoses):
             session.add(VisitDiagnosis(visit_id=visit.id, code=d.code, certainty=d.certainty, position=position))
-            if known.get(d.code):
-                session.add(SurveillanceCase(
-                    visit_id=visit.id, patient_id=patient.id, disease=known[d.code], icd10=d.code,
-                    classification=d.certainty, onset_date=d.onset_date, reported_date=visit_day,
-                    facility_id=facility_id, unit_id=unit_id, immediate=known[d.code] in IMMEDIATE,
-                ))
+        for want in wanted.values():
+            open_case(session, ctx, visit, want, registry)
         return VisitRecorded(visit.id, notices)
 
 
-def correct_visit(ctx: Ctx, visit_id: str, changes: dict[str, Any], *, reason: str) -> None:
-    """A correction is a new version of the visit, by the device that owns it, with the reason kept."""
+def _wanted(registry: Any, data: VisitIn, visit_day: date, age: int | None) -> dict[str, CaseWanted]:
+    onset = data.onset_date or visit_day
+    return wanted_cases(registry, [(d.code, d.certainty, d.onset_date or onset) for d in data.diagnoses], age)
+
+
+def correct_visit(ctx: Ctx, visit_id: str, changes: dict[str, Any], *, reason: str) -> list[dict[str, Any]]:
+    """A correction is a new version of the visit, by the device that owns it, with the reason kept. Corrected
+    diagnoses move the visit's surveillance cases to the new code, discard those of a disease no longer diagnosed
+    and open new ones (``app.services.cases``). Returns the case changes."""
     ctx.require(Action.RECORD_VISIT)
     if not clean_text(reason):
         raise ValidationFailed([field_error("reason", "missing")])
@@ -168,18 +189,64 @@ def correct_visit(ctx: Ctx, visit_id: str, changes: dict[str, Any], *, reason: s
         visit = session.get(Visit, visit_id)
         if visit is None or visit.deleted:
             raise NotFound("visit", "مراجعه", visit_id)
-        current = {name: getattr(visit, name) for name in VisitIn.model_fields if name != "diagnoses"}
-        current["diagnoses"] = [{"code": d.code, "certainty": d.certainty} for d in visit.diagnoses if not d.deleted]
+        patient = session.get(Patient, visit.patient_id)
+        if patient is None:
+            raise NotFound("patient", "بیمار", visit.patient_id)
+        live = [d for d in visit.diagnoses if not d.deleted]
+        current = {name: getattr(visit, name) for name in VisitIn.model_fields if hasattr(visit, name)
+                   and name != "diagnoses"}
+        current["onset_date"] = _current_onset(session, visit)
+        current["diagnoses"] = [{"code": d.code, "certainty": d.certainty} for d in live]
         current.update(changes)
         if "visit_at" not in changes:
             current["visit_at"] = None
         data = parse(VisitIn, current, ctx)
-        fields = set(changes) - {"diagnoses"}
+        errors = []
+        if "diagnoses" in changes or "onset_date" in changes:
+            codes = [d.code for d in data.diagnoses]
+            known = dict(session.execute(select(Diagnosis.code, Diagnosis.notifiable)
+                                         .where(Diagnosis.code.in_(codes))).all())
+            errors = _cross_check(data, patient, visit.visit_date, known)
+        if errors:
+            raise ValidationFailed(errors)
+        fields = set(changes) - {"diagnoses", "onset_date"}
         for name in fields:
             setattr(visit, name, getattr(data, name) if name != "medicines" else [m.model_dump() for m in data.medicines])
-        visit.correction_reason = clean_text(reason)
+        why = clean_text(reason)
+        visit.correction_reason = why
+        case_changes: list[dict[str, Any]] = []
+        if "diagnoses" in changes:
+            _replace_diagnoses(session, visit, live, data)
+        if "diagnoses" in changes or "onset_date" in changes:
+            registry = active_registry(session)
+            wanted = _wanted(registry, data, visit.visit_date, age_at(patient, visit.visit_date))
+            case_changes = reconcile_cases(session, ctx, visit, wanted, registry, why=why)
+            visit.urgent = bool(wanted)
         session.add(AuditEntry(user_id=ctx.user_id, action="changed", entity="visit", record_id=visit.id,
-                               detail={"fields": sorted(changes), "reason": visit.correction_reason}))
+                               detail={"fields": sorted(changes), "reason": why, "cases": case_changes}))
+        return case_changes
+
+
+def _current_onset(session: Any, visit: Visit) -> date | None:
+    from app.models import SurveillanceCase
+
+    return session.scalar(select(SurveillanceCase.onset_date).where(
+        SurveillanceCase.visit_id == visit.id, SurveillanceCase.deleted.is_(False)).limit(1))
+
+
+def _replace_diagnoses(session: Any, visit: Visit, live: list[VisitDiagnosis], data: VisitIn) -> None:
+    """Rows of codes no longer given are tombstoned (history stays); kept codes are updated; new ones added."""
+    by_code = {d.code: d for d in live}
+    wanted = {d.code for d in data.diagnoses}
+    for code, row in by_code.items():
+        if code not in wanted:
+            row.deleted = True
+    for position, d in enumerate(data.diagnoses):
+        row = by_code.get(d.code)
+        if row is None:
+            session.add(VisitDiagnosis(visit_id=visit.id, code=d.code, certainty=d.certainty, position=position))
+        elif (row.certainty, row.position) != (d.certainty, position):
+            row.certainty, row.position = d.certainty, position
 
 
 def search_diagnoses(ctx: Ctx, text: str, *, limit: int = 30) -> list[Diagnosis]:

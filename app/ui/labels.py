@@ -68,9 +68,9 @@ def scheme() -> dict[str, str]:
 
 
 def disease(code: str) -> str:
-    from app.core.reference import NOTIFIABLE_DISEASES
+    from app.core.diseases import shipped_registry
 
-    d = NOTIFIABLE_DISEASES.get(code)
+    d = shipped_registry().disease(code)
     return i18n.pick(d.name_en, d.name_fa) if d else code
 
 

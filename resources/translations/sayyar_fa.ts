@@ -1864,4 +1864,17 @@ Report it to the district health centre now. The visit is marked urgent.</source
         <translation>در حال ورود…</translation>
     </message>
 </context>
+<context>
+    <name>OnsetField</name>
+    <message>
+        <location filename="../../app/ui/visits/onset.py" line="23"/>
+        <source>Illness began on</source>
+        <translation>شروع بیماری در تاریخ</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/visits/onset.py" line="27"/>
+        <source>The day the first symptoms began (the visit day if not known). Notifiable cases count in the week of their onset.</source>
+        <translation>روزی که نخستین علائم شروع شد (اگر معلوم نیست، روز مراجعه). موارد بیماری‌های گزارش‌دادنی در هفتهٔ شروع علائم شمرده می‌شوند.</translation>
+    </message>
+</context>
 </TS>

@@ -7,14 +7,12 @@ from pydantic import ValidationError
 
 from app.core.persian import is_persian
 from app.core.reference import (
-    NOTIFIABLE_DISEASES,
     SampleSite,
     diagnosis_by_code,
     load_diagnoses,
     load_sample_site,
     load_site_config,
     normalize_icd10,
-    notifiable_disease_for_code,
 )
 from app.resources import resource_path
 
@@ -103,7 +101,7 @@ def test_diagnoses_file_shape() -> None:
         assert d.label_en.strip()
         assert d.label_fa.strip() and is_persian(d.label_fa), d.code
     raw = resource_path("reference", "diagnoses.csv").read_text(encoding="utf-8")
-    assert raw.splitlines()[0] == "code,label_en,label_fa,notifiable"
+    assert raw.splitlines()[0] == "code,label_en,label_fa"
 
 
 def test_load_diagnoses_returns_independent_lists() -> None:
@@ -112,52 +110,10 @@ def test_load_diagnoses_returns_independent_lists() -> None:
     assert load_diagnoses()
 
 
-@pytest.mark.parametrize(
-    ("key", "codes"),
-    [
-        ("cholera", ["A00", "A00.0", "A00.1", "A00.9"]),
-        ("measles", ["B05", "B05.9"]),
-        ("rubella", ["B06", "B06.9"]),
-        ("polio", ["A80", "G83.9"]),
-        ("malaria", ["B50", "B51", "B52", "B53", "B54"]),
-        ("dengue", ["A90", "A91", "A97", "A97.0", "A97.1", "A97.2", "A97.9"]),
-        ("chikungunya", ["A92.0"]),
-        ("tuberculosis", ["A15", "A16", "A17", "A18", "A19"]),
-    ],
-)
-def test_every_notifiable_disease_is_in_the_list(key: str, codes: list[str]) -> None:
-    for code in codes:
-        d = diagnosis_by_code(code)
-        assert d is not None, code
-        assert d.notifiable == key, code
-
-
-def test_notifiable_registry_matches_facts() -> None:
-    assert set(NOTIFIABLE_DISEASES) == {
-        "cholera", "measles", "rubella", "polio", "malaria", "dengue", "chikungunya", "tuberculosis",
-    }
-    rules = {k: (d.reporting, d.alert_rule) for k, d in NOTIFIABLE_DISEASES.items()}
-    assert rules["cholera"] == rules["measles"] == rules["rubella"] == rules["polio"] == ("immediate", "single_case")
-    assert rules["malaria"] == ("immediate", "threshold")
-    assert rules["dengue"][1] == rules["chikungunya"][1] == "cluster"
-    assert rules["tuberculosis"] == ("weekly", "line_list")
-    assert all(is_persian(d.name_fa) for d in NOTIFIABLE_DISEASES.values())
-    used = {d.notifiable for d in load_diagnoses() if d.notifiable}
-    assert used == set(NOTIFIABLE_DISEASES)
-
-
-def test_csv_flags_agree_with_prefixes() -> None:
-    # A row left unflagged while its code falls in a notifiable category would hide cases from surveillance.
-    for d in load_diagnoses():
-        assert (notifiable_disease_for_code(d.code) or None) == (NOTIFIABLE_DISEASES[d.notifiable] if d.notifiable else None), d.code
-
-
 def test_code_lookup_is_forgiving() -> None:
     assert normalize_icd10(" a00 1 ") == "A00.1"
     assert normalize_icd10("b551") == "B55.1"
     assert normalize_icd10("I10") == "I10"
     assert diagnosis_by_code("b55.1").label_en == "Cutaneous leishmaniasis"  # type: ignore[union-attr]
     assert diagnosis_by_code("Z99.99") is None
-    assert notifiable_disease_for_code("A15.3").key == "tuberculosis"  # type: ignore[union-attr]
-    assert notifiable_disease_for_code("B50.0").key == "malaria"  # type: ignore[union-attr]
-    assert notifiable_disease_for_code("J18.9") is None
+    assert diagnosis_by_code("a98.0").notifiable == "cchf"  # type: ignore[union-attr]

@@ -84,6 +84,7 @@ class World:
     referral_id: str
     facility_csv: Path
     staff_id: str  # a clinician who can sign in on this laptop: the target of user-management calls
+    case_id: str = ""  # a suspected cholera case (a second visit of the patient)
 
     @property
     def store(self):  # type: ignore[no-untyped-def]
@@ -104,6 +105,11 @@ def _populate(site: SiteSession, folder: Path) -> dict[str, Any]:
     visit = record_visit(clin, {"patient_id": head.patient_id, "complaint": "chest pain", "temperature_c": 37.2})
     referral = refer_patient(clin, {"visit_id": visit.visit_id, "to_facility_id": hospital(store),
                                     "department": "cardiology", "urgency": "urgent", "reason": "suspected angina"})
+    record_visit(clin, {"patient_id": head.patient_id, "complaint": "watery diarrhoea", "diagnoses": [{"code": "A00"}]})
+    from app.models import SurveillanceCase
+
+    with store.read() as s:
+        case_id = s.scalars(select(SurveillanceCase.id)).one()
     plan_roster(coord, {"facility_id": clin.facility_id, "day": TODAY, "staff": [{"user_id": clin.user_id}],
                         "patients": [{"patient_id": head.patient_id, "reason": "follow-up"}]})
     csv = folder / "facilities.csv"
@@ -116,7 +122,8 @@ def _populate(site: SiteSession, folder: Path) -> dict[str, Any]:
                            role="clinician")
     assert head.household_id is not None
     return dict(patient_id=head.patient_id, household_id=head.household_id, other_id=other.patient_id,
-                visit_id=visit.visit_id, referral_id=referral.referral_id, facility_csv=csv, staff_id=staff)
+                visit_id=visit.visit_id, referral_id=referral.referral_id, facility_csv=csv, staff_id=staff,
+                case_id=case_id)
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ import app.services
 from app.models import ChangeLog
 from app.security.roles import PERMISSIONS, ROLE_LABELS, Action, Role
 from app.services.audit import audit_trail
+from app.services.cases import classify_case
 from app.services.chart import open_patient_chart
 from app.services.context import Ctx
 from app.services.errors import PermissionDenied
@@ -69,6 +70,8 @@ Call = Callable[[World, Ctx], Any]
 
 SCENARIOS: dict[str, Call] = {
     "audit:audit_trail": lambda w, c: audit_trail(c),
+    "cases:classify_case": lambda w, c: classify_case(c, w.case_id, {"classification": "confirmed",
+                                                                      "reason": "stool culture positive"}),
     "chart:open_patient_chart": lambda w, c: open_patient_chart(c, w.patient_id),
     "insurance:enrol_household": lambda w, c: enrol_household(c, {
         "household_id": w.household_id, "head_patient_id": w.patient_id, "member_ids": [w.patient_id],

@@ -78,7 +78,9 @@ def test_upgrade_from_an_earlier_revision_keeps_every_row_and_a_backup(tmp_path)
         tables = [t for (t,) in c.execute("SELECT name FROM sqlite_master WHERE type='table'")
                   if t not in ("alembic_version", "sqlite_sequence")]
         for t in tables:
-            c.execute(f"INSERT INTO {t} SELECT * FROM src.{t}")
+            # The columns revision 0001 had: later revisions add columns (with defaults) to some tables.
+            cols = ", ".join(r[1] for r in c.execute(f"PRAGMA main.table_info({t})"))
+            c.execute(f"INSERT INTO {t} ({cols}) SELECT {cols} FROM src.{t}")
         c.commit()
         c.execute("DETACH DATABASE src")
         counts_before = {t: c.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}

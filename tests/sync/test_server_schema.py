@@ -35,14 +35,32 @@ def test_older_database_is_upgraded_step_by_step(tmp_path, monkeypatch):
     engine.dispose()
     ran = []
 
+    nxt = server_db.SCHEMA_VERSION + 1
+
     def step(conn):  # type: ignore[no-untyped-def]
         conn.execute(text("CREATE TABLE srv_example (x INTEGER)"))
-        ran.append(2)
+        ran.append(nxt)
 
-    monkeypatch.setattr(server_db, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(server_db.UPGRADES, 2, step)
+    monkeypatch.setattr(server_db, "SCHEMA_VERSION", nxt)
+    monkeypatch.setitem(server_db.UPGRADES, nxt, step)
     engine = server_db.open_database(str(tmp_path / "c.db"))
-    assert ran == [2] and version(engine) == 2
+    assert ran == [nxt] and version(engine) == nxt
     engine.dispose()
     server_db.open_database(str(tmp_path / "c.db")).dispose()
-    assert ran == [2]  # not run twice
+    assert ran == [nxt]  # not run twice
+
+
+def test_version_1_database_gains_the_case_classification_columns(tmp_path):
+    """A central database made before cases carried their classifier (version 1) is upgraded in place."""
+    engine = server_db.open_database(str(tmp_path / "c.db"))
+    with engine.begin() as conn:
+        for col in ("classified_at", "classified_by", "classification_reason", "registry_version"):
+            conn.exec_driver_sql(f"ALTER TABLE surveillance_case DROP COLUMN {col}")
+        conn.execute(update(m.counter).where(m.counter.c.name == "schema_version").values(value=1))
+    engine.dispose()
+    engine = server_db.open_database(str(tmp_path / "c.db"))
+    with engine.connect() as conn:
+        cols = {r[1] for r in conn.exec_driver_sql("PRAGMA table_info(surveillance_case)")}
+    assert {"classified_at", "classified_by", "classification_reason", "registry_version"} <= cols
+    assert version(engine) == server_db.SCHEMA_VERSION
+    engine.dispose()

@@ -72,6 +72,9 @@ class DemoGenerator:
             users = list(s.scalars(select(User).where(User.unit_id == unit_id)))
         self.clinicians = [u.id for u in users if u.role == "clinician"] or [None]
         self.staff = [u.id for u in users]
+        from app.core.diseases import shipped_registry
+
+        self.immediate = {d.key: d.immediate for d in shipped_registry().diseases}
         self.common = [c for c in COMMON_CODES if c in known]
         self.rare = [c for c in NOTIFIABLE_CODES if c in known]
         if not self.facilities:
@@ -192,7 +195,7 @@ class DemoGenerator:
                         "id": self._uid(), "visit_id": vid, "patient_id": patient["id"], "disease": self.notifiable[code],
                         "icd10": code, "classification": "suspected", "reported_date": day, "onset_date": day,
                         "facility_id": facility, "unit_id": self.unit_id, "created_at": at,
-                        "immediate": self.notifiable[code] in {"cholera", "measles", "rubella", "polio", "malaria"}})
+                        "immediate": self.immediate.get(self.notifiable[code], False)})
             if self.hospitals and rng.random() < 0.03:
                 self.referral(w, vid, patient["id"], facility, at)
 

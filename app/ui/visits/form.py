@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLay
 from app.ui import labels
 from app.ui.ops import run_op, show_error
 from app.ui.visits.diagnoses import DiagnosisPicker
+from app.ui.visits.onset import OnsetField
 from app.ui.visits.vitals import VitalsBox
 from app.ui.widgets.forms import Banner, DateField, ErrorLabel, text_box
 from app.ui.widgets.formtab import FormTab, set_combo
@@ -67,6 +68,9 @@ class VisitForm(FormTab):
         self.diagnoses.changed.connect(self._diagnoses_changed)
         self.errors.bind("diagnoses", self.diagnoses.search, self.diagnoses.error)
         col.addWidget(self.diagnoses)
+        self.onset = OnsetField(self.ctx.today(), inner)
+        self.errors.bind("onset_date", self.onset.edit, self.onset.error)
+        self.diagnoses.layout().addWidget(self.onset)
 
         care = QGroupBox(self.tr("Treatment"), inner)
         care_col = QVBoxLayout(care)
@@ -97,7 +101,8 @@ class VisitForm(FormTab):
         care_col.addWidget(self.follow_error)
         self.errors.bind("follow_up_date", self.follow_up, self.follow_error)
         col.addWidget(care)
-        self.watch(self.visit_type, self.complaint, self.findings, self.pregnant, self.treatment, self.follow_up)
+        self.watch(self.visit_type, self.complaint, self.findings, self.pregnant, self.treatment, self.follow_up,
+                   self.onset.edit)
 
         buttons = QHBoxLayout()
         self.save_button = QPushButton(self.tr("Save visit"), self)
@@ -145,7 +150,7 @@ class VisitForm(FormTab):
                 "findings": self.findings.toPlainText(), "vitals": self.vitals.state(),
                 "pregnant": self.pregnant.isChecked(), "diagnoses": self.diagnoses.chosen,
                 "treatment": self.treatment.toPlainText(), "medicines": self._medicine_rows(),
-                "follow_up": self.follow_up.text()}
+                "follow_up": self.follow_up.text(), "onset": self.onset.state()}
 
     def restore(self, state: dict[str, Any]) -> None:
         set_combo(self.visit_type, state.get("visit_type"))
@@ -158,6 +163,7 @@ class VisitForm(FormTab):
         for row in state.get("medicines", []):
             self.add_medicine(row)
         self.follow_up.setText(state.get("follow_up", ""))
+        self.onset.restore(state.get("onset"))
 
     # ----- saving -----
 
@@ -170,6 +176,8 @@ class VisitForm(FormTab):
             return
         if self.follow_up.problem():
             problems.append(FieldError("follow_up_date", "ui", self.follow_up.problem(), self.follow_up.problem()))
+        if self.onset.problem():
+            problems.append(FieldError("onset_date", "ui", self.onset.problem(), self.onset.problem()))
         if not self.complaint.toPlainText().strip():
             text = self.tr("Write the complaint.")
             problems.append(FieldError("complaint", "ui", text, text))
@@ -183,7 +191,7 @@ class VisitForm(FormTab):
                               for d in self.diagnoses.chosen],
                 "treatment": self.treatment.toPlainText(),
                 "medicines": [{"name": n, "dose": d, "quantity": q} for n, d, q in self._medicine_rows() if n],
-                "follow_up_date": self.follow_up.value()}
+                "follow_up_date": self.follow_up.value(), "onset_date": self.onset.value()}
         from app.services.visits import record_visit
 
         ctx = self.ctx
