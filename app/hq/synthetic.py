@@ -11,12 +11,10 @@ import random
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Connection, ForeignKeyConstraint, MetaData, Table
+from sqlalchemy import Connection, MetaData, Table
 
 from app.core.diseases import shipped_registry
 from app.core.reference import load_sample_site
-from app.models import Base
-from app.models.base import NAMING
 
 _STATUSES = ["amayesh", "headcount", "passport_visa", "residence_permit", "undocumented"]
 _STATUS_W = [25, 40, 10, 5, 20]
@@ -32,15 +30,10 @@ CHUNK = 50_000
 
 
 def central_metadata() -> MetaData:
-    """The record tables as the central server holds them: same columns, no foreign keys (arrival order is free)."""
-    md = MetaData(naming_convention=NAMING)
-    for source in Base.metadata.sorted_tables:
-        table = source.to_metadata(md)
-        for fk in [c for c in table.constraints if isinstance(c, ForeignKeyConstraint)]:
-            table.constraints.discard(fk)
-        for col in table.columns:
-            col.foreign_keys.clear()
-    return md
+    """The central schema (record tables as the server holds them, and its bookkeeping): the real one."""
+    from app.server.models import server_metadata
+
+    return server_metadata
 
 
 def _uid(kind: int, n: int) -> str:
@@ -108,7 +101,9 @@ def generate(conn: Connection, *, visits: int, end: date, years: int = 3, seed: 
     Visits are spread evenly over ``years`` years ending on ``end`` (inclusive). Returns row counts per table.
     """
     rng = random.Random(seed)
-    t = tables or {name: tbl for name, tbl in Base.metadata.tables.items()}
+    from app.server.models import RECORDS
+
+    t = tables or RECORDS
     site = load_sample_site()
     now = datetime.combine(end, datetime.min.time(), timezone.utc)
     hlc_base = int(now.timestamp() * 1000)

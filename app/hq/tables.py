@@ -1,8 +1,7 @@
 """The record tables as SQLAlchemy Core objects, and small shared queries.
 
-Headquarters reads the central database through ``app.models``' table definitions: the server's copies
-(``app/server/models.py``) have the same names, columns and types (plus ``srv_seq``/``field_hlc``, which we never
-select), so one set of Core statements runs on a laptop-shaped test database, the server's SQLite file and PostgreSQL.
+Headquarters reads the central database through the central schema itself (``app.server.models.RECORDS``, made
+from the synced-entity registry), so one set of Core statements runs on the server's SQLite file and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -13,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import Connection, ColumnElement, Table, and_, case, extract, false, func, or_, select
 
-from app.models import Base
+from app.server.models import RECORDS
 
-T: dict[str, Table] = Base.metadata.tables  # type: ignore[assignment]
+T: dict[str, Table] = RECORDS
 visit = T["visit"]
 patient = T["patient"]
 diagnosis_row = T["visit_diagnosis"]

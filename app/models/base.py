@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Boolean, DateTime, Integer, MetaData, String, TypeDecorator
@@ -50,6 +50,10 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+# The fields every synced record carries, which a change's payload always holds.
+SYNC_FIELDS = ("id", "created_at", "updated_at", "created_by", "updated_by", "device_id", "version", "hlc", "deleted")
+
+
 class SyncMixin:
     """Identity, provenance and versioning for records that travel between laptops and the server."""
 
@@ -63,47 +67,4 @@ class SyncMixin:
     hlc: Mapped[str | None] = mapped_column(String(40))
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    # Set by subclasses: "owned" records belong to the creating device (corrections are new versions);
-    # "shared" records merge field by field by clock stamp (DESIGN.md, sync guarantee 6).
-    __sync_policy__ = "owned"
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def _scalar_default(col: Any) -> Any:
-    default = col.default
-    if default is None or callable(default.arg):
-        return None
-    return default.arg
-
-
-def compact_payload(table: Any, row: dict[str, Any]) -> dict[str, Any]:
-    """A record's full state as JSON-ready values: what a change-log entry carries.
-
-    Compact: values equal to the column's declared default (None, "", False, 0...) are left out; ``expand_payload``
-    restores them. At a million visits this halves the change log. The id and clock stamp always stay in.
-    """
-    out: dict[str, Any] = {}
-    for col in table.columns:
-        value = row.get(col.key)
-        if col.key not in ("id", "hlc") and (
-            value is None or (value == _scalar_default(col) and not isinstance(value, (list, dict)))
-        ):
-            continue
-        out[col.key] = _json_value(value)
-    return out
-
-
-def to_payload(obj: Any) -> dict[str, Any]:
-    return compact_payload(obj.__table__, {c.key: getattr(obj, c.key) for c in obj.__table__.columns})
-
-
-def expand_payload(table: Any, payload: dict[str, Any]) -> dict[str, Any]:
-    """Every column's value from a compact payload (dates and times stay ISO text, as JSON carries them)."""
-    return {col.key: payload[col.key] if col.key in payload else _scalar_default(col) for col in table.columns}
+    # How a synced entity travels and merges is declared in app.models.registry, not here.

@@ -12,7 +12,6 @@ from app.models.base import Base, SyncMixin
 
 class Household(SyncMixin, Base):
     __tablename__ = "household"
-    __sync_policy__ = "shared"
 
     code: Mapped[str] = mapped_column(String(30), unique=True)
     head_patient_id: Mapped[str | None] = mapped_column(String(36), index=True)
@@ -23,7 +22,6 @@ class Household(SyncMixin, Base):
 
 class Patient(SyncMixin, Base):
     __tablename__ = "patient"
-    __sync_policy__ = "shared"
 
     code: Mapped[str] = mapped_column(String(30), unique=True)
     given_name_fa: Mapped[str] = mapped_column(String(100), default="")
@@ -68,7 +66,6 @@ class Patient(SyncMixin, Base):
 
 class IdentityDocument(SyncMixin, Base):
     __tablename__ = "identity_document"
-    __sync_policy__ = "shared"
 
     patient_id: Mapped[str] = mapped_column(ForeignKey("patient.id"), index=True)
     doc_type: Mapped[str] = mapped_column(String(30))

@@ -10,7 +10,6 @@ from app.models.base import Base, SyncMixin
 
 class Unit(SyncMixin, Base):
     __tablename__ = "unit"
-    __sync_policy__ = "reference"
 
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name_en: Mapped[str] = mapped_column(String(200))
@@ -22,7 +21,6 @@ class Unit(SyncMixin, Base):
 
 class Facility(SyncMixin, Base):
     __tablename__ = "facility"
-    __sync_policy__ = "reference"
 
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name_en: Mapped[str] = mapped_column(String(200))
@@ -40,7 +38,6 @@ class Facility(SyncMixin, Base):
 
 class Department(SyncMixin, Base):
     __tablename__ = "department"
-    __sync_policy__ = "reference"
 
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name_en: Mapped[str] = mapped_column(String(200))
@@ -49,7 +46,6 @@ class Department(SyncMixin, Base):
 
 class Diagnosis(SyncMixin, Base):
     __tablename__ = "diagnosis"
-    __sync_policy__ = "reference"
 
     code: Mapped[str] = mapped_column(String(10), unique=True)
     label_en: Mapped[str] = mapped_column(String(300))
@@ -62,7 +58,6 @@ class User(SyncMixin, Base):
     """A member of staff. Passwords never live here: the keystore beside the database holds them."""
 
     __tablename__ = "user_account"
-    __sync_policy__ = "reference"
 
     username: Mapped[str] = mapped_column(String(60), unique=True)
     full_name_en: Mapped[str] = mapped_column(String(200))

@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from app.server import devices, feed, models as m
 from app.server.apply import ApplyHook, BatchRefused, apply_changes, apply_isolated
-from app.server.db import open_database
+from app.server.db import feed_connection, open_database
 from app.server.hq_import import BundleRejected, import_bundle_bytes
 from app.sync.records import paused_gc
 from app.sync.protocol import (
@@ -125,7 +125,7 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None,
     @app.get("/v1/feed", response_model=FeedPage, responses=_RESPONSES)
     def read(dev: Dev, cursor: Annotated[int, Query(ge=0, le=2**53 - 1)] = 0,
              limit: Annotated[int, Query(ge=1, le=feed.MAX_PAGE)] = 500) -> FeedPage:
-        with engine.connect() as conn:
+        with feed_connection(engine) as conn:
             return feed.read_feed(conn, cursor, limit)
 
     @app.post("/v1/bundles", response_model=SignedReceipt,

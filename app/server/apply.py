@@ -26,7 +26,8 @@ from app.server.bulk import bulk_insert, in_chunks, one_of
 from app.server.devices import Device
 from app.server.writer import RecordWriter
 from app.sync.protocol import ChangeEntry, Rejection
-from app.sync.records import PATIENT_POINTERS, RecordInvalid, payload_to_row, policy_of
+from app.models.registry import REGISTRY
+from app.sync.records import RecordInvalid, payload_to_row
 
 log = logging.getLogger("sayyar.server.apply")
 
@@ -120,7 +121,7 @@ def apply_changes(conn: Connection, device: Device, entries: list[ChangeEntry], 
     for e in fresh:
         try:
             row = payload_to_row(e.entity, e.record_id, e.payload)
-            if row.get("device_id") is None and policy_of_safe(e.entity) == "owned":
+            if row.get("device_id") is None and REGISTRY[e.entity].owned_by_device:
                 raise RecordInvalid("owned record without its device id")
             rows.append((e, row))
         except RecordInvalid as err:
@@ -191,13 +192,6 @@ def apply_isolated(engine: Engine, device: Device, entries: list[ChangeEntry], *
     return total
 
 
-def policy_of_safe(entity: str) -> str:
-    try:
-        return policy_of(entity)
-    except KeyError:
-        return "unknown"
-
-
 def _bookkeep(conn: Connection, device: Device, epoch: int, batch_id: str, via: str, fresh: list[ChangeEntry],
               fingerprints: dict[int, str], result: ApplyResult, total: int) -> None:
     now = datetime.now(timezone.utc)
@@ -257,5 +251,5 @@ def _advance_epoch(conn: Connection, device_id: str, epoch: int, seqs: set[int])
     return held, top
 
 
-__all__ = ["ApplyHook", "ApplyResult", "BatchRefused", "CloneDetected", "PATIENT_POINTERS", "apply_changes",
+__all__ = ["ApplyHook", "ApplyResult", "BatchRefused", "CloneDetected", "apply_changes",
            "apply_isolated", "fingerprint"]

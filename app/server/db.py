@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Column, Connection, Engine, create_engine, event, insert, inspect, select, update
@@ -70,6 +71,20 @@ def _v2_case_classification(conn: Connection) -> None:
         Column("classified_at", UTCDateTime()), Column("classified_by", String(36)),
         Column("classification_reason", String(300), server_default=""),
         Column("registry_version", Integer(), server_default="0")])
+
+
+@contextmanager
+def feed_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection whose statements all read one snapshot. PostgreSQL's default (READ COMMITTED) gives every
+    statement its own, so a batch committing between the feed's per-table reads was seen in part and the cursor
+    moved past the rest; REPEATABLE READ takes one snapshot at the first statement. SQLite's transactions already
+    read one snapshot."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn, conn.begin():
+            yield conn
+    else:
+        with engine.connect() as conn, conn.begin():
+            yield conn
 
 
 # The central database's schema version. A change to the server tables bumps it and adds a step to UPGRADES that

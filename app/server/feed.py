@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
+from app.models.registry import REGISTRY, Feed
 from app.server import models as m
 from app.sync.protocol import ConflictItem, FeedItem, FeedPage
 from app.sync.records import row_to_payload
@@ -14,7 +15,24 @@ from app.sync.records import row_to_payload
 MAX_PAGE = 2000
 
 
+def _companions() -> dict[str, list[tuple[str, str]]]:
+    """Per feed entity, the (column, entity) of parents that travel only with it (registry: ``WITH_REFERRAL``)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for name in m.FEED_ENTITIES:
+        for fk in REGISTRY[name].table.foreign_keys:
+            parent = fk.column.table.name
+            if parent in REGISTRY and REGISTRY[parent].feed is Feed.WITH_REFERRAL:
+                out.setdefault(name, []).append((fk.parent.key, parent))
+    return out
+
+
+_COMPANIONS = _companions()
+
+
 def read_feed(conn: Connection, cursor: int, limit: int) -> FeedPage:
+    """One page. ``conn`` must read from one snapshot (``feed_connection``): positions are handed out in commit
+    order, so a snapshot holds every change below the newest it holds and the cursor never passes one that was
+    not yet visible (docs/architecture.md, "Change feed")."""
     limit = max(1, min(limit, MAX_PAGE))
     candidates: list[tuple[int, str, Any]] = []
     for entity in m.FEED_ENTITIES:
@@ -35,12 +53,12 @@ def read_feed(conn: Connection, cursor: int, limit: int) -> FeedPage:
             items.append(FeedItem(cursor=pos, entity=entity, record_id=row["id"], version=1, hlc=row["kept_hlc"],
                                   payload=conflict.model_dump(mode="json")))
             continue
-        if entity == "referral":
+        for column, parent in _COMPANIONS.get(entity, ()):
             # The receiving unit needs the visit a referral points at; visits otherwise stay on the server.
-            visits = m.RECORDS["visit"]
-            visit = conn.execute(select(visits).where(visits.c.id == row["visit_id"])).mappings().first()
-            if visit is not None:
-                items.append(_item(pos, "visit", visit))
+            table = m.RECORDS[parent]
+            found = conn.execute(select(table).where(table.c.id == row[column])).mappings().first()
+            if found is not None:
+                items.append(_item(pos, parent, found))
         items.append(_item(pos, entity, row))
     next_cursor = page[-1][0] if page else cursor
     return FeedPage(cursor=cursor, next_cursor=next_cursor, more=more, items=items)

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.sync.protocol import ChangeEntry
-from app.sync.records import SYNC_FIELDS, columns_of_ordered
+from app.models.base import SYNC_FIELDS
+from app.sync.records import columns_of_ordered
 
 # The tombstone merges like any field: deleting and editing at once is a conflict someone should see.
 _META = frozenset(SYNC_FIELDS) - {"deleted"}

@@ -15,8 +15,8 @@ from sqlalchemy import (
     JSON, BigInteger, Boolean, Column, ForeignKeyConstraint, Index, Integer, MetaData, String, Table, Text,
 )
 
-from app.models import SYNCED_MODELS
 from app.models.base import NAMING, UTCDateTime
+from app.models.registry import entities, in_feed
 
 server_metadata = MetaData(naming_convention=NAMING)
 
@@ -32,10 +32,8 @@ def _record_table(source: Table) -> Table:
     return table
 
 
-RECORDS: dict[str, Table] = {
-    name: _record_table(model.__table__)  # type: ignore[attr-defined]
-    for name, model in SYNCED_MODELS.items()
-}
+# The central copy of every synced entity, from the one list of them (app.models.registry).
+RECORDS: dict[str, Table] = {e.name: _record_table(e.table) for e in entities()}
 
 counter = Table(
     "srv_counter", server_metadata,
@@ -151,9 +149,5 @@ hq_key = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 
-# Which record tables the change feed serves (DESIGN.md, guarantee 4); conflicts travel too. Visits stay on the
-# server except the one a referral points at (served with the referral: the receiving unit needs it).
-FEED_ENTITIES = (
-    "unit", "facility", "department", "diagnosis", "user_account", "household", "patient", "identity_document",
-    "referral",
-)
+# Which record tables the change feed serves (registry: feed ALL or UNIT); conflicts travel too.
+FEED_ENTITIES = tuple(e.name for e in in_feed())

@@ -18,7 +18,7 @@ from app.server import models as m
 from app.server.bulk import bulk_insert, in_chunks, one_of
 from app.server.merge import initial_stamps, merge_shared
 from app.sync.protocol import ChangeEntry, Rejection
-from app.sync.records import PATIENT_POINTERS, policy_of
+from app.models.registry import REGISTRY, Policy, patient_pointers
 
 _META_COLS = ("id", "version", "hlc", "device_id")
 Key = tuple[str, str]
@@ -88,7 +88,7 @@ class RecordWriter:
             ids.setdefault(e.entity, set()).add(e.record_id)
         for entity, wanted in ids.items():
             table = m.RECORDS[entity]
-            cols = list(table.columns) if policy_of(entity) == "shared" else [table.c[k] for k in _META_COLS]
+            cols = list(table.columns) if REGISTRY[entity].merges_fields else [table.c[k] for k in _META_COLS]
             found: dict[str, dict[str, Any]] = {}
             listed = list(wanted)
             step = in_chunks(self.conn)
@@ -103,7 +103,7 @@ class RecordWriter:
         """Know which patients were merged away (stored, or merged in this batch) so pointers can follow."""
         wanted: set[str] = set()
         for e, row in rows:
-            for col in PATIENT_POINTERS.get(e.entity, ()):
+            for col in REGISTRY[e.entity].patient_pointers:
                 if row.get(col):
                     wanted.add(row[col])
             if e.entity == "patient" and row.get("merged_into_id"):
@@ -138,24 +138,24 @@ class RecordWriter:
     def decide(self, e: ChangeEntry, row: dict[str, Any]) -> str:
         """'applied', 'stale' or 'rejected:<reason>'; stages what is to be written."""
         entity, rid = e.entity, e.record_id
-        for col in PATIENT_POINTERS.get(entity, ()):
+        spec = REGISTRY[entity]
+        for col in spec.patient_pointers:
             if row.get(col):
                 row[col] = self.follow(row[col])
-        policy = policy_of(entity)
         cur = self.current.get((entity, rid))
         if cur is None:
-            row["field_hlc"] = initial_stamps(entity, row["hlc"]) if policy == "shared" else None
+            row["field_hlc"] = initial_stamps(entity, row["hlc"]) if spec.merges_fields else None
             self._stage(entity, rid, row, e.seq)
             return "applied"
-        if policy == "shared":
+        if spec.merges_fields:
             return self._merge(e, cur, row)
         if e.op == "insert":
             return "stale"  # the record exists: an insert seen again (or a reference row seeded on two laptops)
         owner = cur.get("device_id")
-        if policy == "owned" and owner and owner != row.get("device_id"):
+        if spec.owned_by_device and owner and owner != row.get("device_id"):
             return f"rejected:{entity} {rid} belongs to device {owner}; the record's id was reused by another device"
-        if policy == "owned" and owner and owner != self.sender:
-            if e.changed is not None and set(e.changed) <= set(PATIENT_POINTERS.get(entity, ())):
+        if spec.owned_by_device and owner and owner != self.sender:
+            if e.changed is not None and set(e.changed) <= set(spec.patient_pointers):
                 return "stale"  # a merge on another laptop re-pointed it; the server re-points it itself
             return (f"rejected:{entity} {rid} belongs to device {owner}; corrections are made on the laptop that "
                     "created it")
@@ -228,12 +228,11 @@ class RecordWriter:
         moved = 0
         for gone in self.newly_merged:
             keep = self.follow(gone)
-            for entity, cols in PATIENT_POINTERS.items():
-                table = m.RECORDS[entity]
-                for col in cols:
-                    ids = self.conn.execute(select(table.c.id).where(table.c[col] == gone)).scalars().all()
-                    for rid in ids:
-                        self.conn.execute(update(table).where(table.c.id == rid)
-                                          .values({col: keep, "srv_seq": self._seq()}))
-                        moved += 1
+            for spec, col in patient_pointers():
+                table = m.RECORDS[spec.name]
+                ids = self.conn.execute(select(table.c.id).where(table.c[col] == gone)).scalars().all()
+                for rid in ids:
+                    self.conn.execute(update(table).where(table.c.id == rid)
+                                      .values({col: keep, "srv_seq": self._seq()}))
+                    moved += 1
         return moved

@@ -9,10 +9,8 @@ from typing import Any
 from sqlalchemy import select
 
 from app.core.persian import name_key
-from app.models import (
-    AuditEntry, DeviceState, EnrolmentMember, Household, IdentityDocument, Patient, Referral, RosterPatient, Visit,
-    new_id,
-)
+from app.models import AuditEntry, DeviceState, Household, IdentityDocument, Patient, new_id
+from app.models.registry import patient_pointers
 from app.security.roles import Action
 from app.services.context import Ctx, parse
 from app.services.errors import DuplicateSuspected, FieldError, NotFound, ValidationFailed, field_error
@@ -161,9 +159,10 @@ def merge_patients(ctx: Ctx, *, keep_id: str, merge_id: str) -> int:
         if gone is None or gone.deleted:
             raise NotFound("patient", "بیمار", merge_id)
         moved = 0
-        for model in (Visit, Referral, IdentityDocument, EnrolmentMember, RosterPatient):
-            for row in session.scalars(select(model).where(model.patient_id == merge_id)):  # type: ignore[attr-defined]
-                row.patient_id = keep_id  # type: ignore[attr-defined]
+        # Every column the registry names as pointing at a patient: the server re-points the same ones.
+        for spec, column in patient_pointers():
+            for row in session.scalars(select(spec.model).where(spec.table.c[column] == merge_id)):
+                setattr(row, column, keep_id)
                 moved += 1
         for name in NAME_FIELDS + ("phone",):
             if not getattr(keep, name) and getattr(gone, name):

@@ -9,11 +9,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, exc, select
+from sqlalchemy import exc, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import DeviceState
 from app.store import changes
+from app.store.bulk import BulkWriter
 from app.store.clock import HybridClock
 from app.store.engine import make_engine
 from app.store.migrate import DatabaseError, DatabaseTooNew, ensure_schema
@@ -44,6 +45,7 @@ class Store:
     def __init__(self, path: Path, key: bytes | None) -> None:
         self.path = path
         self._writer = make_engine(path, key, writer=True)
+        changes.install_guard(self._writer)
         self._reader = make_engine(path, key, writer=False)
         self._write_sessions = sessionmaker(self._writer, class_=StoreSession, expire_on_commit=False)
         self._read_sessions = sessionmaker(self._reader, class_=StoreSession, expire_on_commit=False)
@@ -105,19 +107,29 @@ class Store:
             )
             try:
                 with session.begin():
-                    yield session
+                    if applying_remote:
+                        # The feed's records are stored as the server sent them (app.sync.inbox).
+                        with changes.sanctioned(session.connection(), "remote"):
+                            yield session
+                    else:
+                        yield session
             finally:
                 session.close()
 
     @contextmanager
-    def bulk(self) -> Iterator[Connection]:
-        """A raw write transaction for bulk loads (demo data, imports) that write records and their change-log
-        entries themselves. Same lock and same BEGIN IMMEDIATE as ``write``: still one write path."""
+    def bulk(self, user_id: str | None = None) -> Iterator[BulkWriter]:
+        """One write transaction for bulk loads (demo data, benchmarks): records are buffered, stamped and logged
+        by the same writer as ``write``; whatever is still buffered is written at the end. Same lock and same
+        BEGIN IMMEDIATE as ``write``: still one write path."""
         with self._write_lock, self._writer.begin() as conn:
             # A bigger page cache while bulk-loading: index pages stay in memory instead of being re-read.
             conn.exec_driver_sql("PRAGMA cache_size = -262144")
+            ctx = changes.WriteContext(device_id=self.device.device_id, epoch=self.device.epoch, clock=self.clock,
+                                       user_id=user_id)
             try:
-                yield conn
+                writer = BulkWriter(conn, ctx)
+                yield writer
+                writer.flush()
             finally:
                 conn.exec_driver_sql("PRAGMA cache_size = -32000")
 

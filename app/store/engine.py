@@ -35,6 +35,8 @@ def make_engine(path: Path, key: bytes | None, *, writer: bool) -> Engine:
         pool_size=1 if writer else 4,
         max_overflow=0 if writer else 4,
         connect_args={"check_same_thread": False, "timeout": 30},
+        # A failed statement's values (names, phones...) must never reach an exception message or a traceback.
+        hide_parameters=True,
         # Compact JSON, Persian kept as UTF-8 (not \\uXXXX escapes): the change log holds a copy of every record.
         json_serializer=lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":")),
     )

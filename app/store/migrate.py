@@ -75,7 +75,11 @@ def upgrade(engine: Engine, path: Path, revision: str) -> Path:
         # Batch mode rebuilds tables; foreign keys must be off meanwhile or the copy would be checked half-made.
         raw_execute(conn, "PRAGMA foreign_keys = OFF")
         try:
-            command.upgrade(alembic_config(conn), "head")
+            from app.store.changes import sanctioned
+
+            # Data steps of a migration rewrite synced rows as a schema change, not as a user's edit.
+            with sanctioned(conn, "migration"):
+                command.upgrade(alembic_config(conn), "head")
             conn.commit()
         finally:
             raw_execute(conn, "PRAGMA foreign_keys = ON")

@@ -81,8 +81,8 @@ def export_bundle(store: Store, ctx: Any, out: Path | str) -> ExportSummary:
                                record_id=bundle_id, detail={"epoch": ident.epoch}))
     cl = ChangeLog.__table__
     with paused_gc():
-        parts, rows = outbox.entry_parts(store, cl.c.state.in_(outbox.PENDING) & (cl.c.epoch == ident.epoch))
-    body = ('{"entries":[' + ",".join(parts) + "]}").encode("utf-8")
+        rows = outbox.entries(store, cl.c.state.in_(outbox.PENDING) & (cl.c.epoch == ident.epoch))
+        body = BundleBody.model_construct(entries=rows).model_dump_json().encode("utf-8")
     counts: dict[str, int] = {}
     for r in rows:
         counts[r.entity] = counts.get(r.entity, 0) + 1

@@ -22,7 +22,8 @@ from app.store import Store
 from app.store.search_index import reindex_patients
 from app.sync.outbox import PENDING
 from app.sync.protocol import ConflictItem, FeedItem, FeedPage
-from app.sync.records import PATIENT_POINTERS, RecordInvalid, payload_to_row, policy_of
+from app.models.registry import REGISTRY, patient_pointers
+from app.sync.records import RecordInvalid, payload_to_row
 
 log = logging.getLogger("sayyar.sync.inbox")
 
@@ -126,12 +127,11 @@ def _apply_records(s: Session, items: list[FeedItem], result: PageResult) -> Non
             continue
         target = updates if rid in present[entity] else inserts
         target.setdefault(entity, []).append(row)
-        if policy_of(entity) == "shared":
+        if REGISTRY[entity].merges_fields:
             bases.append({"entity": entity, "record_id": rid, "hlc": row["hlc"], "payload": item.payload})
-        if entity == "patient":
-            patients.add(rid)
-        elif entity == "identity_document":
-            patients.add(row["patient_id"])
+        indexed = REGISTRY[entity].indexes_patient
+        if indexed:
+            patients.add(row[indexed])
         result.applied += 1
     # Core statements, not the ORM: a first sync brings thousands of records; the search index is kept current
     # explicitly below (what the store's flush hook does for ORM writes).
@@ -155,11 +155,9 @@ def _apply_records(s: Session, items: list[FeedItem], result: PageResult) -> Non
 def _repoint_local(s: Session, merged: dict[str, str]) -> None:
     """Records on this laptop that point at a patient merged away elsewhere follow the merge, as the server does
     centrally; not queued (the server re-points its copy itself), so nothing travels twice."""
-    for entity, cols in PATIENT_POINTERS.items():
-        table = SYNCED_MODELS[entity].__table__  # type: ignore[attr-defined]
-        for col in cols:
-            for gone, keep in merged.items():
-                s.execute(update(table).where(table.c[col] == gone).values({col: keep}))
+    for spec, col in patient_pointers():
+        for gone, keep in merged.items():
+            s.execute(update(spec.table).where(spec.table.c[col] == gone).values({col: keep}))
 
 
 def _pending_ids(s: Session, ids: list[str]) -> set[str]:

@@ -17,16 +17,10 @@ from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Table, Text
 
-from app.models import SYNCED_MODELS
-from app.models.base import UTCDateTime
+from app.models.base import SYNC_FIELDS, UTCDateTime
+from app.models.payload import encode, expanded
+from app.models.registry import REGISTRY, Policy
 
-SYNC_FIELDS = ("id", "created_at", "updated_at", "created_by", "updated_by", "device_id", "version", "hlc", "deleted")
-# Columns that point at a patient: re-pointed when that patient was merged away (guarantee 6).
-PATIENT_POINTERS = {
-    "visit": ("patient_id",), "referral": ("patient_id",), "surveillance_case": ("patient_id",),
-    "identity_document": ("patient_id",), "enrolment_member": ("patient_id",), "roster_patient": ("patient_id",),
-    "enrolment": ("head_patient_id",), "household": ("head_patient_id",),
-}
 _INT32 = 2**31 - 1
 
 
@@ -133,7 +127,7 @@ def column_value(col_type: Any, value: Any) -> Any:
 
 @lru_cache(maxsize=None)
 def _plan(entity: str) -> tuple[tuple[str, Any, bool, Any], ...]:
-    table: Table = SYNCED_MODELS[entity].__table__  # type: ignore[attr-defined]
+    table: Table = REGISTRY[entity].table
     plan = []
     for col in table.columns:
         default = col.default.arg if col.default is not None else _MISSING  # type: ignore[attr-defined]
@@ -143,7 +137,7 @@ def _plan(entity: str) -> tuple[tuple[str, Any, bool, Any], ...]:
 
 @lru_cache(maxsize=None)
 def columns_of(entity: str) -> frozenset[str]:
-    return frozenset(c.key for c in SYNCED_MODELS[entity].__table__.columns)  # type: ignore[attr-defined]
+    return frozenset(c.key for c in REGISTRY[entity].table.columns)
 
 
 @lru_cache(maxsize=None)
@@ -180,7 +174,7 @@ def _converter_for(entity: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
 
 def payload_to_row(entity: str, record_id: str, payload: dict[str, Any]) -> dict[str, Any]:
     """Column values of ``entity`` from a payload, or RecordInvalid."""
-    if entity not in SYNCED_MODELS:
+    if entity not in REGISTRY:
         raise RecordInvalid(f"unknown record type {entity!r}")
     if payload.get("id") != record_id:
         raise RecordInvalid("payload id differs from the entry's record id")
@@ -197,32 +191,28 @@ def payload_to_row(entity: str, record_id: str, payload: dict[str, Any]) -> dict
 
 
 def row_to_payload(entity: str, row: Any) -> dict[str, Any]:
-    """A stored row (mapping) back to payload form, as ``app.models.to_payload`` would give it."""
-    out: dict[str, Any] = {}
-    for key in columns_of_ordered(entity):
-        value = row[key]
-        if isinstance(value, datetime):
-            if value.tzinfo is None:
-                value = value.replace(tzinfo=timezone.utc)
-            value = value.astimezone(timezone.utc).isoformat()
-        elif isinstance(value, date):
-            value = value.isoformat()
-        out[key] = value
-    return out
+    """A stored row (mapping; extra server columns are ignored) in payload form: the one encoding."""
+    return encode(REGISTRY[entity].table, row)
 
 
 @lru_cache(maxsize=None)
 def columns_of_ordered(entity: str) -> tuple[str, ...]:
-    return tuple(c.key for c in SYNCED_MODELS[entity].__table__.columns)  # type: ignore[attr-defined]
+    return tuple(c.key for c in REGISTRY[entity].table.columns)
 
 
-def policy_of(entity: str) -> str:
-    return SYNCED_MODELS[entity].__sync_policy__
+def policy_of(entity: str) -> Policy:
+    return REGISTRY[entity].policy
 
 
-def changed_fields(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str] | None:
-    """Which record fields a change set (sync bookkeeping fields aside); ``None`` when the earlier state is unknown."""
+_BOOKKEEPING = frozenset({"updated_at", "updated_by", "version", "hlc"})
+
+
+def changed_fields(entity: str, before: dict[str, Any] | None, after: dict[str, Any]) -> list[str] | None:
+    """Which record fields a change set (sync bookkeeping fields aside); ``None`` when the earlier state is unknown.
+    Both states are compact payloads: a field set back to its default (a phone cleared) is absent from ``after``
+    and still counts as changed."""
     if before is None:
         return None
-    skip = {"updated_at", "updated_by", "version", "hlc"}
-    return sorted(k for k, v in after.items() if k not in skip and before.get(k, _MISSING) != v)
+    table = REGISTRY[entity].table
+    old, new = expanded(table, before), expanded(table, after)
+    return sorted(k for k, v in new.items() if k not in _BOOKKEEPING and old[k] != v)

@@ -7,7 +7,7 @@ from datetime import date
 
 import jsonschema
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from app.hq import tables as t
 from app.hq.access import Actor
@@ -18,11 +18,15 @@ from app.hq.overview import device_status
 from app.hq.report_data import build_weekly_report
 from app.hq.surveillance import LineListQuery, line_list
 from app.hq.weeks import Week
-from app.models import SYNCED_MODELS
+from app.server.db import open_database
+from app.server.devices import enrol_device
+from app.server.hq_import import import_bundle_bytes
+from app.services.context import Ctx
 from app.services.demo import make_demo_data
 from app.services.reference import seed_reference
 from app.store import Store
-from hq_helpers import central_sqlite
+from app.sync import identity
+from app.sync.bundle import export_bundle
 from test_report import independent
 
 TODAY = date(2026, 11, 28)
@@ -30,7 +34,10 @@ TODAY = date(2026, 11, 28)
 
 @pytest.fixture(scope="module")
 def central(tmp_path_factory):
-    engine = central_sqlite()
+    """Two encrypted laptops' demo data reaching a real central database the way the field sends it: enrolled,
+    exported as signed bundles and imported at headquarters."""
+    folder = tmp_path_factory.mktemp("central")
+    engine = open_database(str(folder / "central.db"))
     devices = {}
     for code, unit in (("ZAH1", "MHU-ZAH"), ("TAY1", "MHU-TAY")):
         store = Store.open(tmp_path_factory.mktemp(code) / "sayyar.db", secrets.token_bytes(32), device_code=code)
@@ -38,13 +45,15 @@ def central(tmp_path_factory):
             seed_reference(store, unit_code=unit)
             make_demo_data(store, patients=400, seed=len(devices) + 1, today=TODAY)
             devices[store.device.device_id] = unit
-            with store.read_engine.connect() as src, engine.begin() as dst:
-                for name in SYNCED_MODELS:
-                    table = t.T[name]
-                    have = set(dst.execute(select(table.c.id)).scalars())
-                    rows = [dict(r) for r in src.execute(select(table)).mappings() if r["id"] not in have]
-                    if rows:
-                        dst.execute(insert(table), rows)
+            request = identity.device_request(store)
+            with engine.begin() as conn:
+                identity.load_enrolment(store, enrol_device(conn, device_id=request.device_id,
+                                                            device_code=request.device_code,
+                                                            public_key=request.public_key))
+            coordinator = Ctx(store, "coordinator", "coordinator", unit_id=store.device.unit_id)
+            summary = export_bundle(store, coordinator, folder / f"{code}.sayyar")
+            outcome = import_bundle_bytes(engine, summary.path.read_bytes())
+            assert outcome.result is not None and not outcome.result.rejected
         finally:
             store.close()
     yield engine, devices

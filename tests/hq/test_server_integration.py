@@ -14,7 +14,7 @@ from app.hq.models import ensure_hq_schema, hq_alert
 from app.hq.overview import device_status, server_sync_info
 
 server_db = pytest.importorskip("app.server.db")
-from app.models.base import compact_payload  # noqa: E402
+from app.models.payload import encode as compact_payload  # noqa: E402
 from app.server import models as m  # noqa: E402
 from app.server.apply import apply_changes  # noqa: E402
 from app.server.devices import Device  # noqa: E402

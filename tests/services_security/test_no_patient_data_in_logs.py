@@ -99,8 +99,8 @@ def test_full_clinic_flow_at_debug_leaves_no_patient_data_in_the_log(site: SiteS
         find_patients(nurse, "Noorullah")
         try:
             with nurse.store.write(nurse.user_id) as s:
-                s.execute(text("INSERT INTO unit (id, code, name_en, name_fa) VALUES (:i, :c, :n, :f)"),
-                          {"i": "x", "c": "Gulalai", "n": "Safi 58204417365", "f": None})
+                s.execute(text("INSERT INTO sync_base (entity, record_id, hlc, payload) VALUES (:e, :r, :h, :p)"),
+                          {"e": "patient", "r": "Gulalai", "h": "Safi 58204417365", "p": None})
         except Exception:
             careless.exception("insert failed")
     finally:

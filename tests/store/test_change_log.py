@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.models import ChangeLog, Household, Unit
 from app.store import Store
-from app.store.changes import WriteOutsideTransaction
+from app.store.changes import UnloggedWrite, WriteOutsideTransaction
 from app.store.clock import HybridClock, parse_hlc
 
 
@@ -78,7 +78,8 @@ def test_records_are_never_deleted_and_never_written_outside_the_store(store):
         assert s.scalars(select(ChangeLog.op).order_by(ChangeLog.seq)).all() == ["insert", "delete"]
     rogue = Session(store.write_engine)
     rogue.add(Unit(code="U9", name_en="a", name_fa="b"))
-    rogue.commit()  # a plain session is not a store session: nothing stops it but nothing is synced either
+    with pytest.raises(UnloggedWrite):  # a plain session on the store's engine is not a way around the change log
+        rogue.commit()
     rogue.close()
     with store.read() as s, pytest.raises(WriteOutsideTransaction):
         s.add(Unit(code="U8", name_en="a", name_fa="b"))
@@ -88,8 +89,8 @@ def test_records_are_never_deleted_and_never_written_outside_the_store(store):
 def test_sequence_numbers_are_never_reused(store):
     with store.write("u") as s:
         s.add(Unit(code="U1", name_en="a", name_fa="b"))
-    with store.bulk() as conn:
-        conn.exec_driver_sql("DELETE FROM change_log")
+    with store.bulk() as w:
+        w.conn.exec_driver_sql("DELETE FROM change_log")
     with store.write("u") as s:
         s.add(Unit(code="U2", name_en="a", name_fa="b"))
     with store.read() as s:

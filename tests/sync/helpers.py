@@ -187,7 +187,7 @@ def write_receipt(outcome: Any, path: Path) -> Path:
 def assert_exactly_once(engine: Engine, laptops: list[Laptop]) -> None:
     """Every record each laptop made is in the central database once, in the laptop's latest version, and every
     change-log entry was received once."""
-    from app.models import SYNCED_MODELS
+    from app.models.registry import Policy, entities
     from app.server import models as m
 
     total_entries = 0
@@ -197,17 +197,17 @@ def assert_exactly_once(engine: Engine, laptops: list[Laptop]) -> None:
             assert set(states) <= {"acked"}, f"{lap.store.device.device_code}: not all acknowledged: {states}"
             total_entries += sum(states.values())
             with engine.connect() as conn:
-                for entity, model in SYNCED_MODELS.items():
-                    if model.__sync_policy__ == "reference":
+                for spec in entities():
+                    if spec.policy is Policy.REFERENCE:
                         continue
-                    table = model.__table__  # type: ignore[attr-defined]
+                    entity, table = spec.name, spec.table
                     local = dict(s.execute(select(table.c.id, table.c.version).where(
                         table.c.device_id == lap.device_id)).all())
                     central_t = m.RECORDS[entity]
                     central = dict(conn.execute(select(central_t.c.id, central_t.c.version).where(
                         central_t.c.device_id == lap.device_id)).all())
                     assert set(central) == set(local), f"{entity}: central and laptop differ"
-                    if model.__sync_policy__ == "owned":
+                    if spec.owned_by_device:
                         assert central == local, f"{entity}: versions differ"
     with engine.connect() as conn:
         received = conn.execute(select(func.count()).select_from(m.received)).scalar_one()

@@ -79,10 +79,9 @@ def _manifest_for(lap: Laptop, entries: list[dict], **over: object) -> tuple[dic
 
 def _entries(lap: Laptop) -> list[dict]:
     from app.models import ChangeLog
-    from app.sync.outbox import entry_parts
+    from app.sync.outbox import entries
 
-    parts, _ = entry_parts(lap.store, ChangeLog.__table__.c.seq > 0)
-    return [json.loads(p) for p in parts]
+    return [e.model_dump(mode="json") for e in entries(lap.store, ChangeLog.__table__.c.seq > 0)]
 
 
 def test_good_bundle_then_replay_and_receipt(setup, central: Engine,  # type: ignore[no-untyped-def]

@@ -7,26 +7,20 @@ from types import SimpleNamespace
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
-from sqlalchemy import insert
 
-from app.models import Patient, PatientSearchToken, new_id
+from app.models import new_id
 from app.services.site import DEMO_PASSWORD, sign_in
 from ui_helpers import Driver, type_text, wait_ops
 
 
 def _bulk_patients(store, n: int) -> None:  # type: ignore[no-untyped-def]
-    # Rows straight into the tables (no change log): this is test data for the list, not clinic work.
-    rows, tokens = [], []
-    for i in range(n):
-        pid = new_id()
-        rows.append(dict(id=pid, code=f"T-{i:05d}", given_name_latin=f"Person{i}", father_name_latin="Test",
-                         sex="female" if i % 2 else "male", birth_year=1980 + i % 40, nationality="afghan",
-                         legal_status="amayesh", consent_date=date(2026, 1, 1), version=1, deleted=False,
-                         device_id="t", hlc=f"{i:010d}"))
-        tokens += [dict(token=f"person{i}", patient_id=pid), dict(token="test", patient_id=pid)]
-    with store.bulk() as conn:
-        conn.execute(insert(Patient.__table__), rows)
-        conn.execute(insert(PatientSearchToken.__table__), tokens)
+    # Through the bulk writer, as demo data is: stamped, logged and indexed like any registration.
+    with store.bulk() as w:
+        for i in range(n):
+            w.add("patient", dict(id=new_id(), code=f"T-{i:05d}", given_name_latin=f"Person{i}",
+                                  father_name_latin="Test", sex="female" if i % 2 else "male",
+                                  birth_year=1980 + i % 40, nationality="afghan", legal_status="amayesh",
+                                  consent_date=date(2026, 1, 1)))
 
 
 def test_patient_model_passes_modeltester_and_loads_pages(qtbot, qtmodeltester, demo_dir):  # type: ignore[no-untyped-def]

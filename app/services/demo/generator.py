@@ -17,10 +17,10 @@ from app.core.codes import numbered_code, short_code
 from app.core.national_code import national_code_check_digit
 from app.core.persian import name_key as _name_key
 from app.models import Department, DeviceState, Diagnosis, Facility, User
-from app.services.demo.bulk import BulkWriter
 from app.services.demo.names import COMPLAINTS, FAMILY, FEMALE, MALE, VARIANTS
 from app.services.validation import document_number_key
 from app.store import Store
+from app.store.bulk import BulkWriter
 
 COMMON_CODES = ["J06.9", "J20.9", "A09", "K29.7", "N39.0", "L20.9", "B86", "M54.5", "I10", "E11.9", "D50.9",
                 "H10.9", "K02.9", "R51", "J02.9", "E44.0", "Z34.9", "L08.9", "B55.1", "J18.9"]
@@ -121,25 +121,22 @@ class DemoGenerator:
         pid = self._uid()
         phone = f"09{rng.randrange(10**9):09d}" if age >= 16 and rng.random() < 0.6 else ""
         created = datetime.combine(self.today - timedelta(days=rng.randint(200, 400)), time(9), timezone.utc)
+        given_latin, father_latin = self._latin(given[1]), self._latin(father[1])
         row = w.add("patient", {
             "id": pid, "code": numbered_code(self.code, self.patient_no, 6),
-            "given_name_fa": given[0], "given_name_latin": self._latin(given[1]),
-            "father_name_fa": father[0], "father_name_latin": self._latin(father[1]),
+            "given_name_fa": given[0], "given_name_latin": given_latin,
+            "father_name_fa": father[0], "father_name_latin": father_latin,
             "family_name_fa": family[0], "family_name_latin": family[1],
             "sex": sex, "date_of_birth": dob, "birth_year": year, "birth_estimated": dob is None,
             "nationality": nationality, "legal_status": status, "phone": phone,
             "consent_date": created.date(), "household_id": household_id, "relationship_to_head": relationship,
             "registered_unit_id": self.unit_id, "created_at": created,
             "given_key_fa": name_key(given[0]), "father_key_fa": name_key(father[0]),
+            "given_key_latin": name_key(given_latin), "father_key_latin": name_key(father_latin),
         })
-        row["given_key_latin"] = name_key(row["given_name_latin"])
-        row["father_key_latin"] = name_key(row["father_name_latin"])
-        numbers = []
         for doc in self._documents(pid, nationality, status):
-            numbers.append(str(doc["number"]))
             w.add("identity_document", {"id": self._uid(), "patient_id": pid, "number_key":
                                         document_number_key(str(doc["number"])), "created_at": created, **doc})
-        w.index_patient(row, numbers)
         return row
 
     def household(self, w: BulkWriter, remaining: int) -> list[dict]:
@@ -247,8 +244,7 @@ class DemoGenerator:
 
     def run(self, patients: int, progress: Callable[[int], None] | None = None) -> dict[str, int]:
         made, sample = 0, []
-        with self.store.bulk() as conn:
-            w = BulkWriter(self.store, conn, None)
+        with self.store.bulk() as w:
             while made < patients:
                 members = self.household(w, patients - made)
                 for m in members:
@@ -264,7 +260,7 @@ class DemoGenerator:
                         progress(made)
             self.rosters(w, sample)
             w.flush()
-            conn.exec_driver_sql(
+            w.conn.exec_driver_sql(
                 "UPDATE device_state SET next_patient_number = ?, next_household_number = ?, next_referral_number = ?",
                 (self.patient_no + 1, self.household_no + 1, self.referral_no + 1))
         return dict(w.counts)
