@@ -17,10 +17,12 @@ class Action(StrEnum):
     REGISTER_PATIENT = "register_patient"
     UPDATE_PATIENT = "update_patient"
     MERGE_PATIENTS = "merge_patients"
+    REVIEW_DUPLICATES = "review_duplicates"
     RECORD_VISIT = "record_visit"
     REFER_PATIENT = "refer_patient"
     RECORD_REFERRAL_FEEDBACK = "record_referral_feedback"
     PRINT_REFERRAL = "print_referral"
+    PRINT_PATIENT_CARD = "print_patient_card"
     ENROL_HOUSEHOLD = "enrol_household"
     PLAN_ROSTER = "plan_roster"
     VIEW_ROSTER = "view_roster"
@@ -44,11 +46,15 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_PATIENT: frozenset({_C, _K}),
     Action.REGISTER_PATIENT: frozenset({_C}),
     Action.UPDATE_PATIENT: frozenset({_C}),
-    Action.MERGE_PATIENTS: frozenset({_C}),
+    # The unit administrator reviews the unit's likely duplicates and merges them (issue 15); clinicians merge the
+    # one in front of them.
+    Action.MERGE_PATIENTS: frozenset({_C, _A}),
+    Action.REVIEW_DUPLICATES: frozenset({_C, _A, _H}),
     Action.RECORD_VISIT: frozenset({_C}),
     Action.REFER_PATIENT: frozenset({_C}),
     Action.RECORD_REFERRAL_FEEDBACK: frozenset({_C}),
     Action.PRINT_REFERRAL: frozenset({_C}),
+    Action.PRINT_PATIENT_CARD: frozenset({_C, _K}),
     Action.ENROL_HOUSEHOLD: frozenset({_C, _K}),
     Action.PLAN_ROSTER: frozenset({_K}),
     Action.VIEW_ROSTER: frozenset({_C, _K}),

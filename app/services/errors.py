@@ -69,8 +69,9 @@ class DuplicateCandidate:
     father_name: str
     sex: str
     birth_year: int
-    reasons: list[str] = field(default_factory=list)
-    strong: bool = False
+    reasons: list[str] = field(default_factory=list)  # "what:how" codes, e.g. "given:script", "phone:same"
+    strong: bool = False  # the same document
+    score: float = 0.0
 
 
 class DuplicateSuspected(ServiceError):

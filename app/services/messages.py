@@ -103,6 +103,17 @@ ERRORS: dict[str, tuple[str, str]] = {
         "is not a phone number (Iranian mobiles look like 0912 345 6789; Afghan like +93 70 123 4567).",
         "شمارهٔ تلفن معتبر نیست (مثلاً ۰۹۱۲۳۴۵۶۷۸۹).",
     ),
+    "phone_ir_mobile": (
+        "looks like an Iranian mobile number but does not have 11 digits (0912 345 6789). Check for a missing or extra "
+        "digit.",
+        "شبیه شمارهٔ همراه ایران است اما ۱۱ رقم ندارد (۰۹۱۲ ۳۴۵ ۶۷۸۹). رقم جاافتاده یا اضافه را بررسی کنید.",
+    ),
+    "phone_af_mobile": (
+        "looks like an Afghan mobile number but does not have 10 digits (070 123 4567, or +93 70 123 4567). Check for a "
+        "missing or extra digit.",
+        "شبیه شمارهٔ همراه افغانستان است اما ۱۰ رقم ندارد (۰۷۰ ۱۲۳ ۴۵۶۷ یا ‎+93 70 123 4567‎). رقم جاافتاده یا "
+        "اضافه را بررسی کنید.",
+    ),
     "need_one_script": ("is required in Persian or Latin script.", "به خط فارسی یا لاتین الزامی است."),
     "wrong_script_fa": ("should be written in Persian script.", "باید به خط فارسی نوشته شود."),
     "wrong_script_latin": ("should be written in Latin letters.", "باید با حروف لاتین نوشته شود."),
@@ -134,6 +145,8 @@ ERRORS: dict[str, tuple[str, str]] = {
     "action.register_patient": ("register patients", "ثبت بیمار"),
     "action.update_patient": ("change patient records", "ویرایش پروندهٔ بیمار"),
     "action.merge_patients": ("merge duplicate patients", "ادغام پرونده‌های تکراری"),
+    "action.review_duplicates": ("review possible duplicate patients", "بررسی پرونده‌های احتمالاً تکراری"),
+    "action.print_patient_card": ("print patient cards", "چاپ کارت بیمار"),
     "action.record_visit": ("record visits", "ثبت مراجعه"),
     "action.refer_patient": ("refer patients", "ارجاع بیمار"),
     "action.record_referral_feedback": ("record referral feedback", "ثبت بازخورد ارجاع"),

@@ -1,22 +1,64 @@
-"""Finding patients as you type, and spotting people who are already registered."""
+"""Finding patients as you type: ranked, each match saying why it matched.
+
+Exact and prefix matches come first, then names written with or without spaces, spelling variants, the other script
+and, last, names that only sound alike (app.services.search_steps). Within a tier, a match on the given name beats
+one on the father's name, given + father's name beats either, and what else is known about the person sought (sex,
+birth year, household, phone: ``SearchHints``, or a year typed in the query) raises or lowers the rank, scored as
+the duplicate check scores it (app.core.matching).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import and_, exists, func, intersect, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from app.core.persian import name_key, normalize_for_search
-from app.models import IdentityDocument, Patient, PatientSearchToken
+from app.core.card_code import read_card
+from app.core.identifiers import phone_match_key
+from app.core.matching import hint_points
+from app.models import Patient
 from app.security.roles import Action
 from app.services.context import Ctx
-from app.services.errors import DuplicateCandidate
-from app.services.validation import document_number_key
+from app.services.search_steps import CARD, TIER_REASON, Collector, Found, parse_query, run_query
 
-_TOP = "\U0010ffff"  # sorts after every character: "prefix .. prefix+_TOP" is a prefix range on the index
+# The complete list of a broad query is capped: nobody reads past a few thousand rows of "m".
+MAX_RESULTS: Final = 5000
+HINT_POOL: Final = 600
+SORT_KEYS = ("code", "name", "father", "sex", "age", "phone")
+
+
+@dataclass(frozen=True)
+class SearchHints:
+    """What is known of the person sought besides the typed words; each raises the rank of patients who fit."""
+
+    sex: str | None = None
+    birth_year: int | None = None
+    birth_estimated: bool = True
+    household_id: str | None = None
+    phone: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.sex or self.birth_year or self.household_id or self.phone)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    patient_id: str
+    tier: int
+    reasons: tuple[str, ...]  # codes: exact, prefix, spacing, spelling, script, sound, given, father, birth_year …
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[SearchHit]
+    complete: bool  # False: more (lower-ranked) matches exist; ask again with limit=None for all of them
+
+    @property
+    def ids(self) -> list[str]:
+        return [h.patient_id for h in self.hits]
 
 
 @dataclass(frozen=True)
@@ -30,20 +72,10 @@ class PatientRow:
     birth_year: int
     birth_estimated: bool
     phone: str
+    other_name: str = ""  # the name in the other script (shown after the reader's own)
 
     def age(self, on: date) -> int:
         return on.year - self.birth_year
-
-
-def query_words(query: str) -> list[str]:
-    words = normalize_for_search(query).split()
-    # "0912 345 6789" is one phone number, not three words.
-    if len(words) > 1 and all(w.isdigit() for w in words):
-        return ["".join(words)]
-    return words
-
-
-SORT_KEYS = ("code", "name", "father", "sex", "age", "phone")
 
 
 def _sort_columns(key: str, lang: str) -> list[Any]:
@@ -60,136 +92,173 @@ def _sort_columns(key: str, lang: str) -> list[Any]:
     }[key]
 
 
-def search_patient_ids(session: Session, query: str, *, limit: int | None = 200, order: str | None = None,
-                       descending: bool = False, lang: str = "en") -> list[str]:
-    """Ids of patients having, for every word of the query, a name/code/document/phone word starting with it.
+def _hint_rank(session: Session, found: dict[str, Found], hints: SearchHints) -> None:
+    """Add the hint evidence (sex, birth year, household, phone) to each match's boost, with its reasons."""
+    phone = phone_match_key(hints.phone) if hints.phone else ""
+    ids = list(found)
+    p = Patient.__table__
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for pid, sex, year, est, household, stored_phone in session.execute(
+                select(p.c.id, p.c.sex, p.c.birth_year, p.c.birth_estimated, p.c.household_id, p.c.phone)
+                .where(p.c.id.in_(chunk))):
+            points = hint_points(hints.sex, hints.birth_year, hints.birth_estimated, hints.household_id, phone,
+                                 sex, year, est, household,
+                                 phone_match_key(stored_phone) if phone and stored_phone else "")
+            f = found[pid]
+            for what, how, value in points:
+                f.boost += value
+                if value > 0:
+                    f.reasons.add(what)
 
-    Without ``order`` the matches come in index order (cheapest: the first screenful is there at once); with it
-    (one of SORT_KEYS) the whole match set is sorted in SQL, as a click on a list column header asks."""
-    words = sorted(set(query_words(query)), key=len, reverse=True)
+
+def search(session: Session, query: str, *, limit: int | None = 200, hints: SearchHints | None = None,
+           today: date | None = None, quick: bool = False) -> SearchResult:
+    """Ranked matches for ``query``: at most ``limit`` of the best (``complete`` says whether that was all), or
+    with ``limit=None`` all of them (up to MAX_RESULTS). ``quick`` (a keystroke in the search box) skips look-ups
+    too costly to repeat on every key; the result then says it is incomplete, and the rest is read separately."""
+    q = parse_query(query, today)
+    if q.year and not (hints and hints.birth_year):
+        hints = SearchHints(sex=hints.sex if hints else None, birth_year=q.year, birth_estimated=True,
+                            household_id=hints.household_id if hints else None, phone=hints.phone if hints else "")
+    # With hints, a wider pool is ranked: the best-fitting of many namesakes should make the first page.
+    out = Collector(max(limit, HINT_POOL) if limit is not None and hints else limit, quick=quick)
+    conn = session.connection()
+    card_id = _card_patient(session, query)
+    if card_id:
+        return SearchResult([SearchHit(card_id, CARD, ("card",))], True)
+    run_query(conn, q, out)
+    if hints and out.found:
+        _hint_rank(session, out.found, hints)
+    ranked = sorted(out.found.items(), key=lambda kv: (kv[1].tier, -kv[1].boost, kv[1].order))
+    if limit is not None and len(ranked) > limit:
+        ranked, complete = ranked[:limit], False
+    else:
+        complete = out.complete
+        ranked = ranked[:MAX_RESULTS]
+    hits = [SearchHit(pid, f.tier, _reasons(f)) for pid, f in ranked]
+    return SearchResult(hits, complete)
+
+
+_REASON_ORDER: Final = ("card", "number", "code", "document", "phone", "exact", "spacing", "prefix", "spelling",
+                        "script", "sound", "given", "father", "other_name", "birth_year", "sex", "household")
+_NAME_KINDS: Final = frozenset({"exact", "spacing", "prefix", "spelling", "script", "sound"})
+
+
+def _reasons(f: Found) -> tuple[str, ...]:
+    # Of the kinds of name match, only the tier's own is named ("prefix" beside "exact" says nothing), and
+    # "spacing" with a prefix (the start of a compound written apart).
+    best = TIER_REASON[f.tier]
+    keep = {best, "spacing"} if best == "prefix" else {best}
+    return tuple(r for r in _REASON_ORDER if r in f.reasons and (r not in _NAME_KINDS or r in keep))
+
+
+def _card_patient(session: Session, text: str) -> str | None:
+    """A scanned patient card (code + check value) finds its patient directly; a merged-away record, the kept one."""
+    found = read_card(text) if text.strip().lower()[:3] in ("sy.", "سغ.") else None
+    if not found or not found[1]:
+        return None
+    row = session.execute(select(Patient.id, Patient.merged_into_id, Patient.deleted)
+                          .where(Patient.code == found[0])).first()
+    for _ in range(5):
+        if row is None or row.deleted:
+            return None
+        if not row.merged_into_id:
+            return row.id
+        row = session.execute(select(Patient.id, Patient.merged_into_id, Patient.deleted)
+                              .where(Patient.id == row.merged_into_id)).first()
+    return None
+
+
+def search_patient_ids(session: Session, query: str, *, limit: int | None = 200, order: str | None = None,
+                       descending: bool = False, lang: str = "en", hints: SearchHints | None = None,
+                       quick: bool = False) -> list[str]:
+    """Ids of the patients matching ``query``, best first; with ``order`` (one of SORT_KEYS), every match sorted in
+    SQL by that column instead, as a click on a list header asks. An empty query lists recent patients."""
     if order:
         cols = [c.desc() if descending else c for c in _sort_columns(order, lang)]
         stmt = select(Patient.id).where(Patient.deleted.is_(False), Patient.merged_into_id.is_(None))
-        if words:
-            stmt = stmt.where(Patient.id.in_(_match_stmt(session, words)))
+        if query.strip():
+            ids = search(session, query, limit=None, hints=hints).ids
+            if not ids:
+                return []
+            stmt = stmt.where(Patient.id.in_(ids))
         stmt = stmt.order_by(*cols, Patient.id)
-    elif words:
-        stmt = _match_stmt(session, words)
-    else:
-        stmt = (
-            select(Patient.id)
-            .where(Patient.deleted.is_(False), Patient.merged_into_id.is_(None))
-            .order_by(Patient.updated_at.desc())
-        )
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return list(session.execute(stmt).scalars())
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return list(session.execute(stmt).scalars())
+    if not query.strip():
+        stmt = (select(Patient.id).where(Patient.deleted.is_(False), Patient.merged_into_id.is_(None))
+                .order_by(Patient.updated_at.desc()))
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return list(session.execute(stmt).scalars())
+    return search(session, query, limit=limit, hints=hints, quick=quick).ids
 
 
-_PROBE = 2000
+_ROW_COLS: Final = ("id", "code", "given_name_fa", "given_name_latin", "father_name_fa", "father_name_latin",
+                     "family_name_fa", "family_name_latin", "sex", "birth_year", "birth_estimated", "phone")
 
 
-def _range(column: Any, word: str) -> Any:
-    return and_(column >= word, column < word + _TOP)
-
-
-def _match_stmt(session: Session, words: list[str]) -> Any:
-    """Patients having, for every word, an index entry starting with it.
-
-    One word: its index range. Several: if one of them is rare (under _PROBE entries, counted with a capped probe),
-    it drives and the others are checked per candidate; if all are common ("محمد علی"), the ranges are intersected,
-    which costs a sort of each range but no per-candidate lookups (p95 4 ms instead of 60 ms at 250,000 patients)."""
-    t = PatientSearchToken.__table__
-    if len(words) == 1:
-        return select(t.c.patient_id).distinct().where(_range(t.c.token, words[0]))
-    counts = {}
-    for w in words:
-        probe = select(t.c.token).where(_range(t.c.token, w)).limit(_PROBE).subquery()
-        counts[w] = session.execute(select(func.count()).select_from(probe)).scalar_one()
-    words = sorted(words, key=lambda w: (counts[w], -len(w)))
-    if counts[words[0]] >= _PROBE:
-        return intersect(*(select(t.c.patient_id).where(_range(t.c.token, w)) for w in words))
-    stmt = select(t.c.patient_id).distinct().where(_range(t.c.token, words[0]))
-    for word in words[1:]:
-        other = aliased(PatientSearchToken)
-        stmt = stmt.where(exists().where(other.patient_id == t.c.patient_id, _range(other.token, word)))
-    return stmt
-
-
-_PROBE = 2000
-
-
-def _row(p: Patient, lang: str) -> PatientRow:
+def _row(p: Any, lang: str) -> PatientRow:
     def pick(fa: str, latin: str) -> str:
         return (fa or latin) if lang == "fa" else (latin or fa)
 
+    def other(fa: str, latin: str) -> str:
+        return (latin if fa else "") if lang == "fa" else (fa if latin else "")
+
+    given = pick(p.given_name_fa, p.given_name_latin)
+    family = pick(p.family_name_fa, p.family_name_latin)
+    other_name = " ".join(x for x in (other(p.given_name_fa, p.given_name_latin),
+                                      other(p.family_name_fa, p.family_name_latin)) if x)
     return PatientRow(
-        id=p.id, code=p.code, given_name=pick(p.given_name_fa, p.given_name_latin),
-        father_name=pick(p.father_name_fa, p.father_name_latin), family_name=pick(p.family_name_fa, p.family_name_latin),
-        sex=p.sex, birth_year=p.birth_year, birth_estimated=p.birth_estimated, phone=p.phone,
+        id=p.id, code=p.code, given_name=given, father_name=pick(p.father_name_fa, p.father_name_latin),
+        family_name=family, sex=p.sex, birth_year=p.birth_year, birth_estimated=p.birth_estimated, phone=p.phone,
+        other_name=other_name,
     )
 
 
 def load_rows(session: Session, ids: list[str], lang: str) -> list[PatientRow]:
+    """The list rows of ``ids``, in that order (plain columns: a screenful costs one small read)."""
     if not ids:
         return []
-    patients = {p.id: p for p in session.scalars(select(Patient).where(Patient.id.in_(ids)))}
-    return [_row(patients[i], lang) for i in ids if i in patients]
+    t = Patient.__table__
+    rows = {r.id: r for r in session.execute(select(*(t.c[c] for c in _ROW_COLS)).where(t.c.id.in_(ids)))}
+    return [_row(rows[i], lang) for i in ids if i in rows]
 
 
-def find_patients(ctx: Ctx, query: str, *, limit: int = 50) -> list[PatientRow]:
-    """Any part of a name (Persian or Latin, normalised), father's name, document number, phone or patient code."""
+def find_patients(ctx: Ctx, query: str, *, limit: int = 50, hints: SearchHints | None = None) -> list[PatientRow]:
+    """Any part of a name (Persian or Latin, any spelling), father's name, document number, phone or patient code."""
     ctx.require(Action.VIEW_PATIENT)
     with ctx.read() as session:
-        return load_rows(session, search_patient_ids(session, query, limit=limit), ctx.lang)
+        return load_rows(session, search_patient_ids(session, query, limit=limit, hints=hints), ctx.lang)
 
 
-def find_duplicates(session: Session, data: Any, *, exclude_id: str | None = None) -> list[DuplicateCandidate]:
-    """Same document number (a strong match); or the same given + father's name (transliteration-tolerant), same sex
-    and birth year within two years; or the same phone and given name."""
-    found: dict[str, DuplicateCandidate] = {}
+@dataclass(frozen=True)
+class RankedRows:
+    rows: list[PatientRow]
+    reasons: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    complete: bool = True
 
-    def add(p: Patient, reason: str, strong: bool = False) -> None:
-        if p.id == exclude_id or p.deleted or p.merged_into_id:
-            return
-        c = found.get(p.id)
-        if c is None:
-            c = found[p.id] = DuplicateCandidate(
-                patient_id=p.id, code=p.code, display_name=" ".join(
-                    x for x in (p.given_name_fa or p.given_name_latin, p.family_name_fa or p.family_name_latin) if x
-                ), father_name=p.father_name_fa or p.father_name_latin, sex=p.sex, birth_year=p.birth_year,
-            )
-        c.reasons.append(reason)
-        c.strong = c.strong or strong
 
-    for doc in getattr(data, "documents", []) or []:
-        key = document_number_key(doc.number)
-        stmt = select(Patient).join(IdentityDocument, IdentityDocument.patient_id == Patient.id).where(
-            IdentityDocument.number_key == key, IdentityDocument.doc_type == doc.doc_type,
-            IdentityDocument.deleted.is_(False),
-        )
-        for p in session.scalars(stmt):
-            add(p, f"same {doc.doc_type} number", strong=True)
+def find_ranked(ctx: Ctx, query: str, *, limit: int = 50, hints: SearchHints | None = None) -> RankedRows:
+    """Like find_patients, with why each row matched."""
+    ctx.require(Action.VIEW_PATIENT)
+    with ctx.read() as session:
+        result = search(session, query, limit=limit, hints=hints, today=ctx.today())
+        return RankedRows(load_rows(session, result.ids, ctx.lang), {h.patient_id: h.reasons for h in result.hits},
+                          result.complete)
 
-    year = data.date_of_birth.year if data.date_of_birth else data.birth_year
-    gk_fa, fk_fa = name_key(data.given_name_fa), name_key(data.father_name_fa)
-    gk_la, fk_la = name_key(data.given_name_latin), name_key(data.father_name_latin)
-    name_match = []
-    if gk_fa and fk_fa:
-        name_match.append(and_(Patient.given_key_fa == gk_fa, Patient.father_key_fa == fk_fa))
-    if gk_la and fk_la:
-        name_match.append(and_(Patient.given_key_latin == gk_la, Patient.father_key_latin == fk_la))
-    if name_match and year:
-        stmt = select(Patient).where(
-            or_(*name_match), Patient.sex == data.sex, Patient.birth_year.between(year - 2, year + 2)
-        ).limit(20)
-        for p in session.scalars(stmt):
-            add(p, "similar name and father's name, same sex, birth year within 2 years")
 
-    if data.phone and (gk_fa or gk_la):
-        same_given = or_(*(c for c in (
-            Patient.given_key_fa == gk_fa if gk_fa else None, Patient.given_key_latin == gk_la if gk_la else None,
-        ) if c is not None))
-        for p in session.scalars(select(Patient).where(Patient.phone == data.phone, same_given).limit(20)):
-            add(p, "same phone and given name")
-    return sorted(found.values(), key=lambda c: (not c.strong, c.code))
+def search_list(ctx: Ctx, query: str, *, limit: int | None = 200, quick: bool = False, order: str | None = None,
+                descending: bool = False, sex: str | None = None) -> SearchResult:
+    """What the patient list shows for ``query``: ranked hits with their reasons, or (``order``, a column header
+    clicked) every match sorted by that column. ``sex`` (the list's filter) ranks patients of that sex first."""
+    ctx.require(Action.VIEW_PATIENT)
+    hints = SearchHints(sex=sex) if sex else None
+    with ctx.read() as session:
+        if order or not query.strip():
+            ids = search_patient_ids(session, query, limit=limit, order=order, descending=descending, lang=ctx.lang,
+                                     hints=hints)
+            return SearchResult([SearchHit(i, 0, ()) for i in ids], limit is None or len(ids) < limit)
+        return search(session, query, limit=limit, hints=hints, today=ctx.today(), quick=quick)

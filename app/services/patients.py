@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.core.persian import name_key
 from app.models import AuditEntry, DeviceState, Household, IdentityDocument, Patient, new_id
 from app.models.registry import patient_pointers
 from app.security.roles import Action
@@ -16,7 +15,8 @@ from app.services.context import Ctx, parse
 from app.services.errors import DuplicateSuspected, FieldError, NotFound, ValidationFailed, field_error
 from app.services.patient_inputs import NAME_FIELDS, DocumentIn, PatientChanges, PatientFields, PatientIn
 from app.services.numbering import next_code
-from app.services.patient_search import find_duplicates
+from app.services.duplicates import find_duplicates
+from app.store.search_index import patient_key_columns
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,8 @@ def _apply_fields(patient: Patient, data: PatientFields) -> None:
                  "consent_date", "relationship_to_head", "notes"):
         setattr(patient, name, getattr(data, name))
     patient.birth_year = data.date_of_birth.year if data.date_of_birth else int(data.birth_year or 0)
-    patient.given_key_fa = name_key(data.given_name_fa)
-    patient.father_key_fa = name_key(data.father_name_fa)
-    patient.given_key_latin = name_key(data.given_name_latin)
-    patient.father_key_latin = name_key(data.father_name_latin)
+    for column, key in patient_key_columns({f: getattr(data, f) for f in NAME_FIELDS}).items():
+        setattr(patient, column, key)
 
 
 def new_document(patient_id: str, doc: DocumentIn) -> IdentityDocument:
@@ -83,7 +81,7 @@ def register_patient(ctx: Ctx, data: PatientIn | dict[str, Any], *, override_rea
     with ctx.write() as session:
         if data.household_id and session.get(Household, data.household_id) is None:
             raise ValidationFailed([field_error("household_id", "value_error", detail="unknown household")])
-        candidates = find_duplicates(session, data)
+        candidates = find_duplicates(session, data, lang=ctx.lang)
         if candidates and not override_reason.strip():
             raise DuplicateSuspected(candidates)
         device = session.get(DeviceState, 1)
@@ -167,8 +165,8 @@ def merge_patients(ctx: Ctx, *, keep_id: str, merge_id: str) -> int:
         for name in NAME_FIELDS + ("phone",):
             if not getattr(keep, name) and getattr(gone, name):
                 setattr(keep, name, getattr(gone, name))
-        keep.given_key_fa, keep.father_key_fa = name_key(keep.given_name_fa), name_key(keep.father_name_fa)
-        keep.given_key_latin, keep.father_key_latin = name_key(keep.given_name_latin), name_key(keep.father_name_latin)
+        for column, key in patient_key_columns({f: getattr(keep, f) for f in NAME_FIELDS}).items():
+            setattr(keep, column, key)
         if keep.household_id is None:
             keep.household_id = gone.household_id
         gone.merged_into_id = keep_id

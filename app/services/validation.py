@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
+from app.core.identifiers import PhoneError, document_key, national_phone
 from app.core.national_code import is_valid_national_code
 from app.core.persian import is_persian, to_ascii_digits
 
@@ -48,23 +49,12 @@ def check_not_future_time(value: datetime, now: datetime, skew: timedelta = time
     return value.astimezone(timezone.utc)
 
 
-_PHONE_DIGITS = re.compile(r"^\+?\d{7,15}$")
-
-
 def normalize_phone(value: str) -> str:
-    """ASCII digits, one optional leading +. Iranian mobiles must be 09xxxxxxxxx (or +98 9xx...)."""
-    raw = to_ascii_digits(clean_text(value)).replace(" ", "").replace("-", "").replace("(", "").replace(")", "")
-    if not raw:
-        return ""
-    if raw.startswith("00"):
-        raw = "+" + raw[2:]
-    if not _PHONE_DIGITS.match(raw):
-        raise invalid("phone")
-    if raw.startswith("+98"):
-        raw = "0" + raw[3:]
-    if raw.startswith("09") and len(raw) != 11:
-        raise invalid("phone")
-    return raw
+    """The stored form (app.core.identifiers.national_phone): 0912…, 07…, or +CC… for other countries."""
+    try:
+        return national_phone(clean_text(value))
+    except PhoneError as err:
+        raise invalid(err.code) from None
 
 
 DOC_TYPES = (
@@ -74,7 +64,7 @@ DOC_TYPES = (
 
 
 def document_number_key(number: str) -> str:
-    return re.sub(r"[^0-9A-Z]", "", to_ascii_digits(number).upper())
+    return document_key(number)
 
 
 def check_document_number(doc_type: str, number: str) -> str:

@@ -1,57 +1,131 @@
-"""Keeps the local patient search index (table ``patient_search``) in step with patients and their documents."""
+"""Keeps the local patient search index (table ``patient_search``) in step with patients and their documents.
+
+One row per (token, patient). A token is a two-character kind, then a key: which kinds exist, and what each key is
+made from, is defined here and nowhere else (the ORM write path, sync apply and the bulk loader all call
+``patient_tokens``). Kinds, by what they find:
+
+    a1 a2 a3   a word of the given name / father's name / other names (grandfather, family), search-normalised
+    b1 b2 b3   the same names with spaces removed, and the parts of names written as one word (عبدالله: عبد, الله)
+    c1 c2 c3   tolerant keys: Latin phonetic keys; usual Persian spellings where they differ from what was written
+    d1 d2 d3   Persian-script names as the Latin phonetic key of their usual romanisation (the curated table)
+    e1 e2 e3   consonant skeletons, the same for both scripts
+    Pa Pc Pd Pe   given name + "|" + father's name, both without spaces, as plain / tolerant / cross / skeleton keys
+    #          patient code (whole, without separators, and its parts);  n  phone (every typed form);  x  document
+
+The index is local and never synced: it is rebuilt from the records it describes.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import Final
 
 from sqlalchemy import Connection, delete, insert, select
 
-from app.core.persian import normalize_for_search, search_tokens, to_ascii_digits
+from app.core.identifiers import document_key, phone_search_keys
+from app.core.name_keys import NameKeys, name_keys
+from app.core.persian import normalize_for_search, search_tokens
 from app.models import IdentityDocument, Patient, PatientSearchToken
 
-_NAME_FIELDS = (
-    "given_name_fa", "given_name_latin", "father_name_fa", "father_name_latin",
-    "grandfather_name_fa", "grandfather_name_latin", "family_name_fa", "family_name_latin",
-)
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+GIVEN, FATHER, OTHER = "1", "2", "3"
+FIELDS: Final = {
+    "given_name_fa": GIVEN, "given_name_latin": GIVEN, "father_name_fa": FATHER, "father_name_latin": FATHER,
+    "grandfather_name_fa": OTHER, "grandfather_name_latin": OTHER, "family_name_fa": OTHER, "family_name_latin": OTHER,
+}
+NAME_FIELDS: Final = tuple(FIELDS)
+PLAIN, COMPOUND, TOLERANT, CROSS, SKELETON = "a", "b", "c", "d", "e"
+PAIR: Final = "P"
+SEP: Final = "|"
+CODE, PHONE, DOCUMENT = "#", "n", "x"
+MAX_TOKEN: Final = 100
+# Bump when what the tokens are made from changes: app.store.migrations rebuilds the index for older files.
+INDEX_VERSION: Final = 2
 
 
 def compact(text: str) -> str:
     """Letters and digits only: how codes, phones and document numbers are typed in many ways."""
-    return _NON_ALNUM.sub("", normalize_for_search(text))
+    return "".join(ch for ch in normalize_for_search(text) if ch.isalnum())
 
 
-def phone_tokens(phone: str) -> set[str]:
-    digits = re.sub(r"\D", "", to_ascii_digits(phone or ""))
-    if not digits:
-        return set()
-    out = {digits}
-    if digits.startswith("98") and len(digits) == 12:  # +98 912... is the same line as 0912...
-        out.add("0" + digits[2:])
-    if digits.startswith("0"):
-        out.add(digits[1:])
+def _name_rows(keys: NameKeys, field: str) -> set[str]:
+    out = {PLAIN + field + w for w in keys.words}
+    if len(keys.words) > 1:
+        out.add(COMPOUND + field + keys.compact)
+    words = set(keys.words)
+    out.update(COMPOUND + field + p for p in keys.parts if p not in words)
+    # Tolerant keys equal to a plain word are not repeated: a tolerant look-up reads the plain rows as well.
+    for t in (keys.tolerant, *keys.tolerant_words):
+        if t and t not in words and t != keys.compact:
+            out.add(TOLERANT + field + t)
+    for x in (keys.cross, *keys.cross_words):
+        if x:
+            out.add(CROSS + field + x)
+    for s in (keys.skeleton, *keys.skeleton_words):
+        if s:
+            out.add(SKELETON + field + s)
     return out
 
 
+def _latin_space(keys: NameKeys) -> str:
+    return keys.tolerant if keys.script == "latin" else keys.cross
+
+
+def pair_tokens(given: list[NameKeys], father: list[NameKeys]) -> set[str]:
+    """Given name + father's name in each key space (every script combination the record offers)."""
+    out: set[str] = set()
+    for g in given:
+        for f in father:
+            if not (g and f):
+                continue
+            if g.script == f.script:
+                out.add(PAIR + PLAIN + g.compact + SEP + f.compact)
+                if g.tolerant + SEP + f.tolerant != g.compact + SEP + f.compact:
+                    out.add(PAIR + TOLERANT + g.tolerant + SEP + f.tolerant)
+            gl, fl = _latin_space(g), _latin_space(f)
+            if gl and fl and (g.script == "fa" or f.script == "fa"):
+                out.add(PAIR + CROSS + gl + SEP + fl)
+            if g.skeleton and f.skeleton:
+                out.add(PAIR + SKELETON + g.skeleton + SEP + f.skeleton)
+    # A cross pair that equals the record's own Latin pair finds nothing new.
+    return {t for t in out if not (t[1] == CROSS and PAIR + TOLERANT + t[2:] in out)}
+
+
 @lru_cache(maxsize=65536)
-def _name_tokens(name: str) -> tuple[str, ...]:
-    # Names repeat a great deal (Mohammad, Fatemeh...): normalising each distinct one once makes bulk indexing cheap.
-    return tuple(search_tokens(name))
+def _cached_name_rows(name: str, field: str) -> frozenset[str]:
+    # Names repeat a great deal (Mohammad, Fatemeh...): each distinct one is worked out once.
+    return frozenset(_name_rows(name_keys(name), field))
 
 
-def patient_tokens(names: dict[str, str], code: str, phone: str, doc_numbers: Iterable[str]) -> set[str]:
+def patient_tokens(names: Mapping[str, str], code: str, phone: str, doc_numbers: Iterable[str]) -> set[str]:
+    """Every index token of one patient. ``names`` holds the name fields (NAME_FIELDS; missing = empty)."""
     tokens: set[str] = set()
-    for field in _NAME_FIELDS:
-        tokens.update(_name_tokens(names.get(field) or ""))
-    tokens.update(search_tokens(code))
-    tokens.add(compact(code))
-    tokens |= phone_tokens(phone)
+    for name_field, field in FIELDS.items():
+        value = names.get(name_field) or ""
+        if value:
+            tokens |= _cached_name_rows(value, field)
+    given = [name_keys(names.get(f) or "") for f in ("given_name_fa", "given_name_latin")]
+    father = [name_keys(names.get(f) or "") for f in ("father_name_fa", "father_name_latin")]
+    tokens |= pair_tokens(given, father)
+    tokens.add(CODE + compact(code))
+    tokens.update(CODE + t for t in search_tokens(code))
+    tokens.update(PHONE + p for p in phone_search_keys(phone))
     for number in doc_numbers:
-        tokens.add(compact(number))
-        tokens.update(search_tokens(number))
-    return {t[:100] for t in tokens if t}
+        key = document_key(number)
+        if key:
+            tokens.add(DOCUMENT + key)
+    return {t[:MAX_TOKEN] for t in tokens if len(t) > 2 or t[0] in (CODE, PHONE, DOCUMENT) and len(t) > 1}
+
+
+def patient_key_columns(names: Mapping[str, str]) -> dict[str, str]:
+    """The tolerant keys kept on the patient record itself (given_key_fa …): what older laptops and headquarters'
+    reports compare. One function for the ORM path and the bulk loader."""
+    return {
+        "given_key_fa": name_keys(names.get("given_name_fa") or "").tolerant[:100],
+        "father_key_fa": name_keys(names.get("father_name_fa") or "").tolerant[:100],
+        "given_key_latin": name_keys(names.get("given_name_latin") or "").tolerant[:100],
+        "father_key_latin": name_keys(names.get("father_name_latin") or "").tolerant[:100],
+    }
 
 
 def reindex_patients(conn: Connection, patient_ids: Iterable[str]) -> None:
@@ -70,14 +144,24 @@ def reindex_patients(conn: Connection, patient_ids: Iterable[str]) -> None:
         ):
             docs.setdefault(pid, []).append(number)
         conn.execute(delete(st).where(st.c.patient_id.in_(chunk)))
-        cols = [pt.c[f] for f in _NAME_FIELDS]
+        cols = [pt.c[f] for f in NAME_FIELDS]
         for row in conn.execute(
             select(pt.c.id, pt.c.code, pt.c.phone, pt.c.deleted, pt.c.merged_into_id, *cols).where(pt.c.id.in_(chunk))
         ):
             if row.deleted or row.merged_into_id:
                 continue  # merged-away and deleted patients are found through the record that replaced them
-            names = {f: getattr(row, f) for f in _NAME_FIELDS}
+            names = {f: getattr(row, f) for f in NAME_FIELDS}
             for token in patient_tokens(names, row.code, row.phone, docs.get(row.id, [])):
                 rows.append({"token": token, "patient_id": row.id})
     if rows:
         conn.execute(insert(st), rows)
+
+
+def rebuild_index(conn: Connection, *, batch: int = 2000) -> int:
+    """Recompute every patient's tokens (after the token scheme changed). Returns the number of patients."""
+    pt = Patient.__table__
+    conn.execute(delete(PatientSearchToken.__table__))
+    ids = list(conn.execute(select(pt.c.id)).scalars())
+    for start in range(0, len(ids), batch):
+        reindex_patients(conn, ids[start:start + batch])
+    return len(ids)

@@ -97,10 +97,15 @@ def test_similar_names_same_sex_close_birth_year_are_candidates(clinician):
     assert not info.value.candidates[0].strong
 
 
-@pytest.mark.parametrize("change", [{"birth_year": 1998}, {"sex": "male", "given_name_fa": "فاطمه"},
-                                    {"father_name_fa": "رحیم", "father_name_latin": "Rahim"}])
+@pytest.mark.parametrize("change", [
+    {"birth_year": 2002},  # estimated years 7 apart: beyond the widened window
+    {"birth_year": 1998, "birth_estimated": False},  # 3 apart, neither estimated: beyond the 2-year window
+    {"sex": "male", "given_name_fa": "فاطمه"},
+    {"father_name_fa": "رحیم", "father_name_latin": "Rahim"},
+    {"given_name_fa": "زهرا", "given_name_latin": "Zahra"},
+])
 def test_not_duplicates(clinician, change):
-    register_patient(clinician, person(documents=[], phone=""))
+    register_patient(clinician, person(documents=[], phone="", birth_estimated=change.get("birth_estimated", True)))
     register_patient(clinician, person(documents=[], phone="", **change))
 
 

@@ -65,7 +65,7 @@ def test_rows_in_the_users_language(clinician, registered):
 def test_index_follows_corrections(clinician, registered):
     from app.services.patients import update_patient
 
-    update_patient(clinician, registered["kamal"], {"given_name_latin": "Jamal"})
+    update_patient(clinician, registered["kamal"], {"given_name_latin": "Jamal", "given_name_fa": "جمال"})
     assert find_patients(clinician, "kamal") == []
     assert [r.id for r in find_patients(clinician, "jamal")] == [registered["kamal"]]
 
@@ -85,11 +85,11 @@ def test_sorted_in_sql(clinician, store, registered, order, descending, expected
         assert by_name == [registered[k] for k in ("ali", "fatemeh", "kamal")]
 
 
-@pytest.mark.parametrize("probe", [0, 2000])  # 0: every word counts as common, so the ranges are intersected
-def test_multiword_search_both_strategies(clinician, registered, monkeypatch, probe):
-    import app.services.patient_search as ps
+@pytest.mark.parametrize("driver", [0, 400])  # 0: every word counts as common, so the ranges are intersected
+def test_multiword_search_both_strategies(clinician, registered, monkeypatch, driver):
+    import app.services.search_steps as steps
 
-    monkeypatch.setattr(ps, "_PROBE", probe)
+    monkeypatch.setattr(steps, "DRIVER_LIMIT", driver)
     assert [r.id for r in find_patients(clinician, "FATEMEH rah")] == [registered["fatemeh"]]
     assert [r.id for r in find_patients(clinician, "علی یوسف")] == [registered["ali"]]
     assert find_patients(clinician, "kamal rahimi") == []

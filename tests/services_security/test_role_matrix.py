@@ -25,7 +25,11 @@ from app.services.chart import open_patient_chart
 from app.services.context import Ctx
 from app.services.errors import PermissionDenied
 from app.services.insurance import enrol_household, expiring_cover
-from app.services.patient_search import find_patients
+from app.core.card_code import card_payload
+from app.models import Patient
+from app.services.duplicates import check_patient, duplicate_review, mark_not_duplicate
+from app.services.patient_card import patient_card_pdf, patient_for_card
+from app.services.patient_search import find_patients, find_ranked, search_list
 from app.services.patients import add_document, merge_patients, register_patient, update_patient
 from app.services.printing import referral_slip_pdf, roster_pdf
 from app.services.reference import load_facilities
@@ -78,6 +82,13 @@ SCENARIOS: dict[str, Call] = {
         "category": "vulnerable", "payer": "unhcr", "enrolment_date": TODAY}),
     "insurance:expiring_cover": lambda w, c: expiring_cover(c),
     "patient_search:find_patients": lambda w, c: find_patients(c, "Ahmad"),
+    "patient_search:find_ranked": lambda w, c: find_ranked(c, "Ahmad"),
+    "patient_search:search_list": lambda w, c: search_list(c, "Ahm", quick=True, sex="male"),
+    "duplicates:check_patient": lambda w, c: check_patient(c, w.patient_id),
+    "duplicates:duplicate_review": lambda w, c: duplicate_review(c),
+    "duplicates:mark_not_duplicate": lambda w, c: mark_not_duplicate(c, w.patient_id, w.other_id, "mother and child"),
+    "patient_card:patient_card_pdf": lambda w, c: patient_card_pdf(c, w.patient_id),
+    "patient_card:patient_for_card": lambda w, c: patient_for_card(c, card_payload(_code(w, w.patient_id))),
     "patients:register_patient": lambda w, c: register_patient(c, person(
         given_name_fa="نرگس", given_name_latin="Narges", father_name_fa="کریم", father_name_latin="Karim",
         documents=[])),
@@ -115,6 +126,11 @@ SCENARIOS: dict[str, Call] = {
 }
 
 DISCOVERED = discover()
+
+
+def _code(w: World, patient_id: str) -> str:
+    with w.store.read() as s:
+        return s.get(Patient, patient_id).code
 
 
 def test_every_service_that_checks_a_permission_has_a_scenario() -> None:

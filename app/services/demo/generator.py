@@ -6,7 +6,6 @@ from __future__ import annotations
 import random
 import time as _time
 import uuid
-from functools import lru_cache
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -15,19 +14,17 @@ from sqlalchemy import select
 
 from app.core.codes import numbered_code, short_code
 from app.core.national_code import national_code_check_digit
-from app.core.persian import name_key as _name_key
 from app.models import Department, DeviceState, Diagnosis, Facility, User
 from app.services.demo.names import COMPLAINTS, FAMILY, FEMALE, MALE, VARIANTS
 from app.services.validation import document_number_key
 from app.store import Store
 from app.store.bulk import BulkWriter
+from app.store.search_index import patient_key_columns
 
 COMMON_CODES = ["J06.9", "J20.9", "A09", "K29.7", "N39.0", "L20.9", "B86", "M54.5", "I10", "E11.9", "D50.9",
                 "H10.9", "K02.9", "R51", "J02.9", "E44.0", "Z34.9", "L08.9", "B55.1", "J18.9"]
 NOTIFIABLE_CODES = ["B54", "A00.9", "B05.9", "A15.0", "A90", "A92.0", "B06.9"]
 BATCH = 5_000
-# The demo draws names from short lists: each distinct name's key is computed once.
-name_key = lru_cache(maxsize=4096)(_name_key)
 
 
 @dataclass
@@ -122,7 +119,7 @@ class DemoGenerator:
         phone = f"09{rng.randrange(10**9):09d}" if age >= 16 and rng.random() < 0.6 else ""
         created = datetime.combine(self.today - timedelta(days=rng.randint(200, 400)), time(9), timezone.utc)
         given_latin, father_latin = self._latin(given[1]), self._latin(father[1])
-        row = w.add("patient", {
+        values = {
             "id": pid, "code": numbered_code(self.code, self.patient_no, 6),
             "given_name_fa": given[0], "given_name_latin": given_latin,
             "father_name_fa": father[0], "father_name_latin": father_latin,
@@ -131,9 +128,10 @@ class DemoGenerator:
             "nationality": nationality, "legal_status": status, "phone": phone,
             "consent_date": created.date(), "household_id": household_id, "relationship_to_head": relationship,
             "registered_unit_id": self.unit_id, "created_at": created,
-            "given_key_fa": name_key(given[0]), "father_key_fa": name_key(father[0]),
-            "given_key_latin": name_key(given_latin), "father_key_latin": name_key(father_latin),
-        })
+        }
+        # The matching keys kept on the record, made by the same function as a registration's (before the record
+        # is stamped and logged, so the change log carries them too).
+        row = w.add("patient", {**values, **patient_key_columns(values)})
         for doc in self._documents(pid, nationality, status):
             w.add("identity_document", {"id": self._uid(), "patient_id": pid, "number_key":
                                         document_number_key(str(doc["number"])), "created_at": created, **doc})

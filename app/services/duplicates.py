@@ -1,0 +1,371 @@
+"""People registered twice: the check at registration (and on demand from a chart), and the review list of likely
+pairs already in a database, for a unit (laptop) or across units (headquarters, app.hq.duplicates).
+
+Candidates come from the search index (given + father's name in every key space, the same document, the same phone,
+the same household) and are scored by app.core.matching; a pair someone has marked "not the same person" (or a
+registration done anyway, with its reason) is not offered again.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from sqlalchemy import Connection, String, cast, false, or_, select
+from sqlalchemy.orm import Session
+
+from app.core.identifiers import document_key
+from app.core.matching import YEAR_WINDOW_ESTIMATED, Evidence, Person, score
+from app.core.name_keys import name_keys
+from app.models import AuditEntry, IdentityDocument, Patient
+from app.security.roles import Action
+from app.services.context import Ctx
+from app.services.errors import DuplicateCandidate, NotFound, ValidationFailed, field_error
+from app.store.search_index import DOCUMENT, PAIR, PHONE, pair_tokens
+
+NOT_DUPLICATE: Final = "not_duplicate"
+_PAIR_KINDS: Final = "abcde"
+_CANDIDATE_ROWS: Final = 400
+
+
+# --- people as matching sees them --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """A patient record for the review list: who, and what matching compares."""
+
+    id: str
+    code: str
+    person: Person
+    unit_id: str | None = None
+    names: dict[str, str] = field(default_factory=dict)
+
+    def display(self, lang: str) -> tuple[str, str]:
+        """(name, father's name) in the reader's script first."""
+        def pick(base: str) -> str:
+            fa, latin = self.names.get(base + "_fa", ""), self.names.get(base + "_latin", "")
+            first, second = (fa, latin) if lang == "fa" else (latin, fa)
+            return f"{first} ({second})" if first and second else first or second
+
+        given, family = pick("given_name"), pick("family_name")
+        return (" ".join(x for x in (given, family) if x), pick("father_name"))
+
+
+_NAME_COLS: Final = ("given_name_fa", "given_name_latin", "father_name_fa", "father_name_latin", "family_name_fa",
+                     "family_name_latin")
+
+
+def person_of(values: Any, documents: Iterable[tuple[str, str]] = ()) -> Person:
+    """A Person from anything with the patient's attributes (a record, a row, a registration input)."""
+    def get(name: str) -> Any:
+        return values.get(name) if isinstance(values, dict) else getattr(values, name, None)
+
+    year = get("birth_year")
+    dob = get("date_of_birth")
+    if dob is not None and not year:
+        year = dob.year
+    return Person(
+        given=tuple(x for x in (get("given_name_fa"), get("given_name_latin")) if x),
+        father=tuple(x for x in (get("father_name_fa"), get("father_name_latin")) if x),
+        family=tuple(x for x in (get("family_name_fa"), get("family_name_latin")) if x),
+        sex=get("sex"), birth_year=int(year) if year else None, birth_estimated=bool(get("birth_estimated")),
+        phone=get("phone") or "", household_id=get("household_id"),
+        documents=tuple((t, document_key(n)) for t, n in documents if document_key(n)),
+    )
+
+
+def _lookup_tokens(person: Person) -> list[str]:
+    """Index tokens under which someone like ``person`` would be filed: their given + father's name in every key
+    space (a cross-script key is filed as c or d depending on the record's script: both are looked up)."""
+    given = [name_keys(g) for g in person.given]
+    father = [name_keys(f) for f in person.father]
+    rests = {t[2:] for t in pair_tokens(given, father)}
+    tokens = [PAIR + kind + rest for rest in rests for kind in _PAIR_KINDS]
+    tokens += [DOCUMENT + key for _, key in person.documents]
+    if person.phone_key:
+        tokens.append(PHONE + person.phone_key)
+    return tokens
+
+
+def _load_people(session: Session, ids: list[str]) -> list[PersonRecord]:
+    if not ids:
+        return []
+    p, d = Patient.__table__, IdentityDocument.__table__
+    docs: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for pid, doc_type, number in session.execute(
+            select(d.c.patient_id, d.c.doc_type, d.c.number).where(d.c.patient_id.in_(ids), d.c.deleted.is_(False))):
+        docs[pid].append((doc_type, number))
+    cols = [p.c[c] for c in (*_NAME_COLS, "sex", "birth_year", "birth_estimated", "phone", "household_id")]
+    out = []
+    for row in session.execute(select(p.c.id, p.c.code, p.c.registered_unit_id, *cols).where(
+            p.c.id.in_(ids), p.c.deleted.is_(False), p.c.merged_into_id.is_(None))):
+        values = row._asdict()
+        out.append(PersonRecord(row.id, row.code, person_of(values, docs.get(row.id, ())), row.registered_unit_id,
+                                {c: values[c] or "" for c in _NAME_COLS}))
+    return out
+
+
+def candidate_records(session: Session, person: Person, *, exclude_id: str | None = None) -> list[PersonRecord]:
+    """Patients the index files next to ``person`` (not yet scored)."""
+    tokens = _lookup_tokens(person)
+    if not tokens:
+        return []
+    sql = (f"SELECT DISTINCT patient_id FROM patient_search WHERE token IN ({','.join('?' * len(tokens))}) "
+           f"LIMIT {_CANDIDATE_ROWS}")
+    ids = [pid for (pid,) in session.connection().exec_driver_sql(sql, tuple(tokens)) if pid != exclude_id]
+    if person.household_id:
+        ids += [i for i in session.scalars(select(Patient.id).where(Patient.household_id == person.household_id)
+                                           .limit(50)) if i != exclude_id]
+    return _load_people(session, list(dict.fromkeys(ids)))
+
+
+def _candidate(rec: PersonRecord, ev: Evidence, lang: str = "en") -> DuplicateCandidate:
+    name, father = rec.display(lang)
+    return DuplicateCandidate(
+        patient_id=rec.id, code=rec.code, display_name=name, father_name=father, sex=rec.person.sex or "",
+        birth_year=rec.person.birth_year or 0, reasons=[f"{what}:{how}" for what, how in ev.reasons], strong=ev.strong,
+        score=round(ev.points, 1),
+    )
+
+
+def rank_candidates(person: Person, records: Iterable[PersonRecord], *, limit: int = 10,
+                    lang: str = "en") -> list[DuplicateCandidate]:
+    scored = [(score(person, r.person), r) for r in records]
+    likely = [(ev, r) for ev, r in scored if ev.likely]
+    likely.sort(key=lambda er: (not er[0].strong, -er[0].points, er[1].code))
+    return [_candidate(r, ev, lang) for ev, r in likely[:limit]]
+
+
+def find_duplicates(session: Session, data: Any, *, exclude_id: str | None = None, lang: str = "en",
+                    limit: int = 10) -> list[DuplicateCandidate]:
+    """Likely earlier registrations of the person in ``data`` (a registration input or a record), best first."""
+    person = person_of(data, [(d.doc_type, d.number) for d in getattr(data, "documents", None) or []])
+    records = candidate_records(session, person, exclude_id=exclude_id)
+    if exclude_id and records:
+        dismissed = dismissed_pairs(session.connection(), [exclude_id, *(r.id for r in records)])
+        records = [r for r in records if frozenset((exclude_id, r.id)) not in dismissed]
+    return rank_candidates(person, records, limit=limit, lang=lang)
+
+
+def check_patient(ctx: Ctx, patient_id: str) -> list[DuplicateCandidate]:
+    """On demand, from a chart: who else might this person be?"""
+    ctx.require(Action.VIEW_PATIENT)
+    with ctx.read() as session:
+        patient = session.get(Patient, patient_id)
+        if patient is None or patient.deleted:
+            raise NotFound("patient", "بیمار", patient_id)
+        return find_duplicates(session, patient, exclude_id=patient_id, lang=ctx.lang)
+
+
+# --- dismissals ---------------------------------------------------------------------------------------------------
+
+
+def _dismissal_rows(conn: Connection, record_ids: list[str] | None = None) -> Iterator[tuple[str, str]]:
+    a = AuditEntry.__table__
+    decided = or_(a.c.action == NOT_DUPLICATE,
+                  (a.c.action == "created") & cast(a.c.detail, String).like("%duplicate_override%"))
+    stmt = select(a.c.action, a.c.record_id, a.c.detail).where(
+        a.c.entity == "patient", decided, or_(a.c.deleted == false(), a.c.deleted.is_(None)))
+    chunks = [record_ids[i:i + 500] for i in range(0, len(record_ids), 500)] if record_ids is not None else [None]
+    for chunk in chunks:
+        for action, rid, detail in conn.execute(stmt if chunk is None else stmt.where(a.c.record_id.in_(chunk))):
+            detail = detail or {}
+            if action == NOT_DUPLICATE and detail.get("other"):
+                yield rid, detail["other"]
+            elif action == "created" and detail.get("duplicate_override"):
+                # Registered anyway, with a reason: a person looked at these candidates and said "someone else".
+                for other in detail.get("candidates") or []:
+                    yield rid, other
+
+
+def dismissed_pairs(conn: Connection, record_ids: list[str] | None = None) -> set[frozenset[str]]:
+    """Pairs a person has said are different people (all of them, or those recorded on ``record_ids``)."""
+    return {frozenset(p) for p in _dismissal_rows(conn, record_ids) if p[0] != p[1]}
+
+
+def mark_not_duplicate(ctx: Ctx, patient_id: str, other_id: str, note: str = "") -> None:
+    """Record that two records are different people: the pair is not offered again (here, and at headquarters
+    once the audit entry has travelled)."""
+    ctx.require(Action.REVIEW_DUPLICATES)
+    if patient_id == other_id:
+        raise ValidationFailed([field_error("patient_id", "value_error", detail="choose two different records")])
+    with ctx.write() as session:
+        for pid in (patient_id, other_id):
+            if session.get(Patient, pid) is None:
+                raise NotFound("patient", "بیمار", pid)
+        session.add(AuditEntry(user_id=ctx.user_id, action=NOT_DUPLICATE, entity="patient", record_id=patient_id,
+                               detail={"other": other_id, "note": note.strip()[:300]}))
+
+
+# --- the review list ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    a: PersonRecord
+    b: PersonRecord
+    points: float
+    reasons: tuple[str, ...]
+    strong: bool
+
+
+def read_people(conn: Connection, *, unit_id: str | None = None) -> list[PersonRecord]:
+    """Every live, unmerged patient (of one unit, if given) with their documents: a laptop's database or the
+    central one (Core statements on the shared table definitions)."""
+    p, d = Patient.__table__, IdentityDocument.__table__
+    docs: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for pid, doc_type, number in conn.execute(select(d.c.patient_id, d.c.doc_type, d.c.number).where(
+            or_(d.c.deleted == false(), d.c.deleted.is_(None)))):
+        docs[pid].append((doc_type, number))
+    cols = [p.c[c] for c in (*_NAME_COLS, "sex", "birth_year", "birth_estimated", "phone", "household_id")]
+    stmt = select(p.c.id, p.c.code, p.c.registered_unit_id, *cols).where(
+        or_(p.c.deleted == false(), p.c.deleted.is_(None)), p.c.merged_into_id.is_(None))
+    if unit_id:
+        stmt = stmt.where(p.c.registered_unit_id == unit_id)
+    out = []
+    for row in conn.execute(stmt):
+        values = row._asdict()
+        out.append(PersonRecord(row.id, row.code, person_of(values, docs.get(row.id, ())), row.registered_unit_id,
+                                {c: values[c] or "" for c in _NAME_COLS}))
+    return out
+
+
+def _block_keys(person: Person) -> set[str]:
+    given = [name_keys(g) for g in person.given]
+    father = [name_keys(f) for f in person.father]
+    keys = {t[2:] for t in pair_tokens(given, father)}
+    keys.update(DOCUMENT + key for _, key in person.documents)
+    if person.phone_key:
+        keys.add(PHONE + person.phone_key)
+    return keys
+
+
+def find_pairs(people: list[PersonRecord], *, dismissed: set[frozenset[str]] | None = None,
+               limit: int | None = None, across_units_only: bool = False) -> list[DuplicatePair]:
+    """Likely duplicate pairs among ``people``, best first. People are compared only within blocks that share a
+    key (given + father's name in one key space, a document, a phone) and, inside a block, only with those of the
+    same sex born within the widest year window: the work grows with the pairs that could match, not with n²."""
+    dismissed = dismissed or set()
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, rec in enumerate(people):
+        for key in _block_keys(rec.person):
+            blocks[key].append(i)
+    seen: set[tuple[int, int]] = set()
+    found: list[DuplicatePair] = []
+    for key, members in blocks.items():
+        if len(members) < 2:
+            continue
+        strong_key = key.startswith((DOCUMENT, PHONE))
+        for i, j in _block_pairs(people, members, strong_key):
+            if (i, j) in seen:
+                continue
+            seen.add((i, j))
+            a, b = people[i], people[j]
+            if across_units_only and a.unit_id == b.unit_id:
+                continue
+            if frozenset((a.id, b.id)) in dismissed:
+                continue
+            ev = score(a.person, b.person)
+            if ev.likely:
+                found.append(DuplicatePair(a, b, round(ev.points, 1), tuple(f"{w}:{h}" for w, h in ev.reasons),
+                                           ev.strong))
+    found.sort(key=lambda p: (not p.strong, -p.points, p.a.code, p.b.code))
+    return found[:limit] if limit else found
+
+
+def _block_pairs(people: list[PersonRecord], members: list[int], strong_key: bool) -> Iterator[tuple[int, int]]:
+    if strong_key or len(members) <= 12:
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                i, j = members[x], members[y]
+                yield (i, j) if i < j else (j, i)
+        return
+    # A big block (a very common name pair): compare people of one sex born within the year window only.
+    by_sex: dict[str | None, list[int]] = defaultdict(list)
+    for m in members:
+        by_sex[people[m].person.sex].append(m)
+    for group in by_sex.values():
+        group.sort(key=lambda m: people[m].person.birth_year or 0)
+        for x, i in enumerate(group):
+            yi = people[i].person.birth_year or 0
+            for j in group[x + 1:]:
+                if (people[j].person.birth_year or 0) - yi > YEAR_WINDOW_ESTIMATED:
+                    break
+                yield (i, j) if i < j else (j, i)
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One likely pair, ready to show: who, why, and which record to keep by default (the older one)."""
+
+    keep_id: str
+    merge_id: str
+    keep_code: str
+    merge_code: str
+    keep_name: str
+    merge_name: str
+    keep_father: str
+    merge_father: str
+    keep_year: int
+    merge_year: int
+    sex: str
+    points: float
+    reasons: tuple[str, ...]
+    strong: bool
+
+
+def review_rows(pairs: list[DuplicatePair], lang: str) -> list[ReviewRow]:
+    rows = []
+    for pair in pairs:
+        keep, gone = sorted((pair.a, pair.b), key=lambda r: r.code)
+        kn, kf = keep.display(lang)
+        gn, gf = gone.display(lang)
+        rows.append(ReviewRow(keep.id, gone.id, keep.code, gone.code, kn, gn, kf, gf, keep.person.birth_year or 0,
+                              gone.person.birth_year or 0, keep.person.sex or "", pair.points, pair.reasons,
+                              pair.strong))
+    return rows
+
+
+def duplicate_review(ctx: Ctx, *, limit: int = 500) -> list[ReviewRow]:
+    """The unit's likely duplicate pairs (the patients this laptop holds), best first, for the unit administrator
+    (or a clinician) to merge or mark as different people."""
+    ctx.require(Action.REVIEW_DUPLICATES)
+    with ctx.read() as session:
+        conn = session.connection()
+        pairs = find_pairs(read_people(conn), dismissed=dismissed_pairs(conn), limit=limit)
+    return review_rows(pairs, ctx.lang)
+
+
+
+# --- saying why ---------------------------------------------------------------------------------------------------
+
+_WHAT: Final = {
+    "given": ("given name", "نام"), "father": ("father's name", "نام پدر"), "family": ("family name", "نام خانوادگی"),
+    "sex": ("sex", "جنس"), "birth_year": ("birth year", "سال تولد"), "phone": ("phone", "تلفن"),
+    "household": ("household", "خانوار"), "document": ("document", "مدرک"),
+}
+_HOW: Final = {
+    "exact": ("same", "یکسان"), "spacing": ("same, spaced differently", "یکسان با فاصله‌گذاری دیگر"),
+    "spelling": ("another spelling", "املای دیگر"), "script": ("same in the other script", "یکسان به خط دیگر"),
+    "sound": ("sounds alike", "هم‌آوا"), "same": ("same", "یکسان"), "different": ("different", "متفاوت"),
+    "close": ("within 2 years", "با فاصلهٔ حداکثر ۲ سال"),
+    "estimated": ("within 5 years (estimated)", "با فاصلهٔ حداکثر ۵ سال (تقریبی)"),
+    "far": ("far apart", "با فاصلهٔ زیاد"), "number": ("same number, other type", "همان شماره، نوع دیگر"),
+}
+
+
+def reason_text(reason: str, lang: str = "en") -> str:
+    """One "what:how" code of a candidate or pair in words ("given:script" -> "given name: same in the other
+    script")."""
+    what, _, how = reason.partition(":")
+    i = 1 if lang == "fa" else 0
+    w = _WHAT.get(what, (what, what))[i]
+    h = _HOW.get(how, (how, how))[i]
+    return f"{w}: {h}" if how else w
+
+
+def reasons_text(reasons: Iterable[str], lang: str = "en") -> str:
+    return ("، " if lang == "fa" else "; ").join(reason_text(r, lang) for r in reasons)

@@ -1,0 +1,378 @@
+"""The look-ups a typed query turns into, over the local search index (app.store.search_index), best first.
+
+A query becomes an ordered list of steps; each step reads a few ranges of the index (a prefix range on one kind of
+token is one cheap index scan) and says how good a match it is (its tier) and why. Steps run in order until enough
+patients are found; a step that ran into its limit, or one skipped as too costly for a keystroke, makes the result
+"incomplete", and the complete list is read in the background (the search view does that).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Final
+
+from sqlalchemy import Connection
+
+from app.core.identifiers import document_key, phone_query
+from app.core.name_keys import name_keys
+from app.core.persian import is_persian, normalize_for_search
+from app.store.search_index import (
+    CODE, COMPOUND, CROSS, DOCUMENT, FATHER, GIVEN, OTHER, PAIR, PHONE, PLAIN, SEP, SKELETON, TOLERANT, compact,
+)
+
+# Tiers: lower is better. Exact and prefix matches come first, then tolerant and cross-script ones (issue 15).
+CARD, NUMBER, EXACT, SPACING, PREFIX, SPELLING, SCRIPT, SOUND = range(8)
+TIER_REASON: Final = {CARD: "card", NUMBER: "number", EXACT: "exact", SPACING: "spacing", PREFIX: "prefix",
+                      SPELLING: "spelling", SCRIPT: "script", SOUND: "sound"}
+FIELD_BOOST: Final = {GIVEN: 6.0, FATHER: 3.0, OTHER: 0.0}
+FIELD_REASON: Final = {GIVEN: "given", FATHER: "father", OTHER: "other_name"}
+PAIR_BOOST: Final = 12.0
+_TOP: Final = "\U0010ffff"  # sorts after every character: [p, p + _TOP) is the prefix range of p
+_RANGE_SQL: Final = ("SELECT token, patient_id FROM patient_search WHERE token >= ? AND token < ? ORDER BY token "
+                     "LIMIT ?")
+_PROBE_SQL: Final = "SELECT count(*) FROM (SELECT 1 FROM patient_search WHERE token >= ? AND token < ? LIMIT ?)"
+_YEAR: Final = re.compile(r"^\d{4}$")
+# A word driving an "all words somewhere" search for one keystroke may have at most this many patients; commoner
+# words wait for the background pass (which intersects whole ranges).
+DRIVER_LIMIT: Final = 400
+
+
+@dataclass
+class Found:
+    tier: int
+    boost: float
+    reasons: set[str] = field(default_factory=set)
+    order: int = 0
+
+
+@dataclass
+class Collector:
+    limit: int | None
+    # quick: one keystroke's worth of work (steps too costly for it are skipped, and the result marked incomplete)
+    quick: bool = False
+    found: dict[str, Found] = field(default_factory=dict)
+    complete: bool = True
+
+    def add(self, pid: str, tier: int, boost: float, reasons: Iterable[str]) -> None:
+        f = self.found.get(pid)
+        if f is None:
+            self.found[pid] = Found(tier, boost, set(reasons), len(self.found))
+            return
+        if (tier, -boost) < (f.tier, -f.boost):
+            f.tier, f.boost = tier, boost
+        f.reasons.update(reasons)
+
+    @property
+    def full(self) -> bool:
+        return self.limit is not None and len(self.found) >= self.limit
+
+    def room(self) -> int:
+        # Read a little beyond what is missing: rows may repeat patients already found.
+        return MAX_ROWS if self.limit is None else max(self.limit - len(self.found), 0) * 2 + 10
+
+
+MAX_ROWS: Final = 5000
+
+
+class Index:
+    """Reads of the search index through the session's own connection (the same transaction), by the driver's
+    cursor: a keystroke may need thirty small reads, and each costs a few microseconds this way."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+
+    def range(self, prefix: str, limit: int) -> list[tuple[str, str]]:
+        return self.cur.execute(_RANGE_SQL, (prefix, prefix + _TOP, limit)).fetchall()
+
+    def equal(self, token: str, limit: int) -> list[tuple[str, str]]:
+        return self.cur.execute(_RANGE_SQL, (token, token + "\x00", limit)).fetchall()
+
+    def count(self, lo: str, hi: str, cap: int) -> int:
+        return self.cur.execute(_PROBE_SQL, (lo, hi, cap)).fetchone()[0]
+
+    def rows(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        return self.cur.execute(sql, params).fetchall()
+
+
+@dataclass(frozen=True)
+class Query:
+    """A typed query, taken apart."""
+
+    text: str
+    words: tuple[str, ...]  # name words (anything with a letter), normalised
+    numbers: tuple[str, ...]  # words of digits only: phones, document numbers, code parts
+    year: int | None  # a birth year typed among the names ("Ahmad 1990", "احمد ۱۳۶۹")
+    whole: str  # the whole query as one code, phone or document number ("" if it holds no digit)
+
+    @property
+    def persian(self) -> bool:
+        return is_persian(" ".join(self.words))
+
+
+def parse_query(text: str, today: date | None = None) -> Query:
+    words = normalize_for_search(text).split()
+    names = [w for w in words if not w.isdigit()]
+    numbers = [w for w in words if w.isdigit()]
+    whole = compact(text) if any(ch.isdigit() for ch in "".join(words)) else ""
+    year = None
+    if names:
+        this_year = (today or date.today()).year
+        for w in list(numbers):
+            if _YEAR.match(w):
+                y = int(w)
+                if 1300 <= y <= this_year - 621 + 1:
+                    y += 621  # a Solar Hijri year (1369 -> 1990)
+                if 1900 <= y <= this_year + 1:
+                    year = y
+                    numbers.remove(w)
+                    break
+    return Query(text, tuple(names), tuple(numbers), year, whole)
+
+
+# --- numbers: codes, phones, documents ---------------------------------------------------------------------------
+
+
+def number_steps(ix: Index, word: str, out: Collector) -> None:
+    """A code, document number or phone (or the start of one). Exact matches first."""
+    key = compact(word)
+    if not key:
+        return
+    targets = [(CODE + key, "code"), (DOCUMENT + document_key(word), "document")]
+    digits = phone_query(word)
+    if digits.isdigit() and len(digits) >= 3:
+        targets.append((PHONE + digits, "phone"))
+    for token, reason in targets:
+        for found_token, pid in ix.range(token, out.room()):
+            out.add(pid, NUMBER if found_token == token else PREFIX, 0.0, (reason,))
+        if len(out.found) >= (out.limit or 1 << 30):
+            out.complete = False
+            return
+
+
+def _number_filter(ix: Index, word: str, ids: list[str]) -> set[str]:
+    """Which of ``ids`` have a code, document or phone starting with ``word`` (a number typed after names)."""
+    key = compact(word)
+    prefixes = [CODE + key, DOCUMENT + document_key(word)]
+    digits = phone_query(word)
+    if digits.isdigit():
+        prefixes.append(PHONE + digits)
+    keep: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        ranges = " OR ".join("(token >= ? AND token < ?)" for _ in prefixes)
+        params: list[Any] = list(chunk)
+        for p in prefixes:
+            params += [p, p + _TOP]
+        sql = f"SELECT DISTINCT patient_id FROM patient_search WHERE patient_id IN ({marks}) AND ({ranges})"
+        keep.update(pid for (pid,) in ix.rows(sql, tuple(params)))
+    return keep
+
+
+# --- names ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Step:
+    tier: int  # of an exact hit; a prefix hit is demoted to max(tier, PREFIX)
+    kinds: tuple[str, ...]
+    key: str
+    prefix: bool
+    reason: str
+
+
+def _word_steps(word: str, *, whole: bool) -> Iterator[_Step]:
+    """Steps for one name word (or, ``whole``, the query's words joined: the compound reading)."""
+    keys = name_keys(word)
+    if not keys:
+        return
+    w = keys.compact
+    if whole:
+        yield _Step(SPACING, (PLAIN, COMPOUND), w, False, "spacing")
+        yield _Step(PREFIX, (PLAIN, COMPOUND), w, True, "spacing")
+    else:
+        yield _Step(EXACT, (PLAIN,), w, False, "exact")
+        yield _Step(SPACING, (COMPOUND,), w, False, "spacing")
+        yield _Step(PREFIX, (PLAIN,), w, True, "prefix")
+        yield _Step(PREFIX, (COMPOUND,), w, True, "spacing")
+    tolerant = keys.tolerant
+    if keys.script == "fa":
+        if tolerant and tolerant != w:
+            yield _Step(SPELLING, (PLAIN, COMPOUND), tolerant, True, "spelling")
+        if tolerant:
+            yield _Step(SPELLING, (TOLERANT,), tolerant, True, "spelling")
+        if keys.cross:
+            yield _Step(SCRIPT, (TOLERANT,), keys.cross, True, "script")
+    elif tolerant:
+        yield _Step(SPELLING, (TOLERANT,), tolerant, True, "spelling")
+        yield _Step(SCRIPT, (CROSS,), tolerant, True, "script")
+    if len(keys.skeleton) >= 2:
+        yield _Step(SOUND, (SKELETON,), keys.skeleton, True, "sound")
+
+
+def _run_step(ix: Index, step: _Step, out: Collector, fields: tuple[str, ...] = (GIVEN, FATHER, OTHER)) -> None:
+    for f in fields:
+        for kind in step.kinds:
+            token = kind + f + step.key
+            room = out.room()
+            rows = ix.range(token, room) if step.prefix else ix.equal(token, room)
+            for found, pid in rows:
+                tier = step.tier if found == token else max(step.tier, PREFIX)
+                out.add(pid, tier, FIELD_BOOST[f], (TIER_REASON[tier], step.reason, FIELD_REASON[f]))
+            if len(rows) >= room:
+                out.complete = False
+        if out.full:
+            out.complete = False
+            return
+
+
+def single_word(ix: Index, word: str, out: Collector) -> None:
+    for step in _word_steps(word, whole=False):
+        _run_step(ix, step, out)
+        if out.full:
+            out.complete = False
+            return
+
+
+def _pair_keys(given: str, father: str, persian: bool) -> Iterator[tuple[int, str, str, bool]]:
+    """(tier, token prefix, reason, father complete?) for a given name + father's name (or its beginning)."""
+    g, f = name_keys(given), name_keys(father)
+    if not g or not f:
+        return
+    yield EXACT, PAIR + PLAIN + g.compact + SEP + f.compact, "exact", True
+    if g.tolerant and f.tolerant:
+        yield SPELLING, PAIR + TOLERANT + g.tolerant + SEP + f.tolerant, "spelling", False
+        if persian:
+            yield SPELLING, PAIR + PLAIN + g.tolerant + SEP + f.tolerant, "spelling", False
+    if persian:
+        if g.cross and f.cross:
+            yield SCRIPT, PAIR + TOLERANT + g.cross + SEP + f.cross, "script", False
+    elif g.tolerant and f.tolerant:
+        yield SCRIPT, PAIR + CROSS + g.tolerant + SEP + f.tolerant, "script", False
+    if len(g.skeleton) >= 2 and f.skeleton:
+        yield SOUND, PAIR + SKELETON + g.skeleton + SEP + f.skeleton, "sound", False
+
+
+def _splits(words: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    for k in range(1, len(words)):
+        yield " ".join(words[:k]), " ".join(words[k:])
+
+
+def _intersect(ix: Index, words: tuple[str, ...], out: Collector, *, bounded: bool) -> None:
+    """Every word the start of a name word somewhere (any name field, any order)."""
+    field_ranges = [(PLAIN + f + w, PLAIN + f + w + _TOP) for w in words for f in (GIVEN, FATHER, OTHER)]
+    per_word = [field_ranges[i * 3:(i + 1) * 3] for i in range(len(words))]
+    if bounded:
+        counts = []
+        for ranges in per_word:
+            n = sum(ix.count(lo, hi, DRIVER_LIMIT + 1) for lo, hi in ranges)
+            counts.append(n)
+        if min(counts) > DRIVER_LIMIT:
+            out.complete = False  # every word is common: the background pass intersects the whole ranges
+            return
+        driver = counts.index(min(counts))
+        ids: list[str] = []
+        for lo, hi in per_word[driver]:
+            ids.extend(pid for _, pid in ix.rows(_RANGE_SQL, (lo, hi, DRIVER_LIMIT * 3)))
+        keep = list(dict.fromkeys(ids))
+        for i, ranges in enumerate(per_word):
+            if i == driver or not keep:
+                continue
+            keep = _having(ix, keep, ranges)
+    else:
+        selects = []
+        params: list[str] = []
+        for ranges in per_word:
+            selects.append("SELECT patient_id FROM patient_search WHERE "
+                           + " OR ".join("(token >= ? AND token < ?)" for _ in ranges))
+            for lo, hi in ranges:
+                params += [lo, hi]
+        sql = " INTERSECT ".join(selects) + " LIMIT ?"
+        keep = [pid for (pid,) in ix.rows(sql, (*params, out.room()))]
+    for pid in keep:
+        out.add(pid, PREFIX, 0.0, ("prefix",))
+
+
+def _having(ix: Index, ids: list[str], ranges: list[tuple[str, str]]) -> list[str]:
+    keep: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        sql = (f"SELECT DISTINCT patient_id FROM patient_search WHERE patient_id IN ({','.join('?' * len(chunk))})"
+               " AND (" + " OR ".join("(token >= ? AND token < ?)" for _ in ranges) + ")")
+        params = [*chunk, *(x for r in ranges for x in r)]
+        keep.update(pid for (pid,) in ix.rows(sql, tuple(params)))
+    return [i for i in ids if i in keep]
+
+
+def several_words(ix: Index, query: Query, out: Collector) -> None:
+    words = query.words
+    persian = query.persian
+    # 1. given name + father's name, exact given and the father's name as typed so far
+    pair_steps = [(tier, token, reason, exact) for g, f in _splits(words)
+                  for tier, token, reason, exact in _pair_keys(g, f, persian)]
+    for tier, token, reason, _ in sorted(pair_steps, key=lambda s: s[0]):
+        if tier > PREFIX:
+            continue
+        for found, pid in ix.range(token, out.room()):
+            hit = tier if found == token else PREFIX
+            out.add(pid, hit, PAIR_BOOST, (TIER_REASON[hit], "given", "father"))
+    if out.full:
+        out.complete = False
+        return
+    # 2. the words as one name written apart (گل محمد = گل‌محمد = گلمحمد)
+    for step in _word_steps("".join(words), whole=True):
+        if step.tier <= PREFIX:
+            _run_step(ix, step, out)
+    if out.full:
+        out.complete = False
+        return
+    # 3. every word somewhere (Ahmad Rahimi: given + family name)
+    _intersect(ix, words, out, bounded=out.quick)
+    if out.full:
+        out.complete = False
+        return
+    # 4. tolerant, cross-script and skeleton pairs, then the joined words in those key spaces
+    for tier, token, reason, _ in sorted(pair_steps, key=lambda s: s[0]):
+        if tier <= PREFIX:
+            continue
+        for _, pid in ix.range(token, out.room()):
+            out.add(pid, tier, PAIR_BOOST, (TIER_REASON[tier], reason, "given", "father"))
+        if out.full:
+            out.complete = False
+            return
+    for step in _word_steps("".join(words), whole=True):
+        if step.tier > PREFIX:
+            _run_step(ix, step, out)
+            if out.full:
+                out.complete = False
+                return
+
+
+def run_query(conn: Connection, query: Query, out: Collector) -> None:
+    """Codes, phones and document numbers first (the whole query read as one: "0912 345 6789", "ZAH1-00002"),
+    then names; digits typed after names must match a phone, document or code of the person."""
+    ix = Index(conn)
+    if query.whole and not (query.words and query.year and not query.numbers):
+        number_steps(ix, query.whole, out)
+        if out.full:
+            out.complete = False
+            return
+    if not query.words:
+        return
+    before = set(out.found)
+    names = Collector(out.limit, out.quick)
+    if len(query.words) == 1:
+        single_word(ix, query.words[0], names)
+    else:
+        several_words(ix, query, names)
+    found = names.found
+    for number in query.numbers:
+        keep = _number_filter(ix, number, [p for p in found if p not in before])
+        found = {pid: f for pid, f in found.items() if pid in keep}
+    out.complete = out.complete and names.complete
+    for pid, f in found.items():
+        out.add(pid, f.tier, f.boost, f.reasons)

@@ -1,0 +1,27 @@
+"""matching keys in the search index
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-29
+
+The local search index gains the matching keys of issue 15 (compound parts, tolerant, cross-script and skeleton keys,
+given + father's name pairs, every typed form of a phone). The index is derived data and never synced: it is rebuilt
+from the patient records. No synced record changes.
+"""
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    from app.store.search_index import rebuild_index
+
+    rebuild_index(op.get_bind())
+
+
+def downgrade() -> None:
+    # The older scheme's tokens cannot be made here; an older Sayyar rebuilds nothing, so clear the index.
+    op.execute("DELETE FROM patient_search")
