@@ -49,8 +49,14 @@ def _sync(session: Any, args: dict[str, Any], main: Any) -> QWidget:
     return SyncPanel(session, args, main)
 
 
+def _duplicates(session: Any, args: dict[str, Any], main: Any) -> QWidget:
+    from app.ui.patients.duplicates_review import DuplicatesReview
+
+    return DuplicatesReview(session, args, main)
+
+
 FACTORIES = {"register": _register, "visit": _visit, "referral": _referral, "enrol": _enrol, "roster": _roster,
-             "summary": _summary, "sync": _sync}
+             "summary": _summary, "sync": _sync, "duplicates": _duplicates}
 
 
 def after_save(main: Any, widget: Any, result: Any) -> None:
@@ -62,7 +68,11 @@ def after_save(main: Any, widget: Any, result: Any) -> None:
             widget.autosaver.discard()
         main.tabs.removeTab(main.tabs.indexOf(widget))
         widget.deleteLater()
-        main.open_chart(pid)
+        chart = main.open_chart(pid)
+        if not isinstance(result, dict):  # a new registration: its card is offered straight away
+            from app.ui.patients.chart_actions import offer_card
+
+            offer_card(chart)
     elif kind in ("enrol", "referral"):
         pid = widget.args.get("patient_id") or widget.args.get("head_patient_id")
         if kind == "enrol":

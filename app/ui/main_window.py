@@ -64,6 +64,8 @@ class MainWindow(QMainWindow):
         self._add(patients, self.tr("Find a patient"), "Ctrl+F", self.focus_search)
         if can(self.ctx.role, Action.REGISTER_PATIENT):
             self._add(patients, self.tr("Register a patient"), "Ctrl+N", lambda: self.open_form("register", {}))
+        if can(self.ctx.role, Action.REVIEW_DUPLICATES):
+            self._add(patients, self.tr("Possible duplicates…"), None, lambda: self.open_form("duplicates", {}))
         day = bar.addMenu(self.tr("&Day"))
         if can(self.ctx.role, Action.VIEW_ROSTER):
             self._add(day, self.tr("Day plan (roster)"), "Ctrl+R", lambda: self.open_form("roster", {}))

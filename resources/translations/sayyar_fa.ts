@@ -4,6 +4,22 @@
 <context>
     <name>ChartView</name>
     <message>
+        <source>Print patient card</source>
+        <translation>چاپ کارت بیمار</translation>
+    </message>
+    <message>
+        <source>Possible duplicates…</source>
+        <translation>پرونده‌های احتمالاً تکراری…</translation>
+    </message>
+    <message>
+        <source>Looking for other records…</source>
+        <translation>در حال جستجوی پرونده‌های دیگر…</translation>
+    </message>
+    <message>
+        <source>Registered. Print the patient card now, so the next visit starts with a scan.</source>
+        <translation>ثبت شد. کارت بیمار را اکنون چاپ کنید تا مراجعهٔ بعدی با اسکن کارت آغاز شود.</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/patients/chart.py" line="52"/>
         <location filename="../../app/ui/patients/chart.py" line="140"/>
         <source>Opening the chart…</source>
@@ -651,6 +667,10 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Possible duplicates…</source>
+        <translation>پرونده‌های احتمالاً تکراری…</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/main_window.py" line="24"/>
         <source>Sayyar — %1 at %2</source>
         <translation>سیار — %1 در %2</translation>
@@ -744,6 +764,14 @@
 <context>
     <name>PatientSearchView</name>
     <message>
+        <source>Any sex</source>
+        <translation>هر جنس</translation>
+    </message>
+    <message>
+        <source>The first %1 patients — type more to narrow the search</source>
+        <translation>%1 بیمار نخست — برای محدودتر شدن جستجو بیشتر بنویسید</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/patients/search.py" line="50"/>
         <source>Name, father&apos;s name, code, document number or phone (Persian or Latin)</source>
         <translation>نام، نام پدر، کد، شمارهٔ مدرک یا تلفن (فارسی یا لاتین)</translation>
@@ -778,6 +806,10 @@
 </context>
 <context>
     <name>PatientTableModel</name>
+    <message>
+        <source>Found by</source>
+        <translation>یافته‌شده با</translation>
+    </message>
     <message>
         <location filename="../../app/ui/patients/model.py" line="36"/>
         <source>Code</source>
@@ -1821,6 +1853,14 @@ Report it to the district health centre now. The visit is marked urgent.</source
 <context>
     <name>printing</name>
     <message>
+        <source>Patient card</source>
+        <translation>کارت بیمار</translation>
+    </message>
+    <message>
+        <source>Preparing the patient card…</source>
+        <translation>در حال آماده‌سازی کارت بیمار…</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/referrals/printing.py" line="31"/>
         <source>Printing</source>
         <translation>چاپ</translation>
@@ -1875,6 +1915,195 @@ Report it to the district health centre now. The visit is marked urgent.</source
         <location filename="../../app/ui/visits/onset.py" line="27"/>
         <source>The day the first symptoms began (the visit day if not known). Notifiable cases count in the week of their onset.</source>
         <translation>روزی که نخستین علائم شروع شد (اگر معلوم نیست، روز مراجعه). موارد بیماری‌های گزارش‌دادنی در هفتهٔ شروع علائم شمرده می‌شوند.</translation>
+    </message>
+</context>
+<context>
+    <name>CandidatesDialog</name>
+    <message>
+        <source>Possible duplicates of %1</source>
+        <translation>پرونده‌های احتمالاً تکراریِ %1</translation>
+    </message>
+    <message>
+        <source>No other record looks like this person.</source>
+        <translation>پروندهٔ دیگری شبیه این فرد نیست.</translation>
+    </message>
+    <message>
+        <source>Open the selected record</source>
+        <translation>باز کردن پروندهٔ انتخاب‌شده</translation>
+    </message>
+    <message>
+        <source>Merge it into this record</source>
+        <translation>ادغام آن در این پرونده</translation>
+    </message>
+    <message>
+        <source>Not the same person</source>
+        <translation>این‌ها یک نفر نیستند</translation>
+    </message>
+    <message>
+        <source>Merged into this record.</source>
+        <translation>در این پرونده ادغام شد.</translation>
+    </message>
+    <message>
+        <source>Marked as a different person.</source>
+        <translation>به‌عنوان فرد دیگری علامت خورد.</translation>
+    </message>
+</context>
+<context>
+    <name>DuplicatesReview</name>
+    <message>
+        <source>Possible duplicates</source>
+        <translation>پرونده‌های احتمالاً تکراری</translation>
+    </message>
+    <message>
+        <source>Patients who may have been registered twice, most likely first. Merge a pair into one record, or mark the two as different people.</source>
+        <translation>بیمارانی که شاید دو بار ثبت شده‌اند، محتمل‌ترین در بالا. هر جفت را در یک پرونده ادغام کنید یا آن دو را افراد متفاوت علامت بزنید.</translation>
+    </message>
+    <message>
+        <source>Look for duplicates</source>
+        <translation>جستجوی پرونده‌های تکراری</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>امتیاز</translation>
+    </message>
+    <message>
+        <source>Record kept</source>
+        <translation>پروندهٔ ماندگار</translation>
+    </message>
+    <message>
+        <source>Record merged into it</source>
+        <translation>پروندهٔ ادغام‌شونده</translation>
+    </message>
+    <message>
+        <source>Why they look alike</source>
+        <translation>چرا شبیه‌اند</translation>
+    </message>
+    <message>
+        <source>Keep the other record</source>
+        <translation>نگه‌داشتن پروندهٔ دیگر</translation>
+    </message>
+    <message>
+        <source>Merge the pair</source>
+        <translation>ادغام این جفت</translation>
+    </message>
+    <message>
+        <source>Not the same person</source>
+        <translation>این‌ها یک نفر نیستند</translation>
+    </message>
+    <message>
+        <source>Open the kept record</source>
+        <translation>باز کردن پروندهٔ ماندگار</translation>
+    </message>
+    <message>
+        <source>Open the other record</source>
+        <translation>باز کردن پروندهٔ دیگر</translation>
+    </message>
+    <message>
+        <source>Comparing every patient of the unit…</source>
+        <translation>در حال مقایسهٔ همهٔ بیماران واحد…</translation>
+    </message>
+    <message>
+        <source>%1 likely pairs</source>
+        <translation>%1 جفت محتمل</translation>
+    </message>
+    <message>
+        <source>No likely duplicates found.</source>
+        <translation>پروندهٔ تکراری محتملی پیدا نشد.</translation>
+    </message>
+    <message>
+        <source>Looking for duplicates…</source>
+        <translation>در حال جستجوی پرونده‌های تکراری…</translation>
+    </message>
+    <message>
+        <source>%1 — %2, father: %3, born %4</source>
+        <translation>%1 — %2، پدر: %3، تولد %4</translation>
+    </message>
+    <message>
+        <source>Merge %1 into %2? Visits, referrals and documents of %1 move to %2, and %1 is kept only as a pointer to %2.</source>
+        <translation>%1 در %2 ادغام شود؟ مراجعه‌ها، ارجاع‌ها و مدارک %1 به %2 منتقل می‌شوند و %1 فقط به‌عنوان نشانی به %2 می‌ماند.</translation>
+    </message>
+    <message>
+        <source>%1 merged into %2 (%3 records moved).</source>
+        <translation>%1 در %2 ادغام شد (%3 سابقه منتقل شد).</translation>
+    </message>
+    <message>
+        <source>Merging…</source>
+        <translation>در حال ادغام…</translation>
+    </message>
+    <message>
+        <source>What shows they are different people? (kept in the audit trail)</source>
+        <translation>چه چیزی نشان می‌دهد این دو فرد متفاوت‌اند؟ (در سوابق ممیزی نگه داشته می‌شود)</translation>
+    </message>
+    <message>
+        <source>Marked as different people: %1 and %2.</source>
+        <translation>به‌عنوان افراد متفاوت علامت خوردند: %1 و %2.</translation>
+    </message>
+</context>
+<context>
+    <name>PatientMatch</name>
+    <message>
+        <source>scanned card</source>
+        <translation>کارت اسکن‌شده</translation>
+    </message>
+    <message>
+        <source>patient code</source>
+        <translation>کد بیمار</translation>
+    </message>
+    <message>
+        <source>document number</source>
+        <translation>شمارهٔ مدرک</translation>
+    </message>
+    <message>
+        <source>phone</source>
+        <translation>تلفن</translation>
+    </message>
+    <message>
+        <source>exact name</source>
+        <translation>نام دقیق</translation>
+    </message>
+    <message>
+        <source>beginning of the name</source>
+        <translation>آغاز نام</translation>
+    </message>
+    <message>
+        <source>written with or without spaces</source>
+        <translation>با یا بدون فاصله</translation>
+    </message>
+    <message>
+        <source>another spelling</source>
+        <translation>املای دیگر</translation>
+    </message>
+    <message>
+        <source>the other script</source>
+        <translation>خط دیگر</translation>
+    </message>
+    <message>
+        <source>sounds alike</source>
+        <translation>هم‌آوا</translation>
+    </message>
+    <message>
+        <source>given name</source>
+        <translation>نام</translation>
+    </message>
+    <message>
+        <source>father's name</source>
+        <translation>نام پدر</translation>
+    </message>
+    <message>
+        <source>family or grandfather's name</source>
+        <translation>نام خانوادگی یا نام پدربزرگ</translation>
+    </message>
+    <message>
+        <source>birth year</source>
+        <translation>سال تولد</translation>
+    </message>
+    <message>
+        <source>sex</source>
+        <translation>جنس</translation>
+    </message>
+    <message>
+        <source>household</source>
+        <translation>خانوار</translation>
     </message>
 </context>
 </TS>

@@ -72,6 +72,13 @@ class ChartView(QWidget):
         self.enrol_button = self._action(actions, self.tr("Enrol household in insurance"), "enrol", self.enrol,
                                          can(self.ctx.role, Action.ENROL_HOUSEHOLD))
         actions.addStretch(1)
+        from app.ui.patients import chart_actions
+
+        self.card_button = self._action(actions, self.tr("Print patient card"), "printCard",
+                                        lambda: chart_actions.print_card(self, self.ctx, self.patient_id),
+                                        can(self.ctx.role, Action.PRINT_PATIENT_CARD))
+        self.duplicates_button = self._action(actions, self.tr("Possible duplicates…"), "checkDuplicates",
+                                              lambda: chart_actions.check_duplicates(self), True)
         outer.addLayout(actions)
 
         scroll = QScrollArea(self)
@@ -206,7 +213,7 @@ class ChartView(QWidget):
             self.referrals.setCurrentCell(0, 0)
         self.reprint.setEnabled(bool(chart.referrals))
         self.feedback.setEnabled(bool(chart.referrals))
-        for b in (self.visit_button, self.member_button):
+        for b in (self.visit_button, self.member_button, self.card_button, self.duplicates_button):
             b.setEnabled(True)
         self.member_button.setEnabled(chart.household is not None)
         self.enrol_button.setEnabled(chart.household is not None)

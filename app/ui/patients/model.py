@@ -9,13 +9,42 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from app.ui import i18n, labels
 from app.ui.ops import run_op
 
 PAGE = 100
 Index = QModelIndex | QPersistentModelIndex
+MATCH_COLUMN = 6
+
+
+def reason_labels() -> dict[str, str]:
+    """Why a row matched, in the reader's language (codes from app.services.patient_search). Each text is written out
+    in full: pyside6-lupdate finds translatable strings only in literal translate() calls."""
+    t = QCoreApplication
+    return {
+        "card": t.translate("PatientMatch", "scanned card"),
+        "code": t.translate("PatientMatch", "patient code"),
+        "document": t.translate("PatientMatch", "document number"),
+        "phone": t.translate("PatientMatch", "phone"),
+        "exact": t.translate("PatientMatch", "exact name"),
+        "prefix": t.translate("PatientMatch", "beginning of the name"),
+        "spacing": t.translate("PatientMatch", "written with or without spaces"),
+        "spelling": t.translate("PatientMatch", "another spelling"),
+        "script": t.translate("PatientMatch", "the other script"),
+        "sound": t.translate("PatientMatch", "sounds alike"),
+        "given": t.translate("PatientMatch", "given name"),
+        "father": t.translate("PatientMatch", "father's name"),
+        "other_name": t.translate("PatientMatch", "family or grandfather's name"),
+        "birth_year": t.translate("PatientMatch", "birth year"),
+        "sex": t.translate("PatientMatch", "sex"),
+        "household": t.translate("PatientMatch", "household"),
+    }
+
+
+def reasons_text(reasons: tuple[str, ...], labels: dict[str, str]) -> str:
+    return ", ".join(labels.get(r, r) for r in reasons)
 
 
 class PatientTableModel(QAbstractTableModel):
@@ -27,6 +56,8 @@ class PatientTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.session = session
         self.ids: list[str] = []
+        self.reasons: dict[str, tuple[str, ...]] = {}
+        self._reason_labels = reason_labels()
         self.pages: dict[int, list[Any]] = {}
         self._loading: set[int] = set()
         self._generation = 0
@@ -34,20 +65,23 @@ class PatientTableModel(QAbstractTableModel):
         self.sort_key: str | None = None
         self.sort_descending = False
         self._headers = [self.tr("Code"), self.tr("Name"), self.tr("Father's name"), self.tr("Sex"),
-                         self.tr("Age"), self.tr("Phone")]
+                         self.tr("Age"), self.tr("Phone"), self.tr("Found by")]
 
     # ----- filling -----
 
-    def set_ids(self, ids: list[str]) -> None:
+    def set_ids(self, ids: list[str], reasons: dict[str, tuple[str, ...]] | None = None) -> None:
         self.beginResetModel()
         self._generation += 1
         self.ids = ids
+        self.reasons = reasons or {}
         self.pages = {}
         self._loading = set()
         self.endResetModel()
 
-    def extend_ids(self, ids: list[str]) -> None:
+    def extend_ids(self, ids: list[str], reasons: dict[str, tuple[str, ...]] | None = None) -> None:
         """The rest of the same search, appended without a reset: selection and scroll position stay put."""
+        if reasons:
+            self.reasons.update(reasons)
         if len(ids) <= len(self.ids):
             return
         self.beginInsertRows(QModelIndex(), len(self.ids), len(ids) - 1)
@@ -127,7 +161,9 @@ class PatientTableModel(QAbstractTableModel):
         if col == 0:
             return r.code
         if col == 1:
-            return " ".join(x for x in (r.given_name, r.family_name) if x)
+            # The reader's own script first, the other after it (who registered whom in which script varies).
+            name = " ".join(x for x in (r.given_name, r.family_name) if x)
+            return f"{name} ({r.other_name})" if r.other_name and r.other_name != name else name
         if col == 2:
             return r.father_name
         if col == 3:
@@ -137,4 +173,6 @@ class PatientTableModel(QAbstractTableModel):
             return ("~" + age) if r.birth_estimated else age
         if col == 5:
             return r.phone
+        if col == MATCH_COLUMN:
+            return reasons_text(self.reasons.get(r.id, ()), self._reason_labels)
         return None

@@ -6,11 +6,11 @@ import time
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from app.security.roles import Action, can
-from app.ui import i18n
+from app.ui import i18n, labels
 from app.ui.ops import run_op
 from app.ui.patients.model import PatientTableModel
 from app.ui.widgets.forms import Banner
@@ -51,6 +51,15 @@ class PatientSearchView(QWidget):
                                               "Latin)"))
         self.query.installEventFilter(self)
         row.addWidget(self.query, 1)
+        # Sex is not typed into the box: choosing it ranks patients of that sex first (it filters nobody out).
+        self.sex = QComboBox(self)
+        self.sex.setObjectName("searchSex")
+        self.sex.addItem(self.tr("Any sex"), "")
+        for code, text in labels.sex().items():
+            if code in ("male", "female"):
+                self.sex.addItem(text, code)
+        self.sex.currentIndexChanged.connect(lambda _: self.search_now())
+        row.addWidget(self.sex)
         if can(self.ctx.role, Action.REGISTER_PATIENT):
             new = QPushButton(self.tr("Register a patient"), self)
             new.setObjectName("registerButton")
@@ -71,7 +80,7 @@ class PatientSearchView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((110, 260, 200, 80, 60)):
+        for column, width in enumerate((110, 280, 190, 70, 50, 110)):
             self.table.setColumnWidth(column, width)
         self.table.activated.connect(self._activated)
         # No column is sorted until someone clicks a header: matches then come in the cheapest (index) order.
@@ -105,29 +114,28 @@ class PatientSearchView(QWidget):
         self._wanted = None
         self._inflight = True
         ctx, started = self.ctx, time.perf_counter()
-        order, descending, lang = self.model.sort_key, self.model.sort_descending, i18n.current_lang()
+        order, descending, sex = self.model.sort_key, self.model.sort_descending, self.sex.currentData() or None
 
-        def search(limit: int | None) -> list[str]:
-            from app.services.patient_search import search_patient_ids
+        def search(limit: int | None, quick: bool) -> Any:
+            from app.services.patient_search import search_list
 
-            ctx.require(Action.VIEW_PATIENT)
-            with ctx.read() as s:
-                return search_patient_ids(s, text, limit=limit, order=order, descending=descending, lang=lang)
+            return search_list(ctx, text, limit=limit, quick=quick, order=order, descending=descending, sex=sex)
 
-        def done(ids: list[str]) -> None:
+        def done(result: Any) -> None:
             self._inflight = False
             if generation == self._generation:
-                self.model.set_ids(ids)
+                ids = result.ids
+                self.model.set_ids(ids, {h.patient_id: h.reasons for h in result.hits})
                 self.last_search_ms = (time.perf_counter() - started) * 1000
                 if text.strip():
-                    self._show_count(len(ids), complete=len(ids) < FIRST_ROWS)
+                    self._show_count(len(ids), complete=result.complete)
                 else:
                     self.count.setText(self.tr("Most recently registered or changed patients — type to search all"))
                 if ids:
                     self.table.selectRow(0)
                 self.results_shown.emit(len(ids))
                 # An empty query lists the most recently changed patients only: nobody scrolls 250,000 rows.
-                if len(ids) >= FIRST_ROWS and self._wanted is None and text.strip():
+                if not result.complete and self._wanted is None and text.strip():
                     self._complete(generation, search)
             self._pump()
 
@@ -138,23 +146,38 @@ class PatientSearchView(QWidget):
             self.count.setText(error_text(err))
             self._pump()
 
-        run_op(self, lambda: search(FIRST_ROWS), done, failed)
+        run_op(self, lambda: search(FIRST_ROWS, True), done, failed)
 
     def _complete(self, generation: int, search: Any) -> None:
         self.completing = True
 
-        def rest(ids: list[str]) -> None:
+        def rest(result: Any) -> None:
             self.completing = False
-            if generation == self._generation and ids[:len(self.model.ids)] == self.model.ids:
-                self.model.extend_ids(ids)
-                self._show_count(len(ids), complete=True)
+            if generation != self._generation:
+                return
+            ids, reasons = result.ids, {h.patient_id: h.reasons for h in result.hits}
+            if ids[:len(self.model.ids)] == self.model.ids:
+                self.model.extend_ids(ids, reasons)
+            else:
+                # Matches the quick pass skipped rank above some it showed: show the full order, same row kept.
+                current = self.model.patient_id(self.table.currentIndex().row())
+                self.model.set_ids(ids, reasons)
+                if current in ids:
+                    self.table.selectRow(ids.index(current))
+            self._show_count(len(ids), complete=True)
 
         def failed(err: BaseException) -> None:
             self.completing = False
 
-        run_op(self, lambda: search(None), rest, failed)
+        run_op(self, lambda: search(None, False), rest, failed)
 
     def _show_count(self, n: int, *, complete: bool) -> None:
+        from app.services.patient_search import MAX_RESULTS
+
+        if complete and n >= MAX_RESULTS:
+            self.count.setText(self.tr("The first %1 patients — type more to narrow the search")
+                               .replace("%1", i18n.num(n)))
+            return
         text = self.tr("%n patient(s)", "", n).replace(str(n), i18n.num(n))
         self.count.setText(text if complete else text + " " + self.tr("(counting the rest…)"))
 
@@ -164,10 +187,38 @@ class PatientSearchView(QWidget):
             self.open_patient.emit(pid)
 
     def _open_first(self) -> None:
+        text = self.query.text()
+        from app.core.card_code import read_card
+
+        if read_card(text) is not None:
+            self._open_card(text)
+            return
         index = self.table.currentIndex()
         pid = self.model.patient_id(index.row() if index.isValid() else 0)
         if pid and not self._debounce.isActive() and not self._inflight:
             self.open_patient.emit(pid)
+
+    def _open_card(self, text: str) -> None:
+        """A USB scanner typed a patient card's QR code and Enter: open that chart straight away."""
+        ctx = self.ctx
+        self._debounce.stop()
+
+        def find() -> str:
+            from app.services.patient_card import patient_for_card
+
+            return patient_for_card(ctx, text)
+
+        def found(pid: str) -> None:
+            self.query.clear()
+            self.open_patient.emit(pid)
+
+        def failed(err: BaseException) -> None:
+            from app.ui.ops import error_text
+
+            self.query.selectAll()
+            self.count.setText(error_text(err))
+
+        run_op(self, find, found, failed)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         # Down arrow in the search box walks into the list, so the mouse is never needed.
