@@ -1,7 +1,7 @@
 """matching keys in the search index
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-29
 
 The local search index gains the matching keys of issue 15 (compound parts, tolerant, cross-script and skeleton keys,
@@ -10,8 +10,8 @@ from the patient records. No synced record changes.
 """
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
