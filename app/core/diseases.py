@@ -225,6 +225,14 @@ def canonical_bytes(registry: DiseaseRegistry | dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
+# What headquarters signs: a fixed prefix (a registry signature can never pass for a receipt's) and the content.
+SIGNING_DOMAIN: Final = b"sayyar-disease-registry-v1\n"
+
+
+def signed_bytes(registry: DiseaseRegistry | dict[str, Any]) -> bytes:
+    return SIGNING_DOMAIN + canonical_bytes(registry)
+
+
 def parse_registry(data: bytes | str | dict[str, Any]) -> DiseaseRegistry:
     """A registry from JSON (raises pydantic.ValidationError or ValueError with the reason)."""
     if isinstance(data, (bytes, str)):
@@ -240,4 +248,4 @@ def shipped_registry() -> DiseaseRegistry:
 
 __all__ = ["CLASSIFICATIONS", "AlertSpec", "CaseDefinition", "Classification", "CodeRule", "Disease",
            "DiseaseRegistry", "TestRule", "TestType", "canonical_bytes", "normalize_code", "parse_registry",
-           "shipped_registry"]
+           "shipped_registry", "signed_bytes"]

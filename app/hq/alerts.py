@@ -1,52 +1,100 @@
-"""Outbreak alert rules (FACTS.md, "Notifiable diseases", EWARS style) and the alert life cycle.
+"""Outbreak alert rules (EWARS style) from the notifiable-disease registry, and their evaluation.
 
-Rules, by the registry's ``alert_rule`` (``app.core.reference.NOTIFIABLE_DISEASES``):
-- ``single_case`` (cholera, measles, rubella, polio/AFP): one case in a facility-week raises an alert;
-- ``threshold`` (malaria): a facility's weekly cases above the 75th percentile of the same epi week in earlier years
-  (linear interpolation between ranks); in elimination mode every case raises an alert;
-- ``cluster`` (dengue, chikungunya): N cases in a week (default 3) in one facility or in one district.
-A case counts in the week of its onset (its reported date when onset is unknown) unless it is discarded.
+Rules, by each disease's ``alert.rule`` in the registry (``app.core.diseases``):
+- ``single_case`` (cholera, measles, AFP/polio, diphtheria, CCHF …): one case in a facility-week raises an alert;
+- ``threshold`` (malaria): a facility's weekly cases above the percentile (75th) of the same epi week in earlier
+  years; in elimination mode (the site's setting, on by default in Iran) every case raises an alert (``elimination``);
+- ``cluster`` (dengue, chikungunya, COVID-19): N cases in a week in one facility, or in one district;
+- ``none``: line list only.
+A case counts in the week of its onset (its reported date when onset is unknown), in the site's week convention,
+unless it is discarded.
 
-Alerts are keyed (rule, disease, facility, district, week): evaluating again only refreshes case counts, so the hook
-can run after every sync batch. Evaluation reads grouped counts (a few thousand rows at most), never patient data.
+Each alert remembers its cases (``hq_alert_case``). That is what keeps re-evaluation honest: the same key only
+refreshes counts; a candidate whose cases all belong to alerts already (evaluated in another week convention, or a
+district cluster made of facility alerts) raises nothing; once every case of an open alert is discarded it is closed
+with that reason. A closed alert is never reopened (later cases join it and are counted).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.core.dates import MONDAY
-from app.core.diseases import shipped_registry
+from app.core.dates import SATURDAY
+from app.core.diseases import DiseaseRegistry, shipped_registry
 from app.hq import tables as t
-from app.hq.models import hq_alert, hq_alert_event
+from app.hq.models import hq_alert, hq_alert_case, hq_alert_event
 from app.hq.weeks import Week, week_of
 
-STATUSES = ("raised", "verified", "closed")
-_NEXT = {"raised": "verified", "verified": "closed"}
+OPEN_STATUSES = ("raised", "verified", "assessed", "responding")
+DONE_STATUSES = ("discarded", "closed")
+STATUSES = OPEN_STATUSES + DONE_STATUSES
+SYSTEM = "system"
+_CHUNK = 500
 
 
-def _diseases(kind: str) -> tuple[str, ...]:
-    return shipped_registry().diseases_with(kind)
+def _shipped(rule: str) -> tuple[str, ...]:
+    return shipped_registry().diseases_with(rule)
 
 
 @dataclass(frozen=True)
 class AlertConfig:
-    first_weekday: int = MONDAY
-    single_case: tuple[str, ...] = field(default_factory=lambda: _diseases("single_case"))
-    threshold: tuple[str, ...] = field(default_factory=lambda: _diseases("threshold"))
-    malaria_elimination: bool = False
-    baseline_years: int = 5  # how many earlier years the 75th percentile looks at
-    min_baseline_years: int = 2  # fewer years of history than this: no threshold, no alert (unless elimination)
+    """Which disease follows which rule, and the site's settings. The defaults are the shipped registry's rules in
+    the Iranian convention (Saturday weeks, malaria elimination); ``site_config`` reads the site's own."""
+
+    first_weekday: int = SATURDAY
+    single_case: tuple[str, ...] = field(default_factory=lambda: _shipped("single_case"))
+    threshold: tuple[str, ...] = field(default_factory=lambda: _shipped("threshold"))
+    malaria_elimination: bool = True
+    # Threshold diseases that alert on every case in elimination mode.
+    elimination: tuple[str, ...] = field(default_factory=lambda: tuple(
+        d.key for d in shipped_registry().diseases if d.alert.rule == "threshold" and d.alert.elimination))
+    baseline_years: int = 5  # how many earlier years the percentile looks at
+    min_baseline_years: int = 2  # fewer years of history than this: no threshold, no alert
+    percentile: float = 75.0
     cluster: dict[str, int] = field(default_factory=lambda: {
-        d: shipped_registry().disease(d).alert.cases for d in _diseases("cluster")})  # type: ignore[union-attr]
+        d.key: d.alert.cases for d in shipped_registry().diseases if d.alert.rule == "cluster"})
     cluster_by_district: bool = True
+
+    @classmethod
+    def from_registry(cls, registry: DiseaseRegistry | None = None, *, first_weekday: int = SATURDAY,
+                      malaria_elimination: bool = True, **over: Any) -> AlertConfig:
+        reg = registry or shipped_registry()
+        threshold = [d for d in reg.diseases if d.alert.rule == "threshold"]
+        values: dict[str, Any] = dict(
+            first_weekday=first_weekday, malaria_elimination=malaria_elimination,
+            single_case=reg.diseases_with("single_case"), threshold=tuple(d.key for d in threshold),
+            elimination=tuple(d.key for d in threshold if d.alert.elimination),
+            cluster={d.key: d.alert.cases for d in reg.diseases if d.alert.rule == "cluster"},
+            cluster_by_district=all(d.alert.by_district for d in reg.diseases if d.alert.rule == "cluster"),
+        )
+        if threshold:
+            values.update(baseline_years=threshold[0].alert.baseline_years,
+                          min_baseline_years=threshold[0].alert.min_baseline_years,
+                          percentile=threshold[0].alert.percentile)
+        values.update(over)
+        return cls(**values)
+
+    def every_case(self, disease: str) -> bool:
+        return disease in self.single_case or (self.malaria_elimination and disease in self.elimination)
+
+
+def site_config(conn: Connection) -> AlertConfig:
+    """The configuration the site's settings and its registry call for (what the server and the pages use)."""
+    from app.hq.registry import active_registry
+    from app.hq.settings import load_settings
+
+    settings = load_settings(conn)
+    return AlertConfig.from_registry(active_registry(conn), first_weekday=settings.first_weekday,
+                                     malaria_elimination=settings.malaria_elimination)
 
 
 @dataclass
@@ -68,30 +116,68 @@ class Alert:
     verified_at: datetime | None = None
     closed_by: str | None = None
     closed_at: datetime | None = None
+    risk_level: str = ""
+    assessed_by: str | None = None
+    assessed_at: datetime | None = None
+    response: str = ""
+    responded_by: str | None = None
+    responded_at: datetime | None = None
+    outcome: str = ""
+    first_case_at: datetime | None = None
     new: bool = False  # raised by the evaluation that returned it
 
     @classmethod
     def from_row(cls, r: Any, new: bool = False) -> Alert:
-        return cls(r.id, r.rule, r.disease, r.facility_id, r.district, r.week, date.fromisoformat(r.week_start),
-                   r.unit_id, r.case_count, r.threshold, r.status, r.raised_at, r.notes, r.verified_by,
-                   r.verified_at, r.closed_by, r.closed_at, new)
+        m = r._mapping
+        return cls(m["id"], m["rule"], m["disease"], m["facility_id"], m["district"], m["week"],
+                   date.fromisoformat(m["week_start"]), m["unit_id"], m["case_count"], m["threshold"], m["status"],
+                   m["raised_at"], m["notes"], m["verified_by"], m["verified_at"], m["closed_by"], m["closed_at"],
+                   m["risk_level"] or "", m["assessed_by"], m["assessed_at"], m["response"] or "",
+                   m["responded_by"], m["responded_at"], m["outcome"] or "", m["first_case_at"], new)
 
     @property
     def key(self) -> tuple[str, str, str, str, str]:
         return (self.rule, self.disease, self.facility_id, self.district, self.week)
+
+    @property
+    def open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def weeks_late(self, first_weekday: int) -> int:
+        """How many weeks after its own week the alert was raised (cases that came late, by bundle)."""
+        raised = week_of(self.raised_at.astimezone(timezone.utc).date(), first_weekday)
+        own = week_of(self.week_start, first_weekday)
+        return max(0, (raised.start - own.start).days // 7)
+
+    def case_to_alert(self) -> float | None:
+        """Hours from the first case being recorded to the alert (None when unknown)."""
+        if self.first_case_at is None:
+            return None
+        return max(0.0, (self.raised_at - self.first_case_at).total_seconds() / 3600)
+
+    def alert_to_verification(self) -> float | None:
+        """Hours from the alert to its verification (or discarding)."""
+        done = self.verified_at or (self.closed_at if self.status == "discarded" else None)
+        if done is None:
+            return None
+        return max(0.0, (done - self.raised_at).total_seconds() / 3600)
 
 
 class AlertTransitionError(ValueError):
     pass
 
 
-def percentile75(values: list[int]) -> float:
-    """75th percentile with linear interpolation between closest ranks (numpy's default, Excel PERCENTILE.INC)."""
+def percentile(values: list[int], pct: float = 75.0) -> float:
+    """Percentile with linear interpolation between closest ranks (numpy's default, Excel PERCENTILE.INC)."""
     xs = sorted(values)
-    pos = 0.75 * (len(xs) - 1)
+    pos = pct / 100 * (len(xs) - 1)
     lo = int(pos)
     hi = min(lo + 1, len(xs) - 1)
     return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+def percentile75(values: list[int]) -> float:
+    return percentile(values, 75.0)
 
 
 @dataclass
@@ -102,12 +188,32 @@ class _Candidate:
     district: str
     week: Week
     unit_id: str
-    count: int
+    cases: dict[str, datetime | None]  # case id -> when it was recorded
     threshold: str
 
+    @property
+    def count(self) -> int:
+        return len(self.cases)
 
-def _case_counts(conn: Connection, diseases: tuple[str, ...], since: date | None,
-                 until: date | None = None) -> list[tuple[str, str | None, date, int]]:
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        return (self.rule, self.disease, self.facility_id, self.district, self.week.label)
+
+
+def _case_rows(conn: Connection, diseases: tuple[str, ...], since: date | None
+               ) -> list[tuple[str, str, str, date, datetime | None]]:
+    """(id, disease, facility, epi date, recorded at) of the live, not discarded cases from ``since`` on."""
+    c = t.case_t
+    ed = t.epi_date(c)
+    q = (select(c.c.id, c.c.disease, c.c.facility_id, ed, c.c.created_at)
+         .where(t.live(c), c.c.disease.in_(diseases), func.coalesce(c.c.classification, "") != "discarded"))
+    if since is not None:
+        q = q.where(ed >= since)
+    return [(i, d, f or "", t.as_date(day), at) for i, d, f, day, at in conn.execute(q) if day is not None]
+
+
+def _history_counts(conn: Connection, diseases: tuple[str, ...], since: date | None
+                    ) -> list[tuple[str, str, date, int]]:
     c = t.case_t
     ed = t.epi_date(c)
     q = (select(c.c.disease, c.c.facility_id, ed, func.count())
@@ -115,9 +221,7 @@ def _case_counts(conn: Connection, diseases: tuple[str, ...], since: date | None
          .group_by(c.c.disease, c.c.facility_id, ed))
     if since is not None:
         q = q.where(ed >= since)
-    if until is not None:
-        q = q.where(ed < until)
-    return [(d, f, t.as_date(day), n) for d, f, day, n in conn.execute(q) if day is not None]
+    return [(d, f or "", t.as_date(day), n) for d, f, day, n in conn.execute(q) if day is not None]
 
 
 def _history_start(conn: Connection, facility_ids: set[str]) -> dict[str, date]:
@@ -137,49 +241,51 @@ def candidates(conn: Connection, config: AlertConfig, since: date | None) -> lis
     start = week_of(since, fw).start if since else None
     facs = t.facilities(conn)
     diseases = config.single_case + config.threshold + tuple(config.cluster)
-    weekly: dict[tuple[str, str, Week], int] = defaultdict(int)
-    for disease, fid, day, n in _case_counts(conn, diseases, start):
-        weekly[(disease, fid or "", week_of(day, fw))] += n
+    weekly: dict[tuple[str, str, Week], dict[str, datetime | None]] = defaultdict(dict)
+    for cid, disease, fid, day, at in _case_rows(conn, diseases, start):
+        weekly[(disease, fid, week_of(day, fw))][cid] = at
     out: list[_Candidate] = []
 
     def unit_of(fid: str) -> str:
         return facs[fid].unit_id or "" if fid in facs else ""
 
-    for (disease, fid, wk), n in weekly.items():
-        if disease in config.single_case or (disease in config.threshold and config.malaria_elimination):
+    for (disease, fid, wk), cases in weekly.items():
+        if config.every_case(disease):
             rule = "single_case" if disease in config.single_case else "elimination"
-            out.append(_Candidate(rule, disease, fid, "", wk, unit_of(fid), n, "1"))
-        elif disease in config.cluster and n >= config.cluster[disease]:
-            out.append(_Candidate("cluster", disease, fid, "", wk, unit_of(fid), n, str(config.cluster[disease])))
+            out.append(_Candidate(rule, disease, fid, "", wk, unit_of(fid), cases, "1"))
+        elif disease in config.cluster and len(cases) >= config.cluster[disease]:
+            out.append(_Candidate("cluster", disease, fid, "", wk, unit_of(fid), cases, str(config.cluster[disease])))
     if config.cluster and config.cluster_by_district:
-        by_district: dict[tuple[str, str, Week], int] = defaultdict(int)
-        for (disease, fid, wk), n in weekly.items():
+        by_district: dict[tuple[str, str, Week], dict[str, datetime | None]] = defaultdict(dict)
+        for (disease, fid, wk), cases in weekly.items():
             if disease in config.cluster and fid in facs and facs[fid].district_en:
-                by_district[(disease, facs[fid].district_en, wk)] += n
-        for (disease, district, wk), n in by_district.items():
-            if n >= config.cluster[disease]:
-                out.append(_Candidate("cluster_district", disease, "", district, wk, "", n,
+                by_district[(disease, facs[fid].district_en, wk)].update(cases)
+        for (disease, district, wk), cases in by_district.items():
+            if len(cases) >= config.cluster[disease]:
+                out.append(_Candidate("cluster_district", disease, "", district, wk, "", cases,
                                       str(config.cluster[disease])))
-    if config.threshold and not config.malaria_elimination:
-        out.extend(_threshold_candidates(conn, config, weekly, unit_of))
+    thresholds = tuple(d for d in config.threshold if not config.every_case(d))
+    if thresholds:
+        out.extend(_threshold_candidates(conn, config, thresholds, weekly, unit_of))
     return out
 
 
-def _threshold_candidates(conn: Connection, config: AlertConfig, weekly: dict[tuple[str, str, Week], int],
+def _threshold_candidates(conn: Connection, config: AlertConfig, diseases: tuple[str, ...],
+                          weekly: dict[tuple[str, str, Week], dict[str, datetime | None]],
                           unit_of: Any) -> list[_Candidate]:
     fw = config.first_weekday
-    current = {k: n for k, n in weekly.items() if k[0] in config.threshold}
+    current = {k: v for k, v in weekly.items() if k[0] in diseases}
     if not current:
         return []
     earliest = min(k[2].year for k in current) - config.baseline_years
     history: dict[tuple[str, str, int, int], int] = defaultdict(int)
     since = Week(earliest, 1, fw).start if earliest > 1 else None
-    for disease, fid, day, n in _case_counts(conn, config.threshold, since):
+    for disease, fid, day, n in _history_counts(conn, diseases, since):
         wk = week_of(day, fw)
-        history[(disease, fid or "", wk.year, wk.number)] += n
+        history[(disease, fid, wk.year, wk.number)] += n
     starts = _history_start(conn, {fid for _, fid, _ in current if fid})
     out = []
-    for (disease, fid, wk), n in current.items():
+    for (disease, fid, wk), cases in current.items():
         first = starts.get(fid)
         if first is None:
             continue
@@ -189,95 +295,199 @@ def _threshold_candidates(conn: Connection, config: AlertConfig, weekly: dict[tu
                  and week_of(Week(y, wk.number, fw).start, fw).number == wk.number]
         if len(years) < max(1, config.min_baseline_years):
             continue
-        p75 = percentile75([history.get((disease, fid, y, wk.number), 0) for y in years])
-        if n > p75:
-            out.append(_Candidate("threshold", disease, fid, "", wk, unit_of(fid), n, f"p75={p75:g}"))
+        cut = percentile([history.get((disease, fid, y, wk.number), 0) for y in years], config.percentile)
+        if len(cases) > cut:
+            out.append(_Candidate("threshold", disease, fid, "", wk, unit_of(fid), cases,
+                                  f"p{config.percentile:g}={cut:g}"))
+    return out
+
+
+def _links(conn: Connection, case_ids: Iterable[str]) -> dict[str, set[str]]:
+    """case id -> ids of the alerts it belongs to."""
+    ids = sorted(set(case_ids))
+    out: dict[str, set[str]] = defaultdict(set)
+    for i in range(0, len(ids), _CHUNK):
+        for aid, cid in conn.execute(select(hq_alert_case.c.alert_id, hq_alert_case.c.case_id)
+                                     .where(hq_alert_case.c.case_id.in_(ids[i:i + _CHUNK]))):
+            out[cid].add(aid)
+    return out
+
+
+def _alert_rows(conn: Connection, ids: Iterable[str]) -> dict[str, Any]:
+    listed = sorted(set(ids))
+    out: dict[str, Any] = {}
+    for i in range(0, len(listed), _CHUNK):
+        for r in conn.execute(select(hq_alert).where(hq_alert.c.id.in_(listed[i:i + _CHUNK]))):
+            out[r.id] = r
     return out
 
 
 def evaluate_alerts(conn: Connection, *, cases_since: date | None = None, config: AlertConfig | None = None,
-                    now: datetime | None = None) -> list[Alert]:
-    """Raise (or refresh) the alerts the rules call for in the weeks from ``cases_since`` on (all weeks when None).
-
-    Returns every alert that fires in those weeks, whatever its status; ``Alert.new`` marks those raised now. Runs in
-    the caller's transaction; never duplicates (insert ... on conflict do nothing on the alert key).
-    """
-    config = config or AlertConfig()
+                    now: datetime | None = None, touched_cases: Iterable[str] = ()) -> list[Alert]:
+    """Raise (or refresh) the alerts the rules call for in the weeks from ``cases_since`` on (all weeks when None),
+    and re-count the alerts of ``touched_cases`` (a discarded case leaves its alert; an alert left with no case is
+    closed). Returns every alert concerned, whatever its status; ``Alert.new`` marks those raised now. Runs in the
+    caller's transaction; never duplicates (insert … on conflict do nothing on the alert key)."""
+    config = config or site_config(conn)
     now = now or datetime.now(timezone.utc)
     found = candidates(conn, config, cases_since)
-    if not found:
-        return []
-    lo = min(c.week.start for c in found).isoformat()
-    existing = {(r.rule, r.disease, r.facility_id, r.district, r.week): r
-                for r in conn.execute(select(hq_alert).where(hq_alert.c.week_start >= lo))}
+    all_cases = {cid for c in found for cid in c.cases}
+    touched = set(touched_cases)
+    links = _links(conn, all_cases | touched)
+    lo = min(c.week.start for c in found).isoformat() if found else None
+    by_key = {}
+    if lo is not None:
+        by_key = {(r.rule, r.disease, r.facility_id, r.district, r.week): r
+                  for r in conn.execute(select(hq_alert).where(hq_alert.c.week_start >= lo))}
+    linked_rows = _alert_rows(conn, {a for ids in links.values() for a in ids} - {r.id for r in by_key.values()})
+    rows = {r.id: r for r in by_key.values()} | linked_rows
     fresh: list[dict[str, Any]] = []
-    for c in found:
-        key = (c.rule, c.disease, c.facility_id, c.district, c.week.label)
-        row = existing.get(key)
+    attach: list[dict[str, str]] = []
+    concerned: set[str] = {a for cid in touched for a in links.get(cid, ())}
+    # Facility alerts first: a district cluster made only of cases already in facility alerts is the same signal.
+    for c in sorted(found, key=lambda c: (c.rule == "cluster_district", c.week.start, c.disease)):
+        row = by_key.get(c.key)
         if row is None:
-            fresh.append({"id": str(uuid.uuid4()), "rule": c.rule, "disease": c.disease, "facility_id": c.facility_id,
+            row = _home_for(c, links, rows)
+            if row is None and _all_alerted(c, links, rows):
+                continue  # these very cases are in alerts already (another convention, a facility alert …)
+        if row is None:
+            aid = str(uuid.uuid4())
+            fresh.append({"id": aid, "rule": c.rule, "disease": c.disease, "facility_id": c.facility_id,
                           "district": c.district, "week": c.week.label, "week_start": c.week.start.isoformat(),
                           "unit_id": c.unit_id, "case_count": c.count, "threshold": c.threshold, "status": "raised",
-                          "raised_at": now, "updated_at": now, "notes": ""})
-        elif row.case_count != c.count or row.threshold != c.threshold:
-            conn.execute(update(hq_alert).where(hq_alert.c.id == row.id)
-                         .values(case_count=c.count, threshold=c.threshold, updated_at=now))
+                          "raised_at": now, "updated_at": now, "notes": "", "first_case_at": _first(c.cases, now)})
+            attach.extend({"alert_id": aid, "case_id": cid} for cid in c.cases)
+            rows[aid] = SimpleNamespace(**fresh[-1])
+            for cid in c.cases:
+                links[cid].add(aid)
+        else:
+            concerned.add(row.id)
+            attach.extend({"alert_id": row.id, "case_id": cid} for cid in c.cases if row.id not in links.get(cid, ()))
+            if row.threshold != c.threshold:
+                conn.execute(update(hq_alert).where(hq_alert.c.id == row.id).values(threshold=c.threshold))
     if fresh:
-        conn.execute(_insert_ignore(conn), fresh)
-    rows = conn.execute(select(hq_alert).where(hq_alert.c.week_start >= lo))
+        conn.execute(_insert_ignore(conn, hq_alert, "uq_hq_alert_key"), fresh)
+        # A concurrent applier may have inserted the same key first: link the cases to whichever row won.
+        won = {(r.rule, r.disease, r.facility_id, r.district, r.week): r.id for r in conn.execute(
+            select(hq_alert).where(hq_alert.c.id.in_([f["id"] for f in fresh]) | hq_alert.c.week_start.in_(
+                sorted({f["week_start"] for f in fresh}))))}
+        remap = {f["id"]: won.get((f["rule"], f["disease"], f["facility_id"], f["district"], f["week"]), f["id"])
+                 for f in fresh}
+        attach = [{"alert_id": remap.get(a["alert_id"], a["alert_id"]), "case_id": a["case_id"]} for a in attach]
+        concerned.update(remap.values())
+    if attach:
+        conn.execute(_insert_ignore(conn, hq_alert_case, "pk_hq_alert_case"),
+                     list({(a["alert_id"], a["case_id"]): a for a in attach}.values()))
+    concerned.update(a["alert_id"] for a in attach)
+    closed = recount(conn, concerned, now=now)
     new_ids = {f["id"] for f in fresh}
-    keys = {(c.rule, c.disease, c.facility_id, c.district, c.week.label) for c in found}
-    alerts = [Alert.from_row(r, r.id in new_ids) for r in rows]
-    return sorted((a for a in alerts if a.key in keys), key=lambda a: (a.week_start, a.disease, a.facility_id))
+    result = _alert_rows(conn, concerned | new_ids)
+    keys = {c.key for c in found}
+    out = [Alert.from_row(r, r.id in new_ids) for r in result.values()
+           if (r.rule, r.disease, r.facility_id, r.district, r.week) in keys or r.id in concerned or r.id in closed]
+    return sorted(out, key=lambda a: (a.week_start, a.disease, a.facility_id, a.district))
 
 
-def _insert_ignore(conn: Connection) -> Any:
-    # Two appliers evaluating at once must not fail on the alert key: the second insert is simply skipped.
+def _first(cases: dict[str, datetime | None], now: datetime) -> datetime:
+    times = [at if at.tzinfo else at.replace(tzinfo=timezone.utc) for at in cases.values() if at is not None]
+    # A laptop clock ahead of ours cannot make a case younger than the alert it raised.
+    return min([*times, now]) if times else now
+
+
+def _home_for(c: _Candidate, links: dict[str, set[str]], rows: dict[str, Any]) -> Any:
+    """An existing alert of the same rule, disease and place that already holds some of these cases (it was made
+    under another week label): the new cases join it instead of starting a second alert."""
+    for cid in c.cases:
+        for aid in sorted(links.get(cid, ())):
+            r = rows.get(aid)
+            if r is not None and (r.rule, r.disease, r.facility_id, r.district) == (
+                    c.rule, c.disease, c.facility_id, c.district):
+                return r
+    return None
+
+
+def _all_alerted(c: _Candidate, links: dict[str, set[str]], rows: dict[str, Any]) -> bool:
+    return all(any(rows.get(a) is not None and rows[a].disease == c.disease for a in links.get(cid, ()))
+               for cid in c.cases)
+
+
+def recount(conn: Connection, alert_ids: Iterable[str], *, now: datetime | None = None) -> set[str]:
+    """Set each alert's case count to its live, not discarded cases; close an open alert left with none (its cases
+    were all discarded). Returns the ids closed now."""
+    now = now or datetime.now(timezone.utc)
+    ids = sorted(set(alert_ids))
+    if not ids:
+        return set()
+    c = t.case_t
+    counts: dict[str, int] = defaultdict(int)
+    first: dict[str, datetime] = {}
+    for i in range(0, len(ids), _CHUNK):
+        q = (select(hq_alert_case.c.alert_id, func.count(), func.min(c.c.created_at))
+             .select_from(hq_alert_case.join(c, c.c.id == hq_alert_case.c.case_id))
+             .where(hq_alert_case.c.alert_id.in_(ids[i:i + _CHUNK]), t.live(c),
+                    func.coalesce(c.c.classification, "") != "discarded")
+             .group_by(hq_alert_case.c.alert_id))
+        for aid, n, at in conn.execute(q):
+            counts[aid] = n
+            if at is not None:
+                first[aid] = at if getattr(at, "tzinfo", None) else t.as_datetime(at)
+    rows = _alert_rows(conn, ids)
+    closed: set[str] = set()
+    for aid, row in rows.items():
+        n = counts.get(aid, 0)
+        values: dict[str, Any] = {}
+        if n != row.case_count:
+            values.update(case_count=n, updated_at=now)
+        if n == 0 and row.status in OPEN_STATUSES:
+            stamp = f"[{now:%Y-%m-%d %H:%M} UTC, {SYSTEM}, closed] all cases of this alert were discarded"
+            values.update(status="closed", outcome="all_cases_discarded", closed_at=now, closed_by=SYSTEM,
+                          updated_at=now, notes=f"{row.notes}\n{stamp}" if row.notes else stamp)
+            closed.add(aid)
+        if aid in first and row.first_case_at is None:
+            values["first_case_at"] = first[aid]
+        if values:
+            conn.execute(update(hq_alert).where(hq_alert.c.id == aid).values(**values))
+        if aid in closed:
+            conn.execute(insert(hq_alert_event).values(alert_id=aid, at=now, by=SYSTEM, from_status=row.status,
+                                                       to_status="closed", note="all cases were discarded"))
+    return closed
+
+
+def _insert_ignore(conn: Connection, table: Any, constraint: str) -> Any:
+    # Two appliers evaluating at once must not fail on the key: the second insert is simply skipped.
     name = conn.dialect.name
     if name == "postgresql":
-        return postgresql.insert(hq_alert).on_conflict_do_nothing(constraint="uq_hq_alert_key")
+        return postgresql.insert(table).on_conflict_do_nothing(constraint=constraint)
     if name == "sqlite":
-        return sqlite.insert(hq_alert).on_conflict_do_nothing()
-    return insert(hq_alert)
+        return sqlite.insert(table).on_conflict_do_nothing()
+    return insert(table)
 
 
-def list_alerts(conn: Connection, *, status: str | None = None, since: date | None = None,
-                limit: int = 500) -> list[Alert]:
+def list_alerts(conn: Connection, *, status: str | tuple[str, ...] | None = None, since: date | None = None,
+                limit: int = 500, unit_id: str | None = None,
+                raised: tuple[datetime, datetime] | None = None) -> list[Alert]:
+    """Alerts, newest week first. ``since`` limits by week; open alerts are never hidden by it when
+    ``status`` asks for them (pass the open statuses and no ``since``)."""
     q = select(hq_alert).order_by(hq_alert.c.week_start.desc(), hq_alert.c.disease).limit(limit)
-    if status:
+    if isinstance(status, str):
         q = q.where(hq_alert.c.status == status)
+    elif status:
+        q = q.where(hq_alert.c.status.in_(status))
     if since:
         q = q.where(hq_alert.c.week_start >= since.isoformat())
+    if unit_id:
+        q = q.where(hq_alert.c.unit_id == unit_id)
+    if raised:
+        q = q.where(hq_alert.c.raised_at >= raised[0], hq_alert.c.raised_at < raised[1])
     return [Alert.from_row(r) for r in conn.execute(q)]
 
 
-def transition(conn: Connection, alert_id: str, to_status: str, *, by: str, note: str = "",
-               now: datetime | None = None) -> Alert:
-    """raised -> verified -> closed, with who, when and a note (required to close). Anything else is refused."""
-    now = now or datetime.now(timezone.utc)
-    row = conn.execute(select(hq_alert).where(hq_alert.c.id == alert_id)).first()
-    if row is None:
-        raise AlertTransitionError("No such alert: it may have been removed or the link is wrong.")
-    if to_status not in STATUSES:
-        raise AlertTransitionError(f"Unknown status {to_status!r}: an alert is raised, verified or closed.")
-    if _NEXT.get(row.status) != to_status:
-        allowed = _NEXT.get(row.status)
-        hint = f"it can only be {allowed} next" if allowed else "a closed alert stays closed"
-        raise AlertTransitionError(f"This alert is {row.status}; it cannot become {to_status} ({hint}).")
-    if not by.strip():
-        raise AlertTransitionError("Say who you are: every status change records who made it.")
-    if to_status == "closed" and not note.strip():
-        raise AlertTransitionError("Write a closing note: what the investigation found and what was done.")
-    stamp = f"[{now:%Y-%m-%d %H:%M} UTC, {by}, {to_status}] {note.strip()}".rstrip()
-    notes = f"{row.notes}\n{stamp}" if row.notes else stamp
-    values: dict[str, Any] = {"status": to_status, "updated_at": now, "notes": notes}
-    values.update({f"{to_status}_at": now, f"{to_status}_by": by})
-    # The status in the WHERE makes a concurrent double-click a no-op instead of a second transition.
-    done = conn.execute(update(hq_alert).where(hq_alert.c.id == alert_id, hq_alert.c.status == row.status)
-                        .values(**values)).rowcount
-    if done != 1:
-        raise AlertTransitionError("Someone else changed this alert a moment ago; reload and try again.")
-    conn.execute(insert(hq_alert_event).values(alert_id=alert_id, at=now, by=by, from_status=row.status,
-                                               to_status=to_status, note=note.strip()))
-    updated = conn.execute(select(hq_alert).where(hq_alert.c.id == alert_id)).one()
-    return Alert.from_row(updated)
+def alert_case_ids(conn: Connection, alert_id: str) -> list[str]:
+    return list(conn.execute(select(hq_alert_case.c.case_id).where(hq_alert_case.c.alert_id == alert_id)
+                             .order_by(hq_alert_case.c.case_id)).scalars())
+
+
+__all__ = ["DONE_STATUSES", "OPEN_STATUSES", "STATUSES", "Alert", "AlertConfig", "AlertTransitionError",
+           "alert_case_ids", "candidates", "evaluate_alerts", "list_alerts", "percentile", "percentile75", "recount",
+           "site_config"]

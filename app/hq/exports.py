@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import date
 from typing import Any, Literal
 
 from sqlalchemy import Connection
 
 from app.hq.access import Actor, audit, require
-from app.hq.dhis2 import datavaluesets, load_mapping
+from app.hq.dhis2 import Export, datavalueset, load_mapping
 from app.hq.report_data import build_weekly_report
 from app.hq.surveillance import BASE_COLUMNS, IDENTITY_COLUMNS, LineListQuery, line_list
 from app.hq.weeks import Week
@@ -90,16 +89,11 @@ def _iso(d: date | None) -> str | None:
 
 
 def export_dhis2(conn: Connection, actor: Actor, week: Week, *, facility_codes: list[str] | None = None,
-                 mapping: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Aggregates only: any reporting role. Audited (how many data values left)."""
+                 mapping: dict[str, Any] | None = None) -> Export:
+    """Aggregates only: any reporting role. Audited (how many data values left, for which facilities)."""
     require(actor, Action.VIEW_UNIT_REPORTS)
     report = build_weekly_report(conn, week, with_completeness=False)
-    sets = datavaluesets(report, mapping or load_mapping(), facility_codes=facility_codes)
-    audit(conn, actor, "export_dhis2", f"DHIS2 dataValueSets {week.label}",
-          sum(len(s["dataValues"]) for s in sets), detail={"facilities": [s["orgUnit"] for s in sets]})
-    return sets
-
-
-def dhis2_json(sets: list[dict[str, Any]]) -> bytes:
-    payload: Any = sets[0] if len(sets) == 1 else sets
-    return json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
+    export = datavalueset(report, mapping or load_mapping(), facility_codes=facility_codes)
+    audit(conn, actor, "export_dhis2", f"DHIS2 dataValueSets {week.label}", export.values,
+          detail={"facilities": export.facilities, "silent": export.silent, "unmapped": export.unmapped})
+    return export

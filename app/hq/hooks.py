@@ -5,7 +5,9 @@ Wiring (``app/server``): inside the transaction that applied the batch, once rec
     from app.hq.hooks import after_changes_applied, touched
     after_changes_applied(conn, touched(entries, result.accepted_seqs))   # or just the entity names
 
-Cheap when no surveillance case arrived (returns at once); otherwise it evaluates only the weeks the new cases fall in.
+Cheap when no surveillance case arrived (returns at once); otherwise it evaluates only the weeks the new cases fall in,
+and re-counts the alerts those cases belong to (a case discarded on the laptop leaves its alert; an alert left with no
+case closes). The week convention and malaria elimination mode are the site's settings (``app.hq.settings``).
 A failure here never costs the batch (guarantee 8: nothing blocks the queue): evaluation runs in a savepoint, is rolled
 back alone and logged without data; ``sayyar hq alerts`` or the next batch catches up.
 """
@@ -80,4 +82,4 @@ def _evaluate(conn: Connection, entities_touched: Mapping[str, Iterable[str]] | 
         if earliest is None:
             return []
         since = earliest
-    return [a for a in evaluate_alerts(conn, cases_since=since, config=_config) if a.new]
+    return [a for a in evaluate_alerts(conn, cases_since=since, touched_cases=ids) if a.new]

@@ -1,4 +1,5 @@
-"""Headquarters' own tables on the central database: alerts, their history, and the export audit.
+"""Headquarters' own tables on the central database: the site's settings, alerts, the cases behind each alert,
+their history, and the export audit.
 
 A separate ``MetaData``: these rows are made at headquarters and never travel to laptops, so they are not sync records.
 ``ensure_hq_schema`` is idempotent and also adds the few indexes the reports need on the record tables.
@@ -7,7 +8,8 @@ A separate ``MetaData``: these rows are made at headquarters and never travel to
 from __future__ import annotations
 
 from sqlalchemy import (
-    JSON, Column, Connection, Engine, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, text,
+    JSON, Column, Connection, Engine, Index, Integer, MetaData, PrimaryKeyConstraint, String, Table, Text,
+    UniqueConstraint, text,
 )
 
 from app.models.base import NAMING, UTCDateTime
@@ -36,8 +38,52 @@ hq_alert = Table(
     Column("closed_at", UTCDateTime),
     Column("closed_by", String(60)),
     Column("notes", Text, nullable=False, default=""),
+    # EWARS stages after verification (app.hq.lifecycle): risk assessment, response, outcome at closing.
+    Column("risk_level", String(12), nullable=False, default="", server_default=""),
+    Column("assessed_at", UTCDateTime),
+    Column("assessed_by", String(60)),
+    Column("response", Text, nullable=False, default="", server_default=""),
+    Column("responded_at", UTCDateTime),
+    Column("responded_by", String(60)),
+    Column("outcome", String(30), nullable=False, default="", server_default=""),
+    # When the earliest of its cases was recorded on the laptop: "case to alert" time is raised_at minus this.
+    Column("first_case_at", UTCDateTime),
     UniqueConstraint("rule", "disease", "facility_id", "district", "week", name="uq_hq_alert_key"),
     Index("ix_hq_alert_status", "status", "week_start"),
+)
+
+# Which cases make up an alert: what the alert page lists, what keeps a re-evaluation (in another week convention,
+# say) from raising a second alert for the same cases, and what closes an alert once all its cases are discarded.
+hq_alert_case = Table(
+    "hq_alert_case", hq_metadata,
+    Column("alert_id", String(36), nullable=False),
+    Column("case_id", String(36), nullable=False),
+    PrimaryKeyConstraint("alert_id", "case_id", name="pk_hq_alert_case"),
+    Index("ix_hq_alert_case_case", "case_id"),
+)
+
+# Versions of the notifiable-disease registry published at headquarters (app.hq.registry): the content as
+# published, its hash, and headquarters' Ed25519 signature over it, which laptops check before using a version.
+hq_registry_version = Table(
+    "hq_registry_version", hq_metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("label", String(100), nullable=False),
+    Column("content", JSON, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("signature", String(100), nullable=False),
+    Column("key_id", String(20), nullable=False),
+    Column("published_at", UTCDateTime, nullable=False),
+    Column("published_by", String(60), nullable=False),
+)
+
+# The site's settings, set once at headquarters (``sayyar hq config``): the epi-week convention and malaria
+# elimination mode. One row per key; the value is JSON.
+hq_setting = Table(
+    "hq_setting", hq_metadata,
+    Column("key", String(40), primary_key=True),
+    Column("value", JSON, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", String(60), nullable=False),
 )
 
 # Every status change, with who and why: the alert row keeps the latest state, this keeps the story.
@@ -87,6 +133,10 @@ _RECORD_INDEXES = (
 )
 
 
+_LATER_ALERT_COLUMNS = ("risk_level", "assessed_at", "assessed_by", "response", "responded_at", "responded_by",
+                        "outcome", "first_case_at")
+
+
 def ensure_hq_schema(bind: Engine | Connection) -> None:
     """Create headquarters' tables and indexes if missing (the record tables must exist already)."""
     if isinstance(bind, Engine):
@@ -94,6 +144,10 @@ def ensure_hq_schema(bind: Engine | Connection) -> None:
             ensure_hq_schema(conn)
         return
     hq_metadata.create_all(bind)
+    from app.server.db import add_missing_columns
+
+    # Alert tables made before the EWARS stages existed gain their columns in place.
+    add_missing_columns(bind, "hq_alert", [hq_alert.c[name] for name in _LATER_ALERT_COLUMNS])
     cols = _VISIT_WEEK.get(bind.dialect.name, _VISIT_WEEK["default"])
     bind.execute(text(f"CREATE INDEX IF NOT EXISTS ix_hq_visit_week ON visit {cols}"))
     for ddl in _RECORD_INDEXES:

@@ -17,8 +17,10 @@ from app.core.dates import AGE_BANDS
 from app.core.diseases import shipped_registry
 from app.core.reference import diagnosis_by_code
 from app.hq import tables as t
-from app.hq.alerts import Alert, list_alerts
+from app.hq.alerts import OPEN_STATUSES, Alert, list_alerts
+from app.hq.lifecycle import Timeliness, timeliness
 from app.hq.overview import Completeness, completeness
+from app.hq.settings import SiteSettings
 from app.hq.weeks import Week, last_weeks, week_of
 
 SEXES = ("female", "male")
@@ -44,10 +46,14 @@ class WeeklyReport:
     curves: dict[str, list[int]]  # disease -> cases per week over ``curve_weeks``
     curve_weeks: list[Week]
     alerts: list[Alert] = field(default_factory=list)  # alerts of this week, any status
-    # Earlier weeks' alerts still open (raised or verified), counted by (disease, status): the report stays short
-    # while the pages list them one by one.
+    # Earlier weeks' alerts still open (any open stage, however old), counted by (disease, status): the report
+    # stays short while the alert desk lists them one by one.
     open_earlier: dict[tuple[str, str], int] = field(default_factory=dict)
     completeness: Completeness | None = None
+    settings: SiteSettings = field(default_factory=SiteSettings)
+    # Case → alert and alert → verification times of this week's alerts and those raised during the week.
+    timeliness: Timeliness | None = None
+    late: list[Alert] = field(default_factory=list)  # alerts raised this week for an earlier week (late data)
 
     # --- views on the cube used by the PDF, the web page and DHIS2 ---------------------------------------------
     def total(self) -> int:
@@ -59,6 +65,10 @@ class WeeklyReport:
         for key, n in self.cube.items():
             out[tuple(key[i] for i in fields)] += n
         return dict(out)
+
+    def counted_cases(self) -> int:
+        """Notifiable cases of the week, discarded ones left out."""
+        return sum(n for (_, _, cls), n in self.cases.items() if cls != "discarded")
 
     def facility_ids(self) -> list[str]:
         seen = {k[0] for k in self.cube}
@@ -121,7 +131,10 @@ def case_counts(conn: Connection, start: date, end: date) -> list[tuple[str, str
 
 
 def build_weekly_report(conn: Connection, week: Week, *, now: datetime | None = None,
-                        with_completeness: bool = True) -> WeeklyReport:
+                        with_completeness: bool = True, settings: SiteSettings | None = None) -> WeeklyReport:
+    from app.hq.settings import load_settings
+
+    settings = settings or load_settings(conn)
     start, end = week.start, week.end
     curve_weeks = last_weeks(week, CURVE_WEEKS)
     cases: Counter[tuple[str, str, str]] = Counter()
@@ -136,15 +149,21 @@ def build_weekly_report(conn: Connection, week: Week, *, now: datetime | None = 
         curves.setdefault(disease, [0] * len(curve_weeks))[index[wk]] += n
     ordered_curves = {d: curves[d] for d in shipped_registry().keys() if d in curves}
     refs, outcomes = referrals(conn, start, end)
-    recent = list_alerts(conn, since=curve_weeks[0].start, limit=100_000)
-    alerts = [a for a in recent if a.week_start == start]
-    open_earlier = Counter((a.disease, a.status) for a in recent if a.week_start < start and a.status != "closed")
+    alerts = list_alerts(conn, since=start, limit=100_000)
+    alerts = [a for a in alerts if a.week_start == start]
+    still_open = list_alerts(conn, status=OPEN_STATUSES, limit=100_000)
+    open_earlier = Counter((a.disease, a.status) for a in still_open if a.week_start < start)
+    lo, hi = datetime.combine(start, datetime.min.time(), timezone.utc), \
+        datetime.combine(end, datetime.min.time(), timezone.utc)
+    raised_in_week = list_alerts(conn, raised=(lo, hi), limit=100_000)
+    handled = {a.id: a for a in alerts + raised_in_week}
     return WeeklyReport(
         week=week, generated_at=now or datetime.now(timezone.utc), facilities=t.facilities(conn),
         units=t.units(conn), cube=consultation_cube(conn, start, end), top_diagnoses=top_diagnoses(conn, start, end),
         referrals=refs, referral_outcomes=outcomes, cases=dict(cases), curves=ordered_curves,
         curve_weeks=curve_weeks, alerts=alerts, open_earlier=dict(open_earlier),
-        completeness=completeness(conn, week, CURVE_WEEKS) if with_completeness else None,
+        completeness=completeness(conn, week, CURVE_WEEKS) if with_completeness else None, settings=settings,
+        timeliness=timeliness(list(handled.values()), now), late=[a for a in raised_in_week if a.week_start < start],
     )
 
 

@@ -23,6 +23,7 @@ from reportlab.platypus import (
 
 from app.core.dates import AGE_BANDS, format_date
 from app.core.diseases import shipped_registry
+from app.hq.settings import SiteSettings
 from app.hq.report_data import LEGAL_STATUSES, REFERRAL_STATUSES, SEXES, WeeklyReport
 from app.printing import text as T
 from app.printing.fonts import BOLD, REGULAR, register_fonts
@@ -34,7 +35,6 @@ ALERT_RED = colors.Color(0.75, 0.1, 0.1)
 LEGAL_LABELS = {"iranian_national": "Iranian", "amayesh": "Amayesh", "headcount": "Head-count",
                 "passport_visa": "Passport+visa", "residence_permit": "Res. permit", "undocumented": "Undocum.",
                 "unknown": "Unknown"}
-WEEKDAY_NAMES = dict(enumerate(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")))
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -162,13 +162,14 @@ def _referrals(report: WeeklyReport, width: float) -> list[Any]:
 
 def _cases(report: WeeklyReport, width: float) -> Table:
     classes = ["suspected", "probable", "confirmed", "discarded"]
-    rows: list[list[Any]] = [["Disease", "Facility"] + classes + ["Total"]]
+    rows: list[list[Any]] = [["Disease", "Facility", "Suspected", "Probable", "Confirmed", "Discarded (not counted)",
+                              "Cases"]]
     keys = sorted({(d, f) for d, f, _ in report.cases},
                   key=lambda k: (_order(k[0]), k[1]))
     for disease, fid in keys:
         vals = [report.cases.get((disease, fid, c), 0) for c in classes]
         name = _disease_name(disease)
-        rows.append([name, cell_text(_facility_label(report, fid), 100 * mm)] + vals + [sum(vals)])
+        rows.append([name, cell_text(_facility_label(report, fid), 100 * mm)] + vals + [sum(vals[:3])])
     if not keys:
         rows.append(["No notifiable cases with onset this week.", "", "", "", "", "", ""])
     num_w = (width - 150 * mm) / 5
@@ -176,25 +177,45 @@ def _cases(report: WeeklyReport, width: float) -> Table:
 
 
 def _alerts(report: WeeklyReport, width: float) -> Table:
-    rows: list[list[Any]] = [["Week", "Disease", "Rule", "Where", "Cases", "Threshold", "Status"]]
-    for a in report.alerts:
+    rows: list[list[Any]] = [["Week", "Disease", "Rule", "Where", "Cases", "Threshold", "Status", "Arrived"]]
+    shown = report.alerts + [a for a in report.late if a not in report.alerts]
+    fw = report.settings.first_weekday
+    for a in shown:
         where = _facility_label(report, a.facility_id) if a.facility_id else f"District {a.district}"
-        rows.append([a.week, a.disease, a.rule.replace("_", " "), cell_text(where, 110 * mm), a.case_count,
-                     a.threshold, a.status])
+        late = a.weeks_late(fw)
+        rows.append([a.week, _disease_name(a.disease), a.rule.replace("_", " "), cell_text(where, 96 * mm),
+                     a.case_count, a.threshold, a.status + (f" ({a.outcome.replace('_', ' ')})" if a.outcome else ""),
+                     f"reported {late} week{'s' if late != 1 else ''} late" if late else "on time"])
     if len(rows) == 1:
-        rows.append(["", "", "No alerts for this week.", "", "", "", ""])
-    w = [22 * mm, 24 * mm, 28 * mm, 110 * mm, 16 * mm, 22 * mm]
+        rows.append(["", "", "No alerts for this week.", "", "", "", "", ""])
+    w = [22 * mm, 30 * mm, 24 * mm, 96 * mm, 12 * mm, 18 * mm, 30 * mm]
     w.append(width - sum(w))
-    extra = [("TEXTCOLOR", (6, i), (6, i), ALERT_RED) for i, a in enumerate(report.alerts, start=1)
+    extra = [("TEXTCOLOR", (6, i), (6, i), ALERT_RED) for i, a in enumerate(shown, start=1)
              if a.status == "raised"]
     return _table(rows, w, extra=extra + [("ALIGN", (0, 1), (3, -1), "LEFT")])
 
 
 def _earlier(report: WeeklyReport) -> str:
     if not report.open_earlier:
-        return "No alerts of the previous 11 weeks are still open."
-    parts = [f"{disease} {n} {status}" for (disease, status), n in sorted(report.open_earlier.items())]
-    return "Alerts of the previous 11 weeks still open (see the surveillance page): " + ", ".join(parts) + "."
+        return "No alert of an earlier week is still open."
+    parts = [f"{_disease_name(disease)} {n} {status}" for (disease, status), n in sorted(report.open_earlier.items())]
+    return "Alerts of earlier weeks still open (all of them are on the alert desk): " + ", ".join(parts) + "."
+
+
+def _timeliness(report: WeeklyReport) -> str:
+    t = report.timeliness
+    if t is None or not t.alerts:
+        return "Timeliness: no alert was raised or due this week."
+
+    def hours(h: float | None) -> str:
+        return "—" if h is None else (f"{h:.1f} h" if h < 48 else f"{h / 24:.1f} days")
+
+    share = t.within_target_share
+    return (f"Timeliness of {t.alerts} alert(s): case recorded → alert, median {hours(t.case_to_alert_median_h)}; "
+            f"alert → verification, median {hours(t.verify_median_h)}, "
+            f"{t.verified_within_target} of {t.verified} verified within 24 h"
+            + (f" ({100 * share:.0f}%)" if share is not None else "")
+            + f"; {t.awaiting} awaiting verification, {t.overdue} of them for more than 24 h.")
 
 
 def epi_curve(disease: str, counts: list[int], labels: list[str], w: float = 84 * mm,
@@ -269,18 +290,18 @@ def render_weekly_report(report: WeeklyReport) -> bytes:
     comp = report.completeness
     reporting = (f"{sum(1 for f in comp.facilities if comp.counts[f.id][-1] > 0)} of {len(comp.facilities)}"
                  if comp else "n/a")
-    open_alerts = sum(1 for a in report.alerts if a.status != "closed") + sum(report.open_earlier.values())
+    open_alerts = sum(1 for a in report.alerts if a.open) + sum(report.open_earlier.values())
     types = report.by(5)
     story: list[Any] = [
         Paragraph(f"Weekly epidemiological report — {week.label}", st["title"]),
-        Paragraph(f"{period}. Epi weeks start on {WEEKDAY_NAMES.get(week.first_weekday, 'another day')}. "
+        Paragraph(f"{period}. {SiteSettings(first_weekday=week.first_weekday).convention()}. "
                   f"Generated {report.generated_at:%Y-%m-%d %H:%M} UTC from the central database. "
                   "IOM Iran mobile health units (Sayyar).", st["small"]),
         Spacer(1, 4),
         _table([["Consultations", "New", "Repeat", "Facilities reporting", "Referrals issued",
                  "Notifiable cases", "Open alerts"],
                 [report.total(), types.get(("new",), 0), types.get(("follow_up",), 0), reporting,
-                 sum(sum(v.values()) for v in report.referrals.values()), sum(report.cases.values()), open_alerts]],
+                 sum(sum(v.values()) for v in report.referrals.values()), report.counted_cases(), open_alerts]],
                [width / 7] * 7, size=9, extra=[("ALIGN", (0, 0), (-1, -1), "CENTER")]),
         Paragraph("1. Consultations by facility, sex and age band", st["h2"]),
         _consultations_by_sex_age(report, width),
@@ -299,6 +320,7 @@ def render_weekly_report(report: WeeklyReport) -> bytes:
         Spacer(1, 4),
         _alerts(report, width),
         Paragraph(_earlier(report), _styles()["small"]),
+        Paragraph(_timeliness(report), _styles()["small"]),
         CondPageBreak(110 * mm),
         KeepTogether([Paragraph("6. Epidemic curves, last 12 weeks (cases by onset week, discarded excluded)",
                                 st["h2"]), *_curves(report, width)]),

@@ -22,8 +22,10 @@ IDENTITY_COLUMNS = ("patient_code", "given_name", "father_name", "family_name", 
 
 @dataclass(frozen=True)
 class LineListQuery:
+    """Cases whose epi date (onset, else the reported date) is from ``since`` to ``until``, both included."""
+
     since: date | None = None
-    until: date | None = None  # exclusive
+    until: date | None = None  # inclusive: "to 4 Dec" means 4 Dec is in
     diseases: tuple[str, ...] = ()
     include_discarded: bool = True
 
@@ -44,7 +46,7 @@ def line_list(conn: Connection, query: LineListQuery, *, identities: bool = Fals
     if query.since:
         q = q.where(ed >= query.since)
     if query.until:
-        q = q.where(ed < query.until)
+        q = q.where(ed <= query.until)
     if query.diseases:
         q = q.where(c.c.disease.in_(query.diseases))
     if not query.include_discarded:

@@ -91,6 +91,15 @@ def epi_date(table: Table = case_t) -> ColumnElement[Any]:
     return func.coalesce(table.c.onset_date, table.c.reported_date)
 
 
+def as_datetime(value: Any) -> datetime:
+    """A date-time column's value as aware UTC whatever the driver returned (text through raw SQLite expressions)."""
+    from datetime import timezone
+
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(str(value)).replace(tzinfo=timezone.utc)
+
+
 def as_date(value: Any) -> date:
     """A DATE column's value as ``date`` whatever the driver returned (SQLite gives text through raw expressions)."""
     if isinstance(value, datetime):

@@ -21,10 +21,12 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Connection
 
-from app.hq import hooks
 from app.hq.access import Actor, NotAllowed, require
-from app.hq.alerts import AlertTransitionError, list_alerts, transition
-from app.hq.exports import dhis2_json, export_dhis2, export_linelist
+from app.hq.alerts import OPEN_STATUSES, AlertTransitionError, list_alerts
+from app.hq.dhis2 import MappingError, dhis2_json
+from app.hq.exports import export_dhis2, export_linelist
+from app.hq.lifecycle import OUTCOMES, RISK_LEVELS, transition
+from app.hq.settings import load_settings
 from app.hq.insurance import enrolments_by_payer, expiring
 from app.hq.overview import completeness, device_status, server_sync_info, visits_this_week
 from app.hq.report_data import build_weekly_report
@@ -47,15 +49,17 @@ def get_actor() -> Actor:
     raise HTTPException(401, "Sign in as headquarters staff (override get_actor).")
 
 
-def first_weekday() -> int:
-    return hooks._config.first_weekday if hooks._config else 0
+def first_weekday(conn: Connection) -> int:
+    """The site's epi-week convention (``sayyar hq config``): the same on every page, report and export."""
+    return load_settings(conn).first_weekday
 
 
-def _week(text: str | None) -> Week:
+def _week(conn: Connection, text: str | None) -> Week:
+    fw = first_weekday(conn)
     if not text:
-        return week_of(date.today(), first_weekday())
+        return week_of(date.today(), fw)
     try:
-        return parse_week(text, first_weekday())
+        return parse_week(text, fw, strict=True)
     except ValueError as err:
         raise HTTPException(400, str(err)) from None
 
@@ -109,11 +113,11 @@ def _dt(value: datetime | None) -> str:
 def overview(week: str | None = None, conn: Connection = Depends(get_connection),
              actor: Actor = Depends(get_actor)) -> HTMLResponse:
     _guard(actor, Action.VIEW_UNIT_REPORTS)
-    wk = _week(week)
+    wk = _week(conn, week)
     visits = visits_this_week(conn, wk)
     comp = completeness(conn, wk, 12)
     devices = device_status(conn, server_sync_info)
-    open_alerts = [a for a in list_alerts(conn, status="raised")]
+    open_alerts = [a for a in list_alerts(conn, status="raised", limit=100_000)]
     body = [f"<p>Week <strong>{escape(wk.label)}</strong> ({wk.start} – {wk.end - timedelta(days=1)})"
             f" · visits {sum(v.visits for v in visits)} · facilities reporting "
             f"{sum(1 for v in visits if v.visits)}/{len(visits)} · "
@@ -135,33 +139,37 @@ def overview(week: str | None = None, conn: Connection = Depends(get_connection)
 
 
 @router.get("/surveillance", response_class=HTMLResponse)
-def surveillance(weeks: int = 12, conn: Connection = Depends(get_connection),
+def surveillance(request: Request, weeks: int = 12, conn: Connection = Depends(get_connection),
                  actor: Actor = Depends(get_actor)) -> HTMLResponse:
     _guard(actor, Action.VIEW_SURVEILLANCE)
-    current = week_of(date.today(), first_weekday())
+    settings = load_settings(conn)
+    fw = settings.first_weekday
+    current = week_of(date.today(), fw)
     span = last_weeks(current, max(1, min(weeks, 104)))
-    alerts = list_alerts(conn, since=span[0].start)
+    # Every open alert, however old its week (a late bundle can bring one from months ago), then the recent ones.
+    shown = {a.id: a for a in list_alerts(conn, status=OPEN_STATUSES, limit=100_000)}
+    shown.update({a.id: a for a in list_alerts(conn, since=span[0].start) if a.id not in shown})
     facs = facilities(conn)
     rows = []
-    for a in alerts:
-        forms = ""
-        if a.status == "raised":
-            forms = _form(a.id, "verify", "Verify")
-        elif a.status == "verified":
-            forms = _form(a.id, "close", "Close")
-        rows.append([escape(a.week), escape(a.disease), escape(a.rule.replace("_", " ")),
-                     _where(facs, a.facility_id, a.district), a.case_count,
-                     escape(a.threshold), f'<span class="{a.status}">{a.status}</span>',
-                     f'<pre dir="auto">{escape(a.notes)}</pre>' if a.notes else "", forms])
-    cases = line_list(conn, LineListQuery(since=span[0].start), first_weekday=first_weekday(), limit=1000)
+    for a in sorted(shown.values(), key=lambda a: (not a.open, a.week_start), reverse=False):
+        late = a.weeks_late(fw)
+        rows.append([escape(a.week) + (f'<br><span class="raised">reported {late} week{"s" if late != 1 else ""} '
+                                       "late</span>" if late else ""),
+                     escape(a.disease), escape(a.rule.replace("_", " ")),
+                     _where(facs, a.facility_id, a.district), a.case_count, escape(a.threshold),
+                     f'<span class="{a.status}">{a.status}</span>'
+                     + (f"<br>{escape(a.outcome.replace('_', ' '))}" if a.outcome else ""),
+                     f'<pre dir="auto">{escape(a.notes)}</pre>' if a.notes else "", _forms(request, a)])
+    cases = line_list(conn, LineListQuery(since=span[0].start), first_weekday=fw, limit=1000)
     index = {w.label: i for i, w in enumerate(span)}
     curves: dict[str, list[int]] = {}
     for c in cases:
         if c["classification"] != "discarded" and c["epi_week"] in index:
             curves.setdefault(c["disease"], [0] * len(span))[index[c["epi_week"]]] += 1
     labels = [w.label for w in span]
-    body = ["<h2>Alerts</h2>", table(["Week", "Disease", "Rule", "Where", "Cases", "Threshold", "Status", "Notes",
-                                      "Action"], rows, 4) if rows else "<p>No alerts in these weeks.</p>",
+    body = [f'<p class="muted">{escape(settings.convention())}. Every open alert is listed, whatever its week.</p>',
+            "<h2>Alerts</h2>", table(["Week", "Disease", "Rule", "Where", "Cases", "Threshold", "Status", "Notes",
+                                      "Next step"], rows, 4) if rows else "<p>No alerts.</p>",
             '<h2>Epidemic curves</h2><div class="curves">',
             "".join(bar_chart(d, c, labels) for d, c in curves.items()) or "<p>No cases.</p>", "</div>",
             "<h2>Line list (no identities)</h2>",
@@ -180,9 +188,33 @@ def _where(facs: dict[str, Any], facility_id: str, district: str) -> str:
     return name(f"{f.code} {f.name_en}", f.name_fa) if f else "(facility not in reference data)"
 
 
-def _form(alert_id: str, action: str, label: str) -> str:
-    return (f'<form class="inline" method="post" action="alerts/{escape(alert_id)}/{action}">'
-            f'<input name="note" placeholder="note" size="24" dir="auto"> <button>{label}</button></form>')
+def base(request: Request) -> str:
+    """The absolute path of the headquarters pages (behind a proxy's root path too)."""
+    return f"{request.scope.get('root_path', '')}/hq"
+
+
+_STEP_LABELS = {"verify": "Verify", "discard": "Discard (false alarm)", "assess": "Record risk", "respond":
+                "Record response", "close": "Close"}
+
+
+def _forms(request: Request, a: Any) -> str:
+    from app.hq.lifecycle import ACTIONS
+
+    out = []
+    for step, (frm, _) in ACTIONS.items():
+        if a.status not in frm:
+            continue
+        extra = ""
+        if step == "assess":
+            extra = '<select name="risk_level">' + "".join(
+                f'<option value="{r}">{r.replace("_", " ")}</option>' for r in RISK_LEVELS) + "</select> "
+        elif step == "close":
+            extra = '<select name="outcome">' + "".join(
+                f'<option value="{o}">{o.replace("_", " ")}</option>' for o in OUTCOMES[:2]) + "</select> "
+        out.append(f'<form class="inline" method="post" action="{base(request)}/alerts/{escape(a.id)}/{step}">'
+                   f'{extra}<input name="note" placeholder="note" size="24" dir="auto"> '
+                   f"<button>{_STEP_LABELS[step]}</button></form>")
+    return "".join(out)
 
 
 async def _form_body(request: Request) -> dict[str, str]:
@@ -194,22 +226,20 @@ async def _form_body(request: Request) -> dict[str, str]:
 async def alert_action(alert_id: str, action: str, request: Request, conn: Connection = Depends(get_connection),
                        actor: Actor = Depends(get_actor)) -> Response:
     _guard(actor, Action.VIEW_SURVEILLANCE)
-    to = {"verify": "verified", "close": "closed"}.get(action)
-    if to is None:
-        raise HTTPException(404, "Alerts can be verified or closed.")
-    note = (await _form_body(request)).get("note", "")
+    form = await _form_body(request)
     try:
-        transition(conn, alert_id, to, by=actor.username, note=note)
+        transition(conn, alert_id, action, by=actor.username, note=form.get("note", ""),
+                   risk_level=form.get("risk_level", ""), outcome=form.get("outcome", ""))
     except AlertTransitionError as err:
         return page("Alert not changed", f"<p class=\"raised\">{escape(str(err))}</p>"
-                                         '<p><a href="../../surveillance">Back to surveillance</a></p>')
-    return RedirectResponse("../../surveillance", status_code=303)
+                                         f'<p><a href="{base(request)}/surveillance">Back to surveillance</a></p>')
+    return RedirectResponse(f"{base(request)}/surveillance", status_code=303)
 
 
 @router.get("/report", response_class=HTMLResponse)
-def report_page(actor: Actor = Depends(get_actor)) -> HTMLResponse:
+def report_page(conn: Connection = Depends(get_connection), actor: Actor = Depends(get_actor)) -> HTMLResponse:
     _guard(actor, Action.VIEW_UNIT_REPORTS)
-    wk = week_of(date.today(), first_weekday()).shift(-1)
+    wk = week_of(date.today(), first_weekday(conn)).shift(-1)
     return page("Weekly epidemiological report",
                 f'<form method="get" action="report.pdf">Week <input name="week" value="{wk.label}"> '
                 "<button>Download PDF</button></form>")
@@ -219,23 +249,24 @@ def report_page(actor: Actor = Depends(get_actor)) -> HTMLResponse:
 def report_pdf(week: str | None = None, conn: Connection = Depends(get_connection),
                actor: Actor = Depends(get_actor)) -> Response:
     _guard(actor, Action.VIEW_UNIT_REPORTS)
-    wk = _week(week)
+    wk = _week(conn, week)
     pdf = render_weekly_report(build_weekly_report(conn, wk))
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="sayyar-weekly-{wk.label}.pdf"'})
 
 
 @router.get("/exports", response_class=HTMLResponse)
-def exports_page(actor: Actor = Depends(get_actor)) -> HTMLResponse:
+def exports_page(conn: Connection = Depends(get_connection), actor: Actor = Depends(get_actor)) -> HTMLResponse:
     _guard(actor, Action.VIEW_UNIT_REPORTS)
-    wk = week_of(date.today(), first_weekday()).shift(-1)
+    wk = week_of(date.today(), first_weekday(conn)).shift(-1)
     ident = ('<label><input type="checkbox" name="identities" value="1"> with names, documents and phones '
              "(audited)</label>") if actor.is_hq else ""
     return page("Exports", (
         f'<h2>DHIS2</h2><form method="get" action="exports/dhis2">Week <input name="week" value="{wk.label}"> '
         "<button>dataValueSets JSON</button></form>"
         '<h2>Line list of notifiable cases</h2><form method="get" action="exports/linelist">'
-        'From <input name="since" type="date"> to <input name="until" type="date"> '
+        'Onset date (reported date when unknown) from <input name="since" type="date"> to '
+        '<input name="until" type="date"> (both included) '
         '<select name="format"><option>csv</option><option>xlsx</option></select> '
         f"{ident} <button>Export</button></form>"))
 
@@ -243,12 +274,14 @@ def exports_page(actor: Actor = Depends(get_actor)) -> HTMLResponse:
 @router.get("/exports/dhis2")
 def exports_dhis2(week: str | None = None, conn: Connection = Depends(get_connection),
                   actor: Actor = Depends(get_actor)) -> Response:
-    wk = _week(week)
+    wk = _week(conn, week)
     try:
-        sets = export_dhis2(conn, actor, wk)
+        export = export_dhis2(conn, actor, wk)
     except NotAllowed as err:
         raise HTTPException(403, str(err)) from None
-    return Response(dhis2_json(sets), media_type="application/json",
+    except MappingError as err:
+        raise HTTPException(400, str(err)) from None
+    return Response(dhis2_json(export), media_type="application/json",
                     headers={"Content-Disposition": f'attachment; filename="dhis2-{wk.label}.json"'})
 
 
@@ -265,7 +298,7 @@ def exports_linelist(format: str = "csv", since: str | None = None, until: str |
         raise HTTPException(400, "Dates are YYYY-MM-DD.") from None
     try:
         data = export_linelist(conn, actor, q, format, identities=bool(identities),  # type: ignore[arg-type]
-                               first_weekday=first_weekday())
+                               first_weekday=first_weekday(conn))
     except NotAllowed as err:
         raise HTTPException(403, str(err)) from None
     media = "text/csv; charset=utf-8" if format == "csv" else \

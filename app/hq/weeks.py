@@ -16,6 +16,7 @@ from typing import Final
 from app.core.dates import MONDAY, SATURDAY, week_start
 
 _PREFIX: Final = {0: "", 2: "Wed", 3: "Thu", 5: "Sat", 6: "Sun"}
+_DAY_NAMES: Final = dict(enumerate(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")))
 _LABEL_RE = re.compile(r"^\s*(\d{4})-?(Wed|Thu|Sat|Sun)?W(\d{1,2})\s*$", re.IGNORECASE)
 
 
@@ -40,6 +41,11 @@ class Week:
         return self.start + timedelta(days=7)
 
     @property
+    def last_day(self) -> date:
+        """The week's last day (inclusive): what a person reads, "28 Nov – 4 Dec"."""
+        return self.start + timedelta(days=6)
+
+    @property
     def label(self) -> str:
         return f"{self.year}{_PREFIX.get(self.first_weekday, '')}W{self.number}"
 
@@ -60,12 +66,28 @@ def weeks_in_year(year: int, first_weekday: int = MONDAY) -> int:
     return last.number if last.year == year else week_of(date(year, 12, 24), first_weekday).number
 
 
-def parse_week(text: str, first_weekday: int | None = None) -> Week:
-    """``2026W48`` / ``2026-W48`` / ``2026SatW48``. A day prefix in the label wins over ``first_weekday``."""
+# Weeks are numbered within Gregorian years; a year in this range is a Solar Hijri year typed by mistake.
+_SOLAR_HIJRI_YEARS = range(1300, 1500)
+_YEARS = range(1900, 2201)
+
+
+def parse_week(text: str, first_weekday: int | None = None, *, strict: bool = False) -> Week:
+    """``2026W48`` / ``2026-W48`` / ``2026SatW48``. A day prefix in the label wins over ``first_weekday``, unless
+    ``strict`` (the site's convention is fixed): then a prefix naming another first day is refused."""
     m = _LABEL_RE.match(text or "")
     if not m:
         raise ValueError("Write the week as YEARwNN, e.g. 2026W48 (or 2026SatW48 for Saturday weeks).")
     year, prefix, number = int(m.group(1)), m.group(2), int(m.group(3))
+    if year in _SOLAR_HIJRI_YEARS:
+        raise ValueError(f"{year} looks like a Solar Hijri year: weeks are numbered in Gregorian years "
+                         f"({year} SH is {year + 621}/{year + 622}), e.g. {year + 621}W{number}.")
+    if year not in _YEARS:
+        raise ValueError(f"{year} is not a plausible year for an epi week.")
+    if prefix and strict and first_weekday is not None:
+        named = {v.lower(): k for k, v in _PREFIX.items() if v}[prefix.lower()]
+        if named != first_weekday:
+            raise ValueError(f"This site counts weeks from {_DAY_NAMES[first_weekday]}; {text.strip()} is a week "
+                             f"starting on {_DAY_NAMES[named]}. Write {year}{_PREFIX.get(first_weekday, '')}W{number}.")
     if prefix:
         fw = {v.lower(): k for k, v in _PREFIX.items() if v}[prefix.lower()]
     else:

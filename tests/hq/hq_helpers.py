@@ -7,18 +7,23 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, insert, select
+from sqlalchemy.pool import StaticPool
 
 from app.hq import tables as t
 from app.hq.models import ensure_hq_schema
-from app.hq.synthetic import central_metadata
 
 _n = itertools.count(1)
 NOW = datetime(2026, 11, 28, 8, 0, tzinfo=timezone.utc)
 
 
 def central_sqlite(path: str = ":memory:") -> Engine:
-    engine = create_engine(f"sqlite:///{path}" if path != ":memory:" else "sqlite://")
-    central_metadata().create_all(engine)
+    """A real central database (the server's schema, headquarters' tables): a file, or one kept in memory."""
+    from app.server.db import create_schema, open_database
+
+    if path != ":memory:":
+        return open_database(path)
+    engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+    create_schema(engine)
     ensure_hq_schema(engine)
     return engine
 
@@ -44,8 +49,10 @@ def row(table_name: str, **values: Any) -> dict[str, Any]:
 
 
 def add(conn: Connection, table_name: str, **values: Any) -> dict[str, Any]:
+    from app.server.models import RECORDS
+
     r = row(table_name, **values)
-    conn.execute(insert(t.T[table_name]), [r])
+    conn.execute(insert(RECORDS[table_name]), [r])
     return r
 
 

@@ -27,12 +27,15 @@ def test_report_and_exports_from_the_command_line(tmp_path, capsys) -> None:
         add_visit(conn, p, site["F02"], date(2026, 11, 24))
         add_case(conn, "measles", site["F02"], date(2026, 11, 24), patient=p)
     common = ["--db", str(db)]
-    assert run(["hq", "report", "--week", "2026W48", "--out", str(tmp_path / "r.pdf"), *common]) == 0
+    assert run(["hq", "report", "--week", "2026W47", "--out", str(tmp_path / "r.pdf"), *common]) == 0
+    out = capsys.readouterr().out
+    assert "2026SatW47" in out and "Sat 21 Nov 2026 – Fri 27 Nov 2026" in out and "Saturday to Friday" in out
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
-    assert run(["hq", "export", "dhis2", "--week", "2026W48", "--out", str(tmp_path / "d.json"),
+    assert run(["hq", "export", "dhis2", "--week", "2026SatW47", "--out", str(tmp_path / "d.json"),
                 "--user", "l.karimi", *common]) == 0
-    for s in json.loads((tmp_path / "d.json").read_text()):
-        jsonschema.validate(s, schema())
+    payload = json.loads((tmp_path / "d.json").read_text())
+    jsonschema.validate(payload, schema())
+    assert payload["period"] == "2026SatW47" and "F02" in capsys.readouterr().out
     assert run(["hq", "export", "linelist", "--format", "csv", "--out", str(tmp_path / "l.csv"), "--user",
                 "l.karimi", "--identities", *common]) == 0
     assert "Fatemeh" in (tmp_path / "l.csv").read_text(encoding="utf-8-sig")
@@ -40,8 +43,13 @@ def test_report_and_exports_from_the_command_line(tmp_path, capsys) -> None:
                 "--identities", *common]) == 2
     assert "headquarters only" in capsys.readouterr().err
     assert run(["hq", "report", "--week", "2026W99", "--out", str(tmp_path / "x.pdf"), *common]) == 2
-    assert run(["hq", "alerts", "--week-start", "saturday", *common]) == 0
-    assert "1 new" in capsys.readouterr().out
+    assert run(["hq", "report", "--week", "1405W36", "--out", str(tmp_path / "x.pdf"), *common]) == 2
+    assert "Solar Hijri" in capsys.readouterr().err
+    assert run(["hq", "report", "--week", "2026SunW47", "--out", str(tmp_path / "x.pdf"), *common]) == 2
+    assert "counts weeks from Saturday" in capsys.readouterr().err
+    assert run(["hq", "alerts", *common]) == 0
+    out = capsys.readouterr().out
+    assert "Saturday to Friday" in out and "1 new" in out and " late)" in out  # week 47 seen weeks after
     with engine.connect() as conn:
         assert [r.action for r in conn.execute(select(hq_audit))] == ["export_dhis2", "export_linelist"]
     engine.dispose()
@@ -58,3 +66,40 @@ def test_the_global_user_is_not_overridden_by_the_subcommand(tmp_path, capsys) -
                 "--out", str(tmp_path / "d.json")]) == 0
     assert run(["hq", "export", "dhis2", "--week", "2026W48", "--db", str(db), "--out", str(tmp_path / "e.json")]) == 2
     assert "--user" in capsys.readouterr().err
+
+
+def test_central_commands_refuse_a_missing_database_instead_of_making_one(tmp_path, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SAYYAR_CENTRAL_DB", raising=False)
+    for argv in (["hq", "import", "b.sayyar-bundle"], ["hq", "conflicts"], ["hq", "alerts"],
+                 ["hq", "report", "--out", "r.pdf"]):
+        assert run(argv) == 2
+        assert "--db" in capsys.readouterr().err
+    missing = tmp_path / "no-such.db"
+    assert run(["--user", "l.karimi", "hq", "import", "b.sayyar-bundle", "--db", str(missing)]) == 2
+    assert "no central database at" in capsys.readouterr().err and not missing.exists()
+    other = tmp_path / "other.db"
+    other.write_bytes(b"")
+    assert run(["hq", "alerts", "--db", str(other)]) == 2
+    assert "not a Sayyar central database" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
+
+
+def test_site_settings_are_set_once_and_used_everywhere(tmp_path, capsys) -> None:
+    db = tmp_path / "central.db"
+    engine = central_sqlite(str(db))
+    with engine.begin() as conn:
+        site = add_site(conn)
+        add_case(conn, "measles", site["F02"], date(2026, 11, 29))
+    assert run(["hq", "config", "--db", str(db)]) == 0
+    assert "saturday" in capsys.readouterr().out
+    assert run(["hq", "config", "--week-start", "monday", "--db", str(db)]) == 2  # who?
+    assert run(["--user", "h.rigi", "hq", "config", "--week-start", "monday", "--db", str(db)]) == 2
+    assert "headquarters only" in capsys.readouterr().err
+    assert run(["--user", "l.karimi", "hq", "config", "--week-start", "monday", "--malaria-elimination", "off",
+                "--db", str(db)]) == 0
+    assert "Monday to Sunday (ISO)" in capsys.readouterr().out
+    assert run(["hq", "alerts", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "2026W48" in out and "malaria elimination off" in out
+    engine.dispose()

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.hq.access import Actor, NotAllowed
-from app.hq.dhis2 import datavaluesets, load_mapping, schema
-from app.hq.exports import dhis2_json, export_dhis2, export_linelist
+from app.hq.dhis2 import datavalueset, dhis2_json, load_mapping, schema
+from app.hq.exports import export_dhis2, export_linelist
 from app.hq.insurance import enrolments_by_payer, expiring
 from app.hq.models import hq_audit
 from app.hq.report_data import build_weekly_report
@@ -23,56 +23,82 @@ from app.hq.weeks import Week
 from hq_helpers import add, add_case, add_patient, add_visit
 
 HQ = Actor("l.karimi", "headquarters")
-WEEK = Week(2026, 48)
+WEEK = Week(2026, 47, 5)  # Saturday weeks, the site's default: 21-27 Nov 2026
 DAY = date(2026, 11, 25)
 
 
-def test_dhis2_validates_and_matches_report(conn, site) -> None:
+def test_dhis2_one_object_every_reporting_facility_hospitals_included(conn, site) -> None:
     mapping = load_mapping()
     jsonschema.Draft202012Validator.check_schema(schema())
     girl = add_patient(conn, sex="female", birth_year=2023)
     man = add_patient(conn, sex="male", birth_year=1970, legal_status="undocumented")
+    iranian = add_patient(conn, sex="male", birth_year=1980, nationality="iranian", legal_status="iranian_national")
     for _ in range(3):
         add_visit(conn, girl, site["F02"], DAY)
     v = add_visit(conn, man, site["F02"], DAY, visit_type="follow_up")
+    add_visit(conn, iranian, site["F01"], DAY)  # a hospital with visits this week
     add(conn, "referral", visit_id=v["id"], patient_id=man["id"], from_facility_id=site["F02"]["id"],
         to_facility_id=site["F01"]["id"], department="x", urgency="routine", reason="r", referral_number="R1",
         short_code="S1", status="feedback_received", issued_at=v["visit_at"])
     add_case(conn, "malaria", site["F02"], DAY, classification="confirmed", patient=man)
     add_case(conn, "malaria", site["F02"], DAY, classification="discarded", patient=man)
-    sets = export_dhis2(conn, HQ, WEEK)
-    assert {s["orgUnit"] for s in sets} == {mapping["orgUnits"][c] for c in ("F02", "F05", "F17")}
-    for s in sets:
-        jsonschema.validate(s, schema())
-    f02 = next(s for s in sets if s["orgUnit"] == mapping["orgUnits"]["F02"])
-    values = {(d["dataElement"], d["categoryOptionCombo"]): d["value"] for d in f02["dataValues"]}
+    export = export_dhis2(conn, HQ, WEEK)
+    payload = json.loads(dhis2_json(export))
+    jsonschema.validate(payload, schema())
+    assert isinstance(payload, dict) and payload["period"] == "2026SatW47" == WEEK.label
+    assert payload["dataSet"] == mapping["dataSet"]
+    # F05 and F17 sent nothing: no values at all (missing, not a complete all-zero report).
+    assert export.facilities == ["F01", "F02"] and export.silent == ["F05", "F17"]
+    units = {d["orgUnit"] for d in payload["dataValues"]}
+    assert units == {mapping["orgUnits"]["F01"], mapping["orgUnits"]["F02"]}
+    assert all(d["period"] == payload["period"] for d in payload["dataValues"])
+    f02 = {(d["dataElement"], d["categoryOptionCombo"]): d["value"] for d in payload["dataValues"]
+           if d["orgUnit"] == mapping["orgUnits"]["F02"]}
+    f01 = {(d["dataElement"], d["categoryOptionCombo"]): d["value"] for d in payload["dataValues"]
+           if d["orgUnit"] == mapping["orgUnits"]["F01"]}
     ind = mapping["indicators"]
     cons = ind["consultations"]
-    assert values[(cons["dataElement"], cons["categoryOptionCombos"]["female|<5"])] == "3"
-    assert values[(cons["dataElement"], cons["categoryOptionCombos"]["male|18-59"])] == "1"
-    assert values[(cons["dataElement"], cons["categoryOptionCombos"]["male|60+"])] == "0"
+    combo = cons["categoryOptionCombos"]
+    assert cons["disaggregation"] == ["sex", "age_band", "nationality"]
+    assert f02[(cons["dataElement"], combo["female|<5|afghan"])] == "3"
+    assert f02[(cons["dataElement"], combo["male|18-59|afghan"])] == "1"
+    assert f02[(cons["dataElement"], combo["male|60+|afghan"])] == "0"
+    assert f01[(cons["dataElement"], combo["male|18-59|iranian"])] == "1"
     legal = ind["consultations_by_legal_status"]
-    assert values[(legal["dataElement"], legal["categoryOptionCombos"]["undocumented"])] == "1"
+    assert f02[(legal["dataElement"], legal["categoryOptionCombos"]["undocumented"])] == "1"
     coc = mapping["defaultCategoryOptionCombo"]
-    assert values[(ind["consultations_repeat"]["dataElement"], coc)] == "1"
-    assert values[(ind["referrals_feedback"]["dataElement"], coc)] == "1"
+    assert f02[(ind["consultations_repeat"]["dataElement"], coc)] == "1"
+    assert f02[(ind["referrals_feedback"]["dataElement"], coc)] == "1"
     mal = ind["cases_malaria"]
-    assert values[(mal["dataElement"], mal["categoryOptionCombos"]["confirmed"])] == "1"
-    assert "cases_malaria:discarded=1" in f02["dataValues"][0]["comment"]
-    assert f02["period"] == "2026W48" and f02["dataSet"] == mapping["dataSet"]
-    one = json.loads(dhis2_json(sets[:1]))
-    jsonschema.validate(one, schema())
+    assert f02[(mal["dataElement"], mal["categoryOptionCombos"]["confirmed"])] == "1"
+    assert "discarded" not in mal["categoryOptionCombos"] and export.not_sent == {"cases_malaria:discarded": 1}
     audit = conn.execute(select(hq_audit)).mappings().all()
-    assert audit[-1]["action"] == "export_dhis2" and audit[-1]["rows"] == sum(len(s["dataValues"]) for s in sets)
+    assert audit[-1]["action"] == "export_dhis2" and audit[-1]["rows"] == len(payload["dataValues"])
+    assert audit[-1]["detail"]["silent"] == ["F05", "F17"]
 
 
-def test_schema_rejects_malformed_sets(conn, site) -> None:
-    report = build_weekly_report(conn, WEEK)
-    good = datavaluesets(report)[0]
-    for bad in ({**good, "period": "2026-48"}, {k: v for k, v in good.items() if k != "orgUnit"},
-                {**good, "dataValues": [{"dataElement": "X", "categoryOptionCombo": "Y", "value": 3}]}):
+def test_every_registry_disease_has_a_dhis2_data_element() -> None:
+    from app.core.diseases import shipped_registry
+
+    inds = load_mapping()["indicators"]
+    assert {f"cases_{d.key}" for d in shipped_registry().diseases} <= set(inds)
+
+
+def test_schema_and_periods_reject_malformed_files(conn, site) -> None:
+    from app.hq.dhis2 import MappingError, check_period
+
+    add_visit(conn, add_patient(conn), site["F02"], DAY)
+    good = datavalueset(build_weekly_report(conn, WEEK)).payload
+    value = good["dataValues"][0]
+    for bad in ({**good, "period": "2026-48"}, {**good, "period": "1405W36"},
+                {**good, "dataValues": [{k: v for k, v in value.items() if k != "orgUnit"}]},
+                {**good, "dataValues": [{**value, "value": 3}]}):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(bad, schema())
+    with pytest.raises(MappingError, match="not a DHIS2 weekly period"):
+        check_period("1405W36")
+    with pytest.raises(MappingError, match="no orgUnit"):
+        datavalueset(build_weekly_report(conn, WEEK), {**load_mapping(), "orgUnits": {}}, facility_codes=["F02"])
 
 
 def _cases(conn, site) -> None:
@@ -136,3 +162,16 @@ def test_insurance_by_payer_and_expiring(conn, site) -> None:
     assert payers[("MHU-ZAH", "iom")].enrolments == 3 and payers[("MHU-ZAH", "iom")].members == 6
     assert payers[("MHU-ZAH", "iom")].active == 3 and payers[("MHU-ZAH", "unhcr")].active == 0
     assert expiring(conn, today=today, days=30, unit_id="other-unit") == []
+
+
+def test_a_weeks_line_list_holds_every_case_of_the_week(conn, site) -> None:
+    """Dates are inclusive: from Saturday to Friday gives all six cases of the week, Friday's included."""
+    from datetime import timedelta
+
+    from app.hq.surveillance import line_list
+
+    for offset in (0, 1, 2, 4, 6, 6):
+        add_case(conn, "measles", site["F02"], WEEK.start + timedelta(days=offset))
+    add_case(conn, "measles", site["F02"], WEEK.start + timedelta(days=7))  # next week
+    rows = line_list(conn, LineListQuery(since=WEEK.start, until=WEEK.last_day), first_weekday=WEEK.first_weekday)
+    assert len(rows) == 6 and {r["epi_week"] for r in rows} == {WEEK.label}

@@ -73,8 +73,7 @@ def test_alerts_idempotent_on_postgres(pg) -> None:
 
 def test_dhis2_and_devices_on_postgres(pg) -> None:
     with pg.begin() as conn:
-        for s in export_dhis2(conn, Actor("l.karimi", "headquarters"), Week(2026, 48)):
-            jsonschema.validate(s, schema())
+        jsonschema.validate(export_dhis2(conn, Actor("l.karimi", "headquarters"), Week(2026, 48)).payload, schema())
         devices = device_status(conn)
         assert len(devices) == 6 and all(d.unit and d.last_record_at for d in devices)
         assert conn.execute(select(t.visit.c.id).limit(1)).first() is not None

@@ -51,7 +51,7 @@ def test_alert_in_the_same_batch_and_sync_info(tmp_path) -> None:
         assert result.applied == 1, result.rejected
         # apply_changes itself ran the alert rules: the alert is there, in the batch's own transaction.
         alerts = conn.execute(select(hq_alert.c.disease, hq_alert.c.rule, hq_alert.c.week, hq_alert.c.facility_id)).all()
-        assert [tuple(a) for a in alerts] == [("cholera", "single_case", "2026W48", fac_id)]
+        assert [tuple(a) for a in alerts] == [("cholera", "single_case", "2026SatW47", fac_id)]
         # Running the hook again (e.g. the batch re-sent) raises nothing new.
         assert [a for a in after_changes_applied(conn, touched([entry], result.accepted_seqs)) if a.new] == []
     with engine.connect() as conn:

@@ -65,18 +65,20 @@ def test_surveillance_verify_and_close(client) -> None:
     with client.engine.connect() as conn:
         alert_id = conn.execute(select(hq_alert.c.id)).scalar_one()
     form = {"content-type": "application/x-www-form-urlencoded"}
-    r = client.post(f"/hq/alerts/{alert_id}/close", content="note=too+early", headers=form,
+    r = client.post(f"/hq/alerts/{alert_id}/close", content="note=too+early&outcome=no_outbreak", headers=form,
                     follow_redirects=False)
-    assert r.status_code == 200 and "cannot become closed" in r.text
+    assert r.status_code == 200 and "cannot be closed now" in r.text and 'href="/hq/surveillance"' in r.text
     r = client.post(f"/hq/alerts/{alert_id}/verify", content="note=confirmed+by+RDT", headers=form,
                     follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"] == "../../surveillance"
-    r = client.post(f"/hq/alerts/{alert_id}/close", content="note=", headers=form)
+    assert r.status_code == 303 and r.headers["location"] == "/hq/surveillance"
+    client.post(f"/hq/alerts/{alert_id}/assess", content="risk_level=moderate&note=", headers=form)
+    r = client.post(f"/hq/alerts/{alert_id}/close", content="note=&outcome=no_outbreak", headers=form)
     assert "closing note" in r.text
-    client.post(f"/hq/alerts/{alert_id}/close", content="note=done", headers=form)
+    client.post(f"/hq/alerts/{alert_id}/close", content="note=done&outcome=no_outbreak", headers=form)
     with client.engine.connect() as conn:
         row = conn.execute(select(hq_alert)).mappings().one()
-    assert row["status"] == "closed" and row["verified_by"] == "l.karimi" and "done" in row["notes"]
+    assert (row["status"], row["risk_level"], row["outcome"]) == ("closed", "moderate", "no_outbreak")
+    assert row["verified_by"] == "l.karimi" and "done" in row["notes"]
 
 
 def test_roles_are_enforced(client) -> None:
@@ -96,14 +98,12 @@ def test_unwired_router_refuses() -> None:
 
 
 def test_report_and_exports_download(client) -> None:
-    week = week_of(TODAY)
+    week = week_of(TODAY, 5)  # the site's default: Saturday weeks
     r = client.get(f"/hq/report.pdf?week={week.label}")
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     assert client.get("/hq/report.pdf?week=nonsense").status_code == 400
     r = client.get(f"/hq/exports/dhis2?week={week.label}")
-    sets = json.loads(r.content)
-    for s in sets if isinstance(sets, list) else [sets]:
-        jsonschema.validate(s, schema())
+    jsonschema.validate(json.loads(r.content), schema())
     r = client.get("/hq/exports/linelist?format=csv&identities=1")
     assert r.status_code == 200 and "given_name" in r.content.decode("utf-8-sig")
     r = client.get(f"/hq/exports/linelist?format=xlsx&since={(TODAY - timedelta(days=7)).isoformat()}")
@@ -113,3 +113,16 @@ def test_report_and_exports_download(client) -> None:
     with client.engine.connect() as conn:
         actions = [a for (a,) in conn.execute(select(hq_audit.c.action))]
     assert actions == ["export_dhis2", "export_linelist", "export_linelist"]
+
+
+def test_an_open_alert_from_40_weeks_ago_is_not_hidden_by_the_window(client) -> None:
+    from datetime import datetime, timezone
+
+    from app.hq.tables import facility
+
+    with client.engine.begin() as conn:
+        f17 = dict(conn.execute(select(facility).where(facility.c.code == "F17")).mappings().one())
+        add_case(conn, "diphtheria", f17, TODAY - timedelta(weeks=40))
+        evaluate_alerts(conn, now=datetime.now(timezone.utc))
+    html = client.get("/hq/surveillance?weeks=4").text
+    assert "diphtheria" in html and "reported 40 weeks late" in html
