@@ -24,17 +24,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
+from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
 from app.hq import hooks  # noqa: E402
 from app.hq.models import hq_alert  # noqa: E402
-from app.models import ChangeLog, SurveillanceCase, to_payload  # noqa: E402
 from app.server.db import open_database  # noqa: E402
 from app.server.hq_import import import_bundle_bytes  # noqa: E402
 from app.sync import identity  # noqa: E402
 from app.sync.bundle import export_bundle  # noqa: E402
 from bench_sync import Coordinator, copy_hq_keys, enrol  # noqa: E402
-from bench_sync_data import log_row, make_laptop_with_changes, payload_row  # noqa: E402
+from bench_sync_data import make_laptop_with_changes  # noqa: E402
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TARGET = 0.10
@@ -43,34 +42,25 @@ DISEASES = [("malaria", "B54", 40), ("dengue", "A90", 25), ("cholera", "A00.9", 
 
 
 def add_cases(store, share: float = 0.01, seed: int = 16) -> int:  # type: ignore[no-untyped-def]
-    """Turn ``share`` of the laptop's visits into notifiable ones: a surveillance case each, with its change-log
-    entry, onset spread over the last 52 weeks."""
+    """Turn ``share`` of the laptop's visits into notifiable ones: a surveillance case each (through the store's
+    bulk writer: stamped and logged like any case), onset spread over the last 52 weeks."""
     from app.models import Visit
 
     rng = random.Random(seed)
-    dev = store.device
-    now = datetime.now(timezone.utc)
     with store.read() as s:
         visits = s.execute(select(Visit.id, Visit.patient_id, Visit.facility_id, Visit.unit_id)).all()
     picked = rng.sample(visits, int(len(visits) * share))
     weights = [w for *_, w in DISEASES]
-    with store.write(None, applying_remote=True) as s:
-        conn = s.connection()
-        recs, logs = [], []
+    now = datetime.now(timezone.utc)
+    with store.bulk(None) as w:
         for vid, pid, fid, uid in picked:
             disease, code, _ = rng.choices(DISEASES, weights)[0]
             onset = date.today() - timedelta(days=rng.randint(0, 364))
-            hlc = store.clock.tick()
-            c = SurveillanceCase(
+            w.add("surveillance_case", dict(
                 id=str(uuid.uuid4()), visit_id=vid, patient_id=pid, disease=disease, icd10=code,
                 classification="suspected", onset_date=onset, reported_date=onset, facility_id=fid, unit_id=uid,
-                immediate=disease in ("malaria", "cholera", "measles"), classified_at=now, classified_by=None,
-                classification_reason="bench", registry_version=1, created_at=now, updated_at=now, created_by=None,
-                updated_by=None, device_id=dev.device_id, version=1, hlc=hlc, deleted=False)
-            recs.append(payload_row(SurveillanceCase, c))
-            logs.append(log_row(dev, "surveillance_case", c.id, to_payload(c), hlc, None, now))
-        conn.execute(insert(SurveillanceCase.__table__), recs)
-        conn.execute(insert(ChangeLog.__table__), logs)
+                immediate=disease in ("malaria", "cholera", "measles"), classified_at=now,
+                classification_reason="bench", registry_version=1, created_at=now))
     return len(picked)
 
 
