@@ -1,8 +1,11 @@
 """Headquarters on the central database: ``hq import`` (hand-carried bundles), ``hq conflicts``, ``hq report``,
-``hq export dhis2|linelist``, ``hq alerts`` and ``hq staff``.
+``hq export dhis2|linelist``, ``hq alerts``, ``hq config``, ``hq registry`` and ``hq staff``.
+
+The epi-week convention and malaria elimination mode are the site's settings (``hq config``), so every command,
+page and report counts weeks the same way and says which way it did.
 
 The database is ``--db URL`` (an SQLite path or a PostgreSQL URL, or $SAYYAR_CENTRAL_DB); it must exist
-(``app/cli/central.py``). Who runs a command is the global ``--user``,
+(``central_engine`` in app/cli/common.py). Who runs a command is the global ``--user``,
 looked up in the central staff list for the role check and the audit; importing also checks that person's
 password ($SAYYAR_PASSWORD or asked), as it writes records.
 """
@@ -11,12 +14,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.cli.central import add_db_argument, central_engine
-from app.cli.common import CliError, ask_new_password, ask_password, require_user
-from app.cli.hq_reports import register_reports
+from app.cli.common import CliError, add_db_argument, ask_new_password, ask_password, central_engine, require_user, \
+    write_output
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -72,6 +75,250 @@ def cmd_staff(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- surveillance and reporting: the site's week convention and disease list apply to all of them -----------------
+
+
+def _settings(conn: Any) -> Any:
+    from app.hq.settings import load_settings
+
+    return load_settings(conn)
+
+
+def _week(args: argparse.Namespace, first_weekday: int) -> Any:
+    from app.hq.weeks import parse_week, week_of
+
+    if not args.week:
+        return week_of(date.today(), first_weekday).shift(-1)  # the last complete week
+    try:
+        return parse_week(args.week, first_weekday, strict=True)
+    except ValueError as err:
+        raise CliError(str(err)) from None
+
+
+def _say_week(week: Any, settings: Any) -> None:
+    from app.hq.settings import week_range_text
+
+    print(f"Week {week.label}: {week_range_text(week.start, week.last_day)} ({settings.convention()}).")
+
+
+def _write(path: str, data: bytes) -> None:
+    write_output(path, data)
+    print(f"Wrote {path} ({len(data):,} bytes).")
+
+
+def _date(text: str | None, what: str) -> date | None:
+    from app.core.dates import parse_date
+
+    if not text:
+        return None
+    for calendar in ("gregorian", "jalali"):
+        try:
+            return parse_date(text, calendar=calendar)  # type: ignore[arg-type]
+        except ValueError:
+            continue
+    raise CliError(f"{what}: {text!r} is not a date (2026-11-28, or 1405/09/07 in Solar Hijri)")
+
+
+def _headquarters(conn: Any, args: argparse.Namespace, why: str) -> Any:
+    from app.hq.access import NotAllowed, actor_from_db
+
+    actor = actor_from_db(conn, require_user(args, why))
+    if not actor.is_hq:
+        raise NotAllowed(f"A {actor.role} may not {why.split('(')[0].strip()} (headquarters only).")
+    return actor
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from app.hq.access import actor_from_db
+    from app.hq.report_data import build_weekly_report
+    from app.hq.report_pdf import render_weekly_report
+
+    engine = central_engine(args)
+    with engine.begin() as conn:
+        settings = _settings(conn)
+        week = _week(args, settings.first_weekday)
+        if args.user:
+            actor_from_db(conn, args.user)  # aggregates: any known staff member; unknown users are refused
+        pdf = render_weekly_report(build_weekly_report(conn, week, settings=settings))
+    _say_week(week, settings)
+    _write(args.out, pdf)
+    return 0
+
+
+def cmd_export_dhis2(args: argparse.Namespace) -> int:
+    from app.hq.access import actor_from_db
+    from app.hq.dhis2 import MappingError, dhis2_json
+    from app.hq.exports import export_dhis2
+
+    user = require_user(args, "say who you are (exports are audited)")
+    engine = central_engine(args)
+    with engine.begin() as conn:
+        settings = _settings(conn)
+        week = _week(args, settings.first_weekday)
+        actor = actor_from_db(conn, user)
+        try:
+            export = export_dhis2(conn, actor, week, facility_codes=args.facility or None)
+        except MappingError as err:
+            raise CliError(str(err)) from None
+    _say_week(week, settings)
+    _write(args.out, dhis2_json(export))
+    print(f"{export.values} values for {len(export.facilities)} facilities ({', '.join(export.facilities) or 'none'}).")
+    if export.silent:
+        print(f"No values for {len(export.silent)} facilities that sent nothing this week (missing, not zero): "
+              f"{', '.join(export.silent)}.")
+    if export.unmapped:
+        print(f"Not exported (no orgUnit in the mapping): {', '.join(export.unmapped)}.")
+    if export.not_sent:
+        print("Not sent (no category option combo): "
+              + ", ".join(f"{k}={v}" for k, v in sorted(export.not_sent.items())) + ".")
+    return 0
+
+
+def cmd_export_linelist(args: argparse.Namespace) -> int:
+    from app.hq.access import actor_from_db
+    from app.hq.exports import export_linelist
+    from app.hq.surveillance import LineListQuery
+
+    user = require_user(args, "say who you are (exports are audited)")
+    fmt = args.format or Path(args.out).suffix.lstrip(".").lower()
+    if fmt not in ("csv", "xlsx"):
+        raise CliError("--format csv or xlsx (or an --out file ending in .csv / .xlsx)")
+    since, until = _date(args.since, "--since"), _date(args.until, "--until")
+    if since and until and until < since:
+        raise CliError("--until is before --since")
+    engine = central_engine(args)
+    query = LineListQuery(since=since, until=until, diseases=tuple(args.disease or ()))
+    with engine.begin() as conn:
+        settings = _settings(conn)
+        actor = actor_from_db(conn, user)
+        data = export_linelist(conn, actor, query, fmt, identities=args.identities,
+                               first_weekday=settings.first_weekday)
+    print(f"Cases by onset date (reported date when onset is unknown) from {since or 'the first'} to "
+          f"{until or 'the last'}, both included; {settings.convention()}.")
+    _write(args.out, data)
+    return 0
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from app.hq.alerts import evaluate_alerts, site_config
+
+    engine = central_engine(args)
+    with engine.begin() as conn:
+        settings = _settings(conn)
+        alerts = evaluate_alerts(conn, cases_since=_date(args.since, "--since"), config=site_config(conn))
+    print(f"{settings.convention()}; malaria elimination {'on' if settings.malaria_elimination else 'off'}.")
+    for a in alerts:
+        late = a.weeks_late(settings.first_weekday)
+        print(f"{'NEW ' if a.new else '    '}{a.week:>11} {a.disease:<16} {a.rule:<16} cases={a.case_count:<4} "
+              f"{a.status}{f' (reported {late} week{_s(late)} late)' if late else ''}")
+    print(f"{sum(a.new for a in alerts)} new, {len(alerts)} firing.")
+    return 0
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from app.hq.settings import SettingsError, save_settings
+
+    engine = central_engine(args)
+    changing = args.week_start is not None or args.malaria_elimination is not None
+    with engine.begin() as conn:
+        if changing:
+            actor = _headquarters(conn, args, "change the site's settings (headquarters only)")
+            try:
+                settings = save_settings(conn, by=actor.username, week_start=args.week_start,
+                                         malaria_elimination=None if args.malaria_elimination is None
+                                         else args.malaria_elimination == "on")
+            except SettingsError as err:
+                raise CliError(str(err)) from None
+        else:
+            settings = _settings(conn)
+    print(f"Week start: {settings.week_start_name} ({settings.convention()}).")
+    print(f"Malaria elimination: {'on (every case is an alert)' if settings.malaria_elimination else 'off'}.")
+    return 0
+
+
+def cmd_registry(args: argparse.Namespace) -> int:
+    from app.hq.registry import RegistryRefused, active_registry, publish_registry, published_versions
+
+    engine = central_engine(args)
+    with engine.begin() as conn:
+        if args.registry_action == "publish":
+            actor = _headquarters(conn, args, "publish the disease list (headquarters only)")
+            try:
+                data = Path(args.file).read_bytes()
+            except OSError as err:
+                raise CliError(f"cannot read {args.file}: {err.strerror}") from None
+            try:
+                done = publish_registry(conn, data, by=actor.username)
+            except RegistryRefused as err:
+                raise CliError(str(err)) from None
+            print(f"Published version {done.version} ({done.label}), sha256 {done.sha256[:16]}…, signed by "
+                  f"headquarters key {done.key_id}; laptops adopt it at their next sync.")
+            return 0
+        reg = active_registry(conn)
+        versions = published_versions(conn)
+    print(f"In use: version {reg.version} — {reg.label} ({len(reg.diseases)} diseases).")
+    for v in versions:
+        print(f"  version {v.version}: {v.label}, published {v.published_at:%Y-%m-%d %H:%M} UTC by {v.published_by}")
+    if not versions:
+        print("  (no version published here yet: the list shipped with Sayyar is in use)")
+    return 0
+
+
+def _register_reports(hq_sub: Any) -> None:
+    p = hq_sub.add_parser("report", help="weekly epidemiological report (PDF)")
+    add_db_argument(p)
+    p.add_argument("--week", help="e.g. 2026SatW48 (default: the last complete week, in the site's convention)")
+    p.add_argument("--out", required=True, help="PDF file to write")
+    p.set_defaults(handler=cmd_report)
+
+    ex = hq_sub.add_parser("export", help="DHIS2 or line-list export (--user: audited)")
+    ex_sub = ex.add_subparsers(dest="hq_export", metavar="FORMAT", required=True)
+    d = ex_sub.add_parser("dhis2", help="DHIS2 dataValueSets JSON for a week (one object, every mapped facility)")
+    add_db_argument(d)
+    d.add_argument("--week", help="e.g. 2026SatW48 (default: the last complete week)")
+    d.add_argument("--facility", action="append", help="facility code (repeatable; default all mapped)")
+    d.add_argument("--out", required=True)
+    d.set_defaults(handler=cmd_export_dhis2)
+    ll = ex_sub.add_parser("linelist", help="notifiable cases line list (CSV or XLSX)")
+    add_db_argument(ll)
+    ll.add_argument("--format", choices=["csv", "xlsx"])
+    ll.add_argument("--since", help="onset date from (included), 2026-11-28 or 1405/09/07")
+    ll.add_argument("--until", help="onset date to (included)")
+    ll.add_argument("--disease", action="append", help="disease key (repeatable)")
+    ll.add_argument("--identities", action="store_true",
+                    help="include names, documents and phones (headquarters only; audited)")
+    ll.add_argument("--out", required=True)
+    ll.set_defaults(handler=cmd_export_linelist)
+
+    a = hq_sub.add_parser("alerts", help="evaluate outbreak alert rules now (the site's week convention)")
+    add_db_argument(a)
+    a.add_argument("--since", help="only weeks from this date")
+    a.set_defaults(handler=cmd_alerts)
+
+    c = hq_sub.add_parser("config", help="the site's epi-week convention and malaria elimination mode (changes: "
+                                         "--user, headquarters)")
+    add_db_argument(c)
+    c.add_argument("--week-start", choices=["saturday", "monday", "sunday"],
+                   help="saturday (Iran, the default), monday (ISO) or sunday (CDC/PAHO)")
+    c.add_argument("--malaria-elimination", choices=["on", "off"], help="on: every malaria case is an alert")
+    c.set_defaults(handler=cmd_config)
+
+    r = hq_sub.add_parser("registry", help="the notifiable-disease list: show the version in use, or publish one")
+    r_sub = r.add_subparsers(dest="registry_action", metavar="ACTION", required=True)
+    show = r_sub.add_parser("show", help="the version in use and those published")
+    add_db_argument(show)
+    show.set_defaults(handler=cmd_registry)
+    pub = r_sub.add_parser("publish", help="check, sign and publish a new version (JSON, the shape of "
+                                           "resources/reference/notifiable_diseases.json; --user, headquarters)")
+    add_db_argument(pub)
+    pub.add_argument("file")
+    pub.set_defaults(handler=cmd_registry)
+
+
 def register(sub: Any) -> None:
     hq = sub.add_parser("hq", help="headquarters: import bundles, conflicts, reports, exports, alerts, staff")
     hq_sub = hq.add_subparsers(dest="hq_command", metavar="ACTION", required=True)
@@ -86,7 +333,7 @@ def register(sub: Any) -> None:
     add_db_argument(conf)
     conf.set_defaults(handler=cmd_conflicts)
 
-    register_reports(hq_sub)
+    _register_reports(hq_sub)
 
     s = hq_sub.add_parser("staff", help="create or update a headquarters web sign-in (password from "
                                         "$SAYYAR_NEW_PASSWORD or asked twice)")
