@@ -1,9 +1,12 @@
-"""Find files shipped in ``resources/``, from a source checkout or inside the PyInstaller bundle."""
+"""Find files shipped in ``resources/``: in the PyInstaller bundle, an installed wheel, or a source checkout (an
+editable install reads the checkout)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
 
 
 def resources_dir() -> Path:
@@ -11,7 +14,11 @@ def resources_dir() -> Path:
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    # A wheel has no top level: setup.py copies resources/ into the package as app/_resources.
+    installed = _PACKAGE / "_resources"
+    if installed.is_dir():
+        return installed
+    return _PACKAGE.parent / "resources"
 
 
 def resource_path(*parts: str) -> Path:

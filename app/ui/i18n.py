@@ -38,7 +38,7 @@ def is_rtl() -> bool:
 def _cache_dir() -> Path:
     # A source checkout compiles next to the sources (build/ is ignored by git); elsewhere the user's cache.
     root = Path(__file__).resolve().parents[2]
-    if os.access(root, os.W_OK):
+    if (root / "pyproject.toml").exists() and os.access(root, os.W_OK):
         return root / "build" / "translations"
     from platformdirs import user_cache_dir
 
