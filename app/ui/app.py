@@ -21,6 +21,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("sayyar.ui.app")
 
+# Every part a screen loads on first use. They are imported in the background once the first window is up (launch
+# time), and a build that lacks one stops right there with a message, never later in the middle of a clinic day.
+PRELOAD = ("app.services.site", "app.services.chart", "app.services.patient_search", "app.services.reference",
+           "app.services.patients", "app.services.visits", "app.services.referrals", "app.services.roster",
+           "app.services.insurance", "app.services.users", "app.services.printing", "app.printing.referral_slip",
+           "app.printing.roster", "app.sync.client", "app.sync.bundle", "app.sync.engine", "app.sync.status")
+# Screens: imported on the GUI thread once the rest is in.
+PRELOAD_UI = ("app.ui.main_window", "app.ui.printing.preview", "app.ui.referrals.printing", "app.ui.sync.panel")
+MISSING_EXIT = 3
+
 
 @dataclass
 class UiSession:
@@ -56,6 +66,8 @@ class _Unlocked:
 class AppController(QObject):
     signin_shown = Signal()
     main_shown = Signal()
+    preloaded = Signal()
+    broken = Signal(str)  # the name of the part that did not load
 
     def __init__(self, data_dir: Path, *, lock_seconds: float | None = None, preload: bool = True) -> None:
         super().__init__()
@@ -93,13 +105,38 @@ class AppController(QObject):
             QTimer.singleShot(0, self._preload)
 
     def _preload(self) -> None:
-        def load() -> None:
-            import app.services.chart  # noqa: F401
-            import app.services.patient_search  # noqa: F401
-            import app.services.reference  # noqa: F401
-            import app.services.site  # noqa: F401  (preloaded: the next screens need it)
+        import importlib
 
-        run_op(None, load, None, lambda err: None)
+        def load() -> None:
+            for name in PRELOAD:
+                importlib.import_module(name)
+
+        def screens(_: object) -> None:
+            try:
+                for name in PRELOAD_UI:
+                    importlib.import_module(name)
+            except ImportError as err:
+                self._missing_part(err)
+                return
+            self.preloaded.emit()
+
+        run_op(None, load, screens, self._missing_part)
+
+    def _missing_part(self, err: BaseException) -> None:
+        """A part of the program did not load: say so and stop, before anyone types a record into it."""
+        from PySide6.QtWidgets import QMessageBox
+
+        name = getattr(err, "name", None) or type(err).__name__
+        log.critical("a part of Sayyar is missing or broken: %s", name, exc_info=err)
+        box = QMessageBox(QMessageBox.Icon.Critical, self.tr("Sayyar cannot start"),
+                          self.tr("A part of Sayyar is missing or broken (%1), so it stops before any record is "
+                                  "typed. Install Sayyar again; the records on this laptop are unchanged.")
+                          .replace("%1", str(name)))
+        box.setObjectName("missingPart")
+        box.finished.connect(lambda _: QApplication.exit(MISSING_EXIT))
+        self.missing_box = box
+        box.open()
+        self.broken.emit(str(name))
 
     def show_first_run(self) -> None:
         from app.ui.signin.first_run import FirstRunWindow

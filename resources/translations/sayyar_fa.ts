@@ -2,6 +2,19 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fa_IR">
 <context>
+    <name>AppController</name>
+    <message>
+        <location filename="../../app/ui/app.py" line="130"/>
+        <source>Sayyar cannot start</source>
+        <translation>سیار باز نمی‌شود</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/app.py" line="131"/>
+        <source>A part of Sayyar is missing or broken (%1), so it stops before any record is typed. Install Sayyar again; the records on this laptop are unchanged.</source>
+        <translation>بخشی از سیار نیست یا خراب است (%1)، پس پیش از ثبت هر پرونده‌ای بسته می‌شود. سیار را دوباره نصب کنید؛ پرونده‌های این رایانه دست نخورده‌اند.</translation>
+    </message>
+</context>
+<context>
     <name>ChartView</name>
     <message>
         <source>Print patient card</source>
@@ -669,6 +682,27 @@
     <message>
         <source>Possible duplicates…</source>
         <translation>پرونده‌های احتمالاً تکراری…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="73"/>
+        <source>&amp;Help</source>
+        <translation>&amp;راهنما</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="74"/>
+        <source>About Sayyar</source>
+        <translation>دربارهٔ سیار</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="87"/>
+        <source>Sayyar %1
+Database schema %2
+
+Records of IOM Iran&apos;s mobile health units.</source>
+        <translation>سیار %1
+نسخهٔ ساختار پایگاه داده %2
+
+پرونده‌های واحدهای سیار سلامت سازمان بین‌المللی مهاجرت در ایران.</translation>
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="24"/>

@@ -66,17 +66,24 @@ def _fonts(pdf: Path) -> set[str]:
     return names
 
 
-def run_field_commands(command: list[str], work: Path) -> dict[str, str]:
-    """Every command of the issue, checked by its effect. Returns each command's output by name."""
+def make_demo_site(command: list[str], site: Path) -> str:
+    """Demo data reads the sample site and the ICD-10 list from the shipped resources."""
+    out = Runner(command, site.parent)("demo-data", "--data-dir", site, "--patients", "12", "--visits-per-patient", "2")
+    assert "patient: 12" in out.replace(",", "")
+    return out
+
+
+def run_field_commands(command: list[str], work: Path, site: Path | None = None) -> dict[str, str]:
+    """Every command of the issue, checked by its effect, on ``site`` (a demo site made with ``command`` when not
+    given). Returns each command's output by name."""
     run = Runner(command, work)
-    site, central = work / "site", work / "central.db"
+    central = work / "central.db"
     out: dict[str, str] = {}
     out["version"] = run("--version")
     assert out["version"].startswith(f"sayyar {__version__} (laptop database schema "), out["version"]
-
-    # Demo data reads the sample site and the ICD-10 list from the shipped resources.
-    out["demo-data"] = run("demo-data", "--data-dir", site, "--patients", "12", "--visits-per-patient", "2")
-    assert "patient: 12" in out["demo-data"].replace(",", "")
+    if site is None:
+        site = work / "site"
+        out["demo-data"] = make_demo_site(command, site)
     out["info"] = run("info", "--data-dir", site)
     assert "set up: yes" in out["info"] and "encrypted" in out["info"]
 

@@ -93,13 +93,3 @@ def test_qt_own_dialog_buttons_speak_persian(qtbot):  # type: ignore[no-untyped-
     finally:
         i18n.set_language("en")
 
-
-def test_print_buttons_explain_when_printing_is_missing(qtbot, monkeypatch):  # type: ignore[no-untyped-def]
-    from app.ui.referrals import printing
-
-    monkeypatch.setattr(printing, "_service", lambda name: None)
-    parent = QWidget()
-    qtbot.addWidget(parent)
-    printing.print_referral(parent, object(), "some-id")
-    box = parent.findChild(QMessageBox, "printingUnavailable")
-    assert box is not None and "not available" in box.text()

@@ -265,7 +265,7 @@ class ChartView(QWidget):
             return
         from app.ui.referrals.printing import print_referral
 
-        print_referral(self, self.ctx, selected[0], reprint=True)
+        print_referral(self, self.ctx, selected[0])  # the service marks every print after the first as a reprint
 
     def _feedback(self) -> None:
         selected = self._selected_referral()

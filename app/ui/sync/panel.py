@@ -108,9 +108,6 @@ class SyncPanel(QWidget):
                 self.quarantine.setItem(r, c, QTableWidgetItem(value))
 
     def run(self, action: str) -> None:
-        if not backend.available(action):
-            self.message.setText(self.tr("This feature is not available in this build of Sayyar."))
-            return
         path: Path | None = None
         if action == "export_bundle":
             name, _ = QFileDialog.getSaveFileName(self, self.tr("Export bundle"), "", self.tr("Sync bundle (*.sayyar)"))
