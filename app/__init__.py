@@ -1,3 +1,3 @@
 """Sayyar: offline-first records for IOM Iran's mobile health units."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

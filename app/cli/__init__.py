@@ -21,7 +21,6 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from app import __version__
 from app.cli.common import CliError, data_folder
 
 __all__ = ["CliError", "build_parser", "main", "version_text"]
@@ -34,10 +33,10 @@ log = logging.getLogger("sayyar.cli")
 def version_text() -> str:
     """The program's version and the database schemas it writes (loaded only when asked: launch time matters)."""
     from app.server.db import SCHEMA_VERSION
-    from app.store.migrate import HEAD_REVISION
+    from app.services.about import about
 
-    return (f"sayyar {__version__} (laptop database schema {HEAD_REVISION}, "
-            f"central database schema {SCHEMA_VERSION})")
+    info = about()
+    return f"sayyar {info.version} (laptop database schema {info.schema}, central database schema {SCHEMA_VERSION})"
 
 
 class _Version(argparse.Action):

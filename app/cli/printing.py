@@ -61,7 +61,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("print", help="print a referral slip or a daily roster to a PDF file")
     kinds = p.add_subparsers(dest="kind", metavar="WHAT", required=True)
     r = kinds.add_parser("referral", help="a referral slip (by id, referral number or short code)")
-    r.add_argument("id")
+    r.add_argument("id", help="referral id, referral number or short code")
     r.add_argument("--out", required=True, help="PDF file to write")
     r.add_argument("--paper", choices=["A5", "A4"], default="A5")
     r.set_defaults(handler=cmd_print_referral)

@@ -106,12 +106,12 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("demo-data", help="fill the data folder with realistic demo records")
     p.add_argument("--patients", type=int, required=True)
-    p.add_argument("--visits-per-patient", type=float, default=4.0)
-    p.add_argument("--seed", type=int, default=1405)
+    p.add_argument("--visits-per-patient", type=float, default=4.0, help="average visits per patient (default 4)")
+    p.add_argument("--seed", type=int, default=1405, help="the same seed makes the same records (default 1405)")
     p.set_defaults(handler=cmd_demo_data)
 
     p = sub.add_parser("load-facilities", help="load a real facility list (CSV or JSON); all or nothing")
-    p.add_argument("file")
+    p.add_argument("file", help="CSV with a header row (code,name_en,name_fa,unit,…) or JSON")
     p.set_defaults(handler=cmd_load_facilities)
 
     p = sub.add_parser("info", help="where the data is and its state")

@@ -72,9 +72,26 @@ class MainWindow(QMainWindow):
             self._add(day, self.tr("Day summary"), "Ctrl+D", lambda: self.open_form("summary", {}))
         sync = bar.addMenu(self.tr("S&ync"))
         self._add(sync, self.tr("Sync panel"), "Ctrl+Shift+S", lambda: self.open_form("sync", {}))
+        help_menu = bar.addMenu(self.tr("&Help"))
+        self._add(help_menu, self.tr("About Sayyar"), None, self.show_about)
         self._add(session, self.tr("Close tab"), "Ctrl+W", lambda: self.close_tab(self.tabs.currentIndex()))
         # Ctrl+S saves the form in front, so a whole visit can be recorded without the mouse.
         self._add(patients, self.tr("Save the open form"), QKeySequence.StandardKey.Save, self._save_current)
+
+    def show_about(self) -> None:
+        """Version and schema revision: what support asks first after an upgrade."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from app.services.about import about
+
+        info = about()
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("About Sayyar"),
+                          self.tr("Sayyar %1\nDatabase schema %2\n\nRecords of IOM Iran's mobile health units.")
+                          .replace("%1", info.version).replace("%2", info.schema), QMessageBox.StandardButton.Ok,
+                          self)
+        box.setObjectName("aboutBox")
+        self.about_box = box
+        box.open()
 
     def _add(self, menu: Any, text: str, shortcut: Any, slot: Any) -> QAction:
         act = menu.addAction(text)
