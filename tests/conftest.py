@@ -4,6 +4,14 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
+from hypothesis import settings
+
+# Property and fuzz tests are replayable: the same examples on every run (seeded from each test's name), and a
+# failure prints the blob that reproduces it (@reproduce_failure). SAYYAR_HYPOTHESIS=explore draws new examples;
+# hypothesis then prints the seed of a failing run (pytest --hypothesis-seed=N replays it).
+settings.register_profile("replayable", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", derandomize=False, database=None, print_blob=True)
+settings.load_profile(os.environ.get("SAYYAR_HYPOTHESIS", "replayable"))
 
 
 @pytest.fixture(autouse=True)

@@ -1,9 +1,7 @@
 """What the sync engine calls after applying changes, so an alert appears in the same sync or bundle import.
 
-Wiring (``app/server``): inside the transaction that applied the batch, once records are written::
-
-    from app.hq.hooks import after_changes_applied, touched
-    after_changes_applied(conn, touched(entries, result.accepted_seqs))   # or just the entity names
+Wiring: the server calls it through its extension interface (``app.hq.extension``, ``app.server.extensions``)
+inside the transaction that applied the batch, once records are written.
 
 Cheap when no surveillance case arrived (returns at once); otherwise it evaluates only the weeks the new cases fall in,
 and re-counts the alerts those cases belong to (a case discarded on the laptop leaves its alert; an alert left with no

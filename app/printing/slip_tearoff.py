@@ -5,15 +5,31 @@ Positions are fixed offsets (scaled for A4) so that BOTTOM_HEIGHT is exact and t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import Final, Protocol
 
 from reportlab.lib.colors import white
 
+from app.printing.data import ReferralSlipData
 from app.printing.pen import GREY, Pen
 from app.printing.slip_layout import checkbox
 
-if TYPE_CHECKING:
-    from app.printing.referral_slip import _Slip
+
+class SlipPage(Protocol):
+    """What the bottom block needs from the slip being drawn (referral_slip._Slip), without importing it back."""
+
+    pen: Pen
+    d: ReferralSlipData
+    s: float
+    m: float
+    cw: float
+    BODY: float
+    LABEL: float
+    SMALL: float
+    HEAD: float
+
+    def L(self, key: str) -> str: ...
+
+    def L2(self, key: str) -> str: ...
 
 # Offsets from the top of the bottom block, in A5 points.
 _BOX_TOP: Final = 11.0
@@ -44,7 +60,7 @@ def scissors(pen: Pen, x: float, y: float, size: float) -> None:
     c.restoreState()
 
 
-def draw_bottom(slip: "_Slip", top: float) -> None:
+def draw_bottom(slip: SlipPage, top: float) -> None:
     pen, s, m, cw = slip.pen, slip.s, slip.m, slip.cw
     d = slip.d
     # --- referring clinician: name, signature box, stamp box ---

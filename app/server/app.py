@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from app.server import devices, feed, models as m
 from app.server.apply import ApplyHook, BatchRefused, apply_changes, apply_isolated
 from app.server.db import feed_connection, open_database
+from app.server.extensions import extensions
 from app.server.hq_import import BundleRejected, import_bundle_bytes
 from app.sync.records import paused_gc
 from app.sync.protocol import (
@@ -161,39 +162,11 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None,
             raise HTTPException(404, "no such conflict")
         return {"resolved": True}
 
-    _mount_headquarters(app, engine)
+    for ext in extensions():  # headquarters' pages, and whatever else plugs in (app/server/extensions.py)
+        ext.mount(app, engine)
     _refuse_unknown_query_parameters(app)
     _document_batch_body(app)
     return app
-
-
-def _mount_headquarters(app: FastAPI, engine: Engine) -> None:
-    """Headquarters' pages (overview, surveillance and alerts, weekly report, exports) at /hq, for staff accounts.
-    They are HTML for people, so they stay out of the sync API's OpenAPI description."""
-    from app.hq import web
-    from app.hq.staff import basic_auth_actor
-
-    def connection():  # type: ignore[no-untyped-def]
-        with engine.begin() as conn:
-            yield conn
-
-    app.include_router(web.router, prefix="/hq", include_in_schema=False)
-    app.dependency_overrides[web.get_connection] = connection
-    app.dependency_overrides[web.get_actor] = basic_auth_actor(engine, web.get_connection)
-
-    @app.middleware("http")
-    async def same_origin_forms(request: Request, call_next):  # type: ignore[no-untyped-def]
-        # Browsers resend Basic credentials on their own, so a form on another site could verify or close an alert
-        # in a signed-in officer's name. Such a request names its origin; one naming another host is refused.
-        if request.method == "POST" and request.url.path.startswith("/hq/"):
-            from urllib.parse import urlsplit
-
-            from starlette.responses import PlainTextResponse
-
-            claimed = request.headers.get("origin") or request.headers.get("referer")
-            if claimed and urlsplit(claimed).netloc != request.headers.get("host", ""):
-                return PlainTextResponse("Forms of the headquarters pages are accepted from these pages only.", 403)
-        return await call_next(request)
 
 
 async def _parse_batch(request: Request) -> ChangeBatch:

@@ -24,6 +24,7 @@ from app.logging_setup import Word
 from app.server import models as m
 from app.server.bulk import bulk_insert, in_chunks, one_of
 from app.server.devices import Device
+from app.server.extensions import extensions, touched
 from app.server.writer import RecordWriter
 from app.sync.protocol import ChangeEntry, Rejection
 from app.models.registry import REGISTRY
@@ -146,12 +147,11 @@ def apply_changes(conn: Connection, device: Device, entries: list[ChangeEntry], 
         result.applied -= 1
     result.conflicts = writer.write_conflicts()
     writer.repoint_merged()
-    # Outbreak alerts are raised in this same transaction, so headquarters sees them with the case that caused
-    # them (issue 7); a failure there is contained in a savepoint and never costs the batch.
-    if any(e.entity == "surveillance_case" for e in fresh):
-        from app.hq.hooks import after_changes_applied, touched
-
-        after_changes_applied(conn, touched(fresh, result.accepted_seqs))
+    # Extensions (headquarters' outbreak alerts) react in this same transaction, so an alert appears with the case
+    # that caused it; they contain their own failures and never cost the batch.
+    changed = touched(fresh, result.accepted_seqs)
+    for ext in extensions():
+        ext.after_changes_applied(conn, changed)
     if hook:
         hook("records_written")
     _bookkeep(conn, device, epoch, batch_id, via, fresh, seen, result, len(entries))

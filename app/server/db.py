@@ -141,7 +141,8 @@ def create_schema(engine: Engine) -> None:
 def open_database(url: str) -> Engine:
     engine = make_engine(url)
     create_schema(engine)
-    from app.hq.models import ensure_hq_schema
+    from app.server.extensions import extensions
 
-    ensure_hq_schema(engine)  # headquarters' alert, audit tables and report indexes live in the central database
+    for ext in extensions():  # headquarters' alert, audit tables and report indexes live in the central database
+        ext.ensure_schema(engine)
     return engine

@@ -21,6 +21,7 @@ from app.hq.report_data import build_weekly_report
 from app.hq.synthetic import central_metadata, generate
 from app.hq.weeks import Week
 from test_report import independent
+from postgres_required import postgres_missing
 
 pytestmark = pytest.mark.postgres
 SERVER = os.environ.get("SAYYAR_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
@@ -34,7 +35,7 @@ def pg():
         with admin.connect() as c:
             c.execute(text("select 1"))
     except Exception as err:  # noqa: BLE001
-        pytest.skip(f"PostgreSQL not reachable: {type(err).__name__}")
+        postgres_missing(f"PostgreSQL is not reachable ({type(err).__name__})")
     name = f"sayyar_hq_test_{uuid.uuid4().hex[:10]}"
     with admin.connect() as c:
         c.execute(text(f'CREATE DATABASE "{name}"'))

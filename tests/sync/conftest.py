@@ -13,6 +13,7 @@ from sqlalchemy import Engine, create_engine, text
 sys.path.insert(0, str(Path(__file__).parent))
 
 from helpers import LiveServer, server_engine  # noqa: E402
+from postgres_required import postgres_missing  # noqa: E402
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -32,7 +33,7 @@ def _pg_available() -> bool:
 def pg_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test, dropped afterwards."""
     if not _pg_available():
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+        postgres_missing("PostgreSQL is not reachable on 127.0.0.1:5432")
     name = f"sayyar_sync_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

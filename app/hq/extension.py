@@ -1,0 +1,57 @@
+"""Headquarters as an extension of the central server (``app.server.extensions``): its tables, the outbreak
+alerts raised in the transaction that brought the cases, and the /hq pages for staff accounts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+
+class Headquarters:
+    def ensure_schema(self, engine: Engine) -> None:
+        from app.hq.models import ensure_hq_schema
+
+        ensure_hq_schema(engine)  # alerts, audit tables and report indexes live in the central database
+
+    def after_changes_applied(self, conn: Connection, touched: Mapping[str, list[str]]) -> None:
+        # Outbreak alerts are raised in this same transaction, so headquarters sees them with the case that caused
+        # them; a failure is contained in a savepoint and never costs the batch.
+        if "surveillance_case" in touched:
+            from app.hq.hooks import after_changes_applied
+
+            after_changes_applied(conn, touched)
+
+    def mount(self, app: Any, engine: Engine) -> None:
+        """Headquarters' pages (overview, surveillance and alerts, weekly report, exports) at /hq, for staff
+        accounts. They are HTML for people, so they stay out of the sync API's OpenAPI description."""
+        from app.hq import web
+        from app.hq.staff import basic_auth_actor
+
+        def connection():  # type: ignore[no-untyped-def]
+            with engine.begin() as conn:
+                yield conn
+
+        app.include_router(web.router, prefix="/hq", include_in_schema=False)
+        app.dependency_overrides[web.get_connection] = connection
+        app.dependency_overrides[web.get_actor] = basic_auth_actor(engine, web.get_connection)
+        app.middleware("http")(_same_origin_forms)
+
+
+async def _same_origin_forms(request: Any, call_next: Any) -> Any:
+    # Browsers resend Basic credentials on their own, so a form on another site could verify or close an alert in
+    # a signed-in officer's name. Such a request names its origin; one naming another host is refused.
+    if request.method == "POST" and request.url.path.startswith("/hq/"):
+        from urllib.parse import urlsplit
+
+        from starlette.responses import PlainTextResponse
+
+        claimed = request.headers.get("origin") or request.headers.get("referer")
+        if claimed and urlsplit(claimed).netloc != request.headers.get("host", ""):
+            return PlainTextResponse("Forms of the headquarters pages are accepted from these pages only.", 403)
+    return await call_next(request)
+
+
+def extension() -> Headquarters:
+    return Headquarters()
