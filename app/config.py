@@ -26,3 +26,19 @@ def db_path(folder: Path) -> Path:
 
 def keystore_path(folder: Path) -> Path:
     return folder / KEYSTORE_FILENAME
+
+
+def make_private(path: Path) -> None:
+    """Only this user may open ``path`` (a folder or a file of the data folder), on every system Sayyar runs on.
+
+    POSIX: mode 0700 for folders, 0600 for files (new files in a 0700 folder are out of others' reach too).
+    Windows: nothing to do: the data folder lives in the user's profile (%LOCALAPPDATA%), whose access list already
+    admits only that user, SYSTEM and administrators, and files inherit it. Best effort everywhere: a folder on a
+    FAT USB stick has no permissions to set.
+    """
+    if os.name == "nt":
+        return
+    try:
+        path.chmod(0o700 if path.is_dir() else 0o600)
+    except OSError:
+        pass

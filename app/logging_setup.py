@@ -29,7 +29,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from app.config import data_dir
+from app.config import data_dir, make_private
 
 LOG_DIRNAME = "logs"
 LOG_FILENAME = "sayyar.log"
@@ -130,7 +130,7 @@ class PersonalDataFilter(logging.Filter):
             else:
                 safe = args
             message = str(record.msg) % safe if safe else str(record.msg)
-        except Exception:  # a malformed call must not leak its arguments through logging's own error report
+        except Exception:  # noqa: BLE001 - a malformed call must not leak its arguments through logging's report
             message = f"{record.msg!s} (arguments withheld)"
         record.msg = redact_text(message)
         record.args = None
@@ -154,13 +154,7 @@ def configure_logging(folder: Path | None = None, *, level: int | str | None = N
     ``level`` defaults to $SAYYAR_LOG_LEVEL or INFO. Returns the log file's path."""
     path = log_path(folder)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if os.name == "posix":
-        # Only the user may read the logs (and the rotated files created in this folder later). Best effort: a
-        # folder on a FAT USB stick has no permissions to set. Windows: the user's profile folder is private.
-        try:
-            path.parent.chmod(0o700)
-        except OSError:
-            pass
+    make_private(path.parent)  # only the user may read the logs, and the rotated files made there later
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_sayyar", False):

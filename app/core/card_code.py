@@ -21,7 +21,7 @@ _PAYLOAD: Final = re.compile(r"^sy\.([a-z0-9]+(?:-[a-z0-9]+)*)\.([0-9a-f]{6})$")
 # The standard Persian keyboard (ISIRI 9147): the character each unshifted key gives -> the key's Latin letter.
 _PERSIAN_KEYS: Final = dict(zip(
     "ضصثقفغعهخحجچشسیبلاتنمکگظطزرذدپو" "يك",
-    "qwertyuiop[]asdfghjkl;'zxcvbnm," "dl",
+    "qwertyuiop[]asdfghjkl;'zxcvbnm," "dl", strict=False,
 ))
 
 

@@ -48,7 +48,7 @@ _DIGRAPHS: Final = (
 _VOWELS: Final = frozenset("aeiou")
 _ROUNDED: Final = frozenset("ouw")  # a vowel-run holding any of these is "U"
 # Article words written apart ("Noor ul Haq", "Nasir al-Din"): one spelling, whatever the vowel.
-ARTICLES: Final = frozenset({"al", "ul", "ol", "el", "ur", "ud", "us", "uz", "ad", "ar", "as", "az", "ud", "an", "un"})
+ARTICLES: Final = frozenset({"al", "ul", "ol", "el", "ur", "ud", "us", "uz", "ad", "ar", "as", "az", "an", "un"})
 
 
 def collapse_doubles(s: str) -> str:

@@ -1,5 +1,5 @@
 """How alike two person records are: the one scoring that search ranking, the registration check and the
-duplicates review all use (FACTS.md, "Duplicate matching fields").
+duplicates review all use (docs/architecture.md, "Domain facts").
 
 Evidence, in points: given name and father's name (how well each matches, in any pair of scripts), sex, birth year
 within a window that widens when either year is estimated, family name, phone, household, and a document (same type

@@ -372,7 +372,7 @@ def _persian_keys(name: str) -> NameKeys:
 def _compose_keys(folded: list[str]) -> str:
     """Latin key of a multi-word Persian name whose words are each known (غلام رسول -> Ghulamrasul)."""
     raws = []
-    for i, w in enumerate(folded):
+    for _i, w in enumerate(folded):
         whole, pieces = persian_pieces(w)
         if whole is not None:
             raws.append(_latin_form(whole.usual_latin))

@@ -81,7 +81,7 @@ def _char_for_search(ch: str) -> str:
 
 
 def normalize_for_search(text: str) -> str:
-    """Canonical form for searching and matching (the FACTS.md "Persian text" rules).
+    """Canonical form for searching and matching (the docs/architecture.md "Domain facts" rules).
 
     - Arabic yeh ي/ى -> ی, kaf ك -> ک, ۀ/ة -> ه; hamza/madda forms أ إ آ -> ا, ؤ -> و, ئ -> ی
       (آ is folded too: people type آ and ا interchangeably in names).
@@ -106,13 +106,3 @@ def normalize_for_search(text: str) -> str:
 def search_tokens(text: str) -> list[str]:
     """Normalised words of ``text``, each once, in order of first appearance."""
     return list(dict.fromkeys(normalize_for_search(text).split()))
-
-
-# --- name_key -----------------------------------------------------------------------------------------------------
-
-
-def name_key(name: str) -> str:
-    """The tolerant matching key of one name in either script (app.core.name_keys.tolerant_key)."""
-    from app.core.name_keys import tolerant_key
-
-    return tolerant_key(name)

@@ -7,8 +7,8 @@ logical order) and the bundled Vazirmatn font, exactly as on the referral slip: 
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -18,7 +18,13 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle,
+    CondPageBreak,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
 )
 
 from app.core.dates import AGE_BANDS, format_date
@@ -102,7 +108,7 @@ def _consultations_by_sex_age(report: WeeklyReport, width: float) -> Table:
         vals = [cube.get((fid, s, b), 0) for s in sexes for b in bands]
         vals += [sum(n for k, n in cube.items() if k[0] == fid and k[1] == s) for s in extra_sex]
         vals.append(sum(n for k, n in cube.items() if k[0] == fid))
-        totals = [a + b for a, b in zip(totals, vals)]
+        totals = [a + b for a, b in zip(totals, vals, strict=False)]
         rows.append([cell_text(_facility_label(report, fid), name_w), f.unit_code if f else ""] + vals)
     rows.append(["Total", ""] + totals)
     spans = [("SPAN", (2 + i * len(bands), 0), (1 + (i + 1) * len(bands), 0)) for i in range(len(sexes))]
@@ -122,7 +128,7 @@ def _consultations_by_legal(report: WeeklyReport, width: float) -> Table:
     for fid in report.facility_ids():
         vals = [cube.get((fid, s), 0) for s in statuses]
         vals += [types.get((fid, "new"), 0), types.get((fid, "follow_up"), 0), sum(vals)]
-        totals = [a + b for a, b in zip(totals, vals)]
+        totals = [a + b for a, b in zip(totals, vals, strict=False)]
         rows.append([cell_text(_facility_label(report, fid), name_w)] + vals)
     rows.append(["Total"] + totals)
     return _table(rows, [name_w] + [num_w] * n_num, extra=[("FONT", (0, -1), (-1, -1), BOLD, 7.5)])
@@ -149,7 +155,7 @@ def _referrals(report: WeeklyReport, width: float) -> list[Any]:
     for fid in sorted(report.referrals, key=lambda f: _facility_label(report, f)):
         vals = [report.referrals[fid].get(s, 0) for s in statuses]
         vals.append(sum(vals))
-        totals = [a + b for a, b in zip(totals, vals)]
+        totals = [a + b for a, b in zip(totals, vals, strict=False)]
         rows.append([cell_text(_facility_label(report, fid), name_w)] + vals)
     rows.append(["Total"] + totals)
     out: list[Any] = [_table(rows, [name_w] + [num_w] * (len(statuses) + 1),

@@ -14,7 +14,7 @@ BASE_COLUMNS = ("case_id", "disease", "icd10", "classification", "onset_date", "
                 "facility_code", "facility", "facility_fa", "district", "unit", "age", "age_band", "sex",
                 "nationality", "legal_status", "immediate")
 # Identities: what can expose a person (names, documents, phone). Legal status alone is aggregate-safe, but an
-# "undocumented" status next to a name is exactly the risk (FACTS.md), so a list with these columns is
+# "undocumented" status next to a name is exactly the risk (docs/architecture.md, "Domain facts"), so a list with these columns is
 # headquarters-only and audited as a whole.
 IDENTITY_COLUMNS = ("patient_code", "given_name", "father_name", "family_name", "given_name_fa", "father_name_fa",
                     "phone", "document")

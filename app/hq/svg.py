@@ -20,7 +20,7 @@ def bar_chart(title: str, counts: list[int], labels: list[str], *, width: int = 
              f'<line x1="{left}" y1="{height - bottom}" x2="{width - 8}" y2="{height - bottom}" stroke="#444"/>',
              f'<text x="{left - 4}" y="{top + 8}" font-size="9" text-anchor="end">{peak}</text>',
              f'<text x="{left - 4}" y="{height - bottom}" font-size="9" text-anchor="end">0</text>']
-    for i, (n, lab) in enumerate(zip(counts, labels)):
+    for i, (n, lab) in enumerate(zip(counts, labels, strict=False)):
         h = plot_h * n / peak
         x = left + i * step + 1
         y = height - bottom - h

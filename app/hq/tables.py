@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, ColumnElement, Table, and_, case, extract, false, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Table, and_, case, extract, false, func, or_, select
 
 from app.server.models import RECORDS
 
@@ -44,7 +44,7 @@ def age_expr(on: Any, dob: Any, birth_year: Any) -> ColumnElement[int]:
 
 
 def age_band_expr(age: ColumnElement[int]) -> ColumnElement[str]:
-    """FACTS.md reporting bands, the same cut points as ``app.core.dates.age_band``; unknown when no patient row."""
+    """docs/architecture.md ("Domain facts") reporting bands, the same cut points as ``app.core.dates.age_band``; unknown when no patient row."""
     return case(
         (age.is_(None), "unknown"), (age < 5, "<5"), (age < 18, "5-17"), (age < 60, "18-59"), else_="60+"
     )

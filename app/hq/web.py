@@ -32,8 +32,8 @@ from app.hq.overview import completeness, device_status, server_sync_info, visit
 from app.hq.report_data import build_weekly_report
 from app.hq.report_pdf import render_weekly_report
 from app.hq.surveillance import LineListQuery, line_list
-from app.hq.tables import facilities
 from app.hq.svg import bar_chart, heatmap
+from app.hq.tables import facilities
 from app.hq.weeks import Week, last_weeks, parse_week, week_of
 from app.security.roles import Action
 

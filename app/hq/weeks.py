@@ -1,4 +1,4 @@
-"""Epidemiological weeks with a configurable first weekday (FACTS.md: ISO Monday, CDC Sunday, Iran Saturday).
+"""Epidemiological weeks with a configurable first weekday (docs/architecture.md ("Domain facts"): ISO Monday, CDC Sunday, Iran Saturday).
 
 One rule for every convention, the ISO one generalised: a week belongs to the year that holds its 4th day (for ISO
 weeks, the Thursday), and week 1 is the week whose 4th day falls in 1–7 January. With Monday as first day this gives

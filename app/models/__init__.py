@@ -6,10 +6,9 @@ from app.models.insurance import Enrolment, EnrolmentMember
 from app.models.journal import AuditEntry, ChangeLog, DeviceState
 from app.models.people import Household, IdentityDocument, Patient, PatientSearchToken
 from app.models.reference import Department, Diagnosis, Facility, Unit, User
+from app.models.registry import REGISTRY  # noqa: E402 - needs every model above
 from app.models.roster import RosterDay, RosterPatient, RosterStaff
 from app.models.sync_state import SyncBase, SyncConflict, SyncIdentity, SyncParked
-
-from app.models.registry import REGISTRY  # noqa: E402 - needs every model above
 
 # Model of each synced entity, by name (derived from the registry, which is the one list).
 SYNCED_MODELS: dict[str, type[SyncMixin]] = {name: e.model for name, e in REGISTRY.items()}

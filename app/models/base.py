@@ -1,12 +1,12 @@
-"""Declarative base and the fields every synchronised record carries (DESIGN.md, sync guarantee 1)."""
+"""Declarative base and the fields every synchronised record carries (docs/architecture.md, sync guarantee 1)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import Boolean, DateTime, Integer, MetaData, String, TypeDecorator
+from sqlalchemy import Boolean, DateTime, Integer, MetaData, String, Table, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Stable constraint names keep Alembic batch migrations on SQLite predictable.
@@ -48,6 +48,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    __table__: ClassVar[Table]  # every model here is mapped to one table (the default stub says FromClause)
 
 
 # The fields every synced record carries, which a change's payload always holds.

@@ -37,7 +37,7 @@ class Visit(SyncMixin, Base):
     medicines: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     follow_up_date: Mapped[date | None] = mapped_column(Date)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
-    # A correction is a new version of the same visit; this keeps the reason (DESIGN.md, guarantee 6).
+    # A correction is a new version of the same visit; this keeps the reason (docs/architecture.md, guarantee 6).
     correction_reason: Mapped[str] = mapped_column(String(300), default="")
 
     diagnoses: Mapped[list[VisitDiagnosis]] = relationship(

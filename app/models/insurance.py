@@ -1,4 +1,4 @@
-"""Health-insurance enrolments of households (FACTS.md, "Insurance")."""
+"""Health-insurance enrolments of households (docs/architecture.md, "Domain facts")."""
 
 from __future__ import annotations
 

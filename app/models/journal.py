@@ -12,7 +12,7 @@ from app.models.base import Base, SyncMixin, UTCDateTime
 
 
 class ChangeLog(Base):
-    """One entry per local write, committed in the same transaction as the record (DESIGN.md, guarantee 2)."""
+    """One entry per local write, committed in the same transaction as the record (docs/architecture.md, guarantee 2)."""
 
     __tablename__ = "change_log"
     __table_args__ = (Index("ix_change_log_state", "state", "seq"), {"sqlite_autoincrement": True})

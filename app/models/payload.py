@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Table
@@ -27,7 +27,7 @@ def scalar_default(col: Any) -> Any:
     return default.arg
 
 
-@lru_cache(maxsize=None)
+@cache
 def _plan(table: Table) -> tuple[tuple[str, Any, bool], ...]:
     return tuple((c.key, scalar_default(c), c.key in _ALWAYS) for c in table.columns)
 

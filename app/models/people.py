@@ -1,4 +1,4 @@
-"""Households, patients and their identity documents (FACTS.md, "People and documents")."""
+"""Households, patients and their identity documents (docs/architecture.md, "Domain facts")."""
 
 from __future__ import annotations
 
@@ -44,12 +44,12 @@ class Patient(SyncMixin, Base):
     relationship_to_head: Mapped[str] = mapped_column(String(20), default="")
     registered_unit_id: Mapped[str | None] = mapped_column(ForeignKey("unit.id"))
     notes: Mapped[str] = mapped_column(String(1000), default="")
-    # Transliteration-tolerant keys for duplicate matching (app.core.persian.name_key).
+    # Transliteration-tolerant keys for duplicate matching (app.core.name_keys.tolerant_key).
     given_key_fa: Mapped[str] = mapped_column(String(100), default="")
     father_key_fa: Mapped[str] = mapped_column(String(100), default="")
     given_key_latin: Mapped[str] = mapped_column(String(100), default="")
     father_key_latin: Mapped[str] = mapped_column(String(100), default="")
-    # A merged-away duplicate points at the record that absorbed it (DESIGN.md, sync guarantee 6).
+    # A merged-away duplicate points at the record that absorbed it (docs/architecture.md, sync guarantee 6).
     merged_into_id: Mapped[str | None] = mapped_column(String(36), index=True)
 
     documents: Mapped[list[IdentityDocument]] = relationship(

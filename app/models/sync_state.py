@@ -31,7 +31,7 @@ class SyncIdentity(Base):
 
 
 class SyncConflict(Base):
-    """A losing value the server kept for review (DESIGN.md, guarantee 6), as the feed delivered it."""
+    """A losing value the server kept for review (docs/architecture.md, guarantee 6), as the feed delivered it."""
 
     __tablename__ = "sync_conflict"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import Callable
+from collections.abc import Callable
 
 from reportlab.lib.pagesizes import A4, A5
 from reportlab.lib.units import mm

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
+
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -148,7 +149,7 @@ class _Roster:
             # The fill covers the rule under the previous row; draw it again.
             pen.hline(MARGIN, MARGIN + self.cw, top, line_width=0.3, color=GREY)
         x = MARGIN
-        for (key, w), value in zip(self.cols, self.cells(index, p)):
+        for (key, w), value in zip(self.cols, self.cells(index, p), strict=False):
             if key == "col_seen":
                 checkbox(pen, x + (w - 8) / 2, top - ROW_H / 2 - 3.5, 10)
             elif value:

@@ -1,4 +1,4 @@
-"""Who may do what. Checked in the services (``require``), not only by hiding buttons (DESIGN.md, "Users and roles")."""
+"""Who may do what. Checked in the services (``require``), not only by hiding buttons (docs/architecture.md, "Trust rules")."""
 
 from __future__ import annotations
 

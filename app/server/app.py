@@ -9,21 +9,30 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import ValidationError
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
 
-from app.server import devices, feed, models as m
+from app.server import devices, feed
+from app.server import models as m
 from app.server.apply import ApplyHook, BatchRefused, apply_changes, apply_isolated
 from app.server.db import feed_connection, open_database
 from app.server.extensions import extensions
 from app.server.hq_import import BundleRejected, import_bundle_bytes
-from app.sync.records import paused_gc
 from app.sync.protocol import (
-    BatchAck, ChangeBatch, ConflictItem, ConflictResolution, DeviceHello, EpochState, FeedPage, Health, NewEpoch,
+    BatchAck,
+    ChangeBatch,
+    ConflictItem,
+    ConflictResolution,
+    DeviceHello,
+    EpochState,
+    FeedPage,
+    Health,
+    NewEpoch,
     SignedReceipt,
 )
+from app.sync.records import paused_gc
 
 log = logging.getLogger("sayyar.server")
 MAX_BUNDLE_BYTES = 512 * 1024 * 1024

@@ -21,13 +21,13 @@ from sqlalchemy import Connection, Engine, and_, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from app.logging_setup import Word
+from app.models.registry import REGISTRY
 from app.server import models as m
 from app.server.bulk import bulk_insert, in_chunks, one_of
 from app.server.devices import Device
 from app.server.extensions import extensions, touched
 from app.server.writer import RecordWriter
 from app.sync.protocol import ChangeEntry, Rejection
-from app.models.registry import REGISTRY
 from app.sync.records import RecordInvalid, payload_to_row
 
 log = logging.getLogger("sayyar.server.apply")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date, datetime, timezone
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Connection, Date, Table
@@ -48,7 +48,7 @@ def _names(conn: Connection, table: Table) -> tuple[str, str]:
     return quote(table.name), ", ".join(quote(c.name) for c in table.columns)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _plan(table: Table, dialect: str, paramstyle: str) -> tuple[str, tuple[tuple[str, Adapter | None], ...]]:
     cols = [c for c in table.columns]
     mark = "?" if paramstyle == "qmark" else "%s"
@@ -96,8 +96,8 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
         try:
             name, columns = _names(conn, table)
             with cursor.copy(f"COPY {name} ({columns}) FROM STDIN") as copy:
-                for values in params:
-                    copy.write_row(values)
+                for record in params:
+                    copy.write_row(record)
         finally:
             cursor.close()
         return

@@ -56,7 +56,7 @@ def add_missing_columns(conn: Connection, table_name: str, columns: list[Column]
         if col.name in have:
             continue
         ddl = col.type.compile(dialect=conn.dialect)
-        default = col.server_default.arg if col.server_default is not None else None  # type: ignore[union-attr]
+        default = col.server_default.arg if col.server_default is not None else None  # type: ignore[union-attr,attr-defined]
         clause = f" NOT NULL DEFAULT '{default}'" if default is not None else ""
         conn.exec_driver_sql(f'ALTER TABLE {table_name} ADD COLUMN "{col.name}" {ddl}{clause}')
 

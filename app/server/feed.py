@@ -1,4 +1,4 @@
-"""The change feed: records other laptops need, in ``srv_seq`` order, read by cursor (DESIGN.md, guarantee 4)."""
+"""The change feed: records other laptops need, in ``srv_seq`` order, read by cursor (docs/architecture.md, guarantee 4)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Headquarters import of hand-carried bundles: verify everything, then apply in one transaction with the same
-``apply_changes`` as online sync, and sign a receipt (DESIGN.md, guarantee 5).
+``apply_changes`` as online sync, and sign a receipt (docs/architecture.md, guarantee 5).
 
 A bundle imported again is a no-op that hands back the first receipt; overlapping bundles apply only what is new
 (every entry is keyed by device, epoch and sequence).

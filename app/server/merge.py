@@ -5,7 +5,7 @@ stamp of the state it was made on (``base_hlc``). For each such field:
 - incoming stamp newer than the field's: the new value is taken; if the field had been written after the sender's
   base (two people edited it without seeing each other), the value it replaces goes to the conflict list;
 - incoming stamp older: the server value stays and the incoming value goes to the conflict list.
-Nothing is dropped silently (DESIGN.md, guarantee 6). Fields the sender did not set are left alone: a stale copy of
+Nothing is dropped silently (docs/architecture.md, guarantee 6). Fields the sender did not set are left alone: a stale copy of
 a field is not an edit. Clock stamps, not wall time, decide (guarantee 9).
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.sync.protocol import ChangeEntry
 from app.models.base import SYNC_FIELDS
+from app.sync.protocol import ChangeEntry
 from app.sync.records import columns_of_ordered
 
 # The tombstone merges like any field: deleting and editing at once is a conflict someone should see.

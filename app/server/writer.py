@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 
+from app.models.registry import REGISTRY, patient_pointers
 from app.server import models as m
 from app.server.bulk import bulk_insert, in_chunks, one_of
 from app.server.merge import initial_stamps, merge_shared
 from app.sync.protocol import ChangeEntry, Rejection
-from app.models.registry import REGISTRY, Policy, patient_pointers
 
 _META_COLS = ("id", "version", "hlc", "device_id")
 Key = tuple[str, str]
@@ -69,8 +69,8 @@ class RecordWriter:
                 owner: dict[Any, str] = {}
                 step = in_chunks(self.conn)
                 for i in range(0, len(values), step):
-                    owner.update(self.conn.execute(select(col, table.c.id).where(
-                        one_of(self.conn, col, values[i:i + step]))).all())
+                    owner.update((r[0], r[1]) for r in self.conn.execute(select(col, table.c.id).where(
+                        one_of(self.conn, col, values[i:i + step]))))
                 for e, row in items:
                     value = row[col.key]
                     if value is None:

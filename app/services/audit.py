@@ -1,5 +1,5 @@
-"""Reading the audit trail: who created, changed, viewed, printed or merged which record (DESIGN.md, "Users and
-roles"). The entries themselves are written by the services that act; this module only reads them.
+"""Reading the audit trail: who created, changed, viewed, printed or merged which record (docs/architecture.md, "Trust
+rules"). The entries themselves are written by the services that act; this module only reads them.
 
 Rows are plain data (no ORM objects) so the UI, the command line and the reports can show or export them as they are.
 """
@@ -54,7 +54,7 @@ def audit_trail(ctx: Ctx, *, entity: str | None = None, record_id: str | None = 
         stmt = stmt.where(AuditEntry.action == action)
     if since is not None:
         stmt = stmt.where(AuditEntry.created_at >= (since if since.tzinfo else since.replace(tzinfo=timezone.utc)))
-    # Laptop clocks are wrong (DESIGN.md, guarantee 9): the hybrid logical clock orders entries across devices.
+    # Laptop clocks are wrong (docs/architecture.md, guarantee 9): the hybrid logical clock orders entries across devices.
     stmt = stmt.order_by(AuditEntry.hlc.desc(), AuditEntry.created_at.desc(), AuditEntry.id).limit(limit)
     with ctx.read() as session:
         rows = []

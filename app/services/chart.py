@@ -8,7 +8,13 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from app.models import (
-    AuditEntry, Household, IdentityDocument, Patient, Referral, SurveillanceCase, Visit,
+    AuditEntry,
+    Household,
+    IdentityDocument,
+    Patient,
+    Referral,
+    SurveillanceCase,
+    Visit,
 )
 from app.security.roles import Action
 from app.services.context import Ctx
@@ -41,7 +47,7 @@ def _flags(patient: Patient, cover: Cover | None, visits: list[Visit], cases: in
     elif cover.coverage_end <= today + timedelta(days=30):
         flags.append("insurance_expiring")
     if patient.legal_status == "undocumented":
-        flags.append("sensitive_status")  # disclosure can expose the person to deportation (FACTS.md)
+        flags.append("sensitive_status")  # disclosure can expose the person to deportation (docs/architecture.md, "Domain facts")
     return flags
 
 

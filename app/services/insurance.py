@@ -1,4 +1,4 @@
-"""Enrolling households in health insurance, and who is covered until when (FACTS.md, "Insurance")."""
+"""Enrolling households in health insurance, and who is covered until when (docs/architecture.md, "Domain facts")."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from app.services.context import Ctx, parse
 from app.services.errors import FieldError, ValidationFailed, field_error
 from app.services.labels import label
 from app.services.validation import check_not_future
-
 
 
 def add_months(d: date, months: int) -> date:

@@ -174,8 +174,9 @@ _FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 def field_label(path: str) -> tuple[str, str]:
     """``documents.0.number`` -> ("Documents 1 › Document number", ...)."""
     parts = path.split(".")
-    en_parts, fa_parts = [], []
-    for i, part in enumerate(parts):
+    en_parts: list[str] = []
+    fa_parts: list[str] = []
+    for _i, part in enumerate(parts):
         if part.isdigit():
             en_parts[-1] += f" {int(part) + 1}"
             fa_parts[-1] += f" {str(int(part) + 1).translate(_FA_DIGITS)}"

@@ -1,4 +1,4 @@
-"""What a registration or a correction of a patient may contain, and the checks on it (FACTS.md)."""
+"""What a registration or a correction of a patient may contain, and the checks on it (docs/architecture.md, "Domain facts")."""
 
 from __future__ import annotations
 

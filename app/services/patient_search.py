@@ -106,7 +106,7 @@ def _hint_rank(session: Session, found: dict[str, Found], hints: SearchHints) ->
                                  sex, year, est, household,
                                  phone_match_key(stored_phone) if phone and stored_phone else "")
             f = found[pid]
-            for what, how, value in points:
+            for what, _how, value in points:
                 f.boost += value
                 if value > 0:
                     f.reasons.add(what)

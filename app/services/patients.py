@@ -12,10 +12,10 @@ from app.models import AuditEntry, DeviceState, Household, IdentityDocument, Pat
 from app.models.registry import patient_pointers
 from app.security.roles import Action
 from app.services.context import Ctx, parse
-from app.services.errors import DuplicateSuspected, FieldError, NotFound, ValidationFailed, field_error
-from app.services.patient_inputs import NAME_FIELDS, DocumentIn, PatientChanges, PatientFields, PatientIn
-from app.services.numbering import next_code
 from app.services.duplicates import find_duplicates
+from app.services.errors import DuplicateSuspected, FieldError, NotFound, ValidationFailed, field_error
+from app.services.numbering import next_code
+from app.services.patient_inputs import NAME_FIELDS, DocumentIn, PatientChanges, PatientFields, PatientIn
 from app.store.search_index import patient_key_columns
 
 
@@ -31,7 +31,7 @@ def _cross_check(data: PatientFields, today: date) -> list[FieldError]:
     if not (data.given_name_fa or data.given_name_latin):
         errors.append(field_error("given_name", "need_one_script"))
     if not (data.father_name_fa or data.father_name_latin):
-        # Many Afghans have no family name: the father's name is the main second identifier (FACTS.md).
+        # Many Afghans have no family name: the father's name is the main second identifier (docs/architecture.md, "Domain facts").
         errors.append(field_error("father_name", "need_one_script"))
     if data.date_of_birth is None and data.birth_year is None:
         errors.append(field_error("birth_year", "dob_or_year"))

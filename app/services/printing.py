@@ -10,11 +10,27 @@ from sqlalchemy.orm import Session
 
 from app.core.dates import age_years
 from app.models import (
-    AuditEntry, Department, Diagnosis, Facility, IdentityDocument, Patient, Referral, Unit, User, Visit,
+    AuditEntry,
+    Department,
+    Diagnosis,
+    Facility,
+    IdentityDocument,
+    Patient,
+    Referral,
+    Unit,
+    User,
+    Visit,
 )
 from app.printing import (
-    DiagnosisLine, InsuranceLine, PrintOptions, ReferralSlipData, RosterData, RosterPatientLine, StaffLine,
-    render_referral_slip, render_roster,
+    DiagnosisLine,
+    InsuranceLine,
+    PrintOptions,
+    ReferralSlipData,
+    RosterData,
+    RosterPatientLine,
+    StaffLine,
+    render_referral_slip,
+    render_roster,
 )
 from app.security.roles import Action
 from app.services.context import Ctx
@@ -40,9 +56,10 @@ def _user_name(session: Session, user_id: str | None, lang: str) -> str:
 
 
 def _options(ctx: Ctx, session: Session, *, paper: str, reprints: int) -> PrintOptions:
-    return PrintOptions(lang=ctx.lang, digits="persian" if ctx.lang == "fa" else "latin", paper=paper,
+    # Validated by the model (pydantic refuses another language or paper size with a clear message).
+    return PrintOptions.model_validate(dict(lang=ctx.lang, digits="persian" if ctx.lang == "fa" else "latin", paper=paper,
                         reprint_count=reprints, printed_by=_user_name(session, ctx.user_id, ctx.lang),
-                        printed_at=ctx.now().astimezone().replace(tzinfo=None))
+                        printed_at=ctx.now().astimezone().replace(tzinfo=None)))
 
 
 def _record_print(ctx: Ctx, entity: str, record_id: str, detail: dict[str, object]) -> None:
@@ -67,8 +84,9 @@ def referral_slip_data(session: Session, referral: Referral, lang: str, on: date
     unit = session.get(Unit, visit.unit_id) if visit.unit_id else None
     to_facility = session.get(Facility, referral.to_facility_id)
     department = session.scalars(select(Department).where(Department.code == referral.department)).first()
-    labels = dict(session.execute(select(Diagnosis.code, Diagnosis.label_fa if lang == "fa" else Diagnosis.label_en)
-                                  .where(Diagnosis.code.in_([d.code for d in visit.diagnoses]))).all())
+    rows = session.execute(select(Diagnosis.code, Diagnosis.label_fa if lang == "fa" else Diagnosis.label_en)
+                           .where(Diagnosis.code.in_([d.code for d in visit.diagnoses])))
+    labels: dict[str, str] = {code: text for code, text in rows}
     clinician = session.get(User, visit.clinician_id) if visit.clinician_id else None
     snap = referral.insurance_snapshot
     insurance = None

@@ -57,9 +57,10 @@ def seed_reference(store: Store, *, unit_code: str | None = None, sample_staff: 
         for d in site.departments:
             session.add(Department(id=reference_id("department", d.code), code=d.code, name_en=d.name_en,
                                    name_fa=d.name_fa))
-        for u in site.users if sample_staff else ():
-            session.add(User(id=reference_id("user", u.username), username=u.username, full_name_en=u.full_name_en,
-                             full_name_fa=u.full_name_fa, role=u.role, unit_id=units[u.unit].id if u.unit else None))
+        for staff in site.users if sample_staff else ():
+            session.add(User(id=reference_id("user", staff.username), username=staff.username,
+                             full_name_en=staff.full_name_en, full_name_fa=staff.full_name_fa, role=staff.role,
+                             unit_id=units[staff.unit].id if staff.unit else None))
         for dx in load_diagnoses():
             session.add(Diagnosis(id=reference_id("diagnosis", dx.code), code=dx.code, label_en=dx.label_en,
                                   label_fa=dx.label_fa, notifiable=dx.notifiable or None,
@@ -145,7 +146,9 @@ def load_facilities(ctx: Ctx, path: Path | str) -> int:
         raise FacilityFileRejected([RowProblem(1, "the file holds no facilities")])
     with ctx.write() as session:
         units = dict(session.execute(select(Unit.code, Unit.id)).all())
-        problems, good, seen = [], [], {}
+        problems: list[Any] = []
+        good: list[Any] = []
+        seen: dict[str, int] = {}
         for line, raw in rows:
             try:
                 row = FacilityRow.model_validate(raw)

@@ -1,4 +1,4 @@
-"""Referring a patient to specialised care, and the feedback that comes back (FACTS.md, "Referral slip")."""
+"""Referring a patient to specialised care, and the feedback that comes back (docs/architecture.md, "Domain facts")."""
 
 from __future__ import annotations
 

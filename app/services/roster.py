@@ -12,7 +12,16 @@ from sqlalchemy import func, select
 
 from app.core.dates import age_band
 from app.models import (
-    Facility, Patient, Referral, RosterDay, RosterPatient, RosterStaff, SurveillanceCase, Unit, User, Visit,
+    Facility,
+    Patient,
+    Referral,
+    RosterDay,
+    RosterPatient,
+    RosterStaff,
+    SurveillanceCase,
+    Unit,
+    User,
+    Visit,
 )
 from app.security.roles import Action
 from app.services.context import Ctx, parse

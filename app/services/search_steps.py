@@ -20,7 +20,20 @@ from app.core.identifiers import document_key, phone_query
 from app.core.name_keys import name_keys
 from app.core.persian import is_persian, normalize_for_search
 from app.store.search_index import (
-    CODE, COMPOUND, CROSS, DOCUMENT, FATHER, GIVEN, OTHER, PAIR, PHONE, PLAIN, SEP, SKELETON, TOLERANT, compact,
+    CODE,
+    COMPOUND,
+    CROSS,
+    DOCUMENT,
+    FATHER,
+    GIVEN,
+    OTHER,
+    PAIR,
+    PHONE,
+    PLAIN,
+    SEP,
+    SKELETON,
+    TOLERANT,
+    compact,
 )
 
 # Tiers: lower is better. Exact and prefix matches come first, then tolerant and cross-script ones (issue 15).
@@ -314,7 +327,7 @@ def several_words(ix: Index, query: Query, out: Collector) -> None:
     # 1. given name + father's name, exact given and the father's name as typed so far
     pair_steps = [(tier, token, reason, exact) for g, f in _splits(words)
                   for tier, token, reason, exact in _pair_keys(g, f, persian)]
-    for tier, token, reason, _ in sorted(pair_steps, key=lambda s: s[0]):
+    for tier, token, _reason, _ in sorted(pair_steps, key=lambda s: s[0]):
         if tier > PREFIX:
             continue
         for found, pid in ix.range(token, out.room()):

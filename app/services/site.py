@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select, update
 
-from app.config import db_path, keystore_path
+from app.config import db_path, keystore_path, make_private
 from app.models import DeviceState, Unit, User, new_id
 from app.security.keystore import Keystore, KeystoreError
 from app.services.context import Ctx
@@ -80,6 +79,8 @@ def create_site(folder: Path, *, admin_username: str, admin_password: str, admin
                                  unit_id=unit_id))
         finally:
             store.close()
+        for private in (folder, db_path(folder), keystore_path(folder)):
+            make_private(private)  # encrypted, and still nobody else's to copy
     except BaseException:
         for leftover in (keystore_path(folder), *folder.glob(db_path(folder).name + "*")):
             leftover.unlink(missing_ok=True)

@@ -21,7 +21,13 @@ from sqlalchemy.orm import Session
 
 from app.models import AuditEntry, User, new_id
 from app.security.keystore import (
-    InvalidUserName, Keystore, KeystoreError, UserExists, WeakPassword, check_password_strength, clean_username,
+    InvalidUserName,
+    Keystore,
+    KeystoreError,
+    UserExists,
+    WeakPassword,
+    check_password_strength,
+    clean_username,
     username_key,
 )
 from app.security.roles import Action, Role, role_label

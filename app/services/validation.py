@@ -1,4 +1,4 @@
-"""Reusable field checks for the service inputs (FACTS.md rules)."""
+"""Reusable field checks for the service inputs (docs/architecture.md ("Domain facts") rules)."""
 
 from __future__ import annotations
 
@@ -76,5 +76,5 @@ def check_document_number(doc_type: str, number: str) -> str:
         if not 8 <= len(digits) <= 10 or not is_valid_national_code(digits):
             raise invalid("national_code")
         return digits.zfill(10)
-    # Code Yekta and Shenaseh Faragir lengths are unverified (FACTS.md): kept as opaque text.
+    # Code Yekta and Shenaseh Faragir lengths are unverified (docs/architecture.md, "Domain facts"): kept as opaque text.
     return number

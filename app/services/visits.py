@@ -242,11 +242,11 @@ def _replace_diagnoses(session: Any, visit: Visit, live: list[VisitDiagnosis], d
         if code not in wanted:
             row.deleted = True
     for position, d in enumerate(data.diagnoses):
-        row = by_code.get(d.code)
-        if row is None:
+        kept = by_code.get(d.code)
+        if kept is None:
             session.add(VisitDiagnosis(visit_id=visit.id, code=d.code, certainty=d.certainty, position=position))
-        elif (row.certainty, row.position) != (d.certainty, position):
-            row.certainty, row.position = d.certainty, position
+        elif (kept.certainty, kept.position) != (d.certainty, position):
+            kept.certainty, kept.position = d.certainty, position
 
 
 def search_diagnoses(ctx: Ctx, text: str, *, limit: int = 30) -> list[Diagnosis]:

@@ -1,4 +1,4 @@
-"""Hybrid logical clock: orders changes across laptops whose wall clocks are wrong (DESIGN.md, guarantee 9).
+"""Hybrid logical clock: orders changes across laptops whose wall clocks are wrong (docs/architecture.md, guarantee 9).
 
 A stamp is ``<physical ms, 13 digits>:<counter, 5 digits>:<node>`` so that plain string comparison orders stamps.
 """

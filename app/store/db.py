@@ -19,6 +19,7 @@ from app.store.clock import HybridClock
 from app.store.engine import make_engine
 from app.store.migrate import DatabaseError, DatabaseTooNew, ensure_schema
 
+
 class WrongDatabaseKey(DatabaseError):
     pass
 
@@ -40,7 +41,7 @@ class DeviceInfo:
 
 class Store:
     """Open with :meth:`open`. ``write()`` is the only way to change records; every write is one transaction that
-    also appends the change-log entries (DESIGN.md, guarantees 1–2)."""
+    also appends the change-log entries (docs/architecture.md, guarantees 1–2)."""
 
     def __init__(self, path: Path, key: bytes | None) -> None:
         self.path = path

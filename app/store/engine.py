@@ -1,4 +1,4 @@
-"""SQLite engines with the pragmas of DESIGN.md; SQLCipher when a database key is given."""
+"""SQLite engines with the pragmas of docs/architecture.md ("Local store"); SQLCipher when a database key is given."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
-
 
 KEY_BYTES = 32
 

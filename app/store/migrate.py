@@ -35,9 +35,8 @@ def alembic_config(connection: Connection):  # type: ignore[no-untyped-def]
 
 
 def known_revisions() -> set[str]:
-    from alembic.script import ScriptDirectory
-
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))

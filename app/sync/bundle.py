@@ -1,4 +1,4 @@
-"""Sync bundles: the same change-log entries in one file for hand carriage (DESIGN.md, guarantee 5).
+"""Sync bundles: the same change-log entries in one file for hand carriage (docs/architecture.md, guarantee 5).
 
 File: ``MAGIC | u32 len | header JSON | (u32 len | AES-GCM chunk)*``. Decrypted: ``u32 len | manifest JSON |
 Ed25519 signature (64 bytes) of the manifest | zlib(body JSON)``; the manifest carries the body's SHA-256.
@@ -40,8 +40,11 @@ class BundleRejected(Exception):
 
 
 class _Device(Protocol):
-    device_id: str
-    public_key: bytes
+    @property
+    def device_id(self) -> str: ...
+
+    @property
+    def public_key(self) -> bytes: ...
 
 
 @dataclass(frozen=True)
@@ -249,7 +252,7 @@ def load_receipt(store: Store, path: Path | str) -> tuple[int, int]:
     with store.write(None) as s:
         for lo, hi in receipt.acked:
             acked += s.execute(update(cl).where(cl.c.epoch == receipt.epoch, cl.c.seq.between(lo, hi),
-                                                cl.c.state.in_(outbox.PENDING)).values(state="acked")).rowcount or 0
+                                                cl.c.state.in_(outbox.PENDING)).values(state="acked")).rowcount or 0  # type: ignore[attr-defined]
     reasons = {r.seq: r.reason for r in receipt.rejected}
     with store.read() as s:
         seqs = list(s.execute(select(cl.c.seq).where(cl.c.epoch == receipt.epoch, cl.c.seq.in_(list(reasons)),

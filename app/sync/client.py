@@ -223,10 +223,10 @@ def run_sync_round(store: Store, ctx: object, server_url: str, token: str, progr
         # server): stop, say so, keep everything queued.
         log.warning("sync round stopped: the server's answer is not of this protocol version (%d errors)",
                     invalid.error_count())
-        err = SyncError("the server's answer could not be read (is it a Sayyar server of the same version?)",
-                        transient=True)
-        identity.record_attempt(store, error=str(err))
-        raise err from None
+        unreadable = SyncError("the server's answer could not be read (is it a Sayyar server of the same version?)",
+                               transient=True)
+        identity.record_attempt(store, error=str(unreadable))
+        raise unreadable from None
     finally:
         api.close()
     identity.record_attempt(store, error=None)

@@ -1,5 +1,5 @@
 """Keys, signatures and the bundle envelope: Ed25519 signatures, X25519 ephemeral-static ECDH + HKDF-SHA256 +
-AES-256-GCM in chunks (DESIGN.md, guarantee 5).
+AES-256-GCM in chunks (docs/architecture.md, guarantee 5).
 
 Each chunk's nonce is its index plus a "last chunk" flag and the clear-text header is authenticated with every
 chunk, so reordered, dropped, appended or truncated chunks all fail authentication. A fresh ephemeral key per bundle

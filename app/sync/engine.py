@@ -2,7 +2,7 @@
 
 It probes the server's health endpoint; the moment the server answers it runs a round, then waits ``interval``.
 While the server is away it backs off exponentially with jitter, capped, so a laptop in the field does not spin
-(DESIGN.md, guarantee 8). ``run_now()`` wakes it at once. A round interrupted anywhere simply resumes next time.
+(docs/architecture.md, guarantee 8). ``run_now()`` wakes it at once. A round interrupted anywhere simply resumes next time.
 """
 
 from __future__ import annotations

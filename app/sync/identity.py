@@ -1,5 +1,5 @@
 """This laptop's sync identity: its Ed25519 key (kept inside the encrypted database), server address, token and
-headquarters' public keys; and starting a new epoch after a restore or a copy (DESIGN.md, guarantee 7)."""
+headquarters' public keys; and starting a new epoch after a restore or a copy (docs/architecture.md, guarantee 7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Applying a feed page on the laptop: records and the new cursor in one transaction (DESIGN.md, guarantee 4).
+"""Applying a feed page on the laptop: records and the new cursor in one transaction (docs/architecture.md, guarantee 4).
 
 Remote records are stored through ``store.write(None, applying_remote=True)``: not queued again, search index kept
 current. A record with local changes still waiting to go up is left as it is (the server merges those changes and
@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 
 from app.logging_setup import Word
 from app.models import SYNCED_MODELS, ChangeLog, DeviceState, SyncBase, SyncConflict, SyncParked
+from app.models.registry import REGISTRY, patient_pointers
 from app.store import Store
 from app.store.search_index import reindex_patients
 from app.sync.outbox import PENDING
 from app.sync.protocol import ConflictItem, FeedItem, FeedPage
-from app.models.registry import REGISTRY, patient_pointers
 from app.sync.records import RecordInvalid, payload_to_row
 
 log = logging.getLogger("sayyar.sync.inbox")

@@ -143,6 +143,6 @@ def requeue(store: Store, seqs: Iterable[int]) -> int:
     cl = ChangeLog.__table__
     with store.write(None) as s:
         n = s.execute(update(cl).where(cl.c.seq.in_(list(seqs)), cl.c.state == "quarantined")
-                      .values(state="queued", reason="")).rowcount
+                      .values(state="queued", reason="")).rowcount  # type: ignore[attr-defined]  # an UPDATE's cursor
         _refresh_acked_seq(s)
     return int(n or 0)

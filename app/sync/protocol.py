@@ -1,4 +1,4 @@
-"""What travels between laptops, the central server and headquarters: the one definition (DESIGN.md, "Parts").
+"""What travels between laptops, the central server and headquarters: the one definition (docs/architecture.md, "Layers").
 
 Client, bundle writer, bundle reader and server all use these models; ``docs/sync-protocol.schema.json`` is generated
 from them (``python -m app.sync.schema``). Bump ``PROTOCOL_VERSION`` on any change a peer of the old version would
@@ -7,12 +7,12 @@ misread; the ``protocol`` field lets each side refuse what it does not understan
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-PROTOCOL_VERSION = 1
-BUNDLE_FORMAT_VERSION = 1
+PROTOCOL_VERSION: Final = 1
+BUNDLE_FORMAT_VERSION: Final = 1
 MAX_BATCH = 5000
 
 # <physical ms, 13 digits>:<counter, 5 digits>:<node> (app.store.clock); string order is clock order.
@@ -30,7 +30,7 @@ class _Strict(BaseModel):
 
 
 class ChangeEntry(_Strict):
-    """One change-log entry: the record's full new state, stamped (DESIGN.md, guarantee 2)."""
+    """One change-log entry: the record's full new state, stamped (docs/architecture.md, guarantee 2)."""
 
     seq: int = Field(ge=1, le=2**53 - 1)  # JSON-safe: every peer reads it exactly
     entity: str = Field(pattern=ENTITY_PATTERN)

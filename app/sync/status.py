@@ -1,5 +1,5 @@
 """What the Sync panel shows: counts by state, quarantined entries with reasons, last success and error, open
-conflicts, and each record's own state (DESIGN.md, guarantee 8). Plain data; no Qt."""
+conflicts, and each record's own state (docs/architecture.md, guarantee 8). Plain data; no Qt."""
 
 from __future__ import annotations
 

@@ -268,8 +268,8 @@ class AppController(QObject):
             return
 
         def check() -> None:
-            from app.services.site import SignInFailed
             from app.security.keystore import KeystoreError
+            from app.services.site import SignInFailed
 
             try:
                 session.keystore.unlock(session.username, password)

@@ -1,4 +1,4 @@
-"""Language, set once for the whole application (STYLE.md 8): translators, layout direction, dates.
+"""Language, set once for the whole application: translators, layout direction, dates.
 
 Persian installs Sayyar's own translation plus Qt's ``qtbase_fa`` (so the built-in dialogs' buttons speak Persian
 too) and turns the application right-to-left. Compiled ``.qm`` files are not in git: they come from the build
@@ -101,7 +101,7 @@ def set_language(lang: str) -> None:
 
 
 def calendar() -> str:
-    # Persian users read and type Solar Hijri dates; English users Gregorian (DESIGN.md, "Languages").
+    # Persian users read and type Solar Hijri dates; English users Gregorian (docs/architecture.md, "Languages").
     return "jalali" if current_lang() == "fa" else "gregorian"
 
 

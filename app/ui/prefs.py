@@ -1,4 +1,4 @@
-"""Per-user interface preferences, declared once (STYLE.md 7), kept as a small JSON file in the data folder.
+"""Per-user interface preferences, declared once, kept as a small JSON file in the data folder.
 
 Only choices live here (language, last facility, last user name): never patient data.
 """

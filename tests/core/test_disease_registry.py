@@ -1,5 +1,5 @@
 """The notifiable-disease registry shipped in resources/reference: Iran's lists, WHO IHR, ICD-10 codes, case
-definitions, confirming tests and alert rules (FACTS.md "Notifiable diseases", issue 16)."""
+definitions, confirming tests and alert rules (docs/architecture.md "Domain facts", issue 16)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.core.persian import is_persian, name_key, normalize_for_search, search_tokens, to_ascii_digits, to_persian_digits
+from app.core.name_keys import tolerant_key as name_key
+from app.core.persian import is_persian, normalize_for_search, search_tokens, to_ascii_digits, to_persian_digits
 
 
 @pytest.mark.parametrize(

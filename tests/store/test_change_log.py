@@ -1,4 +1,4 @@
-"""Guarantee 2 of DESIGN.md: a record and its change-log entry are committed together or not at all."""
+"""Guarantee 2 of docs/architecture.md: a record and its change-log entry are committed together or not at all."""
 
 from __future__ import annotations
 

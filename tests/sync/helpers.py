@@ -1,4 +1,4 @@
-"""Laptops, activity and a real server on a loopback port for the sync tests (STYLE.md #11)."""
+"""Laptops, activity and a real server on a loopback port for the sync tests."""
 
 from __future__ import annotations
 

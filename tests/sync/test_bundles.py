@@ -1,4 +1,4 @@
-"""Bundles for hand carriage (DESIGN.md, guarantee 5): every bad kind is refused with a clear reason or applied as a
+"""Bundles for hand carriage (docs/architecture.md, guarantee 5): every bad kind is refused with a clear reason or applied as a
 no-op; nothing is half-applied; the reader never fails with anything but BundleRejected, whatever the bytes."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Shared records merge field by field by clock stamp; the losing value goes to a conflict list a person reviews;
 patient merges travel and later records follow them; clocks two years off still merge in causal order
-(DESIGN.md, guarantees 6 and 9)."""
+(docs/architecture.md, guarantees 6 and 9)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Three laptops × 1,000 changes, online and by bundle in mixed order: the central database ends with exactly the
-records created, once each (DESIGN.md, guarantees 2–5), on SQLite and on PostgreSQL."""
+records created, once each (docs/architecture.md, guarantees 2–5), on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Faults, each followed by recovery and the exactly-once check (DESIGN.md, guarantees 3, 4 and 8): server killed
+"""Faults, each followed by recovery and the exactly-once check (docs/architecture.md, guarantees 3, 4 and 8): server killed
 mid-batch, connection cut mid-response, client killed mid-apply and mid-upload, server disk full, a batch sent
 twice."""
 

@@ -1,5 +1,5 @@
 """Upload order (notifiable cases first, with their chain), the feed keeping the laptop's search index current,
-and progress reported to the caller (DESIGN.md, guarantees 3, 4 and 8)."""
+and progress reported to the caller (docs/architecture.md, guarantees 3, 4 and 8)."""
 
 from __future__ import annotations
 

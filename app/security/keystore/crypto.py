@@ -19,9 +19,16 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from app.security.keystore.errors import InvalidUserName, KeystoreError, WeakPassword
 from app.security.keystore.model import (
-    _NONCE_BYTES, _SALT_BYTES, FORMAT_NAME, FORMAT_VERSION, MIN_PASSWORD_LENGTH, KdfParams, _FailureState,
+    _NONCE_BYTES,
+    _SALT_BYTES,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    MIN_PASSWORD_LENGTH,
+    KdfParams,
+    _FailureState,
     _UserEntry,
 )
+
 
 def _norm_username(username: str) -> str:
     """Lookup key: NFC (Persian input methods differ), trimmed, case-insensitive."""

@@ -15,8 +15,19 @@ from typing import Any
 from app.security.keystore.crypto import _norm_username
 from app.security.keystore.errors import KeystoreCorrupt, KeystoreWriteError, _corrupt, _fa
 from app.security.keystore.model import (
-    _MAX_MEMORY_KIB, _MAX_PARALLELISM, _MAX_TIME_COST, _NONCE_BYTES, _SALT_BYTES, _WRAPPED_BYTES, FORMAT_NAME,
-    FORMAT_VERSION, KdfParams, _Doc, _FailureState, _RecoveryEntry, _UserEntry,
+    _MAX_MEMORY_KIB,
+    _MAX_PARALLELISM,
+    _MAX_TIME_COST,
+    _NONCE_BYTES,
+    _SALT_BYTES,
+    _WRAPPED_BYTES,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    KdfParams,
+    _Doc,
+    _FailureState,
+    _RecoveryEntry,
+    _UserEntry,
 )
 
 log = logging.getLogger("sayyar.security.keystore")  # one logger name for the whole package

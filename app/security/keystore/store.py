@@ -20,17 +20,45 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from app.security.keystore.crypto import (
-    _argon2, _check_password_strength, _clean_username, _key_check, _norm_username, _recovery_ad, _role_mac,
-    _role_text, _user_ad, _wrap_for_user,
+    _argon2,
+    _check_password_strength,
+    _clean_username,
+    _key_check,
+    _norm_username,
+    _recovery_ad,
+    _role_mac,
+    _role_text,
+    _user_ad,
+    _wrap_for_user,
 )
 from app.security.keystore.errors import (
-    AccountLocked, EntryDamaged, KeystoreError, KeystoreWriteError, LastUser, NoSuchUser, TooManyAttempts,
-    UnknownUser, UserExists, WrongDatabaseKey, WrongPassword, WrongRecoveryKey, _BadPassword, _corrupt,
+    AccountLocked,
+    EntryDamaged,
+    KeystoreError,
+    KeystoreWriteError,
+    LastUser,
+    NoSuchUser,
+    TooManyAttempts,
+    UnknownUser,
+    UserExists,
+    WrongDatabaseKey,
+    WrongPassword,
+    WrongRecoveryKey,
+    _BadPassword,
+    _corrupt,
 )
 from app.security.keystore.fileio import _atomic_write, _doc_from_json, _doc_to_json
 from app.security.keystore.model import (
-    _SALT_BYTES, DB_KEY_BYTES, DEFAULT_KDF_PARAMS, KdfParams, KeystoreUser, LockoutPolicy, UnlockResult, _Doc,
-    _FailureState, _UserEntry,
+    _SALT_BYTES,
+    DB_KEY_BYTES,
+    DEFAULT_KDF_PARAMS,
+    KdfParams,
+    KeystoreUser,
+    LockoutPolicy,
+    UnlockResult,
+    _Doc,
+    _FailureState,
+    _UserEntry,
 )
 from app.security.keystore.recovery import _new_recovery_entry, _parse_recovery, _recovery_wrap_key
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import random
 import time as _time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from typing import cast
 
 from sqlalchemy import select
 
@@ -64,10 +65,10 @@ class DemoGenerator:
             self.hospitals = [f.id for f in s.scalars(select(Facility).where(Facility.kind == "hospital"))]
             self.departments = [d.code for d in s.scalars(select(Department))]
             known = set(s.scalars(select(Diagnosis.code)))
-            self.notifiable = dict(s.execute(select(Diagnosis.code, Diagnosis.notifiable)
-                                             .where(Diagnosis.notifiable.is_not(None))).all())
+            rows = s.execute(select(Diagnosis.code, Diagnosis.notifiable).where(Diagnosis.notifiable.is_not(None)))
+            self.notifiable: dict[str, str] = {code: kind for code, kind in rows if kind}
             users = list(s.scalars(select(User).where(User.unit_id == unit_id)))
-        self.clinicians = [u.id for u in users if u.role == "clinician"] or [None]
+        self.clinicians: list[str | None] = [u.id for u in users if u.role == "clinician"] or [None]
         self.staff = [u.id for u in users]
         from app.core.diseases import shipped_registry
 
@@ -131,7 +132,7 @@ class DemoGenerator:
         }
         # The matching keys kept on the record, made by the same function as a registration's (before the record
         # is stamped and logged, so the change log carries them too).
-        row = w.add("patient", {**values, **patient_key_columns(values)})
+        row = w.add("patient", {**values, **patient_key_columns(cast("Mapping[str, str]", values))})
         for doc in self._documents(pid, nationality, status):
             w.add("identity_document", {"id": self._uid(), "patient_id": pid, "number_key":
                                         document_number_key(str(doc["number"])), "created_at": created, **doc})
@@ -241,7 +242,8 @@ class DemoGenerator:
                                          "reason": "follow-up"})
 
     def run(self, patients: int, progress: Callable[[int], None] | None = None) -> dict[str, int]:
-        made, sample = 0, []
+        made = 0
+        sample: list[str] = []
         with self.store.bulk() as w:
             while made < patients:
                 members = self.household(w, patients - made)

@@ -35,7 +35,7 @@ FAMILY = [
     ("تاجیک", "Tajik"), ("ازبک", "Uzbek"), ("پوپل", "Popal"), ("درانی", "Durrani"), ("غوری", "Ghori"),
 ]
 
-# Romanisations vary widely in the field (FACTS.md): demo data uses some variants so duplicate matching is exercised.
+# Romanisations vary widely in the field (docs/architecture.md, "Domain facts"): demo data uses some variants so duplicate matching is exercised.
 VARIANTS = {
     "Mohammad": ["Muhammad", "Mohamad", "Mohammed"], "Ahmad": ["Ahmed"], "Hossein": ["Hussain", "Hosein"],
     "Fatemeh": ["Fatima", "Fatema"], "Zahra": ["Zahraa"], "Abdullah": ["Abdollah"], "Yousef": ["Yusuf"],

@@ -6,8 +6,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, \
-    QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QWidget,
+)
 
 from app.ui import i18n, labels
 from app.ui.ops import run_op, show_error
@@ -98,7 +106,7 @@ class EnrolForm(FormTab):
         return combo
 
     def _start_changed(self) -> None:
-        # Cover lasts 12 months from the start unless the end was typed by hand (FACTS.md, "Insurance").
+        # Cover lasts 12 months from the start unless the end was typed by hand (docs/architecture.md, "Domain facts").
         if not self._end_touched and not self.start.problem() and self.start.value():
             self.end.set_value(default_end(self.start.value()))
 

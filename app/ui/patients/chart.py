@@ -5,8 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
-                               QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.security.roles import Action, can
 from app.ui import i18n, labels
@@ -15,7 +26,7 @@ from app.ui.widgets.forms import Banner
 
 
 def _table(parent: QWidget, headers: list[str], name: str) -> QTableWidget:
-    # Small, fixed lists (a patient's visits): a QTableWidget is fine here (STYLE.md 4).
+    # Small, fixed lists (a patient's visits): a QTableWidget is fine here.
     table = QTableWidget(0, len(headers), parent)
     table.setObjectName(name)
     table.setHorizontalHeaderLabels(headers)
@@ -220,7 +231,7 @@ class ChartView(QWidget):
         self.loaded.emit(chart)
 
     def _hide_status(self, sensitive: bool) -> None:
-        # Undocumented status can expose a person to deportation: not shown on screen until asked for (FACTS.md).
+        # Undocumented status can expose a person to deportation: not shown on screen until asked for (docs/architecture.md, "Domain facts").
         p = self.chart.patient
         text = labels.legal_status().get(p.legal_status, p.legal_status)
         self.status_label.setText("••••••" if sensitive else text)

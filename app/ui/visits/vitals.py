@@ -44,7 +44,7 @@ class VitalsBox(QGroupBox):
         self.notes: dict[str, ErrorLabel] = {}
         grid = QGridLayout(self)
         names = vital_labels()
-        for i, (name, is_float) in enumerate(VITALS):
+        for i, (name, _is_float) in enumerate(VITALS):
             r, c = divmod(i, 3)
             edit = QLineEdit(self)
             edit.setObjectName(name)

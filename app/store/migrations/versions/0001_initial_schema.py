@@ -1,16 +1,15 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-28
 
 Patients, households, documents, visits, referrals, enrolments, rosters, reference data, change log.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import app.models.base
-
 
 revision = '0001'
 down_revision = None

@@ -6,8 +6,8 @@ Create Date: 2026-11-28
 
 Who created, changed, viewed, printed and exported which record; travels with sync like any other record.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import app.models.base
 

@@ -7,8 +7,8 @@ Create Date: 2026-11-28
 The laptop's sync keys and settings (inside the encrypted database), the conflict list sent by the server, the last
 server state of shared records, and feed records waiting for their parent record.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import app.models.base
 

@@ -7,8 +7,8 @@ Create Date: 2026-12-01
 Who (re)classified a surveillance case, when and why (a corrected diagnosis, a test result or a person's decision),
 and which notifiable-disease registry version opened it.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import app.models.base
 
