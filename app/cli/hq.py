@@ -18,8 +18,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import CliError, add_db_argument, ask_new_password, ask_password, central_engine, require_user, \
-    write_output
+from app.cli.common import (
+    CliError,
+    add_db_argument,
+    ask_new_password,
+    ask_password,
+    central_engine,
+    require_user,
+    write_output,
+)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -191,7 +198,7 @@ def cmd_export_linelist(args: argparse.Namespace) -> int:
     with engine.begin() as conn:
         settings = _settings(conn)
         actor = actor_from_db(conn, user)
-        data = export_linelist(conn, actor, query, fmt, identities=args.identities,
+        data = export_linelist(conn, actor, query, fmt, identities=args.identities,  # type: ignore[arg-type]  # checked above
                                first_weekday=settings.first_weekday)
     print(f"Cases by onset date (reported date when onset is unknown) from {since or 'the first'} to "
           f"{until or 'the last'}, both included; {settings.convention()}.")

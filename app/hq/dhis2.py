@@ -1,4 +1,4 @@
-"""DHIS2 aggregate export: one dataValueSets object per file for one epi week (FACTS.md, "Reporting").
+"""DHIS2 aggregate export: one dataValueSets object per file for one epi week (docs/architecture.md, "Domain facts").
 
 Our indicators map to DHIS2 data elements and category option combos through ``resources/hq/dhis2_mapping.json``
 (a SAMPLE: the real instance's codes go there; uids work as well). The file holds every facility that has an orgUnit

@@ -36,7 +36,7 @@ ACTIONS: Final = {
 }
 _PAST: Final = {"verify": "verified", "discard": "discarded", "assess": "assessed", "respond": "responded to",
                 "close": "closed"}
-# Target: an alert is verified within 24 hours of being raised (FACTS.md, "Case classification").
+# Target: an alert is verified within 24 hours of being raised (docs/architecture.md, "Domain facts").
 VERIFY_TARGET_HOURS: Final = 24
 
 

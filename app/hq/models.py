@@ -8,8 +8,19 @@ A separate ``MetaData``: these rows are made at headquarters and never travel to
 from __future__ import annotations
 
 from sqlalchemy import (
-    JSON, Column, Connection, Engine, Index, Integer, MetaData, PrimaryKeyConstraint, String, Table, Text,
-    UniqueConstraint, text,
+    JSON,
+    Column,
+    Connection,
+    Engine,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
 )
 
 from app.models.base import NAMING, UTCDateTime

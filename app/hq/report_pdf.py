@@ -29,8 +29,8 @@ from reportlab.platypus import (
 
 from app.core.dates import AGE_BANDS, format_date
 from app.core.diseases import shipped_registry
-from app.hq.settings import SiteSettings
 from app.hq.report_data import LEGAL_STATUSES, REFERRAL_STATUSES, SEXES, WeeklyReport
+from app.hq.settings import SiteSettings
 from app.printing import text as T
 from app.printing.fonts import BOLD, REGULAR, register_fonts
 

@@ -1,7 +1,7 @@
 """The site's settings, set once at headquarters and used by everything there: the server's alert evaluation,
 the pages, the command line, the weekly report and the DHIS2 export (``sayyar hq config``).
 
-- ``week_start``: the epi-week convention. Iran's week starts on Saturday (FACTS.md), so a new site counts
+- ``week_start``: the epi-week convention. Iran's week starts on Saturday (docs/architecture.md, "Domain facts"), so a new site counts
   Saturday–Friday weeks (DHIS2 period type WeeklySaturday, labels like ``2026SatW48``); ISO (Monday) and Sunday
   (CDC/PAHO) weeks are the alternatives. Every report states the convention it used.
 - ``malaria_elimination``: Iran is eliminating malaria, so every case is an alert by default; switched off, the

@@ -25,12 +25,12 @@ from app.hq.access import Actor, NotAllowed, require
 from app.hq.alerts import OPEN_STATUSES, AlertTransitionError, list_alerts
 from app.hq.dhis2 import MappingError, dhis2_json
 from app.hq.exports import export_dhis2, export_linelist
-from app.hq.lifecycle import OUTCOMES, RISK_LEVELS, transition
-from app.hq.settings import load_settings
 from app.hq.insurance import enrolments_by_payer, expiring
+from app.hq.lifecycle import OUTCOMES, RISK_LEVELS, transition
 from app.hq.overview import completeness, device_status, server_sync_info, visits_this_week
 from app.hq.report_data import build_weekly_report
 from app.hq.report_pdf import render_weekly_report
+from app.hq.settings import load_settings
 from app.hq.surveillance import LineListQuery, line_list
 from app.hq.svg import bar_chart, heatmap
 from app.hq.tables import facilities
