@@ -1,8 +1,11 @@
 """The background sync engine: a plain thread the UI starts and stops (no Qt here; the UI marshals callbacks).
 
 It probes the server's health endpoint; the moment the server answers it runs a round, then waits ``interval``.
-While the server is away it backs off exponentially with jitter, capped, so a laptop in the field does not spin
-(docs/architecture.md, guarantee 8). ``run_now()`` wakes it at once. A round interrupted anywhere simply resumes next time.
+While the server is away it backs off exponentially with jitter, capped at ``probe_delay`` (a health probe costs
+almost nothing, and a server that comes back must be noticed within half a minute); after a failed round it backs
+off up to ``max_delay`` (docs/architecture.md, guarantee 8). ``run_now()`` wakes it at once; ``pause()`` holds it
+between rounds (nobody signed in, screen locked, the administrator turned it off); ``stop()`` ends it, cutting a
+running round short between two batches. A round interrupted anywhere simply resumes next time.
 """
 
 from __future__ import annotations
@@ -19,6 +22,16 @@ from app.sync.client import Api, Progress, ProgressCallback, SyncError, SyncRepo
 
 log = logging.getLogger("sayyar.sync")
 
+# One round at a time in this process: the background engine and a "Sync now" click never send the same entries
+# side by side (each would be harmless to the server, but the laptop's states would race).
+ROUND_LOCK = threading.Lock()
+
+
+def run_one_round(store: Store, ctx: object, url: str, token: str,
+                  progress: ProgressCallback | None = None) -> SyncReport:
+    with ROUND_LOCK:
+        return run_sync_round(store, ctx, url, token, progress)
+
 
 @dataclass
 class EngineState:
@@ -30,6 +43,12 @@ class EngineState:
     last_report: SyncReport | None = None
     last_error: str = ""
     blocked: bool = False  # a non-transient error (e.g. restored laptop): waits for a person
+    paused: bool = False
+    progress: Progress | None = None  # of the running round
+
+
+class Stopped(Exception):
+    """Raised inside a round (from the progress callback) when the engine is told to stop."""
 
 
 def backoff_delay(failures: int, *, base: float, cap: float, rng: random.Random | None = None) -> float:
@@ -42,15 +61,20 @@ def backoff_delay(failures: int, *, base: float, cap: float, rng: random.Random 
 class SyncEngine:
     def __init__(self, store: Store, ctx: object, *, server_url: str | None = None, token: str | None = None,
                  interval: float = 120.0, base_delay: float = 2.0, max_delay: float = 300.0,
+                 probe_delay: float = 15.0,
                  on_progress: ProgressCallback | None = None,
-                 on_report: Callable[[SyncReport | None, str], None] | None = None) -> None:
+                 on_report: Callable[[SyncReport | None, str], None] | None = None,
+                 on_state: Callable[[], None] | None = None) -> None:
         self.store, self.ctx = store, ctx
         self._server_url, self._token = server_url, token
         self.interval, self.base_delay, self.max_delay = interval, base_delay, max_delay
-        self.on_progress, self.on_report = on_progress, on_report
+        self.probe_delay = probe_delay
+        self.on_progress, self.on_report, self.on_state = on_progress, on_report, on_state
         self.state = EngineState()
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._resume = threading.Event()
+        self._resume.set()
         self._thread: threading.Thread | None = None
 
     def _config(self) -> tuple[str, str]:
@@ -67,19 +91,43 @@ class SyncEngine:
         self._thread = threading.Thread(target=self._loop, name="sayyar-sync", daemon=True)
         self._thread.start()
 
-    def stop(self, timeout: float = 30.0) -> None:
-        """Stop after the current step; a round cut short resumes on the next start."""
+    def stop(self, timeout: float = 30.0) -> bool:
+        """Stop after the current step; a round cut short resumes on the next start. True if the thread ended
+        within ``timeout`` (a request already on the wire may take longer: the thread is a daemon, and what it
+        was writing commits whole or not at all)."""
         self._stop.set()
+        self._resume.set()
         self._wake.set()
         if self._thread:
             self._thread.join(timeout)
         self.state.running = False
+        return not (self._thread and self._thread.is_alive())
+
+    def pause(self) -> None:
+        """Hold the engine after the round in progress (if any); nothing is lost, the queue simply waits."""
+        self.state.paused = True
+        self._resume.clear()
+        self._changed()
+
+    def resume(self, *, now: bool = True) -> None:
+        self.state.paused = False
+        self._resume.set()
+        if now:
+            self.run_now()
+        self._changed()
 
     def run_now(self) -> None:
         self.state.blocked = False
         self._wake.set()
 
+    def _changed(self) -> None:
+        if self.on_state:
+            self.on_state()
+
     def _progress(self, p: Progress) -> None:
+        if self._stop.is_set():
+            raise Stopped()
+        self.state.progress = p
         if self.on_progress:
             self.on_progress(p)
 
@@ -88,6 +136,7 @@ class SyncEngine:
         while not self._stop.is_set():
             self._wake.wait(delay)
             self._wake.clear()
+            self._resume.wait()
             if self._stop.is_set():
                 break
             if self.state.blocked:
@@ -95,6 +144,7 @@ class SyncEngine:
                 continue
             delay = self._attempt()
             self.state.next_delay = delay
+            self._changed()
 
     def _attempt(self) -> float:
         url, token = self._config()
@@ -108,10 +158,16 @@ class SyncEngine:
             api.close()
         if not self.state.online:
             self.state.failures += 1
-            return backoff_delay(self.state.failures, base=self.base_delay, cap=self.max_delay)
+            self.state.last_error = "the server could not be reached"
+            return backoff_delay(self.state.failures, base=self.base_delay, cap=min(self.probe_delay, self.max_delay))
         self.state.syncing = True
+        self.state.progress = None
+        self._changed()
         try:
-            report = run_sync_round(self.store, self.ctx, url, token, self._progress)
+            report = run_one_round(self.store, self.ctx, url, token, self._progress)
+        except Stopped:
+            log.info("sync round cut short: the engine was stopped")
+            return 0.0
         except SyncError as err:
             self.state.last_error = str(err)
             self.state.failures += 1
@@ -129,6 +185,7 @@ class SyncEngine:
             return backoff_delay(self.state.failures, base=self.base_delay, cap=self.max_delay)
         finally:
             self.state.syncing = False
+            self.state.progress = None
         self.state.failures = 0
         self.state.last_report, self.state.last_error = report, ""
         log.info("sync round done uploaded=%d acked=%d quarantined=%d downloaded=%d", report.uploaded, report.acked,

@@ -67,6 +67,7 @@ class AppController(QObject):
     signin_shown = Signal()
     main_shown = Signal()
     preloaded = Signal()
+    sync_started = Signal()
     broken = Signal(str)  # the name of the part that did not load
 
     def __init__(self, data_dir: Path, *, lock_seconds: float | None = None, preload: bool = True) -> None:
@@ -82,6 +83,7 @@ class AppController(QObject):
         self.first_run: Any = None
         self.main: Any = None
         self._pending: _Unlocked | None = None
+        self.sync: Any = None  # app.ui.sync.background.BackgroundSync, once an enrolled laptop is signed in
         self.idle = IdleWatcher(lock_seconds if lock_seconds is not None else self.prefs.lock_minutes * 60, self)
         self.idle.idle.connect(self.lock)
         app = QApplication.instance()
@@ -244,12 +246,49 @@ class AppController(QObject):
             self.signin.close()
             self.signin.deleteLater()
             self.signin = None
+        self._start_sync()
+
+    # ----- background sync -----
+
+    def _start_sync(self) -> None:
+        """After sign-in: start background sync on an enrolled laptop (once), or let it go on for this person."""
+        if self.sync is not None:
+            self.sync.resume()
+            return
+        from app.ui.sync.background import is_enrolled
+
+        store = self.store
+        run_op(None, lambda: is_enrolled(store), self._sync_checked, lambda err: log.warning(
+            "could not read the sync enrolment: %s", type(err).__name__))
+
+    def _sync_checked(self, enrolled: bool) -> None:
+        if not enrolled or self.store is None or self.sync is not None:
+            return
+        from app.ui.sync.background import BackgroundSync
+
+        self.sync = BackgroundSync(self.store, enabled=self.prefs.auto_sync, parent=self)
+        self.sync.start()
+        if self.main is not None:
+            self.main.attach_sync(self.sync)
+        if self.session is not None and (self.main is None or not self.main.is_locked()):
+            self.sync.resume()
+        self.sync_started.emit()
+
+    def set_auto_sync(self, enabled: bool) -> None:
+        """The unit administrator's switch in the Sync panel (the panel checks the role)."""
+        self.prefs = prefs.load(self.data_dir)
+        self.prefs.auto_sync = enabled
+        prefs.save(self.data_dir, self.prefs)
+        if self.sync is not None:
+            self.sync.set_enabled(enabled)
 
     def _open_main(self, reopen: list[tuple[str, dict[str, Any]]] | None = None) -> None:
         from app.ui.main_window import MainWindow
 
         assert self.session is not None
         self.main = MainWindow(self.session, self)
+        if self.sync is not None:
+            self.main.attach_sync(self.sync)
         self.main.show()
         for kind, args in reopen or []:
             self.main.open_form(kind, args, auto_restore=True)
@@ -260,7 +299,7 @@ class AppController(QObject):
 
     def lock(self) -> None:
         if self.main is not None:
-            self.main.lock()
+            self.main.lock()  # holds background sync too
 
     def unlock(self, password: str) -> None:
         session, main = self.session, self.main
@@ -283,10 +322,14 @@ class AppController(QObject):
         if self.main is not None:
             self.main.unlock()
             self.idle.arm(True)
+            if self.sync is not None:
+                self.sync.resume()
 
     def switch_user(self) -> None:
         """Close this person's window (their drafts are saved); the store and its queued changes stay as they are."""
         self.idle.arm(False)
+        if self.sync is not None:
+            self.sync.pause()  # nobody signed in: the queue waits (nothing in it is lost)
         if self.main is not None:
             self.main.flush_drafts()
             self.main.closing_for_switch = True
@@ -316,6 +359,9 @@ class AppController(QObject):
     def shutdown(self) -> None:
         if self.main is not None:
             self.main.flush_drafts()
+        if self.sync is not None:
+            self.sync.stop()
+            self.sync = None
         if self.store is not None:
             from app.ui.ops import pool
 

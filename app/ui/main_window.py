@@ -193,7 +193,18 @@ class MainWindow(QMainWindow):
 
     # ----- lock -----
 
+    def attach_sync(self, background: Any) -> None:
+        """Background sync is running: the status bar (and an open Sync panel) follow its rounds."""
+        self.sync_status.attach(background)
+        for i in range(self.tabs.count()):
+            attach = getattr(self.tabs.widget(i), "attach_sync", None)
+            if attach is not None:
+                attach(background)
+
     def lock(self) -> None:
+        sync = getattr(self.controller, "sync", None)
+        if sync is not None:
+            sync.pause()  # nothing leaves or arrives while the screen is locked; it resumes on unlock
         self.flush_drafts()
         # Open dialogs (a duplicate warning, a slip preview) would stay on top of the lock page showing patient
         # data: hide them and bring them back, unchanged, after unlocking.

@@ -27,6 +27,8 @@ class Prefs:
     last_lang: str = "en"
     # Minutes of inactivity before the session locks; the unit administrator may change it in the file.
     lock_minutes: float = 10.0
+    # Background sync on an enrolled laptop; the unit administrator may turn it off in the Sync panel.
+    auto_sync: bool = True
     users: dict[str, UserPrefs] = field(default_factory=dict)
 
     def for_user(self, user_id: str) -> UserPrefs:

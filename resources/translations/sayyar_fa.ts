@@ -1337,6 +1337,22 @@ Do you want to save the document as a PDF file instead? You can print it later f
 <context>
     <name>SyncPanel</name>
     <message>
+        <source>Sync automatically whenever the server can be reached</source>
+        <translation>همگام‌سازی خودکار هر زمان که کارگزار در دسترس باشد</translation>
+    </message>
+    <message>
+        <source>Only the unit administrator can turn automatic sync off.</source>
+        <translation>تنها مدیر واحد می‌تواند همگام‌سازی خودکار را خاموش کند.</translation>
+    </message>
+    <message>
+        <source>Sending</source>
+        <translation>در حال فرستادن</translation>
+    </message>
+    <message>
+        <source>Receiving</source>
+        <translation>در حال دریافت</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/sync/panel.py" line="31"/>
         <source>Sync</source>
         <translation>همگام‌سازی</translation>
@@ -1465,6 +1481,26 @@ Do you want to save the document as a PDF file instead? You can print it later f
 </context>
 <context>
     <name>SyncStatusWidget</name>
+    <message>
+        <source>Sync: sending and receiving…</source>
+        <translation>همگام‌سازی: در حال فرستادن و دریافت…</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 از %2</translation>
+    </message>
+    <message>
+        <source>automatic sync is off</source>
+        <translation>همگام‌سازی خودکار خاموش است</translation>
+    </message>
+    <message>
+        <source>server not reachable, trying again by itself</source>
+        <translation>کارگزار در دسترس نیست، خودکار دوباره تلاش می‌شود</translation>
+    </message>
+    <message>
+        <source>The sync server could not be reached.</source>
+        <translation>به کارگزار همگام‌سازی دسترسی نشد.</translation>
+    </message>
     <message>
         <location filename="../../app/ui/sync/status.py" line="24"/>
         <source>Sync: …</source>

@@ -32,7 +32,8 @@ def call(action: str, store: Any, ctx: Any, path: Path | None = None) -> Any:
     """Run on a worker thread (through run_op)."""
     from app.security.roles import Action
     from app.sync.bundle import BundleRejected, export_bundle, load_receipt
-    from app.sync.client import SyncError, run_sync_round
+    from app.sync.client import SyncError
+    from app.sync.engine import run_one_round
     from app.sync.identity import SyncNotConfigured, identity
 
     try:
@@ -40,7 +41,8 @@ def call(action: str, store: Any, ctx: Any, path: Path | None = None) -> Any:
             ident = identity(store)
             if not ident.server_url or not ident.token:
                 raise NotEnrolled()
-            return run_sync_round(store, ctx, ident.server_url, ident.token)
+            ctx.require(Action.RUN_SYNC)
+            return run_one_round(store, ctx, ident.server_url, ident.token)
         if action == "export_bundle" and path is not None:
             ctx.require(Action.EXPORT_BUNDLE)
             return export_bundle(store, ctx, path)

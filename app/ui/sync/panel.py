@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -43,6 +45,19 @@ class SyncPanel(QWidget):
         self.summary.setObjectName("syncSummary")
         self.summary.setWordWrap(True)
         col.addWidget(self.summary)
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("syncProgress")
+        self.progress.setVisible(False)
+        col.addWidget(self.progress)
+        self.auto = QCheckBox(self.tr("Sync automatically whenever the server can be reached"), self)
+        self.auto.setObjectName("autoSync")
+        self.auto.setEnabled(can(self.ctx.role, Action.CONFIGURE_DEVICE))
+        self.auto.setToolTip(self.tr("Only the unit administrator can turn automatic sync off."))
+        self.background: Any = None
+        controller = self.controller = getattr(parent, "controller", None)
+        self.auto.setChecked(bool(getattr(getattr(controller, "prefs", None), "auto_sync", True)))
+        self.auto.toggled.connect(self._auto_toggled)
+        col.addWidget(self.auto)
         self.table = QTableWidget(0, len(STATES) + 1, self)
         self.table.setObjectName("syncCounts")
         self.table.setHorizontalHeaderLabels([self.tr("Record type"), self.tr("Queued"), self.tr("Sent"),
@@ -81,6 +96,41 @@ class SyncPanel(QWidget):
         self.message.setWordWrap(True)
         col.addWidget(self.message)
         self.refresh()
+        if getattr(controller, "sync", None) is not None:
+            self.attach_sync(controller.sync)
+
+    # ----- background sync -----
+
+    def attach_sync(self, background: Any) -> None:
+        self.background = background
+        background.progress.connect(self._show_progress)
+        background.state_changed.connect(self._show_state)
+        background.round_done.connect(lambda *_: self.refresh())
+        self._show_state()
+
+    def _auto_toggled(self, on: bool) -> None:
+        if not can(self.ctx.role, Action.CONFIGURE_DEVICE):
+            return
+        if self.controller is not None:
+            self.controller.set_auto_sync(on)
+        self._show_state()
+
+    def _show_state(self) -> None:
+        state = self.background.state if self.background is not None else None
+        running = bool(state and state.syncing)
+        self.progress.setVisible(running)
+        if running and (state.progress is None or not state.progress.total):
+            self.progress.setRange(0, 0)  # a round has started; its size is not known yet
+
+    def _show_progress(self, p: Any) -> None:
+        self.progress.setVisible(True)
+        if p.total:
+            self.progress.setRange(0, p.total)
+            self.progress.setValue(p.done)
+            phase = self.tr("Sending") if p.phase == "upload" else self.tr("Receiving")
+            self.progress.setFormat(f"{phase}: %v / %m")
+        else:
+            self.progress.setRange(0, 0)
 
     def refresh(self) -> None:
         store = self.session.store

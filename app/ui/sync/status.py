@@ -1,4 +1,5 @@
-"""The sync indicator in the status bar: queued changes, last success, errors. Refreshed off the GUI thread."""
+"""The sync indicator in the status bar: queued changes, last success, errors, and what background sync is doing
+(sending, offline, turned off). Counts are read off the GUI thread; the background engine's signals refresh it."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ class SyncStatusWidget(QPushButton):
         self.setFlat(True)
         self.session = session
         self.status: Any = None
+        self.background: Any = None
         self._busy = False
         self.setText(self.tr("Sync: …"))
         self._timer = QTimer(self)
@@ -29,6 +31,17 @@ class SyncStatusWidget(QPushButton):
 
     def stop(self) -> None:
         self._timer.stop()
+
+    def attach(self, background: Any) -> None:
+        self.background = background
+        background.round_done.connect(lambda *_: self.refresh())
+        background.state_changed.connect(self._redraw)
+        background.progress.connect(lambda _: self._redraw())
+        self.refresh()
+
+    def _redraw(self) -> None:
+        if self.status is not None:
+            self._show_text(self.status)
 
     def refresh(self) -> None:
         if self._busy:
@@ -46,14 +59,27 @@ class SyncStatusWidget(QPushButton):
     def _show(self, status: Any) -> None:
         self._busy = False
         self.status = status
+        self._show_text(status)
+
+    def _show_text(self, status: Any) -> None:
         last = i18n.show_datetime(status.last_success_at) if status.last_success_at else self.tr("never")
         text = self.tr("Sync: %1 queued · last success %2").replace("%1", i18n.num(status.queued)).replace("%2", last)
         bad = status.counts.get("quarantined", 0)
         if bad:
             text += " · " + self.tr("%1 rejected").replace("%1", i18n.num(bad))
-        if status.last_error:
+        state = self.background.state if self.background is not None else None
+        error = status.last_error
+        if state is not None and state.syncing:
+            text = self.tr("Sync: sending and receiving…")
+            if state.progress is not None and state.progress.total:
+                text += " " + self.tr("%1 of %2").replace("%1", i18n.num(state.progress.done)) \
+                    .replace("%2", i18n.num(state.progress.total))
+        elif state is not None and not self.background.enabled:
+            text += " · " + self.tr("automatic sync is off")
+        elif state is not None and state.running and not state.online and state.failures:
+            text += " · " + self.tr("server not reachable, trying again by itself")
+            error = error or self.tr("The sync server could not be reached.")
+        elif error:
             text += " · " + self.tr("last attempt failed")
-            self.setToolTip(status.last_error)
         self.setText(text)
-        if not status.last_error:
-            self.setToolTip(self.tr("Open the Sync panel"))
+        self.setToolTip(error or self.tr("Open the Sync panel"))

@@ -1,0 +1,138 @@
+"""Background sync in the running app (issue 13): a record saved while the server is down reaches it, with no click,
+soon after the server comes up; locking holds sync; quitting stops it. The server is a real process on a loopback
+port, stopped and started."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from app.services.site import DEMO_PASSWORD, sign_in
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "sync"))
+
+from helpers import free_port, server_engine  # noqa: E402
+
+
+class ServerProcess:
+    """``python -m app.server`` on a loopback port: the real central server, started and stopped like one."""
+
+    def __init__(self, db: Path, port: int) -> None:
+        self.db, self.port = db, port
+        self.url = f"http://127.0.0.1:{port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "app.server", "--db", str(self.db), "--port",
+                                      str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.url + "/v1/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("the server did not start")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(10)
+            self.proc = None
+
+
+def enrol_demo_laptop(folder: Path, central_db: Path, url: str) -> None:
+    from app.server import devices
+    from app.sync import identity
+
+    engine = server_engine(str(central_db))
+    session = sign_in(folder, "admin", DEMO_PASSWORD)
+    try:
+        request = identity.device_request(session.store)
+        with engine.begin() as conn:
+            enrolment = devices.enrol_device(conn, device_id=request.device_id, device_code=request.device_code,
+                                             public_key=request.public_key, server_url=url)
+        identity.load_enrolment(session.store, enrolment)
+    finally:
+        session.store.close()
+        engine.dispose()
+
+
+def central_patients(db: Path) -> set[str]:
+    from app.server import models as m
+
+    engine = server_engine(str(db))
+    try:
+        with engine.connect() as conn:
+            return set(conn.execute(select(m.RECORDS["patient"].c.id)).scalars())
+    finally:
+        engine.dispose()
+
+
+def patient(n: int) -> dict[str, object]:
+    return {"given_name_latin": f"Bgsync{n}", "father_name_latin": "Father", "family_name_latin": "", "sex": "female",
+            "birth_year": 1990, "nationality": "afghan", "legal_status": "amayesh", "consent_date": "2026-01-05",
+            "phone": "", "new_household": True, "documents": []}
+
+
+@pytest.fixture
+def server(tmp_path: Path, demo_dir: Path):  # type: ignore[no-untyped-def]
+    db = tmp_path / "central.db"
+    srv = ServerProcess(db, free_port())
+    enrol_demo_laptop(demo_dir, db, srv.url)
+    yield srv
+    srv.stop()
+
+
+def test_a_record_saved_while_the_server_is_down_reaches_it_with_no_click(driver, server, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from app.services.patients import register_patient
+    from app.ui.ops import run_op
+
+    main = driver.sign_in("m.shahraki")
+    ctl = driver.ctl
+    qtbot.waitUntil(lambda: ctl.sync is not None and ctl.sync.state.failures > 0, timeout=10000)  # server down
+    status = main.sync_status
+    qtbot.waitUntil(lambda: "not reachable" in status.text(), timeout=5000)
+    saved: list[str] = []
+    ctx = ctl.session.ctx
+    run_op(main, lambda: register_patient(ctx, patient(1), override_reason="test").patient_id, saved.append)
+    qtbot.waitUntil(lambda: bool(saved), timeout=10000)
+    server.start()
+    started = time.monotonic()
+    qtbot.waitUntil(lambda: saved[0] in central_patients(server.db), timeout=30000)
+    print(f"reached the server {time.monotonic() - started:.1f} s after it came up")
+    assert time.monotonic() - started < 30
+    panel = main.open_form("sync", {})
+    assert not panel.auto.isEnabled()  # a clinician cannot turn automatic sync off
+    qtbot.waitUntil(lambda: "never" not in status.text() and "not reachable" not in status.text(), timeout=5000)
+
+    # Locked: sync is held; unlocked: it goes on by itself.
+    main.lock()
+    assert ctl.sync.state.paused
+    main.unlock()
+    ctl._unlocked_again()
+    assert not ctl.sync.state.paused
+
+    # Quit stops the thread cleanly, with the store still open for the last writes.
+    thread = ctl.sync.engine._thread
+    ctl.shutdown()
+    assert thread is not None and not thread.is_alive()
+
+
+def test_the_administrator_turns_automatic_sync_off_and_on(driver, server, qtbot) -> None:  # type: ignore[no-untyped-def]
+    main = driver.sign_in("z.sarani")
+    ctl = driver.ctl
+    qtbot.waitUntil(lambda: ctl.sync is not None, timeout=10000)
+    panel = main.open_form("sync", {})
+    assert panel.auto.isEnabled() and panel.auto.isChecked()
+    panel.auto.setChecked(False)
+    assert ctl.sync.state.paused and not ctl.prefs.auto_sync
+    qtbot.waitUntil(lambda: "automatic sync is off" in main.sync_status.text(), timeout=5000)
+    panel.auto.setChecked(True)
+    assert not ctl.sync.state.paused
