@@ -2,6 +2,7 @@
 
 from app.models.base import Base, SyncMixin, new_id, utcnow
 from app.models.clinical import Referral, SurveillanceCase, Visit, VisitDiagnosis
+from app.models.immunisation import AdverseEvent, Campaign, CampaignTally, ImmunisationDose, ImmunisationDue
 from app.models.insurance import Enrolment, EnrolmentMember
 from app.models.journal import AuditEntry, ChangeLog, DeviceState
 from app.models.people import Household, IdentityDocument, Patient, PatientSearchToken
@@ -14,6 +15,7 @@ from app.models.sync_state import SyncBase, SyncConflict, SyncIdentity, SyncPark
 SYNCED_MODELS: dict[str, type[SyncMixin]] = {name: e.model for name, e in REGISTRY.items()}
 
 __all__ = [
+    "AdverseEvent", "Campaign", "CampaignTally", "ImmunisationDose", "ImmunisationDue",
     "AuditEntry", "Base", "ChangeLog", "Department", "DeviceState", "Diagnosis", "Enrolment", "EnrolmentMember",
     "Facility", "Household", "IdentityDocument", "Patient", "PatientSearchToken", "Referral", "RosterDay",
     "RosterPatient", "RosterStaff", "REGISTRY", "SYNCED_MODELS", "SurveillanceCase", "SyncBase", "SyncConflict", "SyncIdentity",

@@ -18,6 +18,7 @@ from sqlalchemy import Table
 
 from app.models.base import SyncMixin
 from app.models.clinical import Referral, SurveillanceCase, Visit, VisitDiagnosis
+from app.models.immunisation import AdverseEvent, Campaign, CampaignTally, ImmunisationDose
 from app.models.insurance import Enrolment, EnrolmentMember
 from app.models.journal import AuditEntry
 from app.models.people import Household, IdentityDocument, Patient
@@ -67,6 +68,8 @@ class SyncedEntity:
     priority: int = 0
     # The column naming the patient whose local search index this record feeds ("id" for the patient itself).
     indexes_patient: str | None = None
+    # The column naming the patient whose derived immunisation due rows this record feeds (app.store.immunisation_due).
+    schedules_patient: str | None = None
     # Columns holding a coded value, and the code list (app.services.labels kind) it comes from.
     coded: Mapping[str, str] = field(default_factory=dict)
 
@@ -101,12 +104,13 @@ _DECLARATIONS: tuple[SyncedEntity, ...] = (
     _entity(Diagnosis, Policy.REFERENCE, {_HQ}, Feed.ALL),
     _entity(User, Policy.REFERENCE, {_HQ}, Feed.ALL, coded={"role": "role"}),
     _entity(Household, Policy.SHARED, {_ANY}, Feed.UNIT, patient_pointers=("head_patient_id",)),
-    _entity(Patient, Policy.SHARED, {_ANY}, Feed.UNIT, indexes_patient="id",
+    _entity(Patient, Policy.SHARED, {_ANY}, Feed.UNIT, indexes_patient="id", schedules_patient="id",
             coded={"sex": "sex", "nationality": "nationality", "legal_status": "legal_status",
                    "relationship_to_head": "relationship"}),
     _entity(IdentityDocument, Policy.SHARED, {_ANY}, Feed.UNIT, patient_pointers=("patient_id",),
             indexes_patient="patient_id", coded={"doc_type": "doc_type"}),
     _entity(Visit, Policy.OWNED, {_OWNER}, Feed.WITH_REFERRAL, patient_pointers=("patient_id",),
+            schedules_patient="patient_id",
             coded={"visit_type": "visit_type"}),
     _entity(VisitDiagnosis, Policy.OWNED, {_OWNER}, Feed.NONE, coded={"certainty": "certainty"}),
     _entity(Referral, Policy.OWNED, {_OWNER}, Feed.UNIT, patient_pointers=("patient_id",),
@@ -119,6 +123,17 @@ _DECLARATIONS: tuple[SyncedEntity, ...] = (
     _entity(RosterDay, Policy.OWNED, {_OWNER}, Feed.NONE),
     _entity(RosterStaff, Policy.OWNED, {_OWNER}, Feed.NONE),
     _entity(RosterPatient, Policy.OWNED, {_OWNER}, Feed.NONE, patient_pointers=("patient_id",)),
+    # Immunisation (issue 18): doses travel with the unit's patients (a child vaccinated by one unit is seen by
+    # another); adverse events and campaigns stay on the server, where headquarters reports them.
+    _entity(ImmunisationDose, Policy.OWNED, {_OWNER}, Feed.UNIT, patient_pointers=("patient_id",),
+            schedules_patient="patient_id", coded={"vaccine": "vaccine", "source": "dose_source", "site": "dose_site",
+                                                   "place": "dose_place"}),
+    _entity(AdverseEvent, Policy.OWNED, {_OWNER}, Feed.NONE, patient_pointers=("patient_id",), priority=1,
+            coded={"vaccine": "vaccine", "outcome": "aefi_outcome"}),
+    _entity(Campaign, Policy.OWNED, {_OWNER}, Feed.NONE, coded={"vaccine": "vaccine"}),
+    _entity(CampaignTally, Policy.OWNED, {_OWNER}, Feed.NONE,
+            coded={"age_band": "campaign_band", "sex": "sex", "nationality": "nationality",
+                   "outcome": "campaign_outcome"}),
     _entity(AuditEntry, Policy.APPEND_ONLY, {_OWNER}, Feed.NONE),
 )
 
@@ -160,7 +175,8 @@ def _check() -> None:
     # Declarations that contradict themselves are a programming error: fail at import, where a test sees it.
     for e in _DECLARATIONS:
         cols = set(e.table.columns.keys())
-        for col in (*e.patient_pointers, *e.coded, *([e.indexes_patient] if e.indexes_patient else [])):
+        for col in (*e.patient_pointers, *e.coded, *([e.indexes_patient] if e.indexes_patient else []),
+                    *([e.schedules_patient] if e.schedules_patient else [])):
             if col not in cols:
                 raise RuntimeError(f"registry: {e.name} has no column {col!r}")
         if e.policy is Policy.REFERENCE and e.writers != {Writer.HEADQUARTERS}:

@@ -38,6 +38,8 @@ class Action(StrEnum):
     LOAD_FACILITIES = "load_facilities"
     VIEW_AUDIT = "view_audit"
     RESOLVE_CONFLICTS = "resolve_conflicts"
+    RECORD_IMMUNISATION = "record_immunisation"
+    RUN_CAMPAIGN = "run_campaign"
 
 
 _C, _K, _A, _H = Role.CLINICIAN, Role.COORDINATOR, Role.UNIT_ADMIN, Role.HEADQUARTERS
@@ -70,6 +72,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.LOAD_FACILITIES: frozenset({_A, _H}),
     Action.VIEW_AUDIT: frozenset({_A, _H}),
     Action.RESOLVE_CONFLICTS: frozenset({_C, _H}),
+    # Immunisation (issue 18): clinicians (vaccinators) record doses; campaign tallies are kept by whoever staffs
+    # the crossing, coordinators included.
+    Action.RECORD_IMMUNISATION: frozenset({_C}),
+    Action.RUN_CAMPAIGN: frozenset({_C, _K}),
 }
 
 ROLE_LABELS = {

@@ -52,7 +52,36 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
                   "confirmed": ("confirmed", "قطعی"), "discarded": ("discarded", "رد شده")},
     "scheme": {"uphi": ("Refugee health insurance (UPHI)", "بیمهٔ سلامت پناهندگان (UPHI)"),
                "salamat": ("Iran Health Insurance (Salamat)", "بیمهٔ سلامت ایرانیان"), "other": ("Other scheme", "طرح دیگر")},
+    "dose_source": {"given": ("Given here", "تزریق در واحد"), "card": ("Seen on card", "از روی کارت"),
+                    "reported": ("Reported by caregiver", "به گفتهٔ همراه")},
+    "dose_site": {"left_arm": ("Left arm", "بازوی چپ"), "right_arm": ("Right arm", "بازوی راست"),
+                  "left_thigh": ("Left thigh", "ران چپ"), "right_thigh": ("Right thigh", "ران راست"),
+                  "oral": ("By mouth", "خوراکی"), "": ("—", "—")},
+    "dose_place": {"unit": ("This unit", "همین واحد"), "facility": ("Health facility in Iran", "مرکز بهداشتی در ایران"),
+                   "abroad": ("Before arrival", "پیش از ورود")},
+    "aefi_outcome": {"recovering": ("Recovering", "در حال بهبود"), "recovered": ("Recovered", "بهبود یافته"),
+                     "sequelae": ("Recovered with sequelae", "بهبود با عارضه"), "died": ("Died", "فوت"),
+                     "unknown": ("Unknown", "نامعلوم")},
+    "campaign_band": {"0-11m": ("0–11 months", "۰ تا ۱۱ ماه"), "12-59m": ("12–59 months", "۱۲ تا ۵۹ ماه"),
+                      "5-14y": ("5–14 years", "۵ تا ۱۴ سال")},
+    "campaign_outcome": {"vaccinated": ("Vaccinated", "واکسینه شد"), "refused": ("Refused", "امتناع"),
+                         "absent": ("Absent / not seen", "غایب")},
+    "immunisation_state": {
+        "given": ("Given", "دریافت شده"), "skipped": ("Not needed", "لازم نیست"), "due": ("Due", "موعد رسیده"),
+        "overdue": ("Overdue", "عقب‌افتاده"), "not_yet": ("Not yet due", "هنوز زود است"),
+        "aged_out": ("Too old to give", "سن گذشته"), "not_eligible": ("Not applicable", "مشمول نیست"),
+        "complete": ("Complete", "کامل"), "up_to_date": ("Up to date", "به‌روز"),
+    },
 }
+
+
+def _vaccine_labels() -> dict[str, tuple[str, str]]:
+    from app.core.immunisation import load_schedule
+
+    return {code: (v.en, v.fa) for code, v in load_schedule().vaccines.items()}
+
+
+LABELS["vaccine"] = _vaccine_labels()
 
 
 def label(kind: str, value: str | None, lang: str) -> str:

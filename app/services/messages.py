@@ -70,6 +70,22 @@ FIELDS: dict[str, tuple[str, str]] = {
     "staff": ("Staff on duty", "کارکنان کشیک"),
     "head_patient_id": ("Household head", "سرپرست خانوار"),
     "override_reason": ("Reason to register anyway", "دلیل ثبت با وجود مورد مشابه"),
+    "vaccine": ("Vaccine", "واکسن"),
+    "given_on": ("Date given", "تاریخ تزریق"),
+    "dose_number": ("Dose number", "نوبت"),
+    "batch": ("Batch number", "شمارهٔ سری ساخت"),
+    "expiry": ("Expiry date", "تاریخ انقضا"),
+    "site": ("Site", "محل تزریق"),
+    "source": ("Source", "منبع"),
+    "place": ("Where given", "محل دریافت"),
+    "country": ("Country", "کشور"),
+    "given_by_name": ("Given by", "تزریق‌کننده"),
+    "correction_reason": ("Reason", "دلیل"),
+    "dose_id": ("Dose", "نوبت واکسن"),
+    "reaction": ("Reaction", "عارضه"),
+    "start_date": ("First day", "روز نخست"),
+    "end_date": ("Last day", "روز پایان"),
+    "name": ("Name", "نام"),
 }
 
 ERRORS: dict[str, tuple[str, str]] = {
@@ -139,6 +155,20 @@ ERRORS: dict[str, tuple[str, str]] = {
     "end_before_start": ("must be after the start.", "باید پس از تاریخ شروع باشد."),
     "voucher_required": ("a voucher or gift-card number is required when IOM pays.", "وقتی IOM پرداخت می‌کند شمارهٔ کارت هدیه لازم است."),
     "head_not_member": ("must be one of the members.", "باید یکی از اعضا باشد."),
+    "unknown_vaccine": ("is not a vaccine of the schedule.", "واکسن جدول ایمن‌سازی نیست."),
+    "unknown_dose": ("is not a dose on this person's record.", "نوبتی از پروندهٔ این فرد نیست."),
+    "date_needed_unless_reported": ("is required unless the caregiver reports the dose without a date.",
+                                    "الزامی است، مگر آن‌که همراه بیمار نوبت را بدون تاریخ گزارش کند."),
+    "batch_required": ("is required for a dose given here.", "برای نوبتی که اینجا تزریق می‌شود الزامی است."),
+    "expiry_required": ("is required for a dose given here.", "برای نوبتی که اینجا تزریق می‌شود الزامی است."),
+    "vaccine_expired": ("is before the day given: this vial had expired. Do not use it.",
+                        "پیش از روز تزریق است: این ویال تاریخ‌گذشته است. از آن استفاده نکنید."),
+    "site_required": ("is required for a dose given here.", "برای نوبتی که اینجا تزریق می‌شود الزامی است."),
+    "site_route": ("does not fit the vaccine (oral vaccines are given by mouth, the others by injection).",
+                   "با واکسن نمی‌خواند (واکسن خوراکی از راه دهان، بقیه تزریقی)."),
+    "country_required": ("is required for a dose given before arrival.", "برای نوبتی که پیش از ورود دریافت شده الزامی است."),
+    "onset_before_dose": ("cannot be before the dose was given.", "نمی‌تواند پیش از تاریخ تزریق باشد."),
+    "campaign_not_running": ("the campaign is not running today.", "کارزار امروز برقرار نیست."),
     "already_feedback": ("feedback was already recorded for this referral.", "بازخورد این ارجاع قبلاً ثبت شده است."),
     # Actions named in permission messages.
     "action.view_patient": ("open patient records", "مشاهدهٔ پروندهٔ بیمار"),
@@ -166,6 +196,9 @@ ERRORS: dict[str, tuple[str, str]] = {
     "action.load_facilities": ("load the facility list", "بارگذاری فهرست مراکز"),
     "action.view_audit": ("read the audit trail", "مشاهدهٔ ردپای حسابرسی"),
     "action.resolve_conflicts": ("resolve sync conflicts", "رفع تعارض‌های همگام‌سازی"),
+    "action.record_immunisation": ("record vaccinations", "ثبت واکسیناسیون"),
+    "action.run_campaign": ("count children at a vaccination campaign", "شمارش کودکان در کارزار واکسیناسیون"),
+    "action.print_vaccination_card": ("print vaccination cards", "چاپ کارت واکسیناسیون"),
 }
 
 _FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")

@@ -19,6 +19,7 @@ from app.models import Base, PatientSearchToken
 from app.models.payload import scalar_default
 from app.models.registry import REGISTRY
 from app.store.changes import WriteContext, sanctioned, stamp
+from app.store.immunisation_due import refresh_due
 from app.store.search_index import patient_tokens, reindex_patients
 
 _ORDER = [t.name for t in Base.metadata.sorted_tables]
@@ -54,6 +55,7 @@ class BulkWriter:
                          for t in Base.metadata.sorted_tables}
         self.counts: dict[str, int] = defaultdict(int)
         self._reindex: set[str] = set()
+        self._schedules: set[str] = set()
 
     def add(self, table: str, record: dict[str, Any]) -> dict[str, Any]:
         """Buffer one record (column key → Python value); synced records are stamped and logged now."""
@@ -89,6 +91,9 @@ class BulkWriter:
         if self._reindex:
             reindex_patients(self.conn, self._reindex)
             self._reindex = set()
+        if self._schedules:
+            refresh_due(self.conn, self._schedules)
+            self._schedules = set()
 
     def _index_patients(self) -> None:
         """Search-index rows for the buffered patients, from the buffer itself (re-reading 250,000 patients would
@@ -102,6 +107,9 @@ class BulkWriter:
             column = REGISTRY[table].indexes_patient if table in REGISTRY else None
             if column is not None and column != "id":
                 self._reindex.update(r[column] for r in rows if r.get(column) not in patients)
+            scheduled = REGISTRY[table].schedules_patient if table in REGISTRY else None
+            if scheduled is not None:
+                self._schedules.update(r[scheduled] for r in rows if r.get(scheduled))
         for p in patients.values():
             if p.get("deleted") or p.get("merged_into_id"):
                 continue

@@ -23,6 +23,7 @@ from app.models import AuditEntry, ChangeLog, DeviceState, SyncMixin, utcnow
 from app.models.payload import encode
 from app.models.registry import REGISTRY, SyncedEntity, for_model
 from app.store.clock import HybridClock
+from app.store.immunisation_due import refresh_due
 from app.store.search_index import reindex_patients
 
 # Where a connection records which sanctioned writer is at work ("flush", "bulk", "remote", "migration").
@@ -39,6 +40,8 @@ class WriteContext:
     # Set while applying changes that came from elsewhere: they are stored but not queued again.
     applying_remote: bool = False
     touched_patients: set[str] = field(default_factory=set)
+    # Children whose immunisation due rows follow from what was written (registry: ``schedules_patient``).
+    touched_schedules: set[str] = field(default_factory=set)
 
 
 class WriteOutsideTransaction(RuntimeError):
@@ -134,6 +137,8 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
         spec = for_model(type(obj))
         if spec is not None and spec.indexes_patient:
             ctx.touched_patients.add(getattr(obj, spec.indexes_patient) or "")
+        if spec is not None and spec.schedules_patient:
+            ctx.touched_schedules.add(getattr(obj, spec.schedules_patient) or "")
 
 
 def _after_flush(session: Session, flush_context: Any) -> None:
@@ -144,6 +149,10 @@ def _after_flush(session: Session, flush_context: Any) -> None:
         ids = {i for i in ctx.touched_patients if i}
         ctx.touched_patients.clear()
         reindex_patients(session.connection(), ids)
+    if ctx.touched_schedules:
+        ids = {i for i in ctx.touched_schedules if i}
+        ctx.touched_schedules.clear()
+        refresh_due(session.connection(), ids)
 
 
 def _after_flush_postexec(session: Session, flush_context: Any) -> None:

@@ -20,6 +20,7 @@ from app.logging_setup import Word
 from app.models import SYNCED_MODELS, ChangeLog, DeviceState, SyncBase, SyncConflict, SyncParked
 from app.models.registry import REGISTRY, patient_pointers
 from app.store import Store
+from app.store.immunisation_due import refresh_due
 from app.store.search_index import reindex_patients
 from app.sync.outbox import PENDING
 from app.sync.protocol import ConflictItem, FeedItem, FeedPage
@@ -117,6 +118,7 @@ def _apply_records(s: Session, items: list[FeedItem], result: PageResult) -> Non
     updates: dict[str, list[dict[str, Any]]] = {}
     bases: list[dict[str, Any]] = []
     patients: set[str] = set()
+    children: set[str] = set()
     for key, row in wanted.items():
         entity, rid = key
         item = latest[key]
@@ -132,6 +134,9 @@ def _apply_records(s: Session, items: list[FeedItem], result: PageResult) -> Non
         indexed = REGISTRY[entity].indexes_patient
         if indexed:
             patients.add(row[indexed])
+        scheduled = REGISTRY[entity].schedules_patient
+        if scheduled:
+            children.add(row[scheduled])
         result.applied += 1
     # Core statements, not the ORM: a first sync brings thousands of records; the search index is kept current
     # explicitly below (what the store's flush hook does for ORM writes).
@@ -150,6 +155,8 @@ def _apply_records(s: Session, items: list[FeedItem], result: PageResult) -> Non
         _repoint_local(s, merged)
     if patients:
         reindex_patients(s.connection(), patients)
+    if children:
+        refresh_due(s.connection(), children)
 
 
 def _repoint_local(s: Session, merged: dict[str, str]) -> None:

@@ -24,6 +24,8 @@ from app.services.cases import classify_case
 from app.services.chart import open_patient_chart
 from app.services.context import Ctx
 from app.services.errors import PermissionDenied
+from app.services.campaigns import TallyKey, active_campaigns, campaign_report, start_campaign, tally_child
+from app.services.immunisation import due_list, immunisation_status, record_adverse_event, record_dose, void_dose
 from app.services.insurance import enrol_household, expiring_cover
 from app.core.card_code import card_payload
 from app.models import Patient
@@ -72,6 +74,9 @@ def discover() -> dict[str, set[Action]]:
 
 Call = Callable[[World, Ctx], Any]
 
+CAMPAIGN = {"code": "POLIO-R1", "name": "Polio round 1", "vaccine": "bopv", "start_date": TODAY, "end_date": TODAY}
+DOSE = {"vaccine": "td", "given_on": TODAY, "batch": "B1", "expiry": "2030-01-01", "site": "left_arm"}
+
 SCENARIOS: dict[str, Call] = {
     "audit:audit_trail": lambda w, c: audit_trail(c),
     "cases:classify_case": lambda w, c: classify_case(c, w.case_id, {"classification": "confirmed",
@@ -81,6 +86,18 @@ SCENARIOS: dict[str, Call] = {
         "household_id": w.household_id, "head_patient_id": w.patient_id, "member_ids": [w.patient_id],
         "category": "vulnerable", "payer": "unhcr", "enrolment_date": TODAY}),
     "insurance:expiring_cover": lambda w, c: expiring_cover(c),
+    "immunisation:record_dose": lambda w, c: record_dose(c, {"patient_id": w.patient_id, **DOSE}),
+    "immunisation:void_dose": lambda w, c: void_dose(c, record_dose(c, {"patient_id": w.patient_id, **DOSE}).dose_id,
+                                                     reason="entered twice"),
+    "immunisation:immunisation_status": lambda w, c: immunisation_status(c, w.patient_id),
+    "immunisation:due_list": lambda w, c: due_list(c, facility_id=w.clinician.facility_id),  # type: ignore[arg-type]
+    "immunisation:record_adverse_event": lambda w, c: record_adverse_event(c, {
+        "patient_id": w.patient_id, "vaccine": "td", "onset_date": TODAY, "reaction": "sore arm"}),
+    "campaigns:start_campaign": lambda w, c: start_campaign(c, CAMPAIGN),
+    "campaigns:active_campaigns": lambda w, c: active_campaigns(c),
+    "campaigns:tally_child": lambda w, c: tally_child(c, campaign_id=start_campaign(c, CAMPAIGN),
+                                                      key=TallyKey(age_band="0-11m", sex="female")),
+    "campaigns:campaign_report": lambda w, c: campaign_report(c, start_campaign(c, CAMPAIGN)),
     "patient_search:find_patients": lambda w, c: find_patients(c, "Ahmad"),
     "patient_search:find_ranked": lambda w, c: find_ranked(c, "Ahmad"),
     "patient_search:search_list": lambda w, c: search_list(c, "Ahm", quick=True, sex="male"),

@@ -1,0 +1,388 @@
+"""The immunisation schedule and the engine that says, from a person's birth date and recorded doses, what is given,
+what is due, what is overdue and what to give today (docs/architecture.md, "Immunisation").
+
+The schedule is data (``resources/reference/immunisation_schedule.json``): series of doses, each dose with the age
+it is recommended at, its minimum age, the minimum interval after the previous dose, an upper age limit, and the
+catch-up rules that drop a dose (a birth dose not given in time; a booster not needed when the previous dose came
+late). A vaccine counts for one or more series (pentavalent: DTP, HepB and Hib).
+
+The engine places recorded doses in date order into the dose slots of each series. A dated dose that is too early
+(before the minimum age, or sooner than the minimum interval after the previous counted dose) is not counted and
+is reported as such; a dose reported by the caregiver without a date counts, and no interval is measured from it.
+The next open slot is due at ``max(birth + recommended age, earliest)``, where earliest is
+``max(birth + minimum age, previous counted dose + minimum interval)``: a child behind schedule is caught up at the
+minimum intervals, which is WHO's catch-up rule. A slot is overdue after the schedule's grace period, and is no
+longer given from its upper age limit on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any, Final, Literal
+
+from app.resources import resource_path
+
+Source = Literal["given", "card", "reported"]
+SOURCES: Final = ("given", "card", "reported")
+SlotState = Literal["given", "skipped", "due", "overdue", "not_yet", "aged_out", "not_eligible"]
+Overall = Literal["complete", "up_to_date", "due", "overdue"]
+
+_AGE = re.compile(r"^(\d+)([dwmy])$")
+
+
+@dataclass(frozen=True)
+class Age:
+    """A calendar age: days, weeks, months or years after birth."""
+
+    n: int
+    unit: str
+
+    @staticmethod
+    def parse(text: str) -> Age:
+        m = _AGE.match(text.strip())
+        if not m:
+            raise ValueError(f"{text!r} is not an age written like 0d, 6w, 18m or 6y")
+        return Age(int(m.group(1)), m.group(2))
+
+    def after(self, d: date) -> date:
+        if self.unit == "d":
+            return d + timedelta(days=self.n)
+        if self.unit == "w":
+            return d + timedelta(weeks=self.n)
+        months = self.n * (12 if self.unit == "y" else 1)
+        month = d.month - 1 + months
+        year, month = d.year + month // 12, month % 12 + 1
+        day = min(d.day, _days_in_month(year, month))
+        return date(year, month, day)
+
+    def __str__(self) -> str:
+        return f"{self.n}{self.unit}"
+
+
+def _days_in_month(year: int, month: int) -> int:
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    return (nxt - timedelta(days=1)).day
+
+
+@dataclass(frozen=True)
+class Vaccine:
+    code: str
+    en: str
+    fa: str
+    counts_for: tuple[str, ...]
+    route: str
+
+    def name(self, lang: str) -> str:
+        return self.fa if lang == "fa" else self.en
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One dose of a series."""
+
+    number: int
+    age: Age
+    min_age: Age
+    min_interval: Age | None
+    # (upper age limit or None, vaccine): the first pair whose limit the person is under names the vaccine to give.
+    vaccines: tuple[tuple[Age | None, str], ...]
+    skip_after: Age | None = None
+    skip_if_previous_after: Age | None = None
+    label: str = ""
+
+    def vaccine_at(self, dob: date, on: date) -> str:
+        for limit, code in self.vaccines:
+            if limit is None or on < limit.after(dob):
+                return code
+        return self.vaccines[-1][1]
+
+
+@dataclass(frozen=True)
+class Series:
+    id: str
+    en: str
+    fa: str
+    slots: tuple[Slot, ...]
+    max_age: Age
+    rule: str
+    sex: str | None = None
+    from_age: Age | None = None
+
+    def name(self, lang: str) -> str:
+        return self.fa if lang == "fa" else self.en
+
+
+@dataclass(frozen=True)
+class Schedule:
+    version: int
+    vaccines: dict[str, Vaccine]
+    series: tuple[Series, ...]
+    overdue_after: Age
+    title_en: str = ""
+    title_fa: str = ""
+    counts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # vaccine -> the series it counts for
+
+    def __post_init__(self) -> None:
+        self.counts.update({c: v.counts_for for c, v in self.vaccines.items()})
+
+    def vaccine(self, code: str) -> Vaccine:
+        return self.vaccines[code]
+
+    def series_by_id(self, sid: str) -> Series:
+        for s in self.series:
+            if s.id == sid:
+                return s
+        raise KeyError(sid)
+
+
+def _vaccines(spec: Any, known: dict[str, Any]) -> tuple[tuple[Age | None, str], ...]:
+    pairs = [("", spec)] if isinstance(spec, str) else [(a, v) for a, v in spec]
+    out = []
+    for limit, code in pairs:
+        if code not in known:
+            raise ValueError(f"schedule: unknown vaccine {code!r}")
+        out.append((Age.parse(limit) if limit else None, code))
+    return tuple(out)
+
+
+def schedule_from_data(data: dict[str, Any]) -> Schedule:
+    """Build and check a schedule from its JSON form; a contradiction is a ValueError naming it."""
+    vaccines = {code: Vaccine(code, v["en"], v["fa"], tuple(v["counts_for"]), v.get("route", ""))
+                for code, v in data["vaccines"].items()}
+    series = []
+    for s in data["series"]:
+        slots = []
+        for i, d in enumerate(s["doses"], start=1):
+            opt = d.get
+            slots.append(Slot(
+                number=i, age=Age.parse(d["age"]), min_age=Age.parse(d["min_age"]),
+                min_interval=Age.parse(d["min_interval"]) if opt("min_interval") else None,
+                vaccines=_vaccines(d["vaccine"], data["vaccines"]),
+                skip_after=Age.parse(d["skip_after"]) if opt("skip_after") else None,
+                skip_if_previous_after=Age.parse(d["skip_if_started_after"]) if opt("skip_if_started_after") else None,
+                label=d.get("label", ""),
+            ))
+        series.append(Series(s["id"], s["en"], s["fa"], tuple(slots), Age.parse(s["max_age"]), s.get("rule", ""),
+                             s.get("sex"), Age.parse(s["from_age"]) if s.get("from_age") else None))
+    ids = {s.id for s in series}
+    for v in vaccines.values():
+        for sid in v.counts_for:
+            if sid not in ids:
+                raise ValueError(f"schedule: vaccine {v.code} counts for unknown series {sid!r}")
+    probe = date(2000, 1, 1)
+    for s in series:
+        for slot in s.slots:
+            if slot.min_age.after(probe) > slot.age.after(probe):
+                raise ValueError(f"schedule: {s.id} dose {slot.number} is recommended before its minimum age")
+            for _, code in slot.vaccines:
+                if s.id not in vaccines[code].counts_for:
+                    raise ValueError(f"schedule: {s.id} dose {slot.number} names {code}, which does not count for it")
+    return Schedule(int(data["version"]), vaccines, tuple(series), Age.parse(data.get("overdue_after", "4w")),
+                    data.get("title_en", ""), data.get("title_fa", ""))
+
+
+@lru_cache(maxsize=1)
+def load_schedule() -> Schedule:
+    """The shipped schedule (cached; the objects are frozen)."""
+    with open(resource_path("reference", "immunisation_schedule.json"), encoding="utf-8") as fh:
+        return schedule_from_data(json.load(fh))
+
+
+# -- the engine ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GivenDose:
+    """A recorded dose as the engine sees it: vaccine, date given (None when reported without a date)."""
+
+    vaccine: str
+    given_on: date | None
+    source: Source = "given"
+    record_id: str = ""
+
+
+@dataclass(frozen=True)
+class NotCounted:
+    dose: GivenDose
+    series: str
+    slot: int
+    reason: Literal["too_young", "too_soon"]
+
+
+@dataclass(frozen=True)
+class SlotStatus:
+    series: str
+    slot: int
+    state: SlotState
+    vaccine: str = ""
+    dose: GivenDose | None = None
+    earliest: date | None = None
+    due: date | None = None
+    until: date | None = None  # the first day this dose is no longer given (upper age limit)
+
+
+@dataclass(frozen=True)
+class SeriesStatus:
+    series: str
+    slots: tuple[SlotStatus, ...]
+
+    @property
+    def next(self) -> SlotStatus | None:
+        for s in self.slots:
+            if s.state in ("due", "overdue", "not_yet", "aged_out"):
+                return s
+        return None
+
+    @property
+    def complete(self) -> bool:
+        return all(s.state in ("given", "skipped") for s in self.slots)
+
+    @property
+    def eligible(self) -> bool:
+        return not any(s.state == "not_eligible" for s in self.slots)
+
+
+@dataclass(frozen=True)
+class GiveToday:
+    vaccine: str
+    doses: tuple[tuple[str, int], ...]  # (series, slot number) this one injection or drop covers
+
+
+@dataclass
+class ChildStatus:
+    overall: Overall
+    series: list[SeriesStatus]
+    give_today: list[GiveToday]
+    next_due: date | None
+    not_counted: list[NotCounted] = field(default_factory=list)
+
+    def of(self, series_id: str) -> SeriesStatus:
+        for s in self.series:
+            if s.series == series_id:
+                return s
+        raise KeyError(series_id)
+
+
+def _sort_key(d: GivenDose) -> tuple[int, date]:
+    # Undated history first (it is older than anything given here), then by date.
+    return (0, date.min) if d.given_on is None else (1, d.given_on)
+
+
+def _assess_series(s: Series, dob: date, sex: str, doses: Sequence[GivenDose], today: date, grace: Age,
+                   counts: dict[str, tuple[str, ...]], not_counted: list[NotCounted]) -> SeriesStatus:
+    if s.sex is not None and sex != s.sex or s.from_age is not None and today < s.from_age.after(dob):
+        return SeriesStatus(s.id, tuple(SlotStatus(s.id, sl.number, "not_eligible") for sl in s.slots))
+    start = s.from_age.after(dob) if s.from_age else None
+    mine = sorted((d for d in doses if s.id in counts.get(d.vaccine, ())
+                   and not (start and d.given_on is not None and d.given_on < start)), key=_sort_key)
+    slots = s.slots
+    out: list[SlotStatus] = []
+    prev: date | None = None  # date of the last counted dated dose
+    prev_known = False  # whether the last counted dose has a date (intervals and late-start rules need one)
+    i = 0
+
+    def skippable(slot: Slot, on: date | None) -> bool:
+        if slot.skip_after is not None and (on is None or on > slot.skip_after.after(dob)):
+            return True
+        return (slot.skip_if_previous_after is not None and prev_known and prev is not None
+                and prev > slot.skip_if_previous_after.after(dob))
+
+    for d in mine:
+        while i < len(slots) and skippable(slots[i], d.given_on):
+            out.append(SlotStatus(s.id, slots[i].number, "skipped"))
+            i += 1
+        if i >= len(slots):
+            break  # more doses than the series needs: nothing to place them in
+        slot = slots[i]
+        if d.given_on is not None:
+            if d.given_on < slot.min_age.after(dob):
+                not_counted.append(NotCounted(d, s.id, slot.number, "too_young"))
+                continue
+            if prev is not None and slot.min_interval is not None and d.given_on < slot.min_interval.after(prev):
+                not_counted.append(NotCounted(d, s.id, slot.number, "too_soon"))
+                continue
+            prev, prev_known = d.given_on, True
+        else:
+            prev_known = False
+        out.append(SlotStatus(s.id, slot.number, "given", vaccine=d.vaccine, dose=d))
+        i += 1
+    series_until = s.max_age.after(dob)
+    first_open = True
+    while i < len(slots):
+        slot = slots[i]
+        if skippable(slot, today):
+            out.append(SlotStatus(s.id, slot.number, "skipped"))
+            i += 1
+            continue
+        if not first_open:
+            out.append(SlotStatus(s.id, slot.number, "not_yet"))
+            i += 1
+            continue
+        first_open = False
+        earliest = slot.min_age.after(dob)
+        if prev is not None and prev_known and slot.min_interval is not None:
+            earliest = max(earliest, slot.min_interval.after(prev))
+        due = max(slot.age.after(dob), earliest)
+        until = series_until
+        if slot.skip_after is not None:
+            until = min(until, slot.skip_after.after(dob) + timedelta(days=1))
+        state: SlotState
+        if today >= until or earliest >= until:
+            state = "aged_out"
+        elif today >= due:
+            state = "overdue" if today > grace.after(due) else "due"
+        else:
+            state = "not_yet"
+        out.append(SlotStatus(s.id, slot.number, state, vaccine=slot.vaccine_at(dob, max(today, earliest)),
+                              earliest=earliest, due=due, until=until))
+        i += 1
+    return SeriesStatus(s.id, tuple(out))
+
+
+def assess(dob: date, sex: str, doses: Iterable[GivenDose], today: date,
+           schedule: Schedule | None = None) -> ChildStatus:
+    """What a person born on ``dob`` with these recorded doses has, and needs, on ``today``."""
+    sched = schedule or load_schedule()
+    doses = [d for d in doses if d.given_on is None or d.given_on <= today]
+    counts = sched.counts
+    not_counted: list[NotCounted] = []
+    result = [_assess_series(s, dob, sex, doses, today, sched.overdue_after, counts, not_counted)
+              for s in sched.series]
+    give: dict[str, list[tuple[str, int]]] = {}
+    next_due: date | None = None
+    worst = 0
+    for st in result:
+        nxt = st.next
+        if nxt is None:
+            continue
+        if nxt.state in ("due", "overdue") and nxt.earliest is not None and nxt.earliest <= today:
+            give.setdefault(nxt.vaccine, []).append((st.series, nxt.slot))
+            worst = max(worst, 2 if nxt.state == "overdue" else 1)
+        elif nxt.state == "not_yet" and nxt.due is not None and (next_due is None or nxt.due < next_due):
+            next_due = nxt.due
+    # A combination vaccine given for one series covers the other series it counts for that are due today.
+    merged: list[GiveToday] = []
+    covered: set[tuple[str, int]] = set()
+    for code in sorted(give, key=lambda c: -len(sched.vaccines[c].counts_for)):
+        mine = [d for d in give[code] if d not in covered]
+        if not mine:
+            continue
+        also = [(sid, sl) for other, ds in give.items() if other != code for sid, sl in ds
+                if sid in sched.vaccines[code].counts_for and (sid, sl) not in covered]
+        doses_ = tuple(dict.fromkeys([*mine, *also]))
+        covered.update(doses_)
+        merged.append(GiveToday(code, doses_))
+    pending = any(st.next is not None and st.next.state == "not_yet" for st in result)
+    overall: Overall = ("overdue" if worst == 2 else "due" if worst == 1 else "up_to_date" if pending else "complete")
+    return ChildStatus(overall, result, merged, next_due, not_counted)
+
+
+def is_zero_dose(doses: Iterable[GivenDose], schedule: Schedule | None = None) -> bool:
+    """No dose of a DTP-containing vaccine (pentavalent 1): the programme's 'zero-dose child'."""
+    counts = (schedule or load_schedule()).counts
+    return not any("dtp" in counts.get(d.vaccine, ()) for d in doses)

@@ -1,0 +1,259 @@
+"""Immunisation: recording doses (given here, copied from a card, or reported by the caregiver), what a person has
+due today, due and defaulter lists by facility, adverse events after immunisation (docs/architecture.md,
+"Immunisation"). Campaign tallies are in app.services.campaigns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from sqlalchemy import and_, select
+
+from app.core.immunisation import ChildStatus, GivenDose, assess, load_schedule
+from app.models import AdverseEvent, AuditEntry, Facility, ImmunisationDose, ImmunisationDue, Patient
+from app.security.roles import Action
+from app.services.context import Ctx, parse
+from app.services.errors import FieldError, NotFound, ValidationFailed, field_error
+from app.services.validation import check_not_future, clean_text
+from app.store.immunisation_due import birth_date
+
+SITES = ("left_arm", "right_arm", "left_thigh", "right_thigh", "oral")
+
+
+class DoseIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    patient_id: str = Field(min_length=1)
+    vaccine: str = Field(min_length=1, max_length=12)
+    source: Literal["given", "card", "reported"] = "given"
+    given_on: date | None = None
+    dose_number: int | None = Field(default=None, ge=0, le=10)
+    batch: str = Field(default="", max_length=40)
+    expiry: date | None = None
+    site: Literal["", "left_arm", "right_arm", "left_thigh", "right_thigh", "oral"] = ""
+    given_by_name: str = Field(default="", max_length=100)
+    place: Literal["unit", "facility", "abroad"] = "unit"
+    facility_id: str | None = None
+    country: str = Field(default="", max_length=40)
+
+    @field_validator("given_on")
+    @classmethod
+    def _past(cls, v: date | None, info: ValidationInfo) -> date | None:
+        return check_not_future(v, (info.context or {}).get("today") or date.today())
+
+
+def _check_dose(data: DoseIn, patient: Patient | None, today: date) -> list[FieldError]:
+    errors = []
+    sched = load_schedule()
+    if data.vaccine not in sched.vaccines:
+        errors.append(field_error("vaccine", "unknown_vaccine"))
+    if patient is None or patient.deleted:
+        errors.append(field_error("patient_id", "unknown_patient"))
+    if data.source in ("given", "card") and data.given_on is None:
+        errors.append(field_error("given_on", "date_needed_unless_reported"))
+    if data.given_on is not None and patient is not None:
+        born = birth_date(patient.date_of_birth, None)
+        if born is not None and data.given_on < born:
+            errors.append(field_error("given_on", "before_birth"))
+    if data.source == "given":
+        if not data.batch:
+            errors.append(field_error("batch", "batch_required"))
+        if data.expiry is None:
+            errors.append(field_error("expiry", "expiry_required"))
+        elif data.expiry < (data.given_on or today):
+            errors.append(field_error("expiry", "vaccine_expired"))
+        if not data.site:
+            errors.append(field_error("site", "site_required"))
+        elif (data.site == "oral") != (data.vaccine in sched.vaccines and sched.vaccines[data.vaccine].route == "oral"):
+            errors.append(field_error("site", "site_route"))
+    if data.place == "abroad" and not data.country:
+        errors.append(field_error("country", "country_required"))
+    return errors
+
+
+@dataclass(frozen=True)
+class DoseRecorded:
+    dose_id: str
+    status: ChildStatus | None
+
+
+def record_dose(ctx: Ctx, data: DoseIn | dict[str, Any]) -> DoseRecorded:
+    """One dose on a person's record. Given here: batch, expiry and site are required and the giver is the
+    signed-in clinician; from a card or the caregiver's word: where it was given (a country for 'before arrival')."""
+    ctx.require(Action.RECORD_IMMUNISATION)
+    data = parse(DoseIn, data, ctx)
+    with ctx.write() as session:
+        patient = session.get(Patient, data.patient_id)
+        errors = _check_dose(data, patient, ctx.today())
+        facility_id = data.facility_id or (ctx.facility_id if data.place == "unit" else None)
+        if facility_id and session.get(Facility, facility_id) is None:
+            errors.append(field_error("facility_id", "unknown_facility"))
+        if errors:
+            raise ValidationFailed(errors)
+        assert patient is not None
+        given_here = data.source == "given"
+        dose = ImmunisationDose(
+            patient_id=patient.merged_into_id or patient.id, vaccine=data.vaccine, dose_number=data.dose_number,
+            source=data.source, given_on=data.given_on, batch=data.batch, expiry=data.expiry, site=data.site,
+            given_by=ctx.user_id if given_here else None, given_by_name=clean_text(data.given_by_name),
+            place="unit" if given_here else data.place, unit_id=ctx.unit_id if data.place == "unit" else None,
+            facility_id=facility_id if data.place != "abroad" else None,
+            country=clean_text(data.country) if data.place == "abroad" else "",
+        )
+        session.add(dose)
+        session.flush()
+        session.add(AuditEntry(user_id=ctx.user_id, action="created", entity="immunisation_dose", record_id=dose.id))
+        dose_id = dose.id
+    return DoseRecorded(dose_id, immunisation_status(ctx, data.patient_id).status)
+
+
+def void_dose(ctx: Ctx, dose_id: str, *, reason: str) -> None:
+    """A dose entered in error: kept as a tombstone with the reason (records are never deleted)."""
+    ctx.require(Action.RECORD_IMMUNISATION)
+    reason = clean_text(reason)
+    if not reason:
+        raise ValidationFailed([field_error("correction_reason", "missing")])
+    with ctx.write() as session:
+        dose = session.get(ImmunisationDose, dose_id)
+        if dose is None or dose.deleted:
+            raise NotFound("dose", "نوبت واکسن", dose_id)
+        dose.deleted = True
+        dose.correction_reason = reason[:300]
+        session.add(AuditEntry(user_id=ctx.user_id, action="voided", entity="immunisation_dose", record_id=dose.id))
+
+
+@dataclass(frozen=True)
+class ImmunisationView:
+    patient_id: str
+    born: date | None
+    birth_estimated: bool
+    sex: str
+    doses: list[ImmunisationDose]
+    status: ChildStatus | None  # None when no birth date or year is known
+
+
+def _given(doses: list[ImmunisationDose]) -> list[GivenDose]:
+    return [GivenDose(d.vaccine, d.given_on, d.source, d.id) for d in doses]  # type: ignore[arg-type]
+
+
+def immunisation_status(ctx: Ctx, patient_id: str) -> ImmunisationView:
+    """A person's doses, and what is given, due, overdue and to give today (the chart and the visit)."""
+    ctx.require(Action.VIEW_PATIENT)
+    with ctx.read() as session:
+        patient = session.get(Patient, patient_id)
+        if patient is None or patient.deleted:
+            raise NotFound("patient", "بیمار", patient_id)
+        if patient.merged_into_id:
+            patient = session.get(Patient, patient.merged_into_id) or patient
+        doses = list(session.scalars(select(ImmunisationDose).where(
+            ImmunisationDose.patient_id == patient.id, ImmunisationDose.deleted.is_(False))
+            .order_by(ImmunisationDose.given_on.is_(None).desc(), ImmunisationDose.given_on)))
+        born = birth_date(patient.date_of_birth, patient.birth_year)
+        estimated = patient.date_of_birth is None or patient.birth_estimated
+        status = assess(born, patient.sex, _given(doses), ctx.today()) if born else None
+        return ImmunisationView(patient.id, born, estimated, patient.sex, doses, status)
+
+
+@dataclass(frozen=True)
+class DueChild:
+    patient_id: str
+    code: str
+    given_name_fa: str
+    given_name_latin: str
+    father_name_fa: str
+    father_name_latin: str
+    born: date
+    sex: str
+    # (series, slot, vaccine to give, due date) of every dose due by the day asked about, earliest first.
+    doses: tuple[tuple[str, int, str, date], ...]
+    overdue: bool
+
+    @property
+    def earliest_due(self) -> date:
+        return self.doses[0][3]
+
+
+def due_list(ctx: Ctx, *, facility_id: str, on: date | None = None, defaulters_only: bool = False,
+             limit: int = 5000) -> list[DueChild]:
+    """Children last seen at the facility with a dose due by ``on`` (the unit's next visit there), most overdue
+    first. ``defaulters_only``: those whose dose is overdue today (due more than the schedule's grace period ago)."""
+    ctx.require(Action.VIEW_ROSTER)
+    day = on or ctx.today()
+    sched = load_schedule()
+    grace_cut = ctx.today() - overdue_grace()
+    d, p = ImmunisationDue, Patient
+    cut = grace_cut if defaulters_only else day
+    stmt = (select(d.patient_id, d.series, d.slot, d.due_date, p.code, p.given_name_fa, p.given_name_latin,
+                   p.father_name_fa, p.father_name_latin, p.date_of_birth, p.birth_year, p.sex)
+            .join(p, and_(p.id == d.patient_id))
+            .where(d.facility_id == facility_id, d.due_date <= cut, d.until_date > day)
+            .order_by(d.due_date))
+    out: dict[str, DueChild] = {}
+    with ctx.read() as session:
+        rows = session.execute(stmt).all()
+    by_child: dict[str, list[Any]] = {}
+    for r in rows:
+        by_child.setdefault(r.patient_id, []).append(r)
+    for pid, rs in by_child.items():
+        first = rs[0]
+        born = birth_date(first.date_of_birth, first.birth_year)
+        assert born is not None
+        doses = tuple((r.series, r.slot, sched.series_by_id(r.series).slots[r.slot - 1].vaccine_at(born, day),
+                       r.due_date) for r in rs)
+        out[pid] = DueChild(pid, first.code, first.given_name_fa, first.given_name_latin, first.father_name_fa,
+                            first.father_name_latin, born, first.sex, doses, first.due_date < grace_cut)
+        if len(out) >= limit:
+            break
+    return list(out.values())
+
+
+class AdverseEventIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    patient_id: str = Field(min_length=1)
+    dose_id: str | None = None
+    vaccine: str = Field(min_length=1, max_length=12)
+    onset_date: date
+    reaction: str = Field(min_length=1, max_length=300)
+    serious: bool = False
+    outcome: Literal["recovering", "recovered", "sequelae", "died", "unknown"] = "recovering"
+
+    @field_validator("onset_date")
+    @classmethod
+    def _past(cls, v: date, info: ValidationInfo) -> date:
+        return check_not_future(v, (info.context or {}).get("today") or date.today())  # type: ignore[return-value]
+
+
+def record_adverse_event(ctx: Ctx, data: AdverseEventIn | dict[str, Any]) -> str:
+    """An adverse event following immunisation: sent ahead of other records (Iran reports AEFI at once)."""
+    ctx.require(Action.RECORD_IMMUNISATION)
+    data = parse(AdverseEventIn, data, ctx)
+    with ctx.write() as session:
+        errors = []
+        if session.get(Patient, data.patient_id) is None:
+            errors.append(field_error("patient_id", "unknown_patient"))
+        if data.vaccine not in load_schedule().vaccines:
+            errors.append(field_error("vaccine", "unknown_vaccine"))
+        if data.dose_id is not None:
+            dose = session.get(ImmunisationDose, data.dose_id)
+            if dose is None or dose.patient_id != data.patient_id:
+                errors.append(field_error("dose_id", "unknown_dose"))
+            elif dose.given_on and data.onset_date < dose.given_on:
+                errors.append(field_error("onset_date", "onset_before_dose"))
+        if errors:
+            raise ValidationFailed(errors)
+        event = AdverseEvent(patient_id=data.patient_id, dose_id=data.dose_id, vaccine=data.vaccine,
+                             onset_date=data.onset_date, reported_on=ctx.today(), reaction=clean_text(data.reaction),
+                             serious=data.serious, outcome=data.outcome, unit_id=ctx.unit_id,
+                             facility_id=ctx.facility_id)
+        session.add(event)
+        session.flush()
+        session.add(AuditEntry(user_id=ctx.user_id, action="created", entity="adverse_event", record_id=event.id))
+        return event.id
+
+
+def overdue_grace() -> timedelta:
+    base = date(2000, 1, 1)
+    return load_schedule().overdue_after.after(base) - base

@@ -1,0 +1,88 @@
+"""Keeps the local table ``immunisation_due`` in step with children, their visits and their doses: for every child
+under 15, the next open dose of each series, when it is due and until when it is given, and the facility where the
+child was last seen (the latest dose given at a facility, else the latest visit). Due and overdue lists by facility
+read this table with one indexed query instead of running the schedule engine over every child.
+
+Like the search index it is local and never synced, and it is kept current by the same three writers: the store's
+flush hook, sync apply and the bulk loader (registry: ``schedules_patient``). Each row is computed on the day of the
+write; a reader takes the day it asks about into account (``until_date``), and ``refresh_due`` rebuilds rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, timezone
+
+from sqlalchemy import Connection, delete, insert, select
+
+from app.core.immunisation import Age, GivenDose, assess
+from app.models import ImmunisationDose, ImmunisationDue, Patient, Visit
+
+CHILD_YEARS = 15
+_CHUNK = 500
+_CHILDHOOD = Age(CHILD_YEARS, "y")
+
+
+def birth_date(dob: date | None, birth_year: int | None) -> date | None:
+    """The date the schedule counts from: the date of birth, else the middle of an (estimated) birth year."""
+    if dob is not None:
+        return dob
+    return date(birth_year, 7, 1) if birth_year else None
+
+
+def due_rows(pid: str, born: date, sex: str, doses: list[GivenDose], facility: str, today: date) -> list[dict[str, object]]:
+    status = assess(born, sex, doses, today)
+    rows = []
+    for st in status.series:
+        nxt = st.next
+        if nxt is None or nxt.due is None or nxt.until is None or nxt.state == "aged_out":
+            continue
+        rows.append({"patient_id": pid, "series": st.series, "slot": nxt.slot, "due_date": nxt.due,
+                     "until_date": nxt.until, "facility_id": facility})
+    return rows
+
+
+def refresh_due(conn: Connection, patient_ids: Iterable[str], today: date | None = None) -> None:
+    """Recompute the rows of these patients (deleted, merged-away and adult patients get none)."""
+    ids = sorted({i for i in patient_ids if i})
+    today = today or datetime.now(timezone.utc).date()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        conn.execute(delete(ImmunisationDue.__table__).where(ImmunisationDue.patient_id.in_(chunk)))
+        p = Patient.__table__.c
+        people = conn.execute(select(p.id, p.date_of_birth, p.birth_year, p.sex).where(
+            p.id.in_(chunk), p.deleted.is_(False), p.merged_into_id.is_(None),
+            p.birth_year > today.year - CHILD_YEARS - 1)).all()
+        if not people:
+            continue
+        kids = [r.id for r in people]
+        doses: dict[str, list[GivenDose]] = defaultdict(list)
+        facility: dict[str, str] = {}
+        d = ImmunisationDose.__table__.c
+        for r in conn.execute(select(d.patient_id, d.vaccine, d.given_on, d.source, d.facility_id).where(
+                d.patient_id.in_(kids), d.deleted.is_(False)).order_by(d.given_on)):
+            doses[r.patient_id].append(GivenDose(r.vaccine, r.given_on, r.source))
+            if r.facility_id:
+                facility[r.patient_id] = r.facility_id
+        v = Visit.__table__.c
+        for r in conn.execute(select(v.patient_id, v.facility_id).where(
+                v.patient_id.in_([k for k in kids if k not in facility]), v.deleted.is_(False),
+                v.facility_id.is_not(None)).order_by(v.visit_at)):
+            facility[r.patient_id] = r.facility_id
+        rows: list[dict[str, object]] = []
+        for r in people:
+            born = birth_date(r.date_of_birth, r.birth_year)
+            if born is None or _CHILDHOOD.after(born) <= today:
+                continue
+            rows += due_rows(r.id, born, r.sex, doses.get(r.id, []), facility.get(r.id, ""), today)
+        if rows:
+            conn.execute(insert(ImmunisationDue.__table__), rows)
+
+
+def rebuild_due(conn: Connection) -> None:
+    """Every child's rows from scratch (the migration that adds the table; a new schedule)."""
+    conn.execute(delete(ImmunisationDue.__table__))
+    p = Patient.__table__.c
+    ids = conn.execute(select(p.id).where(p.deleted.is_(False))).scalars().all()
+    refresh_due(conn, ids)

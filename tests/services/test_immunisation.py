@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app.models import ChangeLog, ImmunisationDose, ImmunisationDue
+from app.services.campaigns import TallyKey, campaign_report, start_campaign, tally_child
+from app.services.errors import PermissionDenied, ValidationFailed
+from app.services.immunisation import due_list, immunisation_status, record_adverse_event, record_dose, void_dose
+from app.services.patients import register_patient
+from app.services.visits import record_visit
+
+from services.conftest import TODAY, person
+
+
+def child(ctx, born: str, **over):
+    d = date.fromisoformat(born)
+    fields = {"given_name_fa": "مینا", "given_name_latin": "Mina", **over}
+    return register_patient(ctx, person(date_of_birth=born, birth_year=d.year, birth_estimated=False, documents=[],
+                                        phone="", **fields)).patient_id
+
+
+def given_here(pid, vaccine, on, site="left_thigh", **over):
+    return {"patient_id": pid, "vaccine": vaccine, "given_on": on, "batch": "B123", "expiry": "2027-06-30",
+            "site": site, **over}
+
+
+def test_recording_doses_updates_status_and_logs_each_change(clinician, store):
+    pid = child(clinician, "2026-09-20")
+    view = immunisation_status(clinician, pid)
+    assert {g.vaccine for g in view.status.give_today} == {"penta", "opv", "bcg"}
+    done = record_dose(clinician, given_here(pid, "penta", "2026-11-28"))
+    record_dose(clinician, given_here(pid, "opv", "2026-11-28", site="oral"))
+    record_dose(clinician, {"patient_id": pid, "vaccine": "bcg", "source": "card", "given_on": "2026-09-21",
+                            "place": "abroad", "country": "Afghanistan"})
+    view = immunisation_status(clinician, pid)
+    assert view.status.give_today == [] and view.status.overall == "up_to_date"
+    assert len(view.doses) == 3
+    with store.read() as s:
+        d = s.get(ImmunisationDose, done.dose_id)
+        assert (d.given_by, d.place, d.facility_id) == (clinician.user_id, "unit", clinician.facility_id)
+        assert s.scalars(select(ChangeLog).where(ChangeLog.entity == "immunisation_dose")).all()
+
+
+def test_dose_validation_names_each_field(clinician):
+    pid = child(clinician, "2026-01-01")
+    with pytest.raises(ValidationFailed) as info:
+        record_dose(clinician, {"patient_id": pid, "vaccine": "penta", "given_on": "2026-11-28", "expiry": "2026-11-01",
+                                "site": "oral"})
+    assert {e.field for e in info.value.errors} == {"batch", "expiry", "site"}
+    assert "expired" in info.value.message("en")
+    with pytest.raises(ValidationFailed) as info:
+        record_dose(clinician, {"patient_id": pid, "vaccine": "smallpox", "source": "card", "place": "abroad"})
+    assert {e.field for e in info.value.errors} == {"vaccine", "given_on", "country"}
+    assert "کشور" in info.value.message("fa")
+    with pytest.raises(ValidationFailed):
+        record_dose(clinician, given_here(pid, "penta", "2025-12-01"))  # before birth
+    # The caregiver's word without a date is accepted.
+    record_dose(clinician, {"patient_id": pid, "vaccine": "bcg", "source": "reported", "place": "abroad",
+                            "country": "Afghanistan"})
+
+
+def test_void_keeps_a_tombstone(clinician, store):
+    pid = child(clinician, "2026-01-01")
+    done = record_dose(clinician, given_here(pid, "penta", "2026-11-28"))
+    with pytest.raises(ValidationFailed):
+        void_dose(clinician, done.dose_id, reason=" ")
+    void_dose(clinician, done.dose_id, reason="wrong child")
+    assert immunisation_status(clinician, pid).doses == []
+    with store.read() as s:
+        assert s.get(ImmunisationDose, done.dose_id).deleted
+
+
+def test_due_list_by_facility_and_defaulters(clinician, coordinator, store):
+    late = child(clinician, "2025-01-01")  # nothing given: overdue for everything
+    fresh = child(clinician, "2026-11-01", given_name_latin="Sara", given_name_fa="سارا")  # birth doses due
+    for pid in (late, fresh):
+        record_visit(clinician, {"patient_id": pid, "complaint": "check-up"})
+    elsewhere = child(clinician, "2025-02-01", given_name_latin="Nadia", given_name_fa="نادیا")  # never seen here
+    with store.read() as s:
+        assert s.scalars(select(ImmunisationDue.patient_id).where(ImmunisationDue.facility_id == "")).all() == [
+            elsewhere] * len(s.scalars(select(ImmunisationDue).where(ImmunisationDue.patient_id == elsewhere)).all())
+    listed = due_list(coordinator, facility_id=clinician.facility_id, on=TODAY)
+    assert [c.patient_id for c in listed] == [late, fresh]
+    assert listed[0].overdue and not listed[1].overdue
+    assert {v for _, _, v, _ in listed[0].doses} >= {"penta", "opv", "mmr", "bcg"}
+    assert [c.patient_id for c in due_list(coordinator, facility_id=clinician.facility_id,
+                                           defaulters_only=True)] == [late]
+    # Giving the doses takes the child off the list for today.
+    for v, site in (("penta", "left_thigh"), ("opv", "oral"), ("bcg", "left_arm"), ("ipv", "right_thigh"),
+                    ("mmr", "right_arm")):
+        record_dose(clinician, given_here(late, v, "2026-11-28", site=site))
+    assert [c.patient_id for c in due_list(coordinator, facility_id=clinician.facility_id)] == [fresh]
+
+
+def test_adverse_event(clinician):
+    pid = child(clinician, "2026-01-01")
+    done = record_dose(clinician, given_here(pid, "penta", "2026-11-20"))
+    with pytest.raises(ValidationFailed):
+        record_adverse_event(clinician, {"patient_id": pid, "dose_id": done.dose_id, "vaccine": "penta",
+                                         "onset_date": "2026-11-19", "reaction": "fever"})
+    assert record_adverse_event(clinician, {"patient_id": pid, "dose_id": done.dose_id, "vaccine": "penta",
+                                            "onset_date": "2026-11-21", "reaction": "fever 39.5", "serious": False})
+
+
+def test_campaign_tally_counts_children_without_registering_them(clinician, coordinator):
+    cid = start_campaign(coordinator, {"code": "polio-2026-r2", "name": "Polio round 2, Dogharoun", "vaccine": "bopv",
+                                       "start_date": "2026-11-25", "end_date": "2026-11-30", "site": "Dogharoun"})
+    girl = TallyKey(age_band="12-59m", sex="female")
+    assert [tally_child(coordinator, campaign_id=cid, key=girl) for _ in range(3)] == [1, 2, 3]
+    assert tally_child(coordinator, campaign_id=cid, key=girl, delta=-1) == 2
+    tally_child(clinician, campaign_id=cid, key=TallyKey(age_band="0-11m", sex="male", zero_dose=True))
+    tally_child(clinician, campaign_id=cid, key=TallyKey(age_band="5-14y", sex="male", outcome="refused"))
+    report = campaign_report(coordinator, cid, day=TODAY)
+    assert report.by_outcome == {"vaccinated": 3, "refused": 1} and report.zero_dose == 1
+    assert report.cells[("12-59m", "female", "vaccinated")] == 2
+    with pytest.raises(ValidationFailed):
+        start_campaign(coordinator, {"code": "x", "name": "x", "vaccine": "bopv", "start_date": "2026-11-25",
+                                     "end_date": "2026-11-01"})
+    late = start_campaign(coordinator, {"code": "mr", "name": "MR", "vaccine": "mr", "start_date": "2026-12-01",
+                                        "end_date": "2026-12-05"})
+    with pytest.raises(ValidationFailed):
+        tally_child(coordinator, campaign_id=late, key=girl)
+
+
+def test_roles(coordinator, clinician):
+    pid = child(clinician, "2026-01-01")
+    with pytest.raises(PermissionDenied):
+        record_dose(coordinator, given_here(pid, "penta", "2026-11-28"))
