@@ -40,6 +40,7 @@ class Action(StrEnum):
     RESOLVE_CONFLICTS = "resolve_conflicts"
     RECORD_IMMUNISATION = "record_immunisation"
     RUN_CAMPAIGN = "run_campaign"
+    PRINT_VACCINATION_CARD = "print_vaccination_card"
 
 
 _C, _K, _A, _H = Role.CLINICIAN, Role.COORDINATOR, Role.UNIT_ADMIN, Role.HEADQUARTERS
@@ -73,9 +74,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_AUDIT: frozenset({_A, _H}),
     Action.RESOLVE_CONFLICTS: frozenset({_C, _H}),
     # Immunisation (issue 18): clinicians (vaccinators) record doses; campaign tallies are kept by whoever staffs
-    # the crossing, coordinators included.
+    # the crossing, coordinators included; the vaccination card is printed like the patient card.
     Action.RECORD_IMMUNISATION: frozenset({_C}),
     Action.RUN_CAMPAIGN: frozenset({_C, _K}),
+    Action.PRINT_VACCINATION_CARD: frozenset({_C, _K}),
 }
 
 ROLE_LABELS = {

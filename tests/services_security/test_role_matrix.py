@@ -27,6 +27,7 @@ from app.services.errors import PermissionDenied
 from app.services.campaigns import TallyKey, active_campaigns, campaign_report, start_campaign, tally_child
 from app.services.immunisation import due_list, immunisation_status, record_adverse_event, record_dose, void_dose
 from app.services.insurance import enrol_household, expiring_cover
+from app.services.vaccination_card import vaccination_card_pdf
 from app.core.card_code import card_payload
 from app.models import Patient
 from app.services.duplicates import check_patient, duplicate_review, mark_not_duplicate
@@ -93,6 +94,7 @@ SCENARIOS: dict[str, Call] = {
     "immunisation:due_list": lambda w, c: due_list(c, facility_id=w.clinician.facility_id),  # type: ignore[arg-type]
     "immunisation:record_adverse_event": lambda w, c: record_adverse_event(c, {
         "patient_id": w.patient_id, "vaccine": "td", "onset_date": TODAY, "reaction": "sore arm"}),
+    "vaccination_card:vaccination_card_pdf": lambda w, c: vaccination_card_pdf(c, w.patient_id),
     "campaigns:start_campaign": lambda w, c: start_campaign(c, CAMPAIGN),
     "campaigns:active_campaigns": lambda w, c: active_campaigns(c),
     "campaigns:tally_child": lambda w, c: tally_child(c, campaign_id=start_campaign(c, CAMPAIGN),
