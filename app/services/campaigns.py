@@ -145,3 +145,27 @@ def campaign_report(ctx: Ctx, campaign_id: str, *, day: date | None = None) -> C
             if r.zero_dose and r.outcome == "vaccinated":
                 out.zero_dose += r.count
         return out
+
+
+def campaign_day_pdf(ctx: Ctx, campaign_id: str, *, day: date, lang: str = "en") -> bytes:
+    """The daily campaign report on paper (both languages on the page; ``lang`` is kept for symmetry)."""
+    from app.models import Unit
+    from app.printing.campaign_report import CampaignDayData, render_campaign_day
+    from app.services.labels import LABELS
+
+    report = campaign_report(ctx, campaign_id, day=day)
+    c = report.campaign
+    v = load_schedule().vaccines.get(c.vaccine)
+    with ctx.read() as session:
+        unit = session.get(Unit, c.unit_id) if c.unit_id else None
+    bands = [LABELS["campaign_band"][b] for b in BANDS]
+    data = CampaignDayData(
+        code=c.code, name=c.name, vaccine_en=v.en if v else c.vaccine, vaccine_fa=v.fa if v else c.vaccine,
+        site=c.site, unit_en=unit.name_en if unit else "", unit_fa=unit.name_fa if unit else "", day=day,
+        bands=bands, vaccinated=[(report.cells.get((b, "female", "vaccinated"), 0),
+                                  report.cells.get((b, "male", "vaccinated"), 0)) for b in BANDS],
+        refused=report.by_outcome.get("refused", 0), absent=report.by_outcome.get("absent", 0),
+        zero_dose=report.zero_dose,
+        by_nationality=[(*LABELS["nationality"].get(k, (k, k)), n) for k, n in sorted(report.by_nationality.items())],
+    )
+    return render_campaign_day(data)

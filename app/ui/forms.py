@@ -55,8 +55,20 @@ def _duplicates(session: Any, args: dict[str, Any], main: Any) -> QWidget:
     return DuplicatesReview(session, args, main)
 
 
+def _campaign(session: Any, args: dict[str, Any], main: Any) -> QWidget:
+    from app.ui.immunisation.campaign import CampaignView
+
+    return CampaignView(session, args, main)
+
+
+def _due(session: Any, args: dict[str, Any], main: Any) -> QWidget:
+    from app.ui.immunisation.due import DueListView
+
+    return DueListView(session, args, main)
+
+
 FACTORIES = {"register": _register, "visit": _visit, "referral": _referral, "enrol": _enrol, "roster": _roster,
-             "summary": _summary, "sync": _sync, "duplicates": _duplicates}
+             "summary": _summary, "sync": _sync, "duplicates": _duplicates, "campaign": _campaign, "due": _due}
 
 
 def after_save(main: Any, widget: Any, result: Any) -> None:

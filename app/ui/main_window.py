@@ -70,6 +70,9 @@ class MainWindow(QMainWindow):
         if can(self.ctx.role, Action.VIEW_ROSTER):
             self._add(day, self.tr("Day plan (roster)"), "Ctrl+R", lambda: self.open_form("roster", {}))
             self._add(day, self.tr("Day summary"), "Ctrl+D", lambda: self.open_form("summary", {}))
+            self._add(day, self.tr("Vaccinations due"), None, lambda: self.open_form("due", {}))
+        if can(self.ctx.role, Action.RUN_CAMPAIGN):
+            self._add(day, self.tr("Vaccination campaign tally"), None, lambda: self.open_form("campaign", {}))
         sync = bar.addMenu(self.tr("S&ync"))
         self._add(sync, self.tr("Sync panel"), "Ctrl+Shift+S", lambda: self.open_form("sync", {}))
         help_menu = bar.addMenu(self.tr("&Help"))

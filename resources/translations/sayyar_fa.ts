@@ -794,6 +794,14 @@ Records of IOM Iran&apos;s mobile health units.</source>
         <source>Patient</source>
         <translation>بیمار</translation>
     </message>
+    <message>
+        <source>Vaccinations due</source>
+        <translation>واکسن‌های موعدرسیده</translation>
+    </message>
+    <message>
+        <source>Vaccination campaign tally</source>
+        <translation>شمارش کارزار واکسیناسیون</translation>
+    </message>
 </context>
 <context>
     <name>PatientSearchView</name>
@@ -1960,6 +1968,14 @@ Report it to the district health centre now. The visit is marked urgent.</source
         <source>Preparing the roster…</source>
         <translation>در حال آماده‌سازی برنامهٔ روز…</translation>
     </message>
+    <message>
+        <source>Vaccination card</source>
+        <translation>کارت واکسیناسیون</translation>
+    </message>
+    <message>
+        <source>Preparing the vaccination card…</source>
+        <translation>آماده‌سازی کارت واکسیناسیون…</translation>
+    </message>
 </context>
 <context>
     <name>window</name>
@@ -2174,6 +2190,261 @@ Report it to the district health centre now. The visit is marked urgent.</source
     <message>
         <source>household</source>
         <translation>خانوار</translation>
+    </message>
+</context>
+<context>
+    <name>CampaignView</name>
+    <message>
+        <source>Campaign tally</source>
+        <translation>شمارش کارزار واکسیناسیون</translation>
+    </message>
+    <message>
+        <source>Print the day&apos;s report</source>
+        <translation>چاپ گزارش روز</translation>
+    </message>
+    <message>
+        <source>Campaign</source>
+        <translation>کارزار</translation>
+    </message>
+    <message>
+        <source>Nationality</source>
+        <translation>ملیت</translation>
+    </message>
+    <message>
+        <source>Type the age band — 1: 0–11 months, 2: 12–59 months, 3: 5–14 years — then the sex, F or M (ز / م). Before the band: R (ر) refused, A (غ) absent, Z (ص) never vaccinated before. Backspace takes back the last child.</source>
+        <translation>گروه سنی را بزنید — ۱: ۰ تا ۱۱ ماه، ۲: ۱۲ تا ۵۹ ماه، ۳: ۵ تا ۱۴ سال — سپس جنس: ز (زن) یا م (مرد)، یا F / M. پیش از گروه سنی: ر امتناع، غ غایب، ص بدون سابقهٔ واکسن. کلید پاک‌کردن آخرین کودک را برمی‌گرداند.</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>جمع</translation>
+    </message>
+    <message>
+        <source>Start a campaign</source>
+        <translation>شروع کارزار</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>شروع</translation>
+    </message>
+    <message>
+        <source>Round code</source>
+        <translation>کد دور</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>نام</translation>
+    </message>
+    <message>
+        <source>Vaccine</source>
+        <translation>واکسن</translation>
+    </message>
+    <message>
+        <source>First day</source>
+        <translation>روز نخست</translation>
+    </message>
+    <message>
+        <source>Last day</source>
+        <translation>روز پایان</translation>
+    </message>
+    <message>
+        <source>Site</source>
+        <translation>محل</translation>
+    </message>
+    <message>
+        <source>Start a campaign or choose one first.</source>
+        <translation>نخست کارزاری را شروع یا انتخاب کنید.</translation>
+    </message>
+    <message>
+        <source>Counted: %1</source>
+        <translation>شمرده شد: %1</translation>
+    </message>
+    <message>
+        <source>Taken back: %1</source>
+        <translation>برگردانده شد: %1</translation>
+    </message>
+    <message>
+        <source>Today: %1 vaccinated (%2 never vaccinated before), %3 refused, %4 absent</source>
+        <translation>امروز: %1 واکسینه (%2 بدون سابقهٔ واکسن)، %3 امتناع، %4 غایب</translation>
+    </message>
+    <message>
+        <source>Campaign day report</source>
+        <translation>گزارش روزانهٔ کارزار</translation>
+    </message>
+</context>
+<context>
+    <name>DoseDialog</name>
+    <message>
+        <source>Record a dose</source>
+        <translation>ثبت نوبت واکسن</translation>
+    </message>
+    <message>
+        <source>Vaccine</source>
+        <translation>واکسن</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>منبع</translation>
+    </message>
+    <message>
+        <source>Date given</source>
+        <translation>تاریخ تزریق</translation>
+    </message>
+    <message>
+        <source>Batch number</source>
+        <translation>شمارهٔ سری ساخت</translation>
+    </message>
+    <message>
+        <source>Expiry date</source>
+        <translation>تاریخ انقضا</translation>
+    </message>
+    <message>
+        <source>Site</source>
+        <translation>محل تزریق</translation>
+    </message>
+    <message>
+        <source>Where given</source>
+        <translation>محل دریافت</translation>
+    </message>
+    <message>
+        <source>Country</source>
+        <translation>کشور</translation>
+    </message>
+    <message>
+        <source>Given by (as on the card)</source>
+        <translation>تزریق‌کننده (مطابق کارت)</translation>
+    </message>
+</context>
+<context>
+    <name>DueListView</name>
+    <message>
+        <source>Vaccinations due</source>
+        <translation>واکسن‌های موعدرسیده</translation>
+    </message>
+    <message>
+        <source>Defaulters only (overdue)</source>
+        <translation>فقط عقب‌افتاده‌ها</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>نمایش</translation>
+    </message>
+    <message>
+        <source>Facility</source>
+        <translation>مرکز</translation>
+    </message>
+    <message>
+        <source>Visit day</source>
+        <translation>روز مراجعه</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>کد</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>نام</translation>
+    </message>
+    <message>
+        <source>Father&apos;s name</source>
+        <translation>نام پدر</translation>
+    </message>
+    <message>
+        <source>Born</source>
+        <translation>تولد</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>موعد</translation>
+    </message>
+    <message>
+        <source>%1 children</source>
+        <translation>%1 کودک</translation>
+    </message>
+</context>
+<context>
+    <name>ImmunisationPanel</name>
+    <message>
+        <source>Vaccinations</source>
+        <translation>واکسیناسیون</translation>
+    </message>
+    <message>
+        <source>Vaccine</source>
+        <translation>واکسن</translation>
+    </message>
+    <message>
+        <source>Doses counted</source>
+        <translation>نوبت‌های شمرده‌شده</translation>
+    </message>
+    <message>
+        <source>Next dose</source>
+        <translation>نوبت بعدی</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>موعد</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>تاریخ</translation>
+    </message>
+    <message>
+        <source>Dose</source>
+        <translation>نوبت</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>منبع</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>سری ساخت</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>محل</translation>
+    </message>
+    <message>
+        <source>Record a dose…</source>
+        <translation>ثبت نوبت واکسن…</translation>
+    </message>
+    <message>
+        <source>Print vaccination card</source>
+        <translation>چاپ کارت واکسیناسیون</translation>
+    </message>
+    <message>
+        <source>No birth date or year: the schedule cannot be worked out.</source>
+        <translation>تاریخ یا سال تولد ثبت نشده است: جدول واکسن را نمی‌توان محاسبه کرد.</translation>
+    </message>
+    <message>
+        <source>Status: %1</source>
+        <translation>وضعیت: %1</translation>
+    </message>
+    <message>
+        <source>next dose due %1</source>
+        <translation>موعد نوبت بعدی %1</translation>
+    </message>
+    <message>
+        <source>birth date estimated</source>
+        <translation>تاریخ تولد تقریبی</translation>
+    </message>
+    <message>
+        <source>Give today: %1</source>
+        <translation>امروز بزنید: %1</translation>
+    </message>
+    <message>
+        <source>date unknown</source>
+        <translation>تاریخ نامعلوم</translation>
+    </message>
+    <message>
+        <source>not counted (too early)</source>
+        <translation>شمرده نشد (زودتر از موعد)</translation>
+    </message>
+</context>
+<context>
+    <name>TallyKeys</name>
+    <message>
+        <source>never vaccinated</source>
+        <translation>بدون سابقهٔ واکسن</translation>
     </message>
 </context>
 </TS>

@@ -130,6 +130,9 @@ class ChartView(QWidget):
                 self.feedback.setVisible(can(self.ctx.role, Action.RECORD_REFERRAL_FEEDBACK))
                 box.layout().addWidget(self.feedback)
         self.household.itemActivated.connect(self._open_member)
+        from app.ui.immunisation.panel import attach  # issue 18: the vaccination panel, its own module
+
+        attach(self, col)
         col.addStretch(1)
         self.reload()
 

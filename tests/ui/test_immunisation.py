@@ -1,0 +1,104 @@
+"""Doses recorded from the chart in English and in Persian (issue 18), typed with real key events; the panel shows
+what to give today and follows each dose. Screenshots go to $SAYYAR_SHOTS when set (to look at them)."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt
+from ui_helpers import type_text, wait_ops
+
+from app.services.patients import register_patient
+
+
+def _child(main, born: date, given_fa: str, given_latin: str) -> str:
+    ctx = main.session.ctx
+    return register_patient(ctx, {"given_name_fa": given_fa, "given_name_latin": given_latin,
+                                  "father_name_fa": "رحیم", "father_name_latin": "Rahim", "sex": "female",
+                                  "date_of_birth": born.isoformat(), "birth_year": born.year,
+                                  "nationality": "afghan", "legal_status": "amayesh",
+                                  "consent_date": date.today().isoformat()}, override_reason="test").patient_id
+
+
+def _shot(widget, name: str) -> None:
+    folder = os.environ.get("SAYYAR_SHOTS")
+    if folder:
+        widget.grab().save(os.path.join(folder, f"{name}.png"))
+
+
+def _open(qtbot, main, pid):
+    chart = main.open_chart(pid)
+    qtbot.waitUntil(lambda: chart.chart is not None and chart.immunisation.view is not None, timeout=15000)
+    return chart.immunisation
+
+
+def test_record_doses_from_the_chart_in_english(qtbot, driver):  # type: ignore[no-untyped-def]
+    main = driver.sign_in("m.shahraki", lang="en")
+    pid = _child(main, date.today() - timedelta(days=70), "مریم", "Maryam")
+    panel = _open(qtbot, main, pid)
+    assert "Pentavalent" in panel.today.text() and "BCG" in panel.today.text()
+    qtbot.mouseClick(panel.record, Qt.MouseButton.LeftButton)
+    dialog = panel.dialog
+    assert dialog.vaccine.currentData() == "penta"  # the first thing to give today is offered
+    dialog.vaccine.setCurrentIndex(dialog.vaccine.findData("penta"))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # no batch, no expiry: told which field
+    wait_ops(qtbot)
+    assert dialog.isVisible() and "Batch number" in dialog.rows["batch"].findChildren(type(dialog.general))[0].text()
+    type_text(dialog.batch, "PX-2291")
+    type_text(dialog.expiry, (date.today() + timedelta(days=90)).isoformat())
+    _shot(dialog, "dose-dialog-en")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: panel.doses.rowCount() == 1, timeout=10000)
+    assert "Pentavalent" not in panel.today.text()
+    assert panel.doses.item(0, 4).text() == "PX-2291"
+    _shot(main, "chart-vaccinations-en")
+
+
+def test_record_a_card_dose_in_persian(qtbot, driver):  # type: ignore[no-untyped-def]
+    main = driver.sign_in("m.shahraki", lang="fa")
+    pid = _child(main, date.today() - timedelta(days=400), "زهرا", "Zahra")
+    panel = _open(qtbot, main, pid)
+    assert panel.isRightToLeft() and "ام‌ام‌آر" in panel.today.text()
+    qtbot.mouseClick(panel.record, Qt.MouseButton.LeftButton)
+    dialog = panel.dialog
+    dialog.vaccine.setCurrentIndex(dialog.vaccine.findData("bcg"))
+    dialog.source.setCurrentIndex(dialog.source.findData("card"))
+    dialog.given_on.clear()
+    from app.core.dates import format_date
+
+    born = date.today() - timedelta(days=399)
+    type_text(dialog.given_on, format_date(born, lang="fa", calendar="jalali", digits="latin"))  # Solar Hijri
+    type_text(dialog.country, "افغانستان")
+    assert dialog.country.text() == "افغانستان"
+    _shot(dialog, "dose-dialog-fa")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: panel.doses.rowCount() == 1, timeout=10000)
+    view = panel.view
+    assert [(d.vaccine, d.given_on, d.source, d.country) for d in view.doses] == [("bcg", born, "card", "افغانستان")]
+    assert "ب‌ث‌ژ" not in panel.today.text()
+    _shot(main, "chart-vaccinations-fa")
+
+
+def test_campaign_tally_two_or_three_keys_per_child(qtbot, driver):  # type: ignore[no-untyped-def]
+    main = driver.sign_in("m.shahraki", lang="fa")
+    view = main.open_form("campaign", {})
+    type_text(view.new_code, "polio-dgh-r1")
+    type_text(view.new_name, "فلج اطفال، دوغارون")
+    qtbot.mouseClick(view.findChild(type(view.print_button), "startCampaign"), Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: view.campaign.count() == 1, timeout=10000)
+    keys = view.keys
+    for typed in ("2ز", "2م", "1f", "ر3م", "ص1ز", "۲ز"):  # Persian keyboard, English keys, Persian digits
+        type_text(keys, typed)
+        wait_ops(qtbot)
+    qtbot.keyClick(keys, Qt.Key.Key_Backspace)  # the last child was a mistake
+    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: view.report is not None and view.report.by_outcome.get("vaccinated") == 4, timeout=10000)
+    r = view.report
+    assert r.cells[("12-59m", "female", "vaccinated")] == 1 and r.cells[("12-59m", "male", "vaccinated")] == 1
+    assert r.by_outcome["refused"] == 1 and r.zero_dose == 1
+    assert view.table.item(0, 0).text() == "۲"  # 0–11 months, girls: one zero-dose girl and one typed in English
+    _shot(main, "campaign-tally-fa")
