@@ -227,6 +227,42 @@ def correct_visit(ctx: Ctx, visit_id: str, changes: dict[str, Any], *, reason: s
         return case_changes
 
 
+@dataclass(frozen=True)
+class SavedVisit:
+    """A stored visit as the form shows it again: every field, the diagnoses with their labels, the onset."""
+
+    visit_id: str
+    patient_id: str
+    visit_date: date
+    fields: dict[str, Any]
+    diagnoses: list[dict[str, Any]]
+    onset_date: date | None
+    correction_reason: str
+    version: int
+
+
+def open_visit(ctx: Ctx, visit_id: str) -> SavedVisit:
+    """Read a saved visit back, exactly as stored (the form shows this, read-only until amended)."""
+    ctx.require(Action.VIEW_PATIENT)
+    with ctx.read() as session:
+        visit = session.get(Visit, visit_id)
+        if visit is None or visit.deleted:
+            raise NotFound("visit", "مراجعه", visit_id)
+        names = [n for n in VisitIn.model_fields if n not in ("diagnoses", "onset_date", "patient_id", "visit_at",
+                                                               "facility_id")]
+        fields = {n: getattr(visit, n) for n in names}
+        fields["medicines"] = [dict(m) for m in (visit.medicines or [])]
+        live = [d for d in visit.diagnoses if not d.deleted]
+        labels = {d.code: d for d in session.scalars(select(Diagnosis).where(
+            Diagnosis.code.in_([d.code for d in live])))}
+        diagnoses = [{"code": d.code, "certainty": d.certainty,
+                      "label_en": labels[d.code].label_en if d.code in labels else "",
+                      "label_fa": labels[d.code].label_fa if d.code in labels else "",
+                      "notifiable": labels[d.code].notifiable if d.code in labels else None} for d in live]
+        return SavedVisit(visit.id, visit.patient_id, visit.visit_date, fields, diagnoses,
+                          _current_onset(session, visit), visit.correction_reason or "", visit.version)
+
+
 def _current_onset(session: Any, visit: Visit) -> date | None:
     from app.models import SurveillanceCase
 

@@ -292,6 +292,8 @@ class AppController(QObject):
         self.main.show()
         for kind, args in reopen or []:
             self.main.open_form(kind, args, auto_restore=True)
+        self.main.activateWindow()
+        self.main.focus_current()  # after "Start the day": the cursor in the search box, not on the tab bar
         self.idle.arm(True)
         self.main_shown.emit()
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMainWindow, QStackedWidget, QTabWidget, QWidget
 
 from app.security.roles import Action, can
 from app.ui import i18n, labels
@@ -28,6 +29,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.setTabsClosable(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.currentChanged.connect(lambda _i: QTimer.singleShot(0, self.focus_current))
         self.lock_page = LockPage(session.full_name, self)
         self.lock_page.unlock.connect(controller.unlock)
         self.lock_page.switch_user.connect(controller.switch_user)
@@ -64,6 +66,15 @@ class MainWindow(QMainWindow):
         self._add(patients, self.tr("Find a patient"), "Ctrl+F", self.focus_search)
         if can(self.ctx.role, Action.REGISTER_PATIENT):
             self._add(patients, self.tr("Register a patient"), "Ctrl+N", lambda: self.open_form("register", {}))
+        # The day's actions on the screen in front: the chart's new visit, the visit's referral, its print.
+        if can(self.ctx.role, Action.RECORD_VISIT):
+            self._add(patients, self.tr("New visit for this patient"), "Ctrl+Shift+V",
+                      lambda: self._on_current("new_visit_from_keyboard"))
+        if can(self.ctx.role, Action.REFER_PATIENT):
+            self._add(patients, self.tr("Refer this patient"), "Ctrl+Shift+R",
+                      lambda: self._on_current("refer_from_keyboard"))
+        self._add(patients, self.tr("Print"), QKeySequence.StandardKey.Print,
+                  lambda: self._on_current("print_from_keyboard"))
         if can(self.ctx.role, Action.REVIEW_DUPLICATES):
             self._add(patients, self.tr("Possible duplicates…"), None, lambda: self.open_form("duplicates", {}))
         day = bar.addMenu(self.tr("&Day"))
@@ -120,6 +131,27 @@ class MainWindow(QMainWindow):
         if save is not None:
             save()
 
+    def _on_current(self, name: str) -> None:
+        action = getattr(self.tabs.currentWidget(), name, None)
+        if action is not None:
+            action()
+
+    def focus_current(self, opened: bool = False) -> None:
+        """The cursor in the first useful field of the screen in front. On a screen just opened always (Qt puts
+        it on whatever comes first); on one brought back to the front only if it is not already inside it."""
+        widget = self.tabs.currentWidget()
+        if widget is None or self.is_locked():
+            return
+        focus = QApplication.focusWidget()
+        if not opened and focus is not None and widget.isAncestorOf(focus) and focus.isVisible() \
+                and focus.isEnabled():
+            return
+        target = first_field(widget, self.search)
+        if target is not None:
+            target.setFocus()
+            if isinstance(target, QLineEdit) and widget is self.search:
+                target.selectAll()
+
     def focus_search(self) -> None:
         self.tabs.setCurrentIndex(0)
         self.search.query.setFocus()
@@ -134,6 +166,7 @@ class MainWindow(QMainWindow):
     def add_tab(self, widget: QWidget, title: str) -> QWidget:
         index = self.tabs.addTab(widget, title)
         self.tabs.setCurrentIndex(index)
+        QTimer.singleShot(0, lambda: self.focus_current(opened=True))  # once the tab is shown: the first keystroke is never lost
         if hasattr(widget, "title_changed"):
             widget.title_changed.connect(lambda t, w=widget: self.tabs.setTabText(self.tabs.indexOf(w), t))
         return widget
@@ -239,3 +272,17 @@ class MainWindow(QMainWindow):
             from PySide6.QtWidgets import QApplication
 
             QApplication.instance().quit()
+
+
+
+def first_field(widget: QWidget, search: Any) -> QWidget | None:
+    """The screen's own choice (``first_field()``; None while it is still loading), else the field it asked for
+    while being built, else the first enabled input in its Tab order."""
+    from app.ui.widgets.formtab import default_first_field
+
+    if widget is search:
+        return search.query
+    chosen = getattr(widget, "first_field", None)
+    if callable(chosen):
+        return chosen()
+    return default_first_field(widget)

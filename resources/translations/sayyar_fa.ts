@@ -17,6 +17,14 @@
 <context>
     <name>ChartView</name>
     <message>
+        <source>New visit (Ctrl+Shift+V)</source>
+        <translation>مراجعهٔ جدید (Ctrl+Shift+V)</translation>
+    </message>
+    <message>
+        <source>Enter or double-click opens the saved visit</source>
+        <translation>با Enter یا دو بار کلیک، مراجعهٔ ذخیره‌شده باز می‌شود</translation>
+    </message>
+    <message>
         <source>Print patient card</source>
         <translation>چاپ کارت بیمار</translation>
     </message>
@@ -680,6 +688,18 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Print</source>
+        <translation>چاپ</translation>
+    </message>
+    <message>
+        <source>Refer this patient</source>
+        <translation>ارجاع این بیمار</translation>
+    </message>
+    <message>
+        <source>New visit for this patient</source>
+        <translation>مراجعهٔ جدید برای این بیمار</translation>
+    </message>
+    <message>
         <source>Possible duplicates…</source>
         <translation>پرونده‌های احتمالاً تکراری…</translation>
     </message>
@@ -967,6 +987,14 @@ Do you want to save the document as a PDF file instead? You can print it later f
 </context>
 <context>
     <name>ReferralForm</name>
+    <message>
+        <source>Preview and print slip (Ctrl+P)</source>
+        <translation>پیش‌نمایش و چاپ برگهٔ ارجاع (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>Issue referral (Ctrl+S)</source>
+        <translation>صدور ارجاع (Ctrl+S)</translation>
+    </message>
     <message>
         <location filename="../../app/ui/referrals/form.py" line="24"/>
         <source>Referral: %1</source>
@@ -1547,6 +1575,78 @@ Do you want to save the document as a PDF file instead? You can print it later f
 </context>
 <context>
     <name>VisitForm</name>
+    <message>
+        <source>Amendment saved.</source>
+        <translation>اصلاح ذخیره شد.</translation>
+    </message>
+    <message>
+        <source>Saving the amendment…</source>
+        <translation>در حال ذخیرهٔ اصلاح…</translation>
+    </message>
+    <message>
+        <source>Nothing was changed, so there is nothing to amend.</source>
+        <translation>چیزی تغییر نکرده است؛ چیزی برای اصلاح نیست.</translation>
+    </message>
+    <message>
+        <source>Save the amendment</source>
+        <translation>ذخیرهٔ اصلاح</translation>
+    </message>
+    <message>
+        <source>Notifiable disease recorded: %1</source>
+        <translation>بیماری واجب‌الگزارش ثبت شده است: %1</translation>
+    </message>
+    <message>
+        <source>Amended (version %1): %2</source>
+        <translation>اصلاح‌شده (نسخهٔ %1): %2</translation>
+    </message>
+    <message>
+        <source>Saved visit of %1.</source>
+        <translation>مراجعهٔ ذخیره‌شدهٔ %1.</translation>
+    </message>
+    <message>
+        <source>Opening the visit…</source>
+        <translation>در حال باز کردن مراجعه…</translation>
+    </message>
+    <message>
+        <source>Visit saved.</source>
+        <translation>مراجعه ذخیره شد.</translation>
+    </message>
+    <message>
+        <source>Not saved: %1 fields need attention.</source>
+        <translation>ذخیره نشد: %1 خانه نیاز به بررسی دارند.</translation>
+    </message>
+    <message>
+        <source>Not saved: one field needs attention.</source>
+        <translation>ذخیره نشد: یک خانه نیاز به بررسی دارد.</translation>
+    </message>
+    <message>
+        <source>Say why the visit is amended.</source>
+        <translation>بنویسید چرا مراجعه اصلاح می‌شود.</translation>
+    </message>
+    <message>
+        <source>Refer this patient (Ctrl+Shift+R)</source>
+        <translation>ارجاع این بیمار (Ctrl+Shift+R)</translation>
+    </message>
+    <message>
+        <source>Change the saved visit: the change is stored as a new version with its reason</source>
+        <translation>تغییر مراجعهٔ ذخیره‌شده: تغییر به‌صورت نسخهٔ تازه همراه با دلیلش ذخیره می‌شود</translation>
+    </message>
+    <message>
+        <source>Amend…</source>
+        <translation>اصلاح…</translation>
+    </message>
+    <message>
+        <source>Save visit (Ctrl+S)</source>
+        <translation>ذخیرهٔ مراجعه (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>e.g. the rapid test came back positive</source>
+        <translation>مثلاً نتیجهٔ تست سریع مثبت آمد</translation>
+    </message>
+    <message>
+        <source>Why is the visit amended?</source>
+        <translation>چرا مراجعه اصلاح می‌شود؟</translation>
+    </message>
     <message>
         <location filename="../../app/ui/visits/form.py" line="27"/>
         <source>Visit: %1</source>

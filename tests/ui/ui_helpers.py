@@ -20,6 +20,23 @@ def type_text(widget: QWidget, text: str) -> None:
             QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
 
 
+def type_here(text: str) -> None:
+    """Type into whatever has the keyboard focus, as a person does (no setFocus first)."""
+    for ch in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            target = QApplication.focusWidget()
+            assert target is not None, "the keystroke would be lost: nothing has the focus"
+            QApplication.sendEvent(target, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
+
+
+def press(qtbot, key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:  # type: ignore[no-untyped-def]
+    """One key (Tab, Enter, Ctrl+S...) where a keyboard sends it: an open popup (a completer's list), else the
+    focused widget; through the shortcut map like a real keyboard."""
+    target = QApplication.activePopupWidget() or QApplication.focusWidget()
+    assert target is not None, "the keystroke would be lost: nothing has the focus"
+    qtbot.keyClick(target, key, modifiers)
+
+
 def wait_ops(qtbot, timeout: int = 10000) -> None:  # type: ignore[no-untyped-def]
     from app.ui import ops
 

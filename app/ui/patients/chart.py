@@ -59,6 +59,7 @@ class ChartView(QWidget):
         self.patient_id = patient_id
         self.key = f"chart-{patient_id}"
         self.chart: Any = None
+        self._shown_once = False
         outer = QVBoxLayout(self)
         self.header = QLabel(self.tr("Opening the chart…"), self)
         self.header.setObjectName("chartHeader")
@@ -130,6 +131,9 @@ class ChartView(QWidget):
                 self.feedback.setVisible(can(self.ctx.role, Action.RECORD_REFERRAL_FEEDBACK))
                 box.layout().addWidget(self.feedback)
         self.household.itemActivated.connect(self._open_member)
+        self.visits.itemActivated.connect(self._open_visit)  # Enter or a double click: the saved visit, read-only
+        self.visits.setToolTip(self.tr("Enter or double-click opens the saved visit"))
+        self.visit_button.setToolTip(self.tr("New visit (Ctrl+Shift+V)"))
         from app.ui.immunisation.panel import attach  # issue 18: the vaccination panel, its own module
 
         attach(self, col)
@@ -216,7 +220,7 @@ class ChartView(QWidget):
                                for m in chart.household_members], [m.id for m in chart.household_members])
         _fill(self.visits, [[("⚠ " if v.urgent else "") + i18n.show_date(v.visit_date), v.complaint[:60],
                              ", ".join(d.code for d in v.diagnoses if not d.deleted),
-                             i18n.show_date(v.follow_up_date)] for v in chart.visits])
+                             i18n.show_date(v.follow_up_date)] for v in chart.visits], [v.id for v in chart.visits])
         urg = labels.urgency()
         names = getattr(chart, "facility_names", {})
         _fill(self.referrals, [[r.referral_number, i18n.show_date(r.issued_at.date()),
@@ -231,7 +235,17 @@ class ChartView(QWidget):
             b.setEnabled(True)
         self.member_button.setEnabled(chart.household is not None)
         self.enrol_button.setEnabled(chart.household is not None)
+        if self.main.tabs.currentWidget() is self:
+            # First load: the buttons were disabled until now, so the cursor goes to "New visit"; a reload
+            # leaves it where the person put it.
+            self.main.focus_current(opened=not self._shown_once)
+        self._shown_once = True
         self.loaded.emit(chart)
+
+    def first_field(self) -> QWidget | None:
+        if self.visit_button.isVisible() and self.visit_button.isEnabled():
+            return self.visit_button
+        return None
 
     def _hide_status(self, sensitive: bool) -> None:
         # Undocumented status can expose a person to deportation: not shown on screen until asked for (docs/architecture.md, "Domain facts").
@@ -250,6 +264,21 @@ class ChartView(QWidget):
             self.main.open_chart(pid)
 
     # ----- actions -----
+
+    def _open_visit(self, item: QTableWidgetItem) -> None:
+        visit_id = self.visits.item(item.row(), 0).data(Qt.ItemDataRole.UserRole)
+        p = self.chart.patient
+        if visit_id:
+            self.main.open_form("visit", {"patient_id": p.id, "patient_label": self.title, "patient_sex": p.sex,
+                                          "visit_id": visit_id})
+
+    def new_visit_from_keyboard(self) -> None:
+        if self.chart is not None and self.visit_button.isVisible():
+            self.new_visit()
+
+    def print_from_keyboard(self) -> None:
+        if self.card_button.isVisible() and self.card_button.isEnabled():
+            self.card_button.click()
 
     def new_visit(self) -> None:
         p = self.chart.patient

@@ -51,9 +51,11 @@ class ReferralForm(FormTab):
         row = QHBoxLayout()
         self.save_button = QPushButton(self.tr("Issue referral"), self)
         self.save_button.setObjectName("issueReferral")
+        self.save_button.setToolTip(self.tr("Issue referral (Ctrl+S)"))
         self.save_button.clicked.connect(self.save)
         self.print_button = QPushButton(self.tr("Preview and print slip"), self)
         self.print_button.setObjectName("printSlip")
+        self.print_button.setToolTip(self.tr("Preview and print slip (Ctrl+P)"))
         self.print_button.setEnabled(False)
         self.print_button.clicked.connect(self.print_slip)
         row.addWidget(self.save_button)
@@ -129,6 +131,13 @@ class ReferralForm(FormTab):
                             .replace("%2", result.short_code))
         self.print_button.setEnabled(True)
         self.print_button.setFocus()
+
+    def first_field(self) -> QWidget:
+        return self.print_button if self.referral is not None else self.reason
+
+    def print_from_keyboard(self) -> None:
+        if self.print_button.isEnabled():
+            self.print_slip()
 
     def print_slip(self) -> None:
         if self.referral is not None:

@@ -34,6 +34,7 @@ class DiagnosisPicker(QGroupBox):
         self.found: list[dict[str, Any]] = []
         self.chosen: list[dict[str, Any]] = []
         self._generation = 0
+        self.locked = False  # a saved visit: nothing here changes until the visit is amended
         col = QVBoxLayout(self)
         row = QHBoxLayout()
         self.search = QLineEdit(self)
@@ -46,10 +47,12 @@ class DiagnosisPicker(QGroupBox):
                                    "or back to suspected"))
         confirm.clicked.connect(self.toggle_certainty)
         row.addWidget(confirm)
+        self.toggle_button = confirm
         remove = QPushButton(self.tr("Remove selected"), self)
         remove.setObjectName("removeDiagnosis")
         remove.clicked.connect(self.remove_selected)
         row.addWidget(remove)
+        self.remove_button = remove
         col.addLayout(row)
         self.model = QStringListModel(self)
         self.completer = QCompleter(self.model, self)
@@ -110,7 +113,7 @@ class DiagnosisPicker(QGroupBox):
 
     def toggle_certainty(self) -> None:
         row = self.list.currentRow()
-        if row < 0:
+        if row < 0 or self.locked:
             return
         d = self.chosen[row]
         d["certainty"] = "suspected" if d.get("certainty") == "confirmed" else "confirmed"
@@ -128,6 +131,8 @@ class DiagnosisPicker(QGroupBox):
             self.choose(0)
 
     def choose(self, index: int) -> None:
+        if self.locked:
+            return
         d = self.found[index]
         if any(c["code"] == d["code"] for c in self.chosen):
             self.error.say(self.tr("%1 is already in the list.").replace("%1", d["code"]))
@@ -147,7 +152,7 @@ class DiagnosisPicker(QGroupBox):
 
     def remove_selected(self) -> None:
         row = self.list.currentRow()
-        if row >= 0:
+        if row >= 0 and not self.locked:
             self.list.takeItem(row)
             del self.chosen[row]
             self.changed.emit()

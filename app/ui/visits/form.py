@@ -6,47 +6,56 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from app.ui import labels
+from app.ui import i18n, labels
 from app.ui.ops import run_op, show_error
+from app.ui.visits.amend import SavedVisitMixin
 from app.ui.visits.diagnoses import DiagnosisPicker
+from app.ui.visits.medicines import MedicinesTable
 from app.ui.visits.onset import OnsetField
 from app.ui.visits.vitals import VitalsBox
 from app.ui.widgets.forms import Banner, DateField, ErrorLabel, text_box
 from app.ui.widgets.formtab import FormTab, set_combo
 
 
-class VisitForm(FormTab):
+class VisitForm(SavedVisitMixin, FormTab):
     kind = "visit"
     key_fields = ("patient_id",)
 
     def __init__(self, session: Any, args: dict[str, Any], parent: QWidget | None = None) -> None:
-        super().__init__(session, {"patient_id": args["patient_id"], "patient_label": args.get("patient_label", ""),
-                                   "patient_sex": args.get("patient_sex", "")}, "", parent)
+        kept = {"patient_id": args["patient_id"], "patient_label": args.get("patient_label", ""),
+                "patient_sex": args.get("patient_sex", "")}
+        if args.get("visit_id"):
+            kept["visit_id"] = args["visit_id"]
+        super().__init__(session, kept, "", parent)
         self.set_title(self.tr("Visit: %1").replace("%1", args.get("patient_label", "")))
         self.setObjectName("visitForm")
-        self.visit_id: str | None = None
+        self.visit_id: str | None = args.get("visit_id")
         self.result: Any = None
+        self.saved_visit: Any = None  # the stored visit this form shows (app.services.visits.SavedVisit)
+        self.amending = False
+        self._focus_on_load = bool(self.visit_id)
+        if self.visit_id:
+            # A saved visit opened from the chart: a record, not a draft.
+            self.key = f"visit-saved-{self.visit_id}"
+            self.autosaver.paused = True
         self.alarm = Banner("danger", self)
         self.alarm.setObjectName("notifiableBanner")
         self.body.addWidget(self.alarm)
-        scroll = QScrollArea(self)
+        self.scroll = scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         inner = QWidget(scroll)
         scroll.setWidget(inner)
@@ -90,16 +99,9 @@ class VisitForm(FormTab):
         care_col = QVBoxLayout(care)
         self.treatment = text_box(care, "treatment")
         care_col.addWidget(self.treatment)
-        self.medicines = QTableWidget(0, 3, care)
-        self.medicines.setObjectName("medicines")
-        self.medicines.setHorizontalHeaderLabels([self.tr("Medicine"), self.tr("Dose"), self.tr("Quantity")])
-        self.medicines.horizontalHeader().setStretchLastSection(True)
-        self.medicines.setColumnWidth(0, 240)
-        self.medicines.setColumnWidth(1, 200)
-        self.medicines.setMaximumHeight(120)
-        self.medicines.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.medicines = MedicinesTable(care)
         self.medicines.itemChanged.connect(self.autosaver.touch)
-        add = QPushButton(self.tr("Add a medicine"), care)
+        self.add_button = add = QPushButton(self.tr("Add a medicine"), care)
         add.setObjectName("addMedicine")
         add.clicked.connect(lambda: self.add_medicine())
         care_col.addWidget(self.medicines)
@@ -118,34 +120,73 @@ class VisitForm(FormTab):
         self.watch(self.visit_type, self.complaint, self.findings, self.pregnant, self.treatment, self.follow_up,
                    self.onset.edit)
 
+        self.reason_row = QWidget(self)
+        reason_col = QVBoxLayout(self.reason_row)
+        reason_col.setContentsMargins(0, 0, 0, 0)
+        reason_line = QHBoxLayout()
+        reason_line.addWidget(QLabel(self.tr("Why is the visit amended?"), self.reason_row))
+        self.reason = QLineEdit(self.reason_row)
+        self.reason.setObjectName("amendReason")
+        self.reason.setPlaceholderText(self.tr("e.g. the rapid test came back positive"))
+        reason_line.addWidget(self.reason, 1)
+        reason_col.addLayout(reason_line)
+        reason_error = ErrorLabel(self.reason_row)
+        reason_col.addWidget(reason_error)
+        self.errors.bind("reason", self.reason, reason_error)
+        self.reason_row.setVisible(False)
+        self.body.addWidget(self.reason_row)
+        self.stored_label = QLabel(self)
+        self.stored_label.setObjectName("storedLabel")
+        self.stored_label.setWordWrap(True)
+        self.body.addWidget(self.stored_label)
+
         buttons = QHBoxLayout()
         self.save_button = QPushButton(self.tr("Save visit"), self)
         self.save_button.setObjectName("saveVisit")
+        self.save_button.setToolTip(self.tr("Save visit (Ctrl+S)"))
         self.save_button.clicked.connect(self.save)
+        self.amend_button = QPushButton(self.tr("Amend…"), self)
+        self.amend_button.setObjectName("amendVisit")
+        self.amend_button.setToolTip(self.tr("Change the saved visit: the change is stored as a new version with "
+                                             "its reason"))
+        self.amend_button.setVisible(False)
+        self.amend_button.clicked.connect(self.start_amend)
         self.refer_button = QPushButton(self.tr("Refer this patient…"), self)
         self.refer_button.setObjectName("referButton")
+        self.refer_button.setToolTip(self.tr("Refer this patient (Ctrl+Shift+R)"))
         self.refer_button.setEnabled(False)
         self.refer_button.clicked.connect(self.refer)
         buttons.addWidget(self.save_button)
+        buttons.addWidget(self.amend_button)
         buttons.addWidget(self.refer_button)
         buttons.addStretch(1)
         self.body.addLayout(buttons)
-        self.complaint.setFocus()
+        # The inputs that a saved visit locks (read-only until "Amend").
+        self.inputs: list[QWidget] = [self.visit_type, self.complaint, self.findings, *self.vitals.edits.values(),
+                                      self.pregnant, self.diagnoses.search, self.diagnoses.toggle_button,
+                                      self.diagnoses.remove_button, self.onset.edit, self.treatment,
+                                      self.medicines, self.add_button, self.follow_up]
+        if self.visit_id:
+            self.set_read_only(True)
+            self.save_button.setVisible(False)
+            self.load_saved()
+
+    def first_field(self) -> QWidget | None:
+        """Where the cursor goes when the form comes to the front."""
+        if self.visit_id and not self.amending:
+            if self.saved_visit is None:
+                return None  # still loading: _show_saved puts the cursor on "Amend"
+            return self.amend_button if self.amend_button.isVisible() else self.refer_button
+        return self.complaint
 
     def add_medicine(self, values: list[str] | None = None) -> None:
-        row = self.medicines.rowCount()
-        self.medicines.insertRow(row)
-        for c, v in enumerate(values or ["", "", ""]):
-            self.medicines.setItem(row, c, QTableWidgetItem(v))
-        self.medicines.setCurrentCell(row, 0)
-        self.medicines.setFocus()
+        self.medicines.add_row(values)
+        if values is None:  # the button: the cursor goes into the new row's first cell
+            self.medicines.setCurrentCell(self.medicines.rowCount() - 1, 0)
+            self.medicines.setFocus()
 
     def _medicine_rows(self) -> list[list[str]]:
-        rows = []
-        for r in range(self.medicines.rowCount()):
-            rows.append([(self.medicines.item(r, c).text().strip() if self.medicines.item(r, c) else "")
-                         for c in range(3)])
-        return rows
+        return self.medicines.rows()
 
     def _diagnoses_changed(self) -> None:
         self.autosaver.touch()
@@ -174,31 +215,32 @@ class VisitForm(FormTab):
         self.pregnant.setChecked(bool(state.get("pregnant")))
         self.diagnoses.set_chosen(state.get("diagnoses", []))
         self.treatment.setPlainText(state.get("treatment", ""))
-        for row in state.get("medicines", []):
-            self.add_medicine(row)
+        self.medicines.set_rows(state.get("medicines", []))
         self.follow_up.setText(state.get("follow_up", ""))
         self.onset.restore(state.get("onset"))
 
     # ----- saving -----
 
-    def save(self) -> None:
+    def _problems(self) -> list[Any]:
+        """Every problem the form can see before asking the service, in the order of the screen."""
         from app.services.errors import FieldError
 
-        self.errors.clear()
         problems = []
-        if not self.vitals.all_ok():
-            return
-        if self.follow_up.problem():
-            problems.append(FieldError("follow_up_date", "ui", self.follow_up.problem(), self.follow_up.problem()))
-        if self.onset.problem():
-            problems.append(FieldError("onset_date", "ui", self.onset.problem(), self.onset.problem()))
         if not self.complaint.toPlainText().strip():
             text = self.tr("Write the complaint.")
             problems.append(FieldError("complaint", "ui", text, text))
-        if problems:
-            self.errors.show(problems)
-            return
-        data = {"patient_id": self.args["patient_id"], "visit_type": self.visit_type.currentData(),
+        problems.extend(self.vitals.problems())
+        if self.onset.problem():
+            problems.append(FieldError("onset_date", "ui", self.onset.problem(), self.onset.problem()))
+        if self.follow_up.problem():
+            problems.append(FieldError("follow_up_date", "ui", self.follow_up.problem(), self.follow_up.problem()))
+        if self.amending and not self.reason.text().strip():
+            text = self.tr("Say why the visit is amended.")
+            problems.append(FieldError("reason", "ui", text, text))
+        return problems
+
+    def _data(self) -> dict[str, Any]:
+        return {"patient_id": self.args["patient_id"], "visit_type": self.visit_type.currentData(),
                 "complaint": self.complaint.toPlainText(), "findings": self.findings.toPlainText(),
                 **self.vitals.values(), "pregnant": True if self.pregnant.isChecked() else None,
                 "diagnoses": [{"code": d["code"], "certainty": d.get("certainty", "suspected")}
@@ -206,34 +248,59 @@ class VisitForm(FormTab):
                 "treatment": self.treatment.toPlainText(),
                 "medicines": [{"name": n, "dose": d, "quantity": q} for n, d, q in self._medicine_rows() if n],
                 "follow_up_date": self.follow_up.value(), "onset_date": self.onset.value()}
-        from app.services.visits import record_visit
 
+    def save(self) -> None:
+        self.medicines.commit_open_editor()  # Ctrl+S with a dose still being typed saves that dose
+        self.errors.clear()
+        problems = self._problems()
+        if problems:
+            self.show_problems(problems)
+            return
+        data = self._data()
         ctx = self.ctx
         self.save_button.setEnabled(False)
+        if self.amending:
+            self._save_amendment(data)
+            return
+        from app.services.visits import record_visit
+
         run_op(self, lambda: record_visit(ctx, data), self._saved, self._failed, self.tr("Saving the visit…"))
+
+    def show_problems(self, problems: list[Any]) -> None:
+        """All of them at once, beside their fields; the first is scrolled to and focused; the status line and
+        the line under the form say why nothing was saved."""
+        first = self.errors.show(problems)
+        count = len(problems)
+        why = (self.tr("Not saved: one field needs attention.") if count == 1 else
+               self.tr("Not saved: %1 fields need attention.").replace("%1", i18n.num(count)))
+        loose = self.general_error.text()
+        self.general_error.say(why + ("\n" + loose if loose else ""))
+        self.say_status(why)
+        if first is not None:
+            self.scroll.ensureWidgetVisible(first)
+            first.setFocus()
 
     def _failed(self, err: BaseException) -> None:
         from app.services.errors import ValidationFailed
 
         self.save_button.setEnabled(True)
         if isinstance(err, ValidationFailed):
-            first = self.errors.show(err.errors)
-            if first is not None:
-                first.setFocus()
+            self.show_problems(err.errors)
         else:
             show_error(self, err)
 
     def _saved(self, result: Any) -> None:
         self.visit_id, self.result = result.visit_id, result
+        self.args["visit_id"] = result.visit_id
         self.finished_ok(result)
-        self.key = f"visit-done-{result.visit_id}"  # a new visit for this patient opens a fresh form
-        for w in self.findChildren(QWidget):
-            if isinstance(w, (QPlainTextEdit, QTableWidget)) or w.objectName() in ("diagnosisSearch",):
-                w.setEnabled(False)
-        self.vitals.setEnabled(False)
+        self.key = f"visit-saved-{result.visit_id}"  # a new visit for this patient opens a fresh form
+        self.set_read_only(True)
         self.save_button.setText(self.tr("Saved"))
+        self.save_button.setEnabled(False)
         self.refer_button.setEnabled(True)
         self.refer_button.setFocus()
+        self.say_status(self.tr("Visit saved."))
+        self.load_saved()  # show what was stored, not what was typed
         if result.notifiable:
             self.warn_notifiable(result.notifiable)
 
@@ -257,6 +324,10 @@ class VisitForm(FormTab):
             self.parent_main().open_form("referral", {"visit_id": self.visit_id,
                                                       "patient_id": self.args["patient_id"],
                                                       "patient_label": self.args.get("patient_label", "")})
+
+    def refer_from_keyboard(self) -> None:
+        if self.refer_button.isEnabled() and self.refer_button.isVisible():
+            self.refer()
 
     def parent_main(self) -> Any:
         w = self.parentWidget()

@@ -82,6 +82,17 @@ class VitalsBox(QGroupBox):
     def all_ok(self) -> bool:
         return all([self.check(n) for n in self.edits])
 
+    def problems(self) -> list[Any]:
+        """Each vital that cannot be saved, as the form's field errors (every one, not only the first)."""
+        from app.services.errors import FieldError
+
+        out = []
+        for name in self.edits:
+            if not self.check(name):
+                text = self.notes[name].text()
+                out.append(FieldError(name, "ui", text, text))
+        return out
+
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for name, edit in self.edits.items():

@@ -6,7 +6,17 @@ import time
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.ui.drafts import Autosaver, Draft
 from app.ui.widgets.forms import Banner, ErrorLabel, FieldErrors
@@ -49,6 +59,17 @@ class FormTab(QWidget):
         button = getattr(self, "save_button", None)
         if button is not None and button.isEnabled() and button.isVisible():
             button.click()
+
+    def first_field(self) -> QWidget | None:
+        """The widget the cursor goes to when the form comes to the front (subclasses may name theirs)."""
+        return default_first_field(self)
+
+    def say_status(self, text: str) -> None:
+        """A line in the window's status bar: why Save did nothing, or that it worked."""
+        window = self.window()
+        bar = getattr(window, "statusBar", None)
+        if callable(bar):
+            bar().showMessage(text, 15000)
 
     # ----- drafts -----
 
@@ -117,3 +138,20 @@ def set_combo(combo: QComboBox, value: Any) -> None:
     index = combo.findData(value)
     if index >= 0:
         combo.setCurrentIndex(index)
+
+
+INPUTS = (QLineEdit, QPlainTextEdit, QComboBox, QAbstractSpinBox, QAbstractItemView, QAbstractButton)
+
+
+def default_first_field(widget: QWidget) -> QWidget | None:
+    """The field a screen asked for while it was being built (it could not take the focus while hidden), else its
+    first enabled input in Tab order."""
+    asked = widget.focusWidget()
+    if asked is not None and asked is not widget and asked.isVisible() and asked.isEnabled():
+        return asked
+    w = widget.nextInFocusChain()
+    while w is not None and w is not widget:
+        if widget.isAncestorOf(w) and isinstance(w, INPUTS) and w.isVisible() and w.isEnabled():
+            return w
+        w = w.nextInFocusChain()
+    return None
