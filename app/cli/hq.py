@@ -199,7 +199,7 @@ def cmd_export_linelist(args: argparse.Namespace) -> int:
         settings = _settings(conn)
         actor = actor_from_db(conn, user)
         data = export_linelist(conn, actor, query, fmt, identities=args.identities,  # type: ignore[arg-type]  # checked above
-                               first_weekday=settings.first_weekday)
+                               first_weekday=settings.first_weekday, malaria=args.malaria)
     print(f"Cases by onset date (reported date when onset is unknown) from {since or 'the first'} to "
           f"{until or 'the last'}, both included; {settings.convention()}.")
     _write(args.out, data)
@@ -298,6 +298,8 @@ def _register_reports(hq_sub: Any) -> None:
     ll.add_argument("--disease", action="append", help="disease key (repeatable)")
     ll.add_argument("--identities", action="store_true",
                     help="include names, documents and phones (headquarters only; audited)")
+    ll.add_argument("--malaria", action="store_true",
+                    help="the malaria line list: species, tests and the case investigation (travel, origin, contacts)")
     ll.add_argument("--out", required=True)
     ll.set_defaults(handler=cmd_export_linelist)
 

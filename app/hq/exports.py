@@ -16,7 +16,14 @@ from sqlalchemy import Connection
 from app.hq.access import Actor, audit, require
 from app.hq.dhis2 import Export, datavalueset, load_mapping
 from app.hq.report_data import build_weekly_report
-from app.hq.surveillance import BASE_COLUMNS, IDENTITY_COLUMNS, LineListQuery, line_list
+from app.hq.surveillance import (
+    BASE_COLUMNS,
+    IDENTITY_COLUMNS,
+    MALARIA_COLUMNS,
+    LineListQuery,
+    line_list,
+    malaria_line_list,
+)
 from app.hq.weeks import Week
 from app.security.roles import Action
 
@@ -24,14 +31,16 @@ Format = Literal["csv", "xlsx"]
 
 
 def linelist_rows(conn: Connection, actor: Actor, query: LineListQuery, *, identities: bool = False,
-                  first_weekday: int = 0) -> tuple[list[str], list[dict[str, Any]]]:
+                  first_weekday: int = 0, malaria: bool = False) -> tuple[list[str], list[dict[str, Any]]]:
+    """``malaria``: the malaria line list (species, tests, case investigation) instead of every notifiable case."""
     require(actor, Action.VIEW_UNIT_REPORTS)
     if identities:
         require(actor, Action.EXPORT_IDENTITIES)
-    rows = line_list(conn, query, identities=identities, first_weekday=first_weekday)
+    build = malaria_line_list if malaria else line_list
+    rows = build(conn, query, identities=identities, first_weekday=first_weekday)
     if not actor.is_hq:
         rows = [r for r in rows if actor.unit_id and r["unit"] == _unit_code(conn, actor.unit_id)]
-    columns = list(BASE_COLUMNS) + (list(IDENTITY_COLUMNS) if identities else [])
+    columns = list(MALARIA_COLUMNS if malaria else BASE_COLUMNS) + (list(IDENTITY_COLUMNS) if identities else [])
     return columns, rows
 
 
@@ -73,13 +82,15 @@ def to_xlsx(columns: list[str], rows: list[dict[str, Any]], title: str = "Line l
 
 
 def export_linelist(conn: Connection, actor: Actor, query: LineListQuery, fmt: Format, *, identities: bool = False,
-                    first_weekday: int = 0) -> bytes:
+                    first_weekday: int = 0, malaria: bool = False) -> bytes:
     """Checks the role, builds the file and writes the audit row in the caller's transaction."""
     if fmt not in ("csv", "xlsx"):
         raise ValueError("Line lists export as csv or xlsx.")
-    columns, rows = linelist_rows(conn, actor, query, identities=identities, first_weekday=first_weekday)
-    data = to_csv(columns, rows) if fmt == "csv" else to_xlsx(columns, rows, "Notifiable cases")
-    audit(conn, actor, "export_linelist", f"notifiable cases line list ({fmt})", len(rows), identities=identities,
+    columns, rows = linelist_rows(conn, actor, query, identities=identities, first_weekday=first_weekday,
+                                  malaria=malaria)
+    title = "Malaria cases" if malaria else "Notifiable cases"
+    data = to_csv(columns, rows) if fmt == "csv" else to_xlsx(columns, rows, title)
+    audit(conn, actor, "export_linelist", f"{title.lower()} line list ({fmt})", len(rows), identities=identities,
           detail={"since": _iso(query.since), "until": _iso(query.until), "diseases": list(query.diseases)})
     return data
 

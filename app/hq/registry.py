@@ -73,8 +73,33 @@ def publish_registry(conn: Connection, data: bytes | str | dict[str, Any], *, by
                key_id=crypto.key_id(keys.sign_public), published_at=now or datetime.now(timezone.utc),
                published_by=by[:60])
     conn.execute(insert(hq_registry_version).values(**row))
+    _to_feed(conn, row)
     _cache.clear()
     return Published(**row)
+
+
+def _to_feed(conn: Connection, row: dict[str, Any]) -> None:
+    """The published version as a reference record in the change feed (entity ``disease_registry``, to every
+    laptop): laptops check headquarters' signature and use it from their next sync, with no reinstall."""
+    import uuid
+
+    from sqlalchemy import update
+
+    from app.server import models as m
+    from app.store.clock import format_hlc
+
+    table = m.RECORDS["disease_registry"]
+    counter = m.counter
+    # The feed counter row serialises writers, as apply_changes does: positions are handed out in commit order.
+    seq = conn.execute(select(counter.c.value).where(counter.c.name == "feed").with_for_update()).scalar_one() + 1
+    at = row["published_at"]
+    conn.execute(insert(table).values(
+        id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"sayyar:disease_registry:{row['version']}")),
+        created_at=at, updated_at=at, created_by=None, updated_by=None, device_id=None, version=1,
+        hlc=format_hlc(int(at.timestamp() * 1000), 0, "hq"), deleted=False, list_version=row["version"],
+        label=row["label"], content=row["content"], sha256=row["sha256"], signature=row["signature"],
+        key_id=row["key_id"], published_at=at, srv_seq=seq, field_hlc=None))
+    conn.execute(update(counter).where(counter.c.name == "feed").values(value=seq))
 
 
 def published_versions(conn: Connection) -> list[Published]:

@@ -101,3 +101,72 @@ def _documents(conn: Connection, patient_ids: list[str]) -> dict[str, str]:
                                               .where(d.c.patient_id.in_(ids[i:i + 500]), t.live(d))):
             out.setdefault(pid, f"{kind}:{number}")
     return out
+
+
+MALARIA_COLUMNS = (*BASE_COLUMNS, "species", "tests", "investigated_on", "travelled", "places", "origin",
+                   "contacts_tested", "contacts_positive")
+
+
+def test_results(conn: Connection, case_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Live test results of these cases, oldest first: ``{case_id: [{test, subtype, outcome, result_date, lab}]}``."""
+    r = t.T["test_result"]
+    out: dict[str, list[dict[str, Any]]] = {}
+    ids = sorted(set(case_ids))
+    for i in range(0, len(ids), 500):
+        q = (select(r.c.case_id, r.c.test, r.c.subtype, r.c.outcome, r.c.result_date, r.c.sample_date, r.c.lab,
+                    r.c.applied)
+             .where(r.c.case_id.in_(ids[i:i + 500]), t.live(r)).order_by(r.c.result_date, r.c.id))
+        for row in conn.execute(q):
+            out.setdefault(row.case_id, []).append({
+                "test": row.test, "subtype": row.subtype or "", "outcome": row.outcome,
+                "result_date": t.as_date(row.result_date) if row.result_date else None,
+                "sample_date": t.as_date(row.sample_date) if row.sample_date else None,
+                "lab": row.lab or "", "applied": row.applied or ""})
+    return out
+
+
+def investigations(conn: Connection, case_ids: list[str]) -> dict[str, dict[str, Any]]:
+    inv = t.T["case_investigation"]
+    out: dict[str, dict[str, Any]] = {}
+    ids = sorted(set(case_ids))
+    for i in range(0, len(ids), 500):
+        for row in conn.execute(select(inv).where(inv.c.case_id.in_(ids[i:i + 500]), t.live(inv))).mappings():
+            out[row["case_id"]] = dict(row)
+    return out
+
+
+def _places(places: Any) -> str:
+    parts = []
+    for p in places or []:
+        where = " / ".join(x for x in (p.get("country", ""), p.get("province", "")) if x)
+        when = " – ".join(x for x in (p.get("arrived", ""), p.get("left", "")) if x)
+        parts.append(f"{where} ({when})" if when else where)
+    return "; ".join(parts)
+
+
+def malaria_line_list(conn: Connection, query: LineListQuery, *, identities: bool = False, first_weekday: int = 0,
+                      limit: int | None = None) -> list[dict[str, Any]]:
+    """The malaria line list of an elimination programme: every case with its species (from the tests), its tests,
+    and the case investigation (travel in the last 30 days, where, imported / indigenous / introduced, household
+    contacts tested). A case not yet investigated shows empty investigation columns: that is the work list."""
+    q = LineListQuery(since=query.since, until=query.until, diseases=("malaria",),
+                      include_discarded=query.include_discarded)
+    rows = line_list(conn, q, identities=identities, first_weekday=first_weekday, limit=limit)
+    ids = [r["case_id"] for r in rows]
+    tests = test_results(conn, ids)
+    invs = investigations(conn, ids)
+    for row in rows:
+        results = tests.get(row["case_id"], [])
+        species = [x["subtype"] for x in results if x["outcome"] == "positive" and x["subtype"]]
+        row["species"] = species[-1] if species else ""
+        row["tests"] = "; ".join(
+            f"{x['test']} {x['outcome']}{' ' + x['subtype'] if x['subtype'] else ''}"
+            f"{' ' + x['result_date'].isoformat() if x['result_date'] else ''}" for x in results)
+        inv = invs.get(row["case_id"])
+        row["investigated_on"] = t.as_date(inv["investigated_on"]) if inv and inv["investigated_on"] else None
+        row["travelled"] = "" if inv is None or inv["travelled"] is None else ("yes" if inv["travelled"] else "no")
+        row["places"] = _places(inv["places"]) if inv else ""
+        row["origin"] = inv["origin"] if inv else ""
+        row["contacts_tested"] = inv["contacts_tested"] if inv else None
+        row["contacts_positive"] = inv["contacts_positive"] if inv else None
+    return rows

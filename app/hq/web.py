@@ -287,7 +287,7 @@ def exports_dhis2(week: str | None = None, conn: Connection = Depends(get_connec
 
 @router.get("/exports/linelist")
 def exports_linelist(format: str = "csv", since: str | None = None, until: str | None = None,  # noqa: A002
-                     identities: int = 0, conn: Connection = Depends(get_connection),
+                     identities: int = 0, malaria: int = 0, conn: Connection = Depends(get_connection),
                      actor: Actor = Depends(get_actor)) -> Response:
     if format not in ("csv", "xlsx"):
         raise HTTPException(400, "format is csv or xlsx")
@@ -298,13 +298,14 @@ def exports_linelist(format: str = "csv", since: str | None = None, until: str |
         raise HTTPException(400, "Dates are YYYY-MM-DD.") from None
     try:
         data = export_linelist(conn, actor, q, format, identities=bool(identities),  # type: ignore[arg-type]
-                               first_weekday=first_weekday(conn))
+                               first_weekday=first_weekday(conn), malaria=bool(malaria))
     except NotAllowed as err:
         raise HTTPException(403, str(err)) from None
     media = "text/csv; charset=utf-8" if format == "csv" else \
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(data, media_type=media,
-                    headers={"Content-Disposition": f'attachment; filename="notifiable-cases.{format}"'})
+                    headers={"Content-Disposition":
+                             f'attachment; filename="{"malaria" if malaria else "notifiable"}-cases.{format}"'})
 
 
 @router.get("/insurance", response_class=HTMLResponse)

@@ -1,12 +1,12 @@
 """The record model. Importing this package registers every table on ``Base.metadata``."""
 
 from app.models.base import Base, SyncMixin, new_id, utcnow
-from app.models.clinical import Referral, SurveillanceCase, Visit, VisitDiagnosis
+from app.models.clinical import CaseInvestigation, Referral, SurveillanceCase, TestResult, Visit, VisitDiagnosis
 from app.models.immunisation import AdverseEvent, Campaign, CampaignTally, ImmunisationDose, ImmunisationDue
 from app.models.insurance import Enrolment, EnrolmentMember
 from app.models.journal import AuditEntry, ChangeLog, DeviceState
 from app.models.people import Household, IdentityDocument, Patient, PatientSearchToken
-from app.models.reference import Department, Diagnosis, Facility, Unit, User
+from app.models.reference import Department, Diagnosis, DiseaseList, Facility, Unit, User
 from app.models.registry import REGISTRY  # noqa: E402 - needs every model above
 from app.models.roster import RosterDay, RosterPatient, RosterStaff
 from app.models.sync_state import SyncBase, SyncConflict, SyncIdentity, SyncParked
@@ -16,7 +16,7 @@ SYNCED_MODELS: dict[str, type[SyncMixin]] = {name: e.model for name, e in REGIST
 
 __all__ = [
     "AdverseEvent", "Campaign", "CampaignTally", "ImmunisationDose", "ImmunisationDue",
-    "AuditEntry", "Base", "ChangeLog", "Department", "DeviceState", "Diagnosis", "Enrolment", "EnrolmentMember",
+    "AuditEntry", "Base", "CaseInvestigation", "DiseaseList", "TestResult", "ChangeLog", "Department", "DeviceState", "Diagnosis", "Enrolment", "EnrolmentMember",
     "Facility", "Household", "IdentityDocument", "Patient", "PatientSearchToken", "Referral", "RosterDay",
     "RosterPatient", "RosterStaff", "REGISTRY", "SYNCED_MODELS", "SurveillanceCase", "SyncBase", "SyncConflict", "SyncIdentity",
     "SyncMixin", "SyncParked", "Unit", "User", "Visit",

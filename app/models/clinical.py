@@ -33,6 +33,7 @@ class Visit(SyncMixin, Base):
     height_cm: Mapped[float | None] = mapped_column(Float)
     muac_mm: Mapped[int | None] = mapped_column(Integer)
     pregnant: Mapped[bool | None] = mapped_column(Boolean)
+    pregnancy_weeks: Mapped[int | None] = mapped_column(Integer)  # gestational age at the visit, when known
     treatment: Mapped[str] = mapped_column(Text, default="")
     medicines: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     follow_up_date: Mapped[date | None] = mapped_column(Date)
@@ -105,3 +106,40 @@ class SurveillanceCase(SyncMixin, Base):
     classification_reason: Mapped[str] = mapped_column(String(300), default="")
     # The notifiable-disease registry version that opened the case (app.core.diseases).
     registry_version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TestResult(SyncMixin, Base):
+    """A test for a surveillance case: done by the unit at the visit, or received back later from the laboratory
+    or the receiving facility. A result moves the case by the registry's rule (app.services.test_results)."""
+
+    __tablename__ = "test_result"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("surveillance_case.id"), index=True)
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patient.id"))
+    test: Mapped[str] = mapped_column(String(30))  # a test key of the registry (malaria_rdt, dengue_ns1, ...)
+    subtype: Mapped[str] = mapped_column(String(30), default="")  # Plasmodium species, rifampicin resistance
+    outcome: Mapped[str] = mapped_column(String(14))  # positive, negative, indeterminate
+    sample_date: Mapped[date | None] = mapped_column(Date)
+    result_date: Mapped[date] = mapped_column(Date)
+    lab: Mapped[str] = mapped_column(String(200), default="")  # where it was done or came back from
+    note: Mapped[str] = mapped_column(String(300), default="")
+    # The classification the result gave the case (empty: it decided nothing by the registry's rule).
+    applied: Mapped[str] = mapped_column(String(12), default="")
+
+
+class CaseInvestigation(SyncMixin, Base):
+    """The case-investigation form (malaria in an elimination setting): travel in the last 30 days, where, where the
+    infection was acquired, household contacts tested. One per case; a correction is a new version of it."""
+
+    __tablename__ = "case_investigation"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("surveillance_case.id"), unique=True)
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patient.id"))
+    investigated_on: Mapped[date] = mapped_column(Date)
+    travelled: Mapped[bool | None] = mapped_column(Boolean)  # in the 30 days before onset; None: not known
+    # [{"country": "AF", "province": "Herat", "from": "2026-11-01", "to": "2026-11-10"}, ...]
+    places: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    origin: Mapped[str] = mapped_column(String(12), default="unknown")  # imported, indigenous, introduced, ...
+    contacts_tested: Mapped[int] = mapped_column(Integer, default=0)
+    contacts_positive: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -44,6 +44,8 @@ class Patient(SyncMixin, Base):
     relationship_to_head: Mapped[str] = mapped_column(String(20), default="")
     registered_unit_id: Mapped[str | None] = mapped_column(ForeignKey("unit.id"))
     notes: Mapped[str] = mapped_column(String(1000), default="")
+    # Known allergies (medicines, foods), as the clinician wrote them: printed on every referral slip.
+    allergies: Mapped[str] = mapped_column(String(500), default="")
     # Transliteration-tolerant keys for duplicate matching (app.core.name_keys.tolerant_key).
     given_key_fa: Mapped[str] = mapped_column(String(100), default="")
     father_key_fa: Mapped[str] = mapped_column(String(100), default="")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Float, ForeignKey, String
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, SyncMixin
+from app.models.base import Base, SyncMixin, UTCDateTime
 
 
 class Unit(SyncMixin, Base):
@@ -66,3 +69,18 @@ class User(SyncMixin, Base):
     unit_id: Mapped[str | None] = mapped_column(ForeignKey("unit.id"))
     language: Mapped[str] = mapped_column(String(5), default="fa")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class DiseaseList(SyncMixin, Base):
+    """A notifiable-disease registry version published and signed by headquarters (app.hq.registry); laptops
+    receive it by the feed and use the newest whose signature checks (app.services.diseases)."""
+
+    __tablename__ = "disease_registry"
+
+    list_version: Mapped[int] = mapped_column(Integer, unique=True)
+    label: Mapped[str] = mapped_column(String(100), default="")
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sha256: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(120))  # base64 Ed25519 over app.core.diseases.signed_bytes
+    key_id: Mapped[str] = mapped_column(String(40), default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

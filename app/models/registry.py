@@ -17,12 +17,12 @@ from typing import Any
 from sqlalchemy import Table
 
 from app.models.base import SyncMixin
-from app.models.clinical import Referral, SurveillanceCase, Visit, VisitDiagnosis
+from app.models.clinical import CaseInvestigation, Referral, SurveillanceCase, TestResult, Visit, VisitDiagnosis
 from app.models.immunisation import AdverseEvent, Campaign, CampaignTally, ImmunisationDose
 from app.models.insurance import Enrolment, EnrolmentMember
 from app.models.journal import AuditEntry
 from app.models.people import Household, IdentityDocument, Patient
-from app.models.reference import Department, Diagnosis, Facility, Unit, User
+from app.models.reference import Department, Diagnosis, DiseaseList, Facility, Unit, User
 from app.models.roster import RosterDay, RosterPatient, RosterStaff
 
 
@@ -102,6 +102,8 @@ _DECLARATIONS: tuple[SyncedEntity, ...] = (
     _entity(Facility, Policy.REFERENCE, {_HQ}, Feed.ALL),
     _entity(Department, Policy.REFERENCE, {_HQ}, Feed.ALL),
     _entity(Diagnosis, Policy.REFERENCE, {_HQ}, Feed.ALL),
+    # Notifiable-disease registry versions, signed by headquarters: a new one changes what laptops flag.
+    _entity(DiseaseList, Policy.REFERENCE, {_HQ}, Feed.ALL),
     _entity(User, Policy.REFERENCE, {_HQ}, Feed.ALL, coded={"role": "role"}),
     _entity(Household, Policy.SHARED, {_ANY}, Feed.UNIT, patient_pointers=("head_patient_id",)),
     _entity(Patient, Policy.SHARED, {_ANY}, Feed.UNIT, indexes_patient="id", schedules_patient="id",
@@ -117,6 +119,8 @@ _DECLARATIONS: tuple[SyncedEntity, ...] = (
             coded={"urgency": "urgency", "status": "referral_status", "feedback_outcome": "outcome"}),
     _entity(SurveillanceCase, Policy.OWNED, {_OWNER}, Feed.NONE, patient_pointers=("patient_id",), priority=1,
             coded={"classification": "certainty"}),
+    _entity(TestResult, Policy.OWNED, {_OWNER}, Feed.NONE, patient_pointers=("patient_id",), priority=1),
+    _entity(CaseInvestigation, Policy.OWNED, {_OWNER}, Feed.NONE, patient_pointers=("patient_id",), priority=1),
     _entity(Enrolment, Policy.OWNED, {_OWNER}, Feed.NONE, patient_pointers=("head_patient_id",),
             coded={"scheme": "scheme", "category": "category", "payer": "payer"}),
     _entity(EnrolmentMember, Policy.OWNED, {_OWNER}, Feed.NONE, patient_pointers=("patient_id",)),

@@ -3,6 +3,7 @@
 from app.printing.data import (
                                DiagnosisLine,
                                InsuranceLine,
+                               MedicineLine,
                                PrintOptions,
                                ReferralSlipData,
                                RosterData,
@@ -14,7 +15,7 @@ from app.printing.referral_slip import render_referral_slip
 from app.printing.roster import render_roster, roster_page_count, roster_rows_per_page
 
 __all__ = [
-    "DiagnosisLine", "InsuranceLine", "PrintOptions", "ReferralSlipData", "RosterData", "RosterPatientLine",
+    "DiagnosisLine", "InsuranceLine", "MedicineLine", "PrintOptions", "ReferralSlipData", "RosterData", "RosterPatientLine",
     "StaffLine", "qr_payload", "verify_qr_payload", "render_referral_slip",
     "render_roster", "roster_page_count", "roster_rows_per_page",
 ]

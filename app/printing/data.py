@@ -41,6 +41,13 @@ class DiagnosisLine(_Model):
     certainty: str | None = None
 
 
+class MedicineLine(_Model):
+    name: str
+    dose: str | None = None
+    quantity: str | None = None
+    time: str | None = None  # HH:MM, when it was given
+
+
 class InsuranceLine(_Model):
     scheme: str
     valid_until: date | None = None
@@ -59,11 +66,15 @@ class ReferralSlipData(_Model):
     facility_name: str
 
     patient_name: str
+    # The name in the other script (Latin on a Persian slip, Persian on an English one), when recorded.
+    other_script_name: str | None = None
     father_name: str | None = None
     sex: str | None = None  # "male" | "female" | "other" | "unknown" are translated; anything else prints verbatim
     date_of_birth: date | None = None
     dob_estimated: bool = False
     age_years: int | None = Field(default=None, ge=0, le=150)
+    # Completed months for a child under 2 with a known date of birth ("0 years" tells the receiving clinician nothing).
+    age_months: int | None = Field(default=None, ge=0, le=23)
     document_type: str | None = None
     document_number: str | None = None
     phone: str | None = None
@@ -81,8 +92,15 @@ class ReferralSlipData(_Model):
     height_cm: float | None = None
     muac_mm: int | None = None
     investigations: str | None = None
+    investigation_lines: list[str] = Field(default_factory=list)  # test results, one per line
+    pregnant: bool | None = None
+    pregnancy_weeks: int | None = Field(default=None, ge=1, le=45)
+    allergies: str | None = None
     diagnoses: list[DiagnosisLine] = Field(default_factory=list)
     treatment_given: str | None = None
+    medicines: list[MedicineLine] = Field(default_factory=list)
+    # Diseases (names in the reader's language) for which the receiving facility must isolate the patient.
+    isolation: list[str] = Field(default_factory=list)
     reason_for_referral: str
     urgency: Urgency = "routine"
 

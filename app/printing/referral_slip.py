@@ -110,7 +110,15 @@ class _Slip:
         w += pen.label_pair(m + w, y, self.L("time"), "", self.LABEL) + 4 * s
         pen.text(m + w, y, time_text, self.BODY)
         y = min(y - 4 * s, top - qr - 11 * s)
-        return self.urgency(y)
+        y = self.urgency(y)
+        if d.isolation:
+            # Diseases the receiving facility must isolate (CCHF, diphtheria, measles, cholera): a red banner in
+            # both languages, above everything else a triage nurse reads.
+            h = 14 * s
+            text = self.L("isolate").format(diseases=f"{V.sep(self.lang)} ".join(d.isolation))
+            banner(pen, m, y, cw, h, text, 8.5 * s, RED)
+            y -= h + 5 * s
+        return y
 
     def urgency(self, top: float) -> float:
         pen, s, u = self.pen, self.s, self.d.urgency
@@ -193,29 +201,41 @@ class _Slip:
         lw = 50 * s
         x2 = m + half + 8 * s
         on = d.issued_at.date()
-        age = V.age_text(d.age_years, d.date_of_birth, d.dob_estimated, on, lang, digits)
+        age = V.age_text(d.age_years, d.date_of_birth, d.dob_estimated, on, lang, digits, d.age_months)
         out = [
             self.section("patient"),
             self.row(self.field(m, half, lw, "patient_name", d.patient_name, bold=True),
                      self.field(x2, half, lw, "father_name", d.father_name or V.DASH, bold=True)),
+        ]
+        if d.other_script_name:
+            out.append(self.row(self.field(m, cw, lw, "name_other_script", d.other_script_name)))
+        out += [
             self.row(self.field(m, half, lw, "sex", V.sex_text(d.sex, lang)),
                      self.field(x2, half, lw, "age", age)),
             self.row(self.field(m, half, lw, "document", V.document_text(d, digits)),
                      self.field(x2, half, lw, "phone", pen.num(d.phone or V.DASH))),
             self.row(self.field(m, cw, lw, "insurance", V.insurance_text(d, lang, digits))),
-            self.section("clinical"),
         ]
+        pregnancy = V.pregnancy_text(d, lang, digits)
+        if pregnancy:
+            out.append(self.row(self.field(m, cw, lw, "pregnancy", pregnancy, bold=True)))
+        if d.allergies:
+            out.append(self.row(self.field(m, cw, lw, "allergies", V.free(d.allergies, digits), bold=True)))
+        out.append(self.section("clinical"))
         clw = 72 * s
         clinical: list[tuple[str, str | list[str], bool]] = [
             ("complaint", V.free(d.complaint, digits), False),
             ("findings", V.free(d.findings, digits), False),
             ("vitals", V.vitals_text(d, lang, digits), False),
         ]
-        if d.investigations:
-            clinical.append(("investigations", V.free(d.investigations, digits), False))
+        investigations = ([V.free(d.investigations, digits)] if d.investigations else []) + [
+            localize_digits(x, digits) for x in d.investigation_lines]
+        if investigations:
+            clinical.append(("investigations", investigations, False))
         clinical += [
             ("diagnosis", V.diagnosis_lines(d, lang, digits), False),
             ("treatment", V.free(d.treatment_given, digits), False),
+            *([("medicines", V.medicine_lines(d, lang, digits), False)] if d.medicines else []),
             ("reason", V.free(d.reason_for_referral, digits), True),
         ]
         for key, value, bold in clinical:

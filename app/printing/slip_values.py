@@ -43,12 +43,20 @@ def sex_text(sex: str | None, lang: Lang) -> str:
     return translate_value("", sex, lang) or DASH
 
 
-def age_text(age: int | None, dob: date | None, estimated: bool, on: date, lang: Lang, digits: Digits) -> str:
+APPROX = "\u2248"
+
+
+def age_text(age: int | None, dob: date | None, estimated: bool, on: date, lang: Lang, digits: Digits,
+             months: int | None = None) -> str:
+    """Years, or completed months under 2 years; "≈" before an estimated age."""
     if age is None and dob is not None and dob <= on:
         age = age_years(dob, on)
     parts: list[str] = []
-    if age is not None:
-        parts.append(f"{persian_number(age, digits)} {label('years', lang)}")
+    mark = f"{APPROX}{NBSP}" if estimated else ""
+    if months is not None and months < 24 and (age is None or age < 2):
+        parts.append(f"{mark}{persian_number(months, digits)} {label('months', lang)}")
+    elif age is not None:
+        parts.append(f"{mark}{persian_number(age, digits)} {label('years', lang)}")
     if dob is not None:
         dob_text = date_both(dob, lang, digits)
         if estimated:
@@ -116,3 +124,25 @@ def diagnosis_lines(data: ReferralSlipData, lang: Lang, digits: Digits) -> list[
 
 def free(text: str | None, digits: Digits) -> str:
     return localize_digits(text.strip(), digits) if text and text.strip() else DASH
+
+
+def pregnancy_text(data: ReferralSlipData, lang: Lang, digits: Digits) -> str:
+    if not data.pregnant:
+        return ""
+    if data.pregnancy_weeks:
+        return label("pregnant_weeks", lang).format(n=persian_number(data.pregnancy_weeks, digits))
+    return label("pregnant", lang)
+
+
+def medicine_lines(data: ReferralSlipData, lang: Lang, digits: Digits) -> list[str]:
+    lines = []
+    for med in data.medicines:
+        text = med.name
+        if med.dose:
+            text += f" {med.dose}"
+        if med.quantity:
+            text += f" \u00d7 {med.quantity}"
+        if med.time:
+            text += f" ({label('given_at', lang)} {med.time})"
+        lines.append(localize_digits(text, digits))
+    return lines

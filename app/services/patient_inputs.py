@@ -78,6 +78,7 @@ class PatientFields(BaseModel):
     consent_date: date
     relationship_to_head: Relationship = ""
     notes: str = Field(default="", max_length=1000)
+    allergies: str = Field(default="", max_length=500)
 
     @field_validator("given_name_fa", "father_name_fa", "grandfather_name_fa", "family_name_fa")
     @classmethod
@@ -99,7 +100,7 @@ class PatientFields(BaseModel):
     def _past(cls, v: date | None, info: ValidationInfo) -> date | None:
         return check_not_future(v, _today(info))
 
-    @field_validator("notes")
+    @field_validator("notes", "allergies")
     @classmethod
     def _notes(cls, v: str) -> str:
         return clean_text(v)
@@ -135,3 +136,4 @@ class PatientChanges(BaseModel):
     consent_date: date | None = None
     relationship_to_head: str | None = None
     notes: str | None = None
+    allergies: str | None = None

@@ -51,7 +51,7 @@ def _cross_check(data: PatientFields, today: date) -> list[FieldError]:
 
 def _apply_fields(patient: Patient, data: PatientFields) -> None:
     for name in (*NAME_FIELDS, "sex", "date_of_birth", "birth_estimated", "nationality", "legal_status", "phone",
-                 "consent_date", "relationship_to_head", "notes"):
+                 "consent_date", "relationship_to_head", "notes", "allergies"):
         setattr(patient, name, getattr(data, name))
     patient.birth_year = data.date_of_birth.year if data.date_of_birth else int(data.birth_year or 0)
     for column, key in patient_key_columns({f: getattr(data, f) for f in NAME_FIELDS}).items():

@@ -17,6 +17,8 @@ from app.models import (
     IdentityDocument,
     Patient,
     Referral,
+    SurveillanceCase,
+    TestResult,
     Unit,
     User,
     Visit,
@@ -24,6 +26,7 @@ from app.models import (
 from app.printing import (
     DiagnosisLine,
     InsuranceLine,
+    MedicineLine,
     PrintOptions,
     ReferralSlipData,
     RosterData,
@@ -94,12 +97,25 @@ def referral_slip_data(session: Session, referral: Referral, lang: str, on: date
         insurance = InsuranceLine(scheme=label("scheme", snap["scheme"], lang), valid_until=date.fromisoformat(snap["valid_until"]),
                                   number=snap.get("confirmation_number") or None)
     dob = patient.date_of_birth
+    other = "en" if lang == "fa" else "fa"
+    other_name = " ".join(x for x in ((patient.given_name_latin, patient.family_name_latin) if other == "en" else
+                                      (patient.given_name_fa, patient.family_name_fa)) if x)
+    months = _months(dob, visit.visit_date) if dob else None
+    extra = _surveillance_lines(session, visit, patient, lang)
     return ReferralSlipData(
         referral_id=referral.id, referral_number=referral.referral_number, short_code=referral.short_code,
         issued_at=referral.issued_at.astimezone().replace(tzinfo=None),
         unit_name=_pick(lang, unit.name_fa, unit.name_en) if unit else "",
         facility_name=_pick(lang, from_facility.name_fa, from_facility.name_en) if from_facility else "",
         patient_name=patient_name(patient, lang),
+        other_script_name=other_name if other_name and other_name != patient_name(patient, lang) else None,
+        age_months=months if months is not None and months < 24 else None,
+        pregnant=visit.pregnant, pregnancy_weeks=visit.pregnancy_weeks if visit.pregnant else None,
+        allergies=patient.allergies or None,
+        medicines=[MedicineLine(name=str(m_.get("name", "")), dose=m_.get("dose") or None,
+                                quantity=m_.get("quantity") or None, time=m_.get("time") or None)
+                   for m_ in (visit.medicines or []) if m_.get("name")],
+        investigation_lines=extra[0], isolation=extra[1],
         father_name=_pick(lang, patient.father_name_fa, patient.father_name_latin) or None,
         sex=patient.sex, date_of_birth=dob, dob_estimated=patient.birth_estimated,
         age_years=age_years(dob, on) if dob else max(0, on.year - patient.birth_year),
@@ -111,13 +127,56 @@ def referral_slip_data(session: Session, referral: Referral, lang: str, on: date
         muac_mm=visit.muac_mm,
         diagnoses=[DiagnosisLine(code=d.code, label=labels.get(d.code, d.code), certainty=d.certainty)
                    for d in visit.diagnoses if not d.deleted],
-        treatment_given=referral.treatment_given or None, reason_for_referral=referral.reason,
+        treatment_given=referral.treatment_given or visit.treatment or None, reason_for_referral=referral.reason,
         urgency=referral.urgency,  # type: ignore[arg-type]
         receiving_facility=_pick(lang, to_facility.name_fa, to_facility.name_en) if to_facility else "",
         receiving_department=_pick(lang, department.name_fa, department.name_en) if department else referral.department,
         clinician_name=_pick(lang, clinician.full_name_fa, clinician.full_name_en) if clinician else "",
         clinician_role=label("role", clinician.role, lang) if clinician else None,
     )
+
+
+def _months(dob: date, on: date) -> int | None:
+    if dob > on:
+        return None
+    return (on.year - dob.year) * 12 + on.month - dob.month - (1 if on.day < dob.day else 0)
+
+
+def _surveillance_lines(session: Session, visit: Visit, patient: Patient, lang: str) -> tuple[list[str], list[str]]:
+    """Test results of the visit's cases (one line each, reader's language) and the diseases among its diagnoses
+    that the receiving facility must isolate (the registry's ``isolation``)."""
+    from app.services.diseases import active_registry, age_at
+
+    registry = active_registry(session)
+    cases = list(session.scalars(select(SurveillanceCase).where(SurveillanceCase.visit_id == visit.id,
+                                                                SurveillanceCase.deleted.is_(False))))
+    lines: list[str] = []
+    if cases:
+        results = session.scalars(select(TestResult).where(
+            TestResult.case_id.in_([c.id for c in cases]), TestResult.deleted.is_(False))
+            .order_by(TestResult.result_date, TestResult.created_at))
+        for r in results:
+            test = registry.test(r.test)
+            name = (test.name_fa if lang == "fa" else test.name_en) if test else r.test
+            sub = next((s for s in test.subtypes if s.key == r.subtype), None) if test and r.subtype else None
+            outcome = label("test_outcome", r.outcome, lang)
+            text = f"{name}: {outcome}"
+            if sub is not None:
+                text += f" ({sub.name_fa if lang == 'fa' else sub.name_en})"
+            text += f" \u00b7 {r.result_date.isoformat()}"
+            if r.lab:
+                text += f" \u00b7 {r.lab}"
+            lines.append(text)
+    age = age_at(patient, visit.visit_date)
+    isolate: list[str] = []
+    discarded = {c.disease for c in cases if c.classification == "discarded"}
+    for dx in visit.diagnoses:
+        disease = registry.match(dx.code, age) if not dx.deleted else None
+        if disease is not None and disease.isolation and disease.key not in discarded:
+            name = disease.name(lang)
+            if name not in isolate:
+                isolate.append(name)
+    return lines, isolate
 
 
 def referral_slip_pdf(ctx: Ctx, referral_id: str, *, paper: str = "A5") -> bytes:

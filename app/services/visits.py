@@ -40,6 +40,7 @@ class MedicineIn(BaseModel):
     name: str = Field(min_length=1, max_length=120)
     dose: str = Field(default="", max_length=120)
     quantity: str = Field(default="", max_length=40)
+    time: str = Field(default="", pattern=r"^([01]?\d|2[0-3]):[0-5]\d$|^$")  # when it was given, HH:MM
 
 
 class VisitIn(BaseModel):
@@ -63,6 +64,7 @@ class VisitIn(BaseModel):
     height_cm: float | None = Field(default=None, ge=30, le=230)
     muac_mm: int | None = Field(default=None, ge=60, le=400)
     pregnant: bool | None = None
+    pregnancy_weeks: int | None = Field(default=None, ge=1, le=45)
     # When the illness began (defaults to the visit day): a case counts in the epi week of its onset.
     onset_date: date | None = None
     diagnoses: list[DiagnosisIn] = Field(default_factory=list)
@@ -112,6 +114,8 @@ def _cross_check(data: VisitIn, patient: Patient, visit_day: date, known: dict[s
         errors.append(field_error("diastolic", "diastolic_above_systolic"))
     if data.pregnant and patient.sex != "female":
         errors.append(field_error("pregnant", "pregnancy_male"))
+    if data.pregnancy_weeks is not None and not data.pregnant:
+        errors.append(field_error("pregnancy_weeks", "weeks_without_pregnancy"))
     if data.follow_up_date is not None and data.follow_up_date <= visit_day:
         errors.append(field_error("follow_up_date", "follow_up_before_visit"))
     for path, onset in [("onset_date", data.onset_date)] + [
@@ -161,7 +165,7 @@ def record_visit(ctx: Ctx, data: VisitIn | dict[str, Any]) -> VisitRecorded:
             findings=data.findings, temperature_c=data.temperature_c, systolic=data.systolic,
             diastolic=data.diastolic, pulse=data.pulse, resp_rate=data.resp_rate, spo2=data.spo2,
             weight_kg=data.weight_kg, height_cm=data.height_cm, muac_mm=data.muac_mm, pregnant=data.pregnant,
-            treatment=data.treatment, medicines=[m.model_dump() for m in data.medicines],
+            pregnancy_weeks=data.pregnancy_weeks if data.pregnant else None, treatment=data.treatment, medicines=[m.model_dump() for m in data.medicines],
             follow_up_date=data.follow_up_date, urgent=bool(notices),
         )
         session.add(visit)
