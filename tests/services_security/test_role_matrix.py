@@ -21,6 +21,13 @@ from app.models import ChangeLog
 from app.security.roles import PERMISSIONS, ROLE_LABELS, Action, Role
 from app.services.audit import audit_trail
 from app.services.cases import classify_case
+from app.services.test_results import (
+    cases_of_visit,
+    investigation_for,
+    record_result,
+    results_for,
+    save_investigation,
+)
 from app.services.chart import open_patient_chart
 from app.services.context import Ctx
 from app.services.errors import PermissionDenied
@@ -83,6 +90,13 @@ SCENARIOS: dict[str, Call] = {
     "cases:classify_case": lambda w, c: classify_case(c, w.case_id, {"classification": "confirmed",
                                                                       "reason": "stool culture positive"}),
     "chart:open_patient_chart": lambda w, c: open_patient_chart(c, w.patient_id),
+    "test_results:record_result": lambda w, c: record_result(c, w.case_id, {
+        "test": "stool_cholera", "outcome": "positive", "result_date": TODAY}),
+    "test_results:results_for": lambda w, c: results_for(c, w.case_id),
+    "test_results:cases_of_visit": lambda w, c: cases_of_visit(c, w.visit_id),
+    "test_results:save_investigation": lambda w, c: save_investigation(c, w.case_id, {
+        "investigated_on": TODAY, "travelled": False, "origin": "indigenous"}),
+    "test_results:investigation_for": lambda w, c: investigation_for(c, w.case_id),
     "insurance:enrol_household": lambda w, c: enrol_household(c, {
         "household_id": w.household_id, "head_patient_id": w.patient_id, "member_ids": [w.patient_id],
         "category": "vulnerable", "payer": "unhcr", "enrolment_date": TODAY}),
