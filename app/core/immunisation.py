@@ -96,6 +96,8 @@ class Slot:
     label: str = ""
 
     def vaccine_at(self, dob: date, on: date) -> str:
+        if len(self.vaccines) == 1:
+            return self.vaccines[0][1]
         for limit, code in self.vaccines:
             if limit is None or on < limit.after(dob):
                 return code

@@ -34,6 +34,9 @@ class Headquarters:
                 yield conn
 
         app.include_router(web.router, prefix="/hq", include_in_schema=False)
+        from app.hq import immunisation_web
+
+        app.include_router(immunisation_web.router, prefix="/hq", include_in_schema=False)
         app.dependency_overrides[web.get_connection] = connection
         app.dependency_overrides[web.get_actor] = basic_auth_actor(engine, web.get_connection)
         app.middleware("http")(_same_origin_forms)

@@ -1,15 +1,23 @@
 """Doses and campaign tallies travel like any owned record (issue 18): recorded on one laptop, synced through the
-real server on a loopback port, held centrally, and a child's doses reach another unit's laptop, whose due list
-follows them."""
+real server on a loopback port, held centrally, shown in headquarters' immunisation page and monthly DHIS2 export,
+and a child's doses reach another unit's laptop, whose due list follows them."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
+import jsonschema
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from app.hq import immunisation_web
+from app.hq.access import Actor
+from app.hq.dhis2 import schema
+from app.hq.web import get_actor, get_connection
 from app.models import ImmunisationDue
 from app.server import models as m
 from app.services.campaigns import TallyKey, start_campaign, tally_child
@@ -56,6 +64,27 @@ def test_doses_and_tallies_sync_and_reach_another_laptop(tmp_path: Path) -> None
         rows = {r.series: r for r in s.scalars(select(ImmunisationDue).where(ImmunisationDue.patient_id == pid))}
     assert rows["dtp"].slot == 2 and rows["dtp"].due_date == today + timedelta(weeks=4)
     assert rows["dtp"].facility_id == facility
+    # Headquarters: the campaign's total, the child in its birth cohort's coverage, the month's DHIS2 values.
+    app = FastAPI()
+    app.include_router(immunisation_web.router, prefix="/hq")
+
+    def connection():  # type: ignore[no-untyped-def]
+        with engine.begin() as conn:
+            yield conn
+
+    app.dependency_overrides[get_connection] = connection
+    app.dependency_overrides[get_actor] = lambda: Actor("l.karimi", "headquarters")
+    with TestClient(app) as client:
+        html = client.get("/hq/immunisation", params={"cohort": born.year}).text
+        assert "POLIO-DGH-R1" in html and "<td class=\"n\">3</td>" in html
+        assert "Penta1" in html and "1 (100%)" in html
+        month = client.get("/hq/immunisation/dhis2", params={"month": f"{today:%Y-%m}"})
+        values = {(v["dataElement"], v["categoryOptionCombo"]): v["value"] for v in month.json()["dataValues"]}
+        assert values[("IMM_PENTA1", "IMM_AGE_LT1")] == "1" and values[("IMM_SIA_VACCINATED", "HllvX50cXC0")] == "3"
+        monthly = copy.deepcopy(schema())  # the weekly schema, with DHIS2's monthly period (202611)
+        monthly["$defs"]["period"] = {"type": "string", "pattern": "^(19|20|21)[0-9]{2}(0[1-9]|1[0-2])$"}
+        jsonschema.validate(month.json(), monthly)
+        assert client.get("/hq/immunisation/dhis2", params={"month": "November"}).status_code == 400
     a.close()
     b.close()
     engine.dispose()

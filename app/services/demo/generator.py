@@ -54,6 +54,7 @@ class DemoGenerator:
     def __init__(self, store: Store, *, seed: int, visits_per_patient: float, today: date) -> None:
         self.store = store
         self.rng = random.Random(seed)
+        self.seed = seed
         # Ids start from the wall clock, so running demo-data twice on one site never repeats an id.
         self._uid = _OrderedIds(self.rng, _time.time_ns() // 1_000_000)
         self.visits_per_patient = visits_per_patient
@@ -244,11 +245,15 @@ class DemoGenerator:
     def run(self, patients: int, progress: Callable[[int], None] | None = None) -> dict[str, int]:
         made = 0
         sample: list[str] = []
+        from app.services.demo.immunisation import DemoImmunisation
+
+        vaccinate = DemoImmunisation(self, self.seed)
         with self.store.bulk() as w:
             while made < patients:
                 members = self.household(w, patients - made)
                 for m in members:
                     self.visits(w, m)
+                    vaccinate.child(w, m)
                 if self.rng.random() < 0.15:
                     self.enrolment(w, members)
                 made += len(members)
@@ -259,6 +264,7 @@ class DemoGenerator:
                     if progress:
                         progress(made)
             self.rosters(w, sample)
+            vaccinate.campaign(w)
             w.flush()
             w.conn.exec_driver_sql(
                 "UPDATE device_state SET next_patient_number = ?, next_household_number = ?, next_referral_number = ?",

@@ -1,0 +1,199 @@
+"""Headquarters' immunisation figures over the central database (issue 18): coverage by vaccine, dose and birth
+cohort per unit and facility (the schedule engine decides which doses count, as on the laptops), zero-dose
+children (no DTP-containing dose, pentavalent 1), campaign totals, adverse events, and the monthly immunisation
+data set for DHIS2 (``resources/hq/dhis2_immunisation_mapping.json``, a SAMPLE like the weekly mapping)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from app.core.immunisation import Age, GivenDose, assess, is_zero_dose
+from app.hq import tables as t
+from app.hq.access import Actor
+from app.resources import resource_path
+
+# (indicator, series, dose slot): what coverage is reported for, in the programme's usual names.
+INDICATORS: tuple[tuple[str, str, int], ...] = (
+    ("BCG", "bcg", 1), ("HepB birth dose", "hepb", 1), ("Penta1", "dtp", 1), ("Penta3", "dtp", 3),
+    ("OPV3", "opv", 4), ("IPV1", "ipv", 1), ("MCV1", "mmr", 1), ("MCV2", "mmr", 2), ("DTP booster 1", "dtp", 4),
+)
+dose = t.T["immunisation_dose"]
+tally = t.T["campaign_tally"]
+campaign = t.T["campaign"]
+adverse = t.T["adverse_event"]
+
+
+def _born(dob: date | None, year: int | None) -> date | None:
+    return dob if dob is not None else (date(year, 7, 1) if year else None)
+
+
+@dataclass
+class Coverage:
+    cohort: int
+    # (unit code, facility code or "") -> children in the cohort, and indicator -> children with that dose
+    children: Counter[tuple[str, str]] = field(default_factory=Counter)
+    given: dict[tuple[str, str], Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    zero_dose: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+
+def coverage(conn: Connection, actor: Actor, *, cohort: int, on: date) -> Coverage:
+    """Children born in ``cohort`` (date of birth, else the estimated year), by their unit and the facility where
+    they were last vaccinated (else last seen); each indicator counts a child whose dose counts in the engine."""
+    p, v = t.patient, t.visit
+    stmt = select(p.c.id, p.c.date_of_birth, p.c.birth_year, p.c.sex, p.c.registered_unit_id).where(
+        t.live(p), p.c.merged_into_id.is_(None), p.c.birth_year == cohort)
+    if not actor.is_hq and actor.unit_id:
+        stmt = stmt.where(p.c.registered_unit_id == actor.unit_id)
+    people = conn.execute(stmt).all()
+    ids = [r.id for r in people]
+    doses: dict[str, list[GivenDose]] = defaultdict(list)
+    place: dict[str, str] = {}
+    for i in range(0, len(ids), 900):
+        chunk = ids[i:i + 900]
+        for r in conn.execute(select(dose.c.patient_id, dose.c.vaccine, dose.c.given_on, dose.c.source,
+                                     dose.c.facility_id).where(dose.c.patient_id.in_(chunk), t.live(dose))
+                              .order_by(dose.c.given_on)):
+            doses[r.patient_id].append(GivenDose(r.vaccine, r.given_on, r.source))
+            if r.facility_id:
+                place[r.patient_id] = r.facility_id
+        for r in conn.execute(select(v.c.patient_id, v.c.facility_id).where(
+                v.c.patient_id.in_([c for c in chunk if c not in place]), t.live(v)).order_by(v.c.visit_at)):
+            if r.facility_id:
+                place.setdefault(r.patient_id, r.facility_id)
+    units = {r.id: r.code for r in conn.execute(select(t.unit.c.id, t.unit.c.code))}
+    facilities = {r.id: r.code for r in conn.execute(select(t.facility.c.id, t.facility.c.code))}
+    out = Coverage(cohort)
+    for r in people:
+        born = _born(r.date_of_birth, r.birth_year)
+        if born is None or born > on:
+            continue
+        key = (units.get(r.registered_unit_id or "", "?"), facilities.get(place.get(r.id, ""), ""))
+        out.children[key] += 1
+        status = assess(born, r.sex, doses.get(r.id, []), on)
+        for name, series, slot in INDICATORS:
+            if status.of(series).slots[slot - 1].state == "given":
+                out.given[key][name] += 1
+        if is_zero_dose(doses.get(r.id, [])) and Age(2, "m").after(born) <= on:
+            out.zero_dose[key] += 1
+    return out
+
+
+@dataclass(frozen=True)
+class CampaignTotal:
+    code: str
+    name: str
+    vaccine: str
+    first_day: date | None
+    last_day: date | None
+    vaccinated: int
+    zero_dose: int
+    refused: int
+    absent: int
+    by_band: dict[str, int]
+
+
+def campaign_totals(conn: Connection, actor: Actor) -> list[CampaignTotal]:
+    """Every campaign round (units running the same round code are added together), newest first."""
+    c, k = campaign, tally
+    stmt = select(c.c.code, c.c.name, c.c.vaccine, c.c.unit_id, k.c.day, k.c.age_band, k.c.outcome, k.c.zero_dose,
+                  k.c.count).join(k, k.c.campaign_id == c.c.id).where(t.live(c), t.live(k))
+    if not actor.is_hq and actor.unit_id:
+        stmt = stmt.where(c.c.unit_id == actor.unit_id)
+    rounds: dict[str, dict[str, Any]] = {}
+    for r in conn.execute(stmt):
+        x = rounds.setdefault(r.code, {"name": r.name, "vaccine": r.vaccine, "days": set(), "out": Counter(),
+                                       "band": Counter(), "zero": 0})
+        x["days"].add(r.day)
+        x["out"][r.outcome] += r.count
+        if r.outcome == "vaccinated":
+            x["band"][r.age_band] += r.count
+            if r.zero_dose:
+                x["zero"] += r.count
+    out = [CampaignTotal(code, x["name"], x["vaccine"], min(x["days"]), max(x["days"]), x["out"]["vaccinated"],
+                         x["zero"], x["out"]["refused"], x["out"]["absent"], dict(x["band"]))
+           for code, x in rounds.items()]
+    return sorted(out, key=lambda r: (r.last_day or date.min), reverse=True)
+
+
+def adverse_events(conn: Connection, actor: Actor, *, since: date) -> list[dict[str, Any]]:
+    a = adverse
+    stmt = select(a.c.id, a.c.vaccine, a.c.onset_date, a.c.reported_on, a.c.reaction, a.c.serious, a.c.outcome,
+                  a.c.unit_id, a.c.facility_id).where(t.live(a), a.c.reported_on >= since).order_by(a.c.onset_date)
+    if not actor.is_hq and actor.unit_id:
+        stmt = stmt.where(a.c.unit_id == actor.unit_id)
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+@lru_cache(maxsize=1)
+def load_mapping() -> dict[str, Any]:
+    return json.loads(resource_path("hq", "dhis2_immunisation_mapping.json").read_text(encoding="utf-8"))
+
+
+def monthly_datavalueset(conn: Connection, actor: Actor, *, year: int, month: int) -> dict[str, Any]:
+    """Doses given in the month by vaccine, dose (as the engine places it) and age (under 1 / 1 year and over) per
+    facility; campaign children vaccinated and adverse events reported. Facilities with nothing are left out."""
+    mapping = load_mapping()
+    weekly = json.loads(resource_path("hq", "dhis2_mapping.json").read_text(encoding="utf-8"))
+    org_units: dict[str, str] = weekly["orgUnits"]
+    first = date(year, month, 1)
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    period = f"{year:04d}{month:02d}"
+    p = t.patient
+    facilities = {r.id: r.code for r in conn.execute(select(t.facility.c.id, t.facility.c.code))}
+    stmt = select(dose.c.patient_id, dose.c.facility_id, dose.c.given_on).where(
+        t.live(dose), dose.c.source == "given", dose.c.given_on >= first, dose.c.given_on < nxt)
+    if not actor.is_hq and actor.unit_id:
+        stmt = stmt.where(dose.c.unit_id == actor.unit_id)
+    month_doses = conn.execute(stmt).all()
+    kids = sorted({r.patient_id for r in month_doses})
+    where = {(r.patient_id, r.given_on): r.facility_id for r in month_doses}
+    history: dict[str, list[GivenDose]] = defaultdict(list)
+    born: dict[str, tuple[date | None, str]] = {}
+    for i in range(0, len(kids), 900):
+        chunk = kids[i:i + 900]
+        for r in conn.execute(select(dose.c.patient_id, dose.c.vaccine, dose.c.given_on, dose.c.source, dose.c.id)
+                              .where(dose.c.patient_id.in_(chunk), t.live(dose))):
+            history[r.patient_id].append(GivenDose(r.vaccine, r.given_on, r.source, r.id))
+        for r in conn.execute(select(p.c.id, p.c.date_of_birth, p.c.birth_year, p.c.sex).where(p.c.id.in_(chunk))):
+            born[r.id] = (_born(r.date_of_birth, r.birth_year), r.sex)
+    cells: Counter[tuple[str, str, str]] = Counter()  # (facility code, indicator, age key)
+    wanted = {(s, n): name for name, s, n in INDICATORS}
+    for pid in kids:
+        b, sex = born.get(pid, (None, ""))
+        if b is None:
+            continue
+        status = assess(b, sex, history[pid], nxt)
+        for st in status.series:
+            for slot in st.slots:
+                d = slot.dose
+                name = wanted.get((st.series, slot.slot))
+                if name is None or d is None or d.given_on is None or not first <= d.given_on < nxt:
+                    continue
+                fid = where.get((pid, d.given_on))
+                age = "under_1" if d.given_on < Age(1, "y").after(b) else "1_and_over"
+                cells[(facilities.get(fid or "", ""), name, age)] += 1
+    k = tally
+    for r in conn.execute(select(k.c.facility_id, k.c.count).where(
+            t.live(k), k.c.outcome == "vaccinated", k.c.day >= first, k.c.day < nxt)):
+        cells[(facilities.get(r.facility_id or "", ""), "Campaign vaccinated", "")] += r.count
+    for r in conn.execute(select(adverse.c.facility_id).where(
+            t.live(adverse), adverse.c.reported_on >= first, adverse.c.reported_on < nxt)):
+        cells[(facilities.get(r.facility_id or "", ""), "AEFI reported", "")] += 1
+    values = []
+    for (code, name, age), n in sorted(cells.items()):
+        ind = mapping["indicators"].get(name)
+        if not code or code not in org_units or ind is None:
+            continue
+        coc = ind.get("categoryOptionCombos", {}).get(age, mapping["defaultCategoryOptionCombo"])
+        values.append({"dataElement": ind["dataElement"], "period": period, "orgUnit": org_units[code],
+                       "categoryOptionCombo": coc, "attributeOptionCombo": mapping["attributeOptionCombo"],
+                       "value": str(n)})
+    return {"dataSet": mapping["dataSet"], "period": period, "attributeOptionCombo": mapping["attributeOptionCombo"],
+            "dataValues": values}
