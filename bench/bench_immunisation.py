@@ -10,7 +10,7 @@ patients never enter that query, so they are not loaded).
 
 Targets: the due / overdue list of a facility <= 1 s; a child's status on the chart <= 20 ms (p95); campaign tally
 entry <= 3 keystrokes per child (by construction: band + sex, with an optional prefix for refused / absent /
-never vaccinated; checked on the real widget by tests/ui/test_immunisation.py).
+never vaccinated; checked on the real widget by tests/ui/test_vaccinations_ui.py).
 """
 
 from __future__ import annotations
