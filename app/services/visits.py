@@ -43,6 +43,14 @@ class MedicineIn(BaseModel):
     time: str = Field(default="", pattern=r"^([01]?\d|2[0-3]):[0-5]\d$|^$")  # when it was given, HH:MM
 
 
+def _medicine(m: MedicineIn) -> dict[str, Any]:
+    """Stored as typed; the time it was given only when there is one (older records have no such key)."""
+    out = m.model_dump()
+    if not out.get("time"):
+        out.pop("time", None)
+    return out
+
+
 class VisitIn(BaseModel):
     """Plausible ranges reject typing slips (37.5 typed as 375), not unusual patients."""
 
@@ -165,7 +173,7 @@ def record_visit(ctx: Ctx, data: VisitIn | dict[str, Any]) -> VisitRecorded:
             findings=data.findings, temperature_c=data.temperature_c, systolic=data.systolic,
             diastolic=data.diastolic, pulse=data.pulse, resp_rate=data.resp_rate, spo2=data.spo2,
             weight_kg=data.weight_kg, height_cm=data.height_cm, muac_mm=data.muac_mm, pregnant=data.pregnant,
-            pregnancy_weeks=data.pregnancy_weeks if data.pregnant else None, treatment=data.treatment, medicines=[m.model_dump() for m in data.medicines],
+            pregnancy_weeks=data.pregnancy_weeks if data.pregnant else None, treatment=data.treatment, medicines=[_medicine(m) for m in data.medicines],
             follow_up_date=data.follow_up_date, urgent=bool(notices),
         )
         session.add(visit)
@@ -215,7 +223,7 @@ def correct_visit(ctx: Ctx, visit_id: str, changes: dict[str, Any], *, reason: s
             raise ValidationFailed(errors)
         fields = set(changes) - {"diagnoses", "onset_date"}
         for name in fields:
-            setattr(visit, name, getattr(data, name) if name != "medicines" else [m.model_dump() for m in data.medicines])
+            setattr(visit, name, getattr(data, name) if name != "medicines" else [_medicine(m) for m in data.medicines])
         why = clean_text(reason)
         visit.correction_reason = why
         case_changes: list[dict[str, Any]] = []
