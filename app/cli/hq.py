@@ -1,5 +1,5 @@
 """Headquarters on the central database: ``hq import`` (hand-carried bundles), ``hq conflicts``, ``hq report``,
-``hq export dhis2|linelist``, ``hq alerts``, ``hq config``, ``hq registry`` and ``hq staff``.
+``hq export dhis2|linelist``, ``hq alerts``, ``hq config``, ``hq registry``, ``hq duplicates`` and ``hq staff``.
 
 The epi-week convention and malaria elimination mode are the site's settings (``hq config``), so every command,
 page and report counts weeks the same way and says which way it did.
@@ -67,6 +67,23 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     for r in rows:
         print(json.dumps({k: r[k] for k in ("id", "entity", "record_id", "field", "kept_hlc", "lost_hlc")}))
     print(f"{len(rows)} open conflict(s)")
+    return 0
+
+
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    """Likely duplicate pairs across every unit's patients (the same scoring as a laptop's review list), by patient
+    code and reasons only: no names on a terminal. Merging is done on a laptop of the unit, from the codes."""
+    from app.services.duplicates import dismissed_pairs, find_pairs, read_people
+
+    with central_engine(args).connect() as conn:
+        people = read_people(conn, unit_id=args.unit_id)
+        pairs = find_pairs(people, dismissed=dismissed_pairs(conn), limit=args.limit,
+                           across_units_only=args.across_units)
+    for pair in pairs:
+        a, b = sorted((pair.a, pair.b), key=lambda r: r.code)
+        print(json.dumps({"keep": a.code, "merge": b.code, "units": sorted({a.unit_id or "", b.unit_id or ""}),
+                          "score": pair.points, "same_document": pair.strong, "reasons": list(pair.reasons)}))
+    print(f"{len(pairs)} likely duplicate pair(s) among {len(people)} patient(s)")
     return 0
 
 
@@ -341,6 +358,13 @@ def register(sub: Any) -> None:
     conf = hq_sub.add_parser("conflicts", help="list open conflicts (losing values kept for review)")
     add_db_argument(conf)
     conf.set_defaults(handler=cmd_conflicts)
+    dup = hq_sub.add_parser("duplicates", help="likely duplicate patients across units (codes and reasons, best "
+                                               "first)")
+    add_db_argument(dup)
+    dup.add_argument("--across-units", action="store_true", help="only pairs registered by two different units")
+    dup.add_argument("--unit-id", help="only the patients one unit registered")
+    dup.add_argument("--limit", type=int, default=500, help="at most this many pairs (default 500)")
+    dup.set_defaults(handler=cmd_duplicates)
 
     _register_reports(hq_sub)
 

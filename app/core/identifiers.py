@@ -72,22 +72,32 @@ def phone_country(national: str) -> str:
 
 
 def phone_search_keys(stored: str) -> set[str]:
-    """Every form of a stored number a person may type the start of: 0912…, 912…, 98912… (and the same for +93)."""
+    """The one form a stored number is indexed under: its national form (0912…, 070…), or the digits after + of
+    any other country. What a person types (912…, +98 912…, 0098…, 93 7…) is brought to that form by
+    ``phone_query_keys``, so one index row per phone serves every typed form."""
     try:
         national = national_phone(stored)
     except PhoneError:
         national = re.sub(r"\D", "", to_ascii_digits(stored or ""))
     if not national:
         return set()
-    if national.startswith("+"):
-        return {national[1:]}
-    keys = {national}
-    country = phone_country(national)
-    if national.startswith("0"):
-        keys.add(national[1:])
-        if country:
-            keys.add(country + national[1:])
-    return keys
+    return {national.lstrip("+")}
+
+
+def phone_query_keys(text: str) -> list[str]:
+    """The index forms a typed phone (or its beginning) may be the start of, most likely first: 0912… as typed;
+    912… and 98912… (+98, 0098) as 0912…; 93 7… as 07… (and, since Iranian mobiles begin 093…, as 093…); digits
+    of another country as typed."""
+    digits = phone_query(text)
+    if not digits.isdigit():
+        return []
+    if digits.startswith("0"):
+        return [digits]
+    keys = []
+    if digits.startswith((IRAN, AFGHANISTAN)):
+        keys.append("0" + digits[2:])
+    keys += ["0" + digits, digits]
+    return list(dict.fromkeys(keys))
 
 
 def phone_match_key(raw: str) -> str:

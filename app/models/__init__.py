@@ -5,7 +5,7 @@ from app.models.clinical import CaseInvestigation, Referral, SurveillanceCase, T
 from app.models.immunisation import AdverseEvent, Campaign, CampaignTally, ImmunisationDose, ImmunisationDue
 from app.models.insurance import Enrolment, EnrolmentMember
 from app.models.journal import AuditEntry, ChangeLog, DeviceState
-from app.models.people import Household, IdentityDocument, Patient, PatientSearchToken
+from app.models.people import Household, IdentityDocument, Patient, PatientSearchEntry, PatientSearchToken
 from app.models.reference import Department, Diagnosis, DiseaseList, Facility, Unit, User
 from app.models.registry import REGISTRY  # noqa: E402 - needs every model above
 from app.models.roster import RosterDay, RosterPatient, RosterStaff
@@ -17,7 +17,7 @@ SYNCED_MODELS: dict[str, type[SyncMixin]] = {name: e.model for name, e in REGIST
 __all__ = [
     "AdverseEvent", "Campaign", "CampaignTally", "ImmunisationDose", "ImmunisationDue",
     "AuditEntry", "Base", "CaseInvestigation", "DiseaseList", "TestResult", "ChangeLog", "Department", "DeviceState", "Diagnosis", "Enrolment", "EnrolmentMember",
-    "Facility", "Household", "IdentityDocument", "Patient", "PatientSearchToken", "Referral", "RosterDay",
+    "Facility", "Household", "IdentityDocument", "Patient", "PatientSearchEntry", "PatientSearchToken", "Referral", "RosterDay",
     "RosterPatient", "RosterStaff", "REGISTRY", "SYNCED_MODELS", "SurveillanceCase", "SyncBase", "SyncConflict", "SyncIdentity",
     "SyncMixin", "SyncParked", "Unit", "User", "Visit",
     "VisitDiagnosis", "new_id", "utcnow",

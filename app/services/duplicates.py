@@ -113,8 +113,8 @@ def candidate_records(session: Session, person: Person, *, exclude_id: str | Non
     tokens = _lookup_tokens(person)
     if not tokens:
         return []
-    sql = (f"SELECT DISTINCT patient_id FROM patient_search WHERE token IN ({','.join('?' * len(tokens))}) "
-           f"LIMIT {_CANDIDATE_ROWS}")
+    sql = (f"SELECT DISTINCT e.patient_id FROM patient_search s CROSS JOIN patient_search_patient e ON e.n = s.n "
+           f"WHERE s.token IN ({','.join('?' * len(tokens))}) LIMIT {_CANDIDATE_ROWS}")
     ids = [pid for (pid,) in session.connection().exec_driver_sql(sql, tuple(tokens)) if pid != exclude_id]
     if person.household_id:
         ids += [i for i in session.scalars(select(Patient.id).where(Patient.household_id == person.household_id)

@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from sqlalchemy import Connection
 
-from app.core.identifiers import document_key, phone_query
+from app.core.identifiers import document_key, phone_query_keys
 from app.core.name_keys import name_keys
 from app.core.persian import is_persian, normalize_for_search
 from app.store.search_index import (
@@ -32,6 +32,7 @@ from app.store.search_index import (
     PLAIN,
     SEP,
     SKELETON,
+    TOKEN_SEP,
     TOLERANT,
     compact,
 )
@@ -44,8 +45,10 @@ FIELD_BOOST: Final = {GIVEN: 6.0, FATHER: 3.0, OTHER: 0.0}
 FIELD_REASON: Final = {GIVEN: "given", FATHER: "father", OTHER: "other_name"}
 PAIR_BOOST: Final = 12.0
 _TOP: Final = "\U0010ffff"  # sorts after every character: [p, p + _TOP) is the prefix range of p
-_RANGE_SQL: Final = ("SELECT token, patient_id FROM patient_search WHERE token >= ? AND token < ? ORDER BY token "
-                     "LIMIT ?")
+# Token rows name patients by their index number; the join (driven by the token range: CROSS JOIN keeps that order)
+# gives each row's patient id.
+_RANGE_SQL: Final = ("SELECT s.token, e.patient_id FROM patient_search s CROSS JOIN patient_search_patient e "
+                     "ON e.n = s.n WHERE s.token >= ? AND s.token < ? ORDER BY s.token LIMIT ?")
 _PROBE_SQL: Final = "SELECT count(*) FROM (SELECT 1 FROM patient_search WHERE token >= ? AND token < ? LIMIT ?)"
 _YEAR: Final = re.compile(r"^\d{4}$")
 # A word driving an "all words somewhere" search for one keystroke may have at most this many patients; commoner
@@ -70,11 +73,12 @@ class Collector:
     complete: bool = True
 
     def add(self, pid: str, tier: int, boost: float, reasons: Iterable[str]) -> None:
-        f = self.found.get(pid)
+        found = self.found
+        f = found.get(pid)
         if f is None:
-            self.found[pid] = Found(tier, boost, set(reasons), len(self.found))
+            found[pid] = Found(tier, boost, set(reasons), len(found))
             return
-        if (tier, -boost) < (f.tier, -f.boost):
+        if tier < f.tier or (tier == f.tier and boost > f.boost):
             f.tier, f.boost = tier, boost
         f.reasons.update(reasons)
 
@@ -83,8 +87,10 @@ class Collector:
         return self.limit is not None and len(self.found) >= self.limit
 
     def room(self) -> int:
-        # Read a little beyond what is missing: rows may repeat patients already found.
-        return MAX_ROWS if self.limit is None else max(self.limit - len(self.found), 0) * 2 + 10
+        # Read a little beyond what is missing: rows may repeat patients already found (a range that runs into
+        # this marks the result incomplete, and the full list is read in the background).
+        missing = 0 if self.limit is None else max(self.limit - len(self.found), 0)
+        return MAX_ROWS if self.limit is None else missing + missing // 4 + 10
 
 
 MAX_ROWS: Final = 5000
@@ -109,6 +115,19 @@ class Index:
 
     def rows(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         return self.cur.execute(sql, params).fetchall()
+
+    def having(self, ids: list[str], prefixes: list[str]) -> set[str]:
+        """Which of ``ids`` hold a token starting with one of ``prefixes`` (read from each patient's token list:
+        one look-up per patient, however common the prefix)."""
+        wanted = tuple(prefixes)
+        keep: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            sql = f"SELECT patient_id, tokens FROM patient_search_patient WHERE patient_id IN ({','.join('?' * len(chunk))})"
+            for pid, tokens in self.cur.execute(sql, tuple(chunk)):
+                if any(t.startswith(wanted) for t in tokens.split(TOKEN_SEP)):
+                    keep.add(pid)
+        return keep
 
 
 @dataclass(frozen=True)
@@ -155,9 +174,9 @@ def number_steps(ix: Index, word: str, out: Collector) -> None:
     if not key:
         return
     targets = [(CODE + key, "code"), (DOCUMENT + document_key(word), "document")]
-    digits = phone_query(word)
-    if digits.isdigit() and len(digits) >= 3:
-        targets.append((PHONE + digits, "phone"))
+    phones = phone_query_keys(word)
+    if phones and len(phones[-1]) >= 3:
+        targets += [(PHONE + p, "phone") for p in phones]
     for token, reason in targets:
         for found_token, pid in ix.range(token, out.room()):
             out.add(pid, NUMBER if found_token == token else PREFIX, 0.0, (reason,))
@@ -169,21 +188,8 @@ def number_steps(ix: Index, word: str, out: Collector) -> None:
 def _number_filter(ix: Index, word: str, ids: list[str]) -> set[str]:
     """Which of ``ids`` have a code, document or phone starting with ``word`` (a number typed after names)."""
     key = compact(word)
-    prefixes = [CODE + key, DOCUMENT + document_key(word)]
-    digits = phone_query(word)
-    if digits.isdigit():
-        prefixes.append(PHONE + digits)
-    keep: set[str] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
-        ranges = " OR ".join("(token >= ? AND token < ?)" for _ in prefixes)
-        params: list[Any] = list(chunk)
-        for p in prefixes:
-            params += [p, p + _TOP]
-        sql = f"SELECT DISTINCT patient_id FROM patient_search WHERE patient_id IN ({marks}) AND ({ranges})"
-        keep.update(pid for (pid,) in ix.rows(sql, tuple(params)))
-    return keep
+    prefixes = [CODE + key, DOCUMENT + document_key(word), *(PHONE + p for p in phone_query_keys(word))]
+    return ix.having(ids, prefixes)
 
 
 # --- names ---------------------------------------------------------------------------------------------------------
@@ -295,30 +301,21 @@ def _intersect(ix: Index, words: tuple[str, ...], out: Collector, *, bounded: bo
         for i, ranges in enumerate(per_word):
             if i == driver or not keep:
                 continue
-            keep = _having(ix, keep, ranges)
+            found = ix.having(keep, [lo for lo, _ in ranges])
+            keep = [pid for pid in keep if pid in found]
     else:
         selects = []
         params: list[str] = []
         for ranges in per_word:
-            selects.append("SELECT patient_id FROM patient_search WHERE "
+            selects.append("SELECT n FROM patient_search WHERE "
                            + " OR ".join("(token >= ? AND token < ?)" for _ in ranges))
             for lo, hi in ranges:
                 params += [lo, hi]
-        sql = " INTERSECT ".join(selects) + " LIMIT ?"
+        sql = ("SELECT patient_id FROM patient_search_patient WHERE n IN (" + " INTERSECT ".join(selects)
+               + ") LIMIT ?")
         keep = [pid for (pid,) in ix.rows(sql, (*params, out.room()))]
     for pid in keep:
         out.add(pid, PREFIX, 0.0, ("prefix",))
-
-
-def _having(ix: Index, ids: list[str], ranges: list[tuple[str, str]]) -> list[str]:
-    keep: set[str] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        sql = (f"SELECT DISTINCT patient_id FROM patient_search WHERE patient_id IN ({','.join('?' * len(chunk))})"
-               " AND (" + " OR ".join("(token >= ? AND token < ?)" for _ in ranges) + ")")
-        params = [*chunk, *(x for r in ranges for x in r)]
-        keep.update(pid for (pid,) in ix.rows(sql, tuple(params)))
-    return [i for i in ids if i in keep]
 
 
 def several_words(ix: Index, query: Query, out: Collector) -> None:
@@ -387,5 +384,8 @@ def run_query(conn: Connection, query: Query, out: Collector) -> None:
         keep = _number_filter(ix, number, [p for p in found if p not in before])
         found = {pid: f for pid, f in found.items() if pid in keep}
     out.complete = out.complete and names.complete
+    if not out.found:
+        out.found = found  # nothing found by number: the name matches are the result as they stand
+        return
     for pid, f in found.items():
         out.add(pid, f.tier, f.boost, f.reasons)

@@ -15,15 +15,14 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from app.models import Base, PatientSearchToken
+from app.models import Base
 from app.models.payload import scalar_default
 from app.models.registry import REGISTRY
 from app.store.changes import WriteContext, sanctioned, stamp
 from app.store.immunisation_due import refresh_due
-from app.store.search_index import patient_tokens, reindex_patients
+from app.store.search_index import patient_tokens, reindex_patients, store_tokens
 
 _ORDER = [t.name for t in Base.metadata.sorted_tables]
-_SEARCH = PatientSearchToken.__tablename__
 _LOG_COLUMNS = ("device_id", "epoch", "entity", "record_id", "op", "payload", "hlc", "user_id", "created_at", "state",
                 "reason", "priority")
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -56,6 +55,7 @@ class BulkWriter:
         self.counts: dict[str, int] = defaultdict(int)
         self._reindex: set[str] = set()
         self._schedules: set[str] = set()
+        self._tokens: dict[str, set[str] | None] = {}
 
     def add(self, table: str, record: dict[str, Any]) -> dict[str, Any]:
         """Buffer one record (column key → Python value); synced records are stamped and logged now."""
@@ -88,6 +88,9 @@ class BulkWriter:
                 self.log)
             self.log = []
         self.conn.exec_driver_sql("UPDATE device_state SET last_hlc = ?", (self.ctx.clock.last,))
+        if self._tokens:
+            store_tokens(self.conn, self._tokens)
+            self._tokens = {}
         if self._reindex:
             reindex_patients(self.conn, self._reindex)
             self._reindex = set()
@@ -112,6 +115,6 @@ class BulkWriter:
                 self._schedules.update(r[scheduled] for r in rows if r.get(scheduled))
         for p in patients.values():
             if p.get("deleted") or p.get("merged_into_id"):
+                self._tokens[p["id"]] = None
                 continue
-            for token in patient_tokens(p, p["code"], p.get("phone") or "", docs.get(p["id"], [])):
-                self.rows[_SEARCH].append({"token": token, "patient_id": p["id"]})
+            self._tokens[p["id"]] = patient_tokens(p, p["code"], p.get("phone") or "", docs.get(p["id"], []))

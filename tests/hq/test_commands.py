@@ -103,3 +103,30 @@ def test_site_settings_are_set_once_and_used_everywhere(tmp_path, capsys) -> Non
     out = capsys.readouterr().out
     assert "2026W48" in out and "malaria elimination off" in out
     engine.dispose()
+
+
+def test_duplicates_across_units_by_code_and_reason(tmp_path, capsys) -> None:
+    db = tmp_path / "central.db"
+    engine = central_sqlite(str(db))
+    with engine.begin() as conn:
+        add_patient(conn, code="ZAH1-000001-1", registered_unit_id="u-zah", given_name_fa="محمد", given_name_latin="",
+                    father_name_fa="غلام‌رسول", father_name_latin="", sex="male", birth_year=1980,
+                    birth_estimated=True)
+        add_patient(conn, code="TAY1-000001-1", registered_unit_id="u-tay", given_name_latin="Muhammad",
+                    father_name_latin="Ghulam Rasool", sex="male", birth_year=1984, birth_estimated=True)
+        add_patient(conn, code="TAY1-000002-1", registered_unit_id="u-tay", given_name_latin="Mohammed",
+                    father_name_latin="Gholamrasul", sex="male", birth_year=1981, birth_estimated=True)
+        add_patient(conn, code="TAY1-000003-1", registered_unit_id="u-tay", given_name_latin="Zainab",
+                    father_name_latin="Karim", sex="female", birth_year=2001)
+    assert run(["hq", "duplicates", "--db", str(db)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    pairs = [json.loads(line) for line in lines[:-1]]
+    assert lines[-1] == "3 likely duplicate pair(s) among 4 patient(s)"
+    assert {(p["keep"], p["merge"]) for p in pairs} == {("TAY1-000001-1", "ZAH1-000001-1"),
+                                                      ("TAY1-000002-1", "ZAH1-000001-1"),
+                                                      ("TAY1-000001-1", "TAY1-000002-1")}
+    assert all("given:" in " ".join(p["reasons"]) for p in pairs)
+    assert "Muhammad" not in "\n".join(lines) and "محمد" not in "\n".join(lines)  # codes, never names
+    assert run(["hq", "duplicates", "--across-units", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "2 likely duplicate pair(s)" in out and "TAY1-000002-1\", \"merge\": \"ZAH1" in out

@@ -8,10 +8,11 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import select, text, update
 
-from app.models import REGISTRY, ChangeLog, Patient, PatientSearchToken, Unit
+from app.models import REGISTRY, ChangeLog, Patient, Unit
 from app.models.registry import Policy, Writer, entities
 from app.store import Store
 from app.store.changes import UnloggedWrite
+from app.store.search_index import index_tokens
 
 CREATED = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 
@@ -53,9 +54,13 @@ def test_bulk_loaded_and_orm_written_records_give_identical_change_log_entries(t
         a, b = _entries(orm), _entries(bulk)
         assert a == b and a[0]["stamp_matches"]
         with orm.read() as s1, bulk.read() as s2:
-            tokens = lambda s, pid: sorted(s.scalars(select(PatientSearchToken.token).where(  # noqa: E731
-                PatientSearchToken.patient_id == pid)))
+            tokens = lambda s, pid: sorted(index_tokens(s.connection(), pid))  # noqa: E731
             assert tokens(s1, "p-orm") == tokens(s2, "p-bulk") != []
+            # Each token row is there too, under the patient's index number.
+            for s in (s1, s2):
+                rows = s.connection().exec_driver_sql(
+                    "SELECT count(*) FROM patient_search t JOIN patient_search_patient e ON e.n = t.n").scalar()
+                assert rows == len(tokens(s1, "p-orm"))
             r1, r2 = s1.get(Patient, "p-orm"), s2.get(Patient, "p-bulk")
             for col in Patient.__table__.columns.keys():
                 if col not in ("id", "hlc"):
