@@ -22,6 +22,7 @@ from app.core.matching import hint_points
 from app.models import Patient
 from app.security.roles import Action
 from app.services.context import Ctx
+from app.services.duplicates import not_merged
 from app.services.search_steps import CARD, TIER_REASON, Collector, Found, parse_query, run_query
 
 # The complete list of a broad query is capped: nobody reads past a few thousand rows of "m".
@@ -180,7 +181,7 @@ def search_patient_ids(session: Session, query: str, *, limit: int | None = 200,
     SQL by that column instead, as a click on a list header asks. An empty query lists recent patients."""
     if order:
         cols = [c.desc() if descending else c for c in _sort_columns(order, lang)]
-        stmt = select(Patient.id).where(Patient.deleted.is_(False), Patient.merged_into_id.is_(None))
+        stmt = select(Patient.id).where(Patient.deleted.is_(False), not_merged(Patient.merged_into_id))
         if query.strip():
             ids = search(session, query, limit=None, hints=hints).ids
             if not ids:
@@ -191,7 +192,7 @@ def search_patient_ids(session: Session, query: str, *, limit: int | None = 200,
             stmt = stmt.limit(limit)
         return list(session.execute(stmt).scalars())
     if not query.strip():
-        stmt = (select(Patient.id).where(Patient.deleted.is_(False), Patient.merged_into_id.is_(None))
+        stmt = (select(Patient.id).where(Patient.deleted.is_(False), not_merged(Patient.merged_into_id))
                 .order_by(Patient.updated_at.desc()))
         if limit is not None:
             stmt = stmt.limit(limit)
