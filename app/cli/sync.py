@@ -110,16 +110,19 @@ def cmd_enrol(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from app.sync.status import quarantined_entries, sync_status
+    from app.sync.status import parked_records, quarantined_entries, sync_status
 
     session = signed_in(args)
     try:
         st = sync_status(session.store)
         print(f"epoch {st.epoch}; " + ", ".join(f"{k} {v}" for k, v in st.counts.items()))
         print(f"last success: {st.last_success_at or 'never'}; last error: {st.last_error or '-'}")
-        print(f"open conflicts: {st.open_conflicts}; records waiting for a parent: {st.parked}")
+        print(f"open conflicts: {st.open_conflicts}; received records kept aside: {st.parked} "
+              f"(of them unreadable by this version: {st.unreadable})")
         for q in quarantined_entries(session.store, limit=50):
             print(f"  quarantined seq {q.seq} {q.entity} {q.record_id}: {q.reason}")
+        for p in parked_records(session.store, limit=50):
+            print(f"  kept aside {p.entity} {p.record_id}: {p.reason}")
         return 0
     finally:
         session.store.close()

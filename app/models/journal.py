@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, SyncMixin, UTCDateTime
@@ -31,6 +31,8 @@ class ChangeLog(Base):
     # queued -> sent -> acked; quarantined (with reason) when the server rejects it.
     state: Mapped[str] = mapped_column(String(12), default="queued")
     reason: Mapped[str] = mapped_column(Text, default="")
+    # The server's rejection code (app.sync.protocol.RejectionCode): whether the laptop can repair the entry itself.
+    reject_code: Mapped[str] = mapped_column(String(20), default="", server_default="")
     priority: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -50,6 +52,8 @@ class DeviceState(Base):
     next_referral_number: Mapped[int] = mapped_column(Integer, default=1)
     acked_seq: Mapped[int] = mapped_column(Integer, default=0)
     feed_cursor: Mapped[str] = mapped_column(String(60), default="")
+    # Server time minus this laptop's wall clock, learnt at each sync: stamps follow the server's clock.
+    clock_offset_ms: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class AuditEntry(SyncMixin, Base):

@@ -60,12 +60,16 @@ class SyncBase(Base):
     record_id: Mapped[str] = mapped_column(String(36))
     hlc: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # "waiting" (its parent has not arrived), "unreadable: …" (this version cannot read it; retried after an
+    # upgrade) or "unique: …" (a number it carries is held here by another record).
+    reason: Mapped[str] = mapped_column(String(300), default="waiting", server_default="waiting")
 
     __table_args__ = (PrimaryKeyConstraint("entity", "record_id"),)
 
 
 class SyncParked(Base):
-    """A feed record whose parent (the patient of a referral, say) has not arrived yet; retried on every page."""
+    """A feed record that cannot be stored yet (its parent has not arrived, or it cannot be read); retried on every
+    page and shown in the sync status, never dropped."""
 
     __tablename__ = "sync_parked"
 
@@ -74,5 +78,8 @@ class SyncParked(Base):
     version: Mapped[int] = mapped_column(Integer)
     hlc: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # "waiting" (its parent has not arrived), "unreadable: …" (this version cannot read it; retried after an
+    # upgrade) or "unique: …" (a number it carries is held here by another record).
+    reason: Mapped[str] = mapped_column(String(300), default="waiting", server_default="waiting")
 
     __table_args__ = (PrimaryKeyConstraint("entity", "record_id"),)

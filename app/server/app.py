@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from app.server import devices, feed
 from app.server import models as m
-from app.server.apply import ApplyHook, BatchRefused, apply_changes, apply_isolated
+from app.server.apply import DEFAULT_CLOCK_MARGIN_MS, ApplyHook, BatchRefused, apply_changes, apply_isolated, now_ms
 from app.server.db import feed_connection, open_database
 from app.server.extensions import extensions
 from app.server.hq_import import BundleRejected, import_bundle_bytes
@@ -49,12 +49,13 @@ def _storage_error(err: BaseException) -> HTTPException | None:
 
 
 def create_app(db_url: str | None = None, *, engine: Engine | None = None,
-               apply_hook: ApplyHook | None = None) -> FastAPI:
+               apply_hook: ApplyHook | None = None, clock_margin_ms: int = DEFAULT_CLOCK_MARGIN_MS) -> FastAPI:
     if engine is None:
         engine = open_database(db_url or "sayyar-central.db")
     app = FastAPI(title="Sayyar central server", version="1", description=__doc__)
     app.state.engine = engine
     app.state.apply_hook = apply_hook
+    app.state.clock_margin_ms = clock_margin_ms
     # One applier at a time: feed positions are handed out in commit order (the database lock does it too; this
     # keeps SQLite from making threads wait on its busy timeout).
     lock = threading.Lock()
@@ -83,7 +84,7 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None,
             rows = conn.execute(select(de).where(de.c.device_id == dev.device_id).order_by(de.c.epoch)).all()
         return DeviceHello(device_id=dev.device_id, device_code=dev.device_code,
                            epochs=[EpochState(epoch=r.epoch, held_through=r.held_through, max_seq=r.max_seq)
-                                   for r in rows])
+                                   for r in rows], server_ms=now_ms(), clock_margin_ms=clock_margin_ms)
 
     @app.post("/v1/devices/me/epoch", response_model=NewEpoch, responses=_RESPONSES)
     def next_epoch(dev: Dev) -> NewEpoch:
@@ -108,14 +109,15 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None,
                 try:
                     with engine.begin() as conn:
                         result = apply_changes(conn, dev, batch.entries, epoch=batch.epoch, batch_id=batch.batch_id,
-                                               via="push", hook=app.state.apply_hook)
+                                               via="push", hook=app.state.apply_hook,
+                                               clock_margin_ms=clock_margin_ms)
                 except (BatchRefused, OSError, OperationalError):
                     raise
                 except Exception as err:  # noqa: BLE001 - an unforeseen failure: isolate the record that causes it
                     log.error("batch failed (%s); applying its entries one by one device=%s", type(err).__name__,
                               dev.device_id)
                     result = apply_isolated(engine, dev, batch.entries, epoch=batch.epoch, batch_id=batch.batch_id,
-                                            via="push", hook=app.state.apply_hook)
+                                            via="push", hook=app.state.apply_hook, clock_margin_ms=clock_margin_ms)
         except BatchRefused as err:
             log.warning("batch refused device=%s epoch=%s code=%s", dev.device_id, batch.epoch, err.code)
             raise HTTPException(409, {"code": err.code, "message": str(err)}) from None
@@ -136,7 +138,9 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None,
     def read(dev: Dev, cursor: Annotated[int, Query(ge=0, le=2**53 - 1)] = 0,
              limit: Annotated[int, Query(ge=1, le=feed.MAX_PAGE)] = 500) -> FeedPage:
         with feed_connection(engine) as conn:
-            return feed.read_feed(conn, cursor, limit)
+            page = feed.read_feed(conn, cursor, limit)
+        page.server_ms, page.clock_margin_ms = now_ms(), clock_margin_ms
+        return page
 
     @app.post("/v1/bundles", response_model=SignedReceipt,
               responses={**_RESPONSES, 400: {"description": "Bundle refused"}, 413: {"description": "Too large"},

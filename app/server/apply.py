@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -67,6 +68,19 @@ class ApplyResult:
     max_seq: int = 0
 
 
+# How far ahead of the server's own clock a change's stamp may be (docs/architecture.md, "Clocks"): a laptop whose
+# clock runs ahead would otherwise win every merge and, adopted by others, end their sync.
+DEFAULT_CLOCK_MARGIN_MS = 24 * 3600 * 1000
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def stamp_ms(stamp: str) -> int:
+    return int(stamp.split(":", 1)[0])
+
+
 def fingerprint(entry: ChangeEntry) -> str:
     # The clock stamp is unique per change on a device, so it identifies the content without hashing payloads.
     text = f"{entry.entity}|{entry.record_id}|{entry.op}|{entry.hlc}"
@@ -89,7 +103,8 @@ def _known_keys(conn: Connection, device_id: str, epoch: int, seqs: list[int]) -
 
 
 def apply_changes(conn: Connection, device: Device, entries: list[ChangeEntry], *, epoch: int, batch_id: str,
-                  via: str = "push", hook: ApplyHook | None = None) -> ApplyResult:
+                  via: str = "push", hook: ApplyHook | None = None,
+                  clock_margin_ms: int = DEFAULT_CLOCK_MARGIN_MS) -> ApplyResult:
     """Apply ``entries`` (one device, one epoch) in the caller's transaction. Raises BatchRefused (nothing applied)."""
     result = ApplyResult()
     c = m.counter
@@ -119,21 +134,29 @@ def apply_changes(conn: Connection, device: Device, entries: list[ChangeEntry], 
 
     writer = RecordWriter(conn, device.device_id, start)
     rows: list[tuple[ChangeEntry, dict[str, Any]]] = []
+    limit = now_ms() + clock_margin_ms
     for e in fresh:
+        if stamp_ms(e.hlc) > limit:
+            result.rejected.append(Rejection(seq=e.seq, code="clock_ahead", reason=(
+                "the change is stamped more than the allowed margin ahead of the server's clock; the laptop "
+                "corrects its clock from the server's and sends it again")))
+            continue
         try:
             row = payload_to_row(e.entity, e.record_id, e.payload)
             if row.get("device_id") is None and REGISTRY[e.entity].owned_by_device:
                 raise RecordInvalid("owned record without its device id")
             rows.append((e, row))
         except RecordInvalid as err:
-            result.rejected.append(Rejection(seq=e.seq, reason=str(err)))
+            result.rejected.append(Rejection(seq=e.seq, reason=str(err), code="invalid"))
     rows = writer.check_unique(rows, result.rejected)
+    rows = writer.drop_orphans(rows, result.rejected)
     writer.load_current(rows)
     writer.resolve_merged_patients(rows)
     for e, row in rows:
         outcome = writer.decide(e, row)
         if outcome.startswith("rejected:"):
-            result.rejected.append(Rejection(seq=e.seq, reason=outcome.removeprefix("rejected:")))
+            code, _, reason = outcome.removeprefix("rejected:").partition(":")
+            result.rejected.append(Rejection(seq=e.seq, reason=reason, code=code))  # type: ignore[arg-type]
             continue
         if outcome == "stale":
             result.stale += 1
@@ -142,7 +165,7 @@ def apply_changes(conn: Connection, device: Device, entries: list[ChangeEntry], 
         result.accepted_seqs.append(e.seq)
     failed = writer.write(hook)
     for seq, reason in failed.items():
-        result.rejected.append(Rejection(seq=seq, reason=reason))
+        result.rejected.append(Rejection(seq=seq, reason=reason, code="refused"))
         result.accepted_seqs.remove(seq)
         result.applied -= 1
     result.conflicts = writer.write_conflicts()
@@ -160,7 +183,8 @@ def apply_changes(conn: Connection, device: Device, entries: list[ChangeEntry], 
 
 
 def apply_isolated(engine: Engine, device: Device, entries: list[ChangeEntry], *, epoch: int, batch_id: str,
-                   via: str = "push", hook: ApplyHook | None = None) -> ApplyResult:
+                   via: str = "push", hook: ApplyHook | None = None,
+                   clock_margin_ms: int = DEFAULT_CLOCK_MARGIN_MS) -> ApplyResult:
     """The fallback when a batch fails for a reason nobody foresaw: every entry in its own transaction; one that
     still fails is rejected with the kind of error, so one bad record never blocks the queue (guarantee 8).
     Storage errors and refusals still stop everything (they are about the server or the device, not a record)."""
@@ -168,7 +192,8 @@ def apply_isolated(engine: Engine, device: Device, entries: list[ChangeEntry], *
     for e in entries:
         try:
             with engine.begin() as conn:
-                r = apply_changes(conn, device, [e], epoch=epoch, batch_id=batch_id, via=via, hook=hook)
+                r = apply_changes(conn, device, [e], epoch=epoch, batch_id=batch_id, via=via, hook=hook,
+                                  clock_margin_ms=clock_margin_ms)
         except (BatchRefused, OSError, OperationalError):
             raise
         except Exception as err:  # noqa: BLE001 - exactly the unforeseen case this fallback is for
@@ -180,7 +205,7 @@ def apply_isolated(engine: Engine, device: Device, entries: list[ChangeEntry], *
                     device_id=device.device_id, epoch=epoch, seq=e.seq, entity=e.entity, record_id=e.record_id,
                     reason=reason, batch_id=batch_id, at=datetime.now(timezone.utc)))
                 total.held_through, total.max_seq = _advance_epoch(conn, device.device_id, epoch, {e.seq})
-            total.rejected.append(Rejection(seq=e.seq, reason=reason))
+            total.rejected.append(Rejection(seq=e.seq, reason=reason, code="refused"))
             continue
         total.applied += r.applied
         total.duplicates += r.duplicates
@@ -251,5 +276,5 @@ def _advance_epoch(conn: Connection, device_id: str, epoch: int, seqs: set[int])
     return held, top
 
 
-__all__ = ["ApplyHook", "ApplyResult", "BatchRefused", "CloneDetected", "apply_changes",
+__all__ = ["DEFAULT_CLOCK_MARGIN_MS", "ApplyHook", "ApplyResult", "BatchRefused", "CloneDetected", "apply_changes",
            "apply_isolated", "fingerprint"]

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, case, func, insert, select, update
 
 from app.server import models as m
 from app.sync import crypto
@@ -85,9 +85,15 @@ def get_device(conn: Connection, device_id: str) -> Device | None:
 
 
 def new_epoch(conn: Connection, device_id: str) -> int:
-    """A fresh epoch number for a restored or cloned laptop: higher than any this device has used or been given."""
-    row = conn.execute(select(m.device.c.epoch_counter).where(m.device.c.device_id == device_id)).one()
-    used = conn.execute(select(m.device_epoch.c.epoch).where(m.device_epoch.c.device_id == device_id)).scalars()
-    epoch = max([row.epoch_counter, *used]) + 1
-    conn.execute(update(m.device).where(m.device.c.device_id == device_id).values(epoch_counter=epoch))
-    return epoch
+    """A fresh epoch number for a restored or cloned laptop: higher than any this device has used or been given.
+
+    One UPDATE … RETURNING, so the database hands it out: two server processes asked at once get different numbers
+    (the second waits for the first's row lock and counts on from its value)."""
+    d, de = m.device, m.device_epoch
+    used = (select(func.coalesce(func.max(de.c.epoch), 0)).where(de.c.device_id == device_id).scalar_subquery())
+    top = case((used > d.c.epoch_counter, used), else_=d.c.epoch_counter)
+    epoch = conn.execute(update(d).where(d.c.device_id == device_id).values(epoch_counter=top + 1)
+                         .returning(d.c.epoch_counter)).scalar_one_or_none()
+    if epoch is None:
+        raise DeviceError(f"device {device_id} is not enrolled")
+    return int(epoch)

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy.exc import OperationalError
 
 from app.logging_setup import Word
 from app.server import models as m
-from app.server.apply import ApplyResult, BatchRefused, apply_changes
+from app.server.apply import ApplyResult, BatchRefused, apply_changes, apply_isolated
 from app.server.devices import HqKeys, get_device, hq_keys
 from app.sync import crypto
 from app.sync.bundle import BundleRejected, VerifiedBundle, read_bundle, receipt_bytes
@@ -70,31 +71,52 @@ def _import(engine: Engine, data: bytes, via: str, hook: Callable[[str], None] |
     keys, bundle = verify_bundle(engine, data)
     man = bundle.manifest
     bi = m.bundle_import
-    with engine.begin() as conn:
+    tag = f"bundle:{via}"[:60]
+    with engine.connect() as conn:
         device = get_device(conn, man.device_id)
         if device is None:
             raise BundleRejected(f"device {man.device_id} is not enrolled", "unknown_device")
         done = conn.execute(select(bi.c.receipt).where(bi.c.bundle_id == man.bundle_id)).first()
         if done is not None:
             return ImportOutcome(man.bundle_id, man.device_id, True, SignedReceipt.model_validate(done.receipt), None)
-        try:
-            result = apply_changes(conn, device, bundle.entries, epoch=man.epoch, batch_id=man.bundle_id,
-                                   via=f"bundle:{via}"[:60], hook=hook)
-        except BatchRefused as err:
-            raise BundleRejected(str(err), err.code) from None
-        receipt = Receipt(
-            receipt_id=str(uuid.uuid4()), bundle_id=man.bundle_id, device_id=man.device_id, epoch=man.epoch,
-            acked=_ranges(result.accepted_seqs), rejected=result.rejected, applied=result.applied,
-            duplicates=result.duplicates, stale=result.stale, conflicts=result.conflicts,
-            issued_at=datetime.now(timezone.utc).isoformat(), hq_key_id=keys.key_id,
-        )
-        signed = sign_receipt(keys, receipt)
-        conn.execute(insert(bi).values(
-            bundle_id=man.bundle_id, device_id=man.device_id, epoch=man.epoch, seq_from=man.seq_from,
-            seq_to=man.seq_to, entries=man.count, sha256=bundle.sha256, imported_at=datetime.now(timezone.utc),
-            receipt=signed.model_dump(mode="json"),
-        ))
+    try:
+        with engine.begin() as conn:
+            result = apply_changes(conn, device, bundle.entries, epoch=man.epoch, batch_id=man.bundle_id, via=tag,
+                                   hook=hook)
+            signed = _record_import(conn, keys, bundle, result)
+        return ImportOutcome(man.bundle_id, man.device_id, False, signed, result)
+    except BatchRefused as err:
+        raise BundleRejected(str(err), err.code) from None
+    except (OSError, OperationalError):
+        raise
+    except Exception as err:  # noqa: BLE001 - unforeseen: isolate the record that causes it, as online push does
+        log.error("bundle import: batch failed (%s); applying its entries one by one", type(err).__name__)
+    try:
+        result = apply_isolated(engine, device, bundle.entries, epoch=man.epoch, batch_id=man.bundle_id, via=tag,
+                                hook=hook)
+    except BatchRefused as err:
+        raise BundleRejected(str(err), err.code) from None
+    with engine.begin() as conn:
+        signed = _record_import(conn, keys, bundle, result)
     return ImportOutcome(man.bundle_id, man.device_id, False, signed, result)
+
+
+def _record_import(conn: Connection, keys: HqKeys, bundle: VerifiedBundle, result: ApplyResult) -> SignedReceipt:
+    """The signed receipt, kept with the import so a second import of the same file answers with it."""
+    man = bundle.manifest
+    receipt = Receipt(
+        receipt_id=str(uuid.uuid4()), bundle_id=man.bundle_id, device_id=man.device_id, epoch=man.epoch,
+        acked=_ranges(result.accepted_seqs), rejected=result.rejected, applied=result.applied,
+        duplicates=result.duplicates, stale=result.stale, conflicts=result.conflicts,
+        issued_at=datetime.now(timezone.utc).isoformat(), hq_key_id=keys.key_id,
+    )
+    signed = sign_receipt(keys, receipt)
+    conn.execute(insert(m.bundle_import).values(
+        bundle_id=man.bundle_id, device_id=man.device_id, epoch=man.epoch, seq_from=man.seq_from,
+        seq_to=man.seq_to, entries=man.count, sha256=bundle.sha256, imported_at=datetime.now(timezone.utc),
+        receipt=signed.model_dump(mode="json"),
+    ))
+    return signed
 
 
 @dataclass

@@ -69,10 +69,18 @@ def merge_shared(entity: str, current: dict[str, Any], stamps: dict[str, str] | 
         elif hlc < stamp:
             conflicts.append(Conflict(name, current.get(name), incoming[name], stamp, hlc))
             kept_server = True
-    if not took:
-        return MergeResult(None, stamps, conflicts)
     top = max(int(current.get("version") or 0), int(incoming.get("version") or 0))
-    new["version"] = top + (1 if kept_server else 0)
+    if not took:
+        if not kept_server:
+            return MergeResult(None, stamps, conflicts)
+        # The sender holds a value that lost: send the central record again, above the sender's version, or
+        # that laptop keeps its own value for ever.
+        new["version"] = top + 1
+        return MergeResult(new, stamps, conflicts)
+    # Whenever the merged record is not exactly the sender's copy (another laptop's field won, or was kept), it
+    # must sort above the sender's version so that the sender's inbox takes it.
+    differs = kept_server or any(new.get(f) != incoming.get(f) for f in fields if f in incoming)
+    new["version"] = top + (1 if differs else 0)
     new["hlc"] = max([cur_hlc, hlc])
     new["updated_at"] = incoming.get("updated_at", current.get("updated_at"))
     new["updated_by"] = incoming.get("updated_by", current.get("updated_by"))

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 
-from app.models.registry import REGISTRY, patient_pointers
+from app.models.registry import REGISTRY, Policy, patient_pointers
 from app.server import models as m
 from app.server.bulk import bulk_insert, in_chunks, one_of
 from app.server.merge import initial_stamps, merge_shared
@@ -79,7 +79,58 @@ class RecordWriter:
                     if holder != row["id"]:
                         bad.add(e.seq)
                         reason = f"{entity}.{col.key}: already used by record {holder}"
-                        rejected.append(Rejection(seq=e.seq, reason=reason))
+                        rejected.append(Rejection(seq=e.seq, reason=reason, code="unique_taken"))
+        return [(e, row) for e, row in rows if e.seq not in bad]
+
+    def drop_orphans(self, rows: list[tuple[ChangeEntry, dict[str, Any]]],
+                     rejected: list[Rejection]) -> list[tuple[ChangeEntry, dict[str, Any]]]:
+        """Refuse records that point at a patient, household, visit... the server does not hold and that this batch
+        does not bring: accepted, they would reach other laptops as records nobody can place (docs/architecture.md,
+        "Parents first"). The laptop sends them again once their parent is held."""
+        in_batch: dict[str, set[str]] = {}
+        for e, _ in rows:
+            in_batch.setdefault(e.entity, set()).add(e.record_id)
+        asked: dict[str, set[str]] = {}
+        refs: dict[int, list[tuple[str, str]]] = {}
+        for e, row in rows:
+            for fk in REGISTRY[e.entity].table.foreign_keys:
+                parent = fk.column.table.name
+                spec = REGISTRY.get(parent)
+                value = row.get(fk.parent.key)
+                if spec is None or spec.policy is Policy.REFERENCE or not value or parent == e.entity:
+                    continue
+                refs.setdefault(e.seq, []).append((parent, value))
+                if value not in in_batch.get(parent, set()):
+                    asked.setdefault(parent, set()).add(value)
+        held: dict[str, set[str]] = {}
+        step = in_chunks(self.conn)
+        for parent, ids in asked.items():
+            table = m.RECORDS[parent]
+            listed = sorted(ids)
+            found: set[str] = set()
+            for i in range(0, len(listed), step):
+                found.update(self.conn.execute(select(table.c.id).where(
+                    one_of(self.conn, table.c.id, listed[i:i + step]))).scalars())
+            held[parent] = found
+        # A parent in this batch counts only if it is accepted itself: repeat until nothing more drops.
+        bad: set[int] = set()
+        while True:
+            dropped = False
+            for e, _ in rows:
+                if e.seq in bad:
+                    continue
+                missing = [(p, v) for p, v in refs.get(e.seq, []) if v not in held.get(p, set())
+                           and v not in in_batch.get(p, set())]
+                if missing:
+                    bad.add(e.seq)
+                    in_batch.get(e.entity, set()).discard(e.record_id)
+                    parent, value = missing[0]
+                    rejected.append(Rejection(seq=e.seq, code="parent_missing", reason=(
+                        f"{e.entity} {e.record_id} points at {parent} {value}, which the server does not hold; "
+                        "it is sent again once that record has arrived")))
+                    dropped = True
+            if not dropped:
+                break
         return [(e, row) for e, row in rows if e.seq not in bad]
 
     def load_current(self, rows: list[tuple[ChangeEntry, dict[str, Any]]]) -> None:
@@ -136,7 +187,7 @@ class RecordWriter:
         self.sources.setdefault((entity, rid), []).append(seq)
 
     def decide(self, e: ChangeEntry, row: dict[str, Any]) -> str:
-        """'applied', 'stale' or 'rejected:<reason>'; stages what is to be written."""
+        """'applied', 'stale' or 'rejected:<code>:<reason>'; stages what is to be written."""
         entity, rid = e.entity, e.record_id
         spec = REGISTRY[entity]
         for col in spec.patient_pointers:
@@ -153,12 +204,13 @@ class RecordWriter:
             return "stale"  # the record exists: an insert seen again (or a reference row seeded on two laptops)
         owner = cur.get("device_id")
         if spec.owned_by_device and owner and owner != row.get("device_id"):
-            return f"rejected:{entity} {rid} belongs to device {owner}; the record's id was reused by another device"
+            return (f"rejected:not_owner:{entity} {rid} belongs to device {owner}; the record's id was reused by "
+                    "another device")
         if spec.owned_by_device and owner and owner != self.sender:
             if e.changed is not None and set(e.changed) <= set(spec.patient_pointers):
                 return "stale"  # a merge on another laptop re-pointed it; the server re-points it itself
-            return (f"rejected:{entity} {rid} belongs to device {owner}; corrections are made on the laptop that "
-                    "created it")
+            return (f"rejected:not_owner:{entity} {rid} belongs to device {owner}; corrections are made on the "
+                    "laptop that created it")
         if (row["version"], row["hlc"]) > (cur["version"], cur["hlc"] or ""):
             row["field_hlc"] = None
             self._stage(entity, rid, row, e.seq)

@@ -14,8 +14,8 @@ from app.security.roles import Action
 from app.services.context import Ctx, parse
 from app.services.duplicates import find_duplicates
 from app.services.errors import DuplicateSuspected, FieldError, NotFound, ValidationFailed, field_error
-from app.services.numbering import next_code
 from app.services.patient_inputs import NAME_FIELDS, DocumentIn, PatientChanges, PatientFields, PatientIn
+from app.store.numbering import next_code
 from app.store.search_index import patient_key_columns
 
 

@@ -14,8 +14,8 @@ from app.security.roles import Action
 from app.services.context import Ctx, parse
 from app.services.errors import NotFound, ValidationFailed, field_error
 from app.services.insurance import cover_for_patient
-from app.services.numbering import next_code
 from app.services.validation import check_not_future
+from app.store.numbering import next_code
 
 STATUSES = ("issued", "arrived", "seen", "feedback_received", "lost")
 

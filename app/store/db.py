@@ -89,7 +89,7 @@ class Store:
                 row = conn.execute(select(DeviceState.__table__)).first()
         assert row is not None
         self.device = DeviceInfo(row.device_id, row.device_code, row.epoch, row.unit_id)
-        self.clock = HybridClock(row.device_id, row.last_hlc)
+        self.clock = HybridClock(row.device_id, row.last_hlc, offset_ms=int(row.clock_offset_ms or 0))
 
     def refresh_device(self) -> None:
         with self.read() as s:

@@ -25,7 +25,7 @@ from app.models import AuditEntry, ChangeLog
 from app.security.roles import Action
 from app.store import Store
 from app.sync import crypto, identity, outbox
-from app.sync.protocol import BundleBody, BundleHeader, BundleManifest, ChangeEntry, SignedReceipt
+from app.sync.protocol import READABLE_PROTOCOLS, BundleBody, BundleHeader, BundleManifest, ChangeEntry, SignedReceipt
 from app.sync.records import paused_gc
 
 MAGIC = b"SAYYAR-BUNDLE\x00"
@@ -189,9 +189,11 @@ def _read(data: bytes, box_private: bytes, box_public: bytes,
         peek = json.loads(raw_manifest)
     except ValueError:
         raise BundleRejected("the bundle's manifest is damaged", "damaged") from None
-    if not isinstance(peek, dict) or peek.get("protocol") != 1:
+    if not isinstance(peek, dict) or peek.get("protocol") not in READABLE_PROTOCOLS:
         version = peek.get("protocol") if isinstance(peek, dict) else None
-        raise BundleRejected(f"protocol version {version!r} is not supported (this Sayyar speaks 1)", "wrong_version")
+        raise BundleRejected(f"protocol version {version!r} is not supported (this Sayyar reads "
+                             f"{', '.join(map(str, READABLE_PROTOCOLS))}); update Sayyar at headquarters",
+                             "wrong_version")
     device_id = str(peek.get("device_id", ""))
     device = find_device(device_id)
     if device is None:

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from app.models import DeviceState, SyncConflict
 from app.security.roles import Action
 from app.store import Store
-from app.sync import identity, inbox, outbox
+from app.sync import identity, inbox, outbox, repair
 from app.sync.protocol import BatchAck, ConflictResolution, DeviceHello, FeedPage, NewEpoch
 
 log = logging.getLogger("sayyar.sync.client")
@@ -49,6 +49,8 @@ class SyncReport:
     batches: int = 0
     pages: int = 0
     reasons: list[str] = field(default_factory=list)
+    new_epoch: int = 0  # set when this round gave a restored or copied laptop a new identity
+    restamped: int = 0
 
 
 class SyncError(Exception):
@@ -146,7 +148,26 @@ def check_not_restored(store: Store, hello: DeviceHello) -> None:
             "unsent work is kept and sent under the new epoch.")
 
 
+def recover_identity(store: Store, api: Api, report: SyncReport) -> None:
+    """A restored or copied laptop takes a new identity by itself: a new epoch from the server (the database
+    hands it out) and a fresh number range; everything unsent goes under it (docs/architecture.md, "Repairs")."""
+    epoch = api.new_epoch()
+    identity.start_new_epoch(store, epoch)
+    report.new_epoch = epoch
+    log.warning("sync: this laptop was restored or copied; it continues under epoch %d", epoch)
+
+
 def upload(store: Store, api: Api, report: SyncReport, progress: ProgressCallback | None = None) -> None:
+    """Send everything pending; entries the server rejected with a code the laptop can mend are mended and sent
+    again (a few passes at most: a parent accepted in one pass lets its children through in the next)."""
+    for _ in range(3):
+        sent_before = report.acked
+        _upload_once(store, api, report, progress)
+        if not repair.repair_rejections(store) or report.acked == sent_before:
+            return
+
+
+def _upload_once(store: Store, api: Api, report: SyncReport, progress: ProgressCallback | None = None) -> None:
     order = outbox.upload_order(store)
     total = len(order)
     for start in range(0, total, BATCH_SIZE):
@@ -157,7 +178,7 @@ def upload(store: Store, api: Api, report: SyncReport, progress: ProgressCallbac
         rejected = {r.seq: r.reason for r in ack.rejected}
         outbox.mark(store, [s for s in sent if s not in rejected], "acked")
         if rejected:
-            outbox.mark(store, list(rejected), "quarantined", rejected)
+            outbox.mark(store, list(rejected), "quarantined", rejected, {r.seq: r.code for r in ack.rejected})
             log.warning("upload: the server quarantined %d of %d entries (first seq %d)", len(rejected), len(sent),
                         min(rejected))
             report.reasons.extend(f"seq {k}: {v}" for k, v in list(rejected.items())[:20])
@@ -175,7 +196,7 @@ def download(store: Store, api: Api, report: SyncReport, progress: ProgressCallb
             raw = s.scalar(select(DeviceState.feed_cursor)) or "0"
         cursor = int(raw) if raw.isdigit() else 0
         page = api.feed(cursor, PAGE_SIZE)
-        if page.items or page.next_cursor != cursor:
+        if page.items or page.next_cursor != cursor or report.pages == 0:  # the first also retries parked ones
             result = inbox.apply_page(store, page)
             report.downloaded += result.applied
             report.parked = result.parked
@@ -209,8 +230,19 @@ def run_sync_round(store: Store, ctx: object, server_url: str, token: str, progr
     api = Api(server_url, token, transport=transport)
     try:
         store.refresh_device()
-        check_not_restored(store, api.hello())
-        upload(store, api, report, progress)
+        hello = api.hello()
+        report.restamped = repair.align_clock(store, hello.server_ms, hello.clock_margin_ms)
+        try:
+            check_not_restored(store, hello)
+        except DeviceRestored:
+            recover_identity(store, api, report)
+        repair.repair_rejections(store)  # what waited for a parent, or for a fixed clock, goes again
+        try:
+            upload(store, api, report, progress)
+        except DeviceRestored:
+            # The server holds our numbers with other content (a copy that synced first): new identity, once.
+            recover_identity(store, api, report)
+            upload(store, api, report, progress)
         send_resolutions(store, api)
         download(store, api, report, progress)
     except SyncError as err:

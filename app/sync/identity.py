@@ -13,6 +13,7 @@ from app.models import ChangeLog, DeviceState, SyncIdentity
 from app.store import Store
 from app.sync import crypto
 from app.sync.protocol import DeviceEnrolment, DeviceRequest
+from app.sync.repair import renumber
 
 
 class SyncNotConfigured(Exception):
@@ -107,12 +108,17 @@ def start_new_epoch(store: Store, epoch: int | None = None) -> int:
     if new <= current:
         raise ValueError(f"the new epoch ({new}) must be higher than the current one ({current})")
     cl = ChangeLog.__table__
-    with store.write(None) as s:
-        pending = s.execute(select(cl).where(cl.c.state.in_(("queued", "sent"))).order_by(cl.c.seq)).mappings().all()
+    with store.write(None, applying_remote=True) as s:
+        # Quarantined entries go too: under the new epoch they get new numbers and another chance.
+        pending = s.execute(select(cl).where(cl.c.state.in_(("queued", "sent", "quarantined")))
+                            .order_by(cl.c.seq)).mappings().all()
         if pending:
             s.execute(delete(cl).where(cl.c.seq.in_([r["seq"] for r in pending])))
-            s.execute(insert(cl), [{**{k: v for k, v in r.items() if k != "seq"}, "epoch": new, "state": "queued"}
-                                   for r in pending])
-        s.execute(update(DeviceState).values(epoch=new))
+            s.execute(insert(cl), [{**{k: v for k, v in r.items() if k != "seq"}, "epoch": new, "state": "queued",
+                                    "reason": "", "reject_code": ""} for r in pending])
+        # A new epoch is a new number range (numbering.prefix): codes the other copy hands out never collide.
+        s.execute(update(DeviceState).values(epoch=new, next_patient_number=1, next_household_number=1,
+                                             next_referral_number=1))
+        renumber(s)
     store.refresh_device()
     return new

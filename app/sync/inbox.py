@@ -56,28 +56,68 @@ def _existing(s: Session, entity: str, ids: set[str]) -> dict[str, tuple[int, st
     return out
 
 
+# Used when the server does not say its margin (an older server): the server's own default.
+DEFAULT_CLOCK_MARGIN_MS = 24 * 3600 * 1000
+
+
+def stamp_limit(store: Store, server_ms: int = 0, margin_ms: int = 0) -> int:
+    """The newest clock stamp this laptop takes in: the server's time (or ours) plus the server's margin."""
+    return (server_ms or store.clock.now_ms()) + (margin_ms or DEFAULT_CLOCK_MARGIN_MS)
+
+
 def apply_page(store: Store, page: FeedPage) -> PageResult:
     result = PageResult()
+    limit = stamp_limit(store, page.server_ms, page.clock_margin_ms)
+    ahead = 0
     for item in page.items:
-        if item.hlc:
-            store.clock.observe(item.hlc)
+        if item.hlc and not store.clock.observe(item.hlc, limit):
+            ahead += 1
+    if ahead:
+        log.warning("feed page: %d stamps beyond the server's clock margin were not taken into this laptop's clock",
+                    ahead)
     with store.write(None, applying_remote=True) as s:
         # Parents may come later in the page than their children: check foreign keys at commit instead.
         s.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        parked = [FeedItem(cursor=0, entity=p.entity, record_id=p.record_id, version=p.version, hlc=p.hlc,
+                           payload=p.payload) for p in s.scalars(select(SyncParked))]
+        s.execute(delete(SyncParked))
         records: list[FeedItem] = []
-        for item in page.items:
+        for item in parked + list(page.items):
             if item.entity == "sync_conflict":
-                _store_conflict(s, item)
+                try:
+                    _store_conflict(s, item)
+                except ValueError as err:  # pydantic's ValidationError is one
+                    _park(s, item, f"unreadable: {_short(err)}", result)
+                    continue
                 result.conflicts += 1
             elif item.entity in SYNCED_MODELS:
                 records.append(item)
             else:
-                result.invalid += 1
-        parked = [FeedItem(cursor=0, entity=p.entity, record_id=p.record_id, version=p.version, hlc=p.hlc,
-                           payload=p.payload) for p in s.scalars(select(SyncParked))]
-        _apply_records(s, parked + records, result)
-        s.execute(update(DeviceState).values(feed_cursor=str(page.next_cursor)))
+                _park(s, item, f"unreadable: record type {item.entity!r} is unknown to this version", result)
+        _apply_records(s, records, result)
+        # The cursor and every stamp this page taught the clock commit together: a restart forgets neither.
+        s.execute(update(DeviceState).values(feed_cursor=str(page.next_cursor), last_hlc=store.clock.last))
     return result
+
+
+def _short(err: BaseException) -> str:
+    return str(err).splitlines()[0][:200] if str(err) else type(err).__name__
+
+
+def _park(s: Session, item: FeedItem, reason: str, result: PageResult) -> None:
+    """Keep a record the laptop cannot store now, with why; it is tried again with every page (after an upgrade, an
+    unreadable one usually applies) and shown in the sync status. Ids only in the log, never values."""
+    s.execute(sqlite_insert(SyncParked.__table__).values(
+        entity=item.entity[:40], record_id=item.record_id[:36], version=item.version, hlc=item.hlc[:40],
+        payload=item.payload, reason=reason[:300]).on_conflict_do_update(
+        index_elements=["entity", "record_id"], set_={"version": item.version, "hlc": item.hlc[:40],
+                                                       "payload": item.payload, "reason": reason[:300]}))
+    if reason.startswith("unreadable"):
+        result.invalid += 1
+        log.warning("feed item parked: %s %s cannot be read by this version", Word.of(item.entity, SYNCED_MODELS),
+                    item.record_id)
+    else:
+        result.parked += 1
 
 
 def _apply_records(s: Session, items: list[FeedItem], result: PageResult) -> None:
@@ -90,11 +130,8 @@ def _apply_records(s: Session, items: list[FeedItem], result: PageResult) -> Non
     for key, item in latest.items():
         try:
             rows[key] = payload_to_row(item.entity, item.record_id, item.payload)
-        except RecordInvalid:
-            # Dropped, not applied: say which record so it can be looked at on the server (ids only, never values).
-            log.warning("feed item dropped: %s %s at cursor %d is invalid", Word.of(item.entity, SYNCED_MODELS),
-                        item.record_id, item.cursor)
-            result.invalid += 1
+        except RecordInvalid as err:
+            _park(s, item, f"unreadable: {_short(err)}", result)
     by_entity: dict[str, set[str]] = {}
     for entity, rid in rows:
         by_entity.setdefault(entity, set()).add(rid)
@@ -112,8 +149,10 @@ def _apply_records(s: Session, items: list[FeedItem], result: PageResult) -> Non
             result.skipped += 1
             continue
         wanted[key] = row
+    for key, reason in _unique_taken(s, wanted).items():
+        _park(s, latest[key], reason, result)
+        del wanted[key]
     ready = _resolvable(s, wanted)
-    s.execute(delete(SyncParked))
     inserts: dict[str, list[dict[str, Any]]] = {}
     updates: dict[str, list[dict[str, Any]]] = {}
     bases: list[dict[str, Any]] = []
@@ -123,9 +162,7 @@ def _apply_records(s: Session, items: list[FeedItem], result: PageResult) -> Non
         entity, rid = key
         item = latest[key]
         if key not in ready:
-            s.execute(insert(SyncParked.__table__).values(entity=entity, record_id=rid, version=item.version,
-                                                          hlc=item.hlc, payload=item.payload))
-            result.parked += 1
+            _park(s, item, "waiting", result)
             continue
         target = updates if rid in present[entity] else inserts
         target.setdefault(entity, []).append(row)
@@ -157,6 +194,28 @@ def _apply_records(s: Session, items: list[FeedItem], result: PageResult) -> Non
         reindex_patients(s.connection(), patients)
     if children:
         refresh_due(s.connection(), children)
+
+
+def _unique_taken(s: Session, wanted: dict[tuple[str, str], dict[str, Any]]) -> dict[tuple[str, str], str]:
+    """Records carrying a unique number (a patient code, a referral number) that another record holds here: stored,
+    they would fail the whole page. Parked until the local holder is renumbered (app.sync.repair)."""
+    out: dict[tuple[str, str], str] = {}
+    by_entity: dict[str, list[tuple[tuple[str, str], dict[str, Any]]]] = {}
+    for key, row in wanted.items():
+        by_entity.setdefault(key[0], []).append((key, row))
+    for entity, items in by_entity.items():
+        table = SYNCED_MODELS[entity].__table__  # type: ignore[attr-defined]
+        for col in [c for c in table.columns if c.unique and not c.primary_key]:
+            values = sorted({row[col.key] for _, row in items if row.get(col.key) is not None})
+            holder: dict[Any, str] = {}
+            for i in range(0, len(values), _CHUNK):
+                holder.update((v, rid) for v, rid in s.execute(select(col, table.c.id).where(
+                    col.in_(values[i:i + _CHUNK]))))
+            for key, row in items:
+                value = row.get(col.key)
+                if value is not None and holder.get(value, row["id"]) != row["id"]:
+                    out[key] = f"unique: {entity}.{col.key} is held here by record {holder[value]}"
+    return out
 
 
 def _repoint_local(s: Session, merged: dict[str, str]) -> None:

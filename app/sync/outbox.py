@@ -104,18 +104,22 @@ def _diff(bases: dict[str, list[tuple[str, dict[str, Any]]]], row: Any) -> tuple
     return changed_fields(row.entity, before, row.payload), base_hlc
 
 
-def mark(store: Store, seqs: Iterable[int], state: str, reasons: dict[int, str] | None = None) -> None:
+def mark(store: Store, seqs: Iterable[int], state: str, reasons: dict[int, str] | None = None,
+         codes: dict[int, str] | None = None) -> None:
     seqs = list(seqs)
     if not seqs:
         return
     cl = ChangeLog.__table__
     with store.write(None) as s:
         if reasons:
-            s.execute(update(cl).where(cl.c.seq == _bp("k")).values(state=state, reason=_bp("r")),
-                      [{"k": seq, "r": reasons.get(seq, "")[:2000]} for seq in seqs])
+            s.execute(update(cl).where(cl.c.seq == _bp("k")).values(state=state, reason=_bp("r"),
+                                                                       reject_code=_bp("c")),
+                      [{"k": seq, "r": reasons.get(seq, "")[:2000], "c": (codes or {}).get(seq, "")[:20]}
+                       for seq in seqs])
         else:
             for chunk in _chunks(seqs, 900):
-                s.execute(update(cl).where(cl.c.seq.in_(chunk), cl.c.state != "acked").values(state=state, reason=""))
+                s.execute(update(cl).where(cl.c.seq.in_(chunk), cl.c.state != "acked").values(
+                    state=state, reason="", reject_code=""))
         _refresh_acked_seq(s)
 
 

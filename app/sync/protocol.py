@@ -11,7 +11,10 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-PROTOCOL_VERSION: Final = 1
+# 2: rejections carry a code, the server tells its time and clock margin (hello, feed pages).
+PROTOCOL_VERSION: Final = 2
+# What this version still reads from peers (batches, bundles, device requests).
+READABLE_PROTOCOLS: Final = (1, 2)
 BUNDLE_FORMAT_VERSION: Final = 1
 MAX_BATCH = 5000
 
@@ -46,22 +49,30 @@ class ChangeEntry(_Strict):
 
 
 class ChangeBatch(_Strict):
-    protocol: Literal[1] = PROTOCOL_VERSION
+    # What a laptop of the previous protocol sends is still understood (a fleet upgrades one laptop at a time).
+    protocol: Literal[1, 2] = PROTOCOL_VERSION
     device_id: str = Field(pattern=ID_PATTERN)
     epoch: int = Field(ge=1, le=2**31 - 1)
     batch_id: str = Field(pattern=ID_PATTERN)
     entries: list[ChangeEntry] = Field(min_length=1, max_length=MAX_BATCH)
 
 
+RejectionCode = Literal["invalid", "unique_taken", "parent_missing", "clock_ahead", "not_owner", "refused",
+                        "storage"]
+
+
 class Rejection(_Strict):
     seq: int
     reason: str
+    # What the laptop can do about it: ``unique_taken`` (give the record a new number), ``parent_missing`` (send
+    # again once the parent is held), ``clock_ahead`` (stamp again with a corrected clock); others wait for a person.
+    code: RejectionCode = "invalid"
 
 
 class BatchAck(_Strict):
     """The server's answer: one transaction applied the whole batch; every sequence not rejected is now held."""
 
-    protocol: Literal[1] = PROTOCOL_VERSION
+    protocol: Literal[2] = PROTOCOL_VERSION
     device_id: str
     epoch: int
     batch_id: str
@@ -84,11 +95,14 @@ class EpochState(_Strict):
 class DeviceHello(_Strict):
     """What the server holds for the calling device: how a restored or cloned laptop is noticed (guarantee 7)."""
 
-    protocol: Literal[1] = PROTOCOL_VERSION
+    protocol: Literal[2] = PROTOCOL_VERSION
     device_id: str
     device_code: str
     epochs: list[EpochState]
     server_hlc: str = ""
+    # The server's wall clock and how far ahead of it a stamp may be (docs/architecture.md, "Clocks").
+    server_ms: int = 0
+    clock_margin_ms: int = 0
 
 
 class NewEpoch(_Strict):
@@ -107,11 +121,13 @@ class FeedItem(_Strict):
 class FeedPage(_Strict):
     """Records other laptops need, in server order; apply with ``next_cursor`` in one transaction (guarantee 4)."""
 
-    protocol: Literal[1] = PROTOCOL_VERSION
+    protocol: Literal[2] = PROTOCOL_VERSION
     cursor: int
     next_cursor: int
     more: bool
     items: list[FeedItem]
+    server_ms: int = 0
+    clock_margin_ms: int = 0
 
 
 class ConflictItem(_Strict):
@@ -151,7 +167,7 @@ class BundleHeader(_Strict):
 class BundleManifest(_Strict):
     """Signed by the device: who wrote the bundle and exactly what is in it (guarantee 5)."""
 
-    protocol: Literal[1] = PROTOCOL_VERSION
+    protocol: Literal[1, 2] = PROTOCOL_VERSION
     bundle_id: str = Field(pattern=ID_PATTERN)
     device_id: str = Field(pattern=ID_PATTERN)
     device_code: str = Field(max_length=12)
@@ -171,7 +187,7 @@ class BundleBody(_Strict):
 class Receipt(_Strict):
     """Headquarters' signed word that these sequences are held; the laptop marks them acknowledged."""
 
-    protocol: Literal[1] = PROTOCOL_VERSION
+    protocol: Literal[2] = PROTOCOL_VERSION
     receipt_id: str
     bundle_id: str
     device_id: str
@@ -194,7 +210,7 @@ class SignedReceipt(_Strict):
 class DeviceEnrolment(_Strict):
     """Handed by the administrator to the laptop after ``sayyar server enrol-device``."""
 
-    protocol: Literal[1] = PROTOCOL_VERSION
+    protocol: Literal[2] = PROTOCOL_VERSION
     device_id: str
     device_code: str
     token: str
@@ -206,7 +222,7 @@ class DeviceEnrolment(_Strict):
 class DeviceRequest(_Strict):
     """Written by the laptop for enrolment: its identity and Ed25519 public key (never the private key)."""
 
-    protocol: Literal[1] = PROTOCOL_VERSION
+    protocol: Literal[1, 2] = PROTOCOL_VERSION
     device_id: str
     device_code: str
     public_key: str

@@ -51,6 +51,7 @@ class SyncStatus:
     last_error_at: datetime | None
     open_conflicts: int
     parked: int
+    unreadable: int = 0  # of the parked: records this version cannot read (retried after an upgrade)
 
     @property
     def pending(self) -> int:
@@ -71,12 +72,15 @@ def sync_status(store: Store) -> SyncStatus:
         open_conflicts = int(s.scalar(select(func.count()).select_from(SyncConflict).where(
             SyncConflict.status == "open")) or 0)
         parked = int(s.scalar(select(func.count()).select_from(SyncParked)) or 0)
+        unreadable = int(s.scalar(select(func.count()).select_from(SyncParked).where(
+            SyncParked.reason.like("unreadable%"))) or 0)
         return SyncStatus(
             counts=counts, epoch=dev.epoch if dev else 1, acked_seq=dev.acked_seq if dev else 0,
             feed_cursor=dev.feed_cursor if dev else "", server_url=ident.server_url if ident else "",
             enrolled=bool(ident and ident.token), last_attempt_at=ident.last_attempt_at if ident else None,
             last_success_at=ident.last_success_at if ident else None, last_error=ident.last_error if ident else "",
             last_error_at=ident.last_error_at if ident else None, open_conflicts=open_conflicts, parked=parked,
+            unreadable=unreadable,
         )
 
 
@@ -95,6 +99,21 @@ def quarantined_entries(store: Store, *, limit: int = 500) -> list[QuarantinedEn
         rows = s.execute(select(ChangeLog.seq, ChangeLog.entity, ChangeLog.record_id, ChangeLog.op, ChangeLog.reason)
                          .where(ChangeLog.state == "quarantined").order_by(ChangeLog.seq).limit(limit))
         return [QuarantinedEntry(*r) for r in rows]
+
+
+@dataclass(frozen=True)
+class ParkedRecord:
+    entity: str
+    record_id: str
+    reason: str
+
+
+def parked_records(store: Store, *, limit: int = 500) -> list[ParkedRecord]:
+    """Feed records kept aside, with why (waiting for a parent, unreadable by this version, a number held here)."""
+    with store.read() as s:
+        rows = s.execute(select(SyncParked.entity, SyncParked.record_id, SyncParked.reason)
+                         .order_by(SyncParked.reason, SyncParked.entity).limit(limit))
+        return [ParkedRecord(*r) for r in rows]
 
 
 def record_state(store: Store, entity: str, record_id: str) -> str | None:

@@ -163,7 +163,7 @@ def test_wrong_versions_and_signature(setup, central: Engine) -> None:  # type: 
     assert import_bundle_bytes(central, craft(lap, manifest, body)).result is not None  # the crafting is right
     msg = _refused(central, craft(lap, manifest, body, header_version=2), "wrong_version")
     assert "version 2" in msg
-    _refused(central, craft(lap, {**manifest, "protocol": 2}, body), "wrong_version")
+    _refused(central, craft(lap, {**manifest, "protocol": 3}, body), "wrong_version")
     other_key, _ = crypto.new_signing_key()
     _refused(central, craft(lap, manifest, body, signing_key=other_key), "bad_signature")
     bad_count, _ = _manifest_for(lap, entries, count=len(entries) + 1)

@@ -57,7 +57,7 @@ def test_a_failed_sync_round_is_logged(tmp_path: Path, central: Engine, log_text
     assert "WARNING sayyar.sync.client: sync round stopped: SyncError (transient=True)" in log_text()
 
 
-def test_a_dropped_feed_item_is_logged(tmp_path: Path, log_text) -> None:  # type: ignore[no-untyped-def]
+def test_an_unreadable_feed_item_is_logged(tmp_path: Path, log_text) -> None:  # type: ignore[no-untyped-def]
     laptop = make_laptop(tmp_path, "A1")
     record_id = str(uuid.uuid4())
     page = FeedPage(cursor=0, next_cursor=7, more=False, items=[FeedItem(
@@ -69,7 +69,7 @@ def test_a_dropped_feed_item_is_logged(tmp_path: Path, log_text) -> None:  # typ
         laptop.close()
     assert result.invalid == 1
     text = log_text()
-    assert f"sayyar.sync.inbox: feed item dropped: patient {record_id} at cursor 7 is invalid" in text
+    assert f"sayyar.sync.inbox: feed item parked: patient {record_id} cannot be read by this version" in text
     assert "گلالی" not in text
 
 
