@@ -1,6 +1,6 @@
 """The central server: ``server`` (run it), ``server enrol-device``, ``server revoke-device``.
 
-    sayyar server --db URL --host H --port P                 run the central server
+    sayyar server --db URL --host H --port P [--workers N]   run the central server
     sayyar server enrol-device --db URL --request FILE [--out FILE] [--server-url URL]
     sayyar server revoke-device --db URL --device-id ID
 """
@@ -21,6 +21,10 @@ def register(subparsers: Any) -> None:
     _db(server)
     server.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; TLS in front)")
     server.add_argument("--port", type=int, default=8470, help="port (default 8470)")
+    server.add_argument("--workers", type=int, default=1,
+                        help="worker processes (default 1; several are safe with PostgreSQL)")
+    server.add_argument("--clock-margin-hours", type=float, default=24.0,
+                        help="refuse changes stamped more than this ahead of the server's clock (default 24)")
     server.set_defaults(handler=cmd_serve)
     sub = server.add_subparsers(dest="server_command")
     enrol = sub.add_parser("enrol-device", help="enrol a laptop: store its public key, issue its token")
@@ -43,14 +47,15 @@ def _db(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from app.server.runner import serve
 
-    from app.logging_setup import configure_logging
-    from app.server.app import create_app
-
+    if args.workers < 1 or args.workers > 64:
+        raise CliError("--workers: give a number of processes from 1 to 64")
+    if not 0 < args.clock_margin_hours <= 24 * 30:
+        raise CliError("--clock-margin-hours: give a number of hours above 0 and at most 720 (30 days)")
     # The server's log goes to the console as well, through the same filter that keeps patient data out of it.
-    configure_logging(data_folder(args), console=True)
-    uvicorn.run(create_app(args.db), host=args.host, port=args.port, log_level="info")
+    serve(args.db, host=args.host, port=args.port, workers=args.workers,
+          clock_margin_ms=int(args.clock_margin_hours * 3600 * 1000), log_dir=data_folder(args))
     return 0
 
 
