@@ -24,6 +24,17 @@ DEVICE = str(uuid.uuid4())
 NOW = datetime(2026, 11, 28, 8, 0, tzinfo=timezone.utc)
 
 
+def _filler(column):  # type: ignore[no-untyped-def]
+    """A value of the column's type for a NOT NULL column the test does not care about."""
+    col_type = getattr(column.type, "impl", column.type)  # a TypeDecorator (UTC date-times) names its base type
+    try:
+        kind = col_type.python_type
+    except NotImplementedError:
+        return {}
+    return {str: "", int: 0, bool: False, float: 0.0, date: date(2026, 11, 26), dict: {}, list: []}.get(
+        kind, NOW)
+
+
 def test_alert_in_the_same_batch_and_sync_info(tmp_path) -> None:
     engine = server_db.open_database(str(tmp_path / "central.db"))
     ensure_hq_schema(engine)
@@ -35,11 +46,20 @@ def test_alert_in_the_same_batch_and_sync_info(tmp_path) -> None:
         conn.execute(insert(m.RECORDS["facility"]).values(
             id=fac_id, code="F02", name_en="Shirabad", name_fa="شیرآباد", unit_id=unit_id, kind="health_centre",
             province_en="", province_fa="", district_en="Zahedan", district_fa="", active=True, **base))
+    # The case's patient and visit are held centrally (a record pointing at one the server lacks is refused).
+    patient_id, visit_id = str(uuid.uuid4()), str(uuid.uuid4())
+    with engine.begin() as conn:
+        for entity, rid, extra in (("patient", patient_id, {"code": "ZAH1-00001-8"}),
+                                   ("visit", visit_id, {"patient_id": patient_id, "facility_id": fac_id})):
+            t = m.RECORDS[entity]
+            values = {c.key: _filler(c) for c in t.columns if not c.nullable}
+            values.update(id=rid, device_id=DEVICE, hlc="1795000000000:00000:ZAH1", **base, **extra)
+            conn.execute(insert(t).values(**values))
     table = m.RECORDS["surveillance_case"]
     case_id = str(uuid.uuid4())
     row = {c.key: None for c in table.columns}
     row.update(id=case_id, created_at=NOW, updated_at=NOW, device_id=DEVICE, version=1, deleted=False,
-               hlc="1795000000000:00001:ZAH1", visit_id=str(uuid.uuid4()), patient_id=str(uuid.uuid4()),
+               hlc="1795000000000:00001:ZAH1", visit_id=visit_id, patient_id=patient_id,
                disease="cholera", icd10="A00.9", classification="suspected", onset_date=date(2026, 11, 26),
                reported_date=date(2026, 11, 26), facility_id=fac_id, unit_id=unit_id, immediate=True)
     payload = compact_payload(table, {k: v for k, v in row.items() if k not in ("srv_seq", "field_hlc")})
