@@ -1,7 +1,7 @@
 """sync convergence
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01
 
 Issue 11: the laptop keeps how far its wall clock is from the server's (``device_state.clock_offset_ms``), why a
@@ -13,8 +13,8 @@ not copied.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
