@@ -255,11 +255,13 @@ def load_receipt(store: Store, path: Path | str) -> tuple[int, int]:
         for lo, hi in receipt.acked:
             acked += s.execute(update(cl).where(cl.c.epoch == receipt.epoch, cl.c.seq.between(lo, hi),
                                                 cl.c.state.in_(outbox.PENDING)).values(state="acked")).rowcount or 0  # type: ignore[attr-defined]
+        outbox.compact(s)
     reasons = {r.seq: r.reason for r in receipt.rejected}
+    codes = {r.seq: r.code for r in receipt.rejected}
     with store.read() as s:
         seqs = list(s.execute(select(cl.c.seq).where(cl.c.epoch == receipt.epoch, cl.c.seq.in_(list(reasons)),
                                                      cl.c.state.in_(outbox.PENDING))).scalars()) if reasons else []
-    outbox.mark(store, seqs, "quarantined", reasons)
+    outbox.mark(store, seqs, "quarantined", reasons, codes)
     outbox.refresh_acked_seq(store)
     return acked, len(seqs)
 

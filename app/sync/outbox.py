@@ -10,8 +10,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.models import ChangeLog, DeviceState, SyncBase
+from app.models.registry import REGISTRY
 from app.store import Store
 from app.sync.protocol import PROTOCOL_VERSION, ChangeBatch, ChangeEntry
 from app.sync.records import changed_fields
@@ -89,7 +91,8 @@ def _bases(s: Any, rows: list[Any]) -> dict[str, list[tuple[str, dict[str, Any]]
     for chunk in _chunks(ids):
         earlier = select(cl.c.record_id, cl.c.hlc, cl.c.payload).where(cl.c.record_id.in_(chunk))
         for rid, hlc, payload in s.execute(earlier):
-            out.setdefault(rid, []).append((hlc, payload))
+            if payload:  # a compacted entry: its state is in sync_base
+                out.setdefault(rid, []).append((hlc, payload))
         for rid, hlc, payload in s.execute(select(SyncBase.record_id, SyncBase.hlc, SyncBase.payload).where(
                 SyncBase.record_id.in_(chunk))):
             out.setdefault(rid, []).append((hlc, payload))
@@ -120,7 +123,37 @@ def mark(store: Store, seqs: Iterable[int], state: str, reasons: dict[int, str] 
             for chunk in _chunks(seqs, 900):
                 s.execute(update(cl).where(cl.c.seq.in_(chunk), cl.c.state != "acked").values(
                     state=state, reason="", reject_code=""))
+        if state == "acked":
+            compact(s, seqs)
         _refresh_acked_seq(s)
+
+
+def compact(s: Any, seqs: list[int] | None = None) -> int:
+    """Acknowledged entries keep their keys (sequence, epoch, entity, record, operation, stamp, user: what
+    idempotency, the audit of who changed what and a restore need) but not the record's full state: the record
+    itself holds it, and for shared records the state the server acknowledged becomes the base of the next edit
+    (``sync_base``). A laptop's change log then stops growing with every record's full copy (docs/architecture.md,
+    "Change log"). Returns how many entries were compacted."""
+    cl = ChangeLog.__table__
+    shared = [e.name for e in REGISTRY.values() if e.merges_fields]
+    where = [cl.c.state == "acked", cl.c.payload != {}]
+    chunks: Iterable[list[int] | None] = _chunks(seqs, 900) if seqs is not None else [None]
+    done = 0
+    for chunk in chunks:
+        cond = [*where, cl.c.seq.in_(chunk)] if chunk is not None else where
+        bases = [{"entity": r.entity, "record_id": r.record_id, "hlc": r.hlc, "payload": r.payload}
+                 for r in s.execute(select(cl.c.entity, cl.c.record_id, cl.c.hlc, cl.c.payload).where(
+                     *cond, cl.c.entity.in_(shared)).order_by(cl.c.seq))]
+        newest: dict[tuple[str, str], dict[str, Any]] = {}
+        for b in bases:
+            newest[(b["entity"], b["record_id"])] = b
+        if newest:
+            stmt = sqlite_insert(SyncBase.__table__)
+            s.execute(stmt.on_conflict_do_update(
+                index_elements=["entity", "record_id"], set_={"hlc": stmt.excluded.hlc, "payload": stmt.excluded.payload},
+                where=stmt.excluded.hlc > SyncBase.__table__.c.hlc), list(newest.values()))
+        done += s.execute(update(cl).where(*cond).values(payload={})).rowcount or 0
+    return int(done)
 
 
 def _bp(name: str) -> Any:

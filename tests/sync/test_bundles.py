@@ -10,16 +10,19 @@ import zlib
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from helpers import Laptop, assert_exactly_once, count_entries, enrol, make_activity, make_laptop
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
-from app.server import devices, models as m
+from app.server import devices
+from app.server import models as m
 from app.server.db import open_database
 from app.server.hq_import import import_bundle_bytes, verify_bundle
-from app.sync import bundle as bundle_mod, crypto, identity
+from app.sync import bundle as bundle_mod
+from app.sync import crypto, identity
 from app.sync.bundle import MAGIC, BundleRejected, export_bundle, load_receipt
 from app.sync.protocol import BundleHeader
-from helpers import Laptop, assert_exactly_once, count_entries, enrol, make_activity, make_laptop
 
 
 @pytest.fixture

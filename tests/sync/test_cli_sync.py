@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import LiveServer, server_engine
 from sqlalchemy import func, select
 
 from app.cli import main
 from app.models import AuditEntry
 from app.server import models as m
 from app.services.site import DEMO_PASSWORD, create_site, sign_in
-from helpers import LiveServer, server_engine
 
 
 def test_enrol_sync_bundle_receipt_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

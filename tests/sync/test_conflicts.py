@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from helpers import LiveServer, enrol, facility_of, make_activity, make_laptop, patient_input
 from sqlalchemy import Engine, select
 
 from app.models import Patient
@@ -15,7 +16,6 @@ from app.services.patients import merge_patients, update_patient
 from app.services.visits import record_visit
 from app.sync import status
 from app.sync.client import run_sync_round
-from helpers import LiveServer, enrol, facility_of, make_activity, make_laptop, patient_input
 
 TWO_YEARS_MS = 2 * 365 * 24 * 3600 * 1000
 

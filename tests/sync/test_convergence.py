@@ -266,3 +266,31 @@ def test_an_unreadable_feed_item_is_kept_shown_and_retried(tmp_path: Path, monke
     inbox.apply_page(lap.store, FeedPage(cursor=5, next_cursor=5, more=False, items=[]))
     assert status.sync_status(lap.store).parked == 0
     lap.close()
+
+
+def test_acknowledged_entries_are_compacted_and_edits_still_merge_by_field(tmp_path: Path, central: Engine,
+                                                                           live: LiveServer) -> None:
+    from app.models import ChangeLog, SyncBase
+    from app.sync import outbox
+
+    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2")
+    enrol(central, a, live.url), enrol(central, b, live.url)
+    pid = register_patient(a.ctx, patient_input(3), override_reason="test").patient_id
+    _sync(a, live), _sync(b, live)
+    with a.store.read() as s:
+        payloads = list(s.execute(select(ChangeLog.payload).where(ChangeLog.state == "acked")).scalars())
+        base = s.get(SyncBase, ("patient", pid))
+    assert payloads and all(p == {} for p in payloads)  # the record holds its state; the log keeps the keys
+    assert base is not None and base.payload["id"] == pid
+    _edit(a, pid, notes="seen at Dogharoun")
+    [entry] = outbox.entries(a.store, ChangeLog.state == "queued")
+    assert entry.changed == ["notes"] and entry.base_hlc == base.hlc  # an edit of one field, on the acked state
+    _edit(b, pid, phone="09150000000")
+    for _ in range(2):
+        _sync(a, live), _sync(b, live)
+    want = _central_patient(central, pid)
+    assert want["notes"] == "seen at Dogharoun" and want["phone"] == "09150000000"
+    assert _patient(a, pid) == want and _patient(b, pid) == want
+    with central.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(m.conflict)).scalar_one() == 0
+    a.close(), b.close()

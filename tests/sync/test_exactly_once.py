@@ -6,12 +6,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import (
+    LiveServer,
+    assert_exactly_once,
+    enrol,
+    hq_import,
+    make_activity,
+    make_laptop,
+    server_engine,
+    write_receipt,
+)
 from sqlalchemy import Engine
 
 from app.sync.bundle import export_bundle, load_receipt
 from app.sync.client import run_sync_round
-from helpers import LiveServer, assert_exactly_once, enrol, hq_import, make_activity, make_laptop, server_engine, \
-    write_receipt
 
 
 def _scenario(tmp_path: Path, engine: Engine) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import enrol, free_port, make_activity, make_laptop
 from sqlalchemy import Engine
 
 from app.logging_setup import QUIET_LOGGERS, configure_logging
@@ -20,7 +21,6 @@ from app.server.hq_import import import_bundle_files
 from app.sync import inbox, outbox
 from app.sync.client import SyncError, run_sync_round
 from app.sync.protocol import ChangeBatch, FeedItem, FeedPage
-from helpers import enrol, free_port, make_activity, make_laptop
 
 
 @pytest.fixture

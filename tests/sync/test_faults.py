@@ -13,14 +13,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from faults import CuttingProxy, DiskFull
+from helpers import LiveServer, assert_exactly_once, count_entries, enrol, free_port, make_activity, make_laptop
 from sqlalchemy import Engine, func, select
 
 from app.models import DeviceState, Patient
 from app.server import models as m
 from app.sync import client, outbox
 from app.sync.client import SyncError, run_sync_round
-from faults import CuttingProxy, DiskFull
-from helpers import LiveServer, assert_exactly_once, count_entries, enrol, free_port, make_activity, make_laptop
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent

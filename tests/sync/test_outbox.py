@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import LiveServer, enrol, facility_of, make_activity, make_laptop
 from sqlalchemy import Engine, select
 
 from app.models import ChangeLog, Patient, SurveillanceCase
@@ -14,7 +15,6 @@ from app.services.patient_search import find_patients
 from app.services.visits import record_visit
 from app.sync import client, outbox
 from app.sync.client import run_sync_round
-from helpers import LiveServer, enrol, facility_of, make_activity, make_laptop
 
 
 def test_notifiable_case_and_its_chain_go_first(tmp_path: Path, central: Engine, live: LiveServer,

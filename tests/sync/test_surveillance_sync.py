@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import LiveServer, enrol, facility_of, make_laptop, server_engine
 from sqlalchemy import select
 
 from app.core.diseases import Disease, shipped_registry
@@ -19,7 +20,6 @@ from app.server import models as m
 from app.services.patients import register_patient
 from app.services.visits import record_visit
 from app.sync.client import run_sync_round
-from helpers import LiveServer, enrol, facility_of, make_laptop, server_engine
 
 REGISTRY = shipped_registry()
 ADULT_AGE, CHILD_AGE = 34, 6

@@ -9,6 +9,9 @@ feed record waits (``sync_parked.reason``: its parent has not arrived, it cannot
 number it carries is held here) and the machine-readable code of a server rejection (``change_log.reject_code``), which
 tells the laptop whether it can repair the entry itself. Plain ADD COLUMN: the change log is the largest table and is
 not copied.
+
+Acknowledged entries are compacted as from now on every acknowledgement compacts them (app.sync.outbox.compact): the
+newest acknowledged state of each shared record becomes its merge base, and the entries keep their keys only.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -24,6 +27,17 @@ def upgrade() -> None:
     op.add_column("sync_parked", sa.Column("reason", sa.String(length=300), nullable=False,
                                            server_default="waiting"))
     op.add_column("change_log", sa.Column("reject_code", sa.String(length=20), nullable=False, server_default=""))
+    # The shared entities as they were declared when this revision was written.
+    op.execute("""
+        INSERT INTO sync_base (entity, record_id, hlc, payload)
+        SELECT c.entity, c.record_id, c.hlc, c.payload FROM change_log c
+        WHERE c.state = 'acked' AND c.entity IN ('household', 'patient', 'identity_document')
+          AND c.seq = (SELECT max(c2.seq) FROM change_log c2 WHERE c2.record_id = c.record_id
+                       AND c2.entity = c.entity AND c2.state = 'acked')
+        ON CONFLICT (entity, record_id) DO UPDATE SET hlc = excluded.hlc, payload = excluded.payload
+        WHERE excluded.hlc > sync_base.hlc
+    """)
+    op.execute("UPDATE change_log SET payload = '{}' WHERE state = 'acked'")
 
 
 def downgrade() -> None:
