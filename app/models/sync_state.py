@@ -60,9 +60,6 @@ class SyncBase(Base):
     record_id: Mapped[str] = mapped_column(String(36))
     hlc: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    # "waiting" (its parent has not arrived), "unreadable: …" (this version cannot read it; retried after an
-    # upgrade) or "unique: …" (a number it carries is held here by another record).
-    reason: Mapped[str] = mapped_column(String(300), default="waiting", server_default="waiting")
 
     __table_args__ = (PrimaryKeyConstraint("entity", "record_id"),)
 

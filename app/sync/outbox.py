@@ -6,7 +6,7 @@ An entry marked ``sent`` whose answer never came is simply sent again: the serve
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -108,7 +108,7 @@ def _diff(bases: dict[str, list[tuple[str, dict[str, Any]]]], row: Any) -> tuple
 
 
 def mark(store: Store, seqs: Iterable[int], state: str, reasons: dict[int, str] | None = None,
-         codes: dict[int, str] | None = None) -> None:
+         codes: Mapping[int, str] | None = None) -> None:
     seqs = list(seqs)
     if not seqs:
         return
