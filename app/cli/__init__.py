@@ -25,7 +25,7 @@ from app.cli.common import CliError, data_folder
 
 __all__ = ["CliError", "build_parser", "main", "version_text"]
 
-GROUPS = ("site", "printing", "users", "sync", "server", "hq")
+GROUPS = ("site", "laptop", "printing", "users", "sync", "server", "hq")
 
 log = logging.getLogger("sayyar.cli")
 

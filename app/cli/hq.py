@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -41,18 +41,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0 if all(o.ok for o in outcomes) else 1
 
 
-def _headquarters_operator(engine: Any, args: argparse.Namespace) -> str:
+def _headquarters_operator(engine: Any, args: argparse.Namespace, task: str = "import bundles") -> str:
     """Importing is a headquarters task (docs/architecture.md, trust rules): the operator signs in with their staff
     account (`sayyar hq staff`)."""
     from app.hq.staff import check_staff, hq_staff
 
-    user = require_user(args, "say who is importing (a headquarters staff account)")
+    user = require_user(args, f"say who you are to {task} (a headquarters staff account)")
     password = ask_password(user)
     hq_staff.create(engine, checkfirst=True)
     with engine.connect() as conn:
         actor = check_staff(conn, user, password)
     if actor is None or not actor.is_hq:
-        raise CliError("only a headquarters staff account may import bundles (wrong name or password, or not "
+        raise CliError(f"only a headquarters staff account may {task} (wrong name or password, or not "
                        "headquarters); accounts are made with `sayyar hq staff`")
     return actor.username
 
@@ -61,11 +61,32 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from app.server import models as m
+    from app.store.clock import parse_hlc
 
-    with central_engine(args).connect() as conn:
-        rows = conn.execute(select(m.conflict).where(m.conflict.c.status == "open")).mappings().all()
+    def when(stamp: str) -> str:
+        try:
+            ms = parse_hlc(stamp)[0]
+        except (ValueError, TypeError):
+            return ""
+        return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+    engine = central_engine(args)
+    _headquarters_operator(engine, args, "review conflicts")  # the values shown are patients' details
+    with engine.connect() as conn:
+        rows = conn.execute(select(m.conflict).where(m.conflict.c.status == "open")
+                            .order_by(m.conflict.c.created_at)).mappings().all()
+        devices = conn.execute(select(m.device.c.device_id, m.device.c.device_code)).all()
+
+    def code(node: str) -> str:  # conflicts name the laptop by its clock node (the start of its device id)
+        return next((d.device_code for d in devices if node and d.device_id.startswith(node)), node)
+
     for r in rows:
-        print(json.dumps({k: r[k] for k in ("id", "entity", "record_id", "field", "kept_hlc", "lost_hlc")}))
+        # Both values, and who (which laptop) and when: what a person needs to decide. A field of a shared record.
+        print(json.dumps({"id": r["id"], "entity": r["entity"], "record_id": r["record_id"], "field": r["field"],
+                          "kept_value": r["kept_value"], "kept_by": code(r["kept_device"]),
+                          "kept_at": when(r["kept_hlc"]), "lost_value": r["lost_value"],
+                          "lost_by": code(r["lost_device"]), "lost_at": when(r["lost_hlc"])},
+                         ensure_ascii=False))
     print(f"{len(rows)} open conflict(s)")
     return 0
 

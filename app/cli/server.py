@@ -1,8 +1,9 @@
-"""The central server: ``server`` (run it), ``server enrol-device``, ``server revoke-device``.
+"""The central server: ``server`` (run it), ``server devices``, ``server enrol-device``, ``server revoke-device``.
 
     sayyar server --db URL --host H --port P [--workers N]   run the central server
-    sayyar server enrol-device --db URL --request FILE [--out FILE] [--server-url URL]
-    sayyar server revoke-device --db URL --device-id ID
+    sayyar server devices --db URL                           every enrolled laptop and what the server holds of it
+    sayyar server enrol-device --db URL --request FILE [--out FILE] [--server-url URL] [--re-enrol]
+    sayyar server revoke-device --db URL (--device-code CODE | --device-id ID)
 """
 
 from __future__ import annotations
@@ -35,11 +36,17 @@ def register(subparsers: Any) -> None:
     enrol.add_argument("--public-key", help="the laptop's Ed25519 public key, base64")
     enrol.add_argument("--server-url", default="", help="address the laptop should sync with")
     enrol.add_argument("--out", type=Path, help="write the enrolment file for the laptop here")
+    enrol.add_argument("--re-enrol", action="store_true", help="enrol a revoked laptop again (a deliberate act)")
     enrol.set_defaults(handler=cmd_enrol)
-    revoke = sub.add_parser("revoke-device", help="refuse a laptop's token from now on")
+    revoke = sub.add_parser("revoke-device", help="refuse a laptop's token from now on (a lost or stolen laptop)")
     _db(revoke)
-    revoke.add_argument("--device-id", required=True)
+    which = revoke.add_mutually_exclusive_group(required=True)
+    which.add_argument("--device-code", help="the laptop's code, e.g. ZAH1")
+    which.add_argument("--device-id", help="the laptop's device id")
     revoke.set_defaults(handler=cmd_revoke)
+    listing = sub.add_parser("devices", help="every enrolled laptop: unit, code, epoch, last seen, counts, revoked")
+    _db(listing)
+    listing.set_defaults(handler=cmd_devices)
 
 
 def _db(parser: argparse.ArgumentParser) -> None:
@@ -72,9 +79,12 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     else:
         raise CliError("give --request FILE, or --device-id, --device-code and --public-key")
     engine = open_database(args.db)
-    with engine.begin() as conn:
-        enrolment = devices.enrol_device(conn, device_id=device_id, device_code=code, public_key=key,
-                                         server_url=args.server_url)
+    try:
+        with engine.begin() as conn:
+            enrolment = devices.enrol_device(conn, device_id=device_id, device_code=code, public_key=key,
+                                             server_url=args.server_url, reenrol=args.re_enrol)
+    except devices.DeviceError as err:
+        raise CliError(str(err)) from None
     text = enrolment.model_dump_json(indent=2)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
@@ -90,6 +100,27 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     from app.server.db import open_database
 
     with open_database(args.db).begin() as conn:
-        done = devices.revoke_device(conn, args.device_id)
-    print("revoked" if done else "no such device")
-    return 0 if done else 1
+        device_id = devices.find_device_id(conn, args.device_code or args.device_id)
+        if device_id is None:
+            raise CliError(f"no laptop {args.device_code or args.device_id} is enrolled (see `sayyar server devices`)")
+        devices.revoke_device(conn, device_id)
+    print(f"revoked {args.device_code or device_id}: its token is refused from now on; enrol it again only with "
+          "`enrol-device --re-enrol`")
+    return 0
+
+
+def cmd_devices(args: argparse.Namespace) -> int:
+    from app.server import devices
+    from app.server.db import open_database
+
+    with open_database(args.db).connect() as conn:
+        rows = devices.list_devices(conn)
+    if not rows:
+        print("no laptop is enrolled")
+        return 0
+    print(f"{'code':<8} {'epoch':>5}  {'enrolled':<10}  {'last seen':<16}  {'received':>8}  {'rejected':>8}  state")
+    for r in rows:
+        seen = f"{r.last_seen_at:%Y-%m-%d %H:%M}" if r.last_seen_at else "never"
+        print(f"{r.device_code:<8} {r.epoch:>5}  {r.enrolled_at:%Y-%m-%d}  {seen:<16}  {r.received:>8}  "
+              f"{r.rejected:>8}  {'REVOKED' if r.revoked else 'active'}  {r.device_id}")
+    return 0

@@ -7,6 +7,8 @@
     sayyar sync status                         counts by state, quarantined entries, last success and error
     sayyar sync new-epoch [--offline]          after a restore from backup or a copy (the sync error says when)
     sayyar sync requeue SEQ...                 send quarantined entries again
+    sayyar sync conflicts                      open conflicts: record, field, kept and lost value, when
+    sayyar sync resolve ID (--keep|--restore)  a person's decision on one; it travels on the next round
     sayyar bundle export --out FILE            everything not yet acknowledged, signed and encrypted to HQ
     sayyar bundle receipt FILE                 mark the entries a headquarters receipt names as acknowledged
 """
@@ -18,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import signed_in
+from app.cli.common import CliError, signed_in
 
 
 def register(subparsers: Any) -> None:
@@ -42,6 +44,15 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser("requeue", help="send quarantined entries again")
     p.add_argument("seqs", nargs="+", type=int, help="sequence numbers shown by `sayyar sync status`")
     p.set_defaults(handler=cmd_requeue)
+
+    p = sub.add_parser("conflicts", help="open conflicts: the record, the field, the value kept and the one that lost")
+    p.set_defaults(handler=cmd_conflicts)
+    p = sub.add_parser("resolve", help="decide one conflict; the decision travels on the next sync")
+    p.add_argument("conflict", help="the conflict's id (or its first 8 characters) from `sayyar sync conflicts`")
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument("--keep", action="store_true", help="keep the value that won")
+    how.add_argument("--restore", action="store_true", help="restore the value that lost (an ordinary, audited edit)")
+    p.set_defaults(handler=cmd_resolve)
 
     bundle = subparsers.add_parser("bundle", help="sync by file: export a bundle, load a receipt")
     bsub = bundle.add_subparsers(dest="bundle_command", required=True)
@@ -159,6 +170,39 @@ def cmd_requeue(args: argparse.Namespace) -> int:
         return 0
     finally:
         session.store.close()
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    from app.sync.status import conflicts_for_review
+
+    session = signed_in(args)
+    try:
+        rows = conflicts_for_review(session.store)
+    finally:
+        session.store.close()
+    for c in rows:
+        kept = f"{c.kept_at:%Y-%m-%d %H:%M}" if c.kept_at else "?"
+        lost = f"{c.lost_at:%Y-%m-%d %H:%M}" if c.lost_at else "?"
+        print(f"{c.id[:8]}  {c.entity} {c.record_label}  {c.field}: kept {c.kept_value!r} ({kept}, laptop "
+              f"{c.kept_device[:8]}), lost {c.lost_value!r} ({lost}, laptop {c.lost_device[:8]})")
+    print(f"{len(rows)} open conflict(s)")
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    from app.sync.status import conflicts_for_review, resolve_conflict
+
+    session = signed_in(args)
+    try:
+        matches = [c for c in conflicts_for_review(session.store) if c.id.startswith(args.conflict)]
+        if len(matches) != 1:
+            raise CliError(f"no single open conflict starts with {args.conflict!r} (see `sayyar sync conflicts`)")
+        resolve_conflict(session.ctx, matches[0].id, restore_lost=args.restore)
+    finally:
+        session.store.close()
+    print(("restored the value that lost" if args.restore else "kept the value that won") +
+          "; the decision goes to the server on the next sync")
+    return 0
 
 
 def cmd_bundle_export(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import Connection, case, func, insert, select, update
 
@@ -48,20 +49,70 @@ def hq_keys(conn: Connection) -> HqKeys:
 
 
 def enrol_device(conn: Connection, *, device_id: str, device_code: str, public_key: str,
-                 server_url: str = "") -> DeviceEnrolment:
-    """Register a laptop (or give it a new token). The token is returned once; only its hash is kept."""
+                 server_url: str = "", reenrol: bool = False) -> DeviceEnrolment:
+    """Register a laptop (or give it a new token). The token is returned once; only its hash is kept.
+
+    A device code names one laptop: a second laptop with a code already enrolled is refused, so two laptops never
+    number patients alike. A revoked laptop comes back only when asked for explicitly (``reenrol``)."""
     key = crypto.unb64(public_key, 32)
     token = secrets.token_urlsafe(32)
     now = datetime.now(timezone.utc)
-    existing = conn.execute(select(m.device.c.device_id).where(m.device.c.device_id == device_id)).first()
-    values = dict(device_code=device_code, public_key=crypto.b64(key), token_hash=token_hash(token), revoked=False)
+    code = device_code.strip().upper()
+    other = conn.execute(select(m.device.c.device_id, m.device.c.enrolled_at).where(
+        m.device.c.device_code == code, m.device.c.device_id != device_id)).first()
+    if other is not None:
+        raise DeviceError(f"The device code {code} is already used by another laptop (enrolled "
+                          f"{other.enrolled_at:%Y-%m-%d}). Set this laptop up again with a code of its own; two "
+                          "laptops with one code would hand out the same patient numbers.")
+    existing = conn.execute(select(m.device.c.device_id, m.device.c.revoked).where(
+        m.device.c.device_id == device_id)).first()
+    if existing is not None and existing.revoked and not reenrol:
+        raise DeviceError(f"The laptop {code} was revoked. Enrolling it again is a deliberate act: repeat with "
+                          "--re-enrol if it is back in safe hands.")
+    values = dict(device_code=code, public_key=crypto.b64(key), token_hash=token_hash(token), revoked=False)
     if existing is None:
         conn.execute(insert(m.device).values(device_id=device_id, enrolled_at=now, epoch_counter=1, **values))
     else:
         conn.execute(update(m.device).where(m.device.c.device_id == device_id).values(**values))
     keys = hq_keys(conn)
-    return DeviceEnrolment(device_id=device_id, device_code=device_code, token=token, server_url=server_url,
+    return DeviceEnrolment(device_id=device_id, device_code=code, token=token, server_url=server_url,
                            hq_box_public=crypto.b64(keys.box_public), hq_sign_public=crypto.b64(keys.sign_public))
+
+
+@dataclass(frozen=True)
+class DeviceRow:
+    device_id: str
+    device_code: str
+    epoch: int
+    enrolled_at: datetime
+    last_seen_at: datetime | None
+    received: int
+    rejected: int
+    revoked: bool
+
+
+def list_devices(conn: Connection) -> list[DeviceRow]:
+    """Every enrolled laptop with its current epoch, when it was last heard of, and what the server holds of it."""
+    from sqlalchemy import func
+
+    def counts(stmt: Any) -> dict[str, int]:
+        return {str(k): int(v or 0) for k, v in conn.execute(stmt).all()}
+
+    epochs = counts(select(m.device_epoch.c.device_id, func.max(m.device_epoch.c.epoch))
+                    .group_by(m.device_epoch.c.device_id))
+    received = counts(select(m.received.c.device_id, func.count()).group_by(m.received.c.device_id))
+    rejected = counts(select(m.rejected.c.device_id, func.count()).group_by(m.rejected.c.device_id))
+    rows = conn.execute(select(m.device).order_by(m.device.c.device_code)).all()
+    return [DeviceRow(r.device_id, r.device_code, int(epochs.get(r.device_id) or 1), r.enrolled_at, r.last_seen_at,
+                      int(received.get(r.device_id, 0)), int(rejected.get(r.device_id, 0)), bool(r.revoked))
+            for r in rows]
+
+
+def find_device_id(conn: Connection, device: str) -> str | None:
+    """A device named by its id or its code."""
+    row = conn.execute(select(m.device.c.device_id).where(
+        (m.device.c.device_id == device) | (m.device.c.device_code == device.strip().upper()))).first()
+    return str(row.device_id) if row else None
 
 
 def revoke_device(conn: Connection, device_id: str) -> bool:

@@ -4,7 +4,7 @@ conflicts, and each record's own state (docs/architecture.md, guarantee 8). Plai
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import func, select
@@ -127,6 +127,56 @@ def conflicts(store: Store, *, status: str = "open") -> list[ConflictRow]:
     with store.read() as s:
         rows = s.scalars(select(SyncConflict).where(SyncConflict.status == status).order_by(SyncConflict.record_id))
         return [ConflictRow(c.id, c.entity, c.record_id, c.field, c.kept_value, c.lost_value, c.status) for c in rows]
+
+
+@dataclass(frozen=True)
+class ConflictForReview:
+    """One conflict as a person reviews it: which record (its code), which field, the value kept and the one that
+    lost, and when each was made (from their clock stamps) on which laptop."""
+
+    id: str
+    entity: str
+    record_id: str
+    record_label: str
+    field: str
+    kept_value: Any
+    lost_value: Any
+    kept_at: datetime | None
+    lost_at: datetime | None
+    kept_device: str
+    lost_device: str
+    status: str
+    resolution: str
+
+
+def _stamp_time(stamp: str) -> datetime | None:
+    from app.store.clock import parse_hlc
+
+    try:
+        ms = parse_hlc(stamp)[0]
+    except (ValueError, TypeError):
+        return None
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc) if ms else None
+
+
+def conflicts_for_review(store: Store, *, status: str = "open", limit: int = 500) -> list[ConflictForReview]:
+    from app.models import SYNCED_MODELS
+
+    out = []
+    with store.read() as s:
+        rows = list(s.scalars(select(SyncConflict).where(SyncConflict.status == status)
+                              .order_by(SyncConflict.kept_hlc.desc()).limit(limit)))
+        for c in rows:
+            label = c.record_id[:8]
+            model = SYNCED_MODELS.get(c.entity)
+            record = s.get(model, c.record_id) if model is not None else None
+            code = getattr(record, "code", None)
+            if code:
+                label = str(code)
+            out.append(ConflictForReview(c.id, c.entity, c.record_id, label, c.field, c.kept_value, c.lost_value,
+                                         _stamp_time(c.kept_hlc), _stamp_time(c.lost_hlc), c.kept_device,
+                                         c.lost_device, c.status, c.resolution))
+    return out
 
 
 def resolve_conflict(ctx: Any, conflict_id: str, *, restore_lost: bool) -> None:

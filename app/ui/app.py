@@ -253,7 +253,7 @@ class AppController(QObject):
     def _start_sync(self) -> None:
         """After sign-in: start background sync on an enrolled laptop (once), or let it go on for this person."""
         if self.sync is not None:
-            self.sync.resume()
+            self.sync.resume(self.session.ctx if self.session else None)
             return
         from app.ui.sync.background import is_enrolled
 
@@ -271,7 +271,7 @@ class AppController(QObject):
         if self.main is not None:
             self.main.attach_sync(self.sync)
         if self.session is not None and (self.main is None or not self.main.is_locked()):
-            self.sync.resume()
+            self.sync.resume(self.session.ctx)
         self.sync_started.emit()
 
     def set_auto_sync(self, enabled: bool) -> None:
@@ -324,8 +324,8 @@ class AppController(QObject):
         if self.main is not None:
             self.main.unlock()
             self.idle.arm(True)
-            if self.sync is not None:
-                self.sync.resume()
+            if self.sync is not None and self.session is not None:
+                self.sync.resume(self.session.ctx)
 
     def switch_user(self) -> None:
         """Close this person's window (their drafts are saved); the store and its queued changes stay as they are."""

@@ -1373,6 +1373,26 @@ Do you want to save the document as a PDF file instead? You can print it later f
 <context>
     <name>SyncPanel</name>
     <message>
+        <source>Back up this laptop…</source>
+        <translation>پشتیبان‌گیری از این رایانه…</translation>
+    </message>
+    <message>
+        <source>No backup and no sync for %1 days: back up this laptop to a USB stick.</source>
+        <translation>%1 روز است نه پشتیبانی گرفته شده و نه همگام‌سازی شده: از این رایانه روی حافظهٔ USB پشتیبان بگیرید.</translation>
+    </message>
+    <message>
+        <source>Back up this laptop</source>
+        <translation>پشتیبان‌گیری از این رایانه</translation>
+    </message>
+    <message>
+        <source>Laptop backup (*.sayyarbackup)</source>
+        <translation>پشتیبان رایانه (*.sayyarbackup)</translation>
+    </message>
+    <message>
+        <source>Backup written: %1. It opens only with the recovery key or a unit administrator&apos;s password; keep it away from the laptop.</source>
+        <translation>پشتیبان نوشته شد: %1. فقط با کلید بازیابی یا گذرواژهٔ مدیر واحد باز می‌شود؛ آن را دور از رایانه نگه دارید.</translation>
+    </message>
+    <message>
         <source>Sync automatically whenever the server can be reached</source>
         <translation>همگام‌سازی خودکار هر زمان که کارگزار در دسترس باشد</translation>
     </message>
@@ -1517,6 +1537,10 @@ Do you want to save the document as a PDF file instead? You can print it later f
 </context>
 <context>
     <name>SyncStatusWidget</name>
+    <message>
+        <source>no backup or sync for %1 days</source>
+        <translation>%1 روز بدون پشتیبان یا همگام‌سازی</translation>
+    </message>
     <message>
         <source>Sync: sending and receiving…</source>
         <translation>همگام‌سازی: در حال فرستادن و دریافت…</translation>
@@ -2545,6 +2569,49 @@ Report it to the district health centre now. The visit is marked urgent.</source
     <message>
         <source>never vaccinated</source>
         <translation>بدون سابقهٔ واکسن</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsView</name>
+    <message>
+        <source>Record</source>
+        <translation>پرونده</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>فیلد</translation>
+    </message>
+    <message>
+        <source>Value kept</source>
+        <translation>مقدار نگه‌داشته</translation>
+    </message>
+    <message>
+        <source>Value that lost</source>
+        <translation>مقدار کنارگذاشته</translation>
+    </message>
+    <message>
+        <source>Kept: when</source>
+        <translation>زمان مقدار نگه‌داشته</translation>
+    </message>
+    <message>
+        <source>Lost: when</source>
+        <translation>زمان مقدار کنارگذاشته</translation>
+    </message>
+    <message>
+        <source>Keep the value kept</source>
+        <translation>همین مقدار بماند</translation>
+    </message>
+    <message>
+        <source>Restore the other value</source>
+        <translation>مقدار دیگر برگردد</translation>
+    </message>
+    <message>
+        <source>Conflicts to review: %1. Two laptops changed the same field; the later change was kept and the other is shown here.</source>
+        <translation>ناسازگاری‌های نیازمند بررسی: %1. دو رایانه یک فیلد را تغییر دادند؛ تغییر دیرتر نگه داشته شد و دیگری اینجا نشان داده می‌شود.</translation>
+    </message>
+    <message>
+        <source>No conflicts to review.</source>
+        <translation>ناسازگاری‌ای برای بررسی نیست.</translation>
     </message>
 </context>
 </TS>

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+from PySide6.QtCore import Qt
 import pytest
 from sqlalchemy import select
 
@@ -136,3 +137,56 @@ def test_the_administrator_turns_automatic_sync_off_and_on(driver, server, qtbot
     qtbot.waitUntil(lambda: "automatic sync is off" in main.sync_status.text(), timeout=5000)
     panel.auto.setChecked(True)
     assert not ctl.sync.state.paused
+
+
+def _conflict_on_a_patient(ctl) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """A patient registered here, and the conflict the feed would bring when another laptop's phone won."""
+    import uuid
+
+    from app.models import SyncConflict
+    from app.services.patients import register_patient
+
+    ctx = ctl.session.ctx
+    pid = register_patient(ctx, {**patient(2), "phone": "09121111111"}, override_reason="test").patient_id
+    from app.models import Patient
+
+    with ctx.store.write(ctx.user_id) as s:
+        s.get(Patient, pid).phone = "09122222222"  # type: ignore[union-attr]
+    conflict_id = str(uuid.uuid4())
+    with ctx.store.write(None) as s:
+        s.add(SyncConflict(id=conflict_id, entity="patient", record_id=pid, field="phone",
+                           kept_value="09122222222", lost_value="09121111111",
+                           kept_hlc="1764590000000:0:b02634da", lost_hlc="1764580000000:0:1464571d",
+                           kept_device="b02634da", lost_device="1464571d", status="open", resolution="",
+                           pending_resolution=""))
+    return pid, conflict_id
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_the_sync_panel_shows_a_conflict_with_both_values_and_restores_the_lost_one(driver, qtbot, lang) -> None:  # type: ignore[no-untyped-def]
+    from ui_helpers import wait_ops
+
+    from app.models import Patient, SyncConflict
+
+    main = driver.sign_in("m.shahraki", lang=lang)
+    pid, conflict_id = _conflict_on_a_patient(driver.ctl)
+    panel = main.open_form("sync", {})
+    wait_ops(qtbot)
+    view = panel.conflicts
+    table = view.table
+    assert table.rowCount() == 1
+    cells = [table.item(0, k).text() for k in range(table.columnCount())]
+    assert "09122222222" in cells and "09121111111" in cells and cells[1] == "phone"
+    shots = Path(__file__).parents[2] / "docs" / "screenshots"
+    main.resize(1180, 760)
+    main.grab().save(str(shots / f"ui-sync-conflicts-{lang}.png"))
+    table.setCurrentCell(0, 0)
+    assert view.restore.isEnabled()
+    qtbot.mouseClick(view.restore, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    store = driver.ctl.session.store
+    with store.read() as s:
+        assert s.get(Patient, pid).phone == "09121111111"  # type: ignore[union-attr]
+        row = s.get(SyncConflict, conflict_id)
+        assert row.status == "resolved" and row.pending_resolution == "restored_lost"  # travels on the next round
+    qtbot.waitUntil(lambda: table.rowCount() == 0, timeout=5000)

@@ -293,6 +293,19 @@ class Keystore:
         self._commit(doc)
         return text
 
+    def backup_document(self, *, roles: tuple[str, ...] = ("unit_admin",)) -> bytes:
+        """This keystore as file bytes for a laptop backup: the recovery entry and only the users of ``roles``
+        (the unit administrators), with their failure counters cleared. So the backup opens with the recovery key
+        or an administrator's password, and with nobody else's (app.services.backup)."""
+        doc = copy.deepcopy(self._doc)
+        doc.users = [u for u in doc.users if u.role in roles]
+        for u in doc.users:
+            u.failures = _FailureState()
+        if not doc.users:
+            raise KeystoreError("This laptop has no unit administrator, so a backup could not be opened by one.",
+                                "این رایانه مدیر واحد ندارد، پس نسخهٔ پشتیبان را مدیری نمی‌تواند باز کند.")
+        return json.dumps(_doc_to_json(doc), ensure_ascii=False, indent=2).encode("utf-8")
+
     # ----- internals -----
 
     def _find(self, key: str) -> _UserEntry | None:

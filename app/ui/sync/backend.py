@@ -9,7 +9,7 @@ from typing import Any
 
 from app.services.errors import ServiceError
 
-ACTIONS = ("sync_now", "export_bundle", "load_receipt")
+ACTIONS = ("sync_now", "export_bundle", "load_receipt", "backup")
 
 
 class NotEnrolled(ServiceError):
@@ -28,7 +28,7 @@ class SyncFailed(ServiceError):
         super().__init__(en, fa, code="sync_failed")
 
 
-def call(action: str, store: Any, ctx: Any, path: Path | None = None) -> Any:
+def call(action: str, store: Any, ctx: Any, path: Path | None = None, session: Any = None) -> Any:
     """Run on a worker thread (through run_op)."""
     from app.security.roles import Action
     from app.sync.bundle import BundleRejected, export_bundle, load_receipt
@@ -48,6 +48,10 @@ def call(action: str, store: Any, ctx: Any, path: Path | None = None) -> Any:
             return export_bundle(store, ctx, path)
         if action == "load_receipt" and path is not None:
             return load_receipt(store, path)
+        if action == "backup" and path is not None and session is not None:
+            from app.services.backup import backup_laptop
+
+            return backup_laptop(ctx, session.keystore, session.data_dir, path)
     except (SyncError, BundleRejected, SyncNotConfigured) as err:  # the engine's own errors carry a sentence
         raise SyncFailed(err) from None
     raise ValueError(f"unknown sync action {action!r}")

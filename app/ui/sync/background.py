@@ -2,8 +2,9 @@
 laptop, held while nobody is signed in or the screen is locked, woken when the network comes back, stopped on quit.
 
 The engine's callbacks arrive on its own thread; they only emit signals of this object, which lives on the GUI
-thread, so Qt queues them there (the GUI never waits on the network or the database). A round is the laptop's own
-act, enrolled by its administrator: it runs for whoever is signed in, clinician or coordinator alike.
+thread, so Qt queues them there (the GUI never waits on the network or the database). A round runs as whoever is
+signed in (their role is checked like any other action: clinicians, coordinators and administrators sync;
+headquarters staff signed in on a laptop do not).
 """
 
 from __future__ import annotations
@@ -44,20 +45,23 @@ class BackgroundSync(QObject):
         self.engine.start()
         self._watch_network()
 
-    def resume(self) -> None:
+    def resume(self, ctx: Any = None) -> None:
         """Someone is signed in and the screen is open: sync now, then on schedule (unless turned off)."""
-        if self.enabled:
+        from app.security.roles import Action, can
+
+        if ctx is not None:
+            self.engine.ctx = ctx
+        if self.enabled and self.engine.ctx is not None and can(self.engine.ctx.role, Action.RUN_SYNC):
             self.engine.resume()
+        else:
+            self.engine.pause()
 
     def pause(self) -> None:
         self.engine.pause()
 
     def set_enabled(self, enabled: bool) -> None:
         self.enabled = enabled
-        if enabled:
-            self.engine.resume()
-        else:
-            self.engine.pause()
+        self.resume()
 
     def run_now(self) -> None:
         self.engine.run_now()

@@ -72,13 +72,19 @@ class SyncPanel(QWidget):
         self.quarantine.horizontalHeader().setStretchLastSection(True)
         self.quarantine.verticalHeader().setVisible(False)
         col.addWidget(self.quarantine, 1)
+        from app.ui.sync.conflicts import ConflictsView
+
+        self.conflicts = ConflictsView(session, self)
+        col.addWidget(self.conflicts, 1)
         row = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
         for action, text, allowed in (("sync_now", self.tr("Sync now"), can(self.ctx.role, Action.RUN_SYNC)),
                                       ("export_bundle", self.tr("Export bundle…"),
                                        can(self.ctx.role, Action.EXPORT_BUNDLE)),
                                       ("load_receipt", self.tr("Load receipt…"),
-                                       can(self.ctx.role, Action.EXPORT_BUNDLE))):
+                                       can(self.ctx.role, Action.EXPORT_BUNDLE)),
+                                      ("backup", self.tr("Back up this laptop…"),
+                                       can(self.ctx.role, Action.CONFIGURE_DEVICE))):
             button = QPushButton(text, self)
             button.setObjectName(action)
             button.setEnabled(allowed)
@@ -133,17 +139,21 @@ class SyncPanel(QWidget):
             self.progress.setRange(0, 0)
 
     def refresh(self) -> None:
-        store = self.session.store
+        store, folder = self.session.store, self.session.data_dir
 
-        def read() -> tuple[Any, dict[str, dict[str, int]], list[Any]]:
+        def read() -> tuple[Any, dict[str, dict[str, int]], list[Any], int | None]:
+            from app.services.backup import backup_reminder
             from app.sync.status import counts_by_entity, quarantined_entries, sync_status
 
-            return sync_status(store), counts_by_entity(store), quarantined_entries(store, limit=200)
+            return (sync_status(store), counts_by_entity(store), quarantined_entries(store, limit=200),
+                    backup_reminder(store, folder))
 
         run_op(self, read, self._show)
+        if hasattr(self, "conflicts"):
+            self.conflicts.refresh()
 
-    def _show(self, result: tuple[Any, dict[str, dict[str, int]], list[Any]]) -> None:
-        status, by_entity, quarantined = result
+    def _show(self, result: tuple[Any, dict[str, dict[str, int]], list[Any], int | None]) -> None:
+        status, by_entity, quarantined, unsafe_days = result
         self.status = status
         last = i18n.show_datetime(status.last_success_at) if status.last_success_at else self.tr("never")
         text = self.tr("%1 changes waiting to leave this laptop. Last successful sync: %2.") \
@@ -152,6 +162,9 @@ class SyncPanel(QWidget):
             text += " " + self.tr("This laptop is not enrolled with a sync server; bundles on a USB stick still work.")
         if status.last_error:
             text += "\n" + self.tr("Last error: %1").replace("%1", status.last_error)
+        if unsafe_days is not None:
+            text += "\n" + self.tr("No backup and no sync for %1 days: back up this laptop to a USB stick.") \
+                .replace("%1", i18n.num(unsafe_days))
         self.summary.setText(text)
         entities = sorted(by_entity)
         self.table.setRowCount(len(entities))
@@ -172,6 +185,12 @@ class SyncPanel(QWidget):
             if not name:
                 return
             path = Path(name)
+        elif action == "backup":
+            name, _ = QFileDialog.getSaveFileName(self, self.tr("Back up this laptop"), "",
+                                                  self.tr("Laptop backup (*.sayyarbackup)"))
+            if not name:
+                return
+            path = Path(name)
         elif action == "load_receipt":
             name, _ = QFileDialog.getOpenFileName(self, self.tr("Load receipt"), "", self.tr("Receipt (*.receipt *.json)"))
             if not name:
@@ -179,11 +198,18 @@ class SyncPanel(QWidget):
             path = Path(name)
         ctx, store = self.ctx, self.session.store
         self.message.setText(self.tr("Working…"))
-        run_op(self, lambda: backend.call(action, store, ctx, path), lambda r: self._done(action, r), self._failed,
+        session = self.session
+        run_op(self, lambda: backend.call(action, store, ctx, path, session), lambda r: self._done(action, r),
+               self._failed,
                self.tr("Sync in progress…"))
 
     def _done(self, action: str, result: Any) -> None:
-        self.message.setText(self.tr("Done."))
+        if action == "backup":
+            self.message.setText(self.tr("Backup written: %1. It opens only with the recovery key or a unit "
+                                         "administrator's password; keep it away from the laptop.")
+                                 .replace("%1", str(result.path)))
+        else:
+            self.message.setText(self.tr("Done."))
         self.refresh()
 
     def _failed(self, err: BaseException) -> None:

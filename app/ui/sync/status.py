@@ -22,6 +22,7 @@ class SyncStatusWidget(QPushButton):
         self.session = session
         self.status: Any = None
         self.background: Any = None
+        self.unsafe_days: int | None = None
         self._busy = False
         self.setText(self.tr("Sync: …"))
         self._timer = QTimer(self)
@@ -47,10 +48,17 @@ class SyncStatusWidget(QPushButton):
         if self._busy:
             return
         self._busy = True
-        from app.sync.status import sync_status
+        store, folder = self.session.store, self.session.data_dir
 
-        store = self.session.store
-        run_op(self, lambda: sync_status(store), self._show, self._failed)
+        def read() -> Any:
+            from app.services.backup import backup_reminder
+            from app.sync.status import sync_status
+
+            status = sync_status(store)
+            self.unsafe_days = backup_reminder(store, folder)
+            return status
+
+        run_op(self, read, self._show, self._failed)
 
     def _failed(self, err: BaseException) -> None:
         self._busy = False
@@ -81,5 +89,7 @@ class SyncStatusWidget(QPushButton):
             error = error or self.tr("The sync server could not be reached.")
         elif error:
             text += " · " + self.tr("last attempt failed")
+        if self.unsafe_days is not None and not (state is not None and state.syncing):
+            text += " · " + self.tr("no backup or sync for %1 days").replace("%1", i18n.num(self.unsafe_days))
         self.setText(text)
         self.setToolTip(error or self.tr("Open the Sync panel"))

@@ -1,0 +1,186 @@
+"""A unit's laptops from the command line (issue 13): set up with ``sayyar setup`` only, enrolled, synced; a colliding
+device code refused; a laptop backed up, restored on another data folder and synced without losing or duplicating a
+record; the recovery key opening a laptop whose passwords are all lost; devices listed and revoked by code.
+Real encrypted laptops and the real server on a loopback port."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.cli import main
+from app.models import Patient, User
+from app.server import models as m
+from app.services.context import Ctx
+from app.services.site import sign_in
+from helpers import LiveServer, patient_input, server_engine
+
+PASSWORD = "unit-admin-pass-1405"
+NEW_PASSWORD = "a-new-admin-pass-1405"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The flow is under test here, not argon2's cost (tests/security holds that): cheap password hashing."""
+    from app.security.keystore import KdfParams
+    from app.security.keystore import store as ks_store
+
+    monkeypatch.setattr(ks_store, "DEFAULT_KDF_PARAMS", KdfParams(time_cost=1, memory_cost=64, parallelism=1))
+
+
+def laptop(folder: Path, user: str = "admin") -> list[str]:
+    return ["--data-dir", str(folder), "--user", user]
+
+
+def setup_and_enrol(tmp_path: Path, name: str, unit: str, code: str, admin: str, central: Path, url: str,
+                    capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    folder = tmp_path / name
+    assert main(["--data-dir", str(folder), "setup", "--unit", unit, "--device-code", code, "--admin", admin]) == 0
+    out = capsys.readouterr().out
+    recovery = out.split("Recovery key")[1].splitlines()[1].strip()
+    req, enrolment = tmp_path / f"{name}.request.json", tmp_path / f"{name}.enrolment.json"
+    assert main([*laptop(folder, admin), "sync", "device-request", "--out", str(req)]) == 0
+    status = main(["server", "enrol-device", "--db", str(central), "--request", str(req), "--server-url", url,
+                   "--out", str(enrolment)])
+    if status != 0:
+        return status, recovery
+    assert main([*laptop(folder, admin), "sync", "enrol", str(enrolment)]) == 0
+    assert main([*laptop(folder, admin), "sync"]) == 0
+    return 0, recovery
+
+
+def register(folder: Path, admin: str, n: int) -> list[str]:
+    """Patients registered on the laptop by a clinician of its unit (the services, as the app would)."""
+    from app.services.patients import register_patient
+
+    session = sign_in(folder, admin, PASSWORD)
+    try:
+        ctx = Ctx(session.store, session.ctx.user_id, "clinician", unit_id=session.ctx.unit_id, lang="en")
+        return [register_patient(ctx, patient_input(i), override_reason="field test").patient_id for i in range(n)]
+    finally:
+        session.store.close()
+
+
+def central_patients(engine) -> list[str]:  # type: ignore[no-untyped-def]
+    with engine.connect() as conn:
+        return list(conn.execute(select(m.RECORDS["patient"].c.id)).scalars())
+
+
+def test_set_up_enrol_back_up_restore_recover(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SAYYAR_PASSWORD", PASSWORD)
+    monkeypatch.setenv("SAYYAR_NEW_PASSWORD", PASSWORD)
+    central = tmp_path / "central.db"
+    engine = server_engine(str(central))
+    with LiveServer(engine) as srv:
+        # Two laptops of two units, set up and enrolled with the command line only.
+        assert setup_and_enrol(tmp_path, "zah", "MHU-ZAH", "ZAH2", "zah.admin", central, srv.url, capsys)[0] == 0
+        status, recovery = setup_and_enrol(tmp_path, "tay", "MHU-TAY", "TAY1", "tay.admin", central, srv.url, capsys)
+        assert status == 0
+        # A third laptop with a device code already in use is refused, with a sentence.
+        assert setup_and_enrol(tmp_path, "dup", "MHU-CHB", "ZAH2", "chb.admin", central, srv.url, capsys)[0] == 2
+        err = capsys.readouterr().err
+        assert "device code ZAH2 is already used by another laptop" in err and "Traceback" not in err
+        # An unknown unit is refused before anything is made.
+        assert main(["--data-dir", str(tmp_path / "x"), "setup", "--unit", "MHU-NOPE", "--device-code", "X1",
+                     "--admin", "x"]) == 2
+        assert "MHU-ZAH" in capsys.readouterr().err and not (tmp_path / "x" / "keystore.json").exists()
+
+        zah = tmp_path / "zah"
+        before = register(zah, "zah.admin", 3)
+        assert main([*laptop(zah, "zah.admin"), "sync"]) == 0
+        # The backup is taken; then two more patients are made and sent; then the laptop is lost.
+        pending = register(zah, "zah.admin", 1)  # still queued when the backup is taken; the old laptop sends it
+        backup = tmp_path / "usb" / "zah2"
+        assert main([*laptop(zah, "zah.admin"), "backup", "--out", str(backup)]) == 0
+        backup = backup.with_name("zah2.sayyarbackup")
+        assert "opens only with the recovery key" in capsys.readouterr().out
+        after = register(zah, "zah.admin", 2)
+        assert main([*laptop(zah, "zah.admin"), "sync"]) == 0
+        unsent = register(zah, "zah.admin", 1)  # made after the last sync: lost with the laptop
+        with engine.connect() as conn:
+            received_before = conn.execute(select(func.count()).select_from(m.received)).scalar_one()
+
+        # Nothing a patient could be recognised by is in the file as bytes.
+        data = backup.read_bytes()
+        with zipfile.ZipFile(backup) as zf:
+            assert set(zf.namelist()) == {"manifest.json", "sayyar.db", "keystore.json"}
+            keystore_doc = zf.read("keystore.json").decode()
+        session = sign_in(zah, "zah.admin", PASSWORD)
+        with session.store.read() as s:
+            people = list(s.scalars(select(Patient)))
+        session.store.close()
+        for p in people:
+            for value in (p.given_name_latin, p.father_name_latin, p.phone):
+                if value:
+                    assert value.encode() not in data
+        assert "unit_admin" in keystore_doc and "clinician" not in keystore_doc
+
+        # Restored on a new laptop, with the recovery key; it continues under a new epoch and syncs.
+        new = tmp_path / "new-laptop"
+        monkeypatch.setenv("SAYYAR_RECOVERY_KEY", recovery)
+        assert main(["--data-dir", str(new), "restore", str(backup), "--recovery-key"]) == 2  # not this laptop's key
+        assert not (new / "sayyar.db").exists()
+        monkeypatch.delenv("SAYYAR_RECOVERY_KEY")
+        capsys.readouterr()
+        assert main([*laptop(new, "zah.admin"), "restore", str(backup)]) == 0
+        assert "epoch" in capsys.readouterr().out
+        # The lost laptop is revoked (a thief's copy of its token stops working); the restored one gets a new token,
+        # deliberately.
+        assert main(["server", "revoke-device", "--db", str(central), "--device-code", "ZAH2"]) == 0
+        assert main([*laptop(new, "zah.admin"), "sync"]) == 2
+        req, enrolment = tmp_path / "new.request.json", tmp_path / "new.enrolment.json"
+        assert main([*laptop(new, "zah.admin"), "sync", "device-request", "--out", str(req)]) == 0
+        capsys.readouterr()
+        assert main(["server", "enrol-device", "--db", str(central), "--request", str(req), "--out",
+                     str(enrolment)]) == 2
+        assert "--re-enrol" in capsys.readouterr().err
+        assert main(["server", "enrol-device", "--db", str(central), "--request", str(req), "--re-enrol",
+                     "--server-url", srv.url, "--out", str(enrolment)]) == 0
+        assert main([*laptop(new, "zah.admin"), "sync", "enrol", str(enrolment)]) == 0
+        assert main([*laptop(new, "zah.admin"), "sync"]) == 0
+        assert main([*laptop(zah, "zah.admin"), "sync"]) == 2  # the old laptop's token is refused
+        later = register(new, "zah.admin", 2)
+        assert main([*laptop(new, "zah.admin"), "sync"]) == 0
+        held = central_patients(engine)
+        assert sorted(held) == sorted(before + pending + after + later)  # exactly what reached it, once each
+        assert not set(unsent) & set(held)
+        with engine.connect() as conn:  # the queued patient came again under the new epoch: held as a duplicate
+            outcomes = dict(conn.execute(select(m.received.c.outcome, func.count()).where(
+                m.received.c.record_id == pending[0], m.received.c.entity == "patient")
+                .group_by(m.received.c.outcome)).all())
+            assert conn.execute(select(func.count()).select_from(m.received)).scalar_one() > received_before
+        assert sum(outcomes.values()) == 2 and set(outcomes) <= {"held", "applied", "stale"}
+        session = sign_in(new, "zah.admin", PASSWORD)
+        with session.store.read() as s:
+            codes = list(s.scalars(select(Patient.code).where(Patient.id.in_(later))))
+            assert int(s.scalar(select(func.count()).select_from(Patient).where(Patient.id.in_(before))) or 0) == 3
+        session.store.close()
+        assert all(int(c.split("-")[1]) >= 10000 for c in codes)  # a fresh number range
+
+        # Devices at the server: every laptop with its epoch (the restored one is in a new epoch).
+        capsys.readouterr()
+        assert main(["server", "devices", "--db", str(central)]) == 0
+        listing = capsys.readouterr().out.splitlines()
+        zah_line = next(line for line in listing if line.startswith("ZAH2"))
+        assert "active" in zah_line and int(zah_line.split()[1]) > 1
+        assert any(line.startswith("TAY1") for line in listing)
+
+    # Every password lost: the recovery key sets the administrator's, and is replaced.
+    tay = tmp_path / "tay"
+    monkeypatch.setenv("SAYYAR_RECOVERY_KEY", recovery)
+    monkeypatch.setenv("SAYYAR_NEW_PASSWORD", NEW_PASSWORD)
+    capsys.readouterr()
+    assert main([*laptop(tay, "tay.admin"), "recover"]) == 0
+    out = capsys.readouterr().out
+    new_key = out.strip().splitlines()[-1].strip()
+    assert new_key != recovery
+    session = sign_in(tay, "tay.admin", NEW_PASSWORD)
+    with session.store.read() as s:
+        assert s.scalar(select(User.role).where(User.username == "tay.admin")) == "unit_admin"
+    session.store.close()
+    assert main([*laptop(tay, "tay.admin"), "recover"]) == 2  # the typed key no longer works
+    engine.dispose()
