@@ -11,6 +11,7 @@ Joining never crosses a space, so a line's shaped width is the sum of its words'
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import arabic_reshaper
@@ -74,7 +75,45 @@ def visual(text: str, rtl: bool) -> str:
     """
     if not has_rtl(text):
         return text
-    return _mirror_brackets(get_display(shaped(text), base_dir="R" if rtl else "L"))
+    if rtl:
+        text = _latin_runs_first_strong(text)
+    return _mirror_brackets(get_display(shaped(text), base_dir="R" if rtl else "L")).replace(_LRM, "")
+
+
+_LRM = "\u200e"
+
+
+def _strong(token: str) -> str:
+    """'L' for a token with a Latin (left-to-right) letter, 'R' for one with a Persian/Arabic letter, else ''."""
+    for ch in token:
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            return "L"
+        if kind in ("R", "AL"):
+            return "R"
+    return ""
+
+
+def _latin_runs_first_strong(text: str) -> str:
+    """Inside a right-to-left line, a Latin run that starts with digits ("2 x 500 mg", "500 mg paracetamol") is
+    reordered by the bidi algorithm into "x 500 mg 2": the digits lean on the Persian before them. A left-to-right
+    mark before such a run makes the digits part of it, so the run reads as typed."""
+    tokens = text.split(_SPACE)
+    kinds = [_strong(t) for t in tokens]
+    out = list(tokens)
+    i = 0
+    while i < len(tokens):
+        if kinds[i] == "" and tokens[i]:
+            j = i
+            while j < len(tokens) and kinds[j] == "":
+                j += 1
+            prev = next((k for k in reversed(kinds[:i]) if k), "R")
+            if j < len(tokens) and kinds[j] == "L" and prev == "R" and any(c.isdigit() for c in tokens[i]):
+                out[i] = _LRM + tokens[i]
+            i = j
+        else:
+            i += 1
+    return _SPACE.join(out)
 
 
 def _mirror_brackets(vis: str) -> str:

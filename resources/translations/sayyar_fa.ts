@@ -1600,6 +1600,18 @@ Do you want to save the document as a PDF file instead? You can print it later f
 <context>
     <name>VisitForm</name>
     <message>
+        <source>Alt+U: follow-up date</source>
+        <translation>Alt+U: تاریخ پیگیری</translation>
+    </message>
+    <message>
+        <source>Alt+M: add a medicine</source>
+        <translation>Alt+M: افزودن دارو</translation>
+    </message>
+    <message>
+        <source>Alt+I: diagnosis (ICD-10)</source>
+        <translation>Alt+I: تشخیص (ICD-10)</translation>
+    </message>
+    <message>
         <source>Amendment saved.</source>
         <translation>اصلاح ذخیره شد.</translation>
     </message>

@@ -1,8 +1,9 @@
 import unicodedata
 
+from pdf_tools import logical_rtl
+
 from app.printing.fonts import REGULAR, register_fonts
 from app.printing.text import localize_digits, persian_number, shaped, visual, width, wrap
-from pdf_tools import logical_rtl
 
 register_fonts()
 
@@ -46,3 +47,12 @@ def test_digits():
     assert localize_digits("۵ روز", "latin") == "5 روز"
     assert persian_number(38.6, "persian", 1) == "۳۸٫۶"
     assert persian_number(38.6, "latin", 1) == "38.6"
+
+
+def test_a_latin_run_starting_with_digits_keeps_its_order_on_persian_paper():
+    # Issue 14: "2 x 500 mg" printed as "x ۵۰۰ mg ۲"; the run is read left to right as typed, digits included.
+    dose = localize_digits("قرص 2 x 500 mg روزی سه بار", "persian")
+    vis = visual(dose, True)
+    assert "۲ x ۵۰۰ mg" in vis and "\u200e" not in vis
+    assert "500 mg paracetamol" in visual("500 mg paracetamol روزانه", True)
+    assert visual("2 x 500 mg", True) == "2 x 500 mg"

@@ -75,7 +75,8 @@ def test_persian_register_visit_refer_print(qtbot, driver):  # type: ignore[no-u
     referral = main.tabs.currentWidget()
     qtbot.waitUntil(lambda: referral.facility.count() > 0, timeout=5000)
     type_text(referral.reason, "نیاز به بستری و ایزوله")
-    assert referral.reason.document().defaultTextOption().textDirection() == Qt.LayoutDirection.RightToLeft
+    # Persian typed into it lays out right to left (each paragraph follows its own first letter).
+    assert referral.reason.document().firstBlock().textDirection() == Qt.LayoutDirection.RightToLeft
     qtbot.mouseClick(referral.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: referral.referral is not None, timeout=10000)
     qtbot.mouseClick(referral.print_button, Qt.MouseButton.LeftButton)

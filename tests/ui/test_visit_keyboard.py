@@ -67,8 +67,7 @@ def test_visit_by_keyboard_saves_what_it_shows_and_stays_read_only(qtbot, driver
     _tab_to(qtbot, visit.diagnoses.search)
     with qtbot.waitSignal(visit.diagnoses.suggestions_ready, timeout=5000):
         type_here("J06.9")
-    press(qtbot, Qt.Key.Key_Down)  # the first suggestion
-    press(qtbot, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_Return)  # the first suggestion is highlighted: Enter takes it
     qtbot.waitUntil(lambda: len(visit.diagnoses.chosen) == 1)
 
     _tab_to(qtbot, visit.add_button)
@@ -165,6 +164,10 @@ def test_mixed_text_keeps_its_order_in_persian(qtbot, driver):  # type: ignore[n
     assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
     _chart, visit = _open_visit(qtbot, main)
     type_here("سرفه")
+    type_text(visit.treatment, "500 mg paracetamol")
+    block = visit.treatment.document().firstBlock()
+    assert block.textDirection() == Qt.LayoutDirection.LeftToRight  # laid out RTL it read "mg paracetamol 500"
+    assert visit.complaint.document().firstBlock().textDirection() == Qt.LayoutDirection.RightToLeft
     visit.add_medicine()
     type_here("500 mg paracetamol")
     press(qtbot, Qt.Key.Key_Tab)

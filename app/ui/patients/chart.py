@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.security.roles import Action, can
 from app.ui import i18n, labels
 from app.ui.ops import run_op
+from app.ui.widgets.bidi import BidiDelegate
 from app.ui.widgets.forms import Banner
 
 
@@ -35,6 +36,7 @@ def _table(parent: QWidget, headers: list[str], name: str) -> QTableWidget:
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setStretchLastSection(True)
     table.setMaximumHeight(170)
+    table.setItemDelegate(BidiDelegate(table))  # a Latin complaint or code keeps its order in Persian
     return table
 
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui import labels
+from app.ui import i18n, labels
 from app.ui.ops import run_op
 from app.ui.widgets.forms import DateField, ErrorLabel, digits_only, text_box
 from app.ui.widgets.formtab import FormTab, set_combo
@@ -175,7 +175,11 @@ class RegisterPatientForm(FormTab):
         self.save_button.setObjectName("saveRegistration")
         self.save_button.clicked.connect(lambda: self.save())
         self.body.addWidget(self.save_button)
-        self.names["given_name_fa"].setFocus()
+        self.first_field().setFocus()
+
+    def first_field(self) -> QWidget:
+        """Typing starts in the script of the interface: Persian names in Persian, Latin letters in English."""
+        return self.names["given_name_fa" if i18n.is_rtl() else "given_name_latin"]
 
     # ----- documents -----
 

@@ -95,6 +95,8 @@ class DiagnosisPicker(QGroupBox):
             self.model.setStringList([self.describe(d) for d in found])
             if found and self.search.hasFocus():
                 self.completer.complete()
+                # The first suggestion is highlighted: Enter takes it, Down/Up pick another.
+                self.completer.popup().setCurrentIndex(self.completer.completionModel().index(0, 0))
             self.suggestions_ready.emit(len(found))
 
         run_op(self, find, show)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -166,6 +167,15 @@ class VisitForm(SavedVisitMixin, FormTab):
                                       self.pregnant, self.diagnoses.search, self.diagnoses.toggle_button,
                                       self.diagnoses.remove_button, self.onset.edit, self.treatment,
                                       self.medicines, self.add_button, self.follow_up]
+        # Keyboard jumps, so a simple visit is a few keys: Alt+I diagnosis, Alt+M a medicine, Alt+U follow-up.
+        for keys, slot in (("Alt+I", self.diagnoses.search.setFocus), ("Alt+M", self.add_medicine),
+                           ("Alt+U", self.follow_up.setFocus)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda s=slot: s() if self.diagnoses.search.isEnabled() else None)
+        self.diagnoses.search.setToolTip(self.tr("Alt+I: diagnosis (ICD-10)"))
+        self.add_button.setToolTip(self.tr("Alt+M: add a medicine"))
+        self.follow_up.setToolTip(self.tr("Alt+U: follow-up date"))
         if self.visit_id:
             self.set_read_only(True)
             self.save_button.setVisible(False)

@@ -152,14 +152,16 @@ def digits_only(text: str) -> str:
 
 
 def text_box(parent: QWidget, name: str, height: int = 60) -> QPlainTextEdit:
-    """A multi-line field that writes right-to-left in Persian (QPlainTextEdit does not follow the application's
-    direction by itself), tabs to the next field, and stays compact."""
+    """A multi-line field that tabs to the next field and stays compact. Each paragraph takes the direction of its
+    own first letter (so "500 mg paracetamol" typed in the Persian interface keeps its order, and Persian typed in
+    the English one reads right to left); in Persian every paragraph sits on the right like the rest of the screen."""
     edit = QPlainTextEdit(parent)
     edit.setObjectName(name)
     edit.setMaximumHeight(height)
     edit.setTabChangesFocus(True)
     option = edit.document().defaultTextOption()
-    option.setTextDirection(Qt.LayoutDirection.RightToLeft if i18n.is_rtl() else Qt.LayoutDirection.LeftToRight)
-    option.setAlignment(Qt.AlignmentFlag.AlignRight if i18n.is_rtl() else Qt.AlignmentFlag.AlignLeft)
+    option.setTextDirection(Qt.LayoutDirection.LayoutDirectionAuto)
+    option.setAlignment((Qt.AlignmentFlag.AlignRight if i18n.is_rtl() else Qt.AlignmentFlag.AlignLeft)
+                        | Qt.AlignmentFlag.AlignAbsolute)
     edit.document().setDefaultTextOption(option)
     return edit
