@@ -42,5 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_encryption.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_ui_launch.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_ui_search.py
+	$(BIN)/python bench/bench_find_person.py
+	$(BIN)/python bench/bench_matching.py
 	$(BIN)/python bench/bench_sync.py
 	$(BIN)/python bench/bench_hq_report.py --visits 3000000 --backend both --keep

@@ -12,6 +12,7 @@ the tolerant key cannot tell them apart.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Final
 
 from app.core.identifiers import phone_match_key
@@ -53,13 +54,17 @@ def compare_names(a: NameKeys, b: NameKeys) -> str | None:
 
 def best_match(a: tuple[str, ...], b: tuple[str, ...]) -> str | None:
     """The best match between any spelling of one name field (Persian, Latin) and any of the other's."""
+    return best_key_match(tuple(map(name_keys, a)), tuple(map(name_keys, b)))
+
+
+def best_key_match(a: tuple[NameKeys, ...], b: tuple[NameKeys, ...]) -> str | None:
+    """best_match on names already turned into their keys (the review list compares each person many times)."""
     best: str | None = None
-    for x in a:
-        kx = name_keys(x)
+    for kx in a:
         if not kx:
             continue
-        for y in b:
-            kind = compare_names(kx, name_keys(y))
+        for ky in b:
+            kind = compare_names(kx, ky)
             if kind is not None and (best is None or NAME_KINDS.index(kind) < NAME_KINDS.index(best)):
                 best = kind
                 if best == EXACT:
@@ -85,9 +90,22 @@ class Person:
     household_id: str | None = None
     documents: tuple[tuple[str, str], ...] = ()  # (type, document_key)
 
-    @property
+    # Worked out once per person: the review list compares each person with many others.
+    @cached_property
     def phone_key(self) -> str:
         return phone_match_key(self.phone) if self.phone else ""
+
+    @cached_property
+    def given_keys(self) -> tuple[NameKeys, ...]:
+        return tuple(map(name_keys, self.given))
+
+    @cached_property
+    def father_keys(self) -> tuple[NameKeys, ...]:
+        return tuple(map(name_keys, self.father))
+
+    @cached_property
+    def family_keys(self) -> tuple[NameKeys, ...]:
+        return tuple(map(name_keys, self.family))
 
 
 @dataclass
@@ -160,14 +178,14 @@ def score(a: Person, b: Person) -> Evidence:
         if doc[1] in numbers_b:
             ev.add("document", "number", DOCUMENT_NUMBER_ONLY)
             break
-    ev.given = best_match(a.given, b.given)
+    ev.given = best_key_match(a.given_keys, b.given_keys)
     if ev.given:
         ev.add("given", ev.given, GIVEN_POINTS * _STRENGTH[ev.given])
-    father = best_match(a.father, b.father)
+    father = best_key_match(a.father_keys, b.father_keys)
     if father:
         ev.add("father", father, FATHER_POINTS * _STRENGTH[father])
     if any(a.family) and any(b.family):
-        family = best_match(a.family, b.family)
+        family = best_key_match(a.family_keys, b.family_keys)
         if family and family != SOUND:
             ev.add("family", family, FAMILY_POINTS)
         elif family is None:
