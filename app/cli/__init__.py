@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     lang = args.lang or "en"
     from app.logging_setup import configure_logging
 
-    configure_logging(getattr(args, "log_folder", data_folder)(args))
+    log_file = configure_logging(getattr(args, "log_folder", data_folder)(args))
     command = getattr(args, "command", None) or "app"
     try:
         return int(args.handler(args) or 0)
@@ -128,7 +128,13 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:  # noqa: BLE001 - known errors become sentences; anything else is re-raised
         message = _explain(err, lang)
         if message is None:
-            raise  # a bug: the crash hook logs it (redacted) and Python prints it
+            # A bug. Its traceback can quote record contents (an exception's text, a value being parsed): it goes
+            # to the log, through the filter, and the terminal gets a sentence (docs/architecture.md, "Logging").
+            log.error("command failed: %s (%s)", command, type(err).__name__, exc_info=err)
+            print(f"sayyar: {command} stopped on an unexpected error ({type(err).__name__}); what was being "
+                  f"written was not kept. The details (without patient data) are in {log_file}; please send that "
+                  "file to your support contact.", file=sys.stderr)
+            return 1
         # The sentence can name what was typed (a user name, a file): the filter keeps only the error's kind.
         log.warning("command refused: %s (%s)", command, type(err).__name__)
         print(f"sayyar: {message}", file=sys.stderr)

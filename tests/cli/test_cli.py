@@ -93,3 +93,20 @@ def test_load_facilities_reports_bad_rows(demo, tmp_path):
 def test_not_set_up(tmp_path):
     done = sayyar("--user", "x", "print", "referral", "X", "--out", "x.pdf", data=tmp_path / "empty")
     assert done.returncode == 2 and "sayyar demo" in done.stderr
+
+
+def test_an_unexpected_error_is_a_sentence_not_a_traceback(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import app.cli.site as site_commands
+    from app.cli import main
+
+    def broken(args):  # type: ignore[no-untyped-def]
+        raise RuntimeError("could not parse 'Gulalai Ahmadzai, 09121234567'")  # a bug quoting a record
+
+    monkeypatch.setattr(site_commands, "cmd_info", broken)
+    code = main(["--data-dir", str(tmp_path), "info"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "unexpected error (RuntimeError)" in err and "sayyar.log" in err
+    assert "Traceback" not in err and "Gulalai" not in err and "0912" not in err
+    logged = (tmp_path / "logs" / "sayyar.log").read_text(encoding="utf-8")
+    assert "RuntimeError" in logged and "Gulalai" not in logged and "09121234567" not in logged
