@@ -44,11 +44,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 def _headquarters_operator(engine: Any, args: argparse.Namespace, task: str = "import bundles") -> str:
     """Importing is a headquarters task (docs/architecture.md, trust rules): the operator signs in with their staff
     account (`sayyar hq staff`)."""
-    from app.hq.staff import check_staff, hq_staff
+    from app.hq.staff import check_staff, ensure_staff_table
 
     user = require_user(args, f"say who you are to {task} (a headquarters staff account)")
     password = ask_password(user)
-    hq_staff.create(engine, checkfirst=True)
+    ensure_staff_table(engine)
     with engine.connect() as conn:
         actor = check_staff(conn, user, password)
     if actor is None or not actor.is_hq:
@@ -113,7 +113,8 @@ def cmd_staff(args: argparse.Namespace) -> int:
 
     password = ask_new_password(args.username)
     try:
-        set_staff(central_engine(args), username=args.username, role=args.role, password=password, unit_id=args.unit_id)
+        set_staff(central_engine(args), username=args.username, role=args.role, password=password, unit_id=args.unit_id,
+                  language=args.language)
     except StaffError as err:
         raise CliError(str(err)) from None
     print(f"{args.username}: can sign in to the headquarters pages (/hq) as {args.role}.")
@@ -394,5 +395,6 @@ def register(sub: Any) -> None:
     add_db_argument(s)
     s.add_argument("--username", required=True)
     s.add_argument("--role", default="headquarters", choices=["headquarters", "coordinator", "unit_admin"])
-    s.add_argument("--unit-id", help="the unit a coordinator sees (coordinators only)")
+    s.add_argument("--unit-id", help="the unit a coordinator sees (required for coordinators and unit administrators)")
+    s.add_argument("--language", choices=["en", "fa"], default="en", help="the language of this account's pages")
     s.set_defaults(handler=cmd_staff)

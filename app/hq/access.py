@@ -22,6 +22,7 @@ class Actor:
     username: str
     role: str
     unit_id: str | None = None  # coordinators and unit staff see their own unit only
+    lang: str = "en"  # the language of the pages for this account (hq_staff.language)
 
     @property
     def is_hq(self) -> bool:

@@ -40,6 +40,7 @@ class Headquarters:
         app.dependency_overrides[web.get_connection] = connection
         app.dependency_overrides[web.get_actor] = basic_auth_actor(engine, web.get_connection)
         app.middleware("http")(_same_origin_forms)
+        _html_errors(app)
 
 
 async def _same_origin_forms(request: Any, call_next: Any) -> Any:
@@ -54,6 +55,44 @@ async def _same_origin_forms(request: Any, call_next: Any) -> Any:
         if claimed and urlsplit(claimed).netloc != request.headers.get("host", ""):
             return PlainTextResponse("Forms of the headquarters pages are accepted from these pages only.", 403)
     return await call_next(request)
+
+
+def _html_errors(app: Any) -> None:
+    """Errors of the /hq pages come back as HTML pages in the staff's language (a page raised with the account's
+    language; else the browser's Accept-Language; else both), never as the sync API's JSON. Other paths keep the
+    API's JSON answers."""
+    from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+    from fastapi.exceptions import RequestValidationError
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    from app.hq.web import error_page
+
+    def language(request: Any, exc: Any) -> str | None:
+        lang = getattr(exc, "lang", None)
+        if lang:
+            return str(lang)
+        accept = (request.headers.get("accept-language") or "").lower()
+        return "fa" if accept.startswith("fa") else ("en" if accept.startswith("en") else None)
+
+    def root(request: Any) -> str:
+        return f"{request.scope.get('root_path', '')}/hq"
+
+    async def http_error(request: Any, exc: Any) -> Any:
+        if not request.url.path.startswith("/hq"):
+            return await http_exception_handler(request, exc)
+        response = error_page(exc.status_code, str(exc.detail), language(request, exc), root(request))
+        for k, v in (getattr(exc, "headers", None) or {}).items():
+            response.headers[k] = v  # WWW-Authenticate: the browser asks for the sign-in
+        return response
+
+    async def validation_error(request: Any, exc: Any) -> Any:
+        if not request.url.path.startswith("/hq"):
+            return await request_validation_exception_handler(request, exc)
+        where = ", ".join(".".join(str(p) for p in e.get("loc", ())[1:]) for e in exc.errors()[:5])
+        return error_page(400, f"Not a valid value: {where}.", language(request, exc), root(request))
+
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
 
 
 def extension() -> Headquarters:

@@ -27,7 +27,17 @@ hq_staff = Table(
     Column("unit_id", String(36)),
     Column("password_hash", String(200), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
+    Column("language", String(5), nullable=False, default="en", server_default="en"),  # en or fa: the pages' language
 )
+
+
+def ensure_staff_table(engine: Engine) -> None:
+    """The table, and the columns later versions added to it (a central database made before them)."""
+    from app.server.db import add_missing_columns
+
+    hq_staff.create(engine, checkfirst=True)
+    with engine.begin() as conn:
+        add_missing_columns(conn, hq_staff.name, [hq_staff.c.language])
 
 _hasher = PasswordHasher()
 _basic = HTTPBasic(auto_error=False)
@@ -39,8 +49,10 @@ class StaffError(ValueError):
     pass
 
 
-def set_staff(engine: Engine, *, username: str, role: str, password: str, unit_id: str | None = None) -> None:
-    """Create or update a staff account (``sayyar hq staff``)."""
+def set_staff(engine: Engine, *, username: str, role: str, password: str, unit_id: str | None = None,
+              language: str = "en") -> None:
+    """Create or update a staff account (``sayyar hq staff``). Coordinators and unit administrators belong to a
+    unit (they see only it): one made without a unit is refused."""
     name = username.strip().lower()
     if not name:
         raise StaffError("a user name is required")
@@ -48,8 +60,13 @@ def set_staff(engine: Engine, *, username: str, role: str, password: str, unit_i
         raise StaffError(f"unknown role {role!r}; one of: {', '.join(r.value for r in Role)}")
     if len(password) < 8:
         raise StaffError("the password must have at least 8 characters")
-    values = {"role": role, "unit_id": unit_id, "password_hash": _hasher.hash(password), "active": True}
-    hq_staff.create(engine, checkfirst=True)
+    if role != Role.HEADQUARTERS and not unit_id:
+        raise StaffError(f"a {role} account sees one unit only: give it --unit-id")
+    if language not in ("en", "fa"):
+        raise StaffError("the language is en or fa")
+    values = {"role": role, "unit_id": unit_id if role != Role.HEADQUARTERS else None,
+              "password_hash": _hasher.hash(password), "active": True, "language": language}
+    ensure_staff_table(engine)
     with engine.begin() as conn:
         if conn.execute(select(hq_staff.c.username).where(hq_staff.c.username == name)).first():
             conn.execute(hq_staff.update().where(hq_staff.c.username == name).values(**values))
@@ -62,7 +79,8 @@ def check_staff(conn: Connection, username: str, password: str) -> Actor | None:
                                               hq_staff.c.active.is_(True))).first()
     try:
         if row is not None and _hasher.verify(row.password_hash, password):
-            return Actor(username=row.username, role=row.role, unit_id=row.unit_id)
+            return Actor(username=row.username, role=row.role, unit_id=row.unit_id,
+                         lang=getattr(row, "language", None) or "en")
     except (VerificationError, InvalidHashError):
         pass
     return None
@@ -72,7 +90,7 @@ def basic_auth_actor(engine: Engine, connection: Callable[..., Any]) -> Callable
     """A FastAPI dependency for ``app.hq.web.get_actor``: the signed-in staff member, or 401 asking for a sign-in.
     It reads the account through the request's own connection (``connection``, the page's dependency): a second
     connection would wait on the first one's write lock in SQLite."""
-    hq_staff.create(engine, checkfirst=True)
+    ensure_staff_table(engine)
 
     # Defaults, not Annotated[...]: with postponed annotations FastAPI could not see the local ``connection``.
     def actor(creds: HTTPBasicCredentials | None = Depends(_basic),  # noqa: B008

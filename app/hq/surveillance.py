@@ -28,6 +28,7 @@ class LineListQuery:
     until: date | None = None  # inclusive: "to 4 Dec" means 4 Dec is in
     diseases: tuple[str, ...] = ()
     include_discarded: bool = True
+    case_ids: tuple[str, ...] = ()  # only these cases (an alert's)
 
 
 def line_list(conn: Connection, query: LineListQuery, *, identities: bool = False, first_weekday: int = 0,
@@ -49,6 +50,8 @@ def line_list(conn: Connection, query: LineListQuery, *, identities: bool = Fals
         q = q.where(ed <= query.until)
     if query.diseases:
         q = q.where(c.c.disease.in_(query.diseases))
+    if query.case_ids:
+        q = q.where(c.c.id.in_(query.case_ids))
     if not query.include_discarded:
         q = q.where(func.coalesce(c.c.classification, "") != "discarded")
     q = q.order_by(ed.desc(), c.c.disease, c.c.id)

@@ -19,21 +19,25 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from app.hq.access import Actor, NotAllowed, require
-from app.hq.alerts import OPEN_STATUSES, AlertTransitionError, list_alerts
+from app.hq.alerts import OPEN_STATUSES, Alert, AlertTransitionError, alert_case_ids, list_alerts
+from app.hq.board import import_history, laptops
 from app.hq.dhis2 import MappingError, dhis2_json
 from app.hq.exports import export_dhis2, export_linelist
 from app.hq.insurance import enrolments_by_payer, expiring
-from app.hq.lifecycle import OUTCOMES, RISK_LEVELS, transition
+from app.hq.lifecycle import OUTCOMES, RISK_LEVELS, history, transition
 from app.hq.overview import completeness, device_status, server_sync_info, visits_this_week
+from app.hq.registry import active_registry
 from app.hq.report_data import build_weekly_report
 from app.hq.report_pdf import render_weekly_report
 from app.hq.settings import load_settings
-from app.hq.surveillance import LineListQuery, line_list
+from app.hq.surveillance import LineListQuery, line_list, test_results
 from app.hq.svg import bar_chart, heatmap
 from app.hq.tables import facilities
+from app.hq.tables import units as unit_table
+from app.hq.web_i18n import ago, code, day, disease_name, num, t, when
 from app.hq.weeks import Week, last_weeks, parse_week, week_of
 from app.security.roles import Action
 
@@ -71,95 +75,322 @@ def _guard(actor: Actor, action: Action) -> None:
         raise HTTPException(403, str(err)) from None
 
 
-CSS = """body{font:14px/1.4 system-ui,'Vazirmatn',sans-serif;margin:0;color:#222}header{background:#1d3f6e;color:#fff;
-padding:8px 16px}header a{color:#fff;margin-right:14px;text-decoration:none}main{padding:12px 16px}
-table{border-collapse:collapse;margin:6px 0 14px}td,th{border:1px solid #bbb;padding:3px 6px;vertical-align:top}
-th{background:#dde6f1;text-align:left}td.n{text-align:right}.raised{color:#b00;font-weight:bold}
-.verified{color:#a60}.closed{color:#666}form.inline{display:inline-block;margin:2px}.curves svg{margin:4px}
-.muted{color:#666;font-size:12px}"""
+CSS = """@font-face{font-family:'Vazirmatn';src:url('%(base)s/static/vazirmatn.ttf') format('truetype')}
+@font-face{font-family:'Vazirmatn';font-weight:bold;src:url('%(base)s/static/vazirmatn-bold.ttf') format('truetype')}
+body{font:14px/1.45 'Vazirmatn',system-ui,sans-serif;margin:0;color:#222}header{background:#1d3f6e;color:#fff;
+padding:8px 16px;display:flex;flex-wrap:wrap;gap:4px 14px;align-items:baseline}header a{color:#fff;
+text-decoration:none}header .who{margin-inline-start:auto;font-size:12px;opacity:.85}main{padding:12px 16px;
+max-width:1400px}table{border-collapse:collapse;margin:6px 0 14px;max-width:100%}td,th{border:1px solid #bbb;
+padding:3px 6px;vertical-align:top}th{background:#dde6f1;text-align:start}td.n{text-align:end}
+.raised,.red{color:#b00;font-weight:bold}.verified,.amber{color:#a60;font-weight:bold}.closed{color:#666}
+tr.overdue td{background:#fde8e8}tr.amber td{background:#fff4dc}tr.red td{background:#fde8e8}
+form.inline{display:inline-block;margin:2px}.curves svg{margin:4px}.muted{color:#666;font-size:12px}
+.notes{white-space:pre-wrap;overflow-wrap:anywhere;max-width:36em;margin:0}td.notes-cell{max-width:36em}
+.heatmap{direction:ltr}"""
 
 
-def page(title: str, body: str) -> HTMLResponse:
-    nav = "".join(f'<a href="{h}">{n}</a>' for h, n in (
-        ("./", "Overview"), ("surveillance", "Surveillance"), ("report", "Weekly report"), ("exports", "Exports"),
-        ("insurance", "Insurance")))
-    html = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)} — Sayyar HQ</title>'
-            f'<style>{CSS}</style></head><body><header><strong>Sayyar HQ</strong> &nbsp; {nav}</header>'
-            f'<main><h1>{escape(title)}</h1>{body}</main></body></html>')
+def lang_of(actor: Actor) -> str:
+    return "fa" if getattr(actor, "lang", "en") == "fa" else "en"
+
+
+def page(title: str, body: str, *, request: Request | None = None, lang: str = "en",
+         actor: Actor | None = None) -> HTMLResponse:
+    """A whole page in the account's language: right-to-left for Persian, absolute links, no script."""
+    b = base(request) if request is not None else "/hq"
+    nav = "".join(f'<a href="{b}{h}">{escape(t(k, lang))}</a>' for h, k in (
+        ("/", "nav_overview"), ("/alerts", "nav_alerts"), ("/board", "nav_board"),
+        ("/surveillance", "nav_surveillance"), ("/report", "nav_report"), ("/exports", "nav_exports"),
+        ("/insurance", "nav_insurance"), ("/immunisation", "nav_immunisation")))
+    who = f'<span class="who">{escape(t("signed_in_as", lang, who=actor.username))}</span>' if actor else ""
+    direction = "rtl" if lang == "fa" else "ltr"
+    html = (f'<!doctype html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>{escape(title)} — {escape(t("app", lang))}</title>'
+            f'<style>{CSS.replace("%(base)s", b)}</style></head><body><header><strong>{escape(t("app", lang))}</strong>'
+            f'{nav}{who}</header><main><h1>{escape(title)}</h1>{body}</main></body></html>')
     return HTMLResponse(html)
 
 
-def name(en: str, fa: str = "") -> str:
-    """English name, then the Persian one in its own direction-isolated span (dir="auto")."""
-    out = escape(en)
-    if fa:
-        out += f' <span dir="auto" lang="fa">{escape(fa)}</span>'
+def error_page(status: int, message: str, lang: str | None, root: str = "/hq") -> HTMLResponse:
+    """An error as a page in the staff's language (both languages when it is not known yet, e.g. before sign-in)."""
+    langs = [lang] if lang in ("en", "fa") else ["en", "fa"]
+    main = langs[0]
+    parts = []
+    for lg in langs:
+        parts.append(f'<section lang="{lg}" dir="{"rtl" if lg == "fa" else "ltr"}"><h2>{escape(t("error_title", lg))}'
+                     f'</h2><p class="raised">{escape(message if lg == main or len(langs) == 1 else _generic(status, lg))}'
+                     f'</p><p><a href="{root}/">{escape(t("back_overview", lg))}</a></p></section>')
+    html = (f'<!doctype html><html lang="{main}" dir="{"rtl" if main == "fa" else "ltr"}"><head><meta charset="utf-8">'
+            f'<title>{status} — {escape(t("app", main))}</title><style>{CSS.replace("%(base)s", root)}</style></head><body>'
+            f'<main>{"".join(parts)}</main></body></html>')
+    return HTMLResponse(html, status_code=status)
+
+
+def _generic(status: int, lang: str) -> str:
+    return t({401: "sign_in_needed", 403: "not_allowed", 404: "not_found"}.get(status, "error_title"), lang)
+
+
+class PageError(HTTPException):
+    """An HTTP error raised by a page, with the language of the account that asked (for the error page)."""
+
+    def __init__(self, status: int, detail: str, lang: str = "en") -> None:
+        super().__init__(status, detail)
+        self.lang = lang
+
+
+def name(en: str, fa: str = "", lang: str = "en") -> str:
+    """The name in the page's language, the other one after it in its own direction-isolated span."""
+    first, second, second_lang = (fa or en, en if fa else "", "en") if lang == "fa" else (en, fa, "fa")
+    out = escape(first)
+    if second and second != first:
+        out += f' <span dir="auto" lang="{second_lang}" class="muted">{escape(second)}</span>'
     return out
 
 
-def table(headers: list[str], rows: list[list[Any]], numeric_from: int = 99) -> str:
+def table(headers: list[str], rows: list[list[Any]], numeric_from: int = 99,
+          row_classes: list[str] | None = None) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(
-        f'<td class="n">{c}</td>' if i >= numeric_from else f"<td>{c}</td>" for i, c in enumerate(r)) + "</tr>"
-        for r in rows)
+    body = "".join(
+        (f'<tr class="{row_classes[k]}">' if row_classes and row_classes[k] else "<tr>") + "".join(
+            f'<td class="n">{c}</td>' if i >= numeric_from else f"<td>{c}</td>" for i, c in enumerate(r)) + "</tr>"
+        for k, r in enumerate(rows))
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _dt(value: datetime | None) -> str:
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") if value else "—"
+def _dt(value: datetime | None, lang: str = "en") -> str:
+    return when(value, lang)
+
+
+def _guard_lang(actor: Actor, action: Action) -> str:
+    lang = lang_of(actor)
+    try:
+        require(actor, action)
+    except NotAllowed as err:
+        raise PageError(403, str(err), lang) from None
+    return lang
+
+
+def _late(a: Any, fw: int, lang: str) -> str:
+    late = a.weeks_late(fw)
+    if not late:
+        return ""
+    text = t("reported_late_1", lang) if late == 1 else t("reported_late", lang, n=late)
+    return f'<br><span class="raised">{escape(text)}</span>'
+
+
+@router.get("/static/{font}")
+def static_font(font: str) -> Response:
+    """The Persian typeface of the pages (the printing font, Vazirmatn): Persian reads right on any browser."""
+    from app.resources import resource_path
+
+    files = {"vazirmatn.ttf": "Vazirmatn-Regular.ttf", "vazirmatn-bold.ttf": "Vazirmatn-Bold.ttf"}
+    if font not in files:
+        raise HTTPException(404, "No such file.")
+    return Response(resource_path("fonts", files[font]).read_bytes(), media_type="font/ttf",
+                    headers={"Cache-Control": "max-age=86400"})
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview(week: str | None = None, conn: Connection = Depends(get_connection),
+def overview(request: Request, week: str | None = None, conn: Connection = Depends(get_connection),
              actor: Actor = Depends(get_actor)) -> HTMLResponse:
-    _guard(actor, Action.VIEW_UNIT_REPORTS)
+    lang = _guard_lang(actor, Action.VIEW_UNIT_REPORTS)
     wk = _week(conn, week)
     visits = visits_this_week(conn, wk)
     comp = completeness(conn, wk, 12)
+    board = laptops(conn)
+    codes = {x.device_id: x.code for x in board}
     devices = device_status(conn, server_sync_info)
-    open_alerts = [a for a in list_alerts(conn, status="raised", limit=100_000)]
-    body = [f"<p>Week <strong>{escape(wk.label)}</strong> ({wk.start} – {wk.end - timedelta(days=1)})"
-            f" · visits {sum(v.visits for v in visits)} · facilities reporting "
-            f"{sum(1 for v in visits if v.visits)}/{len(visits)} · "
-            f'<a href="surveillance">{len(open_alerts)} alerts awaiting verification</a></p>',
-            "<h2>Visits this week</h2>",
-            table(["Facility", "Unit", "Visits", "New", "Repeat"],
-                  [[name(v.facility, v.facility_fa), escape(v.unit), v.visits, v.new, v.follow_up] for v in visits], 2),
-            "<h2>Reporting completeness (visits received per week)</h2>", heatmap(comp),
-            "<h2>Devices</h2>",
-            table(["Unit", "Device", "Newest record (laptop time)", "Clock stamp", "Last sync", "Last bundle",
-                   "Pending", "Rejected"],
-                  [[escape(d.unit), escape(d.device_id[:13]), _dt(d.last_record_at), escape(d.last_hlc[:13]),
-                    _dt(d.sync.last_sync_at if d.sync else None), _dt(d.sync.last_bundle_at if d.sync else None),
-                    d.sync.pending if d.sync and d.sync.pending is not None else "—",
-                    d.sync.rejected if d.sync else "—"] for d in devices]),
-            '<p class="muted">Laptop clocks can be wrong: devices are compared by hybrid clock stamp; "pending" is '
-            "what a laptop numbered that the server does not hold yet.</p>"]
-    return page("Overview", "".join(body))
+    open_alerts = list_alerts(conn, status="raised", limit=100_000)
+    b = base(request)
+    reported = sum(1 for v in visits if v.visits)
+    awaiting = (f"{num(len(open_alerts), lang)} alerts awaiting verification" if lang == "en" else
+                f"{num(len(open_alerts), lang)} هشدار در انتظار تأیید")
+    body = [f"<p>{escape(t('week', lang))} <strong>{escape(wk.label)}</strong> ({day(wk.start, lang)} – "
+            f"{day(wk.end - timedelta(days=1), lang)}) · {escape(t('visits', lang))} "
+            f"{num(sum(v.visits for v in visits), lang)} · "
+            f"{escape(t('reported_of', lang, n=reported, total=len(visits)))} · "
+            f'<a href="{b}/alerts">{escape(awaiting)}</a></p>',
+            f"<h2>{escape(t('visits', lang))}</h2>",
+            table([t("facility", lang), t("unit", lang), t("visits", lang), t("new", lang), t("repeat", lang)],
+                  [[name(v.facility, v.facility_fa, lang), escape(v.unit), num(v.visits, lang), num(v.new, lang),
+                    num(v.follow_up, lang)] for v in visits], 2),
+            f"<h2>{escape(t('completeness', lang))}</h2>", heatmap(comp),
+            f"<h2>{escape(t('device', lang))}</h2>",
+            table([t("unit", lang), t("device", lang), t("newest_record", lang), t("last_contact", lang),
+                   t("last_bundle", lang), t("queued", lang), t("quarantined", lang)],
+                  [[escape(d.unit), escape(codes.get(d.device_id, d.device_id[:8])), _dt(d.last_record_at, lang),
+                    _dt(d.sync.last_sync_at if d.sync else None, lang),
+                    _dt(d.sync.last_bundle_at if d.sync else None, lang),
+                    num(d.sync.pending, lang) if d.sync and d.sync.pending is not None else "—",
+                    num(d.sync.rejected, lang) if d.sync else "—"] for d in devices]),
+            f'<p class="muted"><a href="{b}/board">{escape(t("nav_board", lang))}</a></p>']
+    return page(t("nav_overview", lang), "".join(body), request=request, lang=lang, actor=actor)
+
+
+@router.get("/alerts", response_class=HTMLResponse)
+def alert_desk(request: Request, conn: Connection = Depends(get_connection),
+               actor: Actor = Depends(get_actor)) -> HTMLResponse:
+    """Every unresolved alert, oldest first, with time since raised; overdue (over 24 h unverified) in red."""
+    lang = _guard_lang(actor, Action.VIEW_SURVEILLANCE)
+    fw = first_weekday(conn)
+    registry = active_registry(conn)
+    now = datetime.now(timezone.utc)
+    alerts = list_alerts(conn, status=OPEN_STATUSES, limit=100_000, unit_id=None if actor.is_hq else actor.unit_id)
+    alerts.sort(key=lambda a: a.raised_at)
+    facs = facilities(conn)
+    units = {k: v.get("code", "") for k, v in unit_table(conn).items()}
+    b = base(request)
+    rows, classes = [], []
+    for a in alerts:
+        overdue = a.status == "raised" and now - _aware(a.raised_at) > timedelta(hours=24)
+        classes.append("overdue" if overdue else "")
+        rows.append([
+            when(a.raised_at, lang),
+            escape(ago(a.raised_at, lang, now)) + (f'<br><span class="raised">{escape(t("overdue", lang))}</span>'
+                                                   if overdue else ""),
+            escape(disease_name(registry, a.disease, lang)), escape(code("rule", a.rule, lang)),
+            _where(facs, a.facility_id, a.district, lang), escape(units.get(a.unit_id, "")),
+            escape(a.week) + _late(a, fw, lang), num(a.case_count, lang),
+            f'<span class="{a.status}">{escape(code("status", a.status, lang))}</span>',
+            f'<a href="{b}/alerts/{escape(a.id)}">{escape(t("open_alert", lang))}</a>'])
+    body = [f'<p class="muted">{escape(t("alerts_intro", lang))}</p>',
+            table([t("raised", lang), t("since_raised", lang), t("disease", lang), t("rule", lang), t("where", lang),
+                   t("unit", lang), t("week", lang), t("cases", lang), t("status", lang), ""], rows, 7, classes)
+            if rows else f"<p>{escape(t('no_alerts', lang))}</p>"]
+    return page(t("alerts_title", lang), "".join(body), request=request, lang=lang, actor=actor)
+
+
+def _aware(v: datetime) -> datetime:
+    return v if v.tzinfo else v.replace(tzinfo=timezone.utc)
+
+
+@router.get("/alerts/{alert_id}", response_class=HTMLResponse)
+def alert_page(alert_id: str, request: Request, conn: Connection = Depends(get_connection),
+               actor: Actor = Depends(get_actor)) -> HTMLResponse:
+    """One alert: its de-identified cases, the EWARS stages still open to it, its notes and its history."""
+    from app.hq.models import hq_alert
+
+    lang = _guard_lang(actor, Action.VIEW_SURVEILLANCE)
+    row = conn.execute(select(hq_alert).where(hq_alert.c.id == alert_id)).first()
+    if row is None or (not actor.is_hq and row.unit_id != actor.unit_id):
+        raise PageError(404, t("not_found", lang), lang)
+    a = Alert.from_row(row)
+    fw = first_weekday(conn)
+    registry = active_registry(conn)
+    facs = facilities(conn)
+    ids = alert_case_ids(conn, a.id)
+    cases = line_list(conn, LineListQuery(case_ids=tuple(ids)), first_weekday=fw) if ids else []
+    results = test_results(conn, ids)
+    b = base(request)
+    case_rows = []
+    for c in cases:
+        tests = "<br>".join(escape(f"{_test_name(registry, x['test'], lang)}: {code('test_outcome', x['outcome'], lang)}"
+                                   f"{' (' + x['subtype'] + ')' if x['subtype'] else ''}")
+                            for x in results.get(c["case_id"], []))
+        case_rows.append([escape(c["unit"]), name(c["facility"], c["facility_fa"], lang),
+                          escape(code("age_band", c["age_band"], lang)), escape(code("sex", c["sex"], lang)),
+                          day(c["onset_date"] or c["reported_date"], lang),
+                          escape(code("classification", c["classification"], lang)), tests or "—"])
+    events = history(conn, a.id)
+    hist_rows = [[when(e["at"], lang), escape(e["by"] or ""),
+                  escape(code("status", e["from_status"], lang)) + " → " + escape(code("status", e["to_status"], lang)),
+                  f'<p class="notes" dir="auto">{escape(e["note"] or "")}</p>'] for e in events]
+    facts = [
+        (t("status", lang), f'<span class="{a.status}">{escape(code("status", a.status, lang))}</span>'
+         + (f" · {escape(code('outcome', a.outcome, lang))}" if a.outcome else "")),
+        (t("rule", lang), escape(code("rule", a.rule, lang)) + (f" ({escape(a.threshold)})" if a.threshold else "")),
+        (t("week", lang), escape(a.week) + _late(a, fw, lang)),
+        (t("raised", lang), f"{when(a.raised_at, lang)} ({escape(ago(a.raised_at, lang))})"),
+        (t("cases", lang), num(a.case_count, lang)),
+        (t("risk", lang), escape(code("risk", a.risk_level, lang)) or "—"),
+        (t("response", lang), f'<p class="notes" dir="auto">{escape(a.response)}</p>' if a.response else "—"),
+        (t("notes", lang), f'<p class="notes" dir="auto">{escape(a.notes)}</p>' if a.notes else "—"),
+    ]
+    body = ["<table>" + "".join(f"<tr><th>{escape(k)}</th><td>{v}</td></tr>" for k, v in facts) + "</table>",
+            f"<h2>{escape(t('next_step', lang))}</h2>", _forms(request, a, lang) or "—",
+            f"<h2>{escape(t('alert_cases', lang))}</h2>",
+            table([t("unit", lang), t("facility", lang), t("age_band", lang), t("sex", lang), t("onset", lang),
+                   t("classification", lang), t("tests", lang)], case_rows) if case_rows else "<p>—</p>",
+            f"<h2>{escape(t('history', lang))}</h2>",
+            table([t("when", lang), t("who", lang), t("what", lang), t("notes", lang)], hist_rows)
+            if hist_rows else "<p>—</p>",
+            f'<p><a href="{b}/alerts">{escape(t("back_alerts", lang))}</a></p>']
+    title = t("alert_title", lang, disease=disease_name(registry, a.disease, lang),
+              where=_where_text(facs, a.facility_id, a.district, lang))
+    return page(title, "".join(body), request=request, lang=lang, actor=actor)
+
+
+def _test_name(registry: Any, key: str, lang: str) -> str:
+    test = registry.test(key)
+    return (test.name_fa if lang == "fa" else test.name_en) if test is not None else key
+
+
+@router.get("/board", response_class=HTMLResponse)
+def reporting_board(request: Request, conn: Connection = Depends(get_connection),
+                    actor: Actor = Depends(get_actor)) -> HTMLResponse:
+    """Every enrolled laptop with its last contact (amber 3 days, red 7 or never), completeness per facility and week
+    over the facilities expected to report, and the bundle import history."""
+    lang = _guard_lang(actor, Action.VIEW_UNIT_REPORTS)
+    now = datetime.now(timezone.utc)
+    wk = week_of(date.today(), first_weekday(conn))
+    rows, classes = [], []
+    for x in laptops(conn):
+        level = x.level(now)
+        classes.append("" if level == "ok" else level)
+        covered = (f"<br><span class=\"muted\">#{num(x.bundle_covered[0], lang)}–{num(x.bundle_covered[1], lang)} "
+                   f"({num(x.bundle_covered[2], lang)})</span>" if x.bundle_covered else "")
+        rows.append([f"<strong>{escape(x.code)}</strong>" + (" ✕" if x.revoked else ""), escape(x.unit or "—"),
+                     f'<span class="{level}">{escape(ago(x.last_contact, lang, now))}</span><br>'
+                     f'<span class="muted">{when(x.last_contact, lang) if x.last_contact else ""}</span>',
+                     (when(x.last_bundle_at, lang) if x.last_bundle_at else "—") + covered,
+                     when(x.newest_record, lang) if x.newest_record else "—",
+                     num(x.queued, lang) if x.queued is not None else "—", num(x.rejected, lang)])
+    comp = completeness(conn, wk, 8)
+    expected = len(comp.facilities)
+    comp_rows = [[name(f"{f.code} {f.name_en}", f.name_fa, lang)] + [
+        ("✓ " + num(n, lang)) if n else '<span class="red">✗</span>' for n in comp.counts[f.id]]
+        for f in comp.facilities]
+    comp_rows.append([f"<strong>{escape(t('reported', lang))}</strong>"] + [
+        escape(t("reported_of", lang, n=sum(1 for f in comp.facilities if comp.counts[f.id][i]), total=expected))
+        for i in range(len(comp.weeks))])
+    imports = import_history(conn)
+    body = [f'<p class="muted">{escape(t("board_intro", lang))}</p>',
+            table([t("device", lang), t("unit", lang), t("last_contact", lang), t("last_bundle", lang),
+                   t("newest_record", lang), t("queued", lang), t("quarantined", lang)], rows, 5, classes)
+            if rows else "<p>—</p>",
+            f"<h2>{escape(t('completeness', lang))}</h2>",
+            table([t("facility", lang)] + [w.label for w in comp.weeks], comp_rows, 1),
+            f"<h2>{escape(t('import_history', lang))}</h2>",
+            table([t("when", lang), t("device", lang), t("changes", lang), t("applied", lang), t("quarantined", lang)],
+                  [[when(r["at"], lang), escape(r["device"]), f"{num(r['seq_from'], lang)}–{num(r['seq_to'], lang)}",
+                    num(r["applied"], lang), num(r["rejected"], lang)] for r in imports], 2) if imports else "<p>—</p>"]
+    return page(t("board_title", lang), "".join(body), request=request, lang=lang, actor=actor)
 
 
 @router.get("/surveillance", response_class=HTMLResponse)
 def surveillance(request: Request, weeks: int = 12, conn: Connection = Depends(get_connection),
                  actor: Actor = Depends(get_actor)) -> HTMLResponse:
-    _guard(actor, Action.VIEW_SURVEILLANCE)
+    lang = _guard_lang(actor, Action.VIEW_SURVEILLANCE)
     settings = load_settings(conn)
     fw = settings.first_weekday
+    registry = active_registry(conn)
     current = week_of(date.today(), fw)
     span = last_weeks(current, max(1, min(weeks, 104)))
     # Every open alert, however old its week (a late bundle can bring one from months ago), then the recent ones.
     shown = {a.id: a for a in list_alerts(conn, status=OPEN_STATUSES, limit=100_000)}
     shown.update({a.id: a for a in list_alerts(conn, since=span[0].start) if a.id not in shown})
     facs = facilities(conn)
+    b = base(request)
     rows = []
     for a in sorted(shown.values(), key=lambda a: (not a.open, a.week_start), reverse=False):
-        late = a.weeks_late(fw)
-        rows.append([escape(a.week) + (f'<br><span class="raised">reported {late} week{"s" if late != 1 else ""} '
-                                       "late</span>" if late else ""),
-                     escape(a.disease), escape(a.rule.replace("_", " ")),
-                     _where(facs, a.facility_id, a.district), a.case_count, escape(a.threshold),
-                     f'<span class="{a.status}">{a.status}</span>'
-                     + (f"<br>{escape(a.outcome.replace('_', ' '))}" if a.outcome else ""),
-                     f'<pre dir="auto">{escape(a.notes)}</pre>' if a.notes else "", _forms(request, a)])
+        rows.append([escape(a.week) + _late(a, fw, lang),
+                     f'<a href="{b}/alerts/{escape(a.id)}">{escape(disease_name(registry, a.disease, lang))}</a>',
+                     escape(code("rule", a.rule, lang)),
+                     _where(facs, a.facility_id, a.district, lang), num(a.case_count, lang), escape(a.threshold),
+                     f'<span class="{a.status}">{escape(code("status", a.status, lang))}</span>'
+                     + (f"<br>{escape(code('outcome', a.outcome, lang))}" if a.outcome else ""),
+                     f'<p class="notes" dir="auto">{escape(a.notes)}</p>' if a.notes else "",
+                     _forms(request, a, lang)])
     cases = line_list(conn, LineListQuery(since=span[0].start), first_weekday=fw, limit=1000)
     index = {w.label: i for i, w in enumerate(span)}
     curves: dict[str, list[int]] = {}
@@ -167,25 +398,48 @@ def surveillance(request: Request, weeks: int = 12, conn: Connection = Depends(g
         if c["classification"] != "discarded" and c["epi_week"] in index:
             curves.setdefault(c["disease"], [0] * len(span))[index[c["epi_week"]]] += 1
     labels = [w.label for w in span]
-    body = [f'<p class="muted">{escape(settings.convention())}. Every open alert is listed, whatever its week.</p>',
-            "<h2>Alerts</h2>", table(["Week", "Disease", "Rule", "Where", "Cases", "Threshold", "Status", "Notes",
-                                      "Next step"], rows, 4) if rows else "<p>No alerts.</p>",
-            '<h2>Epidemic curves</h2><div class="curves">',
-            "".join(bar_chart(d, c, labels) for d, c in curves.items()) or "<p>No cases.</p>", "</div>",
-            "<h2>Line list (no identities)</h2>",
-            table(["Disease", "Class.", "Onset", "Week", "Facility", "Unit", "Age", "Sex", "Legal status"],
-                  [[escape(c["disease"]), escape(c["classification"]), c["onset_date"] or "", c["epi_week"],
-                    name(c["facility"], c["facility_fa"]), escape(c["unit"]),
-                    c["age"] if c["age"] is not None else "", escape(c["sex"]), escape(c["legal_status"])]
+    intro = (f"{settings.convention()}. Every open alert is listed, whatever its week." if lang == "en" else
+             f"{_convention_fa(fw)}. همهٔ هشدارهای باز، هر هفته‌ای که باشند، فهرست شده‌اند.")
+    body = [f'<p class="muted">{escape(intro)}</p>',
+            f"<h2>{escape(t('nav_alerts', lang))}</h2>",
+            table([t("week", lang), t("disease", lang), t("rule", lang), t("where", lang), t("cases", lang),
+                   t("threshold", lang), t("status", lang), t("notes", lang), t("next_step", lang)], rows, 4)
+            if rows else f"<p>{escape(t('no_alerts', lang))}</p>",
+            '<h2>Epidemic curves</h2><div class="curves">' if lang == "en" else
+            '<h2>منحنی‌های همه‌گیری</h2><div class="curves" dir="ltr">',
+            "".join(bar_chart(d, c, labels) for d, c in curves.items()) or "<p>—</p>", "</div>",
+            f"<h2>{'Line list (no identities)' if lang == 'en' else 'فهرست موارد (بدون اطلاعات هویتی)'}</h2>",
+            table([t("disease", lang), t("classification", lang), t("onset", lang), t("week", lang),
+                   t("facility", lang), t("unit", lang), t("age_band", lang), t("sex", lang)],
+                  [[escape(disease_name(registry, c["disease"], lang)),
+                    escape(code("classification", c["classification"], lang)),
+                    day(c["onset_date"], lang) if c["onset_date"] else "", c["epi_week"],
+                    name(c["facility"], c["facility_fa"], lang), escape(c["unit"]),
+                    escape(code("age_band", c["age_band"], lang)), escape(code("sex", c["sex"], lang))]
                    for c in cases])]
-    return page("Surveillance", "".join(body))
+    return page(t("nav_surveillance", lang), "".join(body), request=request, lang=lang, actor=actor)
 
 
-def _where(facs: dict[str, Any], facility_id: str, district: str) -> str:
+def _convention_fa(fw: int) -> str:
+    names = ["دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه", "یکشنبه"]
+    return t("week_convention", "fa", start=names[fw % 7], end=names[(fw + 6) % 7])
+
+
+def _where_text(facs: dict[str, Any], facility_id: str, district: str, lang: str = "en") -> str:
     if not facility_id:
-        return f"district {escape(district)}"
+        return t("district", lang, d=district)
     f = facs.get(facility_id)
-    return name(f"{f.code} {f.name_en}", f.name_fa) if f else "(facility not in reference data)"
+    if f is None:
+        return t("unknown_facility", lang)
+    return f"{f.code} {f.name_fa if lang == 'fa' and f.name_fa else f.name_en}"
+
+
+def _where(facs: dict[str, Any], facility_id: str, district: str, lang: str = "en") -> str:
+    if not facility_id:
+        return escape(t("district", lang, d=district))
+    f = facs.get(facility_id)
+    return name(f"{f.code} {f.name_en}", f"{f.code} {f.name_fa}" if f.name_fa else "", lang) if f else \
+        escape(t("unknown_facility", lang))
 
 
 def base(request: Request) -> str:
@@ -193,11 +447,7 @@ def base(request: Request) -> str:
     return f"{request.scope.get('root_path', '')}/hq"
 
 
-_STEP_LABELS = {"verify": "Verify", "discard": "Discard (false alarm)", "assess": "Record risk", "respond":
-                "Record response", "close": "Close"}
-
-
-def _forms(request: Request, a: Any) -> str:
+def _forms(request: Request, a: Any, lang: str = "en") -> str:
     from app.hq.lifecycle import ACTIONS
 
     out = []
@@ -207,13 +457,13 @@ def _forms(request: Request, a: Any) -> str:
         extra = ""
         if step == "assess":
             extra = '<select name="risk_level">' + "".join(
-                f'<option value="{r}">{r.replace("_", " ")}</option>' for r in RISK_LEVELS) + "</select> "
+                f'<option value="{r}">{escape(code("risk", r, lang))}</option>' for r in RISK_LEVELS) + "</select> "
         elif step == "close":
             extra = '<select name="outcome">' + "".join(
-                f'<option value="{o}">{o.replace("_", " ")}</option>' for o in OUTCOMES[:2]) + "</select> "
+                f'<option value="{o}">{escape(code("outcome", o, lang))}</option>' for o in OUTCOMES[:2]) + "</select> "
         out.append(f'<form class="inline" method="post" action="{base(request)}/alerts/{escape(a.id)}/{step}">'
-                   f'{extra}<input name="note" placeholder="note" size="24" dir="auto"> '
-                   f"<button>{_STEP_LABELS[step]}</button></form>")
+                   f'{extra}<input name="note" placeholder="{escape(t("note", lang))}" size="24" dir="auto"> '
+                   f"<button>{escape(t('step_' + step, lang))}</button></form>")
     return "".join(out)
 
 
@@ -225,30 +475,43 @@ async def _form_body(request: Request) -> dict[str, str]:
 @router.post("/alerts/{alert_id}/{action}")
 async def alert_action(alert_id: str, action: str, request: Request, conn: Connection = Depends(get_connection),
                        actor: Actor = Depends(get_actor)) -> Response:
-    _guard(actor, Action.VIEW_SURVEILLANCE)
+    lang = _guard_lang(actor, Action.VIEW_SURVEILLANCE)
     form = await _form_body(request)
+    back = f"{base(request)}/alerts/{alert_id}" if _alert_exists(conn, alert_id) else f"{base(request)}/alerts"
     try:
         transition(conn, alert_id, action, by=actor.username, note=form.get("note", ""),
                    risk_level=form.get("risk_level", ""), outcome=form.get("outcome", ""))
     except AlertTransitionError as err:
-        return page("Alert not changed", f"<p class=\"raised\">{escape(str(err))}</p>"
-                                         f'<p><a href="{base(request)}/surveillance">Back to surveillance</a></p>')
-    return RedirectResponse(f"{base(request)}/surveillance", status_code=303)
+        return page(t("not_changed", lang), f"<p class=\"raised\">{escape(str(err))}</p>"
+                                            f'<p><a href="{back}">{escape(t("back_alerts", lang))}</a> · '
+                                            f'<a href="{base(request)}/surveillance">'
+                                            f'{escape(t("nav_surveillance", lang))}</a></p>',
+                    request=request, lang=lang, actor=actor)
+    return RedirectResponse(back, status_code=303)
+
+
+def _alert_exists(conn: Connection, alert_id: str) -> bool:
+    from app.hq.models import hq_alert
+
+    return conn.execute(select(hq_alert.c.id).where(hq_alert.c.id == alert_id)).first() is not None
 
 
 @router.get("/report", response_class=HTMLResponse)
-def report_page(conn: Connection = Depends(get_connection), actor: Actor = Depends(get_actor)) -> HTMLResponse:
-    _guard(actor, Action.VIEW_UNIT_REPORTS)
+def report_page(request: Request, conn: Connection = Depends(get_connection),
+                actor: Actor = Depends(get_actor)) -> HTMLResponse:
+    lang = _guard_lang(actor, Action.VIEW_UNIT_REPORTS)
     wk = week_of(date.today(), first_weekday(conn)).shift(-1)
-    return page("Weekly epidemiological report",
-                f'<form method="get" action="report.pdf">Week <input name="week" value="{wk.label}"> '
-                "<button>Download PDF</button></form>")
+    title = "Weekly epidemiological report" if lang == "en" else "گزارش هفتگی اپیدمیولوژیک"
+    button = "Download PDF" if lang == "en" else "دریافت PDF"
+    return page(title, f'<form method="get" action="{base(request)}/report.pdf">{escape(t("week", lang))} '
+                       f'<input name="week" value="{wk.label}" dir="ltr"> <button>{button}</button></form>',
+                request=request, lang=lang, actor=actor)
 
 
 @router.get("/report.pdf")
 def report_pdf(week: str | None = None, conn: Connection = Depends(get_connection),
                actor: Actor = Depends(get_actor)) -> Response:
-    _guard(actor, Action.VIEW_UNIT_REPORTS)
+    _guard_lang(actor, Action.VIEW_UNIT_REPORTS)
     wk = _week(conn, week)
     pdf = render_weekly_report(build_weekly_report(conn, wk))
     return Response(pdf, media_type="application/pdf",
@@ -256,19 +519,29 @@ def report_pdf(week: str | None = None, conn: Connection = Depends(get_connectio
 
 
 @router.get("/exports", response_class=HTMLResponse)
-def exports_page(conn: Connection = Depends(get_connection), actor: Actor = Depends(get_actor)) -> HTMLResponse:
-    _guard(actor, Action.VIEW_UNIT_REPORTS)
+def exports_page(request: Request, conn: Connection = Depends(get_connection),
+                 actor: Actor = Depends(get_actor)) -> HTMLResponse:
+    lang = _guard_lang(actor, Action.VIEW_UNIT_REPORTS)
     wk = week_of(date.today(), first_weekday(conn)).shift(-1)
-    ident = ('<label><input type="checkbox" name="identities" value="1"> with names, documents and phones '
-             "(audited)</label>") if actor.is_hq else ""
-    return page("Exports", (
-        f'<h2>DHIS2</h2><form method="get" action="exports/dhis2">Week <input name="week" value="{wk.label}"> '
-        "<button>dataValueSets JSON</button></form>"
-        '<h2>Line list of notifiable cases</h2><form method="get" action="exports/linelist">'
-        'Onset date (reported date when unknown) from <input name="since" type="date"> to '
-        '<input name="until" type="date"> (both included) '
-        '<select name="format"><option>csv</option><option>xlsx</option></select> '
-        f"{ident} <button>Export</button></form>"))
+    b = base(request)
+    fa = lang == "fa"
+    ident = ('<label><input type="checkbox" name="identities" value="1"> '
+             + ("با نام، مدرک و تلفن (ثبت در حسابرسی)" if fa else "with names, documents and phones (audited)")
+             + "</label>") if actor.is_hq else ""
+    period = ("تاریخ شروع بیماری (یا تاریخ گزارش) از <input name=\"since\" type=\"date\"> تا "
+              "<input name=\"until\" type=\"date\"> (هر دو روز شامل)" if fa else
+              'Onset date (reported date when unknown) from <input name="since" type="date"> to '
+              '<input name="until" type="date"> (both included)')
+    fmt = '<select name="format"><option>csv</option><option>xlsx</option></select>'
+    export = "خروجی" if fa else "Export"
+    return page(t("nav_exports", lang), (
+        f'<h2>DHIS2</h2><form method="get" action="{b}/exports/dhis2">{escape(t("week", lang))} '
+        f'<input name="week" value="{wk.label}" dir="ltr"> <button>dataValueSets JSON</button></form>'
+        f'<h2>{"فهرست موارد بیماری‌های واگیر" if fa else "Line list of notifiable cases"}</h2>'
+        f'<form method="get" action="{b}/exports/linelist">{period} {fmt} {ident} <button>{export}</button></form>'
+        f'<h2>{"فهرست موارد مالاریا (گونه، آزمایش‌ها، بررسی مورد)" if fa else "Malaria line list (species, tests, case investigation)"}</h2>'
+        f'<form method="get" action="{b}/exports/linelist"><input type="hidden" name="malaria" value="1">'
+        f'{period} {fmt} {ident} <button>{export}</button></form>'), request=request, lang=lang, actor=actor)
 
 
 @router.get("/exports/dhis2")
@@ -309,18 +582,24 @@ def exports_linelist(format: str = "csv", since: str | None = None, until: str |
 
 
 @router.get("/insurance", response_class=HTMLResponse)
-def insurance(days: int = 30, conn: Connection = Depends(get_connection),
+def insurance(request: Request, days: int = 30, conn: Connection = Depends(get_connection),
               actor: Actor = Depends(get_actor)) -> HTMLResponse:
-    _guard(actor, Action.VIEW_UNIT_REPORTS)
+    lang = _guard_lang(actor, Action.VIEW_UNIT_REPORTS)
+    fa = lang == "fa"
     today = date.today()
     payers = enrolments_by_payer(conn, today=today)
     soon = expiring(conn, today=today, days=days, unit_id=None if actor.is_hq else actor.unit_id)
-    body = ["<h2>Enrolments by payer</h2>",
-            table(["Unit", "Payer", "Enrolments", "People covered", "Cover running today"],
-                  [[escape(p.unit), escape(p.payer), p.enrolments, p.members, p.active] for p in payers], 2),
-            f"<h2>Cover ending in the next {days} days (renewal follow-up)</h2>",
-            table(["Unit", "Ends", "Days left", "Household", "Head", "Phone", "Payer", "Voucher"],
-                  [[escape(e["unit"]), e["coverage_end"], e["days_left"], escape(e["household"]),
-                    name(e["head_name"], e["head_name_fa"]), escape(e["phone"]), escape(e["payer"]),
-                    escape(e["voucher"])] for e in soon], 2)]
-    return page("Insurance", "".join(body))
+    from app.services.labels import label as value_label
+
+    body = [f"<h2>{'ثبت‌نام‌ها به تفکیک پرداخت‌کننده' if fa else 'Enrolments by payer'}</h2>",
+            table(["واحد", "پرداخت‌کننده", "ثبت‌نام‌ها", "افراد تحت پوشش", "پوشش جاری"] if fa else
+                  ["Unit", "Payer", "Enrolments", "People covered", "Cover running today"],
+                  [[escape(p.unit), escape(value_label("payer", p.payer, lang)), num(p.enrolments, lang),
+                    num(p.members, lang), num(p.active, lang)] for p in payers], 2),
+            f"<h2>{escape(f'پوشش‌هایی که تا {num(days, lang)} روز دیگر تمام می‌شوند (پیگیری تمدید)' if fa else f'Cover ending in the next {days} days (renewal follow-up)')}</h2>",
+            table(["واحد", "پایان", "روز مانده", "خانوار", "سرپرست", "تلفن", "پرداخت‌کننده", "کارت هدیه"] if fa else
+                  ["Unit", "Ends", "Days left", "Household", "Head", "Phone", "Payer", "Voucher"],
+                  [[escape(e["unit"]), day(e["coverage_end"], lang), num(e["days_left"], lang), escape(e["household"]),
+                    name(e["head_name"], e["head_name_fa"], lang), f'<span dir="ltr">{escape(e["phone"])}</span>',
+                    escape(value_label("payer", e["payer"], lang)), escape(e["voucher"])] for e in soon], 2)]
+    return page(t("nav_insurance", lang), "".join(body), request=request, lang=lang, actor=actor)

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.core.dates import age_years
+from app.core.dates import age_years, format_date
 from app.models import (
     AuditEntry,
     Department,
@@ -163,7 +163,8 @@ def _surveillance_lines(session: Session, visit: Visit, patient: Patient, lang: 
             text = f"{name}: {outcome}"
             if sub is not None:
                 text += f" ({sub.name_fa if lang == 'fa' else sub.name_en})"
-            text += f" \u00b7 {r.result_date.isoformat()}"
+            # Solar Hijri on a Persian slip (an ISO date inside right-to-left text is reordered by the bidi rules).
+            text += f" \u00b7 {format_date(r.result_date, lang='fa' if lang == 'fa' else 'en')}"
             if r.lab:
                 text += f" \u00b7 {r.lab}"
             lines.append(text)

@@ -53,3 +53,34 @@ def test_forms_from_another_site_are_refused(client):
     own = client.post("/hq/alerts/x/close", content="note=x", auth=auth,
                       headers={**form, "origin": "http://testserver"})
     assert own.status_code != 403  # reaches the page (which says the alert does not exist)
+
+
+def test_a_coordinator_needs_a_unit_and_each_account_has_its_language(tmp_path):
+    from app.hq.staff import StaffError
+
+    engine = open_database(str(tmp_path / "c.db"))
+    with pytest.raises(StaffError, match="--unit-id"):
+        set_staff(engine, username="h.rigi", role="coordinator", password="long enough")
+    set_staff(engine, username="m.ahmadi", role="headquarters", password="long enough", language="fa")
+    with TestClient(create_app(engine=engine)) as c:
+        page = c.get("/hq/alerts", auth=("m.ahmadi", "long enough"))
+        assert '<html lang="fa" dir="rtl">' in page.text
+    engine.dispose()
+
+
+def test_errors_are_html_pages_in_the_staffs_language_and_the_api_keeps_json(tmp_path):
+    engine = open_database(str(tmp_path / "c.db"))
+    set_staff(engine, username="m.ahmadi", role="headquarters", password="long enough", language="fa")
+    with TestClient(create_app(engine=engine)) as c:
+        missing = c.get("/hq/alerts/no-such-alert", auth=("m.ahmadi", "long enough"))
+        assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+        assert 'dir="rtl"' in missing.text and "چنین صفحه یا رکوردی نیست" in missing.text
+        assert 'href="/hq/"' in missing.text
+        anonymous = c.get("/hq/")
+        assert anonymous.status_code == 401 and "WWW-Authenticate" in anonymous.headers
+        assert "<html" in anonymous.text and "Sign in" in anonymous.text and "وارد شوید" in anonymous.text
+        bad = c.get("/hq/surveillance?weeks=many", auth=("m.ahmadi", "long enough"))
+        assert bad.status_code == 400 and "<html" in bad.text and "weeks" in bad.text
+        api = c.get("/v1/hello")
+        assert api.headers["content-type"].startswith("application/json")
+    engine.dispose()

@@ -61,7 +61,7 @@ def test_overview_page(client) -> None:
 
 def test_surveillance_verify_and_close(client) -> None:
     html = client.get("/hq/surveillance").text
-    assert "cholera" in html and 'class="raised"' in html and "<svg" in html
+    assert "Cholera" in html and 'class="raised"' in html and "<svg" in html
     with client.engine.connect() as conn:
         alert_id = conn.execute(select(hq_alert.c.id)).scalar_one()
     form = {"content-type": "application/x-www-form-urlencoded"}
@@ -70,7 +70,7 @@ def test_surveillance_verify_and_close(client) -> None:
     assert r.status_code == 200 and "cannot be closed now" in r.text and 'href="/hq/surveillance"' in r.text
     r = client.post(f"/hq/alerts/{alert_id}/verify", content="note=confirmed+by+RDT", headers=form,
                     follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"] == "/hq/surveillance"
+    assert r.status_code == 303 and r.headers["location"] == f"/hq/alerts/{alert_id}"
     client.post(f"/hq/alerts/{alert_id}/assess", content="risk_level=moderate&note=", headers=form)
     r = client.post(f"/hq/alerts/{alert_id}/close", content="note=&outcome=no_outbreak", headers=form)
     assert "closing note" in r.text
@@ -125,4 +125,47 @@ def test_an_open_alert_from_40_weeks_ago_is_not_hidden_by_the_window(client) -> 
         add_case(conn, "diphtheria", f17, TODAY - timedelta(weeks=40))
         evaluate_alerts(conn, now=datetime.now(timezone.utc))
     html = client.get("/hq/surveillance?weeks=4").text
-    assert "diphtheria" in html and "reported 40 weeks late" in html
+    assert "Diphtheria" in html and "reported 40 weeks late" in html
+    # And on the alert desk, which has no window at all: oldest first, overdue (raised over 24 h ago, unverified).
+    from app.hq.models import hq_alert
+
+    assert "reported 40 weeks late" in client.get("/hq/alerts").text
+    with client.engine.begin() as conn:
+        conn.execute(hq_alert.update().where(hq_alert.c.disease == "diphtheria")
+                     .values(raised_at=datetime.now(timezone.utc) - timedelta(days=3)))
+    desk = client.get("/hq/alerts").text
+    assert desk.index("Diphtheria") < desk.index("Cholera")
+    assert '<tr class="overdue">' in desk and "3 days ago" in desk and "verification overdue" in desk
+
+
+def test_alert_page_cases_stages_history_and_a_long_note_that_wraps(client) -> None:
+    from app.hq.models import hq_alert
+
+    with client.engine.connect() as conn:
+        alert_id = conn.execute(select(hq_alert.c.id)).scalar_one()
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    long_note = "verified+by+telephone+with+the+district+health+centre+" * 12
+    client.post(f"/hq/alerts/{alert_id}/verify", content=f"note={long_note}", headers=form)
+    html = client.get(f"/hq/alerts/{alert_id}").text
+    assert "Alert: Cholera" in html and '<span class="verified">verified</span>' in html
+    assert "awaiting verification → verified" in html
+    assert '<p class="notes" dir="auto">' in html and "white-space:pre-wrap" in html  # notes wrap
+    assert "18–59" in html and "female" in html and "Tehran time" in html  # its de-identified case, labelled
+    assert "Record risk" in html and ">Verify</button>" not in html  # the next stages only
+    assert "l.karimi" in html  # history: who did what when
+    assert 'href="/hq/alerts"' in html and 'href="./"' not in html  # absolute links
+    assert client.get("/hq/alerts/no-such-alert").status_code == 404
+
+
+def test_pages_in_persian_are_right_to_left_with_solar_hijri_dates(client) -> None:
+    client.who["actor"] = Actor("m.ahmadi", "headquarters", lang="fa")
+    for path in ("/hq/", "/hq/alerts", "/hq/board", "/hq/surveillance", "/hq/report", "/hq/exports",
+                 "/hq/insurance"):
+        html = client.get(path).text
+        assert '<html lang="fa" dir="rtl">' in html, path
+        assert "سیار" in html and "Overview" not in html, path
+    desk = client.get("/hq/alerts").text
+    assert "وبا" in desk and "به وقت تهران" in desk and "در انتظار تأیید" in desk
+    assert any(month in desk for month in ("آذر", "دی", "آبان", "بهمن"))  # Solar Hijri month names
+    font = client.get("/hq/static/vazirmatn.ttf")
+    assert font.status_code == 200 and font.headers["content-type"] == "font/ttf"

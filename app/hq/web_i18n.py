@@ -1,0 +1,203 @@
+"""Words, dates and times of the headquarters pages in English and Persian (issue 17): one table of page texts,
+labels for stored codes, Solar Hijri dates with the Gregorian alongside, Tehran time labelled, "3 days ago".
+
+The language is the staff account's (``hq_staff.language``, ``sayyar hq staff --language``). Persian pages are
+right-to-left (``<html dir="rtl" lang="fa">``); numbers are written with Persian digits there.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from typing import Final
+
+from app.core.dates import format_date
+from app.core.diseases import DiseaseRegistry
+
+# Iran keeps UTC+03:30 all year (daylight saving time was abolished in 2022): no tz database needed.
+TEHRAN: Final = timezone(timedelta(hours=3, minutes=30), "Asia/Tehran")
+_FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+TEXTS: Final[dict[str, tuple[str, str]]] = {
+    "app": ("Sayyar HQ", "سیار — ستاد"),
+    "nav_overview": ("Overview", "نمای کلی"),
+    "nav_alerts": ("Alert desk", "میز هشدارها"),
+    "nav_board": ("Reporting board", "تابلوی گزارش‌دهی"),
+    "nav_surveillance": ("Surveillance", "مراقبت بیماری‌ها"),
+    "nav_report": ("Weekly report", "گزارش هفتگی"),
+    "nav_exports": ("Exports", "خروجی‌ها"),
+    "nav_insurance": ("Insurance", "بیمه"),
+    "nav_immunisation": ("Immunisation", "ایمن‌سازی"),
+    "signed_in_as": ("Signed in as {who}", "کاربر: {who}"),
+    "tehran_time": ("Tehran time", "به وقت تهران"),
+    "week": ("Week", "هفته"),
+    "visits": ("Visits", "مراجعه‌ها"),
+    "new": ("New", "جدید"),
+    "repeat": ("Repeat", "پیگیری"),
+    "facility": ("Facility", "مرکز"),
+    "unit": ("Unit", "واحد"),
+    "device": ("Laptop", "رایانه"),
+    "disease": ("Disease", "بیماری"),
+    "rule": ("Rule", "قاعده"),
+    "where": ("Where", "محل"),
+    "cases": ("Cases", "موارد"),
+    "threshold": ("Threshold", "آستانه"),
+    "status": ("Status", "وضعیت"),
+    "notes": ("Notes", "یادداشت‌ها"),
+    "next_step": ("Next step", "گام بعدی"),
+    "raised": ("Raised", "زمان اعلام"),
+    "since_raised": ("Since raised", "از زمان اعلام"),
+    "overdue": ("verification overdue (over 24 h)", "تأیید دیرتر از ۲۴ ساعت"),
+    "open_alert": ("Open", "باز کردن"),
+    "no_alerts": ("No unresolved alerts.", "هشدار حل‌نشده‌ای نیست."),
+    "alerts_title": ("Alert desk: every unresolved alert", "میز هشدارها: همهٔ هشدارهای حل‌نشده"),
+    "alerts_intro": ("Every alert not yet closed or discarded, oldest first, whatever its week. Verification target: "
+                     "24 hours from the alert.", "همهٔ هشدارهایی که هنوز بسته یا رد نشده‌اند، از قدیمی‌ترین، هر هفته‌ای که "
+                     "باشند. هدف تأیید: ۲۴ ساعت پس از اعلام."),
+    "alert_title": ("Alert: {disease} — {where}", "هشدار: {disease} — {where}"),
+    "alert_cases": ("Cases behind this alert (no identities)", "موارد این هشدار (بدون اطلاعات هویتی)"),
+    "history": ("History", "سابقه"),
+    "who": ("Who", "چه کسی"),
+    "when": ("When", "چه زمانی"),
+    "what": ("What", "چه کاری"),
+    "age_band": ("Age", "گروه سنی"),
+    "sex": ("Sex", "جنس"),
+    "onset": ("Onset", "شروع بیماری"),
+    "classification": ("Classification", "طبقه‌بندی"),
+    "tests": ("Test results", "نتایج آزمایش"),
+    "reported_late": ("reported {n} weeks late", "{n} هفته دیرتر گزارش شد"),
+    "reported_late_1": ("reported 1 week late", "۱ هفته دیرتر گزارش شد"),
+    "risk": ("Risk", "خطر"),
+    "response": ("Response", "پاسخ"),
+    "outcome": ("Outcome", "نتیجه"),
+    "note": ("note", "یادداشت"),
+    "step_verify": ("Verify", "تأیید"),
+    "step_discard": ("Discard (false alarm)", "رد (هشدار کاذب)"),
+    "step_assess": ("Record risk", "ثبت ارزیابی خطر"),
+    "step_respond": ("Record response", "ثبت پاسخ"),
+    "step_close": ("Close", "بستن"),
+    "not_changed": ("Alert not changed", "هشدار تغییر نکرد"),
+    "back_alerts": ("Back to the alert desk", "بازگشت به میز هشدارها"),
+    "back_overview": ("Back to the overview", "بازگشت به نمای کلی"),
+    "error_title": ("Something was refused", "درخواست پذیرفته نشد"),
+    "not_found": ("There is no such page or record.", "چنین صفحه یا رکوردی نیست."),
+    "sign_in_needed": ("Sign in with a headquarters staff account.", "با حساب کارکنان ستاد وارد شوید."),
+    "not_allowed": ("Your account may not do this.", "حساب شما اجازهٔ این کار را ندارد."),
+    "board_title": ("Reporting board", "تابلوی گزارش‌دهی"),
+    "board_intro": ("Every enrolled laptop. Amber: no contact for 3 days; red: 7 days or more, or never.",
+                    "همهٔ رایانه‌های ثبت‌شده. زرد: ۳ روز بی‌خبر؛ قرمز: ۷ روز یا بیشتر، یا هرگز."),
+    "last_contact": ("Last contact", "آخرین ارتباط"),
+    "last_bundle": ("Last bundle", "آخرین بسته"),
+    "newest_record": ("Newest record", "تازه‌ترین رکورد"),
+    "queued": ("Queued on the laptop", "در صف رایانه"),
+    "quarantined": ("Rejected", "ردشده"),
+    "never": ("never", "هرگز"),
+    "completeness": ("Completeness: facilities expected to report, by week", "کامل بودن گزارش: مراکز مورد انتظار، به تفکیک هفته"),
+    "reported_of": ("{n} of {total} facilities reported", "{n} از {total} مرکز گزارش دادند"),
+    "reported": ("Reported", "گزارش داده‌اند"),
+    "changes": ("Changes (numbers)", "تغییرات (شماره‌ها)"),
+    "applied": ("Applied", "اعمال‌شده"),
+    "import_history": ("Bundle imports", "ورود بسته‌ها"),
+    "ago_now": ("just now", "همین حالا"),
+    "ago_min": ("{n} min ago", "{n} دقیقه پیش"),
+    "ago_h": ("{n} h ago", "{n} ساعت پیش"),
+    "ago_d": ("{n} days ago", "{n} روز پیش"),
+    "ago_1d": ("1 day ago", "۱ روز پیش"),
+    "in_h": ("{n} h", "{n} ساعت"),
+    "yes": ("yes", "بله"),
+    "no": ("no", "خیر"),
+    "district": ("district {d}", "شهرستان {d}"),
+    "unknown_facility": ("(facility not in reference data)", "(مرکز در داده‌های مرجع نیست)"),
+    "week_convention": ("Epi weeks run {start} to {end}", "هفته‌های اپیدمیولوژیک از {start} تا {end}"),
+}
+
+CODES: Final[dict[str, dict[str, tuple[str, str]]]] = {
+    "status": {"raised": ("awaiting verification", "در انتظار تأیید"), "verified": ("verified", "تأییدشده"),
+               "assessed": ("risk assessed", "ارزیابی‌شده"), "responding": ("response under way", "در حال پاسخ"),
+               "closed": ("closed", "بسته"), "discarded": ("discarded (false alarm)", "ردشده (هشدار کاذب)")},
+    "rule": {"single_case": ("single case", "یک مورد"), "cluster": ("cluster in a facility", "خوشه در یک مرکز"),
+             "cluster_district": ("cluster in a district", "خوشه در یک شهرستان"),
+             "threshold": ("above the 75th percentile", "بالاتر از صدک ۷۵"),
+             "elimination": ("every case (elimination)", "هر مورد (حذف مالاریا)")},
+    "risk": {"low": ("low", "کم"), "moderate": ("moderate", "متوسط"), "high": ("high", "زیاد"),
+             "very_high": ("very high", "بسیار زیاد")},
+    "outcome": {"outbreak": ("outbreak", "طغیان"), "no_outbreak": ("no outbreak", "طغیان نبود"),
+                "all_cases_discarded": ("all its cases discarded", "همهٔ موارد رد شدند"),
+                "false_alarm": ("false alarm", "هشدار کاذب")},
+    "classification": {"suspected": ("suspected", "مشکوک"), "probable": ("probable", "محتمل"),
+                       "confirmed": ("confirmed", "قطعی"), "discarded": ("discarded", "رد شده")},
+    "sex": {"female": ("female", "زن"), "male": ("male", "مرد"), "unknown": ("unknown", "نامعلوم")},
+    "age_band": {"<5": ("under 5", "زیر ۵ سال"), "5-17": ("5–17", "۵ تا ۱۷"), "18-59": ("18–59", "۱۸ تا ۵۹"),
+                 "60+": ("60 and over", "۶۰ و بالاتر"), "unknown": ("unknown", "نامعلوم")},
+    "event": {"raised": ("alert raised", "هشدار اعلام شد"), "verify": ("verified", "تأیید شد"),
+              "discard": ("discarded", "رد شد"), "assess": ("risk assessed", "خطر ارزیابی شد"),
+              "respond": ("response recorded", "پاسخ ثبت شد"), "close": ("closed", "بسته شد"),
+              "case_added": ("cases added", "مورد افزوده شد"), "auto_close": ("closed by the system", "بسته‌شده توسط سامانه")},
+    "test_outcome": {"positive": ("positive", "مثبت"), "negative": ("negative", "منفی"),
+                     "indeterminate": ("indeterminate", "نامشخص")},
+}
+
+
+def t(key: str, lang: str, **params: object) -> str:
+    en, fa = TEXTS[key]
+    text = fa if lang == "fa" else en
+    if params:
+        text = text.format(**{k: num(v, lang) if isinstance(v, int) else v for k, v in params.items()})
+    return text
+
+
+def code(kind: str, value: str | None, lang: str) -> str:
+    """The label of a stored code (the code itself when it has none)."""
+    if not value:
+        return ""
+    en, fa = CODES.get(kind, {}).get(value, (value.replace("_", " "), value.replace("_", " ")))
+    return fa if lang == "fa" else en
+
+
+def disease_name(registry: DiseaseRegistry, key: str, lang: str) -> str:
+    d = registry.disease(key)
+    return d.name(lang) if d is not None else key
+
+
+def num(value: object, lang: str) -> str:
+    text = str(value)
+    return text.translate(_FA_DIGITS) if lang == "fa" else text
+
+
+def day(d: date | None, lang: str) -> str:
+    """Solar Hijri with the Gregorian alongside: "7 Azar 1405 (28 Nov 2026)" / "۷ آذر ۱۴۰۵ (2026-11-28)"."""
+    if d is None:
+        return "—"
+    jalali = format_date(d, lang="fa" if lang == "fa" else "en", calendar="jalali",
+                         digits="persian" if lang == "fa" else "latin", long=True)
+    if lang == "fa":
+        return f'{jalali} <span dir="ltr">({d.isoformat()})</span>'
+    return f"{jalali} ({format_date(d, lang='en', calendar='gregorian', digits='latin', long=True)})"
+
+
+def when(value: datetime | None, lang: str) -> str:
+    """A moment in Tehran time, labelled, with its Solar Hijri and Gregorian day."""
+    if value is None:
+        return "—"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    local = value.astimezone(TEHRAN)
+    return f"{day(local.date(), lang)} {num(local.strftime('%H:%M'), lang)} {t('tehran_time', lang)}"
+
+
+def ago(value: datetime | None, lang: str, now: datetime | None = None) -> str:
+    if value is None:
+        return t("never", lang)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    seconds = max(0, ((now or datetime.now(timezone.utc)) - value).total_seconds())
+    if seconds < 60:
+        return t("ago_now", lang)
+    if seconds < 3600:
+        return t("ago_min", lang, n=int(seconds // 60))
+    if seconds < 48 * 3600:
+        return t("ago_h", lang, n=int(seconds // 3600))
+    days = int(seconds // 86400)
+    return t("ago_d", lang, n=days)
+
+
+__all__ = ["CODES", "TEHRAN", "TEXTS", "ago", "code", "day", "disease_name", "num", "t", "when"]
