@@ -42,3 +42,12 @@ def make_private(path: Path) -> None:
         path.chmod(0o700 if path.is_dir() else 0o600)
     except OSError:
         pass
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a file that holds a secret (an enrolment's token): created readable by this user only, never briefly
+    readable by others (POSIX mode 0600 from the start; Windows: the folder's access list)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    make_private(path)

@@ -114,7 +114,7 @@ def main() -> int:
         store = make_laptop_with_changes(folder, args.changes - args.changes // 100)
         cases = add_cases(store, share=(args.changes // 100) / (args.changes * 0.8))
         central = open_database(str(folder / "keys.db"))
-        identity.load_enrolment(store, enrol(central, store))
+        identity.load_enrolment(store, enrol(central, store), actor=Coordinator())
         summary = export_bundle(store, Coordinator(), folder / "bench.bundle")
         data = summary.path.read_bytes()
         print(f"bundle of {summary.count:,} changes ({cases:,} notifiable cases), {summary.size / 1e6:.1f} MB")

@@ -46,7 +46,7 @@ def enrol(engine, store):  # type: ignore[no-untyped-def]
     req = identity.device_request(store)
     with engine.begin() as conn:
         enr = devices.enrol_device(conn, device_id=req.device_id, device_code=req.device_code,
-                                   public_key=req.public_key)
+                                   public_key=req.public_key, unit_id=req.unit_id)
     return enr
 
 
@@ -141,7 +141,7 @@ def main() -> int:
         central_db = folder / "central.db"
         engine = open_database(str(central_db))
         enrolment = enrol(engine, store)
-        identity.load_enrolment(store, enrolment)
+        identity.load_enrolment(store, enrolment, actor=Coordinator())
 
         start = time.perf_counter()
         summary = export_bundle(store, Coordinator(), folder / "bench.bundle")

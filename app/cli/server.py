@@ -73,21 +73,24 @@ def cmd_enrol(args: argparse.Namespace) -> int:
 
     if args.request:
         req = DeviceRequest.model_validate_json(args.request.read_bytes())
-        device_id, code, key = req.device_id, req.device_code, req.public_key
+        device_id, code, key, unit = req.device_id, req.device_code, req.public_key, req.unit_id
     elif args.device_id and args.device_code and args.public_key:
-        device_id, code, key = args.device_id, args.device_code, args.public_key
+        device_id, code, key, unit = args.device_id, args.device_code, args.public_key, None
     else:
         raise CliError("give --request FILE, or --device-id, --device-code and --public-key")
     engine = open_database(args.db)
     try:
         with engine.begin() as conn:
             enrolment = devices.enrol_device(conn, device_id=device_id, device_code=code, public_key=key,
-                                             server_url=args.server_url, reenrol=args.re_enrol)
+                                             server_url=args.server_url, reenrol=args.re_enrol,
+                                             unit_id=unit)
     except devices.DeviceError as err:
         raise CliError(str(err)) from None
     text = enrolment.model_dump_json(indent=2)
     if args.out:
-        args.out.write_text(text, encoding="utf-8")
+        from app.config import write_private
+
+        write_private(args.out, text.encode("utf-8"))
         print(f"enrolled {device_id} ({code}); give {args.out} to the laptop (`sayyar sync enrol {args.out}`). "
               "It holds the device's token: hand it over like a password.")
     else:

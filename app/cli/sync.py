@@ -1,7 +1,7 @@
 """Sync on the laptop: ``sync …`` and ``bundle …``. Commands sign in with the global ``--user`` (password from
 ``SAYYAR_PASSWORD`` or a prompt).
 
-    sayyar sync [--server URL] [--token T]     one sync round without the GUI
+    sayyar sync [--server URL]                 one sync round without the GUI
     sayyar sync device-request --out FILE      this laptop's id and public key, for enrolment
     sayyar sync enrol FILE [--server URL]      load the enrolment file the administrator issued
     sayyar sync status                         counts by state, quarantined entries, last success and error
@@ -26,7 +26,6 @@ from app.cli.common import CliError, signed_in
 def register(subparsers: Any) -> None:
     sync = subparsers.add_parser("sync", help="synchronise with the central server")
     sync.add_argument("--server", help="server address (default: the one from enrolment)")
-    sync.add_argument("--token", help="device token (default: the one from enrolment)")
     sync.set_defaults(handler=cmd_sync)
     sub = sync.add_subparsers(dest="sync_command")
     p = sub.add_parser("device-request", help="write this laptop's enrolment request (id and public key)")
@@ -65,15 +64,20 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from app.security.roles import Action, require_role
     from app.sync import identity
     from app.sync.client import Progress, SyncError, run_sync_round
 
     session = signed_in(args)
     try:
         ident = identity.identity(session.store)
-        url, token = args.server or ident.server_url, args.token or ident.token
+        # The token never comes from the command line (the process list shows it); another server address is a
+        # device setting, for a unit administrator only (it receives the token and the records).
+        url, token = args.server or ident.server_url, ident.token
+        if args.server and args.server != ident.server_url:
+            require_role(session.ctx, Action.CONFIGURE_DEVICE)
         if not url or not token:
-            print("sayyar: this laptop is not enrolled: give --server and --token, or run `sayyar sync enrol FILE`",
+            print("sayyar: this laptop is not enrolled: run `sayyar sync enrol FILE` with the enrolment file",
                   file=sys.stderr)
             return 2
 
@@ -113,7 +117,7 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     session = signed_in(args)
     try:
         enrolment = DeviceEnrolment.model_validate_json(args.file.read_bytes())
-        identity.load_enrolment(session.store, enrolment, server_url=args.server)
+        identity.load_enrolment(session.store, enrolment, actor=session.ctx, server_url=args.server)
         print("enrolled: this laptop can now sync and write bundles")
         return 0
     finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import uuid
 from functools import lru_cache
 from pathlib import Path
 from typing import Final, Literal
@@ -151,6 +152,12 @@ def load_site_config(path: Path) -> SiteConfig:
 
 
 @lru_cache(maxsize=1)
+def reference_id(kind: str, code: str) -> str:
+    """Reference rows get the same id on every laptop (and the server), so the records that point at them agree
+    after sync (sync issue #5): a random id per laptop would give three "MHU-ZAH" units centrally."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"sayyar:{kind}:{code}"))
+
+
 def load_sample_site() -> SiteConfig:
     """The shipped SAMPLE configuration: 3 units, 20 facilities. Not the real facility list."""
     return load_site_config(resource_path("reference", "sample_site.json"))

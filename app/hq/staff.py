@@ -6,7 +6,8 @@ the reverse proxy in front of the server, see the README).
 
 from __future__ import annotations
 
-import time
+import functools
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -41,8 +42,6 @@ def ensure_staff_table(engine: Engine) -> None:
 
 _hasher = PasswordHasher()
 _basic = HTTPBasic(auto_error=False)
-# Same answer, same delay, whether the name exists or not: the pages do not tell which accounts exist.
-_FAILURE_DELAY_S = 0.5
 
 
 class StaffError(ValueError):
@@ -75,15 +74,24 @@ def set_staff(engine: Engine, *, username: str, role: str, password: str, unit_i
 
 
 def check_staff(conn: Connection, username: str, password: str) -> Actor | None:
+    """The account, if the password is right. An unknown or inactive name costs the same argon2 work as a wrong
+    password, so timing does not tell which accounts exist."""
     row = conn.execute(select(hq_staff).where(hq_staff.c.username == username.strip().lower(),
                                               hq_staff.c.active.is_(True))).first()
     try:
-        if row is not None and _hasher.verify(row.password_hash, password):
+        if row is None:
+            _hasher.verify(_dummy_hash(), password)
+        elif _hasher.verify(row.password_hash, password):
             return Actor(username=row.username, role=row.role, unit_id=row.unit_id,
                          lang=getattr(row, "language", None) or "en")
     except (VerificationError, InvalidHashError):
         pass
     return None
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def basic_auth_actor(engine: Engine, connection: Callable[..., Any]) -> Callable[..., Actor]:
@@ -97,8 +105,8 @@ def basic_auth_actor(engine: Engine, connection: Callable[..., Any]) -> Callable
               conn: Connection = Depends(connection)) -> Actor:  # noqa: B008
         found = check_staff(conn, creds.username, creds.password) if creds else None
         if found is None:
-            if creds is not None:
-                time.sleep(_FAILURE_DELAY_S)
+            # No sleep here: this runs inside the page's transaction. The server's guard (app/server/guard.py)
+            # delays the 401 afterwards and locks the account after repeated failures.
             raise HTTPException(401, "Sign in with your headquarters account.",
                                 headers={"WWW-Authenticate": 'Basic realm="Sayyar headquarters"'})
         return found

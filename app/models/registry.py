@@ -72,6 +72,9 @@ class SyncedEntity:
     schedules_patient: str | None = None
     # Columns holding a coded value, and the code list (app.services.labels kind) it comes from.
     coded: Mapping[str, str] = field(default_factory=dict)
+    # The column naming the unit a record belongs to: the server accepts it only with the sending device's own
+    # unit (trust rules, docs/architecture.md).
+    unit_column: str | None = None
 
     @property
     def name(self) -> str:
@@ -88,6 +91,12 @@ class SyncedEntity:
     @property
     def owned_by_device(self) -> bool:
         return Writer.OWNER in self.writers and self.policy in (Policy.OWNED, Policy.APPEND_ONLY)
+
+    @property
+    def headquarters_only(self) -> bool:
+        """Only headquarters changes it: a device's change is refused by the server, and a laptop applies it from
+        the feed only with headquarters' signature."""
+        return self.writers == {Writer.HEADQUARTERS}
 
 
 def _entity(model: type[Any], policy: Policy, writers: set[Writer], feed: Feed, **kw: Any) -> SyncedEntity:
@@ -113,18 +122,18 @@ _DECLARATIONS: tuple[SyncedEntity, ...] = (
             indexes_patient="patient_id", coded={"doc_type": "doc_type"}),
     _entity(Visit, Policy.OWNED, {_OWNER}, Feed.WITH_REFERRAL, patient_pointers=("patient_id",),
             schedules_patient="patient_id",
-            coded={"visit_type": "visit_type"}),
+            coded={"visit_type": "visit_type"}, unit_column="unit_id"),
     _entity(VisitDiagnosis, Policy.OWNED, {_OWNER}, Feed.NONE, coded={"certainty": "certainty"}),
     _entity(Referral, Policy.OWNED, {_OWNER}, Feed.UNIT, patient_pointers=("patient_id",),
             coded={"urgency": "urgency", "status": "referral_status", "feedback_outcome": "outcome"}),
     _entity(SurveillanceCase, Policy.OWNED, {_OWNER}, Feed.NONE, patient_pointers=("patient_id",), priority=1,
-            coded={"classification": "certainty"}),
+            coded={"classification": "certainty"}, unit_column="unit_id"),
     _entity(TestResult, Policy.OWNED, {_OWNER}, Feed.NONE, patient_pointers=("patient_id",), priority=1),
     _entity(CaseInvestigation, Policy.OWNED, {_OWNER}, Feed.NONE, patient_pointers=("patient_id",), priority=1),
     _entity(Enrolment, Policy.OWNED, {_OWNER}, Feed.NONE, patient_pointers=("head_patient_id",),
-            coded={"scheme": "scheme", "category": "category", "payer": "payer"}),
+            coded={"scheme": "scheme", "category": "category", "payer": "payer"}, unit_column="unit_id"),
     _entity(EnrolmentMember, Policy.OWNED, {_OWNER}, Feed.NONE, patient_pointers=("patient_id",)),
-    _entity(RosterDay, Policy.OWNED, {_OWNER}, Feed.NONE),
+    _entity(RosterDay, Policy.OWNED, {_OWNER}, Feed.NONE, unit_column="unit_id"),
     _entity(RosterStaff, Policy.OWNED, {_OWNER}, Feed.NONE),
     _entity(RosterPatient, Policy.OWNED, {_OWNER}, Feed.NONE, patient_pointers=("patient_id",)),
     # Immunisation (issue 18): doses travel with the unit's patients (a child vaccinated by one unit is seen by
@@ -180,7 +189,8 @@ def _check() -> None:
     for e in _DECLARATIONS:
         cols = set(e.table.columns.keys())
         for col in (*e.patient_pointers, *e.coded, *([e.indexes_patient] if e.indexes_patient else []),
-                    *([e.schedules_patient] if e.schedules_patient else [])):
+                    *([e.schedules_patient] if e.schedules_patient else []),
+                    *([e.unit_column] if e.unit_column else [])):
             if col not in cols:
                 raise RuntimeError(f"registry: {e.name} has no column {col!r}")
         if e.policy is Policy.REFERENCE and e.writers != {Writer.HEADQUARTERS}:

@@ -95,3 +95,16 @@ def role_label(role: str) -> tuple[str, str]:
 
 def can(role: str, action: Action) -> bool:
     return role in PERMISSIONS[action]
+
+
+class NoSignedInUser(PermissionError):
+    """Code below the services was called without someone whose role can be checked."""
+
+
+def require_role(actor: object, action: Action) -> None:
+    """The role check for code below the services (sync, bundles, device configuration): mandatory, never "only if
+    the caller happens to pass a context". ``actor`` is a services ``Ctx`` (or anything with ``require``)."""
+    require = getattr(actor, "require", None)
+    if not callable(require):
+        raise NoSignedInUser(f"{action.value} needs a signed-in user whose role allows it")
+    require(action)

@@ -4,9 +4,12 @@
 
 import errno
 import logging
+import math
+import tempfile
 import threading
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -19,6 +22,7 @@ from app.server import models as m
 from app.server.apply import DEFAULT_CLOCK_MARGIN_MS, ApplyHook, BatchRefused, apply_changes, apply_isolated, now_ms
 from app.server.db import feed_connection, open_database
 from app.server.extensions import extensions
+from app.server.guard import LIMITS, Guard, Throttle
 from app.server.hq_import import BundleRejected, import_bundle_bytes
 from app.sync.protocol import (
     BatchAck,
@@ -35,7 +39,8 @@ from app.sync.protocol import (
 from app.sync.records import paused_gc
 
 log = logging.getLogger("sayyar.server")
-MAX_BUNDLE_BYTES = 512 * 1024 * 1024
+MAX_BUNDLE_BYTES = dict(LIMITS)["/v1/bundles"]  # online uploads; larger bundles are imported at headquarters
+MAX_UPLOAD_BODY = 48 * 1024 * 1024  # what an uploaded bundle may unpack to (about 40,000 changes)
 _bearer = HTTPBearer(auto_error=False)
 _RESPONSES: dict[int | str, dict[str, Any]] = {401: {"description": "No valid device token"}}
 
@@ -49,7 +54,8 @@ def _storage_error(err: BaseException) -> HTTPException | None:
 
 
 def create_app(db_url: str | None = None, *, engine: Engine | None = None,
-               apply_hook: ApplyHook | None = None, clock_margin_ms: int = DEFAULT_CLOCK_MARGIN_MS) -> FastAPI:
+               apply_hook: ApplyHook | None = None, clock_margin_ms: int = DEFAULT_CLOCK_MARGIN_MS,
+               throttle: Throttle | None = None) -> FastAPI:
     if engine is None:
         engine = open_database(db_url or "sayyar-central.db")
     app = FastAPI(title="Sayyar central server", version="1", description=__doc__)
@@ -148,15 +154,28 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None,
               openapi_extra={"requestBody": {"required": True, "content": {
                   "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
     async def upload_bundle(request: Request, dev: Dev) -> SignedReceipt:
-        data = await request.body()
-        if len(data) > MAX_BUNDLE_BYTES:
-            raise HTTPException(413, "bundle too large")
-        try:
-            with lock:
-                outcome = import_bundle_bytes(engine, data, via=f"upload:{dev.device_id}")
-        except BundleRejected as err:
-            raise HTTPException(400, {"code": err.code, "message": str(err)}) from None
-        return outcome.receipt
+        # Streamed to a temporary file (the bundle is encrypted to headquarters) with its size checked as it
+        # comes, then verified and applied on a worker thread: the event loop keeps serving everyone else.
+        with tempfile.TemporaryFile() as spool:
+            size = 0
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > MAX_BUNDLE_BYTES:
+                    raise HTTPException(413, "bundle too large; import it at headquarters (`sayyar hq import`)")
+                spool.write(chunk)
+
+            def run() -> Any:
+                spool.seek(0)
+                data = spool.read()
+                with lock:
+                    return import_bundle_bytes(engine, data, via=f"upload:{dev.device_id}",
+                                               max_body=MAX_UPLOAD_BODY)
+
+            try:
+                outcome = await anyio.to_thread.run_sync(run)
+            except BundleRejected as err:
+                raise HTTPException(400, {"code": err.code, "message": str(err)}) from None
+        return outcome.receipt  # type: ignore[no-any-return]
 
     @app.get("/v1/conflicts", response_model=list[ConflictItem], responses=_RESPONSES)
     def conflicts(dev: Dev, status: Annotated[str, Query(pattern="^(open|resolved)$")] = "open") -> list[ConflictItem]:
@@ -179,6 +198,8 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None,
         ext.mount(app, engine)
     _refuse_unknown_query_parameters(app)
     _document_batch_body(app)
+    # Outermost: tokens, body limits, failure delays and security headers before anything reads the request.
+    app.add_middleware(Guard, engine=engine, throttle=throttle)
     return app
 
 
@@ -189,11 +210,28 @@ async def _parse_batch(request: Request) -> ChangeBatch:
         raise HTTPException(415, "send the batch as application/json")
     body = await request.body()
     try:
-        return ChangeBatch.model_validate_json(body)
+        batch = ChangeBatch.model_validate_json(body)
     except ValidationError as err:
         if any(e["type"] == "json_invalid" for e in err.errors()):
             raise HTTPException(400, "The body is not JSON") from None
-        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in err.errors()]) from None
+        # Never the values sent (they can be a patient's, and NaN cannot even be written back as JSON): where and why.
+        raise RequestValidationError([{"type": e["type"], "loc": ("body", *e["loc"]), "msg": _message(e)}
+                                      for e in err.errors()[:50]]) from None
+    if b"NaN" in body or b"Infinity" in body:  # rare: look closer only then (a name may contain "NaN")
+        bad = [{"type": "finite_number", "loc": ("body", "entries", i, "payload", key),
+                "msg": "NaN and Infinity are not numbers a record can hold"}
+               for i, e in enumerate(batch.entries) for key, v in e.payload.items()
+               if isinstance(v, float) and not math.isfinite(v)]
+        if bad:
+            raise RequestValidationError(bad[:50])
+    return batch
+
+
+def _message(error: Any) -> str:
+    if error["type"] in ("finite_number", "int_from_float", "int_parsing") and isinstance(error.get("input"), float) \
+            and not math.isfinite(error["input"]):
+        return "NaN and Infinity are not accepted here; send a finite number"
+    return str(error["msg"])
 
 
 def _document_batch_body(app: FastAPI) -> None:

@@ -24,6 +24,7 @@ from sqlalchemy.exc import OperationalError
 from app.logging_setup import Word
 from app.models.registry import REGISTRY
 from app.server import models as m
+from app.server.authority import refusal
 from app.server.bulk import bulk_insert, in_chunks, one_of
 from app.server.devices import Device
 from app.server.extensions import extensions, touched
@@ -153,6 +154,10 @@ def apply_changes(conn: Connection, device: Device, entries: list[ChangeEntry], 
     writer.load_current(rows)
     writer.resolve_merged_patients(rows)
     for e, row in rows:
+        refused = refusal(REGISTRY[e.entity], e, row, writer.current.get((e.entity, e.record_id)), device)
+        if refused is not None:
+            result.rejected.append(Rejection(seq=e.seq, reason=refused.reason, code=refused.code))
+            continue
         outcome = writer.decide(e, row)
         if outcome.startswith("rejected:"):
             code, _, reason = outcome.removeprefix("rejected:").partition(":")
@@ -232,7 +237,7 @@ def _bookkeep(conn: Connection, device: Device, epoch: int, batch_id: str, via: 
         conn.execute(insert(m.rejected), [
             {"device_id": device.device_id, "epoch": epoch, "seq": r.seq, "entity": by_seq[r.seq].entity[:40]
              if r.seq in by_seq else "", "record_id": by_seq[r.seq].record_id if r.seq in by_seq else "",
-             "reason": r.reason, "batch_id": batch_id, "at": now}
+             "reason": f"{r.code}: {r.reason}" if r.code else r.reason, "batch_id": batch_id, "at": now}
             for r in result.rejected
         ])
     conn.execute(insert(m.batch).values(

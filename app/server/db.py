@@ -73,6 +73,13 @@ def _v2_case_classification(conn: Connection) -> None:
         Column("registry_version", Integer(), server_default="0")])
 
 
+def _v3_device_unit(conn: Connection) -> None:
+    """Devices know their unit: the server checks owned records against it (trust rules)."""
+    from sqlalchemy import String
+
+    add_missing_columns(conn, "srv_device", [Column("unit_id", String(36))])
+
+
 @contextmanager
 def feed_connection(engine: Engine) -> Iterator[Connection]:
     """A connection whose statements all read one snapshot. PostgreSQL's default (READ COMMITTED) gives every
@@ -89,8 +96,8 @@ def feed_connection(engine: Engine) -> Iterator[Connection]:
 
 # The central database's schema version. A change to the server tables bumps it and adds a step to UPGRADES that
 # takes a database from the previous version (run in one transaction, in order, when the server opens it).
-SCHEMA_VERSION = 2
-UPGRADES: dict[int, Callable[[Connection], None]] = {2: _v2_case_classification}
+SCHEMA_VERSION = 3
+UPGRADES: dict[int, Callable[[Connection], None]] = {2: _v2_case_classification, 3: _v3_device_unit}
 
 
 class ServerSchemaError(Exception):

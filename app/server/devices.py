@@ -24,6 +24,7 @@ class Device:
     device_id: str
     device_code: str
     public_key: bytes
+    unit_id: str | None = None  # None: enrolled before devices named their unit (no unit check)
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def hq_keys(conn: Connection) -> HqKeys:
 
 
 def enrol_device(conn: Connection, *, device_id: str, device_code: str, public_key: str,
-                 server_url: str = "", reenrol: bool = False) -> DeviceEnrolment:
+                 server_url: str = "", reenrol: bool = False, unit_id: str | None = None) -> DeviceEnrolment:
     """Register a laptop (or give it a new token). The token is returned once; only its hash is kept.
 
     A device code names one laptop: a second laptop with a code already enrolled is refused, so two laptops never
@@ -69,7 +70,8 @@ def enrol_device(conn: Connection, *, device_id: str, device_code: str, public_k
     if existing is not None and existing.revoked and not reenrol:
         raise DeviceError(f"The laptop {code} was revoked. Enrolling it again is a deliberate act: repeat with "
                           "--re-enrol if it is back in safe hands.")
-    values = dict(device_code=code, public_key=crypto.b64(key), token_hash=token_hash(token), revoked=False)
+    values = dict(device_code=code, public_key=crypto.b64(key), token_hash=token_hash(token), revoked=False,
+                  unit_id=unit_id)
     if existing is None:
         conn.execute(insert(m.device).values(device_id=device_id, enrolled_at=now, epoch_counter=1, **values))
     else:
@@ -124,7 +126,7 @@ def device_for_token(conn: Connection, token: str) -> Device | None:
     row = conn.execute(select(m.device).where(m.device.c.token_hash == token_hash(token))).first()
     if row is None or row.revoked:
         return None
-    return Device(row.device_id, row.device_code, crypto.unb64(row.public_key))
+    return Device(row.device_id, row.device_code, crypto.unb64(row.public_key), row.unit_id)
 
 
 def get_device(conn: Connection, device_id: str) -> Device | None:
@@ -132,7 +134,7 @@ def get_device(conn: Connection, device_id: str) -> Device | None:
     row = conn.execute(select(m.device).where(m.device.c.device_id == device_id)).first()
     if row is None or row.revoked:
         return None
-    return Device(row.device_id, row.device_code, crypto.unb64(row.public_key))
+    return Device(row.device_id, row.device_code, crypto.unb64(row.public_key), row.unit_id)
 
 
 def new_epoch(conn: Connection, device_id: str) -> int:

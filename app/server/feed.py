@@ -9,6 +9,8 @@ from sqlalchemy import Connection, select, update
 
 from app.models.registry import REGISTRY, Feed
 from app.server import models as m
+from app.server.devices import hq_keys
+from app.sync.feed_trust import sign_item
 from app.sync.protocol import ConflictItem, FeedItem, FeedPage
 from app.sync.records import row_to_payload
 
@@ -47,6 +49,7 @@ def read_feed(conn: Connection, cursor: int, limit: int) -> FeedPage:
     more = len(candidates) > limit
     page = candidates[:limit]
     items: list[FeedItem] = []
+    signer = _Signer(conn)
     for pos, entity, row in page:
         if entity == "sync_conflict":
             conflict = ConflictItem(**{k: row[k] for k in ConflictItem.model_fields})
@@ -58,10 +61,25 @@ def read_feed(conn: Connection, cursor: int, limit: int) -> FeedPage:
             table = m.RECORDS[parent]
             found = conn.execute(select(table).where(table.c.id == row[column])).mappings().first()
             if found is not None:
-                items.append(_item(pos, parent, found))
-        items.append(_item(pos, entity, row))
+                items.append(signer(_item(pos, parent, found)))
+        items.append(signer(_item(pos, entity, row)))
     next_cursor = page[-1][0] if page else cursor
     return FeedPage(cursor=cursor, next_cursor=next_cursor, more=more, items=items)
+
+
+class _Signer:
+    """Signs reference items with headquarters' key (laptops apply them only when the signature verifies)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.key: bytes | None = None
+
+    def __call__(self, item: FeedItem) -> FeedItem:
+        if not REGISTRY[item.entity].headquarters_only:
+            return item
+        if self.key is None:
+            self.key = hq_keys(self.conn).sign_private
+        return sign_item(item, self.key)
 
 
 def _item(pos: int, entity: str, row: Any) -> FeedItem:

@@ -22,7 +22,7 @@ from app.server import models as m
 from app.server.apply import ApplyResult, BatchRefused, apply_changes, apply_isolated
 from app.server.devices import HqKeys, get_device, hq_keys
 from app.sync import crypto
-from app.sync.bundle import BundleRejected, VerifiedBundle, read_bundle, receipt_bytes
+from app.sync.bundle import MAX_BODY, BundleRejected, VerifiedBundle, read_bundle, receipt_bytes
 from app.sync.protocol import Receipt, SignedReceipt
 from app.sync.records import paused_gc
 
@@ -54,21 +54,23 @@ def sign_receipt(keys: HqKeys, receipt: Receipt) -> SignedReceipt:
     return SignedReceipt(receipt=receipt, signature=crypto.b64(crypto.sign(keys.sign_private, receipt_bytes(receipt))))
 
 
-def verify_bundle(engine: Engine, data: bytes) -> tuple[HqKeys, VerifiedBundle]:
+def verify_bundle(engine: Engine, data: bytes, max_body: int = MAX_BODY) -> tuple[HqKeys, VerifiedBundle]:
     with engine.connect() as conn:
         keys = hq_keys(conn)
-        verified = read_bundle(data, keys.box_private, keys.box_public, lambda d: get_device(conn, d))
+        verified = read_bundle(data, keys.box_private, keys.box_public, lambda d: get_device(conn, d),
+                               max_body=max_body)
     return keys, verified
 
 
 def import_bundle_bytes(engine: Engine, data: bytes, *, via: str = "hq-import",
-                        hook: Callable[[str], None] | None = None) -> ImportOutcome:
+                        hook: Callable[[str], None] | None = None, max_body: int = MAX_BODY) -> ImportOutcome:
     with paused_gc():
-        return _import(engine, data, via, hook)
+        return _import(engine, data, via, hook, max_body)
 
 
-def _import(engine: Engine, data: bytes, via: str, hook: Callable[[str], None] | None) -> ImportOutcome:
-    keys, bundle = verify_bundle(engine, data)
+def _import(engine: Engine, data: bytes, via: str, hook: Callable[[str], None] | None,
+            max_body: int) -> ImportOutcome:
+    keys, bundle = verify_bundle(engine, data, max_body)
     man = bundle.manifest
     bi = m.bundle_import
     tag = f"bundle:{via}"[:60]

@@ -62,6 +62,8 @@ device = Table(
     Column("enrolled_at", UTCDateTime, nullable=False),
     Column("last_seen_at", UTCDateTime),
     Column("epoch_counter", Integer, nullable=False, default=1),
+    # The unit the laptop serves (from its enrolment request): owned records must name it (trust rules).
+    Column("unit_id", String(36)),
 )
 
 device_epoch = Table(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -15,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.core.persian import normalize_for_search
-from app.core.reference import load_diagnoses, load_sample_site
+from app.core.reference import load_diagnoses, load_sample_site, reference_id
 from app.models import Department, DeviceState, Diagnosis, Facility, Unit, User
 from app.security.roles import Action
 from app.services.context import Ctx
@@ -26,12 +25,6 @@ from app.store import Store
 def diagnosis_search_text(code: str, label_en: str, label_fa: str) -> str:
     return " ".join((code.lower(), normalize_for_search(code), normalize_for_search(label_en),
                      normalize_for_search(label_fa)))
-
-
-def reference_id(kind: str, code: str) -> str:
-    """Reference rows get the same id on every laptop (and the server), so the records that point at them agree
-    after sync (sync issue #5): a random id per laptop would give three "MHU-ZAH" units centrally."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"sayyar:{kind}:{code}"))
 
 
 def seed_reference(store: Store, *, unit_code: str | None = None, sample_staff: bool = True) -> None:

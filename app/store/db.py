@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import threading
 import uuid
 from collections.abc import Iterator
@@ -45,6 +47,9 @@ class Store:
 
     def __init__(self, path: Path, key: bytes | None) -> None:
         self.path = path
+        # Drafts of open forms are sealed under a key derived from the database key (app.ui.drafts): a copied data
+        # folder shows no more of them than of the database. None for an unencrypted (test) database.
+        self.drafts_key = hmac.new(key, b"sayyar:drafts:v1", hashlib.sha256).digest() if key else None
         self._writer = make_engine(path, key, writer=True)
         changes.install_guard(self._writer)
         self._reader = make_engine(path, key, writer=False)

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy import select, update
 
 from app.models import AuditEntry, ChangeLog
-from app.security.roles import Action
+from app.security.roles import Action, require_role
 from app.store import Store
 from app.sync import crypto, identity, outbox
 from app.sync.protocol import READABLE_PROTOCOLS, BundleBody, BundleHeader, BundleManifest, ChangeEntry, SignedReceipt
@@ -30,7 +30,10 @@ from app.sync.records import paused_gc
 
 MAGIC = b"SAYYAR-BUNDLE\x00"
 CHUNK_SIZE = 4 * 1024 * 1024
-MAX_BODY = 2 * 1024 * 1024 * 1024
+MAX_BODY = 1024 * 1024 * 1024
+# A body may be at most this many times its compressed size (change-log JSON compresses about tenfold): a small
+# signed file cannot unpack into gigabytes.
+MAX_RATIO = 100
 
 
 class BundleRejected(Exception):
@@ -70,8 +73,7 @@ def _u32(n: int) -> bytes:
 
 def export_bundle(store: Store, ctx: Any, out: Path | str) -> ExportSummary:
     """Write every entry not yet acknowledged, signed by this laptop and encrypted to headquarters."""
-    if getattr(ctx, "require", None) is not None:
-        ctx.require(Action.EXPORT_BUNDLE)
+    require_role(ctx, Action.EXPORT_BUNDLE)
     ident = identity.identity(store)
     if ident.hq_box_public is None:
         raise identity.SyncNotConfigured("Headquarters' public key is not loaded on this laptop (load the enrolment "
@@ -157,10 +159,10 @@ def _split(data: bytes) -> tuple[bytes, BundleHeader, list[bytes]]:
 
 
 def read_bundle(data: bytes, box_private: bytes, box_public: bytes,
-                find_device: Callable[[str], _Device | None]) -> VerifiedBundle:
+                find_device: Callable[[str], _Device | None], *, max_body: int = MAX_BODY) -> VerifiedBundle:
     """Decrypt and verify a bundle completely. Raises BundleRejected with a reason an operator can act on."""
     try:
-        return _read(data, box_private, box_public, find_device)
+        return _read(data, box_private, box_public, find_device, max_body)
     except BundleRejected:
         raise
     except (ValueError, struct.error, zlib.error, UnicodeDecodeError, OverflowError, MemoryError) as err:
@@ -168,7 +170,7 @@ def read_bundle(data: bytes, box_private: bytes, box_public: bytes,
 
 
 def _read(data: bytes, box_private: bytes, box_public: bytes,
-          find_device: Callable[[str], _Device | None]) -> VerifiedBundle:
+          find_device: Callable[[str], _Device | None], max_body: int) -> VerifiedBundle:
     raw_header, header, chunks = _split(data)
     if header.hq_key_id != crypto.key_id(box_public):
         raise BundleRejected("the bundle was encrypted for another headquarters key", "wrong_key")
@@ -206,10 +208,16 @@ def _read(data: bytes, box_private: bytes, box_public: bytes,
         manifest = BundleManifest.model_validate_json(raw_manifest)
     except ValidationError:
         raise BundleRejected("the bundle's manifest is not valid", "damaged") from None
+    packed = inner[4 + mlen + 64 :]
+    cap = min(max_body, max(1024 * 1024, MAX_RATIO * len(packed)))
     decomp = zlib.decompressobj()
-    body = decomp.decompress(inner[4 + mlen + 64 :], MAX_BODY)
-    if decomp.unconsumed_tail or not decomp.eof:
-        raise BundleRejected("the bundle's contents are damaged or too large", "damaged")
+    body = decomp.decompress(packed, cap)
+    if decomp.unconsumed_tail:
+        raise BundleRejected(f"the bundle's contents unpack to more than {cap // (1024 * 1024)} MiB; nothing was "
+                             "applied (a bundle this large is imported at headquarters, or was made to do harm)",
+                             "too_large")
+    if not decomp.eof:
+        raise BundleRejected("the bundle's contents are damaged", "damaged")
     if hashlib.sha256(body).hexdigest() != manifest.body_sha256:
         raise BundleRejected("the bundle's contents do not match its manifest", "tampered")
     try:

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from app.models import DeviceState, SyncConflict
-from app.security.roles import Action
+from app.security.roles import Action, require_role
 from app.store import Store
 from app.sync import identity, inbox, outbox, repair
 from app.sync.protocol import BatchAck, ConflictResolution, DeviceHello, FeedPage, NewEpoch
@@ -223,9 +223,7 @@ def send_resolutions(store: Store, api: Api) -> None:
 def run_sync_round(store: Store, ctx: object, server_url: str, token: str, progress: ProgressCallback | None = None,
                    *, transport: httpx.BaseTransport | None = None) -> SyncReport:
     """One full round. Raises SyncError (``transient`` says whether trying again later can help)."""
-    require = getattr(ctx, "require", None)
-    if require is not None:
-        require(Action.RUN_SYNC)
+    require_role(ctx, Action.RUN_SYNC)
     report = SyncReport()
     api = Api(server_url, token, transport=transport)
     try:

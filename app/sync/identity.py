@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from sqlalchemy import delete, func, insert, select, text, update
 
 from app.models import ChangeLog, DeviceState, SyncIdentity
+from app.security.roles import Action, require_role
 from app.store import Store
 from app.sync import crypto
 from app.sync.protocol import DeviceEnrolment, DeviceRequest
@@ -58,11 +59,14 @@ def identity(store: Store) -> Identity:
 def device_request(store: Store) -> DeviceRequest:
     ident = identity(store)
     return DeviceRequest(device_id=ident.device_id, device_code=ident.device_code,
-                         public_key=crypto.b64(ident.public_key))
+                         public_key=crypto.b64(ident.public_key), unit_id=store.device.unit_id)
 
 
-def load_enrolment(store: Store, enrolment: DeviceEnrolment, *, server_url: str | None = None) -> None:
-    """Keep the token, server address and headquarters' keys the administrator issued for this laptop."""
+def load_enrolment(store: Store, enrolment: DeviceEnrolment, *, actor: object, server_url: str | None = None) -> None:
+    """Keep the token, server address and headquarters' keys the administrator issued for this laptop. Only a unit
+    administrator configures the device: whoever sets these decides where the laptop's records go and to whose key
+    its bundles are encrypted."""
+    require_role(actor, Action.CONFIGURE_DEVICE)
     ident = identity(store)
     if enrolment.device_id != ident.device_id:
         raise SyncNotConfigured(

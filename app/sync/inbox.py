@@ -17,11 +17,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.logging_setup import Word
-from app.models import SYNCED_MODELS, ChangeLog, DeviceState, SyncBase, SyncConflict, SyncParked
+from app.models import SYNCED_MODELS, ChangeLog, DeviceState, SyncBase, SyncConflict, SyncIdentity, SyncParked
 from app.models.registry import REGISTRY, patient_pointers
 from app.store import Store
 from app.store.immunisation_due import refresh_due
 from app.store.search_index import reindex_patients
+from app.sync import feed_trust
 from app.sync.outbox import PENDING
 from app.sync.protocol import ConflictItem, FeedItem, FeedPage
 from app.sync.records import RecordInvalid, payload_to_row
@@ -82,6 +83,8 @@ def apply_page(store: Store, page: FeedPage) -> PageResult:
                            payload=p.payload) for p in s.scalars(select(SyncParked))]
         s.execute(delete(SyncParked))
         records: list[FeedItem] = []
+        hq_key = _hq_sign_key(s)
+        fresh = {id(item) for item in page.items}  # parked items were checked when they first came
         for item in parked + list(page.items):
             if item.entity == "sync_conflict":
                 try:
@@ -90,6 +93,12 @@ def apply_page(store: Store, page: FeedPage) -> PageResult:
                     _park(s, item, f"unreadable: {_short(err)}", result)
                     continue
                 result.conflicts += 1
+            elif item.entity in SYNCED_MODELS and REGISTRY[item.entity].headquarters_only \
+                    and id(item) in fresh and not feed_trust.verified(item, hq_key):
+                # Reference data that headquarters did not sign (a forged answer, a re-pointed server): not applied.
+                log.warning("feed item dropped: %s %s at cursor %d is not signed by headquarters",
+                            Word.of(item.entity, SYNCED_MODELS), item.record_id, item.cursor)
+                result.invalid += 1
             elif item.entity in SYNCED_MODELS:
                 records.append(item)
             else:
@@ -118,6 +127,11 @@ def _park(s: Session, item: FeedItem, reason: str, result: PageResult) -> None:
                     item.record_id)
     else:
         result.parked += 1
+
+
+def _hq_sign_key(s: Session) -> bytes | None:
+    row = s.get(SyncIdentity, 1)
+    return row.hq_sign_public if row is not None else None
 
 
 def _apply_records(s: Session, items: list[FeedItem], result: PageResult) -> None:

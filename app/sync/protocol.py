@@ -57,8 +57,9 @@ class ChangeBatch(_Strict):
     entries: list[ChangeEntry] = Field(min_length=1, max_length=MAX_BATCH)
 
 
+# ``headquarters_only``, ``other_unit``, ``append_only`` (and ``not_owner``): who may write what, app/server/authority.py.
 RejectionCode = Literal["invalid", "unique_taken", "parent_missing", "clock_ahead", "not_owner", "refused",
-                        "storage"]
+                        "storage", "headquarters_only", "other_unit", "append_only"]
 
 
 class Rejection(_Strict):
@@ -116,6 +117,9 @@ class FeedItem(_Strict):
     version: int
     hlc: str
     payload: dict[str, Any]
+    # Headquarters' Ed25519 signature over the item (app.sync.feed_trust), on reference data: a laptop applies
+    # staff accounts, roles, diagnosis and facility lists only when it verifies.
+    signature: str = ""
 
 
 class FeedPage(_Strict):
@@ -226,6 +230,8 @@ class DeviceRequest(_Strict):
     device_id: str
     device_code: str
     public_key: str
+    # The unit the laptop serves: the server accepts its visits, cases and rosters only for this unit.
+    unit_id: str | None = Field(default=None, max_length=36)
 
 
 class Health(_Strict):

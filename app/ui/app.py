@@ -240,7 +240,8 @@ class AppController(QObject):
         prefs.save(self.data_dir, self.prefs)
         facility_name = dict(result.facility_labels()).get(facility_id, "")
         self.session = UiSession(self.data_dir, result.store, result.keystore, result.ctx, result.username,
-                                 result.full_name, facility_name, DraftStore(self.data_dir, result.ctx.user_id))
+                                 result.full_name, facility_name, DraftStore(self.data_dir, result.ctx.user_id,
+                                                                            result.store.drafts_key))
         self._open_main()
         if self.signin is not None:
             self.signin.close()

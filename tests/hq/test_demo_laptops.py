@@ -49,7 +49,9 @@ def central(tmp_path_factory):
             with engine.begin() as conn:
                 identity.load_enrolment(store, enrol_device(conn, device_id=request.device_id,
                                                             device_code=request.device_code,
-                                                            public_key=request.public_key))
+                                                            public_key=request.public_key,
+                                                            unit_id=request.unit_id),
+                                        actor=Ctx(store, "admin", "unit_admin", unit_id=store.device.unit_id))
             coordinator = Ctx(store, "coordinator", "coordinator", unit_id=store.device.unit_id)
             summary = export_bundle(store, coordinator, folder / f"{code}.sayyar")
             outcome = import_bundle_bytes(engine, summary.path.read_bytes())

@@ -79,8 +79,10 @@ def enrol(engine: Engine, laptop: Laptop, url: str = "") -> str:
     request = identity.device_request(laptop.store)
     with engine.begin() as conn:
         enrolment = devices.enrol_device(conn, device_id=request.device_id, device_code=request.device_code,
-                                         public_key=request.public_key, server_url=url)
-    identity.load_enrolment(laptop.store, enrolment)
+                                         public_key=request.public_key, server_url=url,
+                                         unit_id=request.unit_id)
+    admin = Ctx(laptop.store, laptop.ctx.user_id, "unit_admin", unit_id=laptop.store.device.unit_id, lang="en")
+    identity.load_enrolment(laptop.store, enrolment, actor=admin)
     laptop.token = enrolment.token
     return enrolment.token
 

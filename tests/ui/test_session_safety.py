@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import os
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
@@ -45,9 +45,15 @@ def test_switch_user_keeps_drafts_and_offers_them_back(qtbot, driver, demo_dir):
     main.lock()
     qtbot.mouseClick(main.lock_page.findChild(QPushButton, "switchUserButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: driver.ctl.signin is not None and driver.ctl.main is None)
-    draft = demo_dir / "drafts" / user_id / "register.json"
+    draft = demo_dir / "drafts" / user_id / "register.draft"
     assert draft.exists()
-    assert json.loads(draft.read_text(encoding="utf-8"))["state"]["names"]["father_name_fa"] == "نادر"
+    # Sealed under the database key (issue #12, hole 3): nothing typed is readable in the file, only this user
+    # may open it, and it opens with the key.
+    raw = draft.read_bytes()
+    assert "نادر".encode() not in raw and b"Gul" not in raw and b"father_name" not in raw
+    if os.name == "posix":
+        assert draft.stat().st_mode & 0o077 == 0 and draft.parent.stat().st_mode & 0o077 == 0
+    assert main.session.drafts.load("register").state["names"]["father_name_fa"] == "نادر"
 
     other = driver.sign_in("h.rigi")
     assert other.ctx.user_id != user_id and not other.search.drafts_banner.isVisible()
@@ -71,7 +77,7 @@ def test_closed_tab_comes_back_as_a_draft_and_language_switch_keeps_typing(qtbot
     form = main.open_form("register", {})
     type_text(form.names["given_name_fa"], "زهرا")
     main.close_tab(main.tabs.indexOf(form))
-    assert (demo_dir / "drafts" / main.ctx.user_id / "register.json").exists()
+    assert (demo_dir / "drafts" / main.ctx.user_id / "register.draft").exists()
     form = main.open_form("register", {})
     assert form.draft_banner.isVisible()
     form.restore_draft()
