@@ -165,26 +165,40 @@ def _date(text: str | None, what: str) -> date | None:
     raise CliError(f"{what}: {text!r} is not a date (2026-11-28, or 1405/09/07 in Solar Hijri)")
 
 
-def _headquarters(conn: Any, args: argparse.Namespace, why: str) -> Any:
-    from app.hq.access import NotAllowed, actor_from_db
+def _staff(engine: Any, args: argparse.Namespace, why: str) -> Any:
+    """The headquarters staff member running this command, signed in with their password (``$SAYYAR_PASSWORD`` or
+    the prompt): a name alone proves nothing, and exports with identities are audited in that name."""
+    from app.hq.staff import check_staff, hq_staff
 
-    actor = actor_from_db(conn, require_user(args, why))
+    user = require_user(args, why)
+    password = ask_password(user)
+    hq_staff.create(engine, checkfirst=True)
+    with engine.connect() as conn:  # argon2 outside any transaction
+        actor = check_staff(conn, user, password)
+    if actor is None:
+        raise CliError(f"{user}: wrong name or password for a headquarters staff account (`sayyar hq staff`)")
+    return actor
+
+
+def _headquarters(engine: Any, args: argparse.Namespace, why: str) -> Any:
+    from app.hq.access import NotAllowed
+
+    actor = _staff(engine, args, why)
     if not actor.is_hq:
         raise NotAllowed(f"A {actor.role} may not {why.split('(')[0].strip()} (headquarters only).")
     return actor
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from app.hq.access import actor_from_db
     from app.hq.report_data import build_weekly_report
     from app.hq.report_pdf import render_weekly_report
 
     engine = central_engine(args)
+    if args.user:
+        _staff(engine, args, "say who you are")  # aggregates: any staff member; a wrong password is refused
     with engine.begin() as conn:
         settings = _settings(conn)
         week = _week(args, settings.first_weekday)
-        if args.user:
-            actor_from_db(conn, args.user)  # aggregates: any known staff member; unknown users are refused
         pdf = render_weekly_report(build_weekly_report(conn, week, settings=settings))
     _say_week(week, settings)
     _write(args.out, pdf)
@@ -192,16 +206,15 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_export_dhis2(args: argparse.Namespace) -> int:
-    from app.hq.access import actor_from_db
     from app.hq.dhis2 import MappingError, dhis2_json
     from app.hq.exports import export_dhis2
 
-    user = require_user(args, "say who you are (exports are audited)")
+    require_user(args, "say who you are (exports are audited)")
     engine = central_engine(args)
+    actor = _staff(engine, args, "say who you are (exports are audited)")
     with engine.begin() as conn:
         settings = _settings(conn)
         week = _week(args, settings.first_weekday)
-        actor = actor_from_db(conn, user)
         try:
             export = export_dhis2(conn, actor, week, facility_codes=args.facility or None)
         except MappingError as err:
@@ -221,11 +234,10 @@ def cmd_export_dhis2(args: argparse.Namespace) -> int:
 
 
 def cmd_export_linelist(args: argparse.Namespace) -> int:
-    from app.hq.access import actor_from_db
     from app.hq.exports import export_linelist
     from app.hq.surveillance import LineListQuery
 
-    user = require_user(args, "say who you are (exports are audited)")
+    require_user(args, "say who you are (exports are audited)")
     fmt = args.format or Path(args.out).suffix.lstrip(".").lower()
     if fmt not in ("csv", "xlsx"):
         raise CliError("--format csv or xlsx (or an --out file ending in .csv / .xlsx)")
@@ -234,9 +246,9 @@ def cmd_export_linelist(args: argparse.Namespace) -> int:
         raise CliError("--until is before --since")
     engine = central_engine(args)
     query = LineListQuery(since=since, until=until, diseases=tuple(args.disease or ()))
+    actor = _staff(engine, args, "say who you are (exports are audited)")
     with engine.begin() as conn:
         settings = _settings(conn)
-        actor = actor_from_db(conn, user)
         data = export_linelist(conn, actor, query, fmt, identities=args.identities,  # type: ignore[arg-type]  # checked above
                                first_weekday=settings.first_weekday, malaria=args.malaria)
     print(f"Cases by onset date (reported date when onset is unknown) from {since or 'the first'} to "
@@ -270,9 +282,9 @@ def cmd_config(args: argparse.Namespace) -> int:
 
     engine = central_engine(args)
     changing = args.week_start is not None or args.malaria_elimination is not None
+    actor = _headquarters(engine, args, "change the site's settings (headquarters only)") if changing else None
     with engine.begin() as conn:
-        if changing:
-            actor = _headquarters(conn, args, "change the site's settings (headquarters only)")
+        if actor is not None:
             try:
                 settings = save_settings(conn, by=actor.username, week_start=args.week_start,
                                          malaria_elimination=None if args.malaria_elimination is None
@@ -290,9 +302,10 @@ def cmd_registry(args: argparse.Namespace) -> int:
     from app.hq.registry import RegistryRefused, active_registry, publish_registry, published_versions
 
     engine = central_engine(args)
+    publishing = args.registry_action == "publish"
+    actor = _headquarters(engine, args, "publish the disease list (headquarters only)") if publishing else None
     with engine.begin() as conn:
-        if args.registry_action == "publish":
-            actor = _headquarters(conn, args, "publish the disease list (headquarters only)")
+        if actor is not None:
             try:
                 data = Path(args.file).read_bytes()
             except OSError as err:

@@ -50,12 +50,24 @@ def _unit_code(conn: Connection, unit_id: str) -> str:
     return units(conn).get(unit_id, {}).get("code", "")
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets (or a DDE link): a name
+# typed as "=HYPERLINK(...)" on a laptop must reach headquarters' spreadsheet as text, never run there.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def safe_cell(value: Any) -> Any:
+    """Text that a spreadsheet would read as a formula gets a leading apostrophe (shown as text, not computed)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(columns: list[str], rows: list[dict[str, Any]]) -> bytes:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
     for r in rows:
-        writer.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in columns})
+        writer.writerow({k: ("" if r.get(k) is None else safe_cell(r.get(k))) for k in columns})
     # BOM: Excel opens UTF-8 (Persian names) correctly only with it.
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
@@ -75,10 +87,21 @@ def to_xlsx(columns: list[str], rows: list[dict[str, Any]], title: str = "Line l
         header.append(cell)
     ws.append(header)
     for r in rows:
-        ws.append([r.get(c) for c in columns])  # dates stay dates: sortable and filterable in Excel
+        # Dates stay dates (sortable and filterable in Excel); text that looks like a formula stays text.
+        ws.append([_xlsx_cell(ws, r.get(c)) for c in columns])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _xlsx_cell(ws: Any, value: Any) -> Any:
+    if not (isinstance(value, str) and value.startswith(_FORMULA_START)):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"  # stored as a string, never as a formula, and shown exactly as typed
+    return cell
 
 
 def export_linelist(conn: Connection, actor: Actor, query: LineListQuery, fmt: Format, *, identities: bool = False,

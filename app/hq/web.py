@@ -17,6 +17,7 @@ from html import escape
 from typing import Any
 from urllib.parse import parse_qs
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Connection, select
@@ -538,9 +539,9 @@ def exports_page(request: Request, conn: Connection = Depends(get_connection),
         f'<h2>DHIS2</h2><form method="get" action="{b}/exports/dhis2">{escape(t("week", lang))} '
         f'<input name="week" value="{wk.label}" dir="ltr"> <button>dataValueSets JSON</button></form>'
         f'<h2>{"فهرست موارد بیماری‌های واگیر" if fa else "Line list of notifiable cases"}</h2>'
-        f'<form method="get" action="{b}/exports/linelist">{period} {fmt} {ident} <button>{export}</button></form>'
+        f'<form method="post" action="{b}/exports/linelist">{period} {fmt} {ident} <button>{export}</button></form>'
         f'<h2>{"فهرست موارد مالاریا (گونه، آزمایش‌ها، بررسی مورد)" if fa else "Malaria line list (species, tests, case investigation)"}</h2>'
-        f'<form method="get" action="{b}/exports/linelist"><input type="hidden" name="malaria" value="1">'
+        f'<form method="post" action="{b}/exports/linelist"><input type="hidden" name="malaria" value="1">'
         f'{period} {fmt} {ident} <button>{export}</button></form>'), request=request, lang=lang, actor=actor)
 
 
@@ -562,6 +563,24 @@ def exports_dhis2(week: str | None = None, conn: Connection = Depends(get_connec
 def exports_linelist(format: str = "csv", since: str | None = None, until: str | None = None,  # noqa: A002
                      identities: int = 0, malaria: int = 0, conn: Connection = Depends(get_connection),
                      actor: Actor = Depends(get_actor)) -> Response:
+    if identities:
+        # A link or an image on another site could otherwise export identities in the officer's name.
+        raise HTTPException(405, "Line lists with identities are exported with the button on the Exports page "
+                                 "(a POST from this site), never by following a link.")
+    return _linelist(conn, actor, format, since, until, identities=False)
+
+
+@router.post("/exports/linelist")
+async def exports_linelist_post(request: Request, conn: Connection = Depends(get_connection),
+                                actor: Actor = Depends(get_actor)) -> Response:
+    form = await _form_body(request)
+    return await anyio.to_thread.run_sync(lambda: _linelist(
+        conn, actor, form.get("format", "csv"), form.get("since") or None, form.get("until") or None,
+        identities=form.get("identities", "") not in ("", "0")))
+
+
+def _linelist(conn: Connection, actor: Actor, format: str, since: str | None, until: str | None, *,  # noqa: A002
+              identities: bool) -> Response:
     if format not in ("csv", "xlsx"):
         raise HTTPException(400, "format is csv or xlsx")
     try:

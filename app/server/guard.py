@@ -6,6 +6,7 @@
 - Failed sign-ins and unknown tokens are slowed by an asynchronous delay, outside any transaction and without
   holding a worker thread; a client address with too many failures is turned away (429) for a while, and so is a
   headquarters account (per-account lockout), whatever password comes next.
+- A state change on a headquarters page (POST) from another site's page is refused (``Origin``/``Sec-Fetch-Site``).
 - Every answer carries security headers: no framing, no sniffing, no referrer, ``Cache-Control: no-store``.
 """
 
@@ -20,6 +21,7 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import anyio.to_thread
 from sqlalchemy import Engine
@@ -138,6 +140,19 @@ def _bearer(authorization: str | None) -> str | None:
     return authorization[7:].strip() or None
 
 
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _same_origin(scope: Scope) -> bool:
+    """A state change (POST) on a headquarters page must come from a page of this server: browsers name the page's
+    site in ``Origin`` (or ``Sec-Fetch-Site``); scripts and the command line send neither and are let through."""
+    origin = _header(scope, b"origin")
+    if origin is not None:
+        return origin != "null" and urlsplit(origin).netloc.lower() == (_header(scope, b"host") or "").lower()
+    fetch_site = _header(scope, b"sec-fetch-site")
+    return fetch_site in (None, "same-origin", "none")
+
+
 def _needs_device(path: str) -> bool:
     return path.startswith("/v1/") and path != "/v1/health"
 
@@ -169,6 +184,9 @@ class Guard:
                               headers=[(b"www-authenticate", b"Bearer")])
                 return
         else:
+            if scope.get("method", "GET") not in _SAFE_METHODS and not _same_origin(scope):
+                await _answer(send, 403, "A page from another site may not change anything here.")
+                return
             if wait := self.throttle.locked_for(client):
                 await _answer(send, 429, "Too many failed attempts from this address; try again later.", wait)
                 return

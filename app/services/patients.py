@@ -141,6 +141,8 @@ def add_document(ctx: Ctx, patient_id: str, doc: DocumentIn | dict[str, Any]) ->
         record = new_document(patient_id, doc)
         session.add(record)
         session.flush()
+        session.add(AuditEntry(user_id=ctx.user_id, action="changed", entity="patient", record_id=patient_id,
+                               detail={"document_added": record.id}))
         return record.id
 
 

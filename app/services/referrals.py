@@ -103,6 +103,8 @@ def record_referral_feedback(ctx: Ctx, referral_id: str, data: FeedbackIn | dict
         referral.feedback_outcome = data.outcome
         referral.feedback_advice = data.advice
         referral.status = "feedback_received"
+        session.add(AuditEntry(user_id=ctx.user_id, action="changed", entity="referral", record_id=referral.id,
+                               detail={"feedback": data.outcome}))
 
 
 def set_referral_status(ctx: Ctx, referral_id: str, status: str) -> None:
@@ -113,4 +115,7 @@ def set_referral_status(ctx: Ctx, referral_id: str, status: str) -> None:
         referral = session.get(Referral, referral_id)
         if referral is None or referral.deleted:
             raise NotFound("referral", "ارجاع", referral_id)
+        before = referral.status
         referral.status = status
+        session.add(AuditEntry(user_id=ctx.user_id, action="changed", entity="referral", record_id=referral.id,
+                               detail={"status": [before, status]}))

