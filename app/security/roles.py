@@ -108,3 +108,19 @@ def require_role(actor: object, action: Action) -> None:
     if not callable(require):
         raise NoSignedInUser(f"{action.value} needs a signed-in user whose role allows it")
     require(action)
+
+
+class ScheduledRound:
+    """The laptop itself, syncing on its schedule: its administrator enrolled it, so the round runs for whoever is
+    signed in (app/ui/sync/background.py). It may run a sync round and nothing else; passing it is explicit, never a
+    missing context."""
+
+    role = "scheduled_round"
+    user_id = None
+
+    def require(self, action: Action) -> None:
+        if action is not Action.RUN_SYNC:
+            raise NoSignedInUser(f"{action.value} needs a signed-in user whose role allows it")
+
+
+SCHEDULED_ROUND = ScheduledRound()

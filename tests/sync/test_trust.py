@@ -175,11 +175,47 @@ def test_sync_bundles_and_device_configuration_always_check_the_role(
     attacker_keys = {"hq_box_public": "A" * 43 + "=", "hq_sign_public": "A" * 43 + "="}
     forged = devices.DeviceEnrolment(device_id=a.device_id, device_code="A1", token="stolen",
                                      server_url="http://evil.example", **attacker_keys)
-    for who in (a.ctx, a.coord, None):
+    from app.security.roles import SCHEDULED_ROUND
+
+    with pytest.raises(NoSignedInUser):  # the laptop's own scheduled round may sync, nothing more
+        export_bundle(a.store, SCHEDULED_ROUND, tmp_path / "x.sayyar")
+    for who in (a.ctx, a.coord, None, SCHEDULED_ROUND):
         with pytest.raises((PermissionDenied, NoSignedInUser)):
             identity.load_enrolment(a.store, forged, actor=who)
     after = identity.identity(a.store)
     assert (after.server_url, after.token, after.hq_box_public) == (before.server_url, before.token,
                                                                     before.hq_box_public)
     assert not (tmp_path / "x.sayyar").exists()
+    a.close()
+
+
+def test_every_role_against_the_sync_and_device_checks(tmp_path: Path, central: Engine) -> None:
+    """The role matrix of the checks below the services (the services' own matrix is test_role_matrix.py)."""
+    import pytest
+
+    from app.security.roles import PERMISSIONS, Action, Role
+    from app.services.context import Ctx
+    from app.services.errors import PermissionDenied
+    from app.sync import identity
+    from app.sync.bundle import export_bundle
+
+    a = make_laptop(tmp_path, "A1")
+    admin = Ctx(a.store, a.ctx.user_id, "unit_admin", unit_id=a.store.device.unit_id, lang="en")
+    request = identity.device_request(a.store)
+    with central.begin() as conn:
+        enrolment = devices.enrol_device(conn, device_id=request.device_id, device_code=request.device_code,
+                                         public_key=request.public_key, unit_id=request.unit_id)
+    for role in Role:
+        ctx = Ctx(a.store, a.ctx.user_id, role.value, unit_id=a.store.device.unit_id, lang="en")
+        checks = {Action.CONFIGURE_DEVICE: lambda c: identity.load_enrolment(a.store, enrolment, actor=c),
+                  Action.EXPORT_BUNDLE: lambda c: export_bundle(a.store, c, tmp_path / f"{role.value}.sayyar"),
+                  Action.RUN_SYNC: lambda c: run_sync_round(a.store, c, "http://127.0.0.1:9", "t")}
+        for action, call in checks.items():
+            if role in PERMISSIONS[action]:
+                if action is not Action.RUN_SYNC:  # allowed: runs (a sync round needs a server: not here)
+                    identity.load_enrolment(a.store, enrolment, actor=admin)
+                    call(ctx)
+            else:
+                with pytest.raises(PermissionDenied):
+                    call(ctx)
     a.close()

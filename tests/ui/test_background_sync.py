@@ -58,8 +58,9 @@ def enrol_demo_laptop(folder: Path, central_db: Path, url: str) -> None:
         request = identity.device_request(session.store)
         with engine.begin() as conn:
             enrolment = devices.enrol_device(conn, device_id=request.device_id, device_code=request.device_code,
-                                             public_key=request.public_key, server_url=url)
-        identity.load_enrolment(session.store, enrolment)
+                                             public_key=request.public_key, server_url=url,
+                                             unit_id=request.unit_id)
+        identity.load_enrolment(session.store, enrolment, actor=session.ctx)
     finally:
         session.store.close()
         engine.dispose()

@@ -27,10 +27,11 @@ class BackgroundSync(QObject):
     def __init__(self, store: Any, *, enabled: bool = True, interval: float = 120.0, probe_delay: float = 15.0,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
+        from app.security.roles import SCHEDULED_ROUND
         from app.sync.engine import SyncEngine
 
         self.enabled = enabled
-        self.engine = SyncEngine(store, None, interval=interval, probe_delay=probe_delay,
+        self.engine = SyncEngine(store, SCHEDULED_ROUND, interval=interval, probe_delay=probe_delay,
                                  on_progress=self.progress.emit, on_report=self.round_done.emit,
                                  on_state=self.state_changed.emit)
         self.engine.pause()

@@ -1,0 +1,174 @@
+"""The central server under the attacks of issue #12 (hole 6), measured on loopback against a real server process.
+
+Run:  .venv/bin/python bench/bench_attacks.py [--clients 100] [--seconds 20]
+Targets: the server process stays under 300 MB RSS through a 128 MiB body without a token, a 600 MiB declared
+bundle and a signed bundle that would unpack to 1 GiB; with --clients clients sending wrong headquarters passwords
+as fast as they can, a device's round trip (GET /v1/devices/me) stays within 2x of its idle latency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zlib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "sync"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import httpx  # noqa: E402
+
+MIB = 1024 * 1024
+
+
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def peak_during(pid: int, action) -> float:  # type: ignore[no-untyped-def]
+    peak = [rss_mb(pid)]
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], rss_mb(pid))
+            time.sleep(0.01)
+
+    t = threading.Thread(target=watch)
+    t.start()
+    try:
+        action()
+    finally:
+        done.set()
+        t.join()
+    return peak[0]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=20)
+    args = parser.parse_args()
+    from helpers import enrol, make_activity, make_laptop
+
+    from app.hq.staff import set_staff
+    from app.server.db import open_database
+    from app.sync import bundle
+
+    folder = Path(tempfile.mkdtemp(prefix="sayyar-attacks-"))
+    db = folder / "central.db"
+    engine = open_database(str(db))
+    set_staff(engine, username="l.karimi", role="headquarters", password="right-password-2026")
+    lap = make_laptop(folder, "A1")
+    token = enrol(engine, lap, "")
+    make_activity(lap, 20)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([sys.executable, "-m", "app.server", "--db", str(db), "--port", str(port)],
+                              cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("server did not start")
+            time.sleep(0.1)
+        auth = {"Authorization": f"Bearer {token}"}
+        print(f"server RSS at rest: {rss_mb(server.pid):.0f} MB")
+
+        def no_token_body() -> None:
+            try:
+                httpx.post(f"{url}/v1/changes", content=b"{" * (128 * MIB),
+                           headers={"Content-Type": "application/json"}, timeout=60)
+            except httpx.HTTPError:
+                pass  # the server answered (401) and closed before the client finished sending
+
+        print(f"128 MiB body, no token: peak {peak_during(server.pid, no_token_body):.0f} MB")
+
+        def big_declared() -> None:
+            with socket.create_connection(("127.0.0.1", port)) as sock:
+                sock.sendall(f"POST /v1/bundles HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
+                             f"Content-Length: {600 * MIB}\r\n\r\n".encode())
+                print("  600 MiB declared bundle:", sock.recv(200).split(b"\r\n")[0].decode())
+
+        print(f"600 MiB bundle: peak {peak_during(server.pid, big_declared):.0f} MB")
+        real = zlib.compress
+        bundle.zlib.compress = lambda data, level=-1: real(data + b" " * (1024 * MIB), 9)  # type: ignore[assignment]
+        try:
+            bomb = bundle.export_bundle(lap.store, lap.coord, folder / "bomb.sayyar").path.read_bytes()
+        finally:
+            bundle.zlib.compress = real  # type: ignore[assignment]
+
+        def upload_bomb() -> None:
+            r = httpx.post(f"{url}/v1/bundles", content=bomb, headers=auth, timeout=120)
+            print(f"  {len(bomb) // 1024} KiB bundle unpacking to 1 GiB: {r.status_code} {r.text[:90]}")
+
+        print(f"bundle bomb: peak {peak_during(server.pid, upload_bomb):.0f} MB")
+
+        def latency(n: int = 40) -> float:
+            times = []
+            with httpx.Client(base_url=url, headers=auth, timeout=30) as http:
+                for _ in range(n):
+                    t = time.perf_counter()
+                    http.get("/v1/devices/me").raise_for_status()
+                    times.append(time.perf_counter() - t)
+            return statistics.median(times)
+
+        idle = latency()
+        stop = threading.Event()
+        sent = [0]
+
+        def attacker(i: int) -> None:
+            with httpx.Client(base_url=url, timeout=30) as http:
+                while not stop.is_set():
+                    try:
+                        http.get("/hq/", auth=(f"l.karimi{'' if i % 2 else i}", f"wrong-{i}"))
+                        sent[0] += 1
+                    except httpx.HTTPError:
+                        pass
+
+        threads = [threading.Thread(target=attacker, args=(i,), daemon=True) for i in range(args.clients)]
+        for t in threads:
+            t.start()
+        time.sleep(2)
+        busy = latency()
+        end = time.monotonic() + max(0.0, args.seconds - 2)
+        while time.monotonic() < end:
+            time.sleep(0.2)
+        stop.set()
+        for t in threads:
+            t.join(5)
+        print(f"device round trip: idle {idle * 1000:.1f} ms, with {args.clients} clients sending wrong passwords "
+              f"{busy * 1000:.1f} ms ({busy / idle:.2f}x; {sent[0]} wrong attempts answered)")
+    finally:
+        server.terminate()
+        server.wait(10)
+        lap.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
