@@ -82,6 +82,8 @@ def check_staff(conn: Connection, username: str, password: str) -> Actor | None:
         if row is None:
             _hasher.verify(_dummy_hash(), password)
         elif _hasher.verify(row.password_hash, password):
+            if row.role != Role.HEADQUARTERS and not row.unit_id:
+                return None  # an account made before units were required: it would see every unit
             return Actor(username=row.username, role=row.role, unit_id=row.unit_id,
                          lang=getattr(row, "language", None) or "en")
     except (VerificationError, InvalidHashError):
