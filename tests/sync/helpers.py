@@ -149,7 +149,13 @@ class LiveServer:
     """The real FastAPI app under uvicorn on a loopback port, in a thread."""
 
     def __init__(self, engine: Engine, port: int | None = None, **kw: Any) -> None:
+        from app.server.guard import Throttle
+
         self.engine = engine
+        # Failure delays and lockouts cost seconds: tests that are not about them get a quick, lenient throttle
+        # (tests/sync/test_server_guard.py tries the real one).
+        kw.setdefault("throttle", Throttle(per_client=10**6, per_account=10**6, base_delay_s=0.001,
+                                           max_delay_s=0.01))
         self.app = create_app(engine=engine, **kw)
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
