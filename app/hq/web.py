@@ -567,7 +567,7 @@ def exports_linelist(format: str = "csv", since: str | None = None, until: str |
         # A link or an image on another site could otherwise export identities in the officer's name.
         raise HTTPException(405, "Line lists with identities are exported with the button on the Exports page "
                                  "(a POST from this site), never by following a link.")
-    return _linelist(conn, actor, format, since, until, identities=False)
+    return _linelist(conn, actor, format, since, until, identities=False, malaria=bool(malaria))
 
 
 @router.post("/exports/linelist")
@@ -576,11 +576,11 @@ async def exports_linelist_post(request: Request, conn: Connection = Depends(get
     form = await _form_body(request)
     return await anyio.to_thread.run_sync(lambda: _linelist(
         conn, actor, form.get("format", "csv"), form.get("since") or None, form.get("until") or None,
-        identities=form.get("identities", "") not in ("", "0")))
+        identities=form.get("identities", "") not in ("", "0"), malaria=form.get("malaria", "") not in ("", "0")))
 
 
 def _linelist(conn: Connection, actor: Actor, format: str, since: str | None, until: str | None, *,  # noqa: A002
-              identities: bool) -> Response:
+              identities: bool, malaria: bool = False) -> Response:
     if format not in ("csv", "xlsx"):
         raise HTTPException(400, "format is csv or xlsx")
     try:
