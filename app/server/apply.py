@@ -237,7 +237,8 @@ def _bookkeep(conn: Connection, device: Device, epoch: int, batch_id: str, via: 
         conn.execute(insert(m.rejected), [
             {"device_id": device.device_id, "epoch": epoch, "seq": r.seq, "entity": by_seq[r.seq].entity[:40]
              if r.seq in by_seq else "", "record_id": by_seq[r.seq].record_id if r.seq in by_seq else "",
-             "reason": f"{r.code}: {r.reason}" if r.code else r.reason, "batch_id": batch_id, "at": now}
+             "reason": r.reason if r.code in ("invalid", "") else f"{r.code}: {r.reason}", "batch_id": batch_id,
+             "at": now}
             for r in result.rejected
         ])
     conn.execute(insert(m.batch).values(

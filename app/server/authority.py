@@ -22,12 +22,12 @@ from app.core.reference import load_sample_site, reference_id
 from app.models.registry import Policy, SyncedEntity
 from app.security.roles import Role
 from app.server.devices import Device
-from app.sync.protocol import ChangeEntry
+from app.sync.protocol import ChangeEntry, RejectionCode
 
 
 @dataclass(frozen=True)
 class Refusal:
-    code: str
+    code: RejectionCode
     reason: str
 
 
