@@ -103,6 +103,8 @@ def test_visit_by_keyboard_saves_what_it_shows_and_stays_read_only(qtbot, driver
     for w in (visit.visit_type, visit.follow_up, visit.diagnoses.toggle_button, visit.diagnoses.remove_button,
               visit.medicines, visit.complaint):
         assert not w.isEnabled(), w.objectName()
+    # A locked field shows no hint that could be read as a value ("30–45", a sample follow-up date).
+    assert visit.follow_up.placeholderText() == "" and visit.vitals.edits["temperature_c"].placeholderText() == ""
     visit.diagnoses.list.setCurrentRow(0)
     visit.diagnoses.toggle_certainty()
     visit.diagnoses.remove_selected()
@@ -124,7 +126,7 @@ def test_visit_by_keyboard_saves_what_it_shows_and_stays_read_only(qtbot, driver
     # A real amendment: a new version with its reason, in the audit trail.
     _focus(qtbot, reopened.amend_button)
     press(qtbot, Qt.Key.Key_Space)
-    assert reopened.follow_up.isEnabled()
+    assert reopened.follow_up.isEnabled() and reopened.follow_up.placeholderText()
     reopened.diagnoses.list.setCurrentRow(0)
     reopened.diagnoses.toggle_certainty()
     press(qtbot, Qt.Key.Key_S, CTRL)  # no reason yet: refused, and the status line says why

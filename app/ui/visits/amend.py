@@ -23,6 +23,14 @@ class SavedVisitMixin:
     def set_read_only(self, locked: bool) -> None:
         for w in self.inputs:
             w.setEnabled(not locked)
+            # A hint such as "30–45" or a sample date in a locked field reads like a stored value: not shown.
+            if hasattr(w, "placeholderText"):
+                if locked and w.property("hint") is None:
+                    w.setProperty("hint", w.placeholderText())
+                if locked:
+                    w.setPlaceholderText("")
+                elif w.property("hint") is not None:
+                    w.setPlaceholderText(w.property("hint"))
         self.diagnoses.locked = locked
         self.vitals.setEnabled(not locked)
 

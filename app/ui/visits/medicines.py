@@ -32,7 +32,7 @@ class MedicinesTable(QTableWidget):
         self.horizontalHeader().setStretchLastSection(True)
         self.setColumnWidth(0, 240)
         self.setColumnWidth(1, 200)
-        self.setMaximumHeight(120)
+        self.setMaximumHeight(160)
         self.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
         self.setItemDelegate(BidiDelegate(self))
 
