@@ -32,7 +32,7 @@ from sqlalchemy import func, select  # noqa: E402
 from app.models import Facility, ImmunisationDose, ImmunisationDue, Patient, User  # noqa: E402
 from app.services.context import Ctx  # noqa: E402
 from app.services.demo import make_demo_data  # noqa: E402
-from app.services.immunisation import due_list, immunisation_status  # noqa: E402
+from app.services.immunisation import due_count, due_list, immunisation_status  # noqa: E402
 from app.services.reference import seed_reference  # noqa: E402
 from app.store import Store  # noqa: E402
 
@@ -117,11 +117,12 @@ def main() -> None:
     times, sizes = [], []
     for defaulters in (False, True, False, True, False):
         t = time.perf_counter()
-        rows = due_list(ctx, facility_id=busiest, on=today, defaulters_only=defaulters)
+        total = due_count(ctx, facility_id=busiest, on=today, defaulters_only=defaulters)
+        due_list(ctx, facility_id=busiest, on=today, defaulters_only=defaulters)  # the first page (1,000 children)
         times.append((time.perf_counter() - t) * 1000)
-        sizes.append(len(rows))
-    print(f"due list: {sizes[0]:,} children due, {sizes[1]:,} defaulters (first 5,000 shown)")
-    report("due / overdue list of the busiest facility (worst of 5)", max(times), 1000)
+        sizes.append(total)
+    print(f"due list: {sizes[0]:,} children due, {sizes[1]:,} defaulters (count + first page of 1,000)")
+    report("due / overdue list of the busiest facility, count + first page (worst of 5)", max(times), 1000)
     rng = random.Random(18)
     sample = rng.sample(kids, min(200, len(kids)))
     chart = []

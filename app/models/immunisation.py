@@ -93,7 +93,9 @@ class CampaignTally(SyncMixin, Base):
 
 class ImmunisationDue(Base):
     """Local and derived, never synced: the next open dose of each series for each child, for due lists by
-    facility. Rebuilt from the patient, visit and dose records (app.store.immunisation_due)."""
+    facility. Rebuilt from the patient, visit and dose records (app.store.immunisation_due). The names a list shows
+    are copied here so a facility's list is one read of this table (joining the patient table cost a page per
+    child)."""
 
     __tablename__ = "immunisation_due"
 
@@ -103,8 +105,16 @@ class ImmunisationDue(Base):
     due_date: Mapped[date] = mapped_column(Date)
     until_date: Mapped[date] = mapped_column(Date)
     facility_id: Mapped[str] = mapped_column(String(36), default="")
+    code: Mapped[str] = mapped_column(String(30), default="")
+    given_name_fa: Mapped[str] = mapped_column(String(100), default="")
+    given_name_latin: Mapped[str] = mapped_column(String(100), default="")
+    father_name_fa: Mapped[str] = mapped_column(String(100), default="")
+    father_name_latin: Mapped[str] = mapped_column(String(100), default="")
+    born: Mapped[date | None] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(10), default="")
 
     __table_args__ = (
         PrimaryKeyConstraint("patient_id", "series"),
-        Index("ix_immunisation_due_facility", "facility_id", "due_date"),
+        # Covering: a facility's due children are counted and paged from the index alone.
+        Index("ix_immunisation_due_facility", "facility_id", "due_date", "until_date", "patient_id"),
     )

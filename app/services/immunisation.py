@@ -184,37 +184,60 @@ class DueChild:
         return self.doses[0][3]
 
 
-def due_list(ctx: Ctx, *, facility_id: str, on: date | None = None, defaulters_only: bool = False,
-             limit: int = 5000) -> list[DueChild]:
-    """Children last seen at the facility with a dose due by ``on`` (the unit's next visit there), most overdue
-    first. ``defaulters_only``: those whose dose is overdue today (due more than the schedule's grace period ago)."""
-    ctx.require(Action.VIEW_ROSTER)
+def _due_where(ctx: Ctx, facility_id: str, on: date | None, defaulters_only: bool) -> tuple[date, date, date]:
     day = on or ctx.today()
     grace_cut = ctx.today() - overdue_grace()
-    cut = grace_cut if defaulters_only else day
-    # One indexed read of the facility's rows (ix_immunisation_due_facility), dates parsed here: SQLAlchemy's
-    # per-value date processing was most of the time on a facility with thousands of children.
-    sql = ("SELECT d.patient_id, d.series, d.slot, d.due_date, p.code, p.given_name_fa, p.given_name_latin, "
-           "p.father_name_fa, p.father_name_latin, p.date_of_birth, p.birth_year, p.sex "
-           "FROM immunisation_due d JOIN patient p ON p.id = d.patient_id "
-           "WHERE d.facility_id = ? AND d.due_date <= ? AND d.until_date > ? ORDER BY d.due_date")
-    out: dict[str, DueChild] = {}
+    return day, (grace_cut if defaulters_only else day), grace_cut
+
+
+def due_count(ctx: Ctx, *, facility_id: str, on: date | None = None, defaulters_only: bool = False) -> int:
+    """How many children the list below holds in all (counted from the due table's index alone)."""
+    ctx.require(Action.VIEW_ROSTER)
+    day, cut, _ = _due_where(ctx, facility_id, on, defaulters_only)
     with ctx.read() as session:
-        rows = session.connection().exec_driver_sql(sql, (facility_id, cut.isoformat(), day.isoformat())).fetchall()
-    by_child: dict[str, list[Any]] = {}
+        return int(session.connection().exec_driver_sql(
+            "SELECT COUNT(DISTINCT patient_id) FROM immunisation_due WHERE facility_id = ? AND due_date <= ? "
+            "AND until_date > ?", (facility_id, cut.isoformat(), day.isoformat())).scalar() or 0)
+
+
+def due_list(ctx: Ctx, *, facility_id: str, on: date | None = None, defaulters_only: bool = False,
+             limit: int = 1000, offset: int = 0) -> list[DueChild]:
+    """Children last seen at the facility with a dose due by ``on`` (the unit's next visit there), most overdue
+    first, a page at a time (``due_count`` says how many in all). ``defaulters_only``: those whose dose is overdue
+    today (due more than the schedule's grace period ago)."""
+    ctx.require(Action.VIEW_ROSTER)
+    day, cut, grace_cut = _due_where(ctx, facility_id, on, defaulters_only)
+    args = (facility_id, cut.isoformat(), day.isoformat())
+    # The page of children from the covering index (most overdue first), then their rows of the due table, where
+    # the names are kept; dates parsed here (SQLAlchemy's per-value processing and a join to the patient table
+    # were most of the time on a facility with thousands of children).
+    where = "facility_id = ? AND due_date <= ? AND until_date > ?"
+    with ctx.read() as session:
+        conn = session.connection()
+        page = [r[0] for r in conn.exec_driver_sql(
+            f"SELECT patient_id, MIN(due_date) AS first FROM immunisation_due WHERE {where} "
+            "GROUP BY patient_id ORDER BY first, patient_id LIMIT ? OFFSET ?", (*args, limit, offset))]
+        rows: list[Any] = []
+        for i in range(0, len(page), 500):
+            chunk = page[i:i + 500]
+            rows += conn.exec_driver_sql(
+                "SELECT patient_id, series, slot, due_date, code, given_name_fa, given_name_latin, father_name_fa, "
+                f"father_name_latin, born, sex FROM immunisation_due WHERE {where} AND patient_id IN "
+                f"({', '.join('?' for _ in chunk)}) ORDER BY due_date", (*args, *chunk)).fetchall()
+    by_child: dict[str, list[Any]] = {pid: [] for pid in page}
     for r in rows:
-        by_child.setdefault(r[0], []).append(r)
+        by_child[r[0]].append(r)
     parse = date.fromisoformat
+    out = []
     for pid, rs in by_child.items():
+        if not rs:
+            continue
         first = rs[0]
-        born = birth_date(parse(first[9]) if first[9] else None, first[10])
-        assert born is not None
+        born = parse(first[9])
         doses = tuple((r[1], r[2], _slot(r[1], r[2]).vaccine_at(born, day), parse(r[3])) for r in rs)
-        out[pid] = DueChild(pid, first[4], first[5], first[6], first[7], first[8], born, first[11], doses,
-                            doses[0][3] < grace_cut)
-        if len(out) >= limit:
-            break
-    return list(out.values())
+        out.append(DueChild(pid, first[4], first[5], first[6], first[7], first[8], born, first[10], doses,
+                            doses[0][3] < grace_cut))
+    return out
 
 
 class AdverseEventIn(BaseModel):

@@ -21,6 +21,7 @@ from app.models import ImmunisationDose, ImmunisationDue, Patient, Visit
 
 CHILD_YEARS = 15
 _CHUNK = 500
+NAMES = ("code", "given_name_fa", "given_name_latin", "father_name_fa", "father_name_latin")
 _CHILDHOOD = Age(CHILD_YEARS, "y")
 
 
@@ -31,15 +32,17 @@ def birth_date(dob: date | None, birth_year: int | None) -> date | None:
     return date(birth_year, 7, 1) if birth_year else None
 
 
-def due_rows(pid: str, born: date, sex: str, doses: list[GivenDose], facility: str, today: date) -> list[dict[str, object]]:
+def due_rows(pid: str, born: date, sex: str, doses: list[GivenDose], facility: str, today: date,
+             names: dict[str, object] | None = None) -> list[dict[str, object]]:
     status = assess(born, sex, doses, today)
+    shown = {"born": born, "sex": sex, **(names or {})}
     rows = []
     for st in status.series:
         nxt = st.next
         if nxt is None or nxt.due is None or nxt.until is None or nxt.state == "aged_out":
             continue
         rows.append({"patient_id": pid, "series": st.series, "slot": nxt.slot, "due_date": nxt.due,
-                     "until_date": nxt.until, "facility_id": facility})
+                     "until_date": nxt.until, "facility_id": facility, **shown})
     return rows
 
 
@@ -51,7 +54,7 @@ def refresh_due(conn: Connection, patient_ids: Iterable[str], today: date | None
         chunk = ids[start:start + _CHUNK]
         conn.execute(delete(ImmunisationDue.__table__).where(ImmunisationDue.patient_id.in_(chunk)))
         p = Patient.__table__.c
-        people = conn.execute(select(p.id, p.date_of_birth, p.birth_year, p.sex).where(
+        people = conn.execute(select(p.id, p.date_of_birth, p.birth_year, p.sex, *(p[n] for n in NAMES)).where(
             p.id.in_(chunk), p.deleted.is_(False), p.merged_into_id.is_(None),
             p.birth_year > today.year - CHILD_YEARS - 1)).all()
         if not people:
@@ -75,7 +78,8 @@ def refresh_due(conn: Connection, patient_ids: Iterable[str], today: date | None
             born = birth_date(r.date_of_birth, r.birth_year)
             if born is None or _CHILDHOOD.after(born) <= today:
                 continue
-            rows += due_rows(r.id, born, r.sex, doses.get(r.id, []), facility.get(r.id, ""), today)
+            rows += due_rows(r.id, born, r.sex, doses.get(r.id, []), facility.get(r.id, ""), today,
+                             {n: getattr(r, n) or "" for n in NAMES})
         if rows:
             conn.execute(insert(ImmunisationDue.__table__), rows)
 

@@ -32,7 +32,7 @@ from app.services.chart import open_patient_chart
 from app.services.context import Ctx
 from app.services.errors import PermissionDenied
 from app.services.campaigns import TallyKey, active_campaigns, campaign_report, start_campaign, tally_child
-from app.services.immunisation import due_list, immunisation_status, record_adverse_event, record_dose, void_dose
+from app.services.immunisation import due_count, due_list, immunisation_status, record_adverse_event, record_dose, void_dose
 from app.services.insurance import enrol_household, expiring_cover
 from app.services.vaccination_card import vaccination_card_pdf
 from app.core.card_code import card_payload
@@ -106,6 +106,7 @@ SCENARIOS: dict[str, Call] = {
                                                      reason="entered twice"),
     "immunisation:immunisation_status": lambda w, c: immunisation_status(c, w.patient_id),
     "immunisation:due_list": lambda w, c: due_list(c, facility_id=w.clinician.facility_id),  # type: ignore[arg-type]
+    "immunisation:due_count": lambda w, c: due_count(c, facility_id=w.clinician.facility_id),  # type: ignore[arg-type]
     "immunisation:record_adverse_event": lambda w, c: record_adverse_event(c, {
         "patient_id": w.patient_id, "vaccine": "td", "onset_date": TODAY, "reaction": "sore arm"}),
     "vaccination_card:vaccination_card_pdf": lambda w, c: vaccination_card_pdf(c, w.patient_id),

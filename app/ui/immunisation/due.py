@@ -86,7 +86,7 @@ class DueListView(QWidget):
         run_op(self, lambda: list_facilities(ctx), show)
 
     def load(self) -> None:
-        from app.services.immunisation import due_list
+        from app.services.immunisation import due_count, due_list
 
         if self.day.problem():
             self.error.say(self.day.problem())
@@ -95,14 +95,16 @@ class DueListView(QWidget):
         if not fid:
             return
         self.error.say("")
-        run_op(self, lambda: due_list(ctx, facility_id=fid, on=day, defaulters_only=only), self._show)
+        run_op(self, lambda: (due_count(ctx, facility_id=fid, on=day, defaulters_only=only),
+                              due_list(ctx, facility_id=fid, on=day, defaulters_only=only)), self._show)
 
-    def _show(self, rows: list[Any]) -> None:
+    def _show(self, found: tuple[int, list[Any]]) -> None:
         from app.services.labels import label
 
+        total, rows = found
         self.rows = rows
         lang = i18n.current_lang()
-        self.count.setText(self.tr("%1 children").replace("%1", i18n.num(len(rows))))
+        self.count.setText(self.tr("%1 children").replace("%1", i18n.num(total)))
         self.table.setRowCount(len(rows))
         for r, child in enumerate(rows):
             due = "، ".join if lang == "fa" else ", ".join

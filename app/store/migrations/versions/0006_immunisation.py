@@ -5,8 +5,8 @@ Revises: 0005
 Create Date: 2026-12-01
 
 Vaccination records, adverse events after immunisation, campaigns and their tallies (synced, owned by the device
-that recorded them), and the local derived table of what each child has due (issue 18), built here for every child
-already on the laptop.
+that recorded them), and the local derived table of what each child has due (issue 18), filled for every child
+already on the laptop by 0010.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -150,9 +150,7 @@ def upgrade() -> None:
     with op.batch_alter_table('adverse_event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_adverse_event_patient_id'), ['patient_id'], unique=False)
 
-    from app.store.immunisation_due import rebuild_due
-
-    rebuild_due(op.get_bind())
+    # The due table is filled by 0010, which gives it its final columns (the table is derived data).
 
 
 def downgrade() -> None:
