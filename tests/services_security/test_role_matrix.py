@@ -48,7 +48,7 @@ from app.services.roster import day_summary, plan_roster, roster_for_day
 from app.services.users import (
     add_user, change_role, deactivate_user, give_access, list_users_with_state, reset_password,
 )
-from app.services.visits import correct_visit, record_visit
+from app.services.visits import correct_visit, open_visit, record_visit
 
 from services.conftest import TODAY, person
 from services_security.conftest import World, hospital
@@ -143,6 +143,7 @@ SCENARIOS: dict[str, Call] = {
         "facility_id": w.clinician.facility_id, "day": TODAY, "staff": [{"user_id": w.clinician.user_id}]}),
     "roster:roster_for_day": lambda w, c: roster_for_day(c, TODAY, w.clinician.facility_id),  # type: ignore[arg-type]
     "roster:day_summary": lambda w, c: day_summary(c, TODAY),
+    "visits:open_visit": lambda w, c: open_visit(c, w.visit_id),
     "visits:record_visit": lambda w, c: record_visit(c, {"patient_id": w.patient_id, "complaint": "headache"}),
     "visits:correct_visit": lambda w, c: correct_visit(c, w.visit_id, {"complaint": "chest pain on effort"},
                                                        reason="clinician's note was incomplete"),
