@@ -2,7 +2,14 @@
 
 from app.models.base import Base, SyncMixin, new_id, utcnow
 from app.models.clinical import CaseInvestigation, Referral, SurveillanceCase, TestResult, Visit, VisitDiagnosis
-from app.models.immunisation import AdverseEvent, Campaign, CampaignTally, ImmunisationDose, ImmunisationDue
+from app.models.immunisation import (
+    AdverseEvent,
+    Campaign,
+    CampaignTally,
+    ImmunisationChild,
+    ImmunisationDose,
+    ImmunisationDue,
+)
 from app.models.insurance import Enrolment, EnrolmentMember
 from app.models.journal import AuditEntry, ChangeLog, DeviceState
 from app.models.people import Household, IdentityDocument, Patient, PatientSearchEntry, PatientSearchToken
@@ -15,7 +22,7 @@ from app.models.sync_state import SyncBase, SyncConflict, SyncIdentity, SyncPark
 SYNCED_MODELS: dict[str, type[SyncMixin]] = {name: e.model for name, e in REGISTRY.items()}
 
 __all__ = [
-    "AdverseEvent", "Campaign", "CampaignTally", "ImmunisationDose", "ImmunisationDue",
+    "AdverseEvent", "Campaign", "CampaignTally", "ImmunisationChild", "ImmunisationDose", "ImmunisationDue",
     "AuditEntry", "Base", "CaseInvestigation", "DiseaseList", "TestResult", "ChangeLog", "Department", "DeviceState", "Diagnosis", "Enrolment", "EnrolmentMember",
     "Facility", "Household", "IdentityDocument", "Patient", "PatientSearchEntry", "PatientSearchToken", "Referral", "RosterDay",
     "RosterPatient", "RosterStaff", "REGISTRY", "SYNCED_MODELS", "SurveillanceCase", "SyncBase", "SyncConflict", "SyncIdentity",

@@ -115,6 +115,20 @@ class ImmunisationDue(Base):
 
     __table_args__ = (
         PrimaryKeyConstraint("patient_id", "series"),
-        # Covering: a facility's due children are counted and paged from the index alone.
-        Index("ix_immunisation_due_facility", "facility_id", "due_date", "until_date", "patient_id"),
+        Index("ix_immunisation_due_facility", "facility_id", "due_date"),
     )
+
+
+class ImmunisationChild(Base):
+    """Local and derived, never synced: one row per child with a dose still to come, for counting and paging a
+    facility's due list straight from an index (the earliest due date of the child's open doses, and the last day
+    any of them is still given)."""
+
+    __tablename__ = "immunisation_child"
+
+    patient_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    facility_id: Mapped[str] = mapped_column(String(36), default="")
+    next_due: Mapped[date] = mapped_column(Date)
+    last_until: Mapped[date] = mapped_column(Date)
+
+    __table_args__ = (Index("ix_immunisation_child_facility", "facility_id", "next_due", "last_until"),)

@@ -196,8 +196,8 @@ def due_count(ctx: Ctx, *, facility_id: str, on: date | None = None, defaulters_
     day, cut, _ = _due_where(ctx, facility_id, on, defaulters_only)
     with ctx.read() as session:
         return int(session.connection().exec_driver_sql(
-            "SELECT COUNT(DISTINCT patient_id) FROM immunisation_due WHERE facility_id = ? AND due_date <= ? "
-            "AND until_date > ?", (facility_id, cut.isoformat(), day.isoformat())).scalar() or 0)
+            "SELECT COUNT(*) FROM immunisation_child WHERE facility_id = ? AND next_due <= ? AND last_until > ?",
+            (facility_id, cut.isoformat(), day.isoformat())).scalar() or 0)
 
 
 def due_list(ctx: Ctx, *, facility_id: str, on: date | None = None, defaulters_only: bool = False,
@@ -208,22 +208,23 @@ def due_list(ctx: Ctx, *, facility_id: str, on: date | None = None, defaulters_o
     ctx.require(Action.VIEW_ROSTER)
     day, cut, grace_cut = _due_where(ctx, facility_id, on, defaulters_only)
     args = (facility_id, cut.isoformat(), day.isoformat())
-    # The page of children from the covering index (most overdue first), then their rows of the due table, where
-    # the names are kept; dates parsed here (SQLAlchemy's per-value processing and a join to the patient table
+    # The page of children from immunisation_child's index (most overdue first), then their rows of the due table,
+    # where the names are kept; dates parsed here (SQLAlchemy's per-value processing and a join to the patient table
     # were most of the time on a facility with thousands of children).
-    where = "facility_id = ? AND due_date <= ? AND until_date > ?"
     with ctx.read() as session:
         conn = session.connection()
         page = [r[0] for r in conn.exec_driver_sql(
-            f"SELECT patient_id, MIN(due_date) AS first FROM immunisation_due WHERE {where} "
-            "GROUP BY patient_id ORDER BY first, patient_id LIMIT ? OFFSET ?", (*args, limit, offset))]
+            "SELECT patient_id FROM immunisation_child WHERE facility_id = ? AND next_due <= ? AND last_until > ? "
+            "ORDER BY next_due LIMIT ? OFFSET ?", (*args, limit, offset))]
         rows: list[Any] = []
         for i in range(0, len(page), 500):
             chunk = page[i:i + 500]
+            # By the primary key (the children of the page), not the facility index, which would scan the facility.
             rows += conn.exec_driver_sql(
                 "SELECT patient_id, series, slot, due_date, code, given_name_fa, given_name_latin, father_name_fa, "
-                f"father_name_latin, born, sex FROM immunisation_due WHERE {where} AND patient_id IN "
-                f"({', '.join('?' for _ in chunk)}) ORDER BY due_date", (*args, *chunk)).fetchall()
+                f"father_name_latin, born, sex FROM immunisation_due WHERE patient_id IN "
+                f"({', '.join('?' for _ in chunk)}) AND due_date <= ? AND until_date > ? ORDER BY due_date",
+                (*chunk, *args[1:])).fetchall()
     by_child: dict[str, list[Any]] = {pid: [] for pid in page}
     for r in rows:
         by_child[r[0]].append(r)

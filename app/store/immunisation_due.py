@@ -17,7 +17,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import Connection, delete, insert, select
 
 from app.core.immunisation import Age, GivenDose, assess
-from app.models import ImmunisationDose, ImmunisationDue, Patient, Visit
+from app.models import ImmunisationChild, ImmunisationDose, ImmunisationDue, Patient, Visit
 
 CHILD_YEARS = 15
 _CHUNK = 500
@@ -53,6 +53,7 @@ def refresh_due(conn: Connection, patient_ids: Iterable[str], today: date | None
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start:start + _CHUNK]
         conn.execute(delete(ImmunisationDue.__table__).where(ImmunisationDue.patient_id.in_(chunk)))
+        conn.execute(delete(ImmunisationChild.__table__).where(ImmunisationChild.patient_id.in_(chunk)))
         p = Patient.__table__.c
         people = conn.execute(select(p.id, p.date_of_birth, p.birth_year, p.sex, *(p[n] for n in NAMES)).where(
             p.id.in_(chunk), p.deleted.is_(False), p.merged_into_id.is_(None),
@@ -82,11 +83,22 @@ def refresh_due(conn: Connection, patient_ids: Iterable[str], today: date | None
                              {n: getattr(r, n) or "" for n in NAMES})
         if rows:
             conn.execute(insert(ImmunisationDue.__table__), rows)
+            children: dict[object, tuple[object, date, date]] = {}
+            for row in rows:
+                due, until = row["due_date"], row["until_date"]
+                assert isinstance(due, date) and isinstance(until, date)
+                seen = children.get(row["patient_id"])
+                children[row["patient_id"]] = (row["facility_id"], min(due, seen[1]) if seen else due,
+                                               max(until, seen[2]) if seen else until)
+            conn.execute(insert(ImmunisationChild.__table__), [
+                {"patient_id": pid, "facility_id": f, "next_due": nd, "last_until": lu}
+                for pid, (f, nd, lu) in children.items()])
 
 
 def rebuild_due(conn: Connection) -> None:
     """Every child's rows from scratch (the migration that adds the table; a new schedule)."""
     conn.execute(delete(ImmunisationDue.__table__))
+    conn.execute(delete(ImmunisationChild.__table__))
     p = Patient.__table__.c
     ids = conn.execute(select(p.id).where(p.deleted.is_(False))).scalars().all()
     refresh_due(conn, ids)

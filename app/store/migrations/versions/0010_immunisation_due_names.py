@@ -5,7 +5,8 @@ Revises: 0009
 Create Date: 2026-12-01
 
 The local, derived table of what each child has due keeps the names and birth date a due list shows, so a
-facility's list is one indexed read; its index covers what counting and paging a facility's list needs. The table is never synced: it is made again and rebuilt from the records.
+facility's list reads no patient record, and gains one row per child (immunisation_child) from whose index a
+facility's list is counted and paged. The table is never synced: it is made again and rebuilt from the records.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -26,8 +27,16 @@ def upgrade() -> None:
                                       server_default=""))
         batch_op.add_column(sa.Column("born", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("sex", sa.String(length=10), nullable=False, server_default=""))
-        batch_op.drop_index("ix_immunisation_due_facility")
-        batch_op.create_index("ix_immunisation_due_facility", ["facility_id", "due_date", "until_date", "patient_id"],
+    op.create_table(
+        "immunisation_child",
+        sa.Column("patient_id", sa.String(length=36), nullable=False),
+        sa.Column("facility_id", sa.String(length=36), nullable=False),
+        sa.Column("next_due", sa.Date(), nullable=False),
+        sa.Column("last_until", sa.Date(), nullable=False),
+        sa.PrimaryKeyConstraint("patient_id", name=op.f("pk_immunisation_child")),
+    )
+    with op.batch_alter_table("immunisation_child", schema=None) as batch_op:
+        batch_op.create_index("ix_immunisation_child_facility", ["facility_id", "next_due", "last_until"],
                               unique=False)
     from app.store.immunisation_due import rebuild_due
 
@@ -35,9 +44,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("immunisation_child")
     with op.batch_alter_table("immunisation_due", schema=None) as batch_op:
-        batch_op.drop_index("ix_immunisation_due_facility")
-        batch_op.create_index("ix_immunisation_due_facility", ["facility_id", "due_date"], unique=False)
         for column in ("sex", "born", "father_name_latin", "father_name_fa", "given_name_latin", "given_name_fa",
                        "code"):
             batch_op.drop_column(column)
