@@ -26,10 +26,13 @@ class Headquarters:
     def mount(self, app: Any, engine: Engine) -> None:
         """Headquarters' pages (overview, surveillance and alerts, weekly report, exports) at /hq, for staff
         accounts. They are HTML for people, so they stay out of the sync API's OpenAPI description."""
+        from fastapi import Depends
+
         from app.hq import web
         from app.hq.staff import basic_auth_actor
 
-        def connection():  # type: ignore[no-untyped-def]
+        def connection(_: Any = Depends(web.get_actor)):  # type: ignore[no-untyped-def]  # noqa: B008
+            # Sign-in first (outside any transaction), then the page's one transaction.
             with engine.begin() as conn:
                 yield conn
 
@@ -38,7 +41,7 @@ class Headquarters:
 
         app.include_router(immunisation_web.router, prefix="/hq", include_in_schema=False)
         app.dependency_overrides[web.get_connection] = connection
-        app.dependency_overrides[web.get_actor] = basic_auth_actor(engine, web.get_connection)
+        app.dependency_overrides[web.get_actor] = basic_auth_actor(engine)
         app.middleware("http")(_same_origin_forms)
         _html_errors(app)
 

@@ -76,8 +76,17 @@ def set_staff(engine: Engine, *, username: str, role: str, password: str, unit_i
 def check_staff(conn: Connection, username: str, password: str) -> Actor | None:
     """The account, if the password is right. An unknown or inactive name costs the same argon2 work as a wrong
     password, so timing does not tell which accounts exist."""
-    row = conn.execute(select(hq_staff).where(hq_staff.c.username == username.strip().lower(),
-                                              hq_staff.c.active.is_(True))).first()
+    return verify_staff(find_staff(conn, username), password)
+
+
+def find_staff(conn: Connection, username: str) -> Any:
+    """The active account's row, or None: a quick read, so that the slow password check runs after the connection
+    (which holds SQLite's lock) is given back."""
+    return conn.execute(select(hq_staff).where(hq_staff.c.username == username.strip().lower(),
+                                               hq_staff.c.active.is_(True))).first()
+
+
+def verify_staff(row: Any, password: str) -> Actor | None:
     try:
         if row is None:
             _hasher.verify(_dummy_hash(), password)
@@ -96,19 +105,22 @@ def _dummy_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(16))
 
 
-def basic_auth_actor(engine: Engine, connection: Callable[..., Any]) -> Callable[..., Actor]:
+def basic_auth_actor(engine: Engine) -> Callable[..., Actor]:
     """A FastAPI dependency for ``app.hq.web.get_actor``: the signed-in staff member, or 401 asking for a sign-in.
-    It reads the account through the request's own connection (``connection``, the page's dependency): a second
-    connection would wait on the first one's write lock in SQLite."""
+    It runs before the page's transaction (the page's connection depends on it, app/hq/extension.py): the account
+    is read through a short connection of its own, and the password (argon2, tens of milliseconds) is checked after
+    that connection is closed, so wrong passwords never hold the database while devices wait."""
     ensure_staff_table(engine)
 
-    # Defaults, not Annotated[...]: with postponed annotations FastAPI could not see the local ``connection``.
-    def actor(creds: HTTPBasicCredentials | None = Depends(_basic),  # noqa: B008
-              conn: Connection = Depends(connection)) -> Actor:  # noqa: B008
-        found = check_staff(conn, creds.username, creds.password) if creds else None
+    def actor(creds: HTTPBasicCredentials | None = Depends(_basic)) -> Actor:  # noqa: B008
+        found = None
+        if creds is not None:
+            with engine.connect() as conn:
+                row = find_staff(conn, creds.username)
+            found = verify_staff(row, creds.password)
         if found is None:
-            # No sleep here: this runs inside the page's transaction. The server's guard (app/server/guard.py)
-            # delays the 401 afterwards and locks the account after repeated failures.
+            # No sleep here: the server's guard (app/server/guard.py) delays the 401 on the event loop and locks
+            # the account and the address after repeated failures.
             raise HTTPException(401, "Sign in with your headquarters account.",
                                 headers={"WWW-Authenticate": 'Basic realm="Sayyar headquarters"'})
         return found
