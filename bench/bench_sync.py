@@ -1,8 +1,9 @@
 """Sync benchmark: 100,000 changes from one laptop.
 
 Run:  .venv/bin/python bench/bench_sync.py [--changes 100000] [--no-postgres]
-Targets: online upload <= 30 s (real server in a subprocess, loopback); bundle export <= 10 s; HQ import <= 15 s on
-SQLite and on PostgreSQL, and <= 3x a bare bulk insert of the same rows into the same kind of database.
+Targets (issue 11): online upload <= 10 s (real server in a subprocess, loopback); bundle export <= 3 s; HQ import
+<= 1.5x a bare bulk insert of the same rows into the same kind of database on SQLite, and <= 1.5x the driver's
+fastest path (COPY) on PostgreSQL; a feed page of 10,000 records applied on a laptop <= 2 s.
 """
 
 from __future__ import annotations
@@ -21,16 +22,17 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import httpx  # noqa: E402
+from bench_sync_data import make_laptop_with_changes  # noqa: E402
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
-from app.server import devices, models as m  # noqa: E402
+from app.server import devices  # noqa: E402
+from app.server import models as m  # noqa: E402
 from app.server.bulk import bulk_insert  # noqa: E402
 from app.server.db import make_engine, open_database  # noqa: E402
 from app.server.hq_import import import_bundle_bytes  # noqa: E402
 from app.sync import client, identity  # noqa: E402
 from app.sync.bundle import export_bundle, read_bundle  # noqa: E402
 from app.sync.records import payload_to_row  # noqa: E402
-from bench_sync_data import make_laptop_with_changes  # noqa: E402
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -120,11 +122,43 @@ def import_and_compare(label: str, url: str, bare_url: str, data: bytes,  # type
                        data, engine, fast=True)
     ratio = took / bare
     engine.dispose()
-    ok = took <= 15 and ratio <= 3
-    print(f"HQ import ({label}): {took:6.2f} s for {out.result.applied:,} changes (target <= 15 s); bare bulk insert "
-          f"(Core executemany) {bare:5.2f} s, ratio {ratio:4.2f}x (target <= 3x); driver-level insert {fast:5.2f} s, "
-          f"ratio {took / fast:4.2f}x  {'OK' if ok else 'SLOW'}")
+    # SQLite: against the bare bulk insert; PostgreSQL: against the driver's fastest path (COPY).
+    against = ratio if label == "SQLite" else took / fast
+    ok = against <= 1.5
+    print(f"HQ import ({label}): {took:6.2f} s for {out.result.applied:,} changes; bare bulk insert "
+          f"(Core executemany) {bare:5.2f} s, ratio {ratio:4.2f}x; driver-level insert (COPY on PostgreSQL) "
+          f"{fast:5.2f} s, ratio {took / fast:4.2f}x (target <= 1.5x {'bulk' if label == 'SQLite' else 'COPY'})  "
+          f"{'OK' if ok else 'SLOW'}")
     return ok
+
+
+def apply_feed_page(engine, folder: Path, size: int = 10_000) -> bool:  # type: ignore[no-untyped-def]
+    """What a second laptop does with the first one's records: one page of ``size`` feed items, applied with its
+    cursor in one transaction (search index kept current)."""
+    from app.server.db import feed_connection
+    from app.server.feed import MAX_PAGE, read_feed
+    from app.sync import inbox
+    from app.sync.protocol import FeedPage
+
+    items: list = []
+    cursor = 0
+    with feed_connection(engine) as conn:
+        while len(items) < size:
+            page = read_feed(conn, cursor, MAX_PAGE)
+            items += page.items
+            cursor = page.next_cursor
+            if not page.more:
+                break
+    items = items[:size]
+    (folder / "reader").mkdir()
+    reader = make_laptop_with_changes(folder / "reader", 0, code="BNC2")
+    start = time.perf_counter()
+    result = inbox.apply_page(reader, FeedPage(cursor=0, next_cursor=items[-1].cursor, more=True, items=items))
+    took = time.perf_counter() - start
+    reader.close()
+    print(f"feed page applied on a laptop: {took:6.2f} s for {len(items):,} records ({result.applied:,} stored, "
+          f"{result.parked} parked) (target <= 2 s)")
+    return took <= 2
 
 
 def main() -> int:
@@ -146,9 +180,9 @@ def main() -> int:
         start = time.perf_counter()
         summary = export_bundle(store, Coordinator(), folder / "bench.bundle")
         took = time.perf_counter() - start
-        ok &= took <= 10
+        ok &= took <= 3
         print(f"bundle export: {took:6.2f} s for {summary.count:,} changes, {summary.size / 1e6:.1f} MB "
-              "(target <= 10 s)")
+              "(target <= 3 s)")
         data = summary.path.read_bytes()
 
         port = 18000 + os.getpid() % 1000
@@ -169,12 +203,13 @@ def main() -> int:
             client.upload(store, api, report)
             took = time.perf_counter() - start
             api.close()
-            ok &= took <= 30 and report.acked == report.uploaded >= args.changes
+            ok &= took <= 10 and report.acked == report.uploaded >= args.changes
             print(f"online upload: {took:6.2f} s for {report.acked:,} changes in {report.batches} batches "
-                  f"(target <= 30 s)")
+                  f"(target <= 10 s)")
         finally:
             proc.terminate()
             proc.wait(10)
+        ok &= apply_feed_page(engine, folder)
 
         ok &= import_and_compare("SQLite", str(folder / "hq.db"), str(folder / "bare.db"), data, store, engine)
         if not args.no_postgres:

@@ -79,7 +79,12 @@ class Api:
 
     def _call(self, method: str, path: str, **kw: object) -> httpx.Response:
         try:
-            resp = self.http.request(method, path, **kw)  # type: ignore[arg-type]
+            try:
+                resp = self.http.request(method, path, **kw)  # type: ignore[arg-type]
+            except (httpx.RemoteProtocolError, httpx.ReadError):
+                # The server closed a kept-alive connection just as we reused it (a slow laptop between two calls):
+                # once more on a new connection. Safe: every call is idempotent (pushes are keyed by sequence).
+                resp = self.http.request(method, path, **kw)  # type: ignore[arg-type]
         except httpx.HTTPError as err:
             raise SyncError(f"the server could not be reached ({type(err).__name__})", transient=True) from None
         if resp.status_code >= 500 or resp.status_code == 429:

@@ -101,11 +101,13 @@ def client_main() -> None:
     """``python faults.py DB URL TOKEN MODE``: one sync round that dies (os._exit) at the point MODE names."""
     db, url, token, mode = sys.argv[1:5]
     sys.path.insert(0, str(Path(__file__).parent))
+    from helpers import LAPTOP_KEY
+
     from app.services.context import Ctx
     from app.store import Store
     from app.sync import client, inbox, outbox
 
-    store = Store.open(Path(db), None)
+    store = Store.open(Path(db), LAPTOP_KEY)
     ctx = Ctx(store, "00000000-0000-0000-0000-000000000001", "clinician")
     if mode == "mid-apply":
         original = inbox._apply_records

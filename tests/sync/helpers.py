@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import threading
 import time
@@ -49,8 +50,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# Laptops are SQLCipher-encrypted, as in the field (one raw key for every test laptop; each test's files are its own).
+LAPTOP_KEY = hashlib.sha256(b"sayyar sync test laptop").digest()
+
+
 def make_laptop(folder: Path, code: str, *, wall_ms: Any = None) -> Laptop:
-    store = Store.open(folder / f"{code}.db", None, device_code=code)
+    store = Store.open(folder / f"{code}.db", LAPTOP_KEY, device_code=code)
     if wall_ms is not None:
         from app.store.clock import HybridClock
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Laptop, LiveServer, count_entries, enrol, make_activity, make_laptop, patient_input
+from helpers import LAPTOP_KEY, Laptop, LiveServer, count_entries, enrol, make_activity, make_laptop, patient_input
 from sqlalchemy import Engine, func, select
 
 from app.models import Patient, SyncParked
@@ -56,7 +56,7 @@ def _central_patient(engine: Engine, patient_id: str) -> dict[str, Any]:
 def _reopen(lap: Laptop, **kw: Any) -> Laptop:
     path = lap.store.path
     lap.close()
-    store = Store.open(path, None)
+    store = Store.open(path, LAPTOP_KEY)
     if "wall_ms" in kw:
         from app.store.clock import HybridClock
 
@@ -169,7 +169,7 @@ def test_a_copied_laptop_recovers_and_nothing_collides(tmp_path: Path, central: 
     a.close()
     shutil.copy(tmp_path / "A1.db", tmp_path / "copy.db")
     a = _reopen(a)
-    store = Store.open(tmp_path / "copy.db", None)
+    store = Store.open(tmp_path / "copy.db", LAPTOP_KEY)
     copy = Laptop(store, type(a.ctx)(store, a.ctx.user_id, "clinician", unit_id=store.device.unit_id, lang="en"),
                   a.coord, a.token)
     copy.coord = copy.ctx
@@ -294,3 +294,21 @@ def test_acknowledged_entries_are_compacted_and_edits_still_merge_by_field(tmp_p
     with central.connect() as conn:
         assert conn.execute(select(func.count()).select_from(m.conflict)).scalar_one() == 0
     a.close(), b.close()
+
+
+def test_a_kept_alive_connection_closed_by_the_server_is_retried_once() -> None:
+    import httpx
+
+    from app.sync.client import Api
+
+    calls: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        if len(calls) == 1:
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+        return httpx.Response(200, json={"status": "ok", "protocol": 2})
+
+    api = Api("http://server.invalid", "token", transport=httpx.MockTransport(handler))
+    assert api._call("GET", "/v1/health").status_code == 200 and len(calls) == 2
+    api.close()

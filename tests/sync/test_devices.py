@@ -10,7 +10,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
-from helpers import Laptop, LiveServer, count_entries, enrol, facility_of, free_port, make_activity, make_laptop
+from helpers import (
+    LAPTOP_KEY,
+    Laptop,
+    LiveServer,
+    count_entries,
+    enrol,
+    facility_of,
+    free_port,
+    make_activity,
+    make_laptop,
+)
 from sqlalchemy import Engine, func, insert, select
 
 from app.models import ChangeLog, Visit
@@ -24,7 +34,7 @@ from app.sync.engine import SyncEngine, backoff_delay
 
 
 def _reopen(lap: Laptop, path: Path) -> Laptop:
-    store = Store.open(path, None)
+    store = Store.open(path, LAPTOP_KEY)
     ctx = type(lap.ctx)(store, lap.ctx.user_id, "clinician", unit_id=store.device.unit_id)
     return Laptop(store, ctx, ctx, lap.token)
 
