@@ -2586,6 +2586,66 @@ Report it to the district health centre now. The visit is marked urgent.</source
 <context>
     <name>ConflictsView</name>
     <message>
+        <source>Given name (Persian)</source>
+        <translation>نام (فارسی)</translation>
+    </message>
+    <message>
+        <source>Given name (Latin)</source>
+        <translation>نام (لاتین)</translation>
+    </message>
+    <message>
+        <source>Father&apos;s name (Persian)</source>
+        <translation>نام پدر (فارسی)</translation>
+    </message>
+    <message>
+        <source>Father&apos;s name (Latin)</source>
+        <translation>نام پدر (لاتین)</translation>
+    </message>
+    <message>
+        <source>Family name (Persian)</source>
+        <translation>نام خانوادگی (فارسی)</translation>
+    </message>
+    <message>
+        <source>Family name (Latin)</source>
+        <translation>نام خانوادگی (لاتین)</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>جنس</translation>
+    </message>
+    <message>
+        <source>Date of birth</source>
+        <translation>تاریخ تولد</translation>
+    </message>
+    <message>
+        <source>Birth year</source>
+        <translation>سال تولد</translation>
+    </message>
+    <message>
+        <source>Nationality</source>
+        <translation>ملیت</translation>
+    </message>
+    <message>
+        <source>Legal status</source>
+        <translation>وضعیت اقامتی</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>تلفن</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>خانوار</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>یادداشت‌ها</translation>
+    </message>
+    <message>
+        <source>Allergies</source>
+        <translation>حساسیت‌ها</translation>
+    </message>
+    <message>
         <source>Record</source>
         <translation>پرونده</translation>
     </message>

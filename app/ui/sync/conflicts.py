@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.security.roles import Action, can
-from app.ui import i18n, labels
+from app.ui import i18n
 from app.ui.ops import error_text, run_op
 
 LIMIT = 500  # a short review list: conflicts are rare, and each is a decision for a person
@@ -29,6 +29,22 @@ def show_value(value: Any) -> str:
     if value is None or value == "":
         return "—"
     return str(value)
+
+
+def field_label(name: str) -> str:
+    """The fields of shared records as the forms name them (anything else by its own name)."""
+    tr = QCoreApplication.translate
+    return {"given_name_fa": tr("ConflictsView", "Given name (Persian)"),
+            "given_name_latin": tr("ConflictsView", "Given name (Latin)"),
+            "father_name_fa": tr("ConflictsView", "Father's name (Persian)"),
+            "father_name_latin": tr("ConflictsView", "Father's name (Latin)"),
+            "family_name_fa": tr("ConflictsView", "Family name (Persian)"),
+            "family_name_latin": tr("ConflictsView", "Family name (Latin)"),
+            "sex": tr("ConflictsView", "Sex"), "date_of_birth": tr("ConflictsView", "Date of birth"),
+            "birth_year": tr("ConflictsView", "Birth year"), "nationality": tr("ConflictsView", "Nationality"),
+            "legal_status": tr("ConflictsView", "Legal status"), "phone": tr("ConflictsView", "Phone"),
+            "household_id": tr("ConflictsView", "Household"), "notes": tr("ConflictsView", "Notes"),
+            "allergies": tr("ConflictsView", "Allergies")}.get(name, name)
 
 
 def show_when(at: Any) -> str:
@@ -90,7 +106,7 @@ class ConflictsView(QWidget):
                              if rows else self.tr("No conflicts to review."))
         self.table.setRowCount(len(rows))
         for r, c in enumerate(rows):
-            values = (f"{labels.entity(c.entity)} {c.record_label}", c.field, show_value(c.kept_value),
+            values = (c.record_label, field_label(c.field), show_value(c.kept_value),
                       show_value(c.lost_value), show_when(c.kept_at), show_when(c.lost_at))
             for k, value in enumerate(values):
                 self.table.setItem(r, k, QTableWidgetItem(value))
