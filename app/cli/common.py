@@ -123,13 +123,17 @@ def central_engine(args: argparse.Namespace) -> Engine:
     probe = make_engine(normalise_url(url))
     try:
         with probe.connect() as conn:
-            is_central = inspect(conn).has_table("srv_counter")
+            tables = inspect(conn).get_table_names()
+            is_central = "srv_counter" in tables
+            # A database server's brand-new, empty database (the set-up order of docs/hq.md): the central schema is
+            # made in it, whichever server-side command runs first. A non-empty one that is not Sayyar's is refused.
+            is_empty = not tables and "://" in url
     except OperationalError:
         raise CliError(f"cannot open the central database {_safe(url)}: is the server running and the name "
                        "right?") from None
     finally:
         probe.dispose()
-    if not is_central:
+    if not is_central and not is_empty:
         raise CliError(f"{_safe(url)} is not a Sayyar central database (nothing was changed)")
     try:
         return open_database(url)

@@ -184,3 +184,14 @@ def test_set_up_enrol_back_up_restore_recover(tmp_path: Path, monkeypatch: pytes
     session.store.close()
     assert main([*laptop(tay, "tay.admin"), "recover"]) == 2  # the typed key no longer works
     engine.dispose()
+
+
+def test_headquarters_set_up_order_on_a_brand_new_postgresql_database(pg_url: str, monkeypatch: pytest.MonkeyPatch,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """The first headquarters command on an empty database makes the central schema (before, `hq staff` failed on
+    it), and the next command finds it."""
+    monkeypatch.setenv("SAYYAR_NEW_PASSWORD", "hq-password-1405")
+    monkeypatch.setenv("SAYYAR_PASSWORD", "hq-password-1405")
+    assert main(["hq", "staff", "--db", pg_url, "--username", "l.karimi"]) == 0
+    assert main(["--user", "l.karimi", "hq", "conflicts", "--db", pg_url]) == 0
+    assert "0 open conflict(s)" in capsys.readouterr().out
