@@ -10,6 +10,7 @@
     sayyar sync conflicts                      open conflicts: record, field, kept and lost value, when
     sayyar sync resolve ID (--keep|--restore)  a person's decision on one; it travels on the next round
     sayyar bundle export --out FILE            everything not yet acknowledged, signed and encrypted to HQ
+    sayyar bundle pending                      exported bundles still waiting for their receipt
     sayyar bundle receipt FILE                 mark the entries a headquarters receipt names as acknowledged
 """
 
@@ -58,6 +59,8 @@ def register(subparsers: Any) -> None:
     p = bsub.add_parser("export", help="write every change not yet acknowledged to an encrypted, signed file")
     p.add_argument("--out", type=Path, required=True, help="bundle file to write (.sayyar)")
     p.set_defaults(handler=cmd_bundle_export)
+    p = bsub.add_parser("pending", help="exported bundles whose receipt has not been loaded yet")
+    p.set_defaults(handler=cmd_bundle_pending)
     p = bsub.add_parser("receipt", help="load a headquarters receipt")
     p.add_argument("file", type=Path, help="the .receipt.json file headquarters sent back")
     p.set_defaults(handler=cmd_bundle_receipt)
@@ -211,14 +214,34 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 def cmd_bundle_export(args: argparse.Namespace) -> int:
     from app.sync.bundle import export_bundle
+    from app.sync.bundle_log import awaiting_receipt
 
     session = signed_in(args)
     try:
+        for b in awaiting_receipt(session.store):
+            print(f"note: the bundle of {b.at:%Y-%m-%d %H:%M} UTC ({b.file}, sequences {b.seq_from}–{b.seq_to}) was "
+                  f"never receipted; its {b.waiting} change(s) go again in this one. Load its receipt when it comes "
+                  "(`sayyar bundle receipt FILE`).", file=sys.stderr)
         s = export_bundle(session.store, session.ctx, args.out)
         print(f"wrote {s.path} ({s.count} changes, sequences {s.seq_from}–{s.seq_to}, {s.size} bytes)")
         return 0
     finally:
         session.store.close()
+
+
+def cmd_bundle_pending(args: argparse.Namespace) -> int:
+    from app.sync.bundle_log import awaiting_receipt
+
+    session = signed_in(args)
+    try:
+        waiting = awaiting_receipt(session.store)
+    finally:
+        session.store.close()
+    for b in waiting:
+        print(f"{b.at:%Y-%m-%d %H:%M} UTC  {b.file}  epoch {b.epoch}, sequences {b.seq_from}–{b.seq_to}, {b.count} "
+              f"change(s), {b.waiting} still waiting")
+    print(f"{len(waiting)} bundle(s) awaiting a receipt")
+    return 0
 
 
 def cmd_bundle_receipt(args: argparse.Namespace) -> int:

@@ -114,6 +114,10 @@ def export_bundle(store: Store, ctx: Any, out: Path | str) -> ExportSummary:
     tmp.replace(out)  # a half-written bundle never carries the final name
     outbox.mark(store, seqs, "sent")
     m = BundleManifest.model_validate_json(manifest)
+    from app.sync import bundle_log  # which bundles still wait for a receipt (the Sync panel, `bundle pending`)
+
+    bundle_log.remember(store, bundle_id=m.bundle_id, epoch=m.epoch, seq_from=m.seq_from, seq_to=m.seq_to,
+                        count=m.count, file=str(out))
     return ExportSummary(out, m.bundle_id, m.count, m.seq_from, m.seq_to, out.stat().st_size)
 
 

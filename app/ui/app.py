@@ -166,8 +166,15 @@ class AppController(QObject):
         self.signin.credentials.connect(self._credentials)
         self.signin.facility_chosen.connect(self._facility_chosen)
         self.signin.language_changed.connect(self._signin_language)
+        self.signin.recover_requested.connect(self.show_recovery)
         self.signin.show()
         self.signin_shown.emit()
+
+    def show_recovery(self) -> None:
+        from app.ui.signin.recovery import RecoveryDialog
+
+        self.recovery = RecoveryDialog(self.data_dir, self.signin)
+        self.recovery.open()
 
     def _signin_language(self, lang: str) -> None:
         old = self.signin

@@ -1305,6 +1305,10 @@ Do you want to save the document as a PDF file instead? You can print it later f
 <context>
     <name>SignInWindow</name>
     <message>
+        <source>Every password lost? Open with the recovery key…</source>
+        <translation>همهٔ گذرواژه‌ها گم شده؟ باز کردن با کلید بازیابی…</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/signin/window.py" line="24"/>
         <source>Sayyar — sign in</source>
         <translation>سیار — ورود</translation>
@@ -1372,6 +1376,14 @@ Do you want to save the document as a PDF file instead? You can print it later f
 </context>
 <context>
     <name>SyncPanel</name>
+    <message>
+        <source>Bundle of %1 (%2, sequences %3–%4, %5 changes) is still waiting for its receipt from headquarters.</source>
+        <translation>بستهٔ %1 (%2، ترتیب %3 تا %4، %5 تغییر) هنوز در انتظار رسید ستاد مرکزی است.</translation>
+    </message>
+    <message>
+        <source>An earlier bundle was never receipted; its changes go again in this one. Load its receipt when it comes.</source>
+        <translation>برای بستهٔ پیشین هرگز رسیدی نیامد؛ تغییرات آن دوباره در این بسته می‌رود. رسید آن را هر وقت رسید بارگذاری کنید.</translation>
+    </message>
     <message>
         <source>Back up this laptop…</source>
         <translation>پشتیبان‌گیری از این رایانه…</translation>
@@ -2684,6 +2696,49 @@ Report it to the district health centre now. The visit is marked urgent.</source
     <message>
         <source>No conflicts to review.</source>
         <translation>ناسازگاری‌ای برای بررسی نیست.</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryDialog</name>
+    <message>
+        <source>Open with the recovery key</source>
+        <translation>باز کردن با کلید بازیابی</translation>
+    </message>
+    <message>
+        <source>When every password is lost, the recovery key printed when this laptop was set up opens it. Type it, the unit administrator&apos;s user name and a new password for them.</source>
+        <translation>وقتی همهٔ گذرواژه‌ها گم شده‌اند، کلید بازیابی‌ای که هنگام راه‌اندازی این رایانه چاپ شد آن را باز می‌کند. آن را، نام کاربری مدیر واحد و گذرواژهٔ تازه‌ای برای او وارد کنید.</translation>
+    </message>
+    <message>
+        <source>Recovery key</source>
+        <translation>کلید بازیابی</translation>
+    </message>
+    <message>
+        <source>Administrator&apos;s user name</source>
+        <translation>نام کاربری مدیر</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>گذرواژهٔ تازه</translation>
+    </message>
+    <message>
+        <source>New password again</source>
+        <translation>تکرار گذرواژهٔ تازه</translation>
+    </message>
+    <message>
+        <source>Type the recovery key and the administrator&apos;s user name.</source>
+        <translation>کلید بازیابی و نام کاربری مدیر را وارد کنید.</translation>
+    </message>
+    <message>
+        <source>The two new passwords differ.</source>
+        <translation>دو گذرواژهٔ تازه یکسان نیستند.</translation>
+    </message>
+    <message>
+        <source>Opening with the recovery key…</source>
+        <translation>در حال باز کردن با کلید بازیابی…</translation>
+    </message>
+    <message>
+        <source>Done: sign in with the new password and reset the others&apos; passwords. The recovery key you typed no longer works; this is the new one, shown only now — write it down and keep it apart from the laptop:</source>
+        <translation>انجام شد: با گذرواژهٔ تازه وارد شوید و گذرواژهٔ دیگران را از نو تعیین کنید. کلید بازیابی‌ای که وارد کردید دیگر کار نمی‌کند؛ این کلید تازه است و فقط همین حالا نشان داده می‌شود — آن را بنویسید و دور از رایانه نگه دارید:</translation>
     </message>
 </context>
 </TS>

@@ -195,3 +195,38 @@ def test_headquarters_set_up_order_on_a_brand_new_postgresql_database(pg_url: st
     assert main(["hq", "staff", "--db", pg_url, "--username", "l.karimi"]) == 0
     assert main(["--user", "l.karimi", "hq", "conflicts", "--db", pg_url]) == 0
     assert "0 open conflict(s)" in capsys.readouterr().out
+
+
+def test_bundles_awaiting_receipt_are_listed_and_warned_about(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from app.hq.staff import set_staff
+
+    monkeypatch.setenv("SAYYAR_PASSWORD", PASSWORD)
+    monkeypatch.setenv("SAYYAR_NEW_PASSWORD", PASSWORD)
+    central = tmp_path / "central.db"
+    engine = server_engine(str(central))
+    folder = tmp_path / "zah"
+    lap = laptop(folder, "zah.admin")
+    assert main(["--data-dir", str(folder), "setup", "--unit", "MHU-ZAH", "--device-code", "ZAH3",
+                 "--admin", "zah.admin"]) == 0
+    assert main([*lap, "sync", "device-request", "--out", str(tmp_path / "r.json")]) == 0
+    assert main(["server", "enrol-device", "--db", str(central), "--request", str(tmp_path / "r.json"), "--out",
+                 str(tmp_path / "e.json")]) == 0
+    assert main([*lap, "sync", "enrol", str(tmp_path / "e.json")]) == 0
+    register(folder, "zah.admin", 2)
+    assert main([*lap, "bundle", "export", "--out", str(tmp_path / "one.sayyar")]) == 0
+    capsys.readouterr()
+    register(folder, "zah.admin", 1)
+    assert main([*lap, "bundle", "export", "--out", str(tmp_path / "two.sayyar")]) == 0
+    err = capsys.readouterr().err
+    assert "one.sayyar" in err and "never receipted" in err
+    assert main([*lap, "bundle", "pending"]) == 0
+    out = capsys.readouterr().out
+    assert "one.sayyar" in out and "two.sayyar" in out and "2 bundle(s) awaiting a receipt" in out
+    set_staff(engine, username="l.karimi", role="headquarters", password=PASSWORD)
+    assert main(["--user", "l.karimi", "hq", "import", "--db", str(central), str(tmp_path / "two.sayyar")]) == 0
+    assert main([*lap, "bundle", "receipt", str(tmp_path / "two.sayyar.receipt.json")]) == 0
+    capsys.readouterr()
+    assert main([*lap, "bundle", "pending"]) == 0
+    assert "0 bundle(s) awaiting a receipt" in capsys.readouterr().out
+    engine.dispose()

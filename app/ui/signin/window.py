@@ -26,6 +26,7 @@ class SignInWindow(QWidget):
     credentials = Signal(str, str)
     facility_chosen = Signal(str)
     language_changed = Signal(str)
+    recover_requested = Signal()
 
     def __init__(self, *, username: str = "", switching: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,6 +83,11 @@ class SignInWindow(QWidget):
         self.password.returnPressed.connect(self._submit)
         self.username.returnPressed.connect(self.password.setFocus)
         form.addRow(self.sign_in)
+        self.forgot = QPushButton(self.tr("Every password lost? Open with the recovery key…"), page)
+        self.forgot.setObjectName("recoverButton")
+        self.forgot.setFlat(True)
+        self.forgot.clicked.connect(self.recover_requested.emit)
+        form.addRow(self.forgot)
         self.pages.addWidget(page)
 
         # Page 2: where you work today.

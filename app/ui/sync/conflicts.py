@@ -33,18 +33,17 @@ def show_value(value: Any) -> str:
 
 def field_label(name: str) -> str:
     """The fields of shared records as the forms name them (anything else by its own name)."""
-    tr = QCoreApplication.translate
-    return {"given_name_fa": tr("ConflictsView", "Given name (Persian)"),
-            "given_name_latin": tr("ConflictsView", "Given name (Latin)"),
-            "father_name_fa": tr("ConflictsView", "Father's name (Persian)"),
-            "father_name_latin": tr("ConflictsView", "Father's name (Latin)"),
-            "family_name_fa": tr("ConflictsView", "Family name (Persian)"),
-            "family_name_latin": tr("ConflictsView", "Family name (Latin)"),
-            "sex": tr("ConflictsView", "Sex"), "date_of_birth": tr("ConflictsView", "Date of birth"),
-            "birth_year": tr("ConflictsView", "Birth year"), "nationality": tr("ConflictsView", "Nationality"),
-            "legal_status": tr("ConflictsView", "Legal status"), "phone": tr("ConflictsView", "Phone"),
-            "household_id": tr("ConflictsView", "Household"), "notes": tr("ConflictsView", "Notes"),
-            "allergies": tr("ConflictsView", "Allergies")}.get(name, name)
+    return {"given_name_fa": QCoreApplication.translate("ConflictsView", "Given name (Persian)"),
+            "given_name_latin": QCoreApplication.translate("ConflictsView", "Given name (Latin)"),
+            "father_name_fa": QCoreApplication.translate("ConflictsView", "Father's name (Persian)"),
+            "father_name_latin": QCoreApplication.translate("ConflictsView", "Father's name (Latin)"),
+            "family_name_fa": QCoreApplication.translate("ConflictsView", "Family name (Persian)"),
+            "family_name_latin": QCoreApplication.translate("ConflictsView", "Family name (Latin)"),
+            "sex": QCoreApplication.translate("ConflictsView", "Sex"), "date_of_birth": QCoreApplication.translate("ConflictsView", "Date of birth"),
+            "birth_year": QCoreApplication.translate("ConflictsView", "Birth year"), "nationality": QCoreApplication.translate("ConflictsView", "Nationality"),
+            "legal_status": QCoreApplication.translate("ConflictsView", "Legal status"), "phone": QCoreApplication.translate("ConflictsView", "Phone"),
+            "household_id": QCoreApplication.translate("ConflictsView", "Household"), "notes": QCoreApplication.translate("ConflictsView", "Notes"),
+            "allergies": QCoreApplication.translate("ConflictsView", "Allergies")}.get(name, name)
 
 
 def show_when(at: Any) -> str:

@@ -40,6 +40,7 @@ class SyncPanel(QWidget):
         self.key = "sync"
         self.title = self.tr("Sync")
         self.status: Any = None
+        self.awaiting: list[Any] = []
         col = QVBoxLayout(self)
         self.summary = QLabel(self)
         self.summary.setObjectName("syncSummary")
@@ -141,19 +142,21 @@ class SyncPanel(QWidget):
     def refresh(self) -> None:
         store, folder = self.session.store, self.session.data_dir
 
-        def read() -> tuple[Any, dict[str, dict[str, int]], list[Any], int | None]:
+        def read() -> tuple[Any, dict[str, dict[str, int]], list[Any], int | None, list[Any]]:
             from app.services.backup import backup_reminder
+            from app.sync.bundle_log import awaiting_receipt
             from app.sync.status import counts_by_entity, quarantined_entries, sync_status
 
             return (sync_status(store), counts_by_entity(store), quarantined_entries(store, limit=200),
-                    backup_reminder(store, folder))
+                    backup_reminder(store, folder), awaiting_receipt(store))
 
         run_op(self, read, self._show)
         if hasattr(self, "conflicts"):
             self.conflicts.refresh()
 
-    def _show(self, result: tuple[Any, dict[str, dict[str, int]], list[Any], int | None]) -> None:
-        status, by_entity, quarantined, unsafe_days = result
+    def _show(self, result: tuple[Any, dict[str, dict[str, int]], list[Any], int | None, list[Any]]) -> None:
+        status, by_entity, quarantined, unsafe_days, bundles = result
+        self.awaiting = bundles
         self.status = status
         last = i18n.show_datetime(status.last_success_at) if status.last_success_at else self.tr("never")
         text = self.tr("%1 changes waiting to leave this laptop. Last successful sync: %2.") \
@@ -162,6 +165,11 @@ class SyncPanel(QWidget):
             text += " " + self.tr("This laptop is not enrolled with a sync server; bundles on a USB stick still work.")
         if status.last_error:
             text += "\n" + self.tr("Last error: %1").replace("%1", status.last_error)
+        for b in bundles:
+            text += "\n" + self.tr("Bundle of %1 (%2, sequences %3–%4, %5 changes) is still waiting for its receipt "
+                                    "from headquarters.").replace("%1", i18n.show_datetime(b.at)) \
+                .replace("%2", b.file).replace("%3", i18n.num(b.seq_from)).replace("%4", i18n.num(b.seq_to)) \
+                .replace("%5", i18n.num(b.count))
         if unsafe_days is not None:
             text += "\n" + self.tr("No backup and no sync for %1 days: back up this laptop to a USB stick.") \
                 .replace("%1", i18n.num(unsafe_days))
@@ -181,6 +189,9 @@ class SyncPanel(QWidget):
     def run(self, action: str) -> None:
         path: Path | None = None
         if action == "export_bundle":
+            if self.awaiting:
+                self.message.setText(self.tr("An earlier bundle was never receipted; its changes go again in this "
+                                             "one. Load its receipt when it comes."))
             name, _ = QFileDialog.getSaveFileName(self, self.tr("Export bundle"), "", self.tr("Sync bundle (*.sayyar)"))
             if not name:
                 return
