@@ -32,7 +32,7 @@ class ServerProcess:
     def start(self) -> None:
         self.proc = subprocess.Popen([sys.executable, "-m", "app.server", "--db", str(self.db), "--port",
                                       str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a loaded CI machine imports the server slowly
         while time.monotonic() < deadline:
             try:
                 if httpx.get(self.url + "/v1/health", timeout=1).status_code == 200:
