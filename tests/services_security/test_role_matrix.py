@@ -20,6 +20,7 @@ import app.services
 from app.models import ChangeLog
 from app.security.roles import PERMISSIONS, ROLE_LABELS, Action, Role
 from app.services.audit import audit_trail
+from app.services.backup import backup_laptop
 from app.services.cases import classify_case
 from app.services.test_results import (
     cases_of_visit,
@@ -60,7 +61,7 @@ SERVICES_DIR = Path(app.services.__file__).parent
 # fails until the action is taken off this list and the service gets a scenario.
 NOT_YET_IN_SERVICES = {
     Action.VIEW_UNIT_REPORTS, Action.RUN_SYNC, Action.EXPORT_BUNDLE, Action.IMPORT_BUNDLE, Action.EXPORT_IDENTITIES,
-    Action.VIEW_SURVEILLANCE, Action.CONFIGURE_DEVICE, Action.RESOLVE_CONFLICTS,
+    Action.VIEW_SURVEILLANCE, Action.RESOLVE_CONFLICTS,
 }
 
 
@@ -110,6 +111,8 @@ SCENARIOS: dict[str, Call] = {
     "immunisation:record_adverse_event": lambda w, c: record_adverse_event(c, {
         "patient_id": w.patient_id, "vaccine": "td", "onset_date": TODAY, "reaction": "sore arm"}),
     "vaccination_card:vaccination_card_pdf": lambda w, c: vaccination_card_pdf(c, w.patient_id),
+    "backup:backup_laptop": lambda w, c: backup_laptop(c, w.site.keystore, w.store.path.parent,
+                                                       w.facility_csv.with_name("laptop.sayyar-backup")),
     "campaigns:start_campaign": lambda w, c: start_campaign(c, CAMPAIGN),
     "campaigns:active_campaigns": lambda w, c: active_campaigns(c),
     "campaigns:tally_child": lambda w, c: tally_child(c, campaign_id=start_campaign(c, CAMPAIGN),
