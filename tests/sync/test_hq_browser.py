@@ -47,7 +47,7 @@ def _walk_the_alert(browser: Browser, url: str, user: str, disease_label: str, l
             {extra}
             f.querySelector('input[name=note]').value = 'step {step} by the browser';
             f.submit(); }})()""")
-        assert browser.js("location.pathname") == href, step
+        assert browser.js("location.pathname") == href, (step, browser.js("document.body.innerText")[:600])
     return href.rsplit("/", 1)[1]
 
 
