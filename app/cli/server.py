@@ -74,8 +74,9 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     if args.request:
         req = DeviceRequest.model_validate_json(args.request.read_bytes())
         device_id, code, key, unit = req.device_id, req.device_code, req.public_key, req.unit_id
+        users = [(u.user_id, u.username) for u in req.users]
     elif args.device_id and args.device_code and args.public_key:
-        device_id, code, key, unit = args.device_id, args.device_code, args.public_key, None
+        device_id, code, key, unit, users = args.device_id, args.device_code, args.public_key, None, []
     else:
         raise CliError("give --request FILE, or --device-id, --device-code and --public-key")
     engine = open_database(args.db)
@@ -83,7 +84,7 @@ def cmd_enrol(args: argparse.Namespace) -> int:
         with engine.begin() as conn:
             enrolment = devices.enrol_device(conn, device_id=device_id, device_code=code, public_key=key,
                                              server_url=args.server_url, reenrol=args.re_enrol,
-                                             unit_id=unit)
+                                             unit_id=unit, users=users)
     except devices.DeviceError as err:
         raise CliError(str(err)) from None
     text = enrolment.model_dump_json(indent=2)
@@ -121,9 +122,18 @@ def cmd_devices(args: argparse.Namespace) -> int:
     if not rows:
         print("no laptop is enrolled")
         return 0
-    print(f"{'code':<8} {'epoch':>5}  {'enrolled':<10}  {'last seen':<16}  {'received':>8}  {'rejected':>8}  state")
+    # received / rejected: what the server holds of the laptop; queued / quarantined / parked: what the laptop said
+    # it held at its last round ("-": it never said), so a laptop whose uploads do not get through shows here.
+    print(f"{'code':<8} {'epoch':>5}  {'enrolled':<10}  {'last-seen':<16}  {'received':>8}  {'rejected':>8}  "
+          f"{'queued':>7}  {'quarantined':>11}  {'parked':>6}  {'reported':<16}  state")
+
+    def shown(n: int | None) -> str:
+        return "-" if n is None else str(n)
+
     for r in rows:
-        seen = f"{r.last_seen_at:%Y-%m-%d %H:%M}" if r.last_seen_at else "never"
+        seen = f"{r.last_seen_at:%Y-%m-%dT%H:%M}" if r.last_seen_at else "never"
+        told = f"{r.reported_at:%Y-%m-%dT%H:%M}" if r.reported_at else "never"
         print(f"{r.device_code:<8} {r.epoch:>5}  {r.enrolled_at:%Y-%m-%d}  {seen:<16}  {r.received:>8}  "
-              f"{r.rejected:>8}  {'REVOKED' if r.revoked else 'active'}  {r.device_id}")
+              f"{r.rejected:>8}  {shown(r.queued):>7}  {shown(r.quarantined):>11}  {shown(r.parked):>6}  "
+              f"{told:<16}  {'REVOKED' if r.revoked else 'active'}  {r.device_id}")
     return 0

@@ -30,6 +30,7 @@ from app.sync.protocol import (
     ConflictItem,
     ConflictResolution,
     DeviceHello,
+    DeviceStatus,
     EpochState,
     FeedPage,
     Health,
@@ -91,6 +92,13 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None,
         return DeviceHello(device_id=dev.device_id, device_code=dev.device_code,
                            epochs=[EpochState(epoch=r.epoch, held_through=r.held_through, max_seq=r.max_seq)
                                    for r in rows], server_ms=now_ms(), clock_margin_ms=clock_margin_ms)
+
+    @app.post("/v1/devices/me/status", responses={**_RESPONSES, 400: {"description": "The body is not JSON"}})
+    def report_status(body: DeviceStatus, dev: Dev) -> dict[str, bool]:
+        with engine.begin() as conn:
+            devices.record_report(conn, dev.device_id, queued=body.queued, quarantined=body.quarantined,
+                                  parked=body.parked, conflicts=body.conflicts)
+        return {"recorded": True}
 
     @app.post("/v1/devices/me/epoch", response_model=NewEpoch, responses=_RESPONSES)
     def next_epoch(dev: Dev) -> NewEpoch:

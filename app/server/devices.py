@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -50,11 +51,14 @@ def hq_keys(conn: Connection) -> HqKeys:
 
 
 def enrol_device(conn: Connection, *, device_id: str, device_code: str, public_key: str,
-                 server_url: str = "", reenrol: bool = False, unit_id: str | None = None) -> DeviceEnrolment:
+                 server_url: str = "", reenrol: bool = False, unit_id: str | None = None,
+                 users: Sequence[tuple[str, str]] = ()) -> DeviceEnrolment:
     """Register a laptop (or give it a new token). The token is returned once; only its hash is kept.
 
     A device code names one laptop: a second laptop with a code already enrolled is refused, so two laptops never
-    number patients alike. A revoked laptop comes back only when asked for explicitly (``reenrol``)."""
+    number patients alike. A revoked laptop comes back only when asked for explicitly (``reenrol``). ``users``
+    (user id, user name) are the accounts made on the laptop: a name another account holds (at headquarters, or
+    brought by another laptop's enrolment) is refused, since a user name signs in wherever its record goes."""
     key = crypto.unb64(public_key, 32)
     token = secrets.token_urlsafe(32)
     now = datetime.now(timezone.utc)
@@ -65,6 +69,7 @@ def enrol_device(conn: Connection, *, device_id: str, device_code: str, public_k
         raise DeviceError(f"The device code {code} is already used by another laptop (enrolled "
                           f"{other.enrolled_at:%Y-%m-%d}). Set this laptop up again with a code of its own; two "
                           "laptops with one code would hand out the same patient numbers.")
+    _check_user_names(conn, code, users)
     existing = conn.execute(select(m.device.c.device_id, m.device.c.revoked).where(
         m.device.c.device_id == device_id)).first()
     if existing is not None and existing.revoked and not reenrol:
@@ -76,9 +81,44 @@ def enrol_device(conn: Connection, *, device_id: str, device_code: str, public_k
         conn.execute(insert(m.device).values(device_id=device_id, enrolled_at=now, epoch_counter=1, **values))
     else:
         conn.execute(update(m.device).where(m.device.c.device_id == device_id).values(**values))
+    for user_id, username in users:
+        name_key = username.casefold()
+        if conn.execute(select(m.device_user.c.username_key).where(m.device_user.c.username_key == name_key)).first():
+            continue
+        conn.execute(insert(m.device_user).values(username_key=name_key, username=username, user_id=user_id,
+                                                  device_id=device_id))
     keys = hq_keys(conn)
     return DeviceEnrolment(device_id=device_id, device_code=code, token=token, server_url=server_url,
                            hq_box_public=crypto.b64(keys.box_public), hq_sign_public=crypto.b64(keys.sign_public))
+
+
+def _check_user_names(conn: Connection, code: str, users: Sequence[tuple[str, str]]) -> None:
+    staff = m.RECORDS["user_account"]
+    for user_id, username in users:
+        key = username.casefold()
+        held = conn.execute(select(staff.c.id).where(func.lower(staff.c.username) == key.lower(),
+                                                     staff.c.id != user_id)).first()
+        claim = conn.execute(select(m.device_user.c.user_id, m.device.c.device_code)
+                             .join(m.device, m.device.c.device_id == m.device_user.c.device_id, isouter=True)
+                             .where(m.device_user.c.username_key == key, m.device_user.c.user_id != user_id)).first()
+        if held is None and claim is None:
+            continue
+        where = f"by laptop {claim.device_code}" if claim is not None and claim.device_code else \
+            "by another account"
+        raise DeviceError(f"The user name {username} is already used {where}. A user name signs in on every "
+                          "laptop of the unit, so each must be one person's: set this laptop up again with another "
+                          "administrator name (e.g. the device code in it, like "
+                          f"{code.lower()}.admin); nothing was enrolled.")
+
+
+def record_report(conn: Connection, device_id: str, *, queued: int, quarantined: int, parked: int,
+                  conflicts: int) -> None:
+    """Keep what the laptop told of itself (one row per laptop, the latest)."""
+    values = dict(reported_at=datetime.now(timezone.utc), queued=queued, quarantined=quarantined, parked=parked,
+                  conflicts=conflicts)
+    done = conn.execute(update(m.device_report).where(m.device_report.c.device_id == device_id).values(**values))
+    if not done.rowcount:
+        conn.execute(insert(m.device_report).values(device_id=device_id, **values))
 
 
 @dataclass(frozen=True)
@@ -91,6 +131,12 @@ class DeviceRow:
     received: int
     rejected: int
     revoked: bool
+    # As the laptop told them at its last round (None: it never did).
+    reported_at: datetime | None = None
+    queued: int | None = None
+    quarantined: int | None = None
+    parked: int | None = None
+    conflicts: int | None = None
 
 
 def list_devices(conn: Connection) -> list[DeviceRow]:
@@ -104,10 +150,17 @@ def list_devices(conn: Connection) -> list[DeviceRow]:
                     .group_by(m.device_epoch.c.device_id))
     received = counts(select(m.received.c.device_id, func.count()).group_by(m.received.c.device_id))
     rejected = counts(select(m.rejected.c.device_id, func.count()).group_by(m.rejected.c.device_id))
+    reports = {r.device_id: r for r in conn.execute(select(m.device_report)).all()}
     rows = conn.execute(select(m.device).order_by(m.device.c.device_code)).all()
-    return [DeviceRow(r.device_id, r.device_code, int(epochs.get(r.device_id) or 1), r.enrolled_at, r.last_seen_at,
-                      int(received.get(r.device_id, 0)), int(rejected.get(r.device_id, 0)), bool(r.revoked))
-            for r in rows]
+    out = []
+    for r in rows:
+        rep = reports.get(r.device_id)
+        out.append(DeviceRow(r.device_id, r.device_code, int(epochs.get(r.device_id) or 1), r.enrolled_at,
+                             r.last_seen_at, int(received.get(r.device_id, 0)), int(rejected.get(r.device_id, 0)),
+                             bool(r.revoked), rep.reported_at if rep else None, rep.queued if rep else None,
+                             rep.quarantined if rep else None, rep.parked if rep else None,
+                             rep.conflicts if rep else None))
+    return out
 
 
 def find_device_id(conn: Connection, device: str) -> str | None:

@@ -74,6 +74,27 @@ device_epoch = Table(
     Column("max_seq", BigInteger, nullable=False, default=0),
 )
 
+# What each laptop last told of itself (POST /v1/devices/me/status, at each round): `sayyar server devices`.
+device_report = Table(
+    "srv_device_report", server_metadata,
+    Column("device_id", String(36), primary_key=True),
+    Column("reported_at", UTCDateTime, nullable=False),
+    Column("queued", Integer, nullable=False, default=0),
+    Column("quarantined", Integer, nullable=False, default=0),
+    Column("parked", Integer, nullable=False, default=0),
+    Column("conflicts", Integer, nullable=False, default=0),
+)
+
+# The sign-in names laptops brought at enrolment: a name belongs to one account across all laptops, so a second
+# laptop's administrator cannot take one already held (checked with the central staff records too).
+device_user = Table(
+    "srv_device_user", server_metadata,
+    Column("username_key", String(60), primary_key=True),  # casefolded: sign-in does not tell cases apart
+    Column("username", String(60), nullable=False),
+    Column("user_id", String(36), nullable=False),
+    Column("device_id", String(36), nullable=False),
+)
+
 # Every accepted change-log entry, keyed as the laptop numbered it: what makes applying idempotent (guarantee 3)
 # and what keeps "who sent what and when" (with the batch row).
 received = Table(

@@ -20,7 +20,7 @@ from app.models import DeviceState, SyncConflict
 from app.security.roles import Action, require_role
 from app.store import Store
 from app.sync import identity, inbox, outbox, repair
-from app.sync.protocol import BatchAck, ConflictResolution, DeviceHello, FeedPage, NewEpoch
+from app.sync.protocol import BatchAck, ConflictResolution, DeviceHello, DeviceStatus, FeedPage, NewEpoch
 
 log = logging.getLogger("sayyar.sync.client")
 
@@ -106,6 +106,15 @@ class Api:
 
     def hello(self) -> DeviceHello:
         return DeviceHello.model_validate_json(self._call("GET", "/v1/devices/me").content)
+
+    def report_status(self, status: DeviceStatus) -> None:
+        """Tell the server what waits here. Bookkeeping only: a server that refuses it does not stop the round."""
+        try:
+            self._call("POST", "/v1/devices/me/status", json=status.model_dump())
+        except SyncError as err:
+            if err.transient:
+                raise
+            log.warning("the server did not take this laptop's status: %s", type(err).__name__)
 
     def new_epoch(self) -> int:
         return NewEpoch.model_validate_json(self._call("POST", "/v1/devices/me/epoch").content).epoch
@@ -234,6 +243,7 @@ def run_sync_round(store: Store, ctx: object, server_url: str, token: str, progr
     try:
         store.refresh_device()
         hello = api.hello()
+        api.report_status(device_status(store))  # what waits here, known at headquarters even if uploads fail
         report.restamped = repair.align_clock(store, hello.server_ms, hello.clock_margin_ms)
         try:
             check_not_restored(store, hello)
@@ -248,6 +258,7 @@ def run_sync_round(store: Store, ctx: object, server_url: str, token: str, progr
             upload(store, api, report, progress)
         send_resolutions(store, api)
         download(store, api, report, progress)
+        api.report_status(device_status(store))
     except SyncError as err:
         log.warning("sync round stopped: %s (transient=%s) after %d uploaded, %d downloaded", type(err).__name__,
                     err.transient, report.uploaded, report.downloaded)
@@ -268,6 +279,14 @@ def run_sync_round(store: Store, ctx: object, server_url: str, token: str, progr
     log.info("sync round done: uploaded %d (acked %d, quarantined %d), downloaded %d, conflicts %d", report.uploaded,
              report.acked, report.quarantined, report.downloaded, report.conflicts)
     return report
+
+
+def device_status(store: Store) -> DeviceStatus:
+    from app.sync.status import sync_status
+
+    st = sync_status(store)
+    return DeviceStatus(queued=st.pending, quarantined=st.counts.get("quarantined", 0), parked=st.parked,
+                        conflicts=st.open_conflicts)
 
 
 def new_epoch_from_server(store: Store, server_url: str, token: str) -> int:

@@ -9,11 +9,11 @@ from datetime import datetime, timezone
 
 from sqlalchemy import delete, func, insert, select, text, update
 
-from app.models import ChangeLog, DeviceState, SyncIdentity
+from app.models import ChangeLog, DeviceState, SyncIdentity, User
 from app.security.roles import Action, require_role
 from app.store import Store
 from app.sync import crypto
-from app.sync.protocol import DeviceEnrolment, DeviceRequest
+from app.sync.protocol import DeviceEnrolment, DeviceRequest, DeviceUser
 from app.sync.repair import renumber
 
 
@@ -58,8 +58,12 @@ def identity(store: Store) -> Identity:
 
 def device_request(store: Store) -> DeviceRequest:
     ident = identity(store)
+    with store.read() as s:
+        # The accounts made here (the administrator first): the server refuses a name another laptop holds.
+        users = [DeviceUser(user_id=uid, username=name) for uid, name in s.execute(
+            select(User.id, User.username).where(User.device_id == ident.device_id).order_by(User.created_at))]
     return DeviceRequest(device_id=ident.device_id, device_code=ident.device_code,
-                         public_key=crypto.b64(ident.public_key), unit_id=store.device.unit_id)
+                         public_key=crypto.b64(ident.public_key), unit_id=store.device.unit_id, users=users)
 
 
 def load_enrolment(store: Store, enrolment: DeviceEnrolment, *, actor: object, server_url: str | None = None) -> None:

@@ -223,6 +223,13 @@ class DeviceEnrolment(_Strict):
     hq_sign_public: str
 
 
+class DeviceUser(_Strict):
+    """A sign-in account made on the laptop: its name must be nobody else's across laptops."""
+
+    user_id: str = Field(pattern=ID_PATTERN)
+    username: str = Field(min_length=1, max_length=60)
+
+
 class DeviceRequest(_Strict):
     """Written by the laptop for enrolment: its identity and Ed25519 public key (never the private key)."""
 
@@ -232,6 +239,18 @@ class DeviceRequest(_Strict):
     public_key: str
     # The unit the laptop serves: the server accepts its visits, cases and rosters only for this unit.
     unit_id: str | None = Field(default=None, max_length=36)
+    # The accounts made on this laptop (its administrator first): the server refuses a name another laptop holds.
+    users: list[DeviceUser] = Field(default_factory=list, max_length=1000)
+
+
+class DeviceStatus(_Strict):
+    """What the laptop holds, told at each round (before it uploads and when the round ends): what headquarters
+    sees for it in ``sayyar server devices`` when its uploads do not get through."""
+
+    queued: int = Field(ge=0, le=2**31)  # changes not yet acknowledged (queued or sent)
+    quarantined: int = Field(ge=0, le=2**31)  # rejected, waiting on the laptop
+    parked: int = Field(ge=0, le=2**31)  # feed records the laptop could not store yet
+    conflicts: int = Field(ge=0, le=2**31)  # open conflicts on the laptop
 
 
 class Health(_Strict):
@@ -241,5 +260,6 @@ class Health(_Strict):
 
 PUBLISHED = (
     ChangeEntry, ChangeBatch, BatchAck, DeviceHello, NewEpoch, FeedPage, ConflictItem, ConflictResolution,
-    BundleHeader, BundleManifest, BundleBody, SignedReceipt, DeviceEnrolment, DeviceRequest, Health,
+    BundleHeader, BundleManifest, BundleBody, SignedReceipt, DeviceEnrolment, DeviceUser, DeviceRequest, DeviceStatus,
+    Health,
 )

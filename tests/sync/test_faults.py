@@ -93,8 +93,8 @@ def test_connection_cut_mid_response(tmp_path: Path, central: Engine, live: Live
     lap = make_laptop(tmp_path, "A1")
     enrol(central, lap)
     make_activity(lap, 300)
-    # Response 1 is the hello; 3 is the answer to the second batch, cut after the status line.
-    proxy = CuttingProxy(live.port, cut_response=3)
+    # Response 1 is the hello, 2 the laptop's status; 4 is the answer to the second batch, cut after the status line.
+    proxy = CuttingProxy(live.port, cut_response=4)
     try:
         # The client sends the cut request once more on a new connection (pushes are keyed by sequence), so the
         # round completes; the batch arrives twice and is recognised the second time.

@@ -8,15 +8,16 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from app.cli import main
 from app.models import Patient, User
 from app.server import models as m
 from app.services.context import Ctx
 from app.services.site import sign_in
-from helpers import LiveServer, patient_input, server_engine
+from helpers import LiveServer, count_entries, enrol, make_activity, make_laptop, patient_input, server_engine
 
 PASSWORD = "unit-admin-pass-1405"
 NEW_PASSWORD = "a-new-admin-pass-1405"
@@ -230,3 +231,77 @@ def test_bundles_awaiting_receipt_are_listed_and_warned_about(tmp_path: Path, mo
     assert main([*lap, "bundle", "pending"]) == 0
     assert "0 bundle(s) awaiting a receipt" in capsys.readouterr().out
     engine.dispose()
+
+
+def test_two_laptops_cannot_enrol_the_same_administrator_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A user name signs in on every laptop its record reaches: a second laptop whose administrator has a name
+    another laptop already uses (synced or only enrolled) is refused at enrolment, with a sentence."""
+    monkeypatch.setenv("SAYYAR_PASSWORD", PASSWORD)
+    monkeypatch.setenv("SAYYAR_NEW_PASSWORD", PASSWORD)
+    central = tmp_path / "central.db"
+    engine = server_engine(str(central))
+    with LiveServer(engine) as srv:
+        # zah.admin's laptop synced: its account is at the server.
+        assert setup_and_enrol(tmp_path, "zah", "MHU-ZAH", "ZAH2", "zah.admin", central, srv.url, capsys)[0] == 0
+        capsys.readouterr()
+        assert setup_and_enrol(tmp_path, "tay", "MHU-TAY", "TAY1", "ZAH.Admin", central, srv.url, capsys)[0] == 2
+        err = capsys.readouterr().err
+        assert "user name ZAH.Admin is already used" in err and "Traceback" not in err
+        # Only enrolled, not yet synced: the name is taken all the same.
+        folder = tmp_path / "chb"
+        assert main(["--data-dir", str(folder), "setup", "--unit", "MHU-CHB", "--device-code", "CHB1",
+                     "--admin", "chb.admin"]) == 0
+        assert main([*laptop(folder, "chb.admin"), "sync", "device-request", "--out", str(tmp_path / "c.json")]) == 0
+        assert main(["server", "enrol-device", "--db", str(central), "--request", str(tmp_path / "c.json")]) == 0
+        capsys.readouterr()
+        assert setup_and_enrol(tmp_path, "chb2", "MHU-CHB", "CHB2", "chb.admin", central, srv.url, capsys)[0] == 2
+        assert "user name chb.admin is already used by laptop CHB1" in capsys.readouterr().err
+        assert not (tmp_path / "chb2.enrolment.json").exists()
+        # The same laptop enrolled again (a new token) keeps its own name.
+        assert main(["server", "enrol-device", "--db", str(central), "--request", str(tmp_path / "c.json")]) == 0
+    engine.dispose()
+
+
+class _UploadCut(httpx.HTTPTransport):
+    """A network that lets small requests through and drops every upload (a proxy refusing large bodies)."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/changes":
+            raise httpx.ConnectError("upload cut")
+        return super().handle_request(request)
+
+
+def test_server_devices_shows_what_each_laptop_holds(tmp_path: Path, central: Engine, live: LiveServer,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """`sayyar server devices` shows each laptop's queued, rejected-on-the-laptop and parked counts as the laptop
+    told them at its last contact: a laptop whose uploads never get through is visible at headquarters."""
+    from app.models import SyncParked
+    from app.sync.client import SyncError, run_sync_round
+
+    a = make_laptop(tmp_path, "A1")
+    enrol(central, a, live.url)
+    make_activity(a, 5)
+    run_sync_round(a.store, a.ctx, live.url, a.token)
+    made = make_activity(a, 7)
+    queued = count_entries(a.store, "queued")
+    assert queued >= 7 and made
+    with a.store.write(None, applying_remote=True) as s:
+        s.add(SyncParked(entity="visit", record_id="waiting-1", version=1, hlc="0000000000001:00000:x", payload={},
+                          reason="waiting"))
+    with pytest.raises(SyncError):
+        run_sync_round(a.store, a.ctx, live.url, a.token, transport=_UploadCut())
+    capsys.readouterr()
+    assert main(["server", "devices", "--db", str(central.url.database)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    header = out[0].split()
+    assert "queued" in header and "parked" in header
+    line = next(x for x in out if x.startswith("A1")).split()
+    assert int(line[header.index("queued")]) == queued and int(line[header.index("parked")]) == 1
+    # After a round that got through, the server knows the queue is empty.
+    run_sync_round(a.store, a.ctx, live.url, a.token)
+    assert main(["server", "devices", "--db", str(central.url.database)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    line = next(x for x in out if x.startswith("A1")).split()
+    assert int(line[header.index("queued")]) == 0
+    a.close()
