@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -68,6 +69,8 @@ class DuplicateDialog(QDialog):
         self.reason = QLineEdit(self)
         self.reason.setObjectName("overrideReason")
         self.reason.setPlaceholderText(self.tr("e.g. different person: other father's name confirmed"))
+        # Enter here means "register anyway with this reason", never the dialog's default "open the other record".
+        self.reason.returnPressed.connect(self._register)
         col.addWidget(self.reason)
         self.error = ErrorLabel(self)
         col.addWidget(self.error)
@@ -79,6 +82,12 @@ class DuplicateDialog(QDialog):
         cancel.clicked.connect(self.reject)
         col.addWidget(buttons)
         self.resize(640, 380)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.reason.hasFocus() and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()  # already handled by returnPressed; the default button must not fire too
+            return
+        super().keyPressEvent(event)
 
     def _open(self) -> None:
         item = self.list.currentItem()

@@ -51,7 +51,9 @@ class DocumentRow(QWidget):
         self.cycle.setPlaceholderText(self.tr("Amayesh cycle"))
         self.cycle.setMaximumWidth(120)
         remove = QPushButton(self.tr("Remove"), self)
+        remove.setObjectName("removeDocument")
         remove.clicked.connect(lambda: form.remove_document(self))
+        self.remove = remove
         self.error = ErrorLabel(self)
         for w in (self.doc_type, self.number, self.cycle, remove):
             row.addWidget(w)
@@ -136,7 +138,8 @@ class RegisterPatientForm(FormTab):
         docs = QGroupBox(self.tr("Identity documents"), inner)
         self.docs_col = QVBoxLayout(docs)
         self.doc_rows: list[DocumentRow] = []
-        add = QPushButton(self.tr("Add a document"), docs)
+        self.docs_box = docs
+        self.add_button = add = QPushButton(self.tr("Add a document"), docs)
         add.setObjectName("addDocument")
         add.clicked.connect(lambda: self.add_document())
         self.docs_col.addWidget(add)
@@ -184,11 +187,12 @@ class RegisterPatientForm(FormTab):
     # ----- documents -----
 
     def add_document(self, value: dict[str, Any] | None = None) -> DocumentRow:
-        row = DocumentRow(self, self)
+        row = DocumentRow(self, self.docs_box)
         self.docs_col.insertWidget(len(self.doc_rows) * 2, row)
         self.docs_col.insertWidget(len(self.doc_rows) * 2 + 1, row.error)
-        self.errors.bind(f"documents.{len(self.doc_rows)}", row.number, row.error)
         self.doc_rows.append(row)
+        row.show()  # at once, not at the next turn of the event loop: the next Tab must find its fields
+        self._documents_changed()
         if value:
             set_combo(row.doc_type, value.get("doc_type"))
             row.number.setText(value.get("number", ""))
@@ -199,11 +203,26 @@ class RegisterPatientForm(FormTab):
 
     def remove_document(self, row: DocumentRow) -> None:
         self.doc_rows.remove(row)
+        self.add_button.setFocus()  # the cursor stays in the documents, not on a button about to vanish
+        row.hide()
+        row.error.hide()
         row.error.deleteLater()
         row.deleteLater()
+        self._documents_changed()
+        self.autosaver.touch()
+
+    def _documents_changed(self) -> None:
+        """Errors name the rows that exist now (a removed row's label is gone), and Tab walks the rows in the
+        order they are shown, between the identity fields and "Add a document"."""
+        self.errors.unbind("documents")
         for i, r in enumerate(self.doc_rows):
             self.errors.bind(f"documents.{i}", r.number, r.error)
-        self.autosaver.touch()
+        chain: list[QWidget] = [self.relationship]
+        for r in self.doc_rows:
+            chain += [r.doc_type, r.number, r.cycle, r.remove]
+        chain += [self.add_button, self.household]
+        for a, b in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(a, b)
 
     # ----- state -----
 

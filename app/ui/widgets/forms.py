@@ -46,6 +46,11 @@ class FieldErrors:
     def bind(self, field: str, widget: QWidget | None, label: ErrorLabel) -> None:
         self._bound[field] = (widget, label)
 
+    def unbind(self, prefix: str) -> None:
+        """Forget every field under ``prefix`` (``documents``): their widgets are about to go away."""
+        for key in [k for k in self._bound if k == prefix or k.startswith(prefix + ".")]:
+            del self._bound[key]
+
     def clear(self) -> None:
         self.general.say("")
         for widget, label in self._bound.values():
