@@ -1,6 +1,6 @@
 """Screenshots of every main screen in English and Persian, offscreen, into docs/screenshots/ui-<screen>-<lang>.png.
 
-Run:  .venv/bin/python scripts/screenshots.py
+Run:  .venv/bin/python scripts/screenshots.py [--only chart-cases,test-result,investigation]  (only those files)
 Uses a throw-away demo site; nothing real is touched.
 """
 
@@ -77,11 +77,20 @@ def seed(folder: Path) -> None:
                           "member_ids": [head.patient_id, wife.patient_id, child.patient_id],
                           "category": "vulnerable", "payer": "iom", "voucher_number": "GC-100234",
                           "enrolment_date": date.today()})
+    # Issue 16: a malaria visit per language (the English run confirms one case, the Persian run the other).
+    for who in (head, wife):
+        record_visit(ctx, {"patient_id": who.patient_id, "complaint": "Fever and chills every other day",
+                           "temperature_c": 38.9, "diagnoses": [{"code": "B54"}]})
     site.store.close()
-    return child.patient_id, head.patient_id
+    return child.patient_id, head.patient_id, wife.patient_id
+
+
+ONLY: set[str] = set()  # --only chart,result: write just these screens (the others are still driven)
 
 
 def shoot(widget, name: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    if ONLY and name not in ONLY:
+        return
     path = OUT / f"ui-{name}-{lang}.png"
     image = widget.grab().toImage()
     image.save(str(path), "PNG", 9)
@@ -92,7 +101,57 @@ def shoot(widget, name: str, lang: str) -> None:  # type: ignore[no-untyped-def]
     print(f"{path.relative_to(ROOT)}  {path.stat().st_size // 1024} KB")
 
 
-def run(lang: str, folder: Path, child_id: str, head_id: str) -> None:
+def surveillance(app, main, lang: str, patient_id: str) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16: the chart's cases, a test result that confirms malaria, the case investigation."""
+    chart = main.open_chart(patient_id)
+    panel = chart.cases_panel
+    wait(app, lambda: chart.chart is not None and bool(panel.cases))
+    panel.enter_result()
+    dialog = panel.dialog
+    wait(app, lambda: dialog.isVisible())
+    dialog.subtype.setCurrentIndex(dialog.subtype.findData("falciparum"))
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData("positive"))
+    dialog.sample_date.set_value(date.today() - timedelta(days=3))
+    dialog.save()
+    wait(app, lambda: dialog.moved_banner.isVisible())
+    dialog.test.setCurrentIndex(1)  # the blood film, back from the laboratory
+    dialog.subtype.setCurrentIndex(dialog.subtype.findData("vivax"))
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData("positive"))
+    dialog.lab.setText("آزمایشگاه مرکز بهداشت زابل" if lang == "fa" else "Zabol health centre laboratory")
+    dialog.sample_date.setText("1405/13/40" if lang == "fa" else "2026-13-40")
+    dialog.save()  # a second result with an unreadable date: the error beside its field
+    wait(app, lambda: True)
+    dialog.adjustSize()
+    shoot(dialog, "test-result", lang)
+    dialog.reject()
+    wait(app, lambda: panel.table.item(0, 2).text() != "")
+    from PySide6.QtWidgets import QScrollArea
+
+    chart.findChild(QScrollArea).ensureWidgetVisible(panel.investigate_button)
+    wait(app, lambda: True)
+    shoot(main, "chart-cases", lang)
+    panel.investigate()
+    form = panel.dialog
+    wait(app, lambda: form.isVisible())
+    form.travelled.setCurrentIndex(form.travelled.findData(True))
+    place = form.places[0]
+    place.country.setText("افغانستان" if lang == "fa" else "Afghanistan")
+    place.province.setText("نیمروز" if lang == "fa" else "Nimruz")
+    place.arrived.set_value(date.today() - timedelta(days=24))
+    place.left.set_value(date.today() - timedelta(days=12))
+    second = form.add_place()
+    second.country.setText("Pakistan")
+    form.origin.setCurrentIndex(form.origin.findData("imported"))
+    form.contacts_tested.setText("3")
+    form.contacts_positive.setText("5")
+    form.save()
+    wait(app, lambda: True)
+    form.adjustSize()
+    shoot(form, "investigation", lang)
+    form.reject()
+
+
+def run(lang: str, folder: Path, child_id: str, head_id: str, malaria_id: str = "") -> None:
     from PySide6.QtWidgets import QApplication
 
     from app.ui.app import AppController
@@ -173,6 +232,9 @@ def run(lang: str, folder: Path, child_id: str, head_id: str) -> None:
     shoot(main, "insurance", lang)
     enrol.autosaver.discard()
 
+    if malaria_id:
+        surveillance(app, main, lang, malaria_id)
+
     main.lock()
     wait(app, lambda: True)
     shoot(main, "lock", lang)
@@ -221,6 +283,8 @@ def run(lang: str, folder: Path, child_id: str, head_id: str) -> None:
 
 
 def main() -> int:
+    if "--only" in sys.argv:
+        ONLY.update(sys.argv[sys.argv.index("--only") + 1].split(","))
     from app.services.site import create_demo_site
     from app.ui import i18n
 
@@ -228,9 +292,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "demo"
         create_demo_site(folder)
-        child_id, head_id = seed(folder)
+        child_id, head_id, wife_id = seed(folder)
         for lang in ("en", "fa"):
-            run(lang, folder, child_id, head_id)
+            run(lang, folder, child_id, head_id, head_id if lang == "en" else wife_id)
             i18n.set_language("en")
     return 0
 

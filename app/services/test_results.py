@@ -14,7 +14,8 @@ it again makes a new version.
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -192,5 +193,108 @@ def investigation_for(ctx: Ctx, case_id: str) -> CaseInvestigation | None:
                                                               CaseInvestigation.deleted.is_(False)))
 
 
-__all__ = ["ORIGINS", "InvestigationIn", "ResultIn", "cases_of_visit", "investigation_for", "outcome_for",
-           "record_result", "results_for", "save_investigation"]
+# ----- what the screens show (plain data; app/ui/surveillance) -----------------------------------------------------
+
+@dataclass(frozen=True)
+class TestChoice:
+    """A test that decides something for the case's disease, with its result types (Plasmodium species...)."""
+
+    __test__ = False  # not a pytest class
+
+    key: str
+    name_en: str
+    name_fa: str
+    subtypes: tuple[tuple[str, str, str], ...] = ()  # (key, English, Persian)
+
+
+@dataclass(frozen=True)
+class ResultView:
+    id: str
+    test: str
+    test_en: str
+    test_fa: str
+    subtype: str
+    outcome: str
+    sample_date: date | None
+    result_date: date
+    lab: str
+    applied: str
+
+
+@dataclass(frozen=True)
+class CaseView:
+    id: str
+    visit_id: str
+    disease: str
+    name_en: str
+    name_fa: str
+    icd10: str
+    classification: str
+    reported_date: date
+    onset_date: date | None
+    reason: str  # who / why of the last move ("Malaria rapid diagnostic test (RDT): positive (2026-12-01)")
+    classified_at: datetime | None
+    investigate: bool  # the disease is investigated case by case (malaria in an elimination setting)
+    investigated: bool
+    tests: tuple[TestChoice, ...] = ()
+    results: tuple[ResultView, ...] = field(default_factory=tuple)
+
+
+def case_views(ctx: Ctx, *, patient_id: str | None = None, visit_id: str | None = None) -> list[CaseView]:
+    """A patient's (or a visit's) surveillance cases, newest first, with the tests that decide each one by the
+    registry in use and the results recorded so far."""
+    ctx.require(Action.VIEW_PATIENT)
+    if (patient_id is None) == (visit_id is None):
+        raise ValueError("give a patient or a visit")
+    with ctx.read() as session:
+        registry = active_registry(session)
+        q = select(SurveillanceCase).where(SurveillanceCase.deleted.is_(False))
+        q = q.where(SurveillanceCase.patient_id == patient_id) if patient_id else q.where(
+            SurveillanceCase.visit_id == visit_id)
+        cases = list(session.scalars(q.order_by(SurveillanceCase.reported_date.desc(), SurveillanceCase.disease)))
+        ids = [c.id for c in cases]
+        results: dict[str, list[TestResult]] = {}
+        investigated: set[str] = set()
+        if ids:
+            for r in session.scalars(select(TestResult).where(TestResult.case_id.in_(ids),
+                                                              TestResult.deleted.is_(False))
+                                     .order_by(TestResult.result_date, TestResult.created_at)):
+                results.setdefault(r.case_id, []).append(r)
+            investigated = set(session.scalars(select(CaseInvestigation.case_id).where(
+                CaseInvestigation.case_id.in_(ids), CaseInvestigation.deleted.is_(False))))
+        out = []
+        for c in cases:
+            d = registry.disease(c.disease)
+            choices: list[TestChoice] = []
+            for rule in (d.tests if d is not None else ()):
+                t = registry.test(rule.test)
+                if t is not None:
+                    choices.append(TestChoice(t.key, t.name_en, t.name_fa,
+                                              tuple((s.key, s.name_en, s.name_fa) for s in t.subtypes)))
+            names = {t.key: t for t in registry.tests}
+            views = tuple(ResultView(r.id, r.test, names[r.test].name_en if r.test in names else r.test,
+                                     names[r.test].name_fa if r.test in names else r.test, r.subtype, r.outcome,
+                                     r.sample_date, r.result_date, r.lab, r.applied)
+                          for r in results.get(c.id, []))
+            out.append(CaseView(
+                c.id, c.visit_id, c.disease, d.name_en if d else c.disease, d.name_fa if d else c.disease, c.icd10,
+                c.classification, c.reported_date, c.onset_date, c.classification_reason or "", c.classified_at,
+                bool(d is not None and (d.alert.elimination or d.key == "malaria")), c.id in investigated,
+                tuple(choices), views))
+        return out
+
+
+def case_view(ctx: Ctx, case_id: str) -> CaseView:
+    ctx.require(Action.VIEW_PATIENT)
+    with ctx.read() as session:
+        case = _case(session, case_id)
+        patient_id = case.patient_id
+    found = [v for v in case_views(ctx, patient_id=patient_id) if v.id == case_id]
+    if not found:
+        raise NotFound("case", "مورد", case_id)
+    return found[0]
+
+
+__all__ = ["ORIGINS", "CaseView", "InvestigationIn", "ResultIn", "ResultView", "TestChoice", "case_view",
+           "case_views", "cases_of_visit", "investigation_for", "outcome_for", "record_result", "results_for",
+           "save_investigation"]

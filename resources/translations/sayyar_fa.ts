@@ -2741,4 +2741,324 @@ Report it to the district health centre now. The visit is marked urgent.</source
         <translation>انجام شد: با گذرواژهٔ تازه وارد شوید و گذرواژهٔ دیگران را از نو تعیین کنید. کلید بازیابی‌ای که وارد کردید دیگر کار نمی‌کند؛ این کلید تازه است و فقط همین حالا نشان داده می‌شود — آن را بنویسید و دور از رایانه نگه دارید:</translation>
     </message>
 </context>
+<context>
+    <name>CasesPanel</name>
+    <message>
+        <source>Notifiable cases</source>
+        <translation>موارد بیماری‌های واگیر گزارش‌دادنی</translation>
+    </message>
+    <message>
+        <source>Seen</source>
+        <translation>تاریخ مراجعه</translation>
+    </message>
+    <message>
+        <source>Disease</source>
+        <translation>بیماری</translation>
+    </message>
+    <message>
+        <source>Classification</source>
+        <translation>طبقه‌بندی</translation>
+    </message>
+    <message>
+        <source>How it last moved</source>
+        <translation>آخرین تغییر و علت آن</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>نتایج آزمایش</translation>
+    </message>
+    <message>
+        <source>Investigation</source>
+        <translation>بررسی مورد</translation>
+    </message>
+    <message>
+        <source>Enter on a case: enter a test result for it</source>
+        <translation>Enter روی یک مورد: ثبت نتیجهٔ آزمایش آن</translation>
+    </message>
+    <message>
+        <source>Enter a test result…</source>
+        <translation>ثبت نتیجهٔ آزمایش…</translation>
+    </message>
+    <message>
+        <source>Enter a test result (%1)</source>
+        <translation>ثبت نتیجهٔ آزمایش (%1)</translation>
+    </message>
+    <message>
+        <source>Case investigation…</source>
+        <translation>بررسی مورد…</translation>
+    </message>
+    <message>
+        <source>Malaria: travel, origin and household contacts</source>
+        <translation>مالاریا: سفر، منشأ ابتلا و تماس‌های خانوار</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>انجام شد</translation>
+    </message>
+    <message>
+        <source>to do</source>
+        <translation>انجام نشده</translation>
+    </message>
+    <message>
+        <source>Test results…</source>
+        <translation>نتایج آزمایش…</translation>
+    </message>
+    <message>
+        <source>Enter a test result for this visit's notifiable cases (%1)</source>
+        <translation>ثبت نتیجهٔ آزمایش برای موارد گزارش‌دادنی این مراجعه (%1)</translation>
+    </message>
+    <message>
+        <source>This visit records no notifiable disease, so it has no test result to enter.</source>
+        <translation>در این مراجعه بیماری گزارش‌دادنی ثبت نشده است، پس نتیجهٔ آزمایشی برای ثبت ندارد.</translation>
+    </message>
+</context>
+<context>
+    <name>InvestigationDialog</name>
+    <message>
+        <source>e.g. Afghanistan</source>
+        <translation>مثلاً افغانستان</translation>
+    </message>
+    <message>
+        <source>e.g. Nimruz</source>
+        <translation>مثلاً نیمروز</translation>
+    </message>
+    <message>
+        <source>Place %1: country</source>
+        <translation>مکان %1: کشور</translation>
+    </message>
+    <message>
+        <source>Place %1: province or district</source>
+        <translation>مکان %1: ولایت یا شهرستان</translation>
+    </message>
+    <message>
+        <source>Place %1: arrived</source>
+        <translation>مکان %1: تاریخ رسیدن</translation>
+    </message>
+    <message>
+        <source>Place %1: left</source>
+        <translation>مکان %1: تاریخ ترک</translation>
+    </message>
+    <message>
+        <source>Malaria case investigation</source>
+        <translation>بررسی مورد مالاریا</translation>
+    </message>
+    <message>
+        <source>Not known yet</source>
+        <translation>هنوز معلوم نیست</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>بله</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>خیر</translation>
+    </message>
+    <message>
+        <source>Investigated on</source>
+        <translation>تاریخ بررسی</translation>
+    </message>
+    <message>
+        <source>Travelled in the 30 days before onset</source>
+        <translation>سفر در ۳۰ روز پیش از شروع بیماری</translation>
+    </message>
+    <message>
+        <source>Places visited</source>
+        <translation>مکان‌هایی که رفته است</translation>
+    </message>
+    <message>
+        <source>Add a place (Alt+A)</source>
+        <translation>افزودن مکان (Alt+A)</translation>
+    </message>
+    <message>
+        <source>Where the infection was acquired</source>
+        <translation>منشأ ابتلا</translation>
+    </message>
+    <message>
+        <source>Household contacts tested</source>
+        <translation>تماس‌های خانوار آزمایش‌شده</translation>
+    </message>
+    <message>
+        <source>Household contacts positive</source>
+        <translation>تماس‌های خانوار مثبت</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>یادداشت</translation>
+    </message>
+    <message>
+        <source>Save investigation</source>
+        <translation>ذخیرهٔ بررسی</translation>
+    </message>
+    <message>
+        <source>Save investigation (Ctrl+S)</source>
+        <translation>ذخیرهٔ بررسی (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Investigated on %1. Saving again stores a corrected version.</source>
+        <translation>در %1 بررسی شده است. ذخیرهٔ دوباره، نسخهٔ اصلاح‌شده‌ای نگه می‌دارد.</translation>
+    </message>
+    <message>
+        <source>write a whole number, e.g. 4.</source>
+        <translation>یک عدد صحیح بنویسید، مثلاً ۴.</translation>
+    </message>
+    <message>
+        <source>enter the day of the investigation.</source>
+        <translation>روز بررسی را وارد کنید.</translation>
+    </message>
+    <message>
+        <source>write the country visited.</source>
+        <translation>کشوری را که رفته است بنویسید.</translation>
+    </message>
+    <message>
+        <source>cannot be before the arrival.</source>
+        <translation>نمی‌تواند پیش از تاریخ رسیدن باشد.</translation>
+    </message>
+    <message>
+        <source>Saving the investigation…</source>
+        <translation>در حال ذخیرهٔ بررسی…</translation>
+    </message>
+    <message>
+        <source>Investigation saved (%1).</source>
+        <translation>بررسی ذخیره شد (%1).</translation>
+    </message>
+</context>
+<context>
+    <name>Surveillance</name>
+    <message>
+        <source>%1: %2 (%3)</source>
+        <translation>%1: %2 (%3)</translation>
+    </message>
+    <message>
+        <source>recorded at the visit</source>
+        <translation>در مراجعه ثبت شد</translation>
+    </message>
+    <message>
+        <source>reclassified</source>
+        <translation>طبقه‌بندی دوباره</translation>
+    </message>
+    <message>
+        <source>diagnosis corrected: %1</source>
+        <translation>تشخیص اصلاح شد: %1</translation>
+    </message>
+    <message>
+        <source>%1: %2 → %3</source>
+        <translation>%1: %2 ← %3</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Not saved: one field needs attention.</source>
+        <translation>ذخیره نشد: یک خانه نیاز به اصلاح دارد.</translation>
+    </message>
+    <message>
+        <source>Not saved: %1 fields need attention.</source>
+        <translation>ذخیره نشد: %1 خانه نیاز به اصلاح دارند.</translation>
+    </message>
+</context>
+<context>
+    <name>TestResultDialog</name>
+    <message>
+        <source>Test result</source>
+        <translation>نتیجهٔ آزمایش</translation>
+    </message>
+    <message>
+        <source>— choose —</source>
+        <translation>— انتخاب کنید —</translation>
+    </message>
+    <message>
+        <source>e.g. Zabol health centre laboratory</source>
+        <translation>مثلاً آزمایشگاه مرکز بهداشت زابل</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>مورد</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>آزمایش</translation>
+    </message>
+    <message>
+        <source>Result type (species)</source>
+        <translation>نوع نتیجه (گونه)</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>نتیجه</translation>
+    </message>
+    <message>
+        <source>Sample taken on</source>
+        <translation>تاریخ نمونه‌گیری</translation>
+    </message>
+    <message>
+        <source>Result date</source>
+        <translation>تاریخ جواب</translation>
+    </message>
+    <message>
+        <source>Laboratory or facility</source>
+        <translation>آزمایشگاه یا مرکز</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>یادداشت</translation>
+    </message>
+    <message>
+        <source>What it did</source>
+        <translation>اثر بر طبقه‌بندی</translation>
+    </message>
+    <message>
+        <source>Results recorded for this case</source>
+        <translation>نتایج ثبت‌شده برای این مورد</translation>
+    </message>
+    <message>
+        <source>Save result</source>
+        <translation>ذخیرهٔ نتیجه</translation>
+    </message>
+    <message>
+        <source>Save result (Ctrl+S)</source>
+        <translation>ذخیرهٔ نتیجه (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>— not given —</source>
+        <translation>— گزارش نشده —</translation>
+    </message>
+    <message>
+        <source>This visit has no notifiable case, so there is no result to enter.</source>
+        <translation>این مراجعه مورد گزارش‌دادنی ندارد، پس نتیجه‌ای برای ثبت نیست.</translation>
+    </message>
+    <message>
+        <source>Now %1</source>
+        <translation>اکنون %1</translation>
+    </message>
+    <message>
+        <source>No test on the disease list decides this disease; reclassify the case instead.</source>
+        <translation>هیچ آزمایشی در فهرست بیماری‌ها دربارهٔ این بیماری تصمیم نمی‌گیرد؛ به‌جای آن طبقه‌بندی مورد را تغییر دهید.</translation>
+    </message>
+    <message>
+        <source>no change</source>
+        <translation>بدون تغییر</translation>
+    </message>
+    <message>
+        <source>choose positive, negative or indeterminate.</source>
+        <translation>مثبت، منفی یا نامشخص را انتخاب کنید.</translation>
+    </message>
+    <message>
+        <source>enter the day the result came.</source>
+        <translation>روزی را که جواب رسید وارد کنید.</translation>
+    </message>
+    <message>
+        <source>Saving the result…</source>
+        <translation>در حال ذخیرهٔ نتیجه…</translation>
+    </message>
+    <message>
+        <source>Result saved. %1</source>
+        <translation>نتیجه ذخیره شد. %1</translation>
+    </message>
+    <message>
+        <source>Result saved. %1 stays %2: this result does not change it.</source>
+        <translation>نتیجه ذخیره شد. %1 همچنان %2 است: این نتیجه آن را تغییر نمی‌دهد.</translation>
+    </message>
+</context>
 </TS>

@@ -139,6 +139,9 @@ class ChartView(QWidget):
         from app.ui.immunisation.panel import attach  # issue 18: the vaccination panel, its own module
 
         attach(self, col)
+        from app.ui.surveillance.panel import attach as attach_cases  # issue 16: cases, test results, investigation
+
+        attach_cases(self, col)
         col.addStretch(1)
         self.reload()
 

@@ -160,6 +160,9 @@ class VisitForm(SavedVisitMixin, FormTab):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.amend_button)
         buttons.addWidget(self.refer_button)
+        from app.ui.surveillance.panel import attach_to_visit  # issue 16: results for this visit's cases
+
+        attach_to_visit(self, buttons)
         buttons.addStretch(1)
         self.body.addLayout(buttons)
         # The inputs that a saved visit locks (read-only until "Amend").
