@@ -114,7 +114,7 @@ def cmd_staff(args: argparse.Namespace) -> int:
     password = ask_new_password(args.username)
     try:
         set_staff(central_engine(args), username=args.username, role=args.role, password=password, unit_id=args.unit_id,
-                  language=args.language)
+                  language=args.language, admin=True if args.admin else None)
     except StaffError as err:
         raise CliError(str(err)) from None
     print(f"{args.username}: can sign in to the headquarters pages (/hq) as {args.role}.")
@@ -403,11 +403,13 @@ def register(sub: Any) -> None:
 
     _register_reports(hq_sub)
 
-    s = hq_sub.add_parser("staff", help="create or update a headquarters web sign-in (password from "
-                                        "$SAYYAR_NEW_PASSWORD or asked twice)")
+    s = hq_sub.add_parser("staff", help="create or update a headquarters staff account, for the pages and these "
+                                        "commands (password from $SAYYAR_NEW_PASSWORD or asked twice)")
     add_db_argument(s)
     s.add_argument("--username", required=True)
     s.add_argument("--role", default="headquarters", choices=["headquarters", "coordinator", "unit_admin"])
     s.add_argument("--unit-id", help="the unit a coordinator sees (required for coordinators and unit administrators)")
     s.add_argument("--language", choices=["en", "fa"], default="en", help="the language of this account's pages")
+    s.add_argument("--admin", action="store_true",
+                   help="a staff administrator: lists and deactivates accounts on the Staff page (headquarters only)")
     s.set_defaults(handler=cmd_staff)

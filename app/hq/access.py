@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert
 
-from app.hq import tables as t
 from app.hq.models import hq_audit
 from app.security.roles import Action, Role, can
 
@@ -37,15 +36,6 @@ def require(actor: Actor, action: Action) -> None:
             Action.VIEW_UNIT_REPORTS: "see reports (coordinators, unit administrators and headquarters)",
         }.get(action, action.value)
         raise NotAllowed(f"A {actor.role} may not {what}.")
-
-
-def actor_from_db(conn: Connection, username: str) -> Actor:
-    """The central database's copy of the staff list says who someone is (CLI use on the server)."""
-    u = t.user_account
-    row = conn.execute(select(u.c.username, u.c.role, u.c.unit_id, u.c.active).where(u.c.username == username)).first()
-    if row is None or row.active is False:
-        raise NotAllowed(f"No active user {username!r} in the central database.")
-    return Actor(row.username, row.role, row.unit_id)
 
 
 def audit(conn: Connection, actor: Actor, action: str, what: str, rows: int, *, identities: bool = False,

@@ -28,20 +28,23 @@ class Headquarters:
         accounts. They are HTML for people, so they stay out of the sync API's OpenAPI description."""
         from fastapi import Depends
 
-        from app.hq import web
-        from app.hq.staff import basic_auth_actor
+        from app.hq import web, web_auth
+        from app.hq.sessions import SessionPolicy
 
         def connection(_: Any = Depends(web.get_actor)):  # type: ignore[no-untyped-def]  # noqa: B008
             # Sign-in first (outside any transaction), then the page's one transaction.
             with engine.begin() as conn:
                 yield conn
 
+        app.include_router(web_auth.router, prefix="/hq", include_in_schema=False)  # sign-in, sign-out, staff
         app.include_router(web.router, prefix="/hq", include_in_schema=False)
         from app.hq import immunisation_web
 
         app.include_router(immunisation_web.router, prefix="/hq", include_in_schema=False)
         app.dependency_overrides[web.get_connection] = connection
-        app.dependency_overrides[web.get_actor] = basic_auth_actor(engine)
+        # Web sessions (sign-in page, idle timeout, CSRF tokens), Basic for scripts: app/hq/web_auth.py.
+        app.state.hq_sessions = SessionPolicy()
+        app.dependency_overrides[web.get_actor] = web_auth.session_actor(engine)
         # Forms from another site are refused by the server's guard (app/server/guard.py), before any page runs.
         _html_errors(app)
 
@@ -71,7 +74,7 @@ def _html_errors(app: Any) -> None:
             return await http_exception_handler(request, exc)
         response = error_page(exc.status_code, str(exc.detail), language(request, exc), root(request))
         for k, v in (getattr(exc, "headers", None) or {}).items():
-            response.headers[k] = v  # WWW-Authenticate: the browser asks for the sign-in
+            response.headers[k] = v  # Location: a browser without a session goes to the sign-in page
         return response
 
     async def validation_error(request: Any, exc: Any) -> Any:

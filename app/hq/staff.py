@@ -1,24 +1,24 @@
-"""Sign-in for the headquarters pages of the central server: staff accounts with argon2id password hashes.
+"""Headquarters staff accounts on the central server: argon2id password hashes, one list for the web pages and every
+``sayyar hq`` command (a name made here signs in to both; deactivated, it signs in to neither).
 
-Laptops prove themselves with device tokens; people at headquarters use these accounts (HTTP Basic over the TLS of
-the reverse proxy in front of the server, see the README).
+Laptops prove themselves with device tokens; people at headquarters sign in on the pages' sign-in form (a web
+session, ``app/hq/sessions.py``) or, for scripts, with HTTP Basic over the TLS of the reverse proxy in front of the
+server (see docs/hq.md).
 """
 
 from __future__ import annotations
 
 import functools
 import secrets
-from collections.abc import Callable
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from fastapi import Depends, HTTPException
-from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from sqlalchemy import Boolean, Column, Connection, Engine, String, Table, select
 
-from app.hq.access import Actor
+from app.hq.access import Actor, audit
 from app.hq.models import hq_metadata
+from app.models.base import UTCDateTime
 from app.security.roles import Role
 
 hq_staff = Table(
@@ -29,6 +29,19 @@ hq_staff = Table(
     Column("password_hash", String(200), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("language", String(5), nullable=False, default="en", server_default="en"),  # en or fa: the pages' language
+    # A headquarters administrator keeps the staff list on the Staff page (deactivate, reactivate).
+    Column("admin", Boolean, nullable=False, default=False, server_default="0"),
+    Column("last_sign_in_at", UTCDateTime),
+)
+
+# Web sessions of the pages (app/hq/sessions.py): the server keeps only the SHA-256 of the cookie's value.
+hq_session = Table(
+    "hq_session", hq_metadata,
+    Column("id", String(64), primary_key=True),  # a copy of this table signs no one in
+    Column("username", String(60), nullable=False, index=True),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
 )
 
 
@@ -37,11 +50,11 @@ def ensure_staff_table(engine: Engine) -> None:
     from app.server.db import add_missing_columns
 
     hq_staff.create(engine, checkfirst=True)
+    hq_session.create(engine, checkfirst=True)
     with engine.begin() as conn:
-        add_missing_columns(conn, hq_staff.name, [hq_staff.c.language])
+        add_missing_columns(conn, hq_staff.name, [hq_staff.c.language, hq_staff.c.admin, hq_staff.c.last_sign_in_at])
 
 _hasher = PasswordHasher()
-_basic = HTTPBasic(auto_error=False)
 
 
 class StaffError(ValueError):
@@ -49,7 +62,7 @@ class StaffError(ValueError):
 
 
 def set_staff(engine: Engine, *, username: str, role: str, password: str, unit_id: str | None = None,
-              language: str = "en") -> None:
+              language: str = "en", admin: bool | None = None) -> None:
     """Create or update a staff account (``sayyar hq staff``). Coordinators and unit administrators belong to a
     unit (they see only it): one made without a unit is refused."""
     name = username.strip().lower()
@@ -63,14 +76,40 @@ def set_staff(engine: Engine, *, username: str, role: str, password: str, unit_i
         raise StaffError(f"a {role} account sees one unit only: give it --unit-id")
     if language not in ("en", "fa"):
         raise StaffError("the language is en or fa")
+    if admin and role != Role.HEADQUARTERS:
+        raise StaffError("only a headquarters account can be a staff administrator (--admin)")
     values = {"role": role, "unit_id": unit_id if role != Role.HEADQUARTERS else None,
               "password_hash": _hasher.hash(password), "active": True, "language": language}
+    if admin is not None:  # kept as it was when not said (a password reset keeps the administrator)
+        values["admin"] = admin
     ensure_staff_table(engine)
     with engine.begin() as conn:
         if conn.execute(select(hq_staff.c.username).where(hq_staff.c.username == name)).first():
             conn.execute(hq_staff.update().where(hq_staff.c.username == name).values(**values))
         else:
-            conn.execute(hq_staff.insert().values(username=name, **values))
+            conn.execute(hq_staff.insert().values(username=name, **{"admin": False, **values}))
+
+
+def list_staff(conn: Connection) -> list[Any]:
+    """Every account, active or not, by name: what the Staff page shows (never the password hash)."""
+    c = hq_staff.c
+    return list(conn.execute(select(c.username, c.role, c.unit_id, c.language, c.active, c.admin, c.last_sign_in_at)
+                             .order_by(c.username)))
+
+
+def set_active(conn: Connection, username: str, active: bool, *, by: Actor) -> bool:
+    """Deactivate (or reactivate) an account, audited; a deactivated account's sessions end at once. An
+    administrator cannot deactivate their own account (someone must be left to reactivate it)."""
+    name = username.strip().lower()
+    if not active and name == by.username:
+        raise StaffError("you cannot deactivate your own account")
+    done = conn.execute(hq_staff.update().where(hq_staff.c.username == name).values(active=active)).rowcount
+    if not done:
+        return False
+    if not active:
+        conn.execute(hq_session.delete().where(hq_session.c.username == name))
+    audit(conn, by, "staff_activate" if active else "staff_deactivate", name, 1)
+    return True
 
 
 def check_staff(conn: Connection, username: str, password: str) -> Actor | None:
@@ -103,26 +142,3 @@ def verify_staff(row: Any, password: str) -> Actor | None:
 @functools.cache
 def _dummy_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(16))
-
-
-def basic_auth_actor(engine: Engine) -> Callable[..., Actor]:
-    """A FastAPI dependency for ``app.hq.web.get_actor``: the signed-in staff member, or 401 asking for a sign-in.
-    It runs before the page's transaction (the page's connection depends on it, app/hq/extension.py): the account
-    is read through a short connection of its own, and the password (argon2, tens of milliseconds) is checked after
-    that connection is closed, so wrong passwords never hold the database while devices wait."""
-    ensure_staff_table(engine)
-
-    def actor(creds: HTTPBasicCredentials | None = Depends(_basic)) -> Actor:  # noqa: B008
-        found = None
-        if creds is not None:
-            with engine.connect() as conn:
-                row = find_staff(conn, creds.username)
-            found = verify_staff(row, creds.password)
-        if found is None:
-            # No sleep here: the server's guard (app/server/guard.py) delays the 401 on the event loop and locks
-            # the account and the address after repeated failures.
-            raise HTTPException(401, "Sign in with your headquarters account.",
-                                headers={"WWW-Authenticate": 'Basic realm="Sayyar headquarters"'})
-        return found
-
-    return actor

@@ -15,9 +15,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from html import escape
 from typing import Any
-from urllib.parse import parse_qs
 
-import anyio.to_thread
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Connection, select
@@ -27,6 +25,7 @@ from app.hq.alerts import OPEN_STATUSES, Alert, AlertTransitionError, alert_case
 from app.hq.board import import_history, laptops
 from app.hq.dhis2 import MappingError, dhis2_json
 from app.hq.exports import export_dhis2, export_linelist
+from app.hq.forms import submitted_form
 from app.hq.insurance import enrolments_by_payer, expiring
 from app.hq.lifecycle import OUTCOMES, RISK_LEVELS, history, transition
 from app.hq.overview import completeness, device_status, server_sync_info, visits_this_week
@@ -94,21 +93,41 @@ def lang_of(actor: Actor) -> str:
     return "fa" if getattr(actor, "lang", "en") == "fa" else "en"
 
 
+def csrf_field(request: Request | None) -> str:
+    """The hidden CSRF field every POST form of the pages carries (none for a script signed in with Basic)."""
+    token = getattr(request.state, "hq_csrf", "") if request is not None else ""
+    return f'<input type="hidden" name="csrf" value="{escape(token)}">' if token else ""
+
+
+def is_admin(request: Request | None) -> bool:
+    """A headquarters staff administrator signed in with a session (the Staff page)."""
+    return bool(getattr(request.state, "hq_admin", False)) if request is not None else False
+
+
+NAV: tuple[tuple[str, str], ...] = (
+    ("/", "nav_overview"), ("/alerts", "nav_alerts"), ("/board", "nav_board"), ("/surveillance", "nav_surveillance"),
+    ("/report", "nav_report"), ("/exports", "nav_exports"), ("/insurance", "nav_insurance"),
+    ("/immunisation", "nav_immunisation"))
+
+
 def page(title: str, body: str, *, request: Request | None = None, lang: str = "en",
-         actor: Actor | None = None) -> HTMLResponse:
+         actor: Actor | None = None, nav: bool = True) -> HTMLResponse:
     """A whole page in the account's language: right-to-left for Persian, absolute links, no script."""
     b = base(request) if request is not None else "/hq"
-    nav = "".join(f'<a href="{b}{h}">{escape(t(k, lang))}</a>' for h, k in (
-        ("/", "nav_overview"), ("/alerts", "nav_alerts"), ("/board", "nav_board"),
-        ("/surveillance", "nav_surveillance"), ("/report", "nav_report"), ("/exports", "nav_exports"),
-        ("/insurance", "nav_insurance"), ("/immunisation", "nav_immunisation")))
+    links = list(NAV) + list(getattr(request.state, "hq_nav", ()) if request is not None else ())
+    if is_admin(request):
+        links.append(("/staff", "nav_staff"))
+    nav_html = "".join(f'<a href="{b}{h}">{escape(t(k, lang))}</a>' for h, k in links) if nav else ""
     who = f'<span class="who">{escape(t("signed_in_as", lang, who=actor.username))}</span>' if actor else ""
+    if actor and csrf_field(request):
+        who += (f'<form class="inline signout" method="post" action="{b}/sign-out">{csrf_field(request)}'
+                f'<button>{escape(t("sign_out", lang))}</button></form>')
     direction = "rtl" if lang == "fa" else "ltr"
     html = (f'<!doctype html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<title>{escape(title)} — {escape(t("app", lang))}</title>'
             f'<style>{CSS.replace("%(base)s", b)}</style></head><body><header><strong>{escape(t("app", lang))}</strong>'
-            f'{nav}{who}</header><main><h1>{escape(title)}</h1>{body}</main></body></html>')
+            f'{nav_html}{who}</header><main><h1>{escape(title)}</h1>{body}</main></body></html>')
     return HTMLResponse(html)
 
 
@@ -120,7 +139,9 @@ def error_page(status: int, message: str, lang: str | None, root: str = "/hq") -
     for lg in langs:
         parts.append(f'<section lang="{lg}" dir="{"rtl" if lg == "fa" else "ltr"}"><h2>{escape(t("error_title", lg))}'
                      f'</h2><p class="raised">{escape(message if lg == main or len(langs) == 1 else _generic(status, lg))}'
-                     f'</p><p><a href="{root}/">{escape(t("back_overview", lg))}</a></p></section>')
+                     f'</p><p><a href="{root}/">{escape(t("back_overview", lg))}</a>'
+                     + (f' · <a href="{root}/sign-in?lang={lg}">{escape(t("sign_in", lg))}</a>' if status == 401 else "")
+                     + "</p></section>")
     html = (f'<!doctype html><html lang="{main}" dir="{"rtl" if main == "fa" else "ltr"}"><head><meta charset="utf-8">'
             f'<title>{status} — {escape(t("app", main))}</title><style>{CSS.replace("%(base)s", root)}</style></head><body>'
             f'<main>{"".join(parts)}</main></body></html>')
@@ -463,21 +484,17 @@ def _forms(request: Request, a: Any, lang: str = "en") -> str:
             extra = '<select name="outcome">' + "".join(
                 f'<option value="{o}">{escape(code("outcome", o, lang))}</option>' for o in OUTCOMES[:2]) + "</select> "
         out.append(f'<form class="inline" method="post" action="{base(request)}/alerts/{escape(a.id)}/{step}">'
-                   f'{extra}<input name="note" placeholder="{escape(t("note", lang))}" size="24" dir="auto"> '
+                   f'{csrf_field(request)}{extra}'
+                   f'<input name="note" placeholder="{escape(t("note", lang))}" size="24" dir="auto"> '
                    f"<button>{escape(t('step_' + step, lang))}</button></form>")
     return "".join(out)
 
 
-async def _form_body(request: Request) -> dict[str, str]:
-    raw = (await request.body()).decode("utf-8", errors="replace")
-    return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
-
-
 @router.post("/alerts/{alert_id}/{action}")
-async def alert_action(alert_id: str, action: str, request: Request, conn: Connection = Depends(get_connection),
-                       actor: Actor = Depends(get_actor)) -> Response:
+def alert_action(alert_id: str, action: str, request: Request, form: dict[str, str] = Depends(submitted_form),
+                 conn: Connection = Depends(get_connection), actor: Actor = Depends(get_actor)) -> Response:
+    # A plain def: FastAPI runs it on a worker thread (the form's CSRF token was checked by get_actor).
     lang = _guard_lang(actor, Action.VIEW_SURVEILLANCE)
-    form = await _form_body(request)
     back = f"{base(request)}/alerts/{alert_id}" if _alert_exists(conn, alert_id) else f"{base(request)}/alerts"
     try:
         transition(conn, alert_id, action, by=actor.username, note=form.get("note", ""),
@@ -539,9 +556,11 @@ def exports_page(request: Request, conn: Connection = Depends(get_connection),
         f'<h2>DHIS2</h2><form method="get" action="{b}/exports/dhis2">{escape(t("week", lang))} '
         f'<input name="week" value="{wk.label}" dir="ltr"> <button>dataValueSets JSON</button></form>'
         f'<h2>{"فهرست موارد بیماری‌های واگیر" if fa else "Line list of notifiable cases"}</h2>'
-        f'<form method="post" action="{b}/exports/linelist">{period} {fmt} {ident} <button>{export}</button></form>'
+        f'<form method="post" action="{b}/exports/linelist">{csrf_field(request)}{period} {fmt} {ident} '
+        f'<button>{export}</button></form>'
         f'<h2>{"فهرست موارد مالاریا (گونه، آزمایش‌ها، بررسی مورد)" if fa else "Malaria line list (species, tests, case investigation)"}</h2>'
-        f'<form method="post" action="{b}/exports/linelist"><input type="hidden" name="malaria" value="1">'
+        f'<form method="post" action="{b}/exports/linelist">{csrf_field(request)}'
+        f'<input type="hidden" name="malaria" value="1">'
         f'{period} {fmt} {ident} <button>{export}</button></form>'), request=request, lang=lang, actor=actor)
 
 
@@ -571,12 +590,11 @@ def exports_linelist(format: str = "csv", since: str | None = None, until: str |
 
 
 @router.post("/exports/linelist")
-async def exports_linelist_post(request: Request, conn: Connection = Depends(get_connection),
-                                actor: Actor = Depends(get_actor)) -> Response:
-    form = await _form_body(request)
-    return await anyio.to_thread.run_sync(lambda: _linelist(
-        conn, actor, form.get("format", "csv"), form.get("since") or None, form.get("until") or None,
-        identities=form.get("identities", "") not in ("", "0"), malaria=form.get("malaria", "") not in ("", "0")))
+def exports_linelist_post(form: dict[str, str] = Depends(submitted_form), conn: Connection = Depends(get_connection),
+                          actor: Actor = Depends(get_actor)) -> Response:
+    return _linelist(conn, actor, form.get("format", "csv"), form.get("since") or None, form.get("until") or None,
+                     identities=form.get("identities", "") not in ("", "0"),
+                     malaria=form.get("malaria", "") not in ("", "0"))
 
 
 def _linelist(conn: Connection, actor: Actor, format: str, since: str | None, until: str | None, *,  # noqa: A002

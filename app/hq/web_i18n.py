@@ -110,6 +110,48 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "week_convention": ("Epi weeks run {start} to {end}", "هفته‌های اپیدمیولوژیک از {start} تا {end}"),
 }
 
+# Sign-in, sessions and the staff list (issue 17, item 5).
+TEXTS.update({
+    "sign_in": ("Sign in", "ورود"),
+    "sign_in_title": ("Sign in to Sayyar headquarters", "ورود به ستاد سیار"),
+    "sign_out": ("Sign out", "خروج"),
+    "username": ("User name", "نام کاربری"),
+    "password": ("Password", "گذرواژه"),
+    "wrong_password": ("Wrong user name or password, or the account is not active.",
+                       "نام کاربری یا گذرواژه نادرست است، یا حساب فعال نیست."),
+    "account_locked": ("This account is locked after too many wrong passwords; try again in {n} minutes.",
+                       "این حساب پس از گذرواژه‌های نادرست پیاپی قفل شده است؛ {n} دقیقهٔ دیگر دوباره امتحان کنید."),
+    "address_locked": ("Too many failed sign-ins from this computer; try again in {n} minutes.",
+                       "تلاش‌های ناموفق زیادی از این رایانه انجام شده است؛ {n} دقیقهٔ دیگر دوباره امتحان کنید."),
+    "session_ended": ("Your session ended (signed out, idle for 30 minutes, or older than 12 hours). Sign in again.",
+                      "نشست شما پایان یافت (خروج، ۳۰ دقیقه بی‌کاری یا بیش از ۱۲ ساعت). دوباره وارد شوید."),
+    "signed_out": ("You are signed out.", "از سامانه خارج شدید."),
+    "sign_in_form_old": ("The sign-in form was too old or came from elsewhere; it is shown again, sign in once more.",
+                         "فرم ورود قدیمی بود یا از جای دیگری آمده بود؛ دوباره نمایش داده شد، یک بار دیگر وارد شوید."),
+    "csrf_refused": ("This form is not from your current session (it may be an old page, or another site sent it); "
+                     "nothing was changed. Open the page again and repeat.",
+                     "این فرم از نشست فعلی شما نیست (شاید صفحهٔ قدیمی باشد یا سایت دیگری آن را فرستاده باشد)؛ چیزی "
+                     "تغییر نکرد. صفحه را دوباره باز کنید و تکرار کنید."),
+    "other_language": ("فارسی", "English"),
+    "nav_staff": ("Staff", "کارکنان"),
+    "staff_title": ("Staff accounts (web pages and sayyar hq commands)", "حساب‌های کارکنان (صفحه‌ها و فرمان‌های sayyar hq)"),
+    "staff_intro": ("One list for the pages and the command line: a deactivated account can sign in to neither, and "
+                    "its open sessions end at once. New accounts and passwords: sayyar hq staff.",
+                    "یک فهرست برای صفحه‌ها و خط فرمان: حساب غیرفعال به هیچ‌کدام وارد نمی‌شود و نشست‌های بازش همان "
+                    "لحظه پایان می‌یابد. حساب و گذرواژهٔ تازه: sayyar hq staff."),
+    "role": ("Role", "نقش"),
+    "language": ("Language", "زبان"),
+    "active": ("Active", "فعال"),
+    "administrator": ("Staff administrator", "مدیر کارکنان"),
+    "last_sign_in": ("Last sign-in", "آخرین ورود"),
+    "deactivate": ("Deactivate", "غیرفعال کردن"),
+    "reactivate": ("Reactivate", "فعال کردن دوباره"),
+    "admins_only": ("Only a headquarters staff administrator may keep the staff list.",
+                    "فقط مدیر کارکنان ستاد می‌تواند فهرست کارکنان را نگه دارد."),
+    "no_such_account": ("There is no staff account {who}.", "حساب کاربری {who} وجود ندارد."),
+    "not_own_account": ("You cannot deactivate your own account.", "نمی‌توانید حساب خودتان را غیرفعال کنید."),
+})
+
 CODES: Final[dict[str, dict[str, tuple[str, str]]]] = {
     "status": {"raised": ("awaiting verification", "در انتظار تأیید"), "verified": ("verified", "تأییدشده"),
                "assessed": ("risk assessed", "ارزیابی‌شده"), "responding": ("response under way", "در حال پاسخ"),
@@ -120,6 +162,9 @@ CODES: Final[dict[str, dict[str, tuple[str, str]]]] = {
              "elimination": ("every case (elimination)", "هر مورد (حذف مالاریا)")},
     "risk": {"low": ("low", "کم"), "moderate": ("moderate", "متوسط"), "high": ("high", "زیاد"),
              "very_high": ("very high", "بسیار زیاد")},
+    "role": {"headquarters": ("headquarters", "ستاد"), "coordinator": ("coordinator", "هماهنگ‌کننده"),
+             "unit_admin": ("unit administrator", "مدیر واحد"), "clinician": ("clinician", "پزشک / پرستار")},
+    "language": {"en": ("English", "انگلیسی"), "fa": ("Persian", "فارسی")},
     "outcome": {"outbreak": ("outbreak", "طغیان"), "no_outbreak": ("no outbreak", "طغیان نبود"),
                 "all_cases_discarded": ("all its cases discarded", "همهٔ موارد رد شدند"),
                 "false_alarm": ("false alarm", "هشدار کاذب")},

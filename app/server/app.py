@@ -202,6 +202,8 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None,
             raise HTTPException(404, "no such conflict")
         return {"resolved": True}
 
+    throttle = throttle or Throttle()
+    app.state.throttle = throttle  # the guard's failure counts, shared with sign-in forms of extensions
     for ext in extensions():  # headquarters' pages, and whatever else plugs in (app/server/extensions.py)
         ext.mount(app, engine)
     _refuse_unknown_query_parameters(app)

@@ -39,6 +39,7 @@ KIB, MIB = 1024, 1024 * 1024
 LIMITS: tuple[tuple[str, int], ...] = (
     ("/v1/changes", 48 * MIB),  # 5,000 entries with room to spare
     ("/v1/bundles", 64 * MIB),  # larger bundles go through `sayyar hq import` at headquarters
+    ("/hq/import", 64 * MIB),  # a USB bundle uploaded on the headquarters import page (as /v1/bundles)
     ("/hq", 4 * MIB),  # forms, a disease registry to publish
 )
 DEFAULT_LIMIT = 64 * KIB
@@ -172,7 +173,7 @@ class Guard:
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
-        client = f"client:{(scope.get('client') or ('?', 0))[0]}"
+        client = client_key(scope)
         send = self._with_headers(send)
         authorization = _header(scope, b"authorization")
         account = _basic_username(authorization) if path.startswith("/hq") else None
@@ -237,12 +238,7 @@ class Guard:
             return devices.device_for_token(conn, token) is not None
 
     async def _fail(self, client: str, account: str | None) -> None:
-        self.throttle.failed(client, self.throttle.per_client, self.throttle.client_lock_s)
-        delay = self.throttle.delay(client)
-        if account:
-            self.throttle.failed(f"account:{account}", self.throttle.per_account, self.throttle.account_lock_s)
-            delay = max(delay, self.throttle.delay(f"account:{account}"))
-        await asyncio.sleep(delay)
+        await record_failure(self.throttle, client, account)
 
     @staticmethod
     def _with_headers(send: Send) -> Send:
@@ -254,6 +250,22 @@ class Guard:
             await send(message)
 
         return wrapped
+
+
+def client_key(scope: Scope) -> str:
+    """The throttle's key for a request's client address."""
+    return f"client:{(scope.get('client') or ('?', 0))[0]}"
+
+
+async def record_failure(throttle: Throttle, client: str, account: str | None) -> None:
+    """A failed sign-in: counted for the address and the account (lockout), then slowed on the event loop, outside
+    any transaction. The headquarters sign-in form uses it too (the account's name is in the form, not a header)."""
+    throttle.failed(client, throttle.per_client, throttle.client_lock_s)
+    delay = throttle.delay(client)
+    if account:
+        throttle.failed(f"account:{account}", throttle.per_account, throttle.account_lock_s)
+        delay = max(delay, throttle.delay(f"account:{account}"))
+    await asyncio.sleep(delay)
 
 
 async def _answer(send: Send, status: int, message: str, retry_after: float = 0.0,

@@ -24,9 +24,24 @@ pytestmark = pytest.mark.skipif(chromium_path() is None, reason="Chromium is not
 PASSWORD = "surveillance-2026"
 
 
+def sign_in(browser: Browser, url: str, user: str, page: str = "/hq/alerts") -> None:
+    """The sign-in page: a page asked for without a session leads to it, and back to the page afterwards."""
+    browser.goto(f"{url}{page}")
+    assert browser.js("location.pathname") == "/hq/sign-in"
+    browser.click_and_wait(f"""(() => {{ const f = document.forms[0];
+        f.username.value = {json.dumps(user)}; f.password.value = {json.dumps(PASSWORD)}; f.submit(); }})()""")
+    assert browser.js("location.pathname") == page, browser.js("document.body.innerText")[:400]
+    assert browser.js("document.cookie") == ""  # HttpOnly: no script on the page can read the session
+
+
+def sign_out(browser: Browser) -> None:
+    browser.click_and_wait("document.querySelector('form.signout').submit()")
+    assert browser.js("location.pathname") == "/hq/sign-in"
+
+
 def _walk_the_alert(browser: Browser, url: str, user: str, disease_label: str, lang: str) -> str:
-    origin = url.replace("http://", f"http://{user}:{PASSWORD}@")
-    browser.goto(f"{origin}/hq/alerts")
+    origin = url
+    sign_in(browser, url, user)
     assert browser.js("document.documentElement.lang") == lang
     assert browser.js("document.documentElement.dir") == ("rtl" if lang == "fa" else "ltr")
     row = browser.js(f"""[...document.querySelectorAll('tbody tr')].find(r => r.innerText.includes({json.dumps(
@@ -68,9 +83,13 @@ def test_sign_in_open_verify_and_close_alerts_raised_by_a_real_sync(tmp_path: Pa
             enrol(engine, laptop, srv.url)
             run_sync_round(laptop.store, laptop.ctx, srv.url, laptop.token)
             cholera = _walk_the_alert(browser, srv.url, "l.karimi", "Cholera", "en")
+            sign_out(browser)
             measles = _walk_the_alert(browser, srv.url, "m.ahmadi", "سرخک", "fa")
             text = browser.js("document.body.innerText")
             assert "بسته" in text and "step close by the browser" in text  # closed, its history on the page
+            sign_out(browser)
+            browser.goto(f"{srv.url}/hq/alerts")  # signed out: the pages ask for a sign-in again
+            assert browser.js("location.pathname") == "/hq/sign-in"
         with engine.connect() as conn:
             rows = {r.id: r for r in conn.execute(select(hq_alert))}
         for alert_id, who in ((cholera, "l.karimi"), (measles, "m.ahmadi")):

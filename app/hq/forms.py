@@ -1,0 +1,77 @@
+"""Forms posted to the headquarters pages: read once (urlencoded, or multipart for a file), kept on the request.
+
+The sign-in dependency (``app/hq/web_auth.py``) reads the form to check its CSRF token before a page runs; pages take
+the same parsed form with ``Depends(submitted_form)``, so page handlers can be plain ``def`` (worker threads).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from fastapi import HTTPException, Request
+
+MAX_FILES = 1
+
+
+def parse_multipart(body: bytes, content_type: str) -> tuple[dict[str, str], dict[str, tuple[str, bytes]]]:
+    """multipart/form-data (a file upload from a page) without a third-party parser: fields and files by name."""
+    boundary = ""
+    for part in content_type.split(";")[1:]:
+        k, _, v = part.strip().partition("=")
+        if k.lower() == "boundary":
+            boundary = v.strip().strip('"')
+    if not boundary:
+        raise HTTPException(400, "The form has no multipart boundary.")
+    fields: dict[str, str] = {}
+    files: dict[str, tuple[str, bytes]] = {}
+    delimiter = b"--" + boundary.encode("latin-1")
+    for chunk in body.split(delimiter)[1:]:
+        if chunk.startswith(b"--"):
+            break
+        head, sep, content = chunk.partition(b"\r\n\r\n")
+        if not sep:
+            continue
+        if content.endswith(b"\r\n"):
+            content = content[:-2]
+        disposition = ""
+        for line in head.decode("utf-8", "replace").split("\r\n"):
+            if line.lower().startswith("content-disposition:"):
+                disposition = line.split(":", 1)[1]
+        params: dict[str, str] = {}
+        for item in disposition.split(";")[1:]:
+            k, _, v = item.strip().partition("=")
+            params[k.lower()] = v.strip().strip('"')
+        name = params.get("name", "")
+        if "filename" in params:
+            if len(files) >= MAX_FILES and name not in files:
+                raise HTTPException(400, "One file at a time.")
+            files[name] = (params["filename"].replace("\\", "/").rsplit("/", 1)[-1][:200], content)
+        elif name:
+            fields[name] = content.decode("utf-8", "replace")
+    return fields, files
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """The posted form (urlencoded or multipart), read once and kept on the request for the page."""
+    cached = getattr(request.state, "hq_form", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    body = await request.body()
+    content_type = request.headers.get("content-type", "")
+    files: dict[str, tuple[str, bytes]] = {}
+    if content_type.lower().startswith("multipart/form-data"):
+        form, files = parse_multipart(body, content_type)
+    else:
+        form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()}
+    request.state.hq_form, request.state.hq_files = form, files
+    return form
+
+
+async def submitted_form(request: Request) -> dict[str, str]:
+    """A FastAPI dependency: the posted form's fields (files: ``posted_files``)."""
+    return await read_form(request)
+
+
+def posted_files(request: Request) -> dict[str, tuple[str, bytes]]:
+    """Files of a multipart form: {field: (file name, bytes)}."""
+    return getattr(request.state, "hq_files", None) or {}
