@@ -168,11 +168,11 @@ def _date(text: str | None, what: str) -> date | None:
 def _staff(engine: Any, args: argparse.Namespace, why: str) -> Any:
     """The headquarters staff member running this command, signed in with their password (``$SAYYAR_PASSWORD`` or
     the prompt): a name alone proves nothing, and exports with identities are audited in that name."""
-    from app.hq.staff import check_staff, hq_staff
+    from app.hq.staff import check_staff, ensure_staff_table
 
     user = require_user(args, why)
     password = ask_password(user)
-    hq_staff.create(engine, checkfirst=True)
+    ensure_staff_table(engine)  # a central database made before a column of the staff list gains it here
     with engine.connect() as conn:  # argon2 outside any transaction
         actor = check_staff(conn, user, password)
     if actor is None:

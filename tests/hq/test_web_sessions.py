@@ -222,3 +222,18 @@ def test_one_staff_list_for_the_pages_and_the_command_line(engine, tmp_path, mon
         set_active(conn, "m.ahmadi", False, by=Actor("l.karimi", "headquarters"))
     assert main(["--user", "m.ahmadi", "hq", "conflicts", "--db", db]) != 0
     assert "headquarters staff account" in capsys.readouterr().err
+
+
+def test_a_staff_list_made_before_sessions_gains_its_columns(tmp_path, monkeypatch, capsys):
+    """A central database whose hq_staff table predates the administrator and last sign-in columns."""
+    from app.cli import main
+
+    db = tmp_path / "old.db"
+    engine = open_database(str(db))
+    set_staff(engine, username="l.karimi", role="headquarters", password=PASSWORD)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE hq_staff DROP COLUMN admin")
+        conn.exec_driver_sql("ALTER TABLE hq_staff DROP COLUMN last_sign_in_at")
+    engine.dispose()
+    monkeypatch.setenv("SAYYAR_PASSWORD", PASSWORD)
+    assert main(["--user", "l.karimi", "hq", "report", "--db", str(db), "--out", str(tmp_path / "w.pdf")]) == 0
