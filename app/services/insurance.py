@@ -10,10 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import AuditEntry, Enrolment, EnrolmentMember, Household, Patient
+from app.models import AuditEntry, Enrolment, EnrolmentMember
 from app.security.roles import Action
 from app.services.context import Ctx, parse
 from app.services.errors import FieldError, ValidationFailed, field_error
+from app.services.household_rules import enrolment_problems
 from app.services.labels import label
 from app.services.validation import check_not_future
 
@@ -36,8 +37,9 @@ class EnrolmentIn(BaseModel):
     head_patient_id: str = Field(min_length=1)
     member_ids: list[str] = Field(min_length=1)
     scheme: Literal["uphi", "salamat", "other"] = "uphi"
-    category: Literal["vulnerable", "special_disease", "premium_payer"]
-    payer: Literal["unhcr", "iom", "self", "government"]
+    # No defaults: an enrolment nobody filled in (Ctrl+S on an untouched form) is refused, naming what to choose.
+    category: Literal["vulnerable", "special_disease", "premium_payer"] | None = None
+    payer: Literal["unhcr", "iom", "self", "government"] | None = None
     premium_irr: int = Field(default=0, ge=0, le=10_000_000_000)
     voucher_number: str = Field(default="", max_length=40)
     document_used: str = Field(default="", max_length=30)
@@ -68,7 +70,7 @@ class Cover:
 
 
 def _check(data: EnrolmentIn, start: date, end: date) -> list[FieldError]:
-    errors = []
+    errors = [field_error(name, "choose_one") for name in ("category", "payer") if getattr(data, name) is None]
     if end <= start:
         errors.append(field_error("coverage_end", "end_before_start"))
     if data.head_patient_id not in data.member_ids:
@@ -88,12 +90,10 @@ def enrol_household(ctx: Ctx, data: EnrolmentIn | dict[str, Any]) -> str:
     if errors:
         raise ValidationFailed(errors)
     with ctx.write() as session:
-        if session.get(Household, data.household_id) is None:
-            raise ValidationFailed([field_error("household_id", "value_error", detail="unknown household")])
-        found = set(session.scalars(select(Patient.id).where(Patient.id.in_(data.member_ids))))
-        for i, pid in enumerate(data.member_ids):
-            if pid not in found:
-                raise ValidationFailed([field_error(f"members.{i}", "unknown_patient")])
+        errors = enrolment_problems(session, data.household_id, data.head_patient_id, data.member_ids, start, end)
+        if errors:
+            raise ValidationFailed(errors)
+        assert data.category is not None and data.payer is not None  # _check refused the form without them
         enrolment = Enrolment(
             household_id=data.household_id, head_patient_id=data.head_patient_id, scheme=data.scheme,
             category=data.category, payer=data.payer, premium_irr=data.premium_irr, voucher_number=data.voucher_number,

@@ -175,6 +175,7 @@ ERRORS: dict[str, tuple[str, str]] = {
     "end_before_start": ("must be after the start.", "باید پس از تاریخ شروع باشد."),
     "voucher_required": ("a voucher or gift-card number is required when IOM pays.", "وقتی IOM پرداخت می‌کند شمارهٔ کارت هدیه لازم است."),
     "head_not_member": ("must be one of the members.", "باید یکی از اعضا باشد."),
+    "choose_one": ("must be chosen.", "باید انتخاب شود."),
     "unknown_vaccine": ("is not a vaccine of the schedule.", "واکسن جدول ایمن‌سازی نیست."),
     "unknown_dose": ("is not a dose on this person's record.", "نوبتی از پروندهٔ این فرد نیست."),
     "date_needed_unless_reported": ("is required unless the caregiver reports the dose without a date.",

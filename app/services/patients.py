@@ -14,6 +14,7 @@ from app.security.roles import Action
 from app.services.context import Ctx, parse
 from app.services.duplicates import find_duplicates
 from app.services.errors import DuplicateSuspected, FieldError, NotFound, ValidationFailed, field_error
+from app.services.household_rules import second_head
 from app.services.patient_inputs import NAME_FIELDS, DocumentIn, PatientChanges, PatientFields, PatientIn
 from app.store.numbering import next_code
 from app.store.search_index import patient_key_columns
@@ -81,6 +82,9 @@ def register_patient(ctx: Ctx, data: PatientIn | dict[str, Any], *, override_rea
     with ctx.write() as session:
         if data.household_id and session.get(Household, data.household_id) is None:
             raise ValidationFailed([field_error("household_id", "value_error", detail="unknown household")])
+        errors = second_head(session, data.household_id, data.relationship_to_head)
+        if errors:
+            raise ValidationFailed(errors)
         candidates = find_duplicates(session, data, lang=ctx.lang)
         if candidates and not override_reason.strip():
             raise DuplicateSuspected(candidates)
@@ -124,7 +128,8 @@ def update_patient(ctx: Ctx, patient_id: str, changes: PatientChanges | dict[str
         if "date_of_birth" in given and "birth_year" not in given:
             current["birth_year"] = None
         data = parse(PatientFields, current, ctx)
-        errors = _cross_check(data, ctx.today())
+        errors = _cross_check(data, ctx.today()) + second_head(session, patient.household_id,
+                                                               data.relationship_to_head, patient.id)
         if errors:
             raise ValidationFailed(errors)
         _apply_fields(patient, data)

@@ -413,6 +413,18 @@
 <context>
     <name>EnrolForm</name>
     <message>
+        <source>Not saved: %1</source>
+        <translation>ذخیره نشد: %1</translation>
+    </message>
+    <message>
+        <source>Nothing was entered yet, so nothing was saved: choose the category and the payer, check the members, then save.</source>
+        <translation>هنوز چیزی وارد نشده، پس چیزی ذخیره نشد: گروه و پرداخت‌کننده را انتخاب کنید، اعضا را بررسی کنید، سپس ذخیره کنید.</translation>
+    </message>
+    <message>
+        <source>— choose —</source>
+        <translation>— انتخاب کنید —</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/insurance/enrol.py" line="30"/>
         <source>Insurance: household %1</source>
         <translation>بیمه: خانوار %1</translation>

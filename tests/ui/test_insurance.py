@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
-from ui_helpers import type_text, wait_ops
+from PySide6.QtWidgets import QApplication
+from ui_helpers import press, type_here, type_text, wait_ops
 
 from app.services.insurance import add_months
 from app.services.patients import register_patient
@@ -37,6 +38,7 @@ def test_enrol_household_from_the_chart(qtbot, driver, demo_dir):  # type: ignor
     assert form.objectName() == "enrolForm"
     qtbot.waitUntil(lambda: form.members.count() == 2, timeout=5000)
     assert form.end.value() == add_months(date.today(), 12) - timedelta(days=1)
+    form.category.setCurrentIndex(form.category.findData("vulnerable"))
     form.payer.setCurrentIndex(form.payer.findData("iom"))
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: form.errors._bound["voucher_number"][1].isVisible(), timeout=5000)
@@ -45,3 +47,61 @@ def test_enrol_household_from_the_chart(qtbot, driver, demo_dir):  # type: ignor
     qtbot.waitUntil(lambda: main.tabs.currentWidget() is not form and main.tabs.count() == 2, timeout=5000)
     wait_ops(qtbot)
     assert "covered until" in chart.cover.text()
+
+
+def _settle(qtbot, main, check) -> None:  # type: ignore[no-untyped-def]
+    def ok() -> bool:
+        if QApplication.activeWindow() is None:  # a progress dialog came and went (offscreen platform)
+            main.activateWindow()
+        return bool(check())
+
+    qtbot.waitUntil(ok, timeout=10000)
+
+
+def _open_form(qtbot, main, chart):  # type: ignore[no-untyped-def]
+    chart.enrol_button.setFocus()
+    _settle(qtbot, main, lambda: QApplication.focusWidget() is chart.enrol_button)
+    press(qtbot, Qt.Key.Key_Space)
+    form = main.tabs.currentWidget()
+    assert form.objectName() == "enrolForm"
+    qtbot.waitUntil(lambda: form.members.count() == 2, timeout=5000)
+    return form
+
+
+def test_an_untouched_or_overlapping_enrolment_is_refused_with_a_reason(qtbot, driver, demo_dir):  # type: ignore[no-untyped-def]
+    from app.services.insurance import expiring_cover
+
+    head = _household(demo_dir)
+    main = driver.sign_in("m.shahraki", lang="en")
+    chart = main.open_chart(head)
+    qtbot.waitUntil(lambda: chart.chart is not None and chart.enrol_button.isEnabled(), timeout=5000)
+    form = _open_form(qtbot, main, chart)
+    _settle(qtbot, main, lambda: form.isAncestorOf(QApplication.focusWidget()))
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    press(qtbot, Qt.Key.Key_S, ctrl)  # nothing chosen yet: nothing saved, and the form says why
+    wait_ops(qtbot)
+    assert main.tabs.currentWidget() is form and form.save_button.isEnabled()
+    assert "Nothing was entered yet" in form.general_error.text() and form.general_error.isVisible()
+    assert "Nothing was entered yet" in main.statusBar().currentMessage()
+    assert QApplication.focusWidget() is form.category
+    type_here("V")  # Vulnerable
+    press(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is form.payer
+    type_here("U")  # UNHCR
+    press(qtbot, Qt.Key.Key_S, ctrl)
+    _settle(qtbot, main, lambda: main.tabs.currentWidget() is not form)
+    wait_ops(qtbot)
+    assert len(expiring_cover(main.ctx, within_days=400)) == 1
+
+    # The same household again for the same year: refused beside the cover dates, saying until when it is covered.
+    form = _open_form(qtbot, main, chart)
+    form.category.setFocus()
+    type_here("V")
+    press(qtbot, Qt.Key.Key_Tab)
+    type_here("U")
+    press(qtbot, Qt.Key.Key_S, ctrl)
+    label = form.errors._bound["coverage_start"][1]
+    _settle(qtbot, main, lambda: label.isVisible())
+    assert "already enrolled from" in label.text()
+    assert "Not saved" in main.statusBar().currentMessage()
+    assert main.tabs.currentWidget() is form and len(expiring_cover(main.ctx, within_days=400)) == 1

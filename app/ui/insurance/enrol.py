@@ -44,9 +44,12 @@ class EnrolForm(FormTab):
         self.members.setObjectName("members")
         self.members.setMaximumHeight(140)
         self.members.itemChanged.connect(self.autosaver.touch)
+        self.members.itemChanged.connect(self._note_touched)
         self.scheme = self._combo("scheme", labels.scheme())
-        self.category = self._combo("category", labels.category())
-        self.payer = self._combo("payer", labels.payer())
+        # Category and payer are chosen, never assumed: an untouched form is not an enrolment.
+        choose = {"": self.tr("— choose —")}
+        self.category = self._combo("category", {**choose, **labels.category()})
+        self.payer = self._combo("payer", {**choose, **labels.payer()})
         self.voucher = QLineEdit(self)
         self.voucher.setObjectName("voucher")
         self.premium = QLineEdit(self)
@@ -97,6 +100,7 @@ class EnrolForm(FormTab):
         row.addStretch(1)
         self.body.addLayout(row)
         self._load_members()
+        self.touched = False  # the dates above were filled in for the person, not by them
 
     def _combo(self, name: str, values: dict[str, str]) -> QComboBox:
         combo = QComboBox(self)
@@ -166,6 +170,13 @@ class EnrolForm(FormTab):
         from app.services.insurance import enrol_household
 
         self.errors.clear()
+        if not self.touched:
+            why = self.tr("Nothing was entered yet, so nothing was saved: choose the category and the payer, check "
+                          "the members, then save.")
+            self.general_error.say(why)
+            self.say_status(why)
+            self.category.setFocus()
+            return
         problems = [FieldError(f, "ui", w.problem(), w.problem()) for f, w in
                     (("enrolment_date", self.enrolled), ("coverage_start", self.start), ("coverage_end", self.end))
                     if w.problem()]
@@ -178,7 +189,7 @@ class EnrolForm(FormTab):
             return
         data = {"household_id": self.args["household_id"], "head_patient_id": self.args["head_patient_id"],
                 "member_ids": self.member_ids(), "scheme": self.scheme.currentData(),
-                "category": self.category.currentData(), "payer": self.payer.currentData(),
+                "category": self.category.currentData() or None, "payer": self.payer.currentData() or None,
                 "premium_irr": int(premium or 0), "voucher_number": self.voucher.text().strip(),
                 "document_used": self.document.text().strip(), "enrolment_date": self.enrolled.value(),
                 "coverage_start": self.start.value(), "coverage_end": self.end.value(),
@@ -193,6 +204,9 @@ class EnrolForm(FormTab):
 
         self.save_button.setEnabled(True)
         if isinstance(err, ValidationFailed):
-            self.errors.show(err.errors)
+            first = self.errors.show(err.errors)
+            if first is not None:
+                first.setFocus()
+            self.say_status(self.tr("Not saved: %1").replace("%1", err.message(i18n.current_lang())))
         else:
             show_error(self, err)

@@ -53,6 +53,7 @@ class FormTab(QWidget):
         outer.addLayout(self.body, 1)
         outer.addWidget(self.general_error)
         self._draft: Draft | None = None
+        self.touched = False  # the person changed a watched field (or restored a draft) since the form opened
 
     def save_from_keyboard(self) -> None:
         """Ctrl+S (the window's Save action) on whichever form is in front."""
@@ -97,6 +98,7 @@ class FormTab(QWidget):
             finally:
                 self.autosaver.paused = False
             self._draft = None
+            self.touched = True
         self.draft_banner.say("")
 
     def discard_draft(self) -> None:
@@ -108,12 +110,20 @@ class FormTab(QWidget):
         for w in widgets:
             if isinstance(w, QLineEdit):
                 w.textChanged.connect(self.autosaver.touch)
+                w.textChanged.connect(self._note_touched)
             elif isinstance(w, QPlainTextEdit):
                 w.textChanged.connect(self.autosaver.touch)
+                w.textChanged.connect(self._note_touched)
             elif isinstance(w, QComboBox):
                 w.currentIndexChanged.connect(self.autosaver.touch)
+                w.currentIndexChanged.connect(self._note_touched)
             elif isinstance(w, QCheckBox):
                 w.toggled.connect(self.autosaver.touch)
+                w.toggled.connect(self._note_touched)
+
+    def _note_touched(self, *_: object) -> None:
+        if not self.autosaver.paused:
+            self.touched = True
 
     def finished_ok(self, result: object) -> None:
         """Saved: the draft is no longer needed (it may hold patient data)."""
