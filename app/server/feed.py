@@ -67,6 +67,22 @@ def read_feed(conn: Connection, cursor: int, limit: int) -> FeedPage:
     return FeedPage(cursor=cursor, next_cursor=next_cursor, more=more, items=items)
 
 
+# Reference records a bundle receipt carries back to the laptop (a laptop synced only by USB stick never reads the
+# feed): the registry versions headquarters published. Small, few, and each checked on the laptop before use.
+BUNDLE_REFERENCE = ("disease_registry",)
+
+
+def reference_items(conn: Connection, entities: tuple[str, ...] = BUNDLE_REFERENCE) -> list[FeedItem]:
+    """The current rows of ``entities`` as signed feed items, in feed order (what the feed would deliver)."""
+    signer = _Signer(conn)
+    items = []
+    for entity in entities:
+        table = m.RECORDS[entity]
+        for row in conn.execute(select(table).order_by(table.c.srv_seq)).mappings():
+            items.append(signer(_item(row["srv_seq"], entity, row)))
+    return items
+
+
 class _Signer:
     """Signs reference items with headquarters' key (laptops apply them only when the signature verifies)."""
 

@@ -21,6 +21,7 @@ from app.logging_setup import Word
 from app.server import models as m
 from app.server.apply import ApplyResult, BatchRefused, apply_changes, apply_isolated
 from app.server.devices import HqKeys, get_device, hq_keys
+from app.server.feed import reference_items
 from app.sync import crypto
 from app.sync.bundle import MAX_BODY, BundleRejected, VerifiedBundle, read_bundle, receipt_bytes
 from app.sync.protocol import Receipt, SignedReceipt
@@ -65,7 +66,12 @@ def verify_bundle(engine: Engine, data: bytes, max_body: int = MAX_BODY) -> tupl
 def import_bundle_bytes(engine: Engine, data: bytes, *, via: str = "hq-import",
                         hook: Callable[[str], None] | None = None, max_body: int = MAX_BODY) -> ImportOutcome:
     with paused_gc():
-        return _import(engine, data, via, hook, max_body)
+        outcome = _import(engine, data, via, hook, max_body)
+    # The answer also carries headquarters' signed reference records (the registry versions), so a laptop synced
+    # only by bundle gets them when it loads the receipt; read now, so a replayed receipt brings the newest too.
+    with engine.connect() as conn:
+        outcome.receipt = outcome.receipt.model_copy(update={"reference": reference_items(conn)})
+    return outcome
 
 
 def _import(engine: Engine, data: bytes, via: str, hook: Callable[[str], None] | None,
@@ -116,7 +122,7 @@ def _record_import(conn: Connection, keys: HqKeys, bundle: VerifiedBundle, resul
     conn.execute(insert(m.bundle_import).values(
         bundle_id=man.bundle_id, device_id=man.device_id, epoch=man.epoch, seq_from=man.seq_from,
         seq_to=man.seq_to, entries=man.count, sha256=bundle.sha256, imported_at=datetime.now(timezone.utc),
-        receipt=signed.model_dump(mode="json"),
+        receipt=signed.model_dump(mode="json", exclude={"reference"}),
     ))
     return signed
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import struct
 import uuid
 import zlib
@@ -27,6 +28,8 @@ from app.store import Store
 from app.sync import crypto, identity, outbox
 from app.sync.protocol import READABLE_PROTOCOLS, BundleBody, BundleHeader, BundleManifest, ChangeEntry, SignedReceipt
 from app.sync.records import paused_gc
+
+log = logging.getLogger("sayyar.sync.bundle")
 
 MAGIC = b"SAYYAR-BUNDLE\x00"
 CHUNK_SIZE = 4 * 1024 * 1024
@@ -275,7 +278,21 @@ def load_receipt(store: Store, path: Path | str) -> tuple[int, int]:
                                                      cl.c.state.in_(outbox.PENDING))).scalars()) if reasons else []
     outbox.mark(store, seqs, "quarantined", reasons, codes)
     outbox.refresh_acked_seq(store)
+    if signed.reference:
+        _apply_reference(store, signed.reference)
     return acked, len(seqs)
+
+
+def _apply_reference(store: Store, items: list[Any]) -> None:
+    """Headquarters' reference records that came with the receipt (the registry versions), applied exactly as a
+    feed page's: an item whose headquarters signature does not verify is dropped; the feed cursor does not move."""
+    from app.sync import inbox
+    from app.sync.protocol import FeedPage
+
+    result = inbox.apply_page(store, FeedPage(cursor=0, next_cursor=0, more=False, items=items), move_cursor=False)
+    if result.invalid:
+        log.warning("receipt: %d reference records were not signed by headquarters and were not applied",
+                    result.invalid)
 
 
 def receipt_bytes(receipt: Any) -> bytes:

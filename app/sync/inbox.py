@@ -66,7 +66,9 @@ def stamp_limit(store: Store, server_ms: int = 0, margin_ms: int = 0) -> int:
     return (server_ms or store.clock.now_ms()) + (margin_ms or DEFAULT_CLOCK_MARGIN_MS)
 
 
-def apply_page(store: Store, page: FeedPage) -> PageResult:
+def apply_page(store: Store, page: FeedPage, *, move_cursor: bool = True) -> PageResult:
+    """Apply one feed page with its cursor in one transaction. ``move_cursor=False``: records that came another
+    way (a bundle receipt's reference records), checked and applied alike, the feed cursor left where it is."""
     result = PageResult()
     limit = stamp_limit(store, page.server_ms, page.clock_margin_ms)
     ahead = 0
@@ -105,7 +107,10 @@ def apply_page(store: Store, page: FeedPage) -> PageResult:
                 _park(s, item, f"unreadable: record type {item.entity!r} is unknown to this version", result)
         _apply_records(s, records, result)
         # The cursor and every stamp this page taught the clock commit together: a restart forgets neither.
-        s.execute(update(DeviceState).values(feed_cursor=str(page.next_cursor), last_hlc=store.clock.last))
+        state: dict[str, Any] = {"last_hlc": store.clock.last}
+        if move_cursor:
+            state["feed_cursor"] = str(page.next_cursor)
+        s.execute(update(DeviceState).values(**state))
     return result
 
 

@@ -209,6 +209,9 @@ class Receipt(_Strict):
 class SignedReceipt(_Strict):
     receipt: Receipt
     signature: str
+    # Headquarters' reference records for a laptop that syncs only by bundle (the notifiable-disease registry
+    # versions), each signed like a feed item; outside the signed receipt, and checked item by item on loading.
+    reference: list[FeedItem] = Field(default_factory=list)
 
 
 class DeviceEnrolment(_Strict):
