@@ -41,6 +41,9 @@ class Headquarters:
         from app.hq import immunisation_web
 
         app.include_router(immunisation_web.router, prefix="/hq", include_in_schema=False)
+        from app.hq import workspace_web
+
+        app.include_router(workspace_web.router, prefix="/hq", include_in_schema=False)  # bundle upload, conflicts
         app.dependency_overrides[web.get_connection] = connection
         # Web sessions (sign-in page, idle timeout, CSRF tokens), Basic for scripts: app/hq/web_auth.py.
         app.state.hq_sessions = SessionPolicy()

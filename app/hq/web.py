@@ -114,7 +114,9 @@ def page(title: str, body: str, *, request: Request | None = None, lang: str = "
          actor: Actor | None = None, nav: bool = True) -> HTMLResponse:
     """A whole page in the account's language: right-to-left for Persian, absolute links, no script."""
     b = base(request) if request is not None else "/hq"
-    links = list(NAV) + list(getattr(request.state, "hq_nav", ()) if request is not None else ())
+    links = list(NAV)
+    if actor is not None and actor.is_hq:  # headquarters' data-manager pages (app/hq/workspace_web.py)
+        links += [("/import", "nav_import"), ("/conflicts", "nav_conflicts")]
     if is_admin(request):
         links.append(("/staff", "nav_staff"))
     nav_html = "".join(f'<a href="{b}{h}">{escape(t(k, lang))}</a>' for h, k in links) if nav else ""

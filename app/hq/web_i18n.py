@@ -134,6 +134,8 @@ TEXTS.update({
                      "تغییر نکرد. صفحه را دوباره باز کنید و تکرار کنید."),
     "other_language": ("فارسی", "English"),
     "nav_staff": ("Staff", "کارکنان"),
+    "nav_import": ("Import bundle", "ورود بسته"),
+    "nav_conflicts": ("Conflicts", "تعارض‌ها"),
     "staff_title": ("Staff accounts (web pages and sayyar hq commands)", "حساب‌های کارکنان (صفحه‌ها و فرمان‌های sayyar hq)"),
     "staff_intro": ("One list for the pages and the command line: a deactivated account can sign in to neither, and "
                     "its open sessions end at once. New accounts and passwords: sayyar hq staff.",

@@ -1,0 +1,341 @@
+"""Headquarters' data-manager pages (issue 17, item 4): upload a USB sync bundle, and review conflicts.
+
+- ``/hq/import``: the bundle a laptop wrote to a USB stick, uploaded in the browser (multipart, at most 64 MiB: the
+  server guard's limit for this path) and imported by the same service as ``sayyar hq import``
+  (``app.server.hq_import.import_bundle_bytes``): verified whole, applied in one transaction, a signed receipt kept
+  with the import. The page shows what the command prints (applied, duplicates, stale, conflicts, rejected) and each
+  rejected change with its reason; the receipt is downloaded from the page and carried back to the laptop.
+- ``/hq/conflicts``: the open conflicts ``sayyar hq conflicts`` lists, by patient (record) code, the field as the
+  forms name it, both values, which laptop wrote each and when. "Keep the current value" closes one (audited); the
+  lost value is restored on a laptop of the unit (an ordinary edit that travels), as the page says.
+
+Both are headquarters-only (bundle import; the values are patients' details) and run on worker threads.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from html import escape
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import Connection, select
+
+from app.hq.access import Actor, audit
+from app.hq.forms import posted_files, submitted_form
+from app.hq.web import PageError, _guard_lang, base, csrf_field, get_actor, get_connection, page, table
+from app.hq.web_i18n import num, t, when
+from app.security.roles import Action
+
+router = APIRouter(tags=["headquarters"])
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "import_title": ("Import a bundle from a USB stick", "ورود بستهٔ همگام‌سازی از حافظهٔ USB"),
+    "import_intro": ("Choose the bundle file the laptop wrote (…sayyar). It is checked whole (signature, device, "
+                     "contents) before anything is applied, exactly as by sayyar hq import; a bundle imported again "
+                     "changes nothing and gives back its first receipt. Carry the receipt back to the laptop.",
+                     "فایل بسته‌ای را که رایانهٔ واحد نوشته است (…sayyar) انتخاب کنید. پیش از اعمال، کل آن بررسی "
+                     "می‌شود (امضا، دستگاه، محتوا)، درست مانند sayyar hq import؛ بسته‌ای که دوباره وارد شود چیزی را "
+                     "تغییر نمی‌دهد و همان رسید نخست را برمی‌گرداند. رسید را به رایانهٔ واحد برگردانید."),
+    "bundle_file": ("Bundle file", "فایل بسته"),
+    "import_button": ("Import", "ورود"),
+    "no_file": ("Choose a bundle file first.", "ابتدا یک فایل بسته انتخاب کنید."),
+    "imported": ("Imported", "وارد شد"),
+    "refused": ("Refused", "پذیرفته نشد"),
+    "already_imported": ("Already imported; nothing changed (this is the first receipt).",
+                         "پیش‌تر وارد شده بود؛ چیزی تغییر نکرد (این همان رسید نخست است)."),
+    "nothing_applied": ("Nothing from this file was applied.", "چیزی از این فایل اعمال نشد."),
+    "server_failed": ("The server failed while importing; nothing from this file was applied. Try again; if it "
+                      "fails again, import it with sayyar hq import and send the log.",
+                      "خطای سرور هنگام ورود؛ چیزی از این فایل اعمال نشد. دوباره امتحان کنید؛ اگر باز خطا داد، با "
+                      "sayyar hq import وارد کنید و گزارش خطا را بفرستید."),
+    "epoch": ("Epoch", "دوره"),
+    "changes_in_bundle": ("Changes in the bundle", "تغییرات بسته"),
+    "duplicates": ("Already held", "از پیش موجود"),
+    "stale": ("Older than held", "قدیمی‌تر از موجود"),
+    "conflicts_n": ("Conflicts", "تعارض‌ها"),
+    "rejected_n": ("Rejected", "ردشده"),
+    "rejections": ("Rejected changes and why", "تغییرات ردشده و دلیل آن"),
+    "change_no": ("Change no.", "شمارهٔ تغییر"),
+    "reason": ("Reason", "دلیل"),
+    "receipt": ("Download the signed receipt", "دریافت رسید امضاشده"),
+    "import_another": ("Import another bundle", "ورود بستهٔ دیگر"),
+    "conflicts_title": ("Conflicts to review", "تعارض‌های در انتظار بررسی"),
+    "conflicts_intro": ("Two laptops changed the same field of a shared record. The later change was kept "
+                        "everywhere; the other value is kept here for review. Keep the current value to close the "
+                        "conflict; to bring the other value back, restore it on a laptop of the unit (Sync → "
+                        "Conflicts): the edit travels to every laptop.",
+                        "دو رایانه یک فیلد از یک رکورد مشترک را تغییر داده‌اند. تغییر دیرتر همه‌جا نگه داشته شد و "
+                        "مقدار دیگر برای بررسی اینجا نگه داشته شده است. برای بستن تعارض، مقدار فعلی را نگه دارید؛ برای "
+                        "بازگرداندن مقدار دیگر، آن را در یکی از رایانه‌های واحد بازگردانید (همگام‌سازی ← تعارض‌ها): "
+                        "این ویرایش به همهٔ رایانه‌ها می‌رسد."),
+    "record": ("Patient / record", "بیمار / رکورد"),
+    "field": ("Field", "فیلد"),
+    "kept_value": ("Current value (kept)", "مقدار فعلی (نگه‌داشته)"),
+    "lost_value": ("Other value (not kept)", "مقدار دیگر (نگه‌داشته نشد)"),
+    "by_at": ("{device}, {at}", "{device}، {at}"),
+    "keep": ("Keep the current value", "نگه‌داشتن مقدار فعلی"),
+    "no_conflicts": ("No open conflicts.", "تعارض بازی نیست."),
+    "resolved_recently": ("Resolved recently", "بررسی‌شده‌های اخیر"),
+    "resolution": ("Decision", "تصمیم"),
+    "conflict_gone": ("This conflict is no longer open (someone resolved it already).",
+                      "این تعارض دیگر باز نیست (پیش‌تر بررسی شده است)."),
+}
+
+CODES: dict[str, dict[str, tuple[str, str]]] = {
+    "rejection": {
+        "invalid": ("not a valid record", "رکورد معتبر نیست"), "unique_taken": ("number already taken",
+                                                                               "شماره تکراری است"),
+        "parent_missing": ("its parent record is not here yet", "رکورد والد هنوز نرسیده است"),
+        "clock_ahead": ("the laptop's clock is ahead", "ساعت رایانه جلو است"),
+        "not_owner": ("written as another laptop", "به نام رایانهٔ دیگری نوشته شده"),
+        "refused": ("refused", "پذیرفته نشد"), "storage": ("storage error", "خطای ذخیره‌سازی"),
+        "headquarters_only": ("only headquarters may change this", "فقط ستاد می‌تواند این را تغییر دهد"),
+        "other_unit": ("belongs to another unit", "متعلق به واحد دیگری است"),
+        "append_only": ("audit entries never change", "سوابق حسابرسی تغییر نمی‌کنند"),
+    },
+    "bundle": {
+        "not_a_bundle": ("not a Sayyar bundle", "بستهٔ سیار نیست"), "truncated": ("truncated", "ناقص"),
+        "damaged": ("damaged", "آسیب‌دیده"), "tampered": ("altered", "دست‌کاری‌شده"),
+        "wrong_key": ("encrypted for another headquarters", "برای ستاد دیگری رمز شده"),
+        "unknown_device": ("laptop not enrolled", "رایانه ثبت نشده است"),
+        "bad_signature": ("signature does not match", "امضا مطابقت ندارد"),
+        "too_large": ("too large", "بیش از حد بزرگ"),
+    },
+    "resolution": {"kept": ("current value kept", "مقدار فعلی نگه داشته شد"),
+                   "restored_lost": ("other value restored", "مقدار دیگر بازگردانده شد")},
+}
+
+
+def w(key: str, lang: str, **params: Any) -> str:
+    en, fa = TEXTS[key]
+    text = fa if lang == "fa" else en
+    return text.format(**params) if params else text
+
+
+def c(kind: str, value: str, lang: str) -> str:
+    en, fa = CODES.get(kind, {}).get(value, (value.replace("_", " "), value.replace("_", " ")))
+    return fa if lang == "fa" else en
+
+
+def _engine(request: Request) -> Any:
+    return request.app.state.engine
+
+
+# --- bundle upload ---------------------------------------------------------------------------------------------------
+
+
+def _upload_form(request: Request, lang: str) -> str:
+    b = base(request)
+    return (f'<p class="muted">{escape(w("import_intro", lang))}</p>'
+            f'<form method="post" action="{b}/import" enctype="multipart/form-data">{csrf_field(request)}'
+            f'<label>{escape(w("bundle_file", lang))} <input type="file" name="bundle" accept=".sayyar" required>'
+            f'</label> <button>{escape(w("import_button", lang))}</button></form>')
+
+
+@router.get("/import", response_class=HTMLResponse)
+def import_page(request: Request, actor: Actor = Depends(get_actor)) -> HTMLResponse:  # noqa: B008
+    lang = _guard_lang(actor, Action.IMPORT_BUNDLE)
+    return page(w("import_title", lang), _upload_form(request, lang), request=request, lang=lang, actor=actor)
+
+
+@router.post("/import", response_class=HTMLResponse)
+def import_upload(request: Request, form: dict[str, str] = Depends(submitted_form),  # noqa: B008
+                  actor: Actor = Depends(get_actor)) -> HTMLResponse:  # noqa: B008
+    """No page transaction: the import service opens its own (verify, then apply in one transaction)."""
+    import logging
+
+    from app.logging_setup import Word
+    from app.server.hq_import import BundleRejected, import_bundle_bytes
+
+    lang = _guard_lang(actor, Action.IMPORT_BUNDLE)
+    upload = posted_files(request).get("bundle")
+    if upload is None or not upload[1]:
+        raise PageError(400, w("no_file", lang), lang)
+    filename, data = upload
+    log = logging.getLogger("sayyar.hq.import_page")
+    b = base(request)
+    again = f'<p><a href="{b}/import">{escape(w("import_another", lang))}</a></p>'
+    try:
+        outcome = import_bundle_bytes(_engine(request), data, via=f"{actor.username}:{filename}"[:50])
+    except BundleRejected as err:
+        log.warning("bundle upload refused (%s)", Word.of(err.code))
+        body = (f'<p class="raised">{escape(w("refused", lang))} — {escape(c("bundle", err.code, lang))} '
+                f'<span dir="ltr">({escape(err.code)})</span>: <span dir="ltr">{escape(str(err))}</span></p>'
+                f'<p>{escape(w("nothing_applied", lang))}</p>{again}{_upload_form(request, lang)}')
+        response = page(w("import_title", lang), body, request=request, lang=lang, actor=actor)
+        response.status_code = 400
+        return response
+    except Exception as err:  # noqa: BLE001 - nothing was applied (one transaction): a sentence, the log has the rest
+        log.error("bundle upload failed, nothing applied (%s)", type(err).__name__)
+        raise PageError(500, w("server_failed", lang), lang) from None
+    r = outcome.receipt.receipt
+    with _engine(request).begin() as conn:
+        audit(conn, actor, "bundle_import", f"{filename}"[:200], r.applied,
+              detail={"bundle_id": r.bundle_id, "replayed": outcome.replayed})
+        device_code = _device_codes(conn).get(r.device_id, r.device_id[:8])
+    head = w("already_imported", lang) if outcome.replayed else w("imported", lang)
+    summary = table([t("device", lang), w("epoch", lang), t("applied", lang), w("duplicates", lang),
+                     w("stale", lang), w("conflicts_n", lang), w("rejected_n", lang)],
+                    [[escape(device_code), num(r.epoch, lang), num(r.applied, lang), num(r.duplicates, lang),
+                      num(r.stale, lang), num(r.conflicts, lang), num(len(r.rejected), lang)]], 1)
+    rejections = ""
+    if r.rejected:
+        rejections = (f"<h2>{escape(w('rejections', lang))}</h2>" + table(
+            [w("change_no", lang), t("status", lang), w("reason", lang)],
+            [[num(x.seq, lang), escape(c("rejection", x.code, lang)), f'<span dir="ltr">{escape(x.reason)}</span>']
+             for x in r.rejected]))
+    body = (f'<p class="{"muted" if outcome.replayed else "verified"}">{escape(head)} — '
+            f'<span dir="ltr">{escape(filename)}</span></p>{summary}{rejections}'
+            f'<p><a class="receipt" href="{b}/import/{escape(r.bundle_id)}/receipt">{escape(w("receipt", lang))}</a>'
+            f'</p>{again}')
+    return page(w("import_title", lang), body, request=request, lang=lang, actor=actor)
+
+
+def _device_codes(conn: Connection) -> dict[str, str]:
+    from app.server import models as m
+
+    return {d.device_id: d.device_code for d in conn.execute(select(m.device.c.device_id, m.device.c.device_code))}
+
+
+@router.get("/import/{bundle_id}/receipt")
+def import_receipt(bundle_id: str, conn: Connection = Depends(get_connection),  # noqa: B008
+                   actor: Actor = Depends(get_actor)) -> Response:  # noqa: B008
+    """The signed receipt kept with the import (the file `sayyar hq import` writes beside the bundle)."""
+    from app.server import models as m
+
+    lang = _guard_lang(actor, Action.IMPORT_BUNDLE)
+    row = conn.execute(select(m.bundle_import.c.receipt).where(m.bundle_import.c.bundle_id == bundle_id)).first()
+    if row is None:
+        raise PageError(404, t("not_found", lang), lang)
+    safe = "".join(ch for ch in bundle_id if ch.isalnum() or ch == "-")[:36]
+    return Response(json.dumps(row.receipt, indent=2, ensure_ascii=False), media_type="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{safe}.receipt.json"'})
+
+
+# --- conflict review ---------------------------------------------------------------------------------------------------
+
+
+def _stamp_time(stamp: str) -> datetime | None:
+    from app.store.clock import parse_hlc
+
+    try:
+        return datetime.fromtimestamp(parse_hlc(stamp)[0] / 1000, tz=timezone.utc)
+    except (ValueError, TypeError, OSError):
+        return None
+
+
+def _record_codes(conn: Connection, wanted: dict[str, set[str]]) -> dict[tuple[str, str], str]:
+    """(entity, record id) -> the code people know it by: its own code, else its patient's."""
+    from app.server import models as m
+
+    patient = m.RECORDS["patient"]
+    out: dict[tuple[str, str], str] = {}
+    for entity, ids in wanted.items():
+        tbl = m.RECORDS.get(entity)
+        if tbl is None or not ids:
+            continue
+        if "code" in tbl.c:
+            rows = conn.execute(select(tbl.c.id, tbl.c.code).where(tbl.c.id.in_(sorted(ids))))
+        elif "patient_id" in tbl.c:
+            rows = conn.execute(select(tbl.c.id, patient.c.code).join(patient, patient.c.id == tbl.c.patient_id)
+                                .where(tbl.c.id.in_(sorted(ids))))
+        else:
+            continue
+        out.update({(entity, r[0]): str(r[1]) for r in rows if r[1]})
+    return out
+
+
+def _value(field: str, value: Any, lang: str) -> str:
+    from app.services.labels import LABELS
+    from app.services.labels import label as value_label
+
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str) and field in LABELS:
+        return escape(value_label(field, value, lang))
+    return f'<span dir="auto">{escape(str(value))}</span>'
+
+
+@router.get("/conflicts", response_class=HTMLResponse)
+def conflicts_page(request: Request, conn: Connection = Depends(get_connection),  # noqa: B008
+                   actor: Actor = Depends(get_actor)) -> HTMLResponse:  # noqa: B008
+    from app.server import models as m
+    from app.services.messages import field_label
+
+    lang = _guard_lang(actor, Action.RESOLVE_CONFLICTS)
+    k = m.conflict
+    open_rows = conn.execute(select(k).where(k.c.status == "open").order_by(k.c.created_at).limit(1000)).all()
+    done_rows = conn.execute(select(k).where(k.c.status == "resolved").order_by(k.c.resolved_at.desc())
+                             .limit(50)).all()
+    nodes = _device_codes(conn)
+
+    def device(node: str) -> str:  # a conflict names the laptop by its clock node (the start of its device id)
+        return next((code_ for dev, code_ in nodes.items() if node and dev.startswith(node)), node[:8])
+
+    wanted: dict[str, set[str]] = {}
+    for r in [*open_rows, *done_rows]:
+        wanted.setdefault(r.entity, set()).add(r.record_id)
+    codes = _record_codes(conn, wanted)
+    b = base(request)
+
+    def who(node: str, stamp: str) -> str:
+        return escape(device(node)) + "<br>" + when(_stamp_time(stamp), lang)
+
+    def label(field: str) -> str:
+        en, fa = field_label(field)
+        return escape(fa if lang == "fa" and fa != field else en)
+
+    rows = []
+    for r in open_rows:
+        rows.append([f'<span dir="ltr">{escape(codes.get((r.entity, r.record_id), r.record_id[:8]))}</span>',
+                     label(r.field), _value(r.field, r.kept_value, lang), who(r.kept_device, r.kept_hlc),
+                     _value(r.field, r.lost_value, lang), who(r.lost_device, r.lost_hlc),
+                     f'<form class="inline" method="post" action="{b}/conflicts/{escape(r.id)}/keep">'
+                     f'{csrf_field(request)}<input name="note" placeholder="{escape(t("note", lang))}" size="18" '
+                     f'dir="auto"> <button>{escape(w("keep", lang))}</button></form>'])
+    headers = [w("record", lang), w("field", lang), w("kept_value", lang), f'{t("device", lang)} · {t("when", lang)}',
+               w("lost_value", lang), f'{t("device", lang)} · {t("when", lang)}', ""]
+    body = [f'<p class="muted">{escape(w("conflicts_intro", lang))}</p>',
+            table(headers, rows) if rows else f"<p>{escape(w('no_conflicts', lang))}</p>"]
+    if done_rows:
+        body.append(f"<h2>{escape(w('resolved_recently', lang))}</h2>")
+        body.append(table([w("record", lang), w("field", lang), w("resolution", lang), t("who", lang),
+                           t("when", lang), t("notes", lang)],
+                          [[f'<span dir="ltr">{escape(codes.get((r.entity, r.record_id), r.record_id[:8]))}</span>',
+                            label(r.field), escape(c("resolution", r.resolution, lang)),
+                            escape(_resolver(r.resolved_by or "", nodes)), when(r.resolved_at, lang),
+                            f'<p class="notes" dir="auto">{escape(r.note or "")}</p>'] for r in done_rows]))
+    return page(w("conflicts_title", lang), "".join(body), request=request, lang=lang, actor=actor)
+
+
+def _resolver(by: str, nodes: dict[str, str]) -> str:
+    if by.startswith("hq:"):
+        return by[3:]
+    return nodes.get(by, by[:8])
+
+
+@router.post("/conflicts/{conflict_id}/keep")
+def conflict_keep(conflict_id: str, request: Request, form: dict[str, str] = Depends(submitted_form),  # noqa: B008
+                  conn: Connection = Depends(get_connection),  # noqa: B008
+                  actor: Actor = Depends(get_actor)) -> Response:  # noqa: B008
+    """Keep the current value: the decision is recorded (and travels in the feed, as a laptop's does), audited."""
+    from app.server import feed
+    from app.server import models as m
+
+    lang = _guard_lang(actor, Action.RESOLVE_CONFLICTS)
+    k = m.conflict
+    row = conn.execute(select(k.c.entity, k.c.field, k.c.status).where(k.c.id == conflict_id)).first()
+    if row is None or row.status != "open":
+        raise PageError(409 if row is not None else 404, w("conflict_gone", lang) if row is not None else
+                        t("not_found", lang), lang)
+    note = form.get("note", "")[:500]
+    feed.resolve_conflict(conn, conflict_id, resolution="kept", note=note, by=f"hq:{actor.username}"[:36])
+    audit(conn, actor, "conflict_keep", f"{row.entity}.{row.field}"[:200], 1,
+          detail={"conflict": conflict_id, "note": bool(note)})
+    return RedirectResponse(f"{base(request)}/conflicts", status_code=303)
+
+
+__all__ = ["CODES", "TEXTS", "c", "router", "w"]

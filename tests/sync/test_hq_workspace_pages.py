@@ -1,0 +1,158 @@
+"""Issue 17, item 4: a headquarters data manager uploads a USB bundle in the browser and sees what `sayyar hq import`
+gives (counts, rejections, the signed receipt to download), and reviews conflicts by patient code, field, both values,
+who and when, closing one (audited)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from helpers import LiveServer, enrol, make_activity, make_laptop, patient_input
+from sqlalchemy import Engine, select
+
+from app.hq.models import hq_audit
+from app.hq.staff import set_staff
+from app.models import Patient
+from app.server import models as m
+from app.server.app import create_app
+from app.services.patients import register_patient, update_patient
+from app.sync.bundle import export_bundle, load_receipt
+from app.sync.client import run_sync_round
+
+PASSWORD = "data-manager-1405"
+HTML = {"accept": "text/html"}
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+
+
+def _signed_in(engine: Engine, user: str) -> TestClient:
+    c = TestClient(create_app(engine=engine))
+    c.__enter__()
+    form = c.get("/hq/sign-in", headers=HTML).text
+    pre = re.search(r'name="pre" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    assert c.post("/hq/sign-in", data={"pre": pre, "username": user, "password": PASSWORD},
+                  follow_redirects=False).status_code == 303
+    return c
+
+
+def _upload(c: TestClient, name: str, data: bytes, csrf: str):  # type: ignore[no-untyped-def]
+    return c.post("/hq/import", data={"csrf": csrf}, files={"bundle": (name, data, "application/octet-stream")})
+
+
+def test_upload_a_usb_bundle_and_download_its_receipt(tmp_path: Path, central: Engine) -> None:
+    set_staff(central, username="s.rahimi", role="headquarters", password=PASSWORD, language="fa")
+    set_staff(central, username="h.rigi", role="coordinator", password=PASSWORD, unit_id="u1")
+    lap = make_laptop(tmp_path, "ZAH1")
+    enrol(central, lap)
+    make_activity(lap, 12)
+    bundle = export_bundle(lap.store, lap.coord, tmp_path / "ZAH1-2026-12-01.sayyar")
+    from app.server.guard import _limit
+
+    assert _limit("/hq/import") == 64 * 1024 * 1024  # as an online bundle upload; other forms 4 MiB
+    c = _signed_in(central, "s.rahimi")
+    try:
+        form = c.get("/hq/import", headers=HTML)
+        assert form.status_code == 200 and 'enctype="multipart/form-data"' in form.text and 'dir="rtl"' in form.text
+        assert 'href="/hq/import"' in form.text and 'href="/hq/conflicts"' in form.text  # in the header
+        csrf = _csrf(form.text)
+        # Without the session's token nothing is imported.
+        assert c.post("/hq/import", files={"bundle": ("x.sayyar", bundle.path.read_bytes())}).status_code == 403
+        done = _upload(c, bundle.path.name, bundle.path.read_bytes(), csrf)
+        assert done.status_code == 200, done.text[:500]
+        assert "وارد شد" in done.text and "ZAH1" in done.text and bundle.path.name in done.text
+        with central.connect() as conn:
+            applied = conn.execute(select(m.batch.c.applied).where(m.batch.c.via.like("bundle:s.rahimi:%"))).scalar()
+        assert applied and f">{str(applied).translate(str.maketrans('0123456789', '۰۱۲۳۴۵۶۷۸۹'))}<" in done.text
+        href = re.search(r'class="receipt" href="([^"]+)"', done.text).group(1)  # type: ignore[union-attr]
+        receipt = c.get(href)
+        assert receipt.status_code == 200 and "attachment" in receipt.headers["content-disposition"]
+        # The receipt is headquarters' signed word: the laptop accepts it and marks its changes acknowledged.
+        (tmp_path / "r.json").write_bytes(receipt.content)
+        load_receipt(lap.store, tmp_path / "r.json")
+        # The same file again: nothing changes, the first receipt comes back.
+        again = _upload(c, bundle.path.name, bundle.path.read_bytes(), csrf)
+        assert again.status_code == 200 and "پیش‌تر وارد شده بود" in again.text
+        # Not a bundle: refused with the reason, nothing applied.
+        bad = _upload(c, "notes.txt", b"hello", csrf)
+        assert bad.status_code == 400 and "not_a_bundle" in bad.text and "چیزی از این فایل اعمال نشد" in bad.text
+        # A laptop that changed headquarters' reference data: that change is rejected, with its reason, the rest
+        # is applied (as the command's receipt says).
+        from app.models import Diagnosis
+
+        with lap.store.write(lap.ctx.user_id) as s:
+            s.scalars(select(Diagnosis).where(Diagnosis.code == "B54")).one().label_en = "Not malaria"
+        make_activity(lap, 2)
+        second = export_bundle(lap.store, lap.coord, tmp_path / "ZAH1-2026-12-02.sayyar")
+        mixed = _upload(c, second.path.name, second.path.read_bytes(), csrf)
+        assert mixed.status_code == 200 and "تغییرات ردشده و دلیل آن" in mixed.text
+        assert "فقط ستاد می‌تواند این را تغییر دهد" in mixed.text  # headquarters_only, in the account's language
+        with central.connect() as conn:
+            assert conn.execute(select(hq_audit.c.action).where(hq_audit.c.user == "s.rahimi")).scalars().all() == [
+                "bundle_import", "bundle_import", "bundle_import"]
+    finally:
+        c.__exit__(None, None, None)
+    coordinator = _signed_in(central, "h.rigi")
+    try:
+        assert coordinator.get("/hq/import", headers=HTML).status_code == 403
+        assert 'href="/hq/import"' not in coordinator.get("/hq/", headers=HTML).text
+    finally:
+        coordinator.__exit__(None, None, None)
+    lap.close()
+
+
+def test_review_a_conflict_by_patient_field_values_who_and_when(tmp_path: Path, central: Engine,
+                                                                live: LiveServer) -> None:
+    set_staff(central, username="l.karimi", role="headquarters", password=PASSWORD)
+    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2")
+    for lap in (a, b):
+        enrol(central, lap)
+    pid = register_patient(a.ctx, patient_input(1), override_reason="test").patient_id
+    for lap in (a, b):
+        run_sync_round(lap.store, lap.ctx, live.url, lap.token)
+    update_patient(a.ctx, pid, {"phone": "09121111111"})
+    update_patient(b.ctx, pid, {"phone": "09122222222"})  # the later stamp wins
+    for lap in (a, b):
+        run_sync_round(lap.store, lap.ctx, live.url, lap.token)
+    with a.store.read() as s:
+        code = s.get(Patient, pid).code  # type: ignore[union-attr]
+    c = _signed_in(central, "l.karimi")
+    try:
+        listing = c.get("/hq/conflicts", headers=HTML)
+        assert listing.status_code == 200
+        row = re.search(r"<tbody>(.*?)</tbody>", listing.text, re.S).group(1)  # type: ignore[union-attr]
+        for expected in (code, "Phone", "09122222222", "09121111111", "B2", "A1", "Tehran time"):
+            assert expected in row, expected
+        action = re.search(r'action="(/hq/conflicts/[^"]+/keep)"', row).group(1)  # type: ignore[union-attr]
+        done = c.post(action, data={"csrf": _csrf(listing.text), "note": "checked with the family"},
+                      follow_redirects=False)
+        assert done.status_code == 303
+        after = c.get("/hq/conflicts", headers=HTML).text
+        assert "No open conflicts." in after and "current value kept" in after and "checked with the family" in after
+        assert c.post(action, data={"csrf": _csrf(after)}).status_code == 409  # already resolved
+    finally:
+        c.__exit__(None, None, None)
+    with central.connect() as conn:
+        k = conn.execute(select(m.conflict)).mappings().one()
+        assert (k["status"], k["resolution"], k["resolved_by"]) == ("resolved", "kept", "hq:l.karimi")
+        assert conn.execute(select(hq_audit.c.action, hq_audit.c.what)).all() == [("conflict_keep", "patient.phone")]
+    # The decision travels to the laptops like a laptop's own.
+    run_sync_round(a.store, a.ctx, live.url, a.token)
+    from app.sync import status
+
+    assert status.conflicts_for_review(a.store) == []
+    a.close(), b.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_conflict_page_in_both_languages_without_conflicts(central: Engine, lang: str) -> None:
+    set_staff(central, username="l.karimi", role="headquarters", password=PASSWORD, language=lang)
+    c = _signed_in(central, "l.karimi")
+    try:
+        text = c.get("/hq/conflicts", headers=HTML).text
+        assert ("No open conflicts." if lang == "en" else "تعارض بازی نیست.") in text
+    finally:
+        c.__exit__(None, None, None)
