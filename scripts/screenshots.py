@@ -282,6 +282,52 @@ def run(lang: str, folder: Path, child_id: str, head_id: str, malaria_id: str = 
     ctl.store.close()
 
 
+def first_run(lang: str, folder: Path) -> None:
+    """The first-run screen on an empty laptop: set up from headquarters' file, and restoring a backup."""
+    import json
+
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui import i18n
+    from app.ui.app import AppController
+    from app.ui.main import make_app
+
+    app = make_app()
+    i18n.set_language(lang)
+    config = folder / "tay7.config.json"
+    config.write_text(json.dumps({"format": "sayyar-laptop-config", "protocol": 2, "unit_code": "MHU-TAY",
+                                  "device_code": "TAY7", "server_url": "https://sync.example.org",
+                                  "hq_box_public": "A" * 43 + "=", "hq_sign_public": "A" * 43 + "="}))
+    from app.ui import prefs
+
+    empty = folder / f"empty-{lang}"
+    empty.mkdir(exist_ok=True)
+    chosen = prefs.load(empty)
+    chosen.last_lang = lang  # the first-run screen speaks the language the laptop was last used in
+    prefs.save(empty, chosen)
+    ctl = AppController(empty, lock_seconds=3600)
+    ctl.start()
+    window = ctl.first_run
+    window.show_file_page()
+    window.file_path.setText(str(folder / "notes.txt"))
+    (folder / "notes.txt").write_text("not a configuration")
+    window._open_file()
+    wait(app, lambda: bool(window.file_error.text()))
+    shoot(window, "first-run-file", lang)
+    window.file_path.setText(str(config))
+    window._open_file()
+    wait(app, lambda: window.pages.currentIndex() == 0)
+    window.full_name.setText("Reza Akbari" if lang == "en" else "رضا اکبری")
+    shoot(window, "first-run-config", lang)
+    window.use_file(type("Found", (), {"kind": "backup", "path": folder / "zah2.sayyarbackup",
+                                       "manifest": {"device_code": "ZAH2", "made_at": "2026-11-30T16:05:00"}})())
+    wait(app, lambda: window.pages.currentIndex() == 3)
+    window.restore_user.setText("zah2.admin")
+    shoot(window, "first-run-restore", lang)
+    window.close()
+    QApplication.instance().removeEventFilter(ctl.idle)
+
+
 def main() -> int:
     if "--only" in sys.argv:
         ONLY.update(sys.argv[sys.argv.index("--only") + 1].split(","))
@@ -294,6 +340,8 @@ def main() -> int:
         create_demo_site(folder)
         child_id, head_id, wife_id = seed(folder)
         for lang in ("en", "fa"):
+            first_run(lang, Path(tmp))
+            i18n.set_language("en")
             run(lang, folder, child_id, head_id, head_id if lang == "en" else wife_id)
             i18n.set_language("en")
     return 0

@@ -1,6 +1,7 @@
 """Setting up, backing up, restoring and recovering a laptop: ``setup``, ``backup``, ``restore``, ``recover``.
 
     sayyar setup --unit CODE --device-code CODE --admin NAME [--full-name TEXT]
+    sayyar setup --config FILE --admin NAME   unit, device code, server and HQ keys from headquarters' file
     sayyar backup --out FILE                  (signed in as a unit administrator)
     sayyar restore FILE [--recovery-key]      into an empty data folder; then sync as usual
     sayyar recover --user NAME                every password lost: the recovery key sets a new one
@@ -34,8 +35,10 @@ def ask_recovery_key() -> str:
 
 def register(sub: Any) -> None:
     p = sub.add_parser("setup", help="set up this laptop for a unit: its administrator and encrypted database")
-    p.add_argument("--unit", required=True, help="the unit's code, e.g. MHU-ZAH (a wrong one lists them)")
-    p.add_argument("--device-code", required=True, help="this laptop's short code, unique across laptops, e.g. ZAH2")
+    p.add_argument("--unit", help="the unit's code, e.g. MHU-ZAH (a wrong one lists them)")
+    p.add_argument("--device-code", help="this laptop's short code, unique across laptops, e.g. ZAH2")
+    p.add_argument("--config", type=Path, help="headquarters' configuration file (`sayyar server laptop-config`) "
+                                               "instead of --unit and --device-code")
     p.add_argument("--admin", required=True, help="the unit administrator's user name on this laptop")
     p.add_argument("--full-name", help="the administrator's full name (default: the user name)")
     p.set_defaults(handler=cmd_setup)
@@ -61,13 +64,27 @@ def cmd_setup(args: argparse.Namespace) -> int:
     folder = data_folder(args)
     if site_exists(folder):
         raise CliError(f"Sayyar is already set up in {folder}; nothing was changed")
+    config = None
+    if args.config is not None:
+        from app.services.setup_file import read_setup_file
+
+        if args.unit or args.device_code:
+            raise CliError("give --config FILE or --unit and --device-code, not both")
+        found = read_setup_file(args.config)
+        if found.config is None:
+            raise CliError(f"{args.config.name} is a laptop backup: restore it with `sayyar restore "
+                           f"{args.config}`")
+        config = found.config
+        args.unit, args.device_code = config.unit_code, config.device_code
+    elif not (args.unit and args.device_code):
+        raise CliError("give --unit and --device-code (or --config FILE from headquarters)")
     units = [u.code for u in load_sample_site().units]
     if args.unit not in units:
         raise CliError(f"there is no unit {args.unit!r}; the units are {', '.join(units)}")
     password = ask_new_password(args.admin)
     recovery = create_site(folder, admin_username=args.admin, admin_password=password,
                            admin_full_name=args.full_name or args.admin, device_code=args.device_code,
-                           unit_code=args.unit)
+                           unit_code=args.unit, laptop_config=config)
     print(f"Sayyar is set up in {folder} for unit {args.unit}, laptop {args.device_code.upper()}, administrator "
           f"{args.admin}.")
     print("Recovery key (shown this once: write it down and keep it apart from the laptop; it opens the records "

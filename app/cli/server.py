@@ -4,6 +4,7 @@
     sayyar server devices --db URL                           every enrolled laptop and what the server holds of it
     sayyar server enrol-device --db URL --request FILE [--out FILE] [--server-url URL] [--re-enrol]
     sayyar server revoke-device --db URL (--device-code CODE | --device-id ID)
+    sayyar server laptop-config --db URL --unit CODE --device-code CODE --out FILE [--server-url URL]
 """
 
 from __future__ import annotations
@@ -44,6 +45,14 @@ def register(subparsers: Any) -> None:
     which.add_argument("--device-code", help="the laptop's code, e.g. ZAH1")
     which.add_argument("--device-id", help="the laptop's device id")
     revoke.set_defaults(handler=cmd_revoke)
+    config = sub.add_parser("laptop-config", help="write the file a new laptop is set up from (first-run screen or "
+                                                   "`sayyar setup --config`): unit, device code, server, HQ keys")
+    _db(config)
+    config.add_argument("--unit", required=True, help="the unit the laptop serves, e.g. MHU-ZAH")
+    config.add_argument("--device-code", required=True, help="the laptop's short code, unused so far, e.g. ZAH2")
+    config.add_argument("--server-url", default="", help="address the laptop should sync with")
+    config.add_argument("--out", type=Path, required=True, help="the configuration file to write")
+    config.set_defaults(handler=cmd_laptop_config)
     listing = sub.add_parser("devices", help="every enrolled laptop: unit, code, epoch, last seen, counts, revoked")
     _db(listing)
     listing.set_defaults(handler=cmd_devices)
@@ -96,6 +105,30 @@ def cmd_enrol(args: argparse.Namespace) -> int:
               "It holds the device's token: hand it over like a password.")
     else:
         print(text)
+    return 0
+
+
+def cmd_laptop_config(args: argparse.Namespace) -> int:
+    import re
+
+    from app.core.reference import load_sample_site
+    from app.server import devices
+    from app.server.db import open_database
+
+    units = [u.code for u in load_sample_site().units]
+    if args.unit not in units:
+        raise CliError(f"there is no unit {args.unit!r}; the units are {', '.join(units)}")
+    code = args.device_code.strip().upper()
+    if not re.fullmatch(r"[A-Z0-9]{2,8}", code):
+        raise CliError("--device-code: give 2 to 8 letters or digits, e.g. ZAH2")
+    try:
+        with open_database(args.db).connect() as conn:
+            config = devices.laptop_config(conn, unit_code=args.unit, device_code=code, server_url=args.server_url)
+    except devices.DeviceError as err:
+        raise CliError(str(err)) from None
+    args.out.write_text(config.model_dump_json(indent=2), encoding="utf-8")
+    print(f"wrote {args.out}: set the new laptop up from it (first-run screen \"Set up from a file…\", or "
+          f"`sayyar setup --config {args.out} --admin NAME`). It holds no secret: only headquarters' public keys.")
     return 0
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, case, func, insert, select, update
 
 from app.server import models as m
 from app.sync import crypto
-from app.sync.protocol import DeviceEnrolment
+from app.sync.protocol import DeviceEnrolment, LaptopConfig
 
 
 class DeviceError(Exception):
@@ -90,6 +90,18 @@ def enrol_device(conn: Connection, *, device_id: str, device_code: str, public_k
     keys = hq_keys(conn)
     return DeviceEnrolment(device_id=device_id, device_code=code, token=token, server_url=server_url,
                            hq_box_public=crypto.b64(keys.box_public), hq_sign_public=crypto.b64(keys.sign_public))
+
+
+def laptop_config(conn: Connection, *, unit_code: str, device_code: str, server_url: str = "") -> LaptopConfig:
+    """Headquarters' file for setting up a new laptop: refused for a device code another laptop is enrolled with."""
+    code = device_code.strip().upper()
+    other = conn.execute(select(m.device.c.enrolled_at).where(m.device.c.device_code == code)).first()
+    if other is not None:
+        raise DeviceError(f"The device code {code} is already used by a laptop enrolled {other.enrolled_at:%Y-%m-%d}; "
+                          "choose a code no laptop has.")
+    keys = hq_keys(conn)
+    return LaptopConfig(unit_code=unit_code, device_code=code, server_url=server_url,
+                        hq_box_public=crypto.b64(keys.box_public), hq_sign_public=crypto.b64(keys.sign_public))
 
 
 def _check_user_names(conn: Connection, code: str, users: Sequence[tuple[str, str]]) -> None:

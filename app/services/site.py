@@ -15,6 +15,7 @@ from app.services.context import Ctx
 from app.services.errors import ServiceError
 from app.services.reference import seed_reference
 from app.store import Store
+from app.sync.protocol import LaptopConfig
 
 # Documented in the README; only the demo site has these users.
 DEMO_PASSWORD = "sayyar-demo"
@@ -48,10 +49,14 @@ def _as_service_error(err: KeystoreError) -> SignInFailed:
 
 
 def create_site(folder: Path, *, admin_username: str, admin_password: str, admin_full_name: str,
-                device_code: str, unit_code: str | None = None, sample_staff: bool = False) -> str:
+                device_code: str, unit_code: str | None = None, sample_staff: bool = False,
+                laptop_config: LaptopConfig | None = None) -> str:
     """First run: the unit administrator, an encrypted database with the reference data, and the recovery key
     (returned, to be shown once). A real installation gets no sample staff: its people are added by the
-    administrator or come from headquarters. If anything fails, nothing half-made is left behind."""
+    administrator or come from headquarters. With headquarters' configuration file (``laptop_config``) its unit,
+    device code, server address and headquarters' keys are used. If anything fails, nothing half-made is left."""
+    if laptop_config is not None:
+        device_code, unit_code = laptop_config.device_code, laptop_config.unit_code
     code = device_code.strip().upper()
     if not re.fullmatch(r"[A-Z0-9]{2,8}", code):
         raise ServiceError("The laptop code must be 2 to 8 letters or digits, e.g. ZAH1.",
@@ -77,6 +82,10 @@ def create_site(folder: Path, *, admin_username: str, admin_password: str, admin
                 unit_id = session.scalar(select(Unit.id).where(Unit.code == unit_code)) if unit_code else None
                 session.add(User(id=user_id, username=username, full_name_en=admin_full_name, role="unit_admin",
                                  unit_id=unit_id))
+            if laptop_config is not None:
+                from app.sync.identity import load_laptop_config
+
+                load_laptop_config(store, laptop_config)
         finally:
             store.close()
         for private in (folder, db_path(folder), keystore_path(folder)):

@@ -13,7 +13,7 @@ from app.models import ChangeLog, DeviceState, SyncIdentity, User
 from app.security.roles import Action, require_role
 from app.store import Store
 from app.sync import crypto
-from app.sync.protocol import DeviceEnrolment, DeviceRequest, DeviceUser
+from app.sync.protocol import DeviceEnrolment, DeviceRequest, DeviceUser, LaptopConfig
 from app.sync.repair import renumber
 
 
@@ -80,6 +80,18 @@ def load_enrolment(store: Store, enrolment: DeviceEnrolment, *, actor: object, s
     url = server_url if server_url is not None else enrolment.server_url
     if url:
         values["server_url"] = url
+    with store.write(None) as s:
+        s.execute(update(SyncIdentity).where(SyncIdentity.id == 1).values(**values))
+
+
+def load_laptop_config(store: Store, config: LaptopConfig) -> None:
+    """At setup from headquarters' file: where this laptop syncs and headquarters' public keys (bundles can be
+    written at once). The token comes later, with the enrolment file."""
+    ensure_keys(store)
+    values: dict[str, object] = dict(hq_box_public=crypto.unb64(config.hq_box_public, 32),
+                                     hq_sign_public=crypto.unb64(config.hq_sign_public, 32))
+    if config.server_url:
+        values["server_url"] = config.server_url
     with store.write(None) as s:
         s.execute(update(SyncIdentity).where(SyncIdentity.id == 1).values(**values))
 

@@ -226,6 +226,20 @@ class DeviceEnrolment(_Strict):
     hq_sign_public: str
 
 
+class LaptopConfig(_Strict):
+    """Headquarters' file for setting up a new laptop (``sayyar server laptop-config``): the unit it serves, its
+    device code (checked unused at the server when the file was made), where it syncs and headquarters' public keys.
+    The laptop is then set up with these instead of typed ones; enrolment (the token) still follows its request."""
+
+    format: Literal["sayyar-laptop-config"] = "sayyar-laptop-config"
+    protocol: Literal[2] = PROTOCOL_VERSION
+    unit_code: str = Field(min_length=1, max_length=20)
+    device_code: str = Field(pattern=r"^[A-Z0-9]{2,8}$")
+    server_url: str = Field(default="", max_length=500)
+    hq_box_public: str = Field(max_length=100)
+    hq_sign_public: str = Field(max_length=100)
+
+
 class DeviceUser(_Strict):
     """A sign-in account made on the laptop: its name must be nobody else's across laptops."""
 
@@ -263,6 +277,6 @@ class Health(_Strict):
 
 PUBLISHED = (
     ChangeEntry, ChangeBatch, BatchAck, DeviceHello, NewEpoch, FeedPage, ConflictItem, ConflictResolution,
-    BundleHeader, BundleManifest, BundleBody, SignedReceipt, DeviceEnrolment, DeviceUser, DeviceRequest, DeviceStatus,
+    BundleHeader, BundleManifest, BundleBody, SignedReceipt, DeviceEnrolment, LaptopConfig, DeviceUser, DeviceRequest, DeviceStatus,
     Health,
 )

@@ -143,7 +143,7 @@ class AppController(QObject):
     def show_first_run(self) -> None:
         from app.ui.signin.first_run import FirstRunWindow
 
-        self.first_run = FirstRunWindow()
+        self.first_run = FirstRunWindow(self.data_dir)
         self.first_run.submitted.connect(self._create_site)
         self.first_run.finished.connect(self._first_run_done)
         self.first_run.show()
@@ -268,6 +268,10 @@ class AppController(QObject):
         store = self.store
         run_op(None, lambda: is_enrolled(store), self._sync_checked, lambda err: log.warning(
             "could not read the sync enrolment: %s", type(err).__name__))
+
+    def laptop_enrolled(self) -> None:  # the Sync panel loaded an enrolment: background sync starts at once
+        if self.session is not None:
+            self._start_sync()
 
     def _sync_checked(self, enrolled: bool) -> None:
         if not enrolled or self.store is None or self.sync is not None:

@@ -655,6 +655,90 @@
         <source>The two passwords differ.</source>
         <translation>دو گذرواژه یکسان نیستند.</translation>
     </message>
+    <message>
+        <source>Set up from headquarters' file or a laptop backup…</source>
+        <translation>راه‌اندازی با پروندهٔ ستاد یا نسخهٔ پشتیبان رایانه…</translation>
+    </message>
+    <message>
+        <source>Headquarters' configuration file for this laptop (it names the unit, the device code and the server), or a laptop backup (.sayyarbackup) to restore onto this laptop.</source>
+        <translation>پروندهٔ پیکربندی ستاد برای این رایانه (واحد، کد رایانه و کارگزار را نام می‌برد)، یا نسخهٔ پشتیبان رایانه (‎.sayyarbackup‎) برای بازگرداندن روی این رایانه.</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>انتخاب…</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>پرونده</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>باز کردن</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>بازگشت</translation>
+    </message>
+    <message>
+        <source>Open it with the recovery key instead</source>
+        <translation>به جای آن با کلید بازیابی باز شود</translation>
+    </message>
+    <message>
+        <source>Administrator's user name</source>
+        <translation>نام کاربری مدیر</translation>
+    </message>
+    <message>
+        <source>Recovery key</source>
+        <translation>کلید بازیابی</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>بازگرداندن</translation>
+    </message>
+    <message>
+        <source>Headquarters' file or a laptop backup</source>
+        <translation>پروندهٔ ستاد یا نسخهٔ پشتیبان رایانه</translation>
+    </message>
+    <message>
+        <source>Configuration or backup (*.json *.sayyarbackup);;All files (*)</source>
+        <translation>پیکربندی یا پشتیبان (*.json *.sayyarbackup);;همهٔ پرونده‌ها (*)</translation>
+    </message>
+    <message>
+        <source>Type or choose the file first.</source>
+        <translation>نخست پرونده را بنویسید یا برگزینید.</translation>
+    </message>
+    <message>
+        <source>Backup of laptop %1, made %2 (UTC). A unit administrator's password or the recovery key opens it. The restored laptop continues under a new epoch with fresh number ranges, so nothing the server holds is overwritten or duplicated.</source>
+        <translation>نسخهٔ پشتیبان رایانهٔ %1، ساخته‌شده در %2 (UTC). گذرواژهٔ یک مدیر واحد یا کلید بازیابی آن را باز می‌کند. رایانهٔ بازگردانده با دورهٔ تازه و بازه‌های شمارهٔ تازه ادامه می‌دهد، پس هیچ‌چیز از آنچه کارگزار دارد بازنویسی یا تکرار نمی‌شود.</translation>
+    </message>
+    <message>
+        <source>(none: bundles only)</source>
+        <translation>(ندارد: فقط بسته)</translation>
+    </message>
+    <message>
+        <source>From headquarters' file: unit %1, laptop %2, server %3. Enrol the laptop in the Sync panel once it is set up.</source>
+        <translation>از پروندهٔ ستاد: %1، رایانهٔ %2، کارگزار %3. پس از راه‌اندازی، رایانه را در بخش همگام‌سازی ثبت کنید.</translation>
+    </message>
+    <message>
+        <source>Type the recovery key.</source>
+        <translation>کلید بازیابی را بنویسید.</translation>
+    </message>
+    <message>
+        <source>Type the administrator's user name and password.</source>
+        <translation>نام کاربری و گذرواژهٔ مدیر را بنویسید.</translation>
+    </message>
+    <message>
+        <source>Laptop %1 is restored. It continues under epoch %2 with fresh number ranges. If the old laptop was lost, headquarters revokes it and enrols this one again (Sync panel: Enrolment request…).</source>
+        <translation>رایانهٔ %1 بازگردانده شد و با دورهٔ %2 و بازه‌های شمارهٔ تازه ادامه می‌دهد. اگر رایانهٔ پیشین گم شده است، ستاد آن را باطل و این یکی را دوباره ثبت می‌کند (بخش همگام‌سازی: درخواست ثبت…).</translation>
+    </message>
+    <message>
+        <source>Reading the file…</source>
+        <translation>در حال خواندن پرونده…</translation>
+    </message>
+    <message>
+        <source>Restoring the backup…</source>
+        <translation>در حال بازگرداندن نسخهٔ پشتیبان…</translation>
+    </message>
 </context>
 <context>
     <name>FormTab</name>
@@ -1557,6 +1641,38 @@ Do you want to save the document as a PDF file instead? You can print it later f
         <location filename="../../app/ui/sync/panel.py" line="131"/>
         <source>Done.</source>
         <translation>انجام شد.</translation>
+    </message>
+    <message>
+        <source>Enrolment request…</source>
+        <translation>درخواست ثبت…</translation>
+    </message>
+    <message>
+        <source>Load enrolment…</source>
+        <translation>بارکردن ثبت…</translation>
+    </message>
+    <message>
+        <source>Enrolment request for headquarters</source>
+        <translation>درخواست ثبت برای ستاد</translation>
+    </message>
+    <message>
+        <source>Enrolment request (*.json)</source>
+        <translation>درخواست ثبت (*.json)</translation>
+    </message>
+    <message>
+        <source>Load enrolment</source>
+        <translation>بارکردن ثبت</translation>
+    </message>
+    <message>
+        <source>Enrolment file (*.json)</source>
+        <translation>پروندهٔ ثبت (*.json)</translation>
+    </message>
+    <message>
+        <source>Enrolment request written: %1. Give it to headquarters (sayyar server enrol-device --request FILE) and load the enrolment file they return.</source>
+        <translation>درخواست ثبت نوشته شد: %1. آن را به ستاد بدهید (sayyar server enrol-device --request FILE) و پروندهٔ ثبتی را که برمی‌گردانند بار کنید.</translation>
+    </message>
+    <message>
+        <source>Enrolled: this laptop can now sync with the server and write bundles.</source>
+        <translation>ثبت شد: این رایانه اکنون می‌تواند با کارگزار همگام شود و بسته بنویسد.</translation>
     </message>
 </context>
 <context>

@@ -305,3 +305,42 @@ def test_server_devices_shows_what_each_laptop_holds(tmp_path: Path, central: En
     line = next(x for x in out if x.startswith("A1")).split()
     assert int(line[header.index("queued")]) == 0
     a.close()
+
+
+def test_set_up_from_headquarters_configuration_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """`sayyar server laptop-config` then `sayyar setup --config`: the unit, device code, server address and HQ keys
+    come from the file; the laptop enrols and syncs without `--server`. A wrong file is a sentence."""
+    from app.models import SyncIdentity
+
+    monkeypatch.setenv("SAYYAR_PASSWORD", PASSWORD)
+    monkeypatch.setenv("SAYYAR_NEW_PASSWORD", PASSWORD)
+    central = tmp_path / "central.db"
+    engine = server_engine(str(central))
+    with LiveServer(engine) as srv:
+        config = tmp_path / "chb3.config.json"
+        assert main(["server", "laptop-config", "--db", str(central), "--unit", "MHU-CHB", "--device-code", "chb3",
+                     "--server-url", srv.url, "--out", str(config)]) == 0
+        folder = tmp_path / "chb3"
+        (tmp_path / "junk.json").write_text("[1, 2", encoding="utf-8")
+        assert main(["--data-dir", str(folder), "setup", "--config", str(tmp_path / "junk.json"), "--admin",
+                     "chb3.admin"]) == 2
+        assert "junk.json is not a headquarters configuration file" in capsys.readouterr().err
+        assert main(["--data-dir", str(folder), "setup", "--config", str(config), "--admin", "chb3.admin"]) == 0
+        assert "unit MHU-CHB, laptop CHB3" in capsys.readouterr().out
+        session = sign_in(folder, "chb3.admin", PASSWORD)
+        with session.store.read() as s:
+            ident = s.get(SyncIdentity, 1)
+            assert ident is not None and ident.server_url == srv.url and ident.hq_box_public and not ident.token
+        session.store.close()
+        req, enrolment = tmp_path / "chb3.request.json", tmp_path / "chb3.enrolment.json"
+        assert main([*laptop(folder, "chb3.admin"), "sync", "device-request", "--out", str(req)]) == 0
+        assert main(["server", "enrol-device", "--db", str(central), "--request", str(req), "--out",
+                     str(enrolment)]) == 0
+        assert main([*laptop(folder, "chb3.admin"), "sync", "enrol", str(enrolment)]) == 0
+        assert main([*laptop(folder, "chb3.admin"), "sync"]) == 0
+        capsys.readouterr()
+        assert main(["server", "laptop-config", "--db", str(central), "--unit", "MHU-CHB", "--device-code", "CHB3",
+                     "--out", str(tmp_path / "again.json")]) == 2
+        assert "CHB3 is already used" in capsys.readouterr().err
+    engine.dispose()

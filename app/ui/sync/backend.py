@@ -9,7 +9,7 @@ from typing import Any
 
 from app.services.errors import ServiceError
 
-ACTIONS = ("sync_now", "export_bundle", "load_receipt", "backup")
+ACTIONS = ("sync_now", "export_bundle", "load_receipt", "backup", "device_request", "load_enrolment")
 
 
 class NotEnrolled(ServiceError):
@@ -52,6 +52,33 @@ def call(action: str, store: Any, ctx: Any, path: Path | None = None, session: A
             from app.services.backup import backup_laptop
 
             return backup_laptop(ctx, session.keystore, session.data_dir, path)
+        if action == "device_request" and path is not None:
+            from app.config import write_private
+            from app.security.roles import require_role
+            from app.sync.identity import device_request
+
+            require_role(ctx, Action.CONFIGURE_DEVICE)
+            write_private(path, device_request(store).model_dump_json(indent=2).encode("utf-8"))
+            return path
+        if action == "load_enrolment" and path is not None:
+            from app.sync.identity import load_enrolment
+
+            return load_enrolment(store, read_enrolment(path), actor=ctx)
     except (SyncError, BundleRejected, SyncNotConfigured) as err:  # the engine's own errors carry a sentence
         raise SyncFailed(err) from None
     raise ValueError(f"unknown sync action {action!r}")
+
+
+def read_enrolment(path: Path) -> Any:
+    """The enrolment file headquarters issued (``sayyar server enrol-device``), or a sentence saying why not."""
+    from pydantic import ValidationError
+
+    from app.sync.protocol import DeviceEnrolment
+
+    try:
+        return DeviceEnrolment.model_validate_json(path.read_bytes()[:65536])
+    except (OSError, ValidationError):
+        raise ServiceError(f"{path.name} is not an enrolment file from headquarters (or it is damaged): ask for the "
+                           "file `sayyar server enrol-device --out` wrote for this laptop.",
+                           f"{path.name} پروندهٔ ثبت رایانه از ستاد نیست (یا آسیب دیده است): پرونده‌ای را که ستاد "
+                           "برای این رایانه ساخته است بخواهید.", code="invalid") from None

@@ -85,6 +85,10 @@ class SyncPanel(QWidget):
                                       ("load_receipt", self.tr("Load receipt…"),
                                        can(self.ctx.role, Action.EXPORT_BUNDLE)),
                                       ("backup", self.tr("Back up this laptop…"),
+                                       can(self.ctx.role, Action.CONFIGURE_DEVICE)),
+                                      ("device_request", self.tr("Enrolment request…"),
+                                       can(self.ctx.role, Action.CONFIGURE_DEVICE)),
+                                      ("load_enrolment", self.tr("Load enrolment…"),
                                        can(self.ctx.role, Action.CONFIGURE_DEVICE))):
             button = QPushButton(text, self)
             button.setObjectName(action)
@@ -202,6 +206,18 @@ class SyncPanel(QWidget):
             if not name:
                 return
             path = Path(name)
+        elif action == "device_request":
+            name, _ = QFileDialog.getSaveFileName(self, self.tr("Enrolment request for headquarters"), "",
+                                                  self.tr("Enrolment request (*.json)"))
+            if not name:
+                return
+            path = Path(name)
+        elif action == "load_enrolment":
+            name, _ = QFileDialog.getOpenFileName(self, self.tr("Load enrolment"), "",
+                                                  self.tr("Enrolment file (*.json)"))
+            if not name:
+                return
+            path = Path(name)
         elif action == "load_receipt":
             name, _ = QFileDialog.getOpenFileName(self, self.tr("Load receipt"), "", self.tr("Receipt (*.receipt *.json)"))
             if not name:
@@ -219,6 +235,14 @@ class SyncPanel(QWidget):
             self.message.setText(self.tr("Backup written: %1. It opens only with the recovery key or a unit "
                                          "administrator's password; keep it away from the laptop.")
                                  .replace("%1", str(result.path)))
+        elif action == "device_request":
+            self.message.setText(self.tr("Enrolment request written: %1. Give it to headquarters (sayyar server "
+                                         "enrol-device --request FILE) and load the enrolment file they return.")
+                                 .replace("%1", str(result)))
+        elif action == "load_enrolment":
+            self.message.setText(self.tr("Enrolled: this laptop can now sync with the server and write bundles."))
+            if hasattr(self.controller, "laptop_enrolled"):
+                self.controller.laptop_enrolled()  # background sync starts now, not at the next sign-in
         else:
             self.message.setText(self.tr("Done."))
         self.refresh()
