@@ -1,6 +1,6 @@
 """Finding the person already registered (issue 15): index size, search as you type, duplicate check, review list.
 
-Run:  .venv/bin/python bench/bench_find_person.py [--patients 250000] [--fresh] [--skip-pairs]
+Run:  .venv/bin/python bench/bench_find_person.py [--patients 250000] [--fresh] [--skip-pairs | --pairs-only]
 A plain (unencrypted) data folder bench/out/find-<N>/ is made once with the demo-data generator (patients and
 households only: the visits do not touch the index) and reused; plain, so that SQLite's dbstat can say how many
 bytes each table and index takes (SQLCipher pages are the same size). Prints PASS/FAIL against the targets:
@@ -146,9 +146,12 @@ def bench_pairs(store: Store, patients: int) -> None:
         read = time.perf_counter() - t
         pairs = find_pairs(people, dismissed=dismissed_pairs(conn))
     took, cpu = time.perf_counter() - t, time.process_time() - c
-    print(f"{verdict(took <= PAIRS_TARGET_S * patients / 250_000)}  likely duplicate pairs across {len(people):,} "
+    # The target is for 250,000 patients; a smaller data set is held to its share of it (the work grows about
+    # linearly with the patients, through the blocks).
+    target = PAIRS_TARGET_S * patients / 250_000
+    print(f"{verdict(took <= target)}  likely duplicate pairs across {len(people):,} "
           f"patients: {len(pairs):,} pairs in {took:.1f} s ({read:.1f} s reading; CPU {cpu:.1f} s) "
-          f"(target <= {PAIRS_TARGET_S:g} s at 250,000)")
+          f"(target <= {PAIRS_TARGET_S:g} s at 250,000, so <= {target:.1f} s here)")
 
 
 def main() -> None:
@@ -156,6 +159,7 @@ def main() -> None:
     ap.add_argument("--patients", type=int, default=250_000)
     ap.add_argument("--fresh", action="store_true", help="rebuild the data set")
     ap.add_argument("--skip-pairs", action="store_true", help="leave out the review list (it reads every patient)")
+    ap.add_argument("--pairs-only", action="store_true", help="only the review list (no search, no sizes)")
     args = ap.parse_args()
     folder = OUT / f"find-{args.patients}"
     if args.fresh and folder.exists():
@@ -164,9 +168,10 @@ def main() -> None:
     store = Store.open(db, None)
     with store.read() as s:
         patients = s.query(Patient).count()
-    sizes(db, patients)
-    bench_search(store)
-    bench_duplicates(store)
+    if not args.pairs_only:
+        sizes(db, patients)
+        bench_search(store)
+        bench_duplicates(store)
     if not args.skip_pairs:
         bench_pairs(store, patients)
     store.close()

@@ -117,4 +117,12 @@ def phone_query(text: str) -> str:
 def document_key(number: str) -> str:
     """A document number for comparing and searching: letters and digits only (any script; Persian digits as
     ASCII), upper case. "P 7788-9900", "p77889900" and "P۷۷۸۸۹۹۰۰" share one key."""
-    return re.sub(r"[\W_]+", "", normalize_for_search(number or "")).upper()
+    number = number or ""
+    if number.isascii():
+        # Most numbers are typed in ASCII: the same key without the Unicode passes (the review list reads every
+        # patient's documents).
+        return _NOT_ALNUM_ASCII.sub("", number).upper()
+    return re.sub(r"[\W_]+", "", normalize_for_search(number)).upper()
+
+
+_NOT_ALNUM_ASCII = re.compile(r"[^A-Za-z0-9]+")

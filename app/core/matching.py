@@ -165,6 +165,30 @@ def hint_points(sex_a: str | None, year_a: int | None, est_a: bool, household_a:
     return out
 
 
+_NAMES_MOST: Final = GIVEN_POINTS + FATHER_POINTS
+
+
+def could_be_likely(a: Person, b: Person) -> bool:
+    """False only when ``score(a, b)`` cannot be likely, whatever the names: the same document, or the evidence
+    beyond the names plus the most the names can add (given, father's, family name all exact) reaching ``LIKELY``.
+    Cheap (no name is compared); the review list asks it before scoring each pair of a block."""
+    docs_b = set(b.documents)
+    points = 0.0
+    if docs_b:
+        numbers_b = {key for _, key in b.documents}
+        for doc in a.documents:
+            if doc in docs_b:
+                return True
+            if doc[1] in numbers_b:
+                points += DOCUMENT_NUMBER_ONLY
+                break
+    points += _NAMES_MOST + (FAMILY_POINTS if any(a.family) and any(b.family) else 0.0)
+    for _what, _how, p in hint_points(a.sex, a.birth_year, a.birth_estimated, a.household_id, a.phone_key,
+                                      b.sex, b.birth_year, b.birth_estimated, b.household_id, b.phone_key):
+        points += p
+    return points >= LIKELY
+
+
 def score(a: Person, b: Person) -> Evidence:
     """All the evidence that ``a`` and ``b`` are one person."""
     ev = Evidence()

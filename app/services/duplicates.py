@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Final
 
 from sqlalchemy import Connection, String, cast, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.identifiers import document_key
-from app.core.matching import YEAR_WINDOW_ESTIMATED, Evidence, Person, score
+from app.core.matching import YEAR_WINDOW_ESTIMATED, Evidence, Person, could_be_likely, score
 from app.core.name_keys import name_keys
 from app.models import AuditEntry, IdentityDocument, Patient
 from app.security.roles import Action
@@ -240,10 +241,14 @@ def read_people(conn: Connection, *, unit_id: str | None = None) -> list[PersonR
     return out
 
 
+@lru_cache(maxsize=131072)
+def _pair_blocks(given: tuple[str, ...], father: tuple[str, ...]) -> frozenset[str]:
+    # Given + father's name pairs repeat a great deal (Mohammad son of Karim): each is worked out once.
+    return frozenset(t[2:] for t in pair_tokens([name_keys(g) for g in given], [name_keys(f) for f in father]))
+
+
 def _block_keys(person: Person) -> set[str]:
-    given = [name_keys(g) for g in person.given]
-    father = [name_keys(f) for f in person.father]
-    keys = {t[2:] for t in pair_tokens(given, father)}
+    keys = set(_pair_blocks(person.given, person.father))
     keys.update(DOCUMENT + key for _, key in person.documents)
     if person.phone_key:
         keys.add(PHONE + person.phone_key)
@@ -273,10 +278,10 @@ def find_pairs(people: list[PersonRecord], *, dismissed: set[frozenset[str]] | N
             a, b = people[i], people[j]
             if across_units_only and a.unit_id == b.unit_id:
                 continue
-            if frozenset((a.id, b.id)) in dismissed:
-                continue
+            if not could_be_likely(a.person, b.person):
+                continue  # exact: no names could lift it to a likely pair
             ev = score(a.person, b.person)
-            if ev.likely:
+            if ev.likely and not (dismissed and frozenset((a.id, b.id)) in dismissed):
                 found.append(DuplicatePair(a, b, round(ev.points, 1), tuple(f"{w}:{h}" for w, h in ev.reasons),
                                            ev.strong))
     found.sort(key=lambda p: (not p.strong, -p.points, p.a.code, p.b.code))
