@@ -194,12 +194,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     from app.hq.report_pdf import render_weekly_report
 
     engine = central_engine(args)
+    actor = None
     if args.user:
-        _staff(engine, args, "say who you are")  # aggregates: any staff member; a wrong password is refused
+        actor = _staff(engine, args, "say who you are")  # aggregates: any staff member; a wrong password is refused
+    # --lang, else the staff account's language, else English.
+    lang = getattr(args, "lang", None) or (actor.lang if actor is not None else "en")
     with engine.begin() as conn:
         settings = _settings(conn)
         week = _week(args, settings.first_weekday)
-        pdf = render_weekly_report(build_weekly_report(conn, week, settings=settings))
+        pdf = render_weekly_report(build_weekly_report(conn, week, settings=settings), lang=lang)
     _say_week(week, settings)
     _write(args.out, pdf)
     return 0

@@ -531,9 +531,9 @@ def report_page(request: Request, conn: Connection = Depends(get_connection),
 @router.get("/report.pdf")
 def report_pdf(week: str | None = None, conn: Connection = Depends(get_connection),
                actor: Actor = Depends(get_actor)) -> Response:
-    _guard_lang(actor, Action.VIEW_UNIT_REPORTS)
+    lang = _guard_lang(actor, Action.VIEW_UNIT_REPORTS)
     wk = _week(conn, week)
-    pdf = render_weekly_report(build_weekly_report(conn, wk))
+    pdf = render_weekly_report(build_weekly_report(conn, wk), lang=lang)  # in the account's language
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="sayyar-weekly-{wk.label}.pdf"'})
 

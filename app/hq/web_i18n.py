@@ -192,6 +192,13 @@ def t(key: str, lang: str, **params: object) -> str:
     return text
 
 
+def week_convention(first_weekday: int, lang: str) -> str:
+    """"Epi weeks run Saturday to Friday" in the language (first_weekday: 0 Monday … 6 Sunday, 5 Saturday)."""
+    names = (["دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه", "یکشنبه"] if lang == "fa" else
+             ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
+    return t("week_convention", lang, start=names[first_weekday % 7], end=names[(first_weekday + 6) % 7])
+
+
 def code(kind: str, value: str | None, lang: str) -> str:
     """The label of a stored code (the code itself when it has none)."""
     if not value:
@@ -247,4 +254,4 @@ def ago(value: datetime | None, lang: str, now: datetime | None = None) -> str:
     return t("ago_d", lang, n=days)
 
 
-__all__ = ["CODES", "TEHRAN", "TEXTS", "ago", "code", "day", "disease_name", "num", "t", "when"]
+__all__ = ["CODES", "TEHRAN", "TEXTS", "ago", "code", "day", "disease_name", "num", "t", "week_convention", "when"]

@@ -144,3 +144,49 @@ def test_pdf_holds_tables_and_charts(dataset) -> None:
                            check=True, timeout=60)
             png = next(Path(tmp).glob("page*.png")).read_bytes()
             assert png.startswith(b"\x89PNG") and len(png) < 300_000
+
+
+def _logical_lines(pdf: bytes) -> list[str]:
+    """Every text line of the PDF; Persian ones also put back in logical order (extraction gives glyphs left to
+    right), as the referral slip's test reads them."""
+    import re
+    import unicodedata
+
+    out = []
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            for line in (page.extract_text() or "").splitlines():
+                out.append(line)
+                if any("\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufeff" for ch in line):
+                    logical = unicodedata.normalize("NFKC", line[::-1]).replace("\u200c", "")
+                    out.append(re.sub(r"[0-9\u06f0-\u06f9]+", lambda m: m.group(0)[::-1], logical))
+    return out
+
+
+def test_the_weekly_pdf_in_persian(dataset, tmp_path) -> None:
+    """`sayyar hq report --lang fa` and a Persian account's download: Persian headings and labels, shaped and in
+    reading order, Persian digits, Solar Hijri dates, the week convention said in Persian."""
+    with dataset.connect() as conn:
+        report = build_weekly_report(conn, Week(2026, 48))
+    pdf = render_weekly_report(report, lang="fa")
+    lines = _logical_lines(pdf)
+    text = "\n".join(lines)
+    for needle in ("گزارش هفتگی اپیدمیولوژیک", "مراجعه‌ها به تفکیک مرکز، جنس و گروه سنی".replace("\u200c", ""),
+                   "تشخیص‌های پرتکرار".replace("\u200c", ""), "منحنی‌های همه‌گیری".replace("\u200c", ""),
+                   "کامل بودن گزارش‌دهی".replace("\u200c", ""), "هفته‌های اپیدمیولوژیک از دوشنبه تا یکشنبه".replace(
+                       "\u200c", ""), "آذر ۱۴۰۵", "صفحهٔ ۱"):
+        assert needle in text, needle
+    total = str(report.total()).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    assert total in text  # Persian digits
+    assert "Consultations by facility" not in text and "Weekly epidemiological report" not in text
+    # The English report is unchanged by it.
+    assert "Weekly epidemiological report — 2026W48" in "\n".join(_logical_lines(render_weekly_report(report)))
+    if shutil.which("pdftoppm"):
+        out = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+        (tmp_path / "r.pdf").write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", "r.pdf", "page"], cwd=tmp_path,
+                       check=True, timeout=60)
+        png = next(tmp_path.glob("page*.png"))
+        assert png.read_bytes().startswith(b"\x89PNG")
+        if out.is_dir() and __import__("os").environ.get("SAYYAR_SCREENSHOTS"):
+            png.replace(out / "hq-weekly-report-fa.png")
