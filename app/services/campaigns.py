@@ -19,7 +19,29 @@ from app.services.errors import NotFound, ValidationFailed, field_error
 from app.services.validation import clean_text
 
 BANDS = ("0-11m", "12-59m", "5-14y")
+BAND_MONTHS = {"0-11m": (0, 11), "12-59m": (12, 59), "5-14y": (60, 179)}  # the ages each band covers, in months
 OUTCOMES = ("vaccinated", "refused", "absent")
+
+
+def outside_target(campaign: Campaign, *, months: int | None = None, band: str | None = None) -> bool:
+    """True when a child (``months`` old) or a whole age band lies outside the campaign's target ages. A band that
+    only partly overlaps is counted: the tally cannot tell the child's exact age."""
+    lo, hi = BAND_MONTHS[band] if band is not None else (months, months)
+    assert lo is not None and hi is not None
+    return hi < campaign.min_age_months or lo > campaign.max_age_months
+
+
+BAND_WORDS = {"0-11m": ("0-11 months", "۰ تا ۱۱ ماهه"), "12-59m": ("12-59 months", "۱۲ تا ۵۹ ماهه"),
+              "5-14y": ("5-14 years", "۵ تا ۱۴ ساله")}
+
+
+def age_words(months: int) -> tuple[str, str]:
+    return (f"{months} months", f"{months} ماهه") if months < 24 else (f"{months // 12} years", f"{months // 12} ساله")
+
+
+def target_ages_error(field: str, campaign: Campaign, child: tuple[str, str]) -> ValidationFailed:
+    return ValidationFailed([field_error(field, "campaign_ages", child=child[0], child_fa=child[1],
+                                         lo=campaign.min_age_months, hi=campaign.max_age_months)])
 
 
 class CampaignIn(BaseModel):
@@ -94,6 +116,8 @@ def tally_child(ctx: Ctx, *, campaign_id: str, key: TallyKey, delta: int = 1) ->
             raise NotFound("campaign", "کارزار", campaign_id)
         if not campaign.start_date <= day <= campaign.end_date:
             raise ValidationFailed([field_error("day", "campaign_not_running")])
+        if delta > 0 and outside_target(campaign, band=key.age_band):
+            raise target_ages_error("age_band", campaign, BAND_WORDS[key.age_band])
         t = CampaignTally
         row = session.scalars(select(t).where(
             t.campaign_id == campaign_id, t.day == day, t.age_band == key.age_band, t.sex == key.sex,

@@ -38,6 +38,7 @@ class DoseIn(BaseModel):
     place: Literal["unit", "facility", "abroad"] = "unit"
     facility_id: str | None = None
     country: str = Field(default="", max_length=40)
+    campaign_id: str | None = None  # given in a campaign round: its vaccine, days and target ages are checked
 
     @field_validator("given_on")
     @classmethod
@@ -74,6 +75,29 @@ def _check_dose(data: DoseIn, patient: Patient | None, today: date) -> list[Fiel
     return errors
 
 
+def _check_campaign_dose(session: Any, data: DoseIn, patient: Patient) -> list[FieldError]:
+    """A dose given in a campaign round: the round's vaccine, on one of its days, to a child of its target ages."""
+    from app.models import Campaign
+    from app.services.campaigns import age_words, outside_target, target_ages_error
+
+    campaign = session.get(Campaign, data.campaign_id)
+    if campaign is None or campaign.deleted:
+        return [field_error("campaign_id", "unknown_campaign")]
+    if data.vaccine != campaign.vaccine:
+        v = load_schedule().vaccines.get(campaign.vaccine)
+        return [field_error("campaign_id", "campaign_vaccine", vaccine=v.en if v else campaign.vaccine)]
+    day = data.given_on
+    if day is None or not campaign.start_date <= day <= campaign.end_date:
+        return [field_error("campaign_id", "campaign_not_running")]
+    born = birth_date(patient.date_of_birth, patient.birth_year)
+    if born is None:
+        return []
+    months = (day.year - born.year) * 12 + day.month - born.month - (day.day < born.day)
+    if outside_target(campaign, months=months):
+        return target_ages_error("campaign_id", campaign, age_words(months)).errors
+    return []
+
+
 @dataclass(frozen=True)
 class DoseRecorded:
     dose_id: str
@@ -91,6 +115,8 @@ def record_dose(ctx: Ctx, data: DoseIn | dict[str, Any]) -> DoseRecorded:
         facility_id = data.facility_id or (ctx.facility_id if data.place == "unit" else None)
         if facility_id and session.get(Facility, facility_id) is None:
             errors.append(field_error("facility_id", "unknown_facility"))
+        if data.campaign_id and patient is not None:
+            errors.extend(_check_campaign_dose(session, data, patient))
         if errors:
             raise ValidationFailed(errors)
         assert patient is not None
@@ -101,7 +127,7 @@ def record_dose(ctx: Ctx, data: DoseIn | dict[str, Any]) -> DoseRecorded:
             given_by=ctx.user_id if given_here else None, given_by_name=clean_text(data.given_by_name),
             place="unit" if given_here else data.place, unit_id=ctx.unit_id if data.place == "unit" else None,
             facility_id=facility_id if data.place != "abroad" else None,
-            country=clean_text(data.country) if data.place == "abroad" else "",
+            country=clean_text(data.country) if data.place == "abroad" else "", campaign_id=data.campaign_id,
         )
         session.add(dose)
         session.flush()

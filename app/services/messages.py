@@ -93,6 +93,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "given_by_name": ("Given by", "تزریق‌کننده"),
     "correction_reason": ("Reason", "دلیل"),
     "dose_id": ("Dose", "نوبت واکسن"),
+    "campaign_id": ("Campaign", "کارزار"),
+    "age_band": ("Age band", "گروه سنی"),
     "reaction": ("Reaction", "عارضه"),
     "start_date": ("First day", "روز نخست"),
     "end_date": ("Last day", "روز پایان"),
@@ -190,6 +192,12 @@ ERRORS: dict[str, tuple[str, str]] = {
     "country_required": ("is required for a dose given before arrival.", "برای نوبتی که پیش از ورود دریافت شده الزامی است."),
     "onset_before_dose": ("cannot be before the dose was given.", "نمی‌تواند پیش از تاریخ تزریق باشد."),
     "campaign_not_running": ("the campaign is not running today.", "کارزار امروز برقرار نیست."),
+    "campaign_ages": ("this campaign is for children aged {lo} to {hi} months; a child of {child} is not counted or "
+                      "vaccinated in it (record a routine dose from the chart instead).",
+                      "این کارزار برای کودکان {lo} تا {hi} ماهه است؛ کودک {child_fa} در آن شمرده یا واکسینه نمی‌شود "
+                      "(نوبت معمول را از پرونده ثبت کنید)."),
+    "campaign_vaccine": ("the campaign gives {vaccine}, not this vaccine.", "این کارزار {vaccine} می‌دهد، نه این واکسن."),
+    "unknown_campaign": ("is not a campaign on this laptop.", "کارزاری در این رایانه نیست."),
     "already_feedback": ("feedback was already recorded for this referral.", "بازخورد این ارجاع قبلاً ثبت شده است."),
     # Actions named in permission messages.
     "action.view_patient": ("open patient records", "مشاهدهٔ پروندهٔ بیمار"),

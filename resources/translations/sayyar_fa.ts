@@ -2546,6 +2546,18 @@ Report it to the district health centre now. The visit is marked urgent.</source
         <source>Campaign day report</source>
         <translation>گزارش روزانهٔ کارزار</translation>
     </message>
+    <message>
+        <source>to</source>
+        <translation>تا</translation>
+    </message>
+    <message>
+        <source>months</source>
+        <translation>ماه</translation>
+    </message>
+    <message>
+        <source>Target ages</source>
+        <translation>سن‌های هدف</translation>
+    </message>
 </context>
 <context>
     <name>DoseDialog</name>

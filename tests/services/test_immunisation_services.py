@@ -112,7 +112,7 @@ def test_campaign_tally_counts_children_without_registering_them(clinician, coor
     assert [tally_child(coordinator, campaign_id=cid, key=girl) for _ in range(3)] == [1, 2, 3]
     assert tally_child(coordinator, campaign_id=cid, key=girl, delta=-1) == 2
     tally_child(clinician, campaign_id=cid, key=TallyKey(age_band="0-11m", sex="male", zero_dose=True))
-    tally_child(clinician, campaign_id=cid, key=TallyKey(age_band="5-14y", sex="male", outcome="refused"))
+    tally_child(clinician, campaign_id=cid, key=TallyKey(age_band="12-59m", sex="male", outcome="refused"))
     report = campaign_report(coordinator, cid, day=TODAY)
     assert report.by_outcome == {"vaccinated": 3, "refused": 1} and report.zero_dose == 1
     assert report.cells[("12-59m", "female", "vaccinated")] == 2
@@ -129,3 +129,33 @@ def test_roles(coordinator, clinician):
     pid = child(clinician, "2026-01-01")
     with pytest.raises(PermissionDenied):
         record_dose(coordinator, given_here(pid, "penta", "2026-11-28"))
+
+
+def test_campaign_target_ages_are_enforced(clinician, coordinator):
+    """A polio round for children under 5 (0-59 months) counts no child of 5-14 years, refused with a sentence that
+    names the campaign's ages; a dose recorded for the campaign checks the child's age on the day."""
+    cid = start_campaign(coordinator, {"code": "polio-r3", "name": "Polio round 3", "vaccine": "bopv",
+                                       "start_date": "2026-11-25", "end_date": "2026-11-30"})
+    for outcome in ("vaccinated", "refused"):
+        with pytest.raises(ValidationFailed) as info:
+            tally_child(coordinator, campaign_id=cid, key=TallyKey(age_band="5-14y", sex="female", outcome=outcome))
+        assert "0 to 59 months" in info.value.message("en") and "5-14" in info.value.message("en")
+        assert "۵۹" in info.value.message("fa")
+    assert campaign_report(coordinator, cid, day=TODAY).by_outcome == {}
+    measles = start_campaign(coordinator, {"code": "mr-r1", "name": "MR catch-up", "vaccine": "mr",
+                                           "start_date": "2026-11-25", "end_date": "2026-11-30",
+                                           "min_age_months": 60, "max_age_months": 179})
+    with pytest.raises(ValidationFailed):
+        tally_child(coordinator, campaign_id=measles, key=TallyKey(age_band="12-59m", sex="male"))
+    assert tally_child(coordinator, campaign_id=measles, key=TallyKey(age_band="5-14y", sex="male")) == 1
+    # Doses given in the round: the child's age on the day decides.
+    baby, old = child(clinician, "2026-05-01"), child(clinician, "2018-01-01", given_name_latin="Omid")
+    done = record_dose(clinician, given_here(baby, "bopv", "2026-11-28", site="oral", campaign_id=cid))
+    with pytest.raises(ValidationFailed) as info:
+        record_dose(clinician, given_here(old, "bopv", "2026-11-28", site="oral", campaign_id=cid))
+    assert info.value.errors[0].field == "campaign_id" and "0 to 59 months" in info.value.message("en")
+    with pytest.raises(ValidationFailed) as info:
+        record_dose(clinician, given_here(baby, "penta", "2026-11-28", campaign_id=cid))
+    assert "the campaign gives" in info.value.message("en")
+    with clinician.read() as s:
+        assert s.get(ImmunisationDose, done.dose_id).campaign_id == cid

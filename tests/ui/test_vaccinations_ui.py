@@ -91,14 +91,21 @@ def test_campaign_tally_two_or_three_keys_per_child(qtbot, driver):  # type: ign
     wait_ops(qtbot)
     qtbot.waitUntil(lambda: view.campaign.count() == 1, timeout=10000)
     keys = view.keys
-    for typed in ("2ز", "2م", "1f", "ر3م", "ص1ز", "۲ز"):  # Persian keyboard, English keys, Persian digits
+    for typed in ("2ز", "2م", "1f", "ر2م", "ص1ز", "۲ز"):  # Persian keyboard, English keys, Persian digits
         type_text(keys, typed)
         wait_ops(qtbot)
+    # The round is for children under five (0 to 59 months): a child of 5-14 years is not counted, and the screen
+    # says why in Persian.
+    type_text(keys, "3ز")
+    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: "۵۹" in view.error.text(), timeout=10000)
+    assert "۵ تا ۱۴ ساله" in view.error.text()
     qtbot.keyClick(keys, Qt.Key.Key_Backspace)  # the last child was a mistake
     wait_ops(qtbot)
     qtbot.waitUntil(lambda: view.report is not None and view.report.by_outcome.get("vaccinated") == 4, timeout=10000)
     r = view.report
     assert r.cells[("12-59m", "female", "vaccinated")] == 1 and r.cells[("12-59m", "male", "vaccinated")] == 1
     assert r.by_outcome["refused"] == 1 and r.zero_dose == 1
+    assert not any(band == "5-14y" for band, _, _ in r.cells)
     assert view.table.item(0, 0).text() == "۲"  # 0–11 months, girls: one zero-dose girl and one typed in English
     _shot(main, "campaign-tally-fa")

@@ -58,7 +58,7 @@ class DemoImmunisation:
         start = gen.today - timedelta(days=3)
         w.add("campaign", {"id": cid, "code": "POLIO-DGH-R1", "name": "Polio round 1 (bOPV), Dogharoun crossing",
                            "vaccine": "bopv", "start_date": start, "end_date": gen.today + timedelta(days=2),
-                           "min_age_months": 0, "max_age_months": 59, "unit_id": gen.unit_id,
+                           "min_age_months": 0, "max_age_months": 179, "unit_id": gen.unit_id,
                            "facility_id": gen.facilities[0], "site": "Dogharoun – Islam Qala crossing"})
         for offset in range(4):
             day = start + timedelta(days=offset)

@@ -161,6 +161,19 @@ class CampaignView(QWidget):
         self.new_end.set_value(self.ctx.today())
         self.new_site = QLineEdit(box)
         self.new_site.setObjectName("campaignSite")
+        # The target ages: a child outside them is not counted (the service refuses it and says why).
+        self.new_min_age, self.new_max_age = QLineEdit("0", box), QLineEdit("59", box)
+        self.new_min_age.setObjectName("campaignMinAge")
+        self.new_max_age.setObjectName("campaignMaxAge")
+        from PySide6.QtGui import QIntValidator
+
+        ages = QHBoxLayout()
+        for w in (self.new_min_age, self.new_max_age):
+            w.setValidator(QIntValidator(0, 180, w))
+            w.setMaximumWidth(80)
+        for w in (self.new_min_age, QLabel(self.tr("to"), box), self.new_max_age, QLabel(self.tr("months"), box)):
+            ages.addWidget(w)
+        ages.addStretch(1)
         start = QPushButton(self.tr("Start"), box)
         start.setObjectName("startCampaign")
         start.clicked.connect(self._start)
@@ -168,6 +181,7 @@ class CampaignView(QWidget):
                         (self.tr("Vaccine"), self.new_vaccine), (self.tr("First day"), self.new_start),
                         (self.tr("Last day"), self.new_end), (self.tr("Site"), self.new_site)):
             form.addRow(text, w)
+        form.addRow(self.tr("Target ages"), ages)
         form.addRow(start)
         return box
 
@@ -198,7 +212,8 @@ class CampaignView(QWidget):
             self.error.say(self.new_start.problem() or self.new_end.problem())
             return
         data = {"code": self.new_code.text(), "name": self.new_name.text(), "vaccine": self.new_vaccine.currentData(),
-                "start_date": first, "end_date": last, "site": self.new_site.text()}
+                "start_date": first, "end_date": last, "site": self.new_site.text(),
+                "min_age_months": self.new_min_age.text() or "0", "max_age_months": self.new_max_age.text() or "59"}
         ctx = self.ctx
         self.error.say("")
         run_op(self, lambda: start_campaign(ctx, data), lambda cid: self.load_campaigns(cid), self._failed)
@@ -217,14 +232,17 @@ class CampaignView(QWidget):
         key = TallyKey(age_band=band, sex=sex, nationality=self.nationality.currentData(),  # type: ignore[arg-type]
                        outcome=outcome, zero_dose=zero)  # type: ignore[arg-type]
         ctx = self.ctx
-        if delta > 0:
-            self.last = (band, sex, outcome, zero)
         text = " · ".join([_label("campaign_band", band), _label("sex", sex), _label("campaign_outcome", outcome)])
-        self.last_label.setText((self.tr("Counted: %1") if delta > 0 else self.tr("Taken back: %1")).replace("%1",
-                                                                                                          text))
         self.error.say("")
-        run_op(self, lambda: tally_child(ctx, campaign_id=cid, key=key, delta=delta), lambda _n: self.refresh(),
-               self._failed)
+
+        def counted(_n: int) -> None:
+            if delta > 0:  # only a count that was taken can be taken back
+                self.last = (band, sex, outcome, zero)
+            self.last_label.setText((self.tr("Counted: %1") if delta > 0 else self.tr("Taken back: %1"))
+                                    .replace("%1", text))
+            self.refresh()
+
+        run_op(self, lambda: tally_child(ctx, campaign_id=cid, key=key, delta=delta), counted, self._failed)
 
     def _undo(self) -> None:
         if self.last is not None:
