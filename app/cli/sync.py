@@ -9,6 +9,8 @@
     sayyar sync requeue SEQ...                 send quarantined entries again
     sayyar sync conflicts                      open conflicts: record, field, kept and lost value, when
     sayyar sync resolve ID (--keep|--restore)  a person's decision on one; it travels on the next round
+    sayyar sync lookup (--code C|--referral N) --reason TEXT
+                                               fetch one patient of another unit from the server (audited there)
     sayyar bundle export --out FILE            everything not yet acknowledged, signed and encrypted to HQ
     sayyar bundle pending                      exported bundles still waiting for their receipt
     sayyar bundle receipt FILE                 mark the entries a headquarters receipt names as acknowledged
@@ -54,6 +56,13 @@ def register(subparsers: Any) -> None:
     how.add_argument("--restore", action="store_true", help="restore the value that lost (an ordinary, audited edit)")
     p.set_defaults(handler=cmd_resolve)
 
+    p = sub.add_parser("lookup", help="fetch one patient of another unit from the server, with a reason (audited)")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--code", default="", help="the patient's code, from their card or slip")
+    which.add_argument("--referral", default="", help="a referral number, from the slip")
+    p.add_argument("--reason", required=True, help="why this person's record is needed here (kept in the audit)")
+    p.set_defaults(handler=cmd_lookup)
+
     bundle = subparsers.add_parser("bundle", help="sync by file: export a bundle, load a receipt")
     bsub = bundle.add_subparsers(dest="bundle_command", required=True)
     p = bsub.add_parser("export", help="write every change not yet acknowledged to an encrypted, signed file")
@@ -96,6 +105,31 @@ def cmd_sync(args: argparse.Namespace) -> int:
               f"received {report.downloaded}; conflicts {report.conflicts}")
         for reason in report.reasons:
             print(f"  quarantined: {reason}")
+        return 0
+    finally:
+        session.store.close()
+
+
+def cmd_lookup(args: argparse.Namespace) -> int:
+    from app.sync import identity
+    from app.sync.client import Refused, SyncError, lookup_patient
+
+    session = signed_in(args)
+    try:
+        ident = identity.identity(session.store)
+        if not ident.server_url or not ident.token:
+            raise CliError("this laptop is not enrolled: run `sayyar sync enrol FILE` with the enrolment file")
+        try:
+            got = lookup_patient(session.store, session.ctx, ident.server_url, ident.token, reason=args.reason,
+                                 patient_code=args.code, referral_number=args.referral)
+        except Refused as err:
+            raise CliError(f"look-up refused ({err.code}): {err}") from None
+        except SyncError as err:
+            print(f"sayyar: look-up stopped: {err}", file=sys.stderr)
+            return 1 if err.transient else 2
+        print(f"stored patient {got.patient_id}: {got.applied} records"
+              + (f", {got.parked} waiting for their parent records" if got.parked else "")
+              + "; its later changes come with every sync")
         return 0
     finally:
         session.store.close()

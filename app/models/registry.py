@@ -75,6 +75,14 @@ class SyncedEntity:
     # The column naming the unit a record belongs to: the server accepts it only with the sending device's own
     # unit (trust rules, docs/architecture.md).
     unit_column: str | None = None
+    # Who receives it from the feed (trust rules: a laptop holds what its unit needs). ``feed_unit``: the column
+    # naming the unit whose laptops receive it; ``feed_patient``: the column naming a patient, so laptops holding
+    # that patient (its own unit's, and units it was referred to or looked up by) receive it. Neither: every laptop.
+    feed_unit: str | None = None
+    feed_patient: str | None = None
+    # It identifies the person (identity documents): it reaches the patient's own unit and a unit that looked the
+    # patient up explicitly, never a unit the patient was only referred to.
+    identifies: bool = False
 
     @property
     def name(self) -> str:
@@ -113,18 +121,20 @@ _DECLARATIONS: tuple[SyncedEntity, ...] = (
     _entity(Diagnosis, Policy.REFERENCE, {_HQ}, Feed.ALL),
     # Notifiable-disease registry versions, signed by headquarters: a new one changes what laptops flag.
     _entity(DiseaseList, Policy.REFERENCE, {_HQ}, Feed.ALL),
-    _entity(User, Policy.REFERENCE, {_HQ}, Feed.ALL, coded={"role": "role"}),
-    _entity(Household, Policy.SHARED, {_ANY}, Feed.UNIT, patient_pointers=("head_patient_id",)),
+    # Staff accounts reach their own unit's laptops only.
+    _entity(User, Policy.REFERENCE, {_HQ}, Feed.UNIT, coded={"role": "role"}, feed_unit="unit_id"),
+    _entity(Household, Policy.SHARED, {_ANY}, Feed.UNIT, patient_pointers=("head_patient_id",), feed_unit="unit_id",
+            feed_patient="head_patient_id"),
     _entity(Patient, Policy.SHARED, {_ANY}, Feed.UNIT, indexes_patient="id", schedules_patient="id",
             coded={"sex": "sex", "nationality": "nationality", "legal_status": "legal_status",
-                   "relationship_to_head": "relationship"}),
+                   "relationship_to_head": "relationship"}, feed_unit="registered_unit_id", feed_patient="id"),
     _entity(IdentityDocument, Policy.SHARED, {_ANY}, Feed.UNIT, patient_pointers=("patient_id",),
-            indexes_patient="patient_id", coded={"doc_type": "doc_type"}),
+            indexes_patient="patient_id", coded={"doc_type": "doc_type"}, feed_patient="patient_id", identifies=True),
     _entity(Visit, Policy.OWNED, {_OWNER}, Feed.WITH_REFERRAL, patient_pointers=("patient_id",),
             schedules_patient="patient_id",
             coded={"visit_type": "visit_type"}, unit_column="unit_id"),
     _entity(VisitDiagnosis, Policy.OWNED, {_OWNER}, Feed.NONE, coded={"certainty": "certainty"}),
-    _entity(Referral, Policy.OWNED, {_OWNER}, Feed.UNIT, patient_pointers=("patient_id",),
+    _entity(Referral, Policy.OWNED, {_OWNER}, Feed.UNIT, patient_pointers=("patient_id",), feed_patient="patient_id",
             coded={"urgency": "urgency", "status": "referral_status", "feedback_outcome": "outcome"}),
     _entity(SurveillanceCase, Policy.OWNED, {_OWNER}, Feed.NONE, patient_pointers=("patient_id",), priority=1,
             coded={"classification": "certainty"}, unit_column="unit_id"),
@@ -139,7 +149,7 @@ _DECLARATIONS: tuple[SyncedEntity, ...] = (
     # Immunisation (issue 18): doses travel with the unit's patients (a child vaccinated by one unit is seen by
     # another); adverse events and campaigns stay on the server, where headquarters reports them.
     _entity(ImmunisationDose, Policy.OWNED, {_OWNER}, Feed.UNIT, patient_pointers=("patient_id",),
-            schedules_patient="patient_id", coded={"vaccine": "vaccine", "source": "dose_source", "site": "dose_site",
+            schedules_patient="patient_id", feed_patient="patient_id", coded={"vaccine": "vaccine", "source": "dose_source", "site": "dose_site",
                                                    "place": "dose_place"}),
     _entity(AdverseEvent, Policy.OWNED, {_OWNER}, Feed.NONE, patient_pointers=("patient_id",), priority=1,
             coded={"vaccine": "vaccine", "outcome": "aefi_outcome"}),
@@ -190,9 +200,12 @@ def _check() -> None:
         cols = set(e.table.columns.keys())
         for col in (*e.patient_pointers, *e.coded, *([e.indexes_patient] if e.indexes_patient else []),
                     *([e.schedules_patient] if e.schedules_patient else []),
-                    *([e.unit_column] if e.unit_column else [])):
+                    *([e.unit_column] if e.unit_column else []), *([e.feed_unit] if e.feed_unit else []),
+                    *([e.feed_patient] if e.feed_patient else [])):
             if col not in cols:
                 raise RuntimeError(f"registry: {e.name} has no column {col!r}")
+        if e.feed is Feed.UNIT and not (e.feed_unit or e.feed_patient):
+            raise RuntimeError(f"registry: {e.name} goes to some units' laptops but names neither unit nor patient")
         if e.policy is Policy.REFERENCE and e.writers != {Writer.HEADQUARTERS}:
             raise RuntimeError(f"registry: reference entity {e.name} must be written by headquarters only")
         if e.policy in (Policy.OWNED, Policy.APPEND_ONLY) and e.writers != {Writer.OWNER}:

@@ -14,6 +14,8 @@ class Role(StrEnum):
 
 class Action(StrEnum):
     VIEW_PATIENT = "view_patient"
+    # Fetch another unit's patient from the server on demand, with a reason (trust rules: audited centrally).
+    LOOKUP_PATIENT = "lookup_patient"
     REGISTER_PATIENT = "register_patient"
     UPDATE_PATIENT = "update_patient"
     MERGE_PATIENTS = "merge_patients"
@@ -47,6 +49,7 @@ _C, _K, _A, _H = Role.CLINICIAN, Role.COORDINATOR, Role.UNIT_ADMIN, Role.HEADQUA
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_PATIENT: frozenset({_C, _K}),
+    Action.LOOKUP_PATIENT: frozenset({_C}),
     Action.REGISTER_PATIENT: frozenset({_C}),
     Action.UPDATE_PATIENT: frozenset({_C}),
     # The unit administrator reviews the unit's likely duplicates and merges them (issue 15); clinicians merge the

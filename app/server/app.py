@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
 
-from app.server import devices, feed
+from app.server import devices, feed, scope
 from app.server import models as m
 from app.server.apply import DEFAULT_CLOCK_MARGIN_MS, ApplyHook, BatchRefused, apply_changes, apply_isolated, now_ms
 from app.server.db import feed_connection, open_database
@@ -35,6 +35,8 @@ from app.sync.protocol import (
     FeedPage,
     Health,
     NewEpoch,
+    PatientLookup,
+    PatientLookupAnswer,
     SignedReceipt,
 )
 from app.sync.records import paused_gc
@@ -152,7 +154,7 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None,
     def read(dev: Dev, cursor: Annotated[int, Query(ge=0, le=2**53 - 1)] = 0,
              limit: Annotated[int, Query(ge=1, le=feed.MAX_PAGE)] = 500) -> FeedPage:
         with feed_connection(engine) as conn:
-            page = feed.read_feed(conn, cursor, limit)
+            page = feed.read_feed(conn, cursor, limit, scope.FeedScope(dev.unit_id))
         page.server_ms, page.clock_margin_ms = now_ms(), clock_margin_ms
         return page
 
@@ -189,7 +191,8 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None,
     def conflicts(dev: Dev, status: Annotated[str, Query(pattern="^(open|resolved)$")] = "open") -> list[ConflictItem]:
         c = m.conflict
         with engine.connect() as conn:
-            rows = conn.execute(select(c).where(c.c.status == status).order_by(c.c.srv_seq).limit(1000)).mappings()
+            rows = conn.execute(select(c).where(c.c.status == status, scope.conflict_visible(
+                scope.FeedScope(dev.unit_id))).order_by(c.c.srv_seq).limit(1000)).mappings()
             return [ConflictItem(**{k: r[k] for k in ConflictItem.model_fields}) for r in rows]
 
     @app.post("/v1/conflicts/{conflict_id}/resolve", responses={
@@ -204,6 +207,35 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None,
 
     throttle = throttle or Throttle()
     app.state.throttle = throttle  # the guard's failure counts, shared with sign-in forms of extensions
+
+    @app.post("/v1/patients/lookup", response_model=PatientLookupAnswer, responses={
+        **_RESPONSES, 400: {"description": "No reason, or not exactly one of code and referral number"},
+        403: {"description": "The laptop has no unit"}, 404: {"description": "No such patient"}})
+    def lookup(body: PatientLookup, dev: Dev) -> PatientLookupAnswer:
+        """One patient of another unit, asked for explicitly with a reason; every request is in the central audit
+        (``srv_patient_lookup``). From then on the patient's changes reach this unit's laptops by the feed."""
+        err: scope.LookupRefused | None = None
+        try:
+            with lock, engine.begin() as conn:
+                try:
+                    patient_id, records, pos = scope.lookup(
+                        conn, dev, patient_code=body.patient_code, referral_number=body.referral_number,
+                        reason=body.reason, user_id=body.user_id)
+                except scope.LookupRefused as refused:
+                    err = refused  # the audit row is committed with the transaction
+                else:
+                    items = feed.items_for(conn, pos, records)
+        except OperationalError as exc:
+            mapped = _storage_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from None
+        if err is not None:
+            log.info("patient look-up refused device=%s code=%s", dev.device_id, err.code)
+            raise HTTPException(err.status, {"code": err.code, "message": str(err)})
+        log.info("patient look-up device=%s patient=%s records=%d", dev.device_id, patient_id, len(items))
+        return PatientLookupAnswer(patient_id=patient_id, items=items)
+
     for ext in extensions():  # headquarters' pages, and whatever else plugs in (app/server/extensions.py)
         ext.mount(app, engine)
     _refuse_unknown_query_parameters(app)

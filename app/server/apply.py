@@ -28,6 +28,7 @@ from app.server.authority import refusal
 from app.server.bulk import bulk_insert, in_chunks, one_of
 from app.server.devices import Device
 from app.server.extensions import extensions, touched
+from app.server.scope import grant_referred
 from app.server.writer import RecordWriter
 from app.sync.protocol import ChangeEntry, Rejection
 from app.sync.records import RecordInvalid, payload_to_row
@@ -183,6 +184,10 @@ def apply_changes(conn: Connection, device: Device, entries: list[ChangeEntry], 
     if hook:
         hook("records_written")
     _bookkeep(conn, device, epoch, batch_id, via, fresh, seen, result, len(entries))
+    # A referral to another unit's facility lets that unit's laptops hold the patient (trust rules).
+    accepted = set(result.accepted_seqs)
+    writer.next_seq = grant_referred(conn, device.device_id, [(e, r) for e, r in rows if e.seq in accepted],
+                                     writer.next_seq)
     conn.execute(update(c).where(c.c.name == "feed").values(value=writer.next_seq))
     return result
 

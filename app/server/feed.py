@@ -10,6 +10,7 @@ from sqlalchemy import Connection, select, update
 from app.models.registry import REGISTRY, Feed
 from app.server import models as m
 from app.server.devices import hq_keys
+from app.server.scope import FeedScope, conflict_visible, grants_after, patient_records, visible
 from app.sync.feed_trust import sign_item
 from app.sync.protocol import ConflictItem, FeedItem, FeedPage
 from app.sync.records import row_to_payload
@@ -31,19 +32,27 @@ def _companions() -> dict[str, list[tuple[str, str]]]:
 _COMPANIONS = _companions()
 
 
-def read_feed(conn: Connection, cursor: int, limit: int) -> FeedPage:
+def read_feed(conn: Connection, cursor: int, limit: int, scope: FeedScope | None = None) -> FeedPage:
     """One page. ``conn`` must read from one snapshot (``feed_connection``): positions are handed out in commit
     order, so a snapshot holds every change below the newest it holds and the cursor never passes one that was
-    not yet visible (docs/architecture.md, "Change feed")."""
+    not yet visible (docs/architecture.md, "Change feed"). ``scope``: what one device's unit receives
+    (app.server.scope); None is the whole feed (headquarters' own tools)."""
     limit = max(1, min(limit, MAX_PAGE))
     candidates: list[tuple[int, str, Any]] = []
     for entity in m.FEED_ENTITIES:
         table = m.RECORDS[entity]
-        rows = conn.execute(select(table).where(table.c.srv_seq > cursor).order_by(table.c.srv_seq)
-                            .limit(limit + 1)).mappings().all()
+        stmt = select(table).where(table.c.srv_seq > cursor)
+        if scope is not None:
+            stmt = stmt.where(visible(REGISTRY[entity], table, scope))
+        rows = conn.execute(stmt.order_by(table.c.srv_seq).limit(limit + 1)).mappings().all()
         candidates.extend((r["srv_seq"], entity, r) for r in rows)
     c = m.conflict
-    for r in conn.execute(select(c).where(c.c.srv_seq > cursor).order_by(c.c.srv_seq).limit(limit + 1)).mappings():
+    stmt = select(c).where(c.c.srv_seq > cursor)
+    if scope is not None:
+        stmt = stmt.where(conflict_visible(scope))
+        # A patient referred to or looked up by this unit: all its records, once, at the grant's position.
+        candidates.extend((g["srv_seq"], "srv_patient_scope", g) for g in grants_after(conn, scope, cursor, limit + 1))
+    for r in conn.execute(stmt.order_by(c.c.srv_seq).limit(limit + 1)).mappings():
         candidates.append((r["srv_seq"], "sync_conflict", r))
     candidates.sort(key=lambda t: t[0])
     more = len(candidates) > limit
@@ -56,13 +65,11 @@ def read_feed(conn: Connection, cursor: int, limit: int) -> FeedPage:
             items.append(FeedItem(cursor=pos, entity=entity, record_id=row["id"], version=1, hlc=row["kept_hlc"],
                                   payload=conflict.model_dump(mode="json")))
             continue
-        for column, parent in _COMPANIONS.get(entity, ()):
-            # The receiving unit needs the visit a referral points at; visits otherwise stay on the server.
-            table = m.RECORDS[parent]
-            found = conn.execute(select(table).where(table.c.id == row[column])).mappings().first()
-            if found is not None:
-                items.append(signer(_item(pos, parent, found)))
-        items.append(signer(_item(pos, entity, row)))
+        if entity == "srv_patient_scope":
+            for name, record in patient_records(conn, row["patient_id"], row["kind"]):
+                _with_companions(conn, items, signer, pos, name, record)
+            continue
+        _with_companions(conn, items, signer, pos, entity, row)
     next_cursor = page[-1][0] if page else cursor
     return FeedPage(cursor=cursor, next_cursor=next_cursor, more=more, items=items)
 
@@ -80,6 +87,26 @@ def reference_items(conn: Connection, entities: tuple[str, ...] = BUNDLE_REFEREN
         table = m.RECORDS[entity]
         for row in conn.execute(select(table).order_by(table.c.srv_seq)).mappings():
             items.append(signer(_item(row["srv_seq"], entity, row)))
+    return items
+
+
+def _with_companions(conn: Connection, items: list[FeedItem], signer: _Signer, pos: int, entity: str,
+                     row: Any) -> None:
+    for column, parent in _COMPANIONS.get(entity, ()):
+        # The receiving unit needs the visit a referral points at; visits otherwise stay on the server.
+        table = m.RECORDS[parent]
+        found = conn.execute(select(table).where(table.c.id == row[column])).mappings().first()
+        if found is not None:
+            items.append(signer(_item(pos, parent, found)))
+    items.append(signer(_item(pos, entity, row)))
+
+
+def items_for(conn: Connection, pos: int, records: list[tuple[str, Any]]) -> list[FeedItem]:
+    """Feed items for (entity, row) records, with the visits their referrals point at (a patient look-up)."""
+    items: list[FeedItem] = []
+    signer = _Signer(conn)
+    for name, row in records:
+        _with_companions(conn, items, signer, pos, name, row)
     return items
 
 

@@ -184,3 +184,32 @@ hq_key = Table(
 
 # Which record tables the change feed serves (registry: feed ALL or UNIT); conflicts travel too.
 FEED_ENTITIES = tuple(e.name for e in in_feed())
+
+# Which units' laptops hold a patient besides its own (registered) unit's: a unit the patient was referred to, or one
+# that looked the patient up on demand (trust rules, docs/architecture.md). The row's feed position makes the feed
+# send that unit the patient's records once; later changes follow by the same rule.
+patient_scope = Table(
+    "srv_patient_scope", server_metadata,
+    Column("patient_id", String(36), primary_key=True),
+    Column("unit_id", String(36), primary_key=True),
+    Column("kind", String(10), nullable=False),  # referral | lookup
+    Column("srv_seq", BigInteger, nullable=False, index=True),
+    Column("device_id", String(36), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_srv_patient_scope_unit", "unit_id", "srv_seq"),
+)
+
+# The central audit of on-demand look-ups of another unit's patient: every request, granted or not, with who asked,
+# from which laptop, why, and what it matched. Insert-only.
+patient_lookup = Table(
+    "srv_patient_lookup", server_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("device_id", String(36), nullable=False),
+    Column("unit_id", String(36)),
+    Column("user_id", String(36)),
+    Column("query_kind", String(20), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("patient_id", String(36)),
+    Column("outcome", String(20), nullable=False),
+)

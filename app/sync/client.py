@@ -20,7 +20,16 @@ from app.models import DeviceState, SyncConflict
 from app.security.roles import Action, require_role
 from app.store import Store
 from app.sync import identity, inbox, outbox, repair
-from app.sync.protocol import BatchAck, ConflictResolution, DeviceHello, DeviceStatus, FeedPage, NewEpoch
+from app.sync.protocol import (
+    BatchAck,
+    ConflictResolution,
+    DeviceHello,
+    DeviceStatus,
+    FeedPage,
+    NewEpoch,
+    PatientLookup,
+    PatientLookupAnswer,
+)
 
 log = logging.getLogger("sayyar.sync.client")
 
@@ -61,6 +70,14 @@ class SyncError(Exception):
         self.transient = transient
 
 
+class Refused(SyncError):
+    """The server said no to this request with a reason and a code (``code``); trying again unchanged will not help."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message, transient=False)
+        self.code = code
+
+
 class DeviceRestored(SyncError):
     """The server holds more of this laptop's history than the laptop itself: restored from backup, or cloned."""
 
@@ -94,6 +111,8 @@ class Api:
         if resp.status_code in (401, 403):
             raise SyncError(f"the server refused this laptop ({resp.status_code}): {_detail(resp)}. Ask the "
                             "administrator to enrol it again.", transient=False)
+        if resp.status_code >= 400 and _code(resp):
+            raise Refused(_code(resp), f"the server refused the request ({resp.status_code}): {_detail(resp)}")
         if resp.status_code >= 400:
             raise SyncError(f"the server refused the request ({resp.status_code}): {_detail(resp)}", transient=False)
         return resp
@@ -126,6 +145,10 @@ class Api:
     def feed(self, cursor: int, limit: int) -> FeedPage:
         resp = self._call("GET", "/v1/feed", params={"cursor": cursor, "limit": limit})
         return FeedPage.model_validate_json(resp.content)
+
+    def lookup(self, request: PatientLookup) -> PatientLookupAnswer:
+        resp = self._call("POST", "/v1/patients/lookup", json=request.model_dump())
+        return PatientLookupAnswer.model_validate_json(resp.content)
 
     def resolve(self, conflict_id: str, resolution: ConflictResolution) -> None:
         self._call("POST", f"/v1/conflicts/{conflict_id}/resolve", json=resolution.model_dump())
@@ -287,6 +310,32 @@ def device_status(store: Store) -> DeviceStatus:
     st = sync_status(store)
     return DeviceStatus(queued=st.pending, quarantined=st.counts.get("quarantined", 0), parked=st.parked,
                         conflicts=st.open_conflicts)
+
+
+@dataclass
+class LookupReport:
+    patient_id: str
+    applied: int
+    parked: int
+
+
+def lookup_patient(store: Store, ctx: object, server_url: str, token: str, *, reason: str, patient_code: str = "",
+                   referral_number: str = "", transport: httpx.BaseTransport | None = None) -> LookupReport:
+    """Fetch one patient of another unit from the server on demand (a person referred or moving between units turns
+    up): by the code on their card or a referral number, with the reason, which the server keeps in its central
+    audit. The records are stored like a feed page, without moving the feed cursor; later changes to that patient
+    reach this laptop through the feed. Raises ``Refused`` (with its code) when the server says no."""
+    require_role(ctx, Action.LOOKUP_PATIENT)
+    api = Api(server_url, token, transport=transport)
+    try:
+        answer = api.lookup(PatientLookup(patient_code=patient_code, referral_number=referral_number,
+                                          reason=reason, user_id=str(getattr(ctx, "user_id", "") or "")))
+    finally:
+        api.close()
+    result = inbox.apply_page(store, FeedPage(cursor=0, next_cursor=0, more=False, items=answer.items),
+                              move_cursor=False)
+    log.info("patient look-up: %d records stored, %d parked", result.applied, result.parked)
+    return LookupReport(patient_id=answer.patient_id, applied=result.applied, parked=result.parked)
 
 
 def new_epoch_from_server(store: Store, server_url: str, token: str) -> int:

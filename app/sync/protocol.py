@@ -134,6 +134,25 @@ class FeedPage(_Strict):
     clock_margin_ms: int = 0
 
 
+class PatientLookup(_Strict):
+    """An explicit request for one patient of another unit (a person referred or moving between units turns up):
+    by the patient's code or a referral number, with the reason, recorded in the central audit."""
+
+    patient_code: str = Field(default="", max_length=40)
+    referral_number: str = Field(default="", max_length=40)
+    reason: str = Field(max_length=500)
+    user_id: str = Field(default="", max_length=36)
+
+
+class PatientLookupAnswer(_Strict):
+    """That patient's records only (patient, household, identity documents, referrals, doses): applied on the laptop
+    without moving its feed cursor. Later changes to the patient reach the laptop through the feed."""
+
+    protocol: Literal[2] = PROTOCOL_VERSION
+    patient_id: str
+    items: list[FeedItem]
+
+
 class ConflictItem(_Strict):
     """A losing value kept for a person to review (guarantee 6). Travels in the feed as entity ``sync_conflict``."""
 
@@ -278,5 +297,5 @@ class Health(_Strict):
 PUBLISHED = (
     ChangeEntry, ChangeBatch, BatchAck, DeviceHello, NewEpoch, FeedPage, ConflictItem, ConflictResolution,
     BundleHeader, BundleManifest, BundleBody, SignedReceipt, DeviceEnrolment, LaptopConfig, DeviceUser, DeviceRequest, DeviceStatus,
-    Health,
+    Health, PatientLookup, PatientLookupAnswer,
 )

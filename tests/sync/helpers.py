@@ -54,14 +54,20 @@ def free_port() -> int:
 LAPTOP_KEY = hashlib.sha256(b"sayyar sync test laptop").digest()
 
 
-def make_laptop(folder: Path, code: str, *, wall_ms: Any = None) -> Laptop:
+# A second laptop of laptop A1's unit: laptops hold their own unit's patients (trust rules), so tests of two laptops
+# editing the same patient put both in one unit; across units a patient travels by referral or look-up
+# (tests/sync/test_feed_scope.py).
+SAME_UNIT = "MHU-ZAH"
+
+
+def make_laptop(folder: Path, code: str, *, wall_ms: Any = None, unit: str | None = None) -> Laptop:
     store = Store.open(folder / f"{code}.db", LAPTOP_KEY, device_code=code)
     if wall_ms is not None:
         from app.store.clock import HybridClock
 
         store.clock = HybridClock(store.device.device_id, store.clock.last, wall_ms=wall_ms)
     units = _units()
-    seed_reference(store, unit_code=units.get(code, "MHU-ZAH"))
+    seed_reference(store, unit_code=unit or units.get(code, "MHU-ZAH"))
     with store.read() as s:
         user = s.scalars(select(User).where(User.role == "clinician", User.unit_id == store.device.unit_id)).first()
         if user is None:

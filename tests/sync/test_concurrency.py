@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from helpers import Laptop, LiveServer, enrol, free_port, make_activity, make_laptop, server_engine
+from helpers import SAME_UNIT, Laptop, LiveServer, enrol, free_port, make_activity, make_laptop, server_engine
 from sqlalchemy import Engine, func, select
 
 from app.models import SyncParked
@@ -36,8 +36,9 @@ def _local_ids(lap: Laptop, entity: str) -> set[str]:
 
 
 def _race(url: str, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pushers = [make_laptop(tmp_path, code) for code in ("A1", "B2")]
-    reader = make_laptop(tmp_path, "C3")
+    # One unit: the reader receives everything the pushers send (what its feed may miss is the question here).
+    pushers = [make_laptop(tmp_path, code, unit=SAME_UNIT) for code in ("A1", "B2")]
+    reader = make_laptop(tmp_path, "C3", unit=SAME_UNIT)
     for lap in (*pushers, reader):
         enrol(engine, lap, url)
     for lap in pushers:

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import SAME_UNIT, LiveServer, enrol, make_laptop, patient_input
 from sqlalchemy import Engine, select
 
 from app.cli import main
@@ -16,13 +17,12 @@ from app.server import models as m
 from app.services.patients import register_patient, update_patient
 from app.sync import status
 from app.sync.client import run_sync_round
-from helpers import LiveServer, enrol, make_laptop, patient_input
 
 
 def test_conflict_shown_on_both_sides_and_restored_everywhere(tmp_path: Path, central: Engine, live: LiveServer,
                                                               monkeypatch: pytest.MonkeyPatch,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
-    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2")
+    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2", unit=SAME_UNIT)
     for lap in (a, b):
         enrol(central, lap)
     pid = register_patient(a.ctx, patient_input(1), override_reason="test").patient_id

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from helpers import LiveServer, enrol, facility_of, make_activity, make_laptop, patient_input
+from helpers import SAME_UNIT, LiveServer, enrol, facility_of, make_activity, make_laptop, patient_input
 from sqlalchemy import Engine, select
 
 from app.models import Patient
@@ -37,7 +37,7 @@ def _register(lap) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_field_merge_and_conflict_list(tmp_path: Path, central: Engine, live: LiveServer) -> None:
-    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2")
+    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2", unit=SAME_UNIT)
     for lap in (a, b):
         enrol(central, lap)
     pid = _register(a)
@@ -67,7 +67,7 @@ def test_field_merge_and_conflict_list(tmp_path: Path, central: Engine, live: Li
 
 
 def test_patient_merge_travels_and_late_records_follow(tmp_path: Path, central: Engine, live: LiveServer) -> None:
-    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2")
+    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2", unit=SAME_UNIT)
     for lap in (a, b):
         enrol(central, lap)
     keep, gone, gone2 = _register(a), _register(a), _register(a)
@@ -96,8 +96,8 @@ def test_patient_merge_travels_and_late_records_follow(tmp_path: Path, central: 
 
 def test_clock_two_years_off_merges_in_causal_order(tmp_path: Path, central: Engine, live: LiveServer) -> None:
     behind = make_laptop(tmp_path, "A1", wall_ms=lambda: time.time_ns() // 1_000_000 - TWO_YEARS_MS)
-    ahead = make_laptop(tmp_path, "C3", wall_ms=lambda: time.time_ns() // 1_000_000 + TWO_YEARS_MS)
-    right = make_laptop(tmp_path, "B2")
+    ahead = make_laptop(tmp_path, "C3", unit=SAME_UNIT, wall_ms=lambda: time.time_ns() // 1_000_000 + TWO_YEARS_MS)
+    right = make_laptop(tmp_path, "B2", unit=SAME_UNIT)
     for lap in (behind, ahead, right):
         enrol(central, lap)
     pid = _register(right)
@@ -143,7 +143,7 @@ def test_owned_corrections_newer_version_wins(tmp_path: Path, central: Engine, l
 def test_restoring_a_lost_date_value(tmp_path: Path, central: Engine, live: LiveServer) -> None:
     from datetime import date
 
-    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2")
+    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2", unit=SAME_UNIT)
     for lap in (a, b):
         enrol(central, lap)
     pid = _register(a)

@@ -10,7 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import LAPTOP_KEY, Laptop, LiveServer, count_entries, enrol, make_activity, make_laptop, patient_input
+from helpers import (
+    LAPTOP_KEY,
+    SAME_UNIT,
+    Laptop,
+    LiveServer,
+    count_entries,
+    enrol,
+    make_activity,
+    make_laptop,
+    patient_input,
+)
 from sqlalchemy import Engine, func, select
 
 from app.models import Patient, SyncParked
@@ -67,7 +77,7 @@ def _reopen(lap: Laptop, **kw: Any) -> Laptop:
 
 
 def test_concurrent_edits_of_different_fields_converge(tmp_path: Path, central: Engine, live: LiveServer) -> None:
-    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2")
+    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2", unit=SAME_UNIT)
     enrol(central, a, live.url), enrol(central, b, live.url)
     pid = register_patient(a.ctx, patient_input(1), override_reason="test").patient_id
     _sync(a, live), _sync(b, live)
@@ -117,7 +127,7 @@ def test_a_stamp_beyond_the_margin_is_refused_and_never_adopted(tmp_path: Path, 
 def test_laptops_two_years_off_merge_in_causal_order_across_restarts(tmp_path: Path, central: Engine) -> None:
     fast = lambda: now_ms() + 2 * YEAR_MS  # noqa: E731
     slow = lambda: now_ms() - 2 * YEAR_MS  # noqa: E731
-    a, b = make_laptop(tmp_path, "A1", wall_ms=fast), make_laptop(tmp_path, "B2", wall_ms=slow)
+    a, b = make_laptop(tmp_path, "A1", wall_ms=fast), make_laptop(tmp_path, "B2", unit=SAME_UNIT, wall_ms=slow)
     enrol(central, a), enrol(central, b)
     pid = register_patient(a.ctx, patient_input(2), override_reason="test").patient_id
     limit = now_ms() + DEFAULT_CLOCK_MARGIN_MS
@@ -273,7 +283,7 @@ def test_acknowledged_entries_are_compacted_and_edits_still_merge_by_field(tmp_p
     from app.models import ChangeLog, SyncBase
     from app.sync import outbox
 
-    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2")
+    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2", unit=SAME_UNIT)
     enrol(central, a, live.url), enrol(central, b, live.url)
     pid = register_patient(a.ctx, patient_input(3), override_reason="test").patient_id
     _sync(a, live), _sync(b, live)

@@ -14,7 +14,16 @@ from pathlib import Path
 import httpx
 import pytest
 from faults import CuttingProxy, DiskFull
-from helpers import LiveServer, assert_exactly_once, count_entries, enrol, free_port, make_activity, make_laptop
+from helpers import (
+    SAME_UNIT,
+    LiveServer,
+    assert_exactly_once,
+    count_entries,
+    enrol,
+    free_port,
+    make_activity,
+    make_laptop,
+)
 from sqlalchemy import Engine, func, select
 
 from app.models import DeviceState, Patient
@@ -116,7 +125,7 @@ def _client_process(lap_db: Path, url: str, token: str, mode: str) -> int:
 
 
 def test_client_killed_mid_apply_and_mid_upload(tmp_path: Path, central: Engine, live: LiveServer) -> None:
-    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2")
+    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2", unit=SAME_UNIT)
     for lap in (a, b):
         enrol(central, lap)
     make_activity(a, 300)
@@ -126,12 +135,12 @@ def test_client_killed_mid_apply_and_mid_upload(tmp_path: Path, central: Engine,
     b.close()
     # Killed after the server applied a batch but before the laptop recorded the answer.
     assert _client_process(b_db, live.url, b_token, "after-push") == 9
-    b = make_laptop(tmp_path, "B2")
+    b = make_laptop(tmp_path, "B2", unit=SAME_UNIT)
     assert count_entries(b.store, "sent") == 100
     b.close()
     # Killed while a feed page was half applied (records written, cursor not, transaction open).
     assert _client_process(b_db, live.url, b_token, "mid-apply") == 9
-    b = make_laptop(tmp_path, "B2")
+    b = make_laptop(tmp_path, "B2", unit=SAME_UNIT)
     b.token = b_token
     with b.store.read() as s:
         assert s.scalar(select(func.count()).select_from(Patient).where(Patient.device_id == a.device_id)) == 0

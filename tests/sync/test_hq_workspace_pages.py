@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from helpers import LiveServer, enrol, make_activity, make_laptop, patient_input
+from helpers import SAME_UNIT, LiveServer, enrol, make_activity, make_laptop, patient_input
 from sqlalchemy import Engine, select
 
 from app.hq.models import hq_audit
@@ -107,7 +107,7 @@ def test_upload_a_usb_bundle_and_download_its_receipt(tmp_path: Path, central: E
 def test_review_a_conflict_by_patient_field_values_who_and_when(tmp_path: Path, central: Engine,
                                                                 live: LiveServer) -> None:
     set_staff(central, username="l.karimi", role="headquarters", password=PASSWORD)
-    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2")
+    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2", unit=SAME_UNIT)  # laptops of one unit
     for lap in (a, b):
         enrol(central, lap)
     pid = register_patient(a.ctx, patient_input(1), override_reason="test").patient_id

@@ -12,6 +12,7 @@ from pathlib import Path
 import jsonschema
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from helpers import SAME_UNIT, LiveServer, enrol, facility_of, make_laptop, server_engine
 from sqlalchemy import select
 
 from app.hq import immunisation_web
@@ -24,12 +25,11 @@ from app.services.campaigns import TallyKey, start_campaign, tally_child
 from app.services.immunisation import immunisation_status, record_dose
 from app.services.patients import register_patient
 from app.sync.client import run_sync_round
-from helpers import LiveServer, enrol, facility_of, make_laptop, server_engine
 
 
 def test_doses_and_tallies_sync_and_reach_another_laptop(tmp_path: Path) -> None:
     engine = server_engine(str(tmp_path / "central.db"))
-    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2")
+    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2", unit=SAME_UNIT)
     facility = facility_of(a)
     ctx = replace(a.ctx, facility_id=facility)
     coord = replace(a.coord, facility_id=facility)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import LiveServer, enrol, facility_of, make_activity, make_laptop
+from helpers import SAME_UNIT, LiveServer, enrol, facility_of, make_activity, make_laptop
 from sqlalchemy import Engine, select
 
 from app.models import ChangeLog, Patient, SurveillanceCase
@@ -48,7 +48,7 @@ def test_notifiable_case_and_its_chain_go_first(tmp_path: Path, central: Engine,
 
 
 def test_downloaded_patients_are_searchable(tmp_path: Path, central: Engine, live: LiveServer) -> None:
-    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2")
+    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2", unit=SAME_UNIT)
     for lap in (a, b):
         enrol(central, lap)
     made = make_activity(a, 10)
