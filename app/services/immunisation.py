@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from app.core.immunisation import ChildStatus, GivenDose, Slot, assess, load_schedule
 from app.models import AdverseEvent, AuditEntry, Facility, ImmunisationDose, Patient
@@ -159,6 +159,7 @@ class ImmunisationView:
     sex: str
     doses: list[ImmunisationDose]
     status: ChildStatus | None  # None when no birth date or year is known
+    adverse_events: tuple[int, int] = (0, 0)  # adverse events following immunisation recorded: all, serious
 
 
 def _given(doses: list[ImmunisationDose]) -> list[GivenDose]:
@@ -183,7 +184,11 @@ def immunisation_status(ctx: Ctx, patient_id: str) -> ImmunisationView:
         born = birth_date(patient.date_of_birth, patient.birth_year)
         estimated = patient.date_of_birth is None or patient.birth_estimated
         status = assess(born, patient.sex, _given(doses), ctx.today()) if born else None
-        return ImmunisationView(patient.id, born, estimated, patient.sex, doses, status)
+        a = AdverseEvent.__table__.c
+        events = session.execute(select(func.count(), func.coalesce(func.sum(case((a.serious, 1), else_=0)), 0))
+                                 .where(a.patient_id == patient.id, a.deleted.is_(False))).one()
+        return ImmunisationView(patient.id, born, estimated, patient.sex, doses, status,
+                                (int(events[0]), int(events[1])))
 
 
 @lru_cache(maxsize=256)
@@ -310,6 +315,15 @@ def record_adverse_event(ctx: Ctx, data: AdverseEventIn | dict[str, Any]) -> str
         session.flush()
         session.add(AuditEntry(user_id=ctx.user_id, action="created", entity="adverse_event", record_id=event.id))
         return event.id
+
+
+def adverse_events(ctx: Ctx, patient_id: str) -> list[AdverseEvent]:
+    """A person's recorded adverse events following immunisation, newest first."""
+    ctx.require(Action.VIEW_PATIENT)
+    with ctx.read() as session:
+        return list(session.scalars(select(AdverseEvent).where(
+            AdverseEvent.patient_id == patient_id, AdverseEvent.deleted.is_(False))
+            .order_by(AdverseEvent.onset_date.desc())))
 
 
 def overdue_grace() -> timedelta:

@@ -2727,6 +2727,18 @@ Report it to the district health centre now. The visit is marked urgent.</source
         <source>not counted (too early)</source>
         <translation>شمرده نشد (زودتر از موعد)</translation>
     </message>
+    <message>
+        <source>Adverse event…</source>
+        <translation>پیامد نامطلوب…</translation>
+    </message>
+    <message>
+        <source>An adverse event following immunisation: reported at once</source>
+        <translation>پیامد نامطلوب پس از ایمن‌سازی: بی‌درنگ گزارش می‌شود</translation>
+    </message>
+    <message>
+        <source>Adverse events: %1 (serious: %2)</source>
+        <translation>پیامدهای نامطلوب: %1 (شدید: %2)</translation>
+    </message>
 </context>
 <context>
     <name>TallyKeys</name>
@@ -3199,6 +3211,65 @@ Report it to the district health centre now. The visit is marked urgent.</source
     <message>
         <source>Result saved. %1 stays %2: this result does not change it.</source>
         <translation>نتیجه ذخیره شد. %1 همچنان %2 است: این نتیجه آن را تغییر نمی‌دهد.</translation>
+    </message>
+</context>
+<context>
+    <name>AdverseEventDialog</name>
+    <message>
+        <source>Adverse event following immunisation</source>
+        <translation>پیامد نامطلوب پس از ایمن‌سازی</translation>
+    </message>
+    <message>
+        <source>Earlier adverse events of this person:</source>
+        <translation>پیامدهای نامطلوب پیشین این فرد:</translation>
+    </message>
+    <message>
+        <source>Onset</source>
+        <translation>شروع</translation>
+    </message>
+    <message>
+        <source>Vaccine</source>
+        <translation>واکسن</translation>
+    </message>
+    <message>
+        <source>Reaction</source>
+        <translation>عارضه</translation>
+    </message>
+    <message>
+        <source>Serious</source>
+        <translation>شدید</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>پیامد</translation>
+    </message>
+    <message>
+        <source>Not a dose recorded here</source>
+        <translation>نوبتی که اینجا ثبت نشده است</translation>
+    </message>
+    <message>
+        <source>e.g. fever 39.5, swelling at the injection site</source>
+        <translation>مثلاً تب ۳۹٫۵، تورم محل تزریق</translation>
+    </message>
+    <message>
+        <source>Serious (admitted, life-threatening, disability or death)</source>
+        <translation>شدید (بستری، تهدیدکنندهٔ زندگی، ناتوانی یا مرگ)</translation>
+    </message>
+    <message>
+        <source>After the dose</source>
+        <translation>پس از نوبت</translation>
+    </message>
+    <message>
+        <source>Onset date</source>
+        <translation>تاریخ شروع</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>بله</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>خیر</translation>
     </message>
 </context>
 </TS>

@@ -109,3 +109,50 @@ def test_campaign_tally_two_or_three_keys_per_child(qtbot, driver):  # type: ign
     assert not any(band == "5-14y" for band, _, _ in r.cells)
     assert view.table.item(0, 0).text() == "۲"  # 0–11 months, girls: one zero-dose girl and one typed in English
     _shot(main, "campaign-tally-fa")
+
+
+def test_adverse_event_recorded_from_the_chart(qtbot, driver):  # type: ignore[no-untyped-def]
+    """An adverse event following immunisation, from the chart's vaccination panel: linked to the dose it followed,
+    an onset before the dose refused beside its field, saved, and listed for the child (Persian screen)."""
+    from app.models import AdverseEvent
+    from app.services.immunisation import record_dose
+
+    main = driver.sign_in("m.shahraki", lang="fa")
+    pid = _child(main, date.today() - timedelta(days=70), "مریم", "Maryam")
+    given = date.today() - timedelta(days=2)
+    dose = record_dose(main.session.ctx, {"patient_id": pid, "vaccine": "penta", "given_on": given.isoformat(),
+                                          "batch": "PX-1", "expiry": (date.today() + timedelta(days=90)).isoformat(),
+                                          "site": "left_thigh"}).dose_id
+    panel = _open(qtbot, main, pid)
+    qtbot.waitUntil(lambda: panel.doses.rowCount() == 1, timeout=10000)
+    qtbot.mouseClick(panel.aefi, Qt.MouseButton.LeftButton)
+    dialog = panel.aefi_dialog
+    qtbot.waitUntil(lambda: dialog.dose.count() == 2, timeout=10000)  # the dose, and "not a recorded dose"
+    assert dialog.dose.currentData() == dose and dialog.vaccine.currentData() == "penta"
+    from app.core.dates import format_date
+
+    def solar(d: date) -> str:
+        return format_date(d, lang="fa", calendar="jalali", digits="latin")
+
+    dialog.onset.clear()
+    type_text(dialog.onset, solar(given - timedelta(days=1)))
+    type_text(dialog.reaction, "تب بالا و تورم محل تزریق")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    assert dialog.isVisible() and "پیش از تاریخ تزریق" in dialog.field_error("onset_date")
+    dialog.onset.clear()
+    type_text(dialog.onset, solar(date.today()))
+    qtbot.keyClick(dialog.serious, Qt.Key.Key_Space)
+    _shot(dialog, "aefi-dialog-fa")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    with main.session.store.read() as s:
+        events = s.query(AdverseEvent).filter(AdverseEvent.patient_id == pid).all()
+    assert [(e.dose_id, e.vaccine, e.serious, e.onset_date) for e in events] == [(dose, "penta", True, date.today())]
+    qtbot.waitUntil(lambda: "۱" in panel.aefi_summary.text(), timeout=10000)
+    qtbot.mouseClick(panel.aefi, Qt.MouseButton.LeftButton)
+    again = panel.aefi_dialog
+    qtbot.waitUntil(lambda: again.earlier.rowCount() == 1, timeout=10000)
+    assert "تب بالا" in again.earlier.item(0, 2).text()
+    again.reject()

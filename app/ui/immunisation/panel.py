@@ -101,8 +101,17 @@ class ImmunisationPanel(QGroupBox):
         self.print_card.setObjectName("printVaccinationCard")
         self.print_card.clicked.connect(self._print)
         self.print_card.setVisible(can(self.ctx.role, Action.PRINT_VACCINATION_CARD))
+        self.aefi = QPushButton(self.tr("Adverse event…"), self)
+        self.aefi.setObjectName("recordAefi")
+        self.aefi.setToolTip(self.tr("An adverse event following immunisation: reported at once"))
+        self.aefi.clicked.connect(self.open_aefi)
+        self.aefi.setVisible(can(self.ctx.role, Action.RECORD_IMMUNISATION))
+        self.aefi_summary = QLabel(self)
+        self.aefi_summary.setObjectName("aefiSummary")
         row.addWidget(self.record)
+        row.addWidget(self.aefi)
         row.addWidget(self.print_card)
+        row.addWidget(self.aefi_summary)
         row.addStretch(1)
         col.addLayout(row)
         self.dialog: DoseDialog | None = None
@@ -115,6 +124,9 @@ class ImmunisationPanel(QGroupBox):
 
     def _show(self, view: Any) -> None:
         self.view = view
+        events, serious = view.adverse_events
+        self.aefi_summary.setText(self.tr("Adverse events: %1 (serious: %2)").replace("%1", i18n.num(events))
+                                  .replace("%2", i18n.num(serious)) if events else "")
         st = view.status
         if st is None:
             self.summary.setText(self.tr("No birth date or year: the schedule cannot be worked out."))
@@ -161,6 +173,14 @@ class ImmunisationPanel(QGroupBox):
         self.dialog = DoseDialog(self.ctx, self.chart.patient_id, first, self)
         self.dialog.saved.connect(lambda _: self.reload())
         self.dialog.open()
+
+    def open_aefi(self) -> None:
+        from app.ui.immunisation.adverse import AdverseEventDialog
+
+        doses = self.view.doses if self.view is not None else []
+        self.aefi_dialog = AdverseEventDialog(self.ctx, self.chart.patient_id, doses, self)
+        self.aefi_dialog.saved.connect(lambda _: self.reload())
+        self.aefi_dialog.open()
 
     def _print(self) -> None:
         from app.ui.referrals.printing import _preview
