@@ -2,7 +2,8 @@
 p95 of repeated requests, in English and Persian.
 
 Run:  .venv/bin/python bench/bench_hq_pages.py [--visits 3000000] [--backend sqlite|postgres] [--keep] [--runs 20]
-Target: every page <= 300 ms p95. The dataset is the weekly-report benchmark's (bench/bench_hq_report.py,
+Target: every page <= 300 ms p95. Small sizes check that it works (``--visits 3000 --runs 3``); the real figure needs a
+quiet machine. The dataset is the weekly-report benchmark's (bench/bench_hq_report.py,
 app.hq.synthetic), reused with --keep. Pages are requested through FastAPI's TestClient (the router, its
 dependencies and HTML rendering; no network), one warm-up request each first.
 """
@@ -27,6 +28,7 @@ from app.hq.access import Actor  # noqa: E402
 from app.hq.alerts import evaluate_alerts  # noqa: E402
 from app.hq.models import hq_alert  # noqa: E402
 from app.hq.web import get_actor, get_connection, router  # noqa: E402
+from app.hq.workspace_web import router as workspace_router  # noqa: E402
 
 TARGET_MS = 300.0
 
@@ -46,6 +48,8 @@ def main() -> int:
         alert_id = conn.execute(select(hq_alert.c.id).limit(1)).scalar()
     app = FastAPI()
     app.include_router(router, prefix="/hq")
+    app.include_router(workspace_router, prefix="/hq")  # bundle upload and conflict review pages
+    app.state.engine = engine
 
     def connection():  # type: ignore[no-untyped-def]
         with engine.begin() as conn:
@@ -54,7 +58,8 @@ def main() -> int:
     who = {"actor": Actor("l.karimi", "headquarters")}
     app.dependency_overrides[get_connection] = connection
     app.dependency_overrides[get_actor] = lambda: who["actor"]
-    pages = ["/hq/", "/hq/alerts", "/hq/board", "/hq/surveillance", "/hq/report", "/hq/exports", "/hq/insurance"]
+    pages = ["/hq/", "/hq/alerts", "/hq/board", "/hq/surveillance", "/hq/report", "/hq/exports", "/hq/insurance",
+             "/hq/conflicts", "/hq/import"]
     if alert_id:
         pages.append(f"/hq/alerts/{alert_id}")
     ok = True

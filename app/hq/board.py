@@ -47,15 +47,28 @@ def _aware(v: Any) -> datetime | None:
     return t.as_datetime(v) if v is not None else None
 
 
+def device_codes(conn: Connection) -> dict[str, str]:
+    """Device id -> its code (ZAH1), from the server's enrolment list (empty without one)."""
+    from app.server import models as m
+
+    if not inspect(conn).has_table(m.device.name):
+        return {}
+    return {r.device_id: r.device_code for r in conn.execute(select(m.device.c.device_id, m.device.c.device_code))}
+
+
 def laptops(conn: Connection) -> list[Laptop]:
     from app.server import models as m
 
     if not inspect(conn).has_table(m.device.name):
         return []
-    sync = server_sync_info(conn)
-    records = {d.device_id: d for d in device_status(conn)}
+    # One pass over the devices (newest record and the server's bookkeeping together), and the imports' columns
+    # without their receipts (a receipt is kilobytes of JSON; the board needs four numbers).
+    records = {d.device_id: d for d in device_status(conn, server_sync_info)}
+    sync = {dev: d.sync for dev, d in records.items() if d.sync is not None}
+    bi = m.bundle_import
     bundles: dict[str, Any] = {}
-    for r in conn.execute(select(m.bundle_import).order_by(m.bundle_import.c.imported_at)).mappings():
+    for r in conn.execute(select(bi.c.device_id, bi.c.seq_from, bi.c.seq_to, bi.c.entries)
+                          .order_by(bi.c.imported_at)).mappings():
         bundles[r["device_id"]] = r
     out = []
     for d in conn.execute(select(m.device).order_by(m.device.c.device_code)).mappings():
@@ -83,6 +96,7 @@ def import_history(conn: Connection, limit: int = 50) -> list[dict[str, Any]]:
     codes = dict(conn.execute(select(m.device.c.device_id, m.device.c.device_code)).all())
     rows = conn.execute(select(m.bundle_import).order_by(m.bundle_import.c.imported_at.desc()).limit(limit)).mappings()
     return [{"at": _aware(r["imported_at"]), "device": codes.get(r["device_id"], r["device_id"][:8]),
+             "bundle_id": r["bundle_id"],
              "entries": r["entries"], "seq_from": r["seq_from"], "seq_to": r["seq_to"],
              "applied": (r["receipt"] or {}).get("applied", 0),
              "rejected": len((r["receipt"] or {}).get("rejected", []))} for r in rows]

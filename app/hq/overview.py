@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, func, inspect, select
+from sqlalchemy import Connection, bindparam, func, inspect, select
 
 from app.hq import tables as t
 from app.hq.weeks import Week, last_weeks, week_of
@@ -132,18 +132,15 @@ _DEVICE_TABLES = ("visit", "surveillance_case", "referral", "patient")
 
 
 def _device_ids(conn: Connection, table: Any) -> list[str]:
-    # A loose index scan (one indexed lookup per device) instead of DISTINCT over millions of rows.
+    # A loose index scan (one indexed lookup per device) instead of DISTINCT over millions of rows. The statement is
+    # built once and run with a new bound value each time (no statement building per device).
     found: list[str] = []
-    last: str | None = None
-    while True:
-        q = select(func.min(table.c.device_id)).where(table.c.device_id.is_not(None))
-        if last is not None:
-            q = q.where(table.c.device_id > last)
-        nxt = conn.execute(q).scalar()
-        if nxt is None:
-            return found
+    q = select(func.min(table.c.device_id)).where(table.c.device_id > bindparam("last"))
+    nxt = conn.execute(select(func.min(table.c.device_id)).where(table.c.device_id.is_not(None))).scalar()
+    while nxt is not None:
         found.append(nxt)
-        last = nxt
+        nxt = conn.execute(q, {"last": nxt}).scalar()
+    return found
 
 
 def device_status(conn: Connection, provider: SyncInfoProvider | Callable[[Connection], Mapping[str, DeviceSyncInfo]]
@@ -158,19 +155,21 @@ def device_status(conn: Connection, provider: SyncInfoProvider | Callable[[Conne
     statuses: dict[str, DeviceStatus] = {}
     for name in _DEVICE_TABLES:
         table = t.T[name]
+        # The device's newest record in one indexed lookup (device_id, hlc descending), built once per table.
+        newest = (select(table.c.hlc, table.c.created_at, *([table.c.unit_id] if "unit_id" in table.c else []))
+                  .where(table.c.device_id == bindparam("dev"), table.c.hlc.is_not(None))
+                  .order_by(table.c.hlc.desc()).limit(1))
         for dev in _device_ids(conn, table):
-            hlc = conn.execute(select(func.max(table.c.hlc)).where(table.c.device_id == dev)).scalar() or ""
+            row = conn.execute(newest, {"dev": dev}).first()
+            hlc = (row[0] or "") if row is not None else ""
             st = statuses.get(dev)
             if st is None:
                 st = statuses[dev] = DeviceStatus(dev, None, "", None, "")
-            if hlc > st.last_hlc:
+            if row is not None and hlc > st.last_hlc:
                 st.last_hlc = hlc
-                row = conn.execute(select(table.c.created_at, *([table.c.unit_id] if "unit_id" in table.c else []))
-                                   .where(table.c.device_id == dev, table.c.hlc == hlc).limit(1)).first()
-                if row is not None:
-                    st.last_record_at = row[0]
-                    if len(row) > 1 and row[1]:
-                        st.unit_id = row[1]
+                st.last_record_at = row[1]
+                if len(row) > 2 and row[2]:
+                    st.unit_id = row[2]
             st.tables.append(name)  # presence only: exact counts would cost a scan per device
     if any(s.unit_id is None for s in statuses.values()):
         for dev_unit in conn.execute(select(t.visit.c.device_id, t.visit.c.unit_id).where(

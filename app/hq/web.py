@@ -22,7 +22,7 @@ from sqlalchemy import Connection, select
 
 from app.hq.access import Actor, NotAllowed, require
 from app.hq.alerts import OPEN_STATUSES, Alert, AlertTransitionError, alert_case_ids, list_alerts
-from app.hq.board import import_history, laptops
+from app.hq.board import device_codes, import_history, laptops
 from app.hq.dhis2 import MappingError, dhis2_json
 from app.hq.exports import export_dhis2, export_linelist
 from app.hq.forms import submitted_form
@@ -221,14 +221,13 @@ def overview(request: Request, week: str | None = None, conn: Connection = Depen
     wk = _week(conn, week)
     visits = visits_this_week(conn, wk)
     comp = completeness(conn, wk, 12)
-    board = laptops(conn)
-    codes = {x.device_id: x.code for x in board}
+    codes = device_codes(conn)  # the laptops' codes alone: the device status is worked out once, below
     devices = device_status(conn, server_sync_info)
-    open_alerts = list_alerts(conn, status="raised", limit=100_000)
+    awaiting_n = _count_raised(conn, None if actor.is_hq else actor.unit_id)
     b = base(request)
     reported = sum(1 for v in visits if v.visits)
-    awaiting = (f"{num(len(open_alerts), lang)} alerts awaiting verification" if lang == "en" else
-                f"{num(len(open_alerts), lang)} هشدار در انتظار تأیید")
+    awaiting = (f"{num(awaiting_n, lang)} alerts awaiting verification" if lang == "en" else
+                f"{num(awaiting_n, lang)} هشدار در انتظار تأیید")
     body = [f"<p>{escape(t('week', lang))} <strong>{escape(wk.label)}</strong> ({day(wk.start, lang)} – "
             f"{day(wk.end - timedelta(days=1), lang)}) · {escape(t('visits', lang))} "
             f"{num(sum(v.visits for v in visits), lang)} · "
@@ -249,6 +248,18 @@ def overview(request: Request, week: str | None = None, conn: Connection = Depen
                     num(d.sync.rejected, lang) if d.sync else "—"] for d in devices]),
             f'<p class="muted"><a href="{b}/board">{escape(t("nav_board", lang))}</a></p>']
     return page(t("nav_overview", lang), "".join(body), request=request, lang=lang, actor=actor)
+
+
+def _count_raised(conn: Connection, unit_id: str | None) -> int:
+    """Alerts awaiting verification (a count, not the rows)."""
+    from sqlalchemy import func
+
+    from app.hq.models import hq_alert
+
+    q = select(func.count()).select_from(hq_alert).where(hq_alert.c.status == "raised")
+    if unit_id:
+        q = q.where(hq_alert.c.unit_id == unit_id)
+    return int(conn.execute(q).scalar() or 0)
 
 
 @router.get("/alerts", response_class=HTMLResponse)
@@ -385,9 +396,12 @@ def reporting_board(request: Request, conn: Connection = Depends(get_connection)
             f"<h2>{escape(t('completeness', lang))}</h2>",
             table([t("facility", lang)] + [w.label for w in comp.weeks], comp_rows, 1),
             f"<h2>{escape(t('import_history', lang))}</h2>",
-            table([t("when", lang), t("device", lang), t("changes", lang), t("applied", lang), t("quarantined", lang)],
+            table([t("when", lang), t("device", lang), t("changes", lang), t("applied", lang), t("quarantined", lang)]
+                  + ([t("receipt", lang)] if actor.is_hq else []),
                   [[when(r["at"], lang), escape(r["device"]), f"{num(r['seq_from'], lang)}–{num(r['seq_to'], lang)}",
-                    num(r["applied"], lang), num(r["rejected"], lang)] for r in imports], 2) if imports else "<p>—</p>"]
+                    num(r["applied"], lang), num(r["rejected"], lang)]
+                   + ([f'<a href="{base(request)}/import/{escape(r["bundle_id"])}/receipt">JSON</a>']
+                      if actor.is_hq else []) for r in imports], 2) if imports else "<p>—</p>"]
     return page(t("board_title", lang), "".join(body), request=request, lang=lang, actor=actor)
 
 

@@ -135,6 +135,7 @@ TEXTS.update({
     "other_language": ("فارسی", "English"),
     "nav_staff": ("Staff", "کارکنان"),
     "nav_import": ("Import bundle", "ورود بسته"),
+    "receipt": ("Signed receipt", "رسید امضاشده"),
     "nav_conflicts": ("Conflicts", "تعارض‌ها"),
     "staff_title": ("Staff accounts (web pages and sayyar hq commands)", "حساب‌های کارکنان (صفحه‌ها و فرمان‌های sayyar hq)"),
     "staff_intro": ("One list for the pages and the command line: a deactivated account can sign in to neither, and "

@@ -171,3 +171,26 @@ def test_pages_in_persian_are_right_to_left_with_solar_hijri_dates(client) -> No
     assert any(month in desk for month in ("آذر", "دی", "آبان", "بهمن"))  # Solar Hijri month names
     font = client.get("/hq/static/vazirmatn.ttf")
     assert font.status_code == 200 and font.headers["content-type"] == "font/ttf"
+
+
+def test_overview_and_board_work_out_each_laptops_status_once(client, monkeypatch) -> None:
+    """Issue 17 (speed): the overview computed every device's status twice (once for the laptop codes, once for the
+    table), and read every bundle import's receipt for the board; now once per page."""
+    from app.hq import board, overview, web
+
+    calls = {"device_status": 0, "server_sync_info": 0}
+
+    def counted(name, real):  # type: ignore[no-untyped-def]
+        def wrapper(*a, **k):  # type: ignore[no-untyped-def]
+            calls[name] += 1
+            return real(*a, **k)
+        return wrapper
+
+    for module in (web, board):
+        monkeypatch.setattr(module, "device_status", counted("device_status", overview.device_status))
+        monkeypatch.setattr(module, "server_sync_info", counted("server_sync_info", overview.server_sync_info))
+    for path in ("/hq/", "/hq/board"):
+        calls.update(device_status=0, server_sync_info=0)
+        assert client.get(path).status_code == 200
+        assert calls["device_status"] == 1, path
+        assert calls["server_sync_info"] <= 1, path
