@@ -116,7 +116,7 @@ def page(title: str, body: str, *, request: Request | None = None, lang: str = "
     b = base(request) if request is not None else "/hq"
     links = list(NAV)
     if actor is not None and actor.is_hq:  # headquarters' data-manager pages (app/hq/workspace_web.py)
-        links += [("/import", "nav_import"), ("/conflicts", "nav_conflicts")]
+        links += [("/import", "nav_import"), ("/conflicts", "nav_conflicts"), ("/duplicates", "nav_duplicates")]
     if is_admin(request):
         links.append(("/staff", "nav_staff"))
     nav_html = "".join(f'<a href="{b}{h}">{escape(t(k, lang))}</a>' for h, k in links) if nav else ""

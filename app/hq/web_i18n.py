@@ -137,6 +137,7 @@ TEXTS.update({
     "nav_import": ("Import bundle", "ورود بسته"),
     "receipt": ("Signed receipt", "رسید امضاشده"),
     "nav_conflicts": ("Conflicts", "تعارض‌ها"),
+    "nav_duplicates": ("Duplicates", "تکراری‌ها"),
     "staff_title": ("Staff accounts (web pages and sayyar hq commands)", "حساب‌های کارکنان (صفحه‌ها و فرمان‌های sayyar hq)"),
     "staff_intro": ("One list for the pages and the command line: a deactivated account can sign in to neither, and "
                     "its open sessions end at once. New accounts and passwords: sayyar hq staff.",

@@ -80,6 +80,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "no_conflicts": ("No open conflicts.", "تعارض بازی نیست."),
     "resolved_recently": ("Resolved recently", "بررسی‌شده‌های اخیر"),
     "resolution": ("Decision", "تصمیم"),
+    "dup_title": ("Likely duplicate patients", "بیماران احتمالاً تکراری"),
+    "dup_intro": ("Pairs of patient records that are probably one person, scored as a laptop's review list does (names "
+                  "in both scripts and their spellings, birth year, sex, documents, phone), best first. Codes and "
+                  "reasons only: the records are looked at and merged on a laptop of the unit, from the codes.",
+                  "جفت پرونده‌هایی که احتمالاً یک نفرند، با همان امتیازدهی فهرست بررسی رایانهٔ واحد (نام به دو خط و "
+                  "املاهای آن، سال تولد، جنس، مدرک، تلفن)، از محتمل‌ترین. فقط کد و دلیل: پرونده‌ها در رایانهٔ واحد "
+                  "از روی کد دیده و ادغام می‌شوند."),
+    "dup_across": ("only pairs registered by two different units", "فقط جفت‌هایی که دو واحد مختلف ثبت کرده‌اند"),
+    "dup_all_units": ("every unit", "همهٔ واحدها"),
+    "dup_run": ("Find likely duplicates", "یافتن موارد احتمالاً تکراری"),
+    "dup_found": ("{pairs} likely duplicate pairs among {people} patients (worked out in {secs} s).",
+                  "{pairs} جفت احتمالاً تکراری در میان {people} بیمار ({secs} ثانیه)."),
+    "dup_keep": ("Keep", "نگه‌داشتن"),
+    "dup_merge": ("Merge into it", "ادغام در آن"),
+    "dup_units": ("Units", "واحدها"),
+    "dup_score": ("Score", "امتیاز"),
+    "dup_document": ("Same document", "مدرک یکسان"),
+    "dup_slow": ("Over every unit's patients this takes a while (about a minute for 250,000 patients).",
+                 "برای بیماران همهٔ واحدها این کار زمان می‌برد (حدود یک دقیقه برای ۲۵۰٬۰۰۰ بیمار)."),
     "conflict_gone": ("This conflict is no longer open (someone resolved it already).",
                       "این تعارض دیگر باز نیست (پیش‌تر بررسی شده است)."),
 }
@@ -336,6 +355,58 @@ def conflict_keep(conflict_id: str, request: Request, form: dict[str, str] = Dep
     audit(conn, actor, "conflict_keep", f"{row.entity}.{row.field}"[:200], 1,
           detail={"conflict": conflict_id, "note": bool(note)})
     return RedirectResponse(f"{base(request)}/conflicts", status_code=303)
+
+
+# --- likely duplicates across units -----------------------------------------------------------------------------------
+
+DUPLICATE_LIMIT = 500
+
+
+@router.get("/duplicates", response_class=HTMLResponse)
+def duplicates_page(request: Request, run: int = 0, across: int = 0, unit: str = "",
+                    conn: Connection = Depends(get_connection),  # noqa: B008
+                    actor: Actor = Depends(get_actor)) -> HTMLResponse:  # noqa: B008
+    """Likely duplicate pairs (``sayyar hq duplicates``): patient codes, units, score and reasons, never a name. A
+    unit administrator's list is their own unit's; headquarters chooses a unit or all. Worked out only when asked
+    (``run=1``), on a worker thread."""
+    import time
+
+    from app.hq.tables import units as unit_table
+    from app.services.duplicates import dismissed_pairs, find_pairs, read_people, reasons_text
+
+    lang = _guard_lang(actor, Action.REVIEW_DUPLICATES)
+    units = {k: v.get("code", "") for k, v in unit_table(conn).items()}
+    chosen = unit if actor.is_hq else (actor.unit_id or "")
+    b = base(request)
+    options = "".join(f'<option value="{escape(k)}"{" selected" if k == chosen else ""}>{escape(v or k)}</option>'
+                      for k, v in sorted(units.items(), key=lambda kv: kv[1]))
+    unit_select = (f'<select name="unit"><option value="">{escape(w("dup_all_units", lang))}</option>{options}'
+                   f'</select> ' if actor.is_hq else "")
+    form = (f'<form method="get" action="{b}/duplicates"><input type="hidden" name="run" value="1">{unit_select}'
+            f'<label><input type="checkbox" name="across" value="1"{" checked" if across else ""}> '
+            f'{escape(w("dup_across", lang))}</label> <button>{escape(w("dup_run", lang))}</button></form>'
+            f'<p class="muted">{escape(w("dup_slow", lang))}</p>')
+    body = [f'<p class="muted">{escape(w("dup_intro", lang))}</p>', form]
+    if run:
+        started = time.perf_counter()
+        people = read_people(conn, unit_id=chosen or None)
+        pairs = find_pairs(people, dismissed=dismissed_pairs(conn), limit=DUPLICATE_LIMIT,
+                           across_units_only=bool(across))
+        secs = f"{time.perf_counter() - started:.1f}"
+        body.append(f"<p><strong>{escape(w('dup_found', lang, pairs=num(len(pairs), lang), people=num(len(people), lang), secs=num(secs, lang)))}"
+                    "</strong></p>")
+        rows = []
+        for pair in pairs:
+            a, z = sorted((pair.a, pair.b), key=lambda r: r.code)
+            rows.append([f'<span dir="ltr">{escape(a.code)}</span>', f'<span dir="ltr">{escape(z.code)}</span>',
+                         escape(" · ".join(sorted({units.get(a.unit_id or "", a.unit_id or "—"),
+                                                  units.get(z.unit_id or "", z.unit_id or "—")}))),
+                         num(pair.points, lang), escape(t("yes" if pair.strong else "no", lang)),
+                         escape(reasons_text(pair.reasons, lang))])
+        if rows:
+            body.append(table([w("dup_keep", lang), w("dup_merge", lang), w("dup_units", lang), w("dup_score", lang),
+                               w("dup_document", lang), w("reason", lang)], rows, 3))
+    return page(w("dup_title", lang), "".join(body), request=request, lang=lang, actor=actor)
 
 
 __all__ = ["CODES", "TEXTS", "c", "router", "w"]
