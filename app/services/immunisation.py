@@ -221,32 +221,46 @@ def _due_where(ctx: Ctx, facility_id: str, on: date | None, defaulters_only: boo
     return day, (grace_cut if defaulters_only else day), grace_cut
 
 
+NOT_SEEN = ""  # facility_id of the children not yet seen at any facility (no visit, no dose given at one)
+# The children of a facility, or (NOT_SEEN) this unit's children seen nowhere yet: registered by the unit, never
+# visited, vaccinated abroad or only by the caregiver's word. They would otherwise be on no facility's list.
+_CHILDREN = ("FROM immunisation_child WHERE facility_id = ? AND next_due <= ? AND last_until > ?")
+_NOT_SEEN = ("FROM immunisation_child WHERE facility_id = ? AND next_due <= ? AND last_until > ? AND patient_id IN "
+             "(SELECT id FROM patient WHERE registered_unit_id = ?)")
+
+
+def _children_sql(ctx: Ctx, facility_id: str, args: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
+    if facility_id == NOT_SEEN:
+        return _NOT_SEEN, (*args, ctx.unit_id)
+    return _CHILDREN, args
+
+
 def due_count(ctx: Ctx, *, facility_id: str, on: date | None = None, defaulters_only: bool = False) -> int:
     """How many children the list below holds in all (counted from the due table's index alone)."""
     ctx.require(Action.VIEW_ROSTER)
     day, cut, _ = _due_where(ctx, facility_id, on, defaulters_only)
+    sql, args = _children_sql(ctx, facility_id, (facility_id, cut.isoformat(), day.isoformat()))
     with ctx.read() as session:
-        return int(session.connection().exec_driver_sql(
-            "SELECT COUNT(*) FROM immunisation_child WHERE facility_id = ? AND next_due <= ? AND last_until > ?",
-            (facility_id, cut.isoformat(), day.isoformat())).scalar() or 0)
+        return int(session.connection().exec_driver_sql("SELECT COUNT(*) " + sql, args).scalar() or 0)
 
 
 def due_list(ctx: Ctx, *, facility_id: str, on: date | None = None, defaulters_only: bool = False,
              limit: int = 1000, offset: int = 0) -> list[DueChild]:
     """Children last seen at the facility with a dose due by ``on`` (the unit's next visit there), most overdue
     first, a page at a time (``due_count`` says how many in all). ``defaulters_only``: those whose dose is overdue
-    today (due more than the schedule's grace period ago)."""
+    today (due more than the schedule's grace period ago). ``facility_id=NOT_SEEN``: this unit's children seen at
+    no facility yet."""
     ctx.require(Action.VIEW_ROSTER)
     day, cut, grace_cut = _due_where(ctx, facility_id, on, defaulters_only)
     args = (facility_id, cut.isoformat(), day.isoformat())
+    sql, page_args = _children_sql(ctx, facility_id, args)
     # The page of children from immunisation_child's index (most overdue first), then their rows of the due table,
     # where the names are kept; dates parsed here (SQLAlchemy's per-value processing and a join to the patient table
     # were most of the time on a facility with thousands of children).
     with ctx.read() as session:
         conn = session.connection()
         page = [r[0] for r in conn.exec_driver_sql(
-            "SELECT patient_id FROM immunisation_child WHERE facility_id = ? AND next_due <= ? AND last_until > ? "
-            "ORDER BY next_due LIMIT ? OFFSET ?", (*args, limit, offset))]
+            "SELECT patient_id " + sql + " ORDER BY next_due LIMIT ? OFFSET ?", (*page_args, limit, offset))]
         rows: list[Any] = []
         for i in range(0, len(page), 500):
             chunk = page[i:i + 500]

@@ -1397,6 +1397,26 @@ Do you want to save the document as a PDF file instead? You can print it later f
         <source>Plan saved.</source>
         <translation>برنامه ذخیره شد.</translation>
     </message>
+    <message>
+        <source>Vaccinations due at this site on the day</source>
+        <translation>واکسن‌های موعددار در این محل در آن روز</translation>
+    </message>
+    <message>
+        <source>Add the children due to the plan</source>
+        <translation>افزودن کودکان موعددار به برنامه</translation>
+    </message>
+    <message>
+        <source>%1 children due for vaccination (%2 overdue today); the first %3, most overdue first:</source>
+        <translation>%1 کودک موعد واکسن دارند (%2 امروز دیرکرد دارند)؛ %3 مورد نخست، با بیشترین دیرکرد در آغاز:</translation>
+    </message>
+    <message>
+        <source>No child is due for vaccination here on this day.</source>
+        <translation>هیچ کودکی در این روز در اینجا موعد واکسن ندارد.</translation>
+    </message>
+    <message>
+        <source>vaccination due: %1</source>
+        <translation>موعد واکسن: %1</translation>
+    </message>
 </context>
 <context>
     <name>SignInWindow</name>
@@ -2647,6 +2667,10 @@ Report it to the district health centre now. The visit is marked urgent.</source
     <message>
         <source>%1 children</source>
         <translation>%1 کودک</translation>
+    </message>
+    <message>
+        <source>Not yet seen at a facility</source>
+        <translation>هنوز در هیچ مرکزی دیده نشده</translation>
     </message>
 </context>
 <context>

@@ -93,6 +93,12 @@ def test_due_list_by_facility_and_defaulters(clinician, coordinator, store):
                     ("mmr", "right_arm")):
         record_dose(clinician, given_here(late, v, "2026-11-28", site=site))
     assert [c.patient_id for c in due_list(coordinator, facility_id=clinician.facility_id)] == [fresh]
+    # The child seen at no facility yet is on the unit's "not seen at a facility" list, due and defaulting.
+    from app.services.immunisation import NOT_SEEN, due_count
+
+    assert [c.patient_id for c in due_list(coordinator, facility_id=NOT_SEEN, on=TODAY)] == [elsewhere]
+    assert due_count(coordinator, facility_id=NOT_SEEN, defaulters_only=True) == 1
+    assert due_list(coordinator, facility_id=NOT_SEEN, defaulters_only=True)[0].overdue
 
 
 def test_adverse_event(clinician):

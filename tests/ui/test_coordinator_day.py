@@ -72,3 +72,52 @@ def test_summary_in_persian_shows_solar_hijri_day(qtbot, driver):  # type: ignor
     wait_ops(qtbot)
     assert summary.isRightToLeft()
     assert summary.day.text() == format_date(date.today(), lang="fa", calendar="jalali", digits="latin")
+
+
+def test_plan_lists_children_due_for_vaccination_and_the_unseen(qtbot, driver, demo_dir):  # type: ignore[no-untyped-def]
+    """The day plan shows the children due for vaccination at the site on that day (the unit's next visit), and adds
+    them to the plan with the reason; the due list has the unit's children seen at no facility yet."""
+    from PySide6.QtWidgets import QPushButton
+
+    site = sign_in(demo_dir, "m.shahraki", DEMO_PASSWORD)
+    try:
+        fid = list_facilities(site.ctx, unit_id=site.ctx.unit_id)[1].id
+        site.ctx.facility_id = fid
+        baby = register_patient(site.ctx, {"given_name_latin": "Parisa", "father_name_latin": "Karim",
+                                           "sex": "female", "date_of_birth": date.today() - timedelta(days=100),
+                                           "nationality": "afghan", "legal_status": "amayesh",
+                                           "consent_date": date.today()}, override_reason="test").patient_id
+        record_visit(site.ctx, {"patient_id": baby, "complaint": "Cough"})
+        unseen = register_patient(site.ctx, {"given_name_latin": "Yalda", "father_name_latin": "Omar",
+                                             "sex": "female", "date_of_birth": date.today() - timedelta(days=300),
+                                             "nationality": "afghan", "legal_status": "amayesh",
+                                             "consent_date": date.today()}, override_reason="test").patient_id
+    finally:
+        site.store.close()
+    main = driver.sign_in("h.rigi", lang="en")
+    qtbot.keyClick(main, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    planner = main.tabs.currentWidget()
+    wait_ops(qtbot)
+    planner.facility.setCurrentIndex(planner.facility.findData(fid))
+    planner.day.clear()
+    type_text(planner.day, (date.today() + timedelta(days=7)).isoformat())
+    qtbot.keyClick(planner.day, Qt.Key.Key_Return)
+    wait_ops(qtbot)
+    due = [planner.due.item(i) for i in range(planner.due.count())]
+    assert [i.data(Qt.ItemDataRole.UserRole) for i in due] == [baby] and "Parisa" in due[0].text()
+    assert "1 children due" in planner.due_summary.text()
+    qtbot.mouseClick(planner.findChild(QPushButton, "addDueChildren"), Qt.MouseButton.LeftButton)
+    lines = [planner.patients.item(i) for i in range(planner.patients.count())]
+    assert [i.data(Qt.ItemDataRole.UserRole) for i in lines] == [baby] and "vaccination due" in lines[0].text()
+    planner.staff.item(0).setCheckState(Qt.CheckState.Checked)
+    qtbot.mouseClick(planner.save_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    assert planner.status.text() == "Plan saved."
+    from app.services.immunisation import NOT_SEEN
+
+    view = main.open_form("due", {})
+    wait_ops(qtbot)
+    view.facility.setCurrentIndex(view.facility.findData(NOT_SEEN))
+    qtbot.mouseClick(view.findChild(QPushButton, "showDue"), Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    assert [view.table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(view.table.rowCount())] == [unseen]

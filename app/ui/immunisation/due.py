@@ -76,9 +76,13 @@ class DueListView(QWidget):
         ctx = self.ctx
 
         def show(facilities: list[Any]) -> None:
+            from app.services.immunisation import NOT_SEEN
+
             for f in facilities:
                 if f.unit_id == ctx.unit_id:
                     self.facility.addItem(i18n.pick(f.name_en, f.name_fa), f.id)
+            # This unit's children seen at no facility yet (no visit, no dose given at one): on no facility's list.
+            self.facility.addItem(self.tr("Not yet seen at a facility"), NOT_SEEN)
             if ctx.facility_id:
                 self.facility.setCurrentIndex(max(0, self.facility.findData(ctx.facility_id)))
             self.load()
@@ -92,7 +96,7 @@ class DueListView(QWidget):
             self.error.say(self.day.problem())
             return
         ctx, fid, day, only = self.ctx, self.facility.currentData(), self.day.value(), self.defaulters.isChecked()
-        if not fid:
+        if fid is None:
             return
         self.error.say("")
         run_op(self, lambda: (due_count(ctx, facility_id=fid, on=day, defaulters_only=only),

@@ -28,6 +28,7 @@ from app.ui.widgets.forms import DateField, ErrorLabel
 from app.ui.widgets.formtab import FormTab, set_combo
 
 ID = Qt.ItemDataRole.UserRole
+DUE_SHOWN = 50  # children due listed on the plan (the count says how many in all; the due list pages the rest)
 
 
 def _patient_text(row: Any, reason: str = "") -> str:
@@ -98,6 +99,7 @@ class RosterPlanner(FormTab):
         grid.setColumnStretch(1, 2)
         grid.setColumnStretch(0, 1)
         self.body.addLayout(grid, 1)
+        self.body.addWidget(self._due_box())
         self.note = QLineEdit(self)
         self.note.setObjectName("siteNote")
         self.note.setPlaceholderText(self.tr("Note for the site (where the unit parks, water, security…)"))
@@ -121,6 +123,67 @@ class RosterPlanner(FormTab):
         self.body.addLayout(row)
         self._pending_state: dict[str, Any] | None = None
         self._choices()
+
+    def _due_box(self) -> QGroupBox:
+        """Children due for vaccination at this site on the day (the due table), to add to the plan."""
+        box = QGroupBox(self.tr("Vaccinations due at this site on the day"), self)
+        col = QVBoxLayout(box)
+        self.due_summary = QLabel(box)
+        self.due_summary.setObjectName("rosterDueSummary")
+        col.addWidget(self.due_summary)
+        self.due = QListWidget(box)
+        self.due.setObjectName("rosterDue")
+        self.due.setMaximumHeight(120)
+        self.due.itemActivated.connect(self._add_due)
+        col.addWidget(self.due)
+        add = QPushButton(self.tr("Add the children due to the plan"), box)
+        add.setObjectName("addDueChildren")
+        add.clicked.connect(lambda: [self._add_due(self.due.item(i)) for i in range(self.due.count())])
+        add.setVisible(self.can_plan)
+        col.addWidget(add)
+        return box
+
+    def _load_due(self, day: date, fid: str) -> None:
+        from app.services.immunisation import due_count, due_list
+
+        ctx = self.ctx
+
+        def read() -> Any:
+            return (due_count(ctx, facility_id=fid, on=day), due_count(ctx, facility_id=fid, defaulters_only=True),
+                    due_list(ctx, facility_id=fid, on=day, limit=DUE_SHOWN))
+
+        run_op(self, read, self._show_due)
+
+    def _show_due(self, found: Any) -> None:
+        from app.services.labels import label
+
+        total, overdue, children = found
+        lang = i18n.current_lang()
+        self.due_summary.setText(self.tr("%1 children due for vaccination (%2 overdue today); the first %3, most "
+                                         "overdue first:").replace("%1", i18n.num(total))
+                                 .replace("%2", i18n.num(overdue)).replace("%3", i18n.num(len(children)))
+                                 if total else self.tr("No child is due for vaccination here on this day."))
+        self.due.clear()
+        for c in children:
+            what = ("، " if lang == "fa" else ", ").join(dict.fromkeys(label("vaccine", v, lang)
+                                                                       for _, _, v, _ in c.doses))
+            name = i18n.pick(c.given_name_latin, c.given_name_fa)
+            item = QListWidgetItem(f"{'⚠ ' if c.overdue else ''}{c.code} — {name} — {what}", self.due)
+            item.setData(ID, c.patient_id)
+            item.setData(ID + 1, self.tr("vaccination due: %1").replace("%1", what)[:200])
+            item.setData(ID + 2, (c.code, name))
+
+    def _add_due(self, item: QListWidgetItem | None) -> None:
+        if item is None:
+            return
+        pid = item.data(ID)
+        if any(self.patients.item(i).data(ID) == pid for i in range(self.patients.count())):
+            return
+        code, name = item.data(ID + 2)
+        line = QListWidgetItem(f"{code} — {name} — {item.data(ID + 1)}", self.patients)
+        line.setData(ID, pid)
+        line.setData(ID + 1, item.data(ID + 1))
+        self.autosaver.touch()
 
     def _choices(self) -> None:
         ctx = self.ctx
@@ -162,6 +225,7 @@ class RosterPlanner(FormTab):
         if not fid:
             return
         run_op(self, lambda: roster_for_day(ctx, day, fid), self._show, None, self.tr("Loading the plan…"))
+        self._load_due(day, fid)
 
     def _show(self, view: Any) -> None:
         self.autosaver.paused = True
