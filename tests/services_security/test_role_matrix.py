@@ -23,6 +23,8 @@ from app.services.audit import audit_trail
 from app.services.backup import backup_laptop
 from app.services.cases import classify_case
 from app.services.test_results import (
+    case_view,
+    case_views,
     cases_of_visit,
     investigation_for,
     record_result,
@@ -95,6 +97,8 @@ SCENARIOS: dict[str, Call] = {
         "test": "stool_cholera", "outcome": "positive", "result_date": TODAY}),
     "test_results:results_for": lambda w, c: results_for(c, w.case_id),
     "test_results:cases_of_visit": lambda w, c: cases_of_visit(c, w.visit_id),
+    "test_results:case_views": lambda w, c: case_views(c, patient_id=w.patient_id),
+    "test_results:case_view": lambda w, c: case_view(c, w.case_id),
     "test_results:save_investigation": lambda w, c: save_investigation(c, w.case_id, {
         "investigated_on": TODAY, "travelled": False, "origin": "indigenous"}),
     "test_results:investigation_for": lambda w, c: investigation_for(c, w.case_id),
