@@ -38,6 +38,9 @@ class Visit(SyncMixin, Base):
     medicines: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     follow_up_date: Mapped[date | None] = mapped_column(Date)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Vitals outside the usual range that the clinician confirmed as true (app/services/vital_ranges.py); None when
+    # there were none (visits saved before, records from older laptops, the bulk loader all leave it out).
+    unusual_vitals: Mapped[list[str] | None] = mapped_column(JSON)
     # A correction is a new version of the same visit; this keeps the reason (docs/architecture.md, guarantee 6).
     correction_reason: Mapped[str] = mapped_column(String(300), default="")
 

@@ -91,6 +91,8 @@ class ReferralSlipData(_Model):
     weight_kg: float | None = None
     height_cm: float | None = None
     muac_mm: int | None = None
+    # Vitals outside the usual range that the clinician confirmed as true (field names, e.g. "temperature_c").
+    unusual_vitals: list[str] = Field(default_factory=list)
     investigations: str | None = None
     investigation_lines: list[str] = Field(default_factory=list)  # test results, one per line
     pregnant: bool | None = None

@@ -106,6 +106,7 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "vital_wt": ("Wt", "وزن"),
     "vital_ht": ("Ht", "قد"),
     "vital_muac": ("MUAC", "MUAC"),
+    "vitals_unusual": ("unusual, re-checked and confirmed", "غیرمعمول، دوباره سنجیده و تأیید شد"),
     # "°C" inside Persian text is reordered to "C°"; Persian forms write the word.
     "unit_c": ("°C", "درجه"),
     "unit_mmhg": ("mmHg", "mmHg"),

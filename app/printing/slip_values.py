@@ -82,6 +82,11 @@ def insurance_text(data: ReferralSlipData, lang: Lang, digits: Digits) -> str:
     return text
 
 
+_SHORT = {"temperature_c": "vital_t", "systolic": "vital_bp", "diastolic": "vital_bp", "pulse": "vital_pulse",
+          "resp_rate": "vital_rr", "spo2": "vital_spo2", "weight_kg": "vital_wt", "height_cm": "vital_ht",
+          "muac_mm": "vital_muac"}
+
+
 def vitals_text(data: ReferralSlipData, lang: Lang, digits: Digits) -> str:
     def n(value: float | int, decimals: int = 0) -> str:
         return persian_number(value, digits, decimals)
@@ -106,6 +111,9 @@ def vitals_text(data: ReferralSlipData, lang: Lang, digits: Digits) -> str:
         parts.append(f"{label('vital_ht', lang)} {n(data.height_cm)} {label('unit_cm', lang)}")
     if data.muac_mm is not None:
         parts.append(f"{label('vital_muac', lang)} {n(data.muac_mm)} {label('unit_mm', lang)}")
+    if parts and data.unusual_vitals:
+        short = dict.fromkeys(label(_SHORT[f], lang) for f in data.unusual_vitals if f in _SHORT)
+        parts.append(f"{label('vitals_unusual', lang)}: {('، ' if lang == 'fa' else ', ').join(short)}")
     # No-break spaces inside an item and before the separator: a line may break only between whole measurements,
     # never between "SpO2" and its value or before a "·".
     return "\u00a0\u00b7 ".join(p.replace(" ", NBSP) for p in parts) if parts else DASH

@@ -80,6 +80,16 @@ def _v3_device_unit(conn: Connection) -> None:
     add_missing_columns(conn, "srv_device", [Column("unit_id", String(36))])
 
 
+def _v4_visit_fields(conn: Connection) -> None:
+    """Columns laptops added to synced records after the central copy was made: the vitals a clinician confirmed
+    as unusual (laptop revision 0011), and the weeks of pregnancy and known allergies (laptop revision 0007)."""
+    from sqlalchemy import JSON, Integer, String
+
+    add_missing_columns(conn, "visit", [Column("unusual_vitals", JSON()),
+                                        Column("pregnancy_weeks", Integer())])
+    add_missing_columns(conn, "patient", [Column("allergies", String(500), server_default="")])
+
+
 @contextmanager
 def feed_connection(engine: Engine) -> Iterator[Connection]:
     """A connection whose statements all read one snapshot. PostgreSQL's default (READ COMMITTED) gives every
@@ -96,8 +106,9 @@ def feed_connection(engine: Engine) -> Iterator[Connection]:
 
 # The central database's schema version. A change to the server tables bumps it and adds a step to UPGRADES that
 # takes a database from the previous version (run in one transaction, in order, when the server opens it).
-SCHEMA_VERSION = 3
-UPGRADES: dict[int, Callable[[Connection], None]] = {2: _v2_case_classification, 3: _v3_device_unit}
+SCHEMA_VERSION = 4
+UPGRADES: dict[int, Callable[[Connection], None]] = {2: _v2_case_classification, 3: _v3_device_unit,
+                                                     4: _v4_visit_fields}
 
 
 class ServerSchemaError(Exception):

@@ -124,7 +124,7 @@ def referral_slip_data(session: Session, referral: Referral, lang: str, on: date
         complaint=visit.complaint or None, findings=referral.findings or visit.findings or None,
         temperature_c=visit.temperature_c, systolic=visit.systolic, diastolic=visit.diastolic, pulse=visit.pulse,
         resp_rate=visit.resp_rate, spo2=visit.spo2, weight_kg=visit.weight_kg, height_cm=visit.height_cm,
-        muac_mm=visit.muac_mm,
+        muac_mm=visit.muac_mm, unusual_vitals=list(visit.unusual_vitals or []),
         diagnoses=[DiagnosisLine(code=d.code, label=labels.get(d.code, d.code), certainty=d.certainty)
                    for d in visit.diagnoses if not d.deleted],
         treatment_given=referral.treatment_given or visit.treatment or None, reason_for_referral=referral.reason,

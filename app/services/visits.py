@@ -79,6 +79,15 @@ class VisitIn(BaseModel):
     treatment: str = Field(default="", max_length=4000)
     medicines: list[MedicineIn] = Field(default_factory=list)
     follow_up_date: date | None = None
+    # Vitals the clinician confirmed as unusual but true (app/services/vital_ranges.py); others unusual are asked.
+    unusual_vitals: list[str] = Field(default_factory=list)
+
+    @field_validator("unusual_vitals")
+    @classmethod
+    def _known_vitals(cls, v: list[str]) -> list[str]:
+        from app.services.vital_ranges import USUAL
+
+        return [name for name in dict.fromkeys(v) if name in USUAL]
 
     @field_validator("visit_at")
     @classmethod
@@ -161,6 +170,7 @@ def record_visit(ctx: Ctx, data: VisitIn | dict[str, Any]) -> VisitRecorded:
         errors = _cross_check(data, patient, visit_day, known)
         if errors:
             raise ValidationFailed(errors)
+        unusual = _confirmed_unusual(data, data.unusual_vitals)
         device = session.get(DeviceState, 1)
         unit_id = ctx.unit_id or (device.unit_id if device else None)
         registry = active_registry(session)
@@ -174,7 +184,7 @@ def record_visit(ctx: Ctx, data: VisitIn | dict[str, Any]) -> VisitRecorded:
             diastolic=data.diastolic, pulse=data.pulse, resp_rate=data.resp_rate, spo2=data.spo2,
             weight_kg=data.weight_kg, height_cm=data.height_cm, muac_mm=data.muac_mm, pregnant=data.pregnant,
             pregnancy_weeks=data.pregnancy_weeks if data.pregnant else None, treatment=data.treatment, medicines=[_medicine(m) for m in data.medicines],
-            follow_up_date=data.follow_up_date, urgent=bool(notices),
+            follow_up_date=data.follow_up_date, urgent=bool(notices), unusual_vitals=unusual or None,
         )
         session.add(visit)
         session.flush()
@@ -185,6 +195,17 @@ def record_visit(ctx: Ctx, data: VisitIn | dict[str, Any]) -> VisitRecorded:
         session.add(AuditEntry(user_id=ctx.user_id, action="created", entity="visit", record_id=visit.id,
                                detail={"patient_id": patient.id}))
         return VisitRecorded(visit.id, notices)
+
+
+def _confirmed_unusual(data: VisitIn, confirmed: Any) -> list[str]:
+    """The unusual vitals of the input, all confirmed; else UnusualVitals naming those still to confirm."""
+    from app.services.vital_ranges import UnusualVitals, unusual_fields
+
+    unusual = unusual_fields(data)
+    missing = [name for name in unusual if name not in set(confirmed)]
+    if missing:
+        raise UnusualVitals(missing)
+    return unusual
 
 
 def _wanted(registry: Any, data: VisitIn, visit_day: date, age: int | None) -> dict[str, CaseWanted]:
@@ -210,6 +231,7 @@ def correct_visit(ctx: Ctx, visit_id: str, changes: dict[str, Any], *, reason: s
         current = {name: getattr(visit, name) for name in VisitIn.model_fields if hasattr(visit, name)
                    and name != "diagnoses"}
         current["onset_date"] = _current_onset(session, visit)
+        current["unusual_vitals"] = list(visit.unusual_vitals or [])
         current["diagnoses"] = [{"code": d.code, "certainty": d.certainty} for d in live]
         current.update(changes)
         if "visit_at" not in changes:
@@ -223,7 +245,12 @@ def correct_visit(ctx: Ctx, visit_id: str, changes: dict[str, Any], *, reason: s
             errors = _cross_check(data, patient, visit.visit_date, known)
         if errors:
             raise ValidationFailed(errors)
-        fields = set(changes) - {"diagnoses", "onset_date"}
+        from app.services.vital_ranges import USUAL
+
+        if set(changes) & set(USUAL):  # a changed reading is confirmed again; an unchanged one stays confirmed
+            kept = [name for name in (visit.unusual_vitals or []) if name not in changes]
+            visit.unusual_vitals = _confirmed_unusual(data, [*kept, *(changes.get("unusual_vitals") or [])]) or None
+        fields = set(changes) - {"diagnoses", "onset_date", "unusual_vitals"}
         for name in fields:
             setattr(visit, name, getattr(data, name) if name != "medicines" else [_medicine(m) for m in data.medicines])
         why = clean_text(reason)
@@ -265,6 +292,7 @@ def open_visit(ctx: Ctx, visit_id: str) -> SavedVisit:
         names = [n for n in VisitIn.model_fields if n not in ("diagnoses", "onset_date", "patient_id", "visit_at",
                                                                "facility_id")]
         fields = {n: getattr(visit, n) for n in names}
+        fields["unusual_vitals"] = list(visit.unusual_vitals or [])
         fields["medicines"] = [dict(m) for m in (visit.medicines or [])]
         live = [d for d in visit.diagnoses if not d.deleted]
         labels = {d.code: d for d in session.scalars(select(Diagnosis).where(

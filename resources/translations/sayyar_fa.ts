@@ -1760,6 +1760,10 @@ Do you want to save the document as a PDF file instead? You can print it later f
 <context>
     <name>VisitForm</name>
     <message>
+        <source>Unusual readings checked and confirmed: %1.</source>
+        <translation>اندازه‌های غیرمعمول بررسی و تأیید شد: %1.</translation>
+    </message>
+    <message>
         <source>Alt+U: follow-up date</source>
         <translation>Alt+U: تاریخ پیگیری</translation>
     </message>
@@ -1979,6 +1983,14 @@ Report it to the district health centre now. The visit is marked urgent.</source
 </context>
 <context>
     <name>VitalsBox</name>
+    <message>
+        <source>Unusual (usual %1–%2): saving asks you to confirm it</source>
+        <translation>غیرمعمول (معمول %1–%2): هنگام ذخیره تأیید آن پرسیده می‌شود</translation>
+    </message>
+    <message>
+        <source>Unusual, confirmed as true</source>
+        <translation>غیرمعمول، درستی‌اش تأیید شد</translation>
+    </message>
     <message>
         <location filename="../../app/ui/visits/vitals.py" line="33"/>
         <source>Temperature (°C)</source>
@@ -3294,6 +3306,41 @@ Report it to the district health centre now. The visit is marked urgent.</source
     <message>
         <source>no</source>
         <translation>خیر</translation>
+    </message>
+</context>
+<context>
+    <name>UnusualVitals</name>
+    <message>
+        <source>Not saved: check the unusual readings.</source>
+        <translation>ذخیره نشد: اندازه‌های غیرمعمول را بررسی کنید.</translation>
+    </message>
+    <message>
+        <source>&amp;Check again</source>
+        <translation>دوباره &amp;بسنج</translation>
+    </message>
+    <message>
+        <source>Save &amp;anyway (unusual but true)</source>
+        <translation>با این حال &amp;ذخیره کن (غیرمعمول ولی درست)</translation>
+    </message>
+    <message>
+        <source>These readings are unusual:
+
+%1
+
+Check them with the patient. If they are right, save anyway: the visit is marked as checked and confirmed.</source>
+        <translation>این اندازه‌ها غیرمعمول‌اند:
+
+%1
+
+آن‌ها را دوباره روی بیمار بسنجید. اگر درست‌اند، با این حال ذخیره کنید: مراجعه با نشان «بررسی و تأیید شد» ذخیره می‌شود.</translation>
+    </message>
+    <message>
+        <source>Unusual readings</source>
+        <translation>اندازه‌های غیرمعمول</translation>
+    </message>
+    <message>
+        <source>%1: %2 (usual %3)</source>
+        <translation>%1: %2 (معمول %3)</translation>
     </message>
 </context>
 </TS>

@@ -64,3 +64,22 @@ def test_version_1_database_gains_the_case_classification_columns(tmp_path):
     assert {"classified_at", "classified_by", "classification_reason", "registry_version"} <= cols
     assert version(engine) == server_db.SCHEMA_VERSION
     engine.dispose()
+
+
+def test_version_3_database_gains_the_visit_fields_laptops_added(tmp_path):
+    """Visits carry the vitals confirmed as unusual (laptop 0011) and the weeks of pregnancy, patients their allergies
+    (laptop 0007): a central database made before them is upgraded in place, old rows read as empty."""
+    engine = server_db.open_database(str(tmp_path / "c.db"))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE visit DROP COLUMN unusual_vitals")
+        conn.exec_driver_sql("ALTER TABLE visit DROP COLUMN pregnancy_weeks")
+        conn.exec_driver_sql("ALTER TABLE patient DROP COLUMN allergies")
+        conn.execute(update(m.counter).where(m.counter.c.name == "schema_version").values(value=3))
+    engine.dispose()
+    engine = server_db.open_database(str(tmp_path / "c.db"))
+    with engine.connect() as conn:
+        visit = {r[1] for r in conn.exec_driver_sql("PRAGMA table_info(visit)")}
+        patient = {r[1] for r in conn.exec_driver_sql("PRAGMA table_info(patient)")}
+    assert {"unusual_vitals", "pregnancy_weeks"} <= visit and "allergies" in patient
+    assert version(engine) == server_db.SCHEMA_VERSION
+    engine.dispose()

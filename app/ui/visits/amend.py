@@ -51,6 +51,7 @@ class SavedVisitMixin:
         self.findings.setPlainText(f["findings"] or "")
         self.vitals.restore({n: ("" if f.get(n) is None else f"{f[n]:g}") for n in self.vitals.edits})
         self.pregnant.setChecked(bool(f.get("pregnant")))
+        self.vitals.show_confirmed(list(f.get("unusual_vitals") or []))
         self.diagnoses.set_chosen(saved.diagnoses)
         self.onset.edit.set_value(saved.onset_date or saved.visit_date)
         self.treatment.setPlainText(f["treatment"] or "")
@@ -61,6 +62,13 @@ class SavedVisitMixin:
         self._diagnoses_changed_quietly()
         when = i18n.show_date(saved.visit_date)
         text = QCoreApplication.translate("VisitForm", "Saved visit of %1.").replace("%1", when)
+        if f.get("unusual_vitals"):
+            from app.ui.visits.vitals import vital_labels
+
+            names = vital_labels()
+            text += " " + QCoreApplication.translate("VisitForm", "Unusual readings checked and confirmed: %1.").replace(
+                "%1", "، ".join(names.get(n, n) for n in f["unusual_vitals"]) if i18n.is_rtl() else
+                ", ".join(names.get(n, n) for n in f["unusual_vitals"]))
         if saved.correction_reason:
             text += " " + QCoreApplication.translate("VisitForm", "Amended (version %1): %2").replace("%1", i18n.num(saved.version)).replace(
                 "%2", saved.correction_reason)
@@ -109,6 +117,8 @@ class SavedVisitMixin:
         onset = data["onset_date"] or saved.visit_date
         if onset != (saved.onset_date or saved.visit_date):
             changes["onset_date"] = onset
+        if changes and self.vitals.confirmed:
+            changes["unusual_vitals"] = sorted(self.vitals.confirmed)
         if not changes:
             self.save_button.setEnabled(True)
             self.show_problems([])

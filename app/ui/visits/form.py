@@ -260,7 +260,8 @@ class VisitForm(SavedVisitMixin, FormTab):
                               for d in self.diagnoses.chosen],
                 "treatment": self.treatment.toPlainText(),
                 "medicines": [{"name": n, "dose": d, "quantity": q} for n, d, q in self._medicine_rows() if n],
-                "follow_up_date": self.follow_up.value(), "onset_date": self.onset.value()}
+                "follow_up_date": self.follow_up.value(), "onset_date": self.onset.value(),
+                "unusual_vitals": sorted(self.vitals.confirmed)}
 
     def save(self) -> None:
         self.medicines.commit_open_editor()  # Ctrl+S with a dose still being typed saves that dose
@@ -295,10 +296,15 @@ class VisitForm(SavedVisitMixin, FormTab):
 
     def _failed(self, err: BaseException) -> None:
         from app.services.errors import ValidationFailed
+        from app.services.vital_ranges import UnusualVitals
 
         self.save_button.setEnabled(True)
         if isinstance(err, ValidationFailed):
             self.show_problems(err.errors)
+        elif isinstance(err, UnusualVitals):
+            from app.ui.visits.unusual import ask_to_confirm
+
+            ask_to_confirm(self, err)
         else:
             show_error(self, err)
 

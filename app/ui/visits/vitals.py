@@ -7,7 +7,9 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QWidget
 
-from app.ui.widgets.forms import ErrorLabel, FieldErrors, digits_only, mark_invalid
+from app.ui.widgets.forms import ERROR_STYLE, ErrorLabel, FieldErrors, digits_only, mark_invalid
+
+WARNING_STYLE = "color: #7a4f01;"
 
 # (field, is_float): the order on screen.
 VITALS = (("temperature_c", True), ("systolic", False), ("diastolic", False), ("pulse", False),
@@ -57,15 +59,25 @@ class VitalsBox(QGroupBox):
             grid.addWidget(QLabel(names[name], self), r * 2, c * 2)
             grid.addWidget(edit, r * 2, c * 2 + 1)
             grid.addWidget(note, r * 2 + 1, c * 2, 1, 2)
-            edit.textChanged.connect(lambda _t, n=name: self.check(n))
+            edit.textChanged.connect(lambda _t, n=name: self._edited(n))
             errors.bind(name, edit, note)
             self.edits[name], self.notes[name] = edit, note
         self.floats = {name for name, f in VITALS if f}
+        from app.services.vital_ranges import USUAL
+
+        self.usual = USUAL
+        self.confirmed: set[str] = set()  # readings confirmed as unusual but true; typing again asks again
+
+    def _edited(self, name: str) -> None:
+        if self.isEnabled():
+            self.confirmed.discard(name)
+        self.check(name)
 
     def check(self, name: str) -> bool:
-        """Inline check of one field as it is typed; True when fine (or empty)."""
+        """Inline check of one field as it is typed; True when it can be saved (or is empty). A reading outside the
+        usual range but possible gets a warning, not an error: saving asks to confirm it."""
         text = digits_only(self.edits[name].text()).replace("٫", ".").replace(",", ".")
-        message = ""
+        message = warning = ""
         if text:
             try:
                 value = float(text) if name in self.floats else int(text)
@@ -75,9 +87,29 @@ class VitalsBox(QGroupBox):
                 lo, hi = self.limits[name]
                 if not lo <= value <= hi:
                     message = QCoreApplication.translate("VitalsBox", "Outside %1–%2: check the typing").replace("%1", f"{lo:g}").replace("%2", f"{hi:g}")
-        self.notes[name].say(message)
+                elif not self.usual[name][0] <= value <= self.usual[name][1]:
+                    ulo, uhi = self.usual[name]
+                    warning = (QCoreApplication.translate("VitalsBox", "Unusual, confirmed as true")
+                               if name in self.confirmed else
+                               QCoreApplication.translate("VitalsBox", "Unusual (usual %1–%2): saving asks you to "
+                                                          "confirm it").replace("%1", f"{ulo:g}").replace("%2", f"{uhi:g}"))
+        self.notes[name].say(message or warning)
+        self.notes[name].setStyleSheet(ERROR_STYLE if message else WARNING_STYLE)
         mark_invalid(self.edits[name], bool(message))
         return not message
+
+    def unusual(self) -> list[str]:
+        """The readings on screen outside their usual range (and inside the hard limits)."""
+        from app.services.vital_ranges import unusual_fields
+
+        values = self.values() if all(self.check(n) for n in self.edits) else {}
+        return unusual_fields(values)
+
+    def show_confirmed(self, names: list[str]) -> None:
+        """A saved visit: the readings its clinician confirmed are marked as such."""
+        self.confirmed = set(names)
+        for n in self.edits:
+            self.check(n)
 
     def all_ok(self) -> bool:
         return all([self.check(n) for n in self.edits])
