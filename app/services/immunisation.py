@@ -331,6 +331,15 @@ def record_adverse_event(ctx: Ctx, data: AdverseEventIn | dict[str, Any]) -> str
         return event.id
 
 
+def refresh_due_table(ctx: Ctx) -> int:
+    """Bring the local due table to today (app.store.immunisation_due.refresh_expired): on opening and at each
+    change of date. Derived local data only, for whoever is signed in; returns how many children moved."""
+    from app.store.immunisation_due import refresh_expired
+
+    with ctx.write() as session:
+        return refresh_expired(session.connection(), ctx.today())
+
+
 def adverse_events(ctx: Ctx, patient_id: str) -> list[AdverseEvent]:
     """A person's recorded adverse events following immunisation, newest first."""
     ctx.require(Action.VIEW_PATIENT)

@@ -95,6 +95,17 @@ def refresh_due(conn: Connection, patient_ids: Iterable[str], today: date | None
                 for pid, (f, nd, lu) in children.items()])
 
 
+def refresh_expired(conn: Connection, today: date | None = None) -> int:
+    """The children whose rows the calendar has overtaken (a dose no longer given from today: the next dose of the
+    series takes its place; a child turning 15 leaves): recomputed as of ``today``. Run when the laptop opens and
+    when the date changes, so due and defaulter lists move with the calendar. Returns how many children."""
+    today = today or datetime.now(timezone.utc).date()
+    stale = list(conn.execute(select(ImmunisationDue.patient_id).where(ImmunisationDue.until_date <= today)
+                              .distinct()).scalars())
+    refresh_due(conn, stale, today)
+    return len(stale)
+
+
 def rebuild_due(conn: Connection) -> None:
     """Every child's rows from scratch (the migration that adds the table; a new schedule)."""
     conn.execute(delete(ImmunisationDue.__table__))

@@ -306,6 +306,10 @@ class AppController(QObject):
             self.main.open_form(kind, args, auto_restore=True)
         self.main.activateWindow()
         self.main.focus_current()  # after "Start the day": the cursor in the search box, not on the tab bar
+        from app.ui.immunisation.daily import DueRefresher
+
+        self.due_refresh = getattr(self, "due_refresh", None) or DueRefresher(self)
+        self.due_refresh.watch(self.session.ctx)  # due lists follow the calendar (on opening, at each new day)
         self.idle.arm(True)
         self.main_shown.emit()
 

@@ -165,3 +165,34 @@ def test_campaign_target_ages_are_enforced(clinician, coordinator):
     assert "the campaign gives" in info.value.message("en")
     with clinician.read() as s:
         assert s.get(ImmunisationDose, done.dose_id).campaign_id == cid
+
+
+def test_due_table_moves_with_the_calendar(clinician, coordinator, store):
+    """Rows are computed on the day of a write; when a dose's last day passes (the hepatitis B birth dose after a
+    week) the refresh on opening or at a change of date puts the series' next dose in its place."""
+    from datetime import timedelta
+
+    from app.services.immunisation import refresh_due_table
+    from app.store.immunisation_due import refresh_due
+
+    born = date(2026, 9, 1)
+    pid = child(clinician, born.isoformat())
+    with store.write(None) as s:
+        refresh_due(s.connection(), [pid], today=born)  # as the table stood on the day she was born
+
+    def rows():
+        with store.read() as s:
+            return {r.series: (r.slot, r.until_date) for r in s.scalars(
+                select(ImmunisationDue).where(ImmunisationDue.patient_id == pid))}
+    assert rows()["hepb"] == (1, born + timedelta(days=8))
+    from app.services.immunisation import NOT_SEEN
+
+    assert not any(c.patient_id == pid and any(d[0] == "hepb" for d in c.doses)
+                   for c in due_list(coordinator, facility_id=NOT_SEEN))  # the birth dose is gone, nothing after it
+    later = clinician  # its clock says 2026-11-28
+    assert refresh_due_table(later) == 1
+    assert rows()["hepb"][0] == 2 and rows()["opv"][0] == 2
+    assert all(until > date(2026, 11, 28) for _, until in rows().values())
+    assert refresh_due_table(later) == 0  # nothing more to move today
+    listed = due_list(coordinator, facility_id=NOT_SEEN, on=date(2026, 11, 28))
+    assert any(series == "hepb" and slot == 2 for c in listed if c.patient_id == pid for series, slot, _, _ in c.doses)

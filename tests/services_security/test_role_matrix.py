@@ -35,7 +35,15 @@ from app.services.chart import open_patient_chart
 from app.services.context import Ctx
 from app.services.errors import PermissionDenied
 from app.services.campaigns import TallyKey, active_campaigns, campaign_report, start_campaign, tally_child
-from app.services.immunisation import due_count, due_list, immunisation_status, record_adverse_event, record_dose, void_dose
+from app.services.immunisation import (
+    adverse_events,
+    due_count,
+    due_list,
+    immunisation_status,
+    record_adverse_event,
+    record_dose,
+    void_dose,
+)
 from app.services.insurance import enrol_household, expiring_cover
 from app.services.vaccination_card import vaccination_card_pdf
 from app.core.card_code import card_payload
@@ -114,6 +122,7 @@ SCENARIOS: dict[str, Call] = {
     "immunisation:due_count": lambda w, c: due_count(c, facility_id=w.clinician.facility_id),  # type: ignore[arg-type]
     "immunisation:record_adverse_event": lambda w, c: record_adverse_event(c, {
         "patient_id": w.patient_id, "vaccine": "td", "onset_date": TODAY, "reaction": "sore arm"}),
+    "immunisation:adverse_events": lambda w, c: adverse_events(c, w.patient_id),
     "vaccination_card:vaccination_card_pdf": lambda w, c: vaccination_card_pdf(c, w.patient_id),
     "backup:backup_laptop": lambda w, c: backup_laptop(c, w.site.keystore, w.store.path.parent,
                                                        w.facility_csv.with_name("laptop.sayyar-backup")),

@@ -156,3 +156,32 @@ def test_adverse_event_recorded_from_the_chart(qtbot, driver):  # type: ignore[n
     qtbot.waitUntil(lambda: again.earlier.rowCount() == 1, timeout=10000)
     assert "تب بالا" in again.earlier.item(0, 2).text()
     again.reject()
+
+
+def test_signing_in_brings_the_due_table_to_today(qtbot, driver, demo_dir):  # type: ignore[no-untyped-def]
+    """A laptop whose due table was last computed weeks ago (the birth doses' last days have passed): signing in
+    brings it to today, so the due list shows the doses that follow."""
+    from app.models import ImmunisationDue
+    from app.services.site import DEMO_PASSWORD, sign_in
+    from app.store.immunisation_due import refresh_due
+
+    site = sign_in(demo_dir, "m.shahraki", DEMO_PASSWORD)
+    born = date.today() - timedelta(days=60)
+    try:
+        from app.services.patients import register_patient
+
+        pid = register_patient(site.ctx, {"given_name_latin": "Nilofar", "father_name_latin": "Aziz", "sex": "female", "date_of_birth": born,
+                                          "nationality": "afghan", "legal_status": "amayesh",
+                                          "consent_date": date.today()}, override_reason="test").patient_id
+        with site.store.write(None) as s:
+            refresh_due(s.connection(), [pid], today=born)  # as it stood on the day she was born
+    finally:
+        site.store.close()
+    main = driver.sign_in("m.shahraki", lang="en")
+    wait_ops(qtbot)
+
+    def hepb() -> int:
+        with main.session.store.read() as s:
+            return s.get(ImmunisationDue, (pid, "hepb")).slot  # type: ignore[union-attr]
+
+    qtbot.waitUntil(lambda: hepb() == 2, timeout=10000)
