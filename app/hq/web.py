@@ -224,6 +224,11 @@ def overview(request: Request, week: str | None = None, conn: Connection = Depen
     codes = device_codes(conn)  # the laptops' codes alone: the device status is worked out once, below
     devices = device_status(conn, server_sync_info)
     awaiting_n = _count_raised(conn, None if actor.is_hq else actor.unit_id)
+    if not actor.is_hq:  # a coordinator or unit administrator sees their own unit only
+        facs = facilities(conn)
+        visits = [v for v in visits if (f := facs.get(v.facility_id)) is not None and f.unit_id == actor.unit_id]
+        comp = _unit_only(comp, actor.unit_id)
+        devices = [d for d in devices if d.unit_id == actor.unit_id]
     b = base(request)
     reported = sum(1 for v in visits if v.visits)
     awaiting = (f"{num(awaiting_n, lang)} alerts awaiting verification" if lang == "en" else
@@ -248,6 +253,14 @@ def overview(request: Request, week: str | None = None, conn: Connection = Depen
                     num(d.sync.rejected, lang) if d.sync else "—"] for d in devices]),
             f'<p class="muted"><a href="{b}/board">{escape(t("nav_board", lang))}</a></p>']
     return page(t("nav_overview", lang), "".join(body), request=request, lang=lang, actor=actor)
+
+
+def _unit_only(comp: Any, unit_id: str | None) -> Any:
+    """The completeness matrix of one unit's facilities."""
+    from app.hq.overview import Completeness
+
+    keep = [f for f in comp.facilities if f.unit_id == unit_id]
+    return Completeness(comp.weeks, keep, {f.id: comp.counts[f.id] for f in keep})
 
 
 def _count_raised(conn: Connection, unit_id: str | None) -> int:
@@ -369,7 +382,11 @@ def reporting_board(request: Request, conn: Connection = Depends(get_connection)
     now = datetime.now(timezone.utc)
     wk = week_of(date.today(), first_weekday(conn))
     rows, classes = [], []
-    for x in laptops(conn):
+    shown = laptops(conn)
+    if not actor.is_hq:  # a coordinator or unit administrator sees their own unit's laptops only
+        own = unit_table(conn).get(actor.unit_id or "", {}).get("code", "")
+        shown = [x for x in shown if own and x.unit == own]
+    for x in shown:
         level = x.level(now)
         classes.append("" if level == "ok" else level)
         covered = (f"<br><span class=\"muted\">#{num(x.bundle_covered[0], lang)}–{num(x.bundle_covered[1], lang)} "
@@ -381,6 +398,8 @@ def reporting_board(request: Request, conn: Connection = Depends(get_connection)
                      when(x.newest_record, lang) if x.newest_record else "—",
                      num(x.queued, lang) if x.queued is not None else "—", num(x.rejected, lang)])
     comp = completeness(conn, wk, 8)
+    if not actor.is_hq:
+        comp = _unit_only(comp, actor.unit_id)
     expected = len(comp.facilities)
     comp_rows = [[name(f"{f.code} {f.name_en}", f.name_fa, lang)] + [
         ("✓ " + num(n, lang)) if n else '<span class="red">✗</span>' for n in comp.counts[f.id]]
@@ -389,6 +408,9 @@ def reporting_board(request: Request, conn: Connection = Depends(get_connection)
         escape(t("reported_of", lang, n=sum(1 for f in comp.facilities if comp.counts[f.id][i]), total=expected))
         for i in range(len(comp.weeks))])
     imports = import_history(conn)
+    if not actor.is_hq:
+        kept = {x.code for x in shown}
+        imports = [r for r in imports if r["device"] in kept]
     body = [f'<p class="muted">{escape(t("board_intro", lang))}</p>',
             table([t("device", lang), t("unit", lang), t("last_contact", lang), t("last_bundle", lang),
                    t("newest_record", lang), t("queued", lang), t("quarantined", lang)], rows, 5, classes)

@@ -194,3 +194,19 @@ def test_overview_and_board_work_out_each_laptops_status_once(client, monkeypatc
         assert client.get(path).status_code == 200
         assert calls["device_status"] == 1, path
         assert calls["server_sync_info"] <= 1, path
+
+
+def test_a_coordinator_sees_only_their_units_facilities_on_the_overview_and_board(client) -> None:
+    """Issue 17, item 5: coordinators belong to a unit and see only it (the overview and board showed every
+    unit's facilities)."""
+    with client.engine.connect() as conn:
+        from app.hq import tables as t
+
+        units = {r.code: r.id for r in conn.execute(select(t.T["unit"].c.code, t.T["unit"].c.id))}
+    client.who["actor"] = Actor("h.rigi", "coordinator", units["MHU-TAY"])
+    for path in ("/hq/", "/hq/board"):
+        html = client.get(path).text
+        assert "F17" in html and "F02" not in html and "F05" not in html, path
+    client.who["actor"] = Actor("l.karimi", "headquarters")
+    html = client.get("/hq/").text
+    assert "F17" in html and "F02" in html
