@@ -84,7 +84,8 @@ max-width:1400px}table{border-collapse:collapse;margin:6px 0 14px;max-width:100%
 padding:3px 6px;vertical-align:top}th{background:#dde6f1;text-align:start}td.n{text-align:end}
 .raised,.red{color:#b00;font-weight:bold}.verified,.amber{color:#a60;font-weight:bold}.closed{color:#666}
 tr.overdue td{background:#fde8e8}tr.amber td{background:#fff4dc}tr.red td{background:#fde8e8}
-form.inline{display:inline-block;margin:2px}.curves svg{margin:4px}.muted{color:#666;font-size:12px}
+form.inline{display:inline-block;margin:2px}
+header form.signout{margin:0 0 0 6px}header form.signout button{font-size:12px}.curves svg{margin:4px}.muted{color:#666;font-size:12px}
 .notes{white-space:pre-wrap;overflow-wrap:anywhere;max-width:36em;margin:0}td.notes-cell{max-width:36em}
 .heatmap{direction:ltr}"""
 
@@ -120,10 +121,10 @@ def page(title: str, body: str, *, request: Request | None = None, lang: str = "
     if is_admin(request):
         links.append(("/staff", "nav_staff"))
     nav_html = "".join(f'<a href="{b}{h}">{escape(t(k, lang))}</a>' for h, k in links) if nav else ""
-    who = f'<span class="who">{escape(t("signed_in_as", lang, who=actor.username))}</span>' if actor else ""
-    if actor and csrf_field(request):
-        who += (f'<form class="inline signout" method="post" action="{b}/sign-out">{csrf_field(request)}'
-                f'<button>{escape(t("sign_out", lang))}</button></form>')
+    signout = (f' <form class="inline signout" method="post" action="{b}/sign-out">{csrf_field(request)}'
+               f'<button>{escape(t("sign_out", lang))}</button></form>') if actor and csrf_field(request) else ""
+    who = (f'<span class="who">{escape(t("signed_in_as", lang, who=actor.username))}{signout}</span>'
+           if actor else "")
     direction = "rtl" if lang == "fa" else "ltr"
     html = (f'<!doctype html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'

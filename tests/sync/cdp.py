@@ -106,6 +106,12 @@ class Browser:
         self.js(expression)
         self.wait_for_load()
 
+    def set_file(self, selector: str, path: str) -> None:
+        """Choose a file in an <input type=file> (what a person does in the file dialog)."""
+        root = self.call("DOM.getDocument", session=True)["root"]["nodeId"]
+        node = self.call("DOM.querySelector", session=True, nodeId=root, selector=selector)["nodeId"]
+        self.call("DOM.setFileInputFiles", session=True, nodeId=node, files=[path])
+
     def screenshot(self, path: str) -> None:
         data = self.call("Page.captureScreenshot", session=True, format="png")["data"]
         with open(path, "wb") as fh:

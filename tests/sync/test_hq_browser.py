@@ -14,11 +14,22 @@ from sqlalchemy import select
 
 from app.hq.models import hq_alert
 from app.hq.staff import set_staff
-from app.services.patients import register_patient
+from app.server import models as m
+from app.services.patients import register_patient, update_patient
 from app.services.visits import record_visit
+from app.sync.bundle import export_bundle
 from app.sync.client import run_sync_round
 from cdp import Browser, chromium_path
-from helpers import LiveServer, enrol, facility_of, make_laptop, server_engine
+from helpers import (
+    SAME_UNIT,
+    LiveServer,
+    enrol,
+    facility_of,
+    make_activity,
+    make_laptop,
+    patient_input,
+    server_engine,
+)
 
 pytestmark = pytest.mark.skipif(chromium_path() is None, reason="Chromium is not installed (apt-get install chromium)")
 PASSWORD = "surveillance-2026"
@@ -99,4 +110,99 @@ def test_sign_in_open_verify_and_close_alerts_raised_by_a_real_sync(tmp_path: Pa
     finally:
         browser.close()
         laptop.close()
+        engine.dispose()
+
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def _shot(browser: Browser, name: str, lang: str) -> None:
+    """docs/screenshots/hq-page-NAME-LANG.png when SAYYAR_SCREENSHOTS is set (looked at before committing)."""
+    import os
+
+    if os.environ.get("SAYYAR_SCREENSHOTS"):
+        browser.screenshot(str(SHOTS / f"hq-page-{name}-{lang}.png"))
+
+
+def test_upload_a_bundle_resolve_a_conflict_and_keep_the_staff_list(tmp_path: Path) -> None:
+    """A data manager in each language: the sign-in page, a USB bundle uploaded through the file dialog (then the
+    same file again), a conflict between two laptops resolved, the staff list, likely duplicates, sign-out."""
+    engine = server_engine(str(tmp_path / "central.db"))
+    set_staff(engine, username="l.karimi", role="headquarters", password=PASSWORD, language="en", admin=True)
+    set_staff(engine, username="m.ahmadi", role="headquarters", password=PASSWORD, language="fa", admin=True)
+    set_staff(engine, username="h.rigi", role="coordinator", password=PASSWORD, unit_id="u1")
+    # A and B of one unit edit the same patient (a conflict); C3 syncs by USB bundle only.
+    a, b = make_laptop(tmp_path, "A1", unit=SAME_UNIT), make_laptop(tmp_path, "B2", unit=SAME_UNIT)
+    usb = make_laptop(tmp_path, "C3")
+    browser = Browser(chromium_path())  # type: ignore[arg-type]
+    try:
+        with LiveServer(engine) as srv:
+            for lap in (a, b):
+                enrol(engine, lap)
+            enrol(engine, usb)
+            person = patient_input(1)
+            pid = register_patient(a.ctx, person, override_reason="test").patient_id
+            for lap in (a, b):
+                run_sync_round(lap.store, lap.ctx, srv.url, lap.token)
+            update_patient(a.ctx, pid, {"phone": "09121111111"})
+            update_patient(b.ctx, pid, {"phone": "09122222222"})  # the later stamp wins; A's value is kept aside
+            for lap in (a, b):
+                run_sync_round(lap.store, lap.ctx, srv.url, lap.token)
+            make_activity(usb, 10)
+            # The same person registered by the other unit's laptop: a likely pair across units.
+            register_patient(usb.ctx, {**person, "phone": "09150000000"}, override_reason="test")
+            stick = export_bundle(usb.store, usb.coord, tmp_path / "C3-2026-12-01.sayyar").path
+            for user, lang in (("l.karimi", "en"), ("m.ahmadi", "fa")):
+                browser.goto(f"{srv.url}/hq/sign-in?lang={lang}")
+                assert browser.js("document.documentElement.dir") == ("rtl" if lang == "fa" else "ltr")
+                _shot(browser, "sign-in", lang)
+                sign_in(browser, srv.url, user, "/hq/import")
+                browser.set_file("input[type=file]", str(stick))
+                browser.click_and_wait("document.querySelector('form[enctype]').submit()")
+                text = browser.js("document.body.innerText")
+                if lang == "en":
+                    assert "Imported" in text and "C3" in text, text[:600]
+                else:
+                    assert "پیش‌تر وارد شده بود" in text, text[:600]  # the same file again: nothing changes
+                assert browser.js("document.querySelector('a.receipt') !== null")
+                _shot(browser, "import", lang)
+                browser.goto(f"{srv.url}/hq/conflicts")
+                rows = browser.js("[...document.querySelectorAll('tbody tr')].map(r => r.innerText).join('\\n')")
+                if lang == "en":
+                    assert "09122222222" in rows and "09121111111" in rows and "A1" in rows and "B2" in rows
+                    _shot(browser, "conflicts", lang)
+                else:
+                    browser.click_and_wait("""(() => { const f = document.querySelector('form[action$="/keep"]');
+                        f.note.value = 'با خانواده تلفنی بررسی شد'; f.submit(); })()""")
+                    assert "تعارض بازی نیست" in browser.js("document.body.innerText")
+                    _shot(browser, "conflicts", lang)
+                browser.goto(f"{srv.url}/hq/staff")
+                assert "h.rigi" in browser.js("document.body.innerText")
+                _shot(browser, "staff", lang)
+                browser.goto(f"{srv.url}/hq/duplicates?run=1")
+                dups = browser.js("document.body.innerText")
+                assert "C3-" in dups and "A1-" in dups, dups[:800]  # codes of both records, never a name
+                assert person["given_name_latin"] not in dups
+                _shot(browser, "duplicates", lang)
+                for name, path in (("overview", "/hq/"), ("alerts", "/hq/alerts"), ("board", "/hq/board"),
+                                   ("exports", "/hq/exports")):
+                    browser.goto(f"{srv.url}{path}")
+                    _shot(browser, name, lang)
+                sign_out(browser)
+            # The coordinator is deactivated on the staff page; the sign-in is refused afterwards.
+            sign_in(browser, srv.url, "l.karimi", "/hq/staff")
+            browser.click_and_wait("document.querySelector('form[action$=\"/h.rigi/deactivate\"]').submit()")
+            assert browser.js("location.pathname") == "/hq/staff"
+            sign_out(browser)
+            browser.goto(f"{srv.url}/hq/sign-in")
+            browser.click_and_wait(f"""(() => {{ const f = document.forms[0]; f.username.value = 'h.rigi';
+                f.password.value = {json.dumps(PASSWORD)}; f.submit(); }})()""")
+            assert "Wrong user name or password" in browser.js("document.body.innerText")
+        with engine.connect() as conn:
+            k = conn.execute(select(m.conflict)).mappings().one()
+            assert (k["status"], k["resolved_by"]) == ("resolved", "hq:m.ahmadi")
+    finally:
+        browser.close()
+        for lap in (a, b, usb):
+            lap.close()
         engine.dispose()
