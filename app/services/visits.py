@@ -79,6 +79,8 @@ class VisitIn(BaseModel):
     treatment: str = Field(default="", max_length=4000)
     medicines: list[MedicineIn] = Field(default_factory=list)
     follow_up_date: date | None = None
+    # The patient's known allergies as the form shows them (kept on the patient); None leaves them as they are.
+    allergies: str | None = Field(default=None, max_length=500)
     # Vitals the clinician confirmed as unusual but true (app/services/vital_ranges.py); others unusual are asked.
     unusual_vitals: list[str] = Field(default_factory=list)
 
@@ -171,6 +173,7 @@ def record_visit(ctx: Ctx, data: VisitIn | dict[str, Any]) -> VisitRecorded:
         if errors:
             raise ValidationFailed(errors)
         unusual = _confirmed_unusual(data, data.unusual_vitals)
+        _update_allergies(session, ctx, patient, data.allergies)
         device = session.get(DeviceState, 1)
         unit_id = ctx.unit_id or (device.unit_id if device else None)
         registry = active_registry(session)
@@ -195,6 +198,15 @@ def record_visit(ctx: Ctx, data: VisitIn | dict[str, Any]) -> VisitRecorded:
         session.add(AuditEntry(user_id=ctx.user_id, action="created", entity="visit", record_id=visit.id,
                                detail={"patient_id": patient.id}))
         return VisitRecorded(visit.id, notices)
+
+
+def _update_allergies(session: Any, ctx: Ctx, patient: Patient, allergies: str | None) -> None:
+    """Allergies typed on the visit form belong to the patient: changed in the visit's own transaction, audited."""
+    if allergies is None or allergies.strip() == (patient.allergies or "").strip():
+        return
+    patient.allergies = allergies.strip()
+    session.add(AuditEntry(user_id=ctx.user_id, action="changed", entity="patient", record_id=patient.id,
+                           detail={"fields": ["allergies"], "from": "visit"}))
 
 
 def _confirmed_unusual(data: VisitIn, confirmed: Any) -> list[str]:
@@ -250,7 +262,9 @@ def correct_visit(ctx: Ctx, visit_id: str, changes: dict[str, Any], *, reason: s
         if set(changes) & set(USUAL):  # a changed reading is confirmed again; an unchanged one stays confirmed
             kept = [name for name in (visit.unusual_vitals or []) if name not in changes]
             visit.unusual_vitals = _confirmed_unusual(data, [*kept, *(changes.get("unusual_vitals") or [])]) or None
-        fields = set(changes) - {"diagnoses", "onset_date", "unusual_vitals"}
+        if "allergies" in changes:
+            _update_allergies(session, ctx, patient, data.allergies)
+        fields = set(changes) - {"diagnoses", "onset_date", "unusual_vitals", "allergies"}
         for name in fields:
             setattr(visit, name, getattr(data, name) if name != "medicines" else [_medicine(m) for m in data.medicines])
         why = clean_text(reason)
@@ -290,9 +304,11 @@ def open_visit(ctx: Ctx, visit_id: str) -> SavedVisit:
         if visit is None or visit.deleted:
             raise NotFound("visit", "مراجعه", visit_id)
         names = [n for n in VisitIn.model_fields if n not in ("diagnoses", "onset_date", "patient_id", "visit_at",
-                                                               "facility_id")]
+                                                               "facility_id", "allergies")]
         fields = {n: getattr(visit, n) for n in names}
         fields["unusual_vitals"] = list(visit.unusual_vitals or [])
+        patient = session.get(Patient, visit.patient_id)
+        fields["allergies"] = patient.allergies if patient is not None else ""
         fields["medicines"] = [dict(m) for m in (visit.medicines or [])]
         live = [d for d in visit.diagnoses if not d.deleted]
         labels = {d.code: d for d in session.scalars(select(Diagnosis).where(

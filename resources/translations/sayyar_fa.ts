@@ -1760,6 +1760,34 @@ Do you want to save the document as a PDF file instead? You can print it later f
 <context>
     <name>VisitForm</name>
     <message>
+        <source>Time given (HH:MM)</source>
+        <translation>ساعت مصرف (ساعت:دقیقه)</translation>
+    </message>
+    <message>
+        <source>Enter the weeks as a whole number, e.g. 32</source>
+        <translation>هفته‌ها را با عدد صحیح وارد کنید، مثلاً ۳۲</translation>
+    </message>
+    <message>
+        <source>Known allergies</source>
+        <translation>حساسیت‌های شناخته‌شده</translation>
+    </message>
+    <message>
+        <source>e.g. penicillin (rash); none known</source>
+        <translation>مثلاً پنی‌سیلین (بثورات)؛ شناخته‌شده ندارد</translation>
+    </message>
+    <message>
+        <source>Weeks of pregnancy</source>
+        <translation>هفتهٔ بارداری</translation>
+    </message>
+    <message>
+        <source>Weeks of pregnancy, if known</source>
+        <translation>هفتهٔ بارداری، اگر معلوم است</translation>
+    </message>
+    <message>
+        <source>weeks</source>
+        <translation>هفته</translation>
+    </message>
+    <message>
         <source>Unusual readings checked and confirmed: %1.</source>
         <translation>اندازه‌های غیرمعمول بررسی و تأیید شد: %1.</translation>
     </message>

@@ -77,6 +77,8 @@ def test_visit_by_keyboard_saves_what_it_shows_and_stays_read_only(qtbot, driver
     type_here("2 x 500 mg")
     press(qtbot, Qt.Key.Key_Tab)
     type_here("20")
+    press(qtbot, Qt.Key.Key_Tab)
+    type_here("۰۹:۳۰")  # the time it was given, typed in Persian digits
     press(qtbot, Qt.Key.Key_Tab)  # out of the last cell: on to the next field, not back to the first cell
     assert not visit.medicines.isAncestorOf(QApplication.focusWidget())
     assert QApplication.focusWidget() is not visit.medicines
@@ -96,10 +98,11 @@ def test_visit_by_keyboard_saves_what_it_shows_and_stays_read_only(qtbot, driver
     with main.ctx.store.read() as s:
         stored = s.scalars(select(Visit)).all()
         stored = [v for v in stored if v.id == visit.visit_id][0]
-        assert stored.medicines == [{"name": "Paracetamol", "dose": "2 x 500 mg", "quantity": "20"},
+        assert stored.medicines == [{"name": "Paracetamol", "dose": "2 x 500 mg", "quantity": "20", "time": "09:30"},
                                     {"name": "ORS", "dose": "1 sachet after each stool", "quantity": ""}]
     # The form now shows the stored record, and nothing on it can be changed without "Amend".
-    assert visit.medicines.rows() == [["Paracetamol", "2 x 500 mg", "20"], ["ORS", "1 sachet after each stool", ""]]
+    assert visit.medicines.rows() == [["Paracetamol", "2 x 500 mg", "20", "09:30"],
+                                      ["ORS", "1 sachet after each stool", "", ""]]
     for w in (visit.visit_type, visit.follow_up, visit.diagnoses.toggle_button, visit.diagnoses.remove_button,
               visit.medicines, visit.complaint):
         assert not w.isEnabled(), w.objectName()
@@ -120,7 +123,7 @@ def test_visit_by_keyboard_saves_what_it_shows_and_stays_read_only(qtbot, driver
     reopened = main.tabs.currentWidget()
     assert reopened.objectName() == "visitForm" and reopened is not visit
     qtbot.waitUntil(lambda: reopened.saved_visit is not None, timeout=10000)
-    assert reopened.medicines.rows()[0] == ["Paracetamol", "2 x 500 mg", "20"]
+    assert reopened.medicines.rows()[0] == ["Paracetamol", "2 x 500 mg", "20", "09:30"]
     assert not reopened.follow_up.isEnabled()
 
     # A real amendment: a new version with its reason, in the audit trail.

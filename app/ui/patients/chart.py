@@ -287,7 +287,8 @@ class ChartView(QWidget):
 
     def new_visit(self) -> None:
         p = self.chart.patient
-        self.main.open_form("visit", {"patient_id": p.id, "patient_label": self.title, "patient_sex": p.sex})
+        self.main.open_form("visit", {"patient_id": p.id, "patient_label": self.title, "patient_sex": p.sex,
+                                      "patient_allergies": getattr(p, "allergies", "") or ""})
 
     def add_member(self) -> None:
         h = self.chart.household

@@ -14,7 +14,8 @@ from app.ui.widgets.formtab import set_combo
 
 # Fields of the service's VisitIn that the form edits; an amendment sends those that differ from the stored visit.
 EDITED = ("visit_type", "complaint", "findings", "temperature_c", "systolic", "diastolic", "pulse", "resp_rate",
-          "spo2", "weight_kg", "height_cm", "muac_mm", "pregnant", "treatment", "medicines", "follow_up_date")
+          "spo2", "weight_kg", "height_cm", "muac_mm", "pregnant", "pregnancy_weeks", "treatment", "medicines",
+          "follow_up_date", "allergies")
 
 
 class SavedVisitMixin:
@@ -55,8 +56,9 @@ class SavedVisitMixin:
         self.diagnoses.set_chosen(saved.diagnoses)
         self.onset.edit.set_value(saved.onset_date or saved.visit_date)
         self.treatment.setPlainText(f["treatment"] or "")
-        self.medicines.set_rows([[m.get("name", ""), m.get("dose", ""), m.get("quantity", "")]
+        self.medicines.set_rows([[m.get("name", ""), m.get("dose", ""), m.get("quantity", ""), m.get("time", "")]
                                  for m in f["medicines"]])
+        self.extras.show_saved(f)
         self.follow_up.set_value(f["follow_up_date"])
         self.autosaver.paused = paused
         self._diagnoses_changed_quietly()

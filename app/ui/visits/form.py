@@ -25,10 +25,11 @@ from app.ui import i18n, labels
 from app.ui.ops import run_op, show_error
 from app.ui.visits.amend import SavedVisitMixin
 from app.ui.visits.diagnoses import DiagnosisPicker
+from app.ui.visits.extras import VisitExtras
 from app.ui.visits.medicines import MedicinesTable
 from app.ui.visits.onset import OnsetField
 from app.ui.visits.vitals import VitalsBox
-from app.ui.widgets.forms import Banner, DateField, ErrorLabel, text_box
+from app.ui.widgets.forms import Banner, DateField, ErrorLabel, digits_only, text_box
 from app.ui.widgets.formtab import FormTab, set_combo
 
 
@@ -38,7 +39,7 @@ class VisitForm(SavedVisitMixin, FormTab):
 
     def __init__(self, session: Any, args: dict[str, Any], parent: QWidget | None = None) -> None:
         kept = {"patient_id": args["patient_id"], "patient_label": args.get("patient_label", ""),
-                "patient_sex": args.get("patient_sex", "")}
+                "patient_sex": args.get("patient_sex", ""), "patient_allergies": args.get("patient_allergies", "")}
         if args.get("visit_id"):
             kept["visit_id"] = args["visit_id"]
         super().__init__(session, kept, "", parent)
@@ -87,6 +88,7 @@ class VisitForm(SavedVisitMixin, FormTab):
         self.pregnant.setVisible(args.get("patient_sex") == "female")
         self.vitals.layout().addWidget(self.pregnant, 6, 0, 1, 2)
         col.addWidget(self.vitals)
+        self.extras = VisitExtras(self, self.vitals.layout(), form, self.errors)
 
         self.diagnoses = DiagnosisPicker(self.ctx, inner)
         self.diagnoses.changed.connect(self._diagnoses_changed)
@@ -102,10 +104,13 @@ class VisitForm(SavedVisitMixin, FormTab):
         care_col.addWidget(self.treatment)
         self.medicines = MedicinesTable(care)
         self.medicines.itemChanged.connect(self.autosaver.touch)
+        medicines_error = ErrorLabel(care)
+        self.errors.bind("medicines", self.medicines, medicines_error)
         self.add_button = add = QPushButton(self.tr("Add a medicine"), care)
         add.setObjectName("addMedicine")
         add.clicked.connect(lambda: self.add_medicine())
         care_col.addWidget(self.medicines)
+        care_col.addWidget(medicines_error)
         care_col.addWidget(add)
         follow = QHBoxLayout()
         follow.addWidget(QLabel(self.tr("Follow-up date"), care))
@@ -169,7 +174,7 @@ class VisitForm(SavedVisitMixin, FormTab):
         self.inputs: list[QWidget] = [self.visit_type, self.complaint, self.findings, *self.vitals.edits.values(),
                                       self.pregnant, self.diagnoses.search, self.diagnoses.toggle_button,
                                       self.diagnoses.remove_button, self.onset.edit, self.treatment,
-                                      self.medicines, self.add_button, self.follow_up]
+                                      self.medicines, self.add_button, self.follow_up, *self.extras.inputs()]
         # Keyboard jumps, so a simple visit is a few keys: Alt+I diagnosis, Alt+M a medicine, Alt+U follow-up.
         for keys, slot in (("Alt+I", self.diagnoses.search.setFocus), ("Alt+M", self.add_medicine),
                            ("Alt+U", self.follow_up.setFocus)):
@@ -218,7 +223,7 @@ class VisitForm(SavedVisitMixin, FormTab):
                 "findings": self.findings.toPlainText(), "vitals": self.vitals.state(),
                 "pregnant": self.pregnant.isChecked(), "diagnoses": self.diagnoses.chosen,
                 "treatment": self.treatment.toPlainText(), "medicines": self._medicine_rows(),
-                "follow_up": self.follow_up.text(), "onset": self.onset.state()}
+                "follow_up": self.follow_up.text(), "onset": self.onset.state(), **self.extras.state()}
 
     def restore(self, state: dict[str, Any]) -> None:
         set_combo(self.visit_type, state.get("visit_type"))
@@ -231,6 +236,7 @@ class VisitForm(SavedVisitMixin, FormTab):
         self.medicines.set_rows(state.get("medicines", []))
         self.follow_up.setText(state.get("follow_up", ""))
         self.onset.restore(state.get("onset"))
+        self.extras.restore(state)
 
     # ----- saving -----
 
@@ -243,6 +249,7 @@ class VisitForm(SavedVisitMixin, FormTab):
             text = self.tr("Write the complaint.")
             problems.append(FieldError("complaint", "ui", text, text))
         problems.extend(self.vitals.problems())
+        problems.extend(self.extras.problems())
         if self.onset.problem():
             problems.append(FieldError("onset_date", "ui", self.onset.problem(), self.onset.problem()))
         if self.follow_up.problem():
@@ -259,7 +266,9 @@ class VisitForm(SavedVisitMixin, FormTab):
                 "diagnoses": [{"code": d["code"], "certainty": d.get("certainty", "suspected")}
                               for d in self.diagnoses.chosen],
                 "treatment": self.treatment.toPlainText(),
-                "medicines": [{"name": n, "dose": d, "quantity": q} for n, d, q in self._medicine_rows() if n],
+                "medicines": [{"name": n, "dose": d, "quantity": q, "time": digits_only(t)}
+                              for n, d, q, t in self._medicine_rows() if n],
+                **self.extras.values(self.pregnant.isChecked()),
                 "follow_up_date": self.follow_up.value(), "onset_date": self.onset.value(),
                 "unusual_vitals": sorted(self.vitals.confirmed)}
 

@@ -1,6 +1,6 @@
 """The medicines table of the visit form: typed into like a spreadsheet, and never a keyboard trap.
 
-Tab moves medicine → dose → quantity and on to the next row; from the last cell it leaves the table for the next
+Tab moves medicine → dose → quantity → time given and on to the next row; from the last cell it leaves the table for the next
 field (Shift+Tab from the first cell leaves backwards). A cell still being typed into is committed before the form
 reads the table, so Ctrl+S saves what the screen shows.
 """
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.widgets.bidi import BidiDelegate
 
-COLUMNS = 3
+COLUMNS = 4
 
 
 class MedicinesTable(QTableWidget):
@@ -28,7 +28,8 @@ class MedicinesTable(QTableWidget):
         self.setObjectName("medicines")
         self.setHorizontalHeaderLabels([QCoreApplication.translate("VisitForm", "Medicine"),
                                         QCoreApplication.translate("VisitForm", "Dose"),
-                                        QCoreApplication.translate("VisitForm", "Quantity")])
+                                        QCoreApplication.translate("VisitForm", "Quantity"),
+                                        QCoreApplication.translate("VisitForm", "Time given (HH:MM)")])
         self.horizontalHeader().setStretchLastSection(True)
         self.setColumnWidth(0, 240)
         self.setColumnWidth(1, 200)
