@@ -112,6 +112,26 @@ def set_active(conn: Connection, username: str, active: bool, *, by: Actor) -> b
     return True
 
 
+def hash_password(password: str) -> str:
+    """The argon2id hash of a new password (slow on purpose: hash before opening a transaction)."""
+    if len(password) < 8:
+        raise StaffError("the password must have at least 8 characters")
+    return _hasher.hash(password)
+
+
+def set_password_hash(conn: Connection, username: str, password_hash: str, *, by: Actor) -> bool:
+    """A new password set by a staff administrator, audited; the account's open sessions end (whoever knew the old
+    password is signed out)."""
+    name = username.strip().lower()
+    done = conn.execute(hq_staff.update().where(hq_staff.c.username == name)
+                        .values(password_hash=password_hash)).rowcount
+    if not done:
+        return False
+    conn.execute(hq_session.delete().where(hq_session.c.username == name))
+    audit(conn, by, "staff_password", name, 1)
+    return True
+
+
 def check_staff(conn: Connection, username: str, password: str) -> Actor | None:
     """The account, if the password is right. An unknown or inactive name costs the same argon2 work as a wrong
     password, so timing does not tell which accounts exist."""

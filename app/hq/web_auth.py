@@ -29,9 +29,17 @@ from sqlalchemy import Connection, Engine
 from starlette.concurrency import run_in_threadpool
 
 from app.hq.access import Actor
-from app.hq.forms import read_form
+from app.hq.forms import read_form, submitted_form
 from app.hq.sessions import COOKIE, SessionPolicy, end_session, find_session, same_token, start_session
-from app.hq.staff import StaffError, find_staff, list_staff, set_active, verify_staff
+from app.hq.staff import (
+    StaffError,
+    find_staff,
+    hash_password,
+    list_staff,
+    set_active,
+    set_password_hash,
+    verify_staff,
+)
 from app.hq.web import PageError, base, csrf_field, get_actor, get_connection, is_admin, lang_of, page, table
 from app.hq.web_i18n import code, t, when
 
@@ -227,7 +235,7 @@ def _require_admin(request: Request, actor: Actor) -> str:
 
 
 @router.get("/staff", response_class=HTMLResponse)
-def staff_page(request: Request, conn: Connection = Depends(get_connection),  # noqa: B008
+def staff_page(request: Request, reset: str = "", conn: Connection = Depends(get_connection),  # noqa: B008
                actor: Actor = Depends(get_actor)) -> HTMLResponse:  # noqa: B008
     from app.hq.tables import units as unit_table
 
@@ -237,18 +245,41 @@ def staff_page(request: Request, conn: Connection = Depends(get_connection),  # 
     rows, classes = [], []
     for s in list_staff(conn):
         step = "deactivate" if s.active else "reactivate"
+        who = quote(s.username, safe="")
         button = "" if s.username == actor.username else (
-            f'<form class="inline" method="post" action="{b}/staff/{quote(s.username, safe="")}/{step}">'
+            f'<form class="inline" method="post" action="{b}/staff/{who}/{step}">'
             f'{csrf_field(request)}<button>{escape(t(step, lang))}</button></form>')
+        button += (f'<form class="inline" method="post" action="{b}/staff/{who}/password">{csrf_field(request)}'
+                   f'<input type="password" name="password" minlength="8" autocomplete="new-password" size="12" '
+                   f'dir="ltr" placeholder="{escape(t("new_password", lang))}" required> '
+                   f'<button>{escape(t("reset_password", lang))}</button></form>')
         classes.append("" if s.active else "closed")
         rows.append([f'<span dir="ltr">{escape(s.username)}</span>', escape(code("role", s.role, lang)),
                      escape(units.get(s.unit_id or "", s.unit_id or "—")), escape(code("language", s.language, lang)),
                      escape(t("yes" if s.active else "no", lang)), escape(t("yes" if s.admin else "no", lang)),
                      when(s.last_sign_in_at, lang), button])
-    body = (f'<p class="muted">{escape(t("staff_intro", lang))}</p>'
+    known = {s.username for s in list_staff(conn)}
+    done = (f'<p class="verified">{escape(t("password_set", lang, who=reset))}</p>' if reset in known else "")
+    body = (done + f'<p class="muted">{escape(t("staff_intro", lang))}</p>'
             + table([t("username", lang), t("role", lang), t("unit", lang), t("language", lang), t("active", lang),
                      t("administrator", lang), t("last_sign_in", lang), ""], rows, row_classes=classes))
     return page(t("staff_title", lang), body, request=request, lang=lang, actor=actor)
+
+
+@router.post("/staff/{username}/password")
+def staff_password(username: str, request: Request, form: dict[str, str] = Depends(submitted_form),  # noqa: B008
+                   conn: Connection = Depends(get_connection),  # noqa: B008
+                   actor: Actor = Depends(get_actor)) -> Response:  # noqa: B008
+    """A staff administrator gives an account a new password (told to its owner in person); its sessions end."""
+    lang = _require_admin(request, actor)
+    try:
+        hashed = hash_password(form.get("password", ""))  # argon2 before the transaction's first statement
+    except StaffError:
+        raise PageError(400, t("password_short", lang), lang) from None
+    if not set_password_hash(conn, username, hashed, by=actor):
+        raise PageError(404, t("no_such_account", lang, who=username[:60]), lang)
+    return RedirectResponse(f"{base(request)}/staff?reset={quote(username.strip().lower()[:60], safe='')}",
+                            status_code=303)
 
 
 @router.post("/staff/{username}/{step}")

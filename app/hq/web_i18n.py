@@ -140,9 +140,9 @@ TEXTS.update({
     "nav_duplicates": ("Duplicates", "تکراری‌ها"),
     "staff_title": ("Staff accounts (web pages and sayyar hq commands)", "حساب‌های کارکنان (صفحه‌ها و فرمان‌های sayyar hq)"),
     "staff_intro": ("One list for the pages and the command line: a deactivated account can sign in to neither, and "
-                    "its open sessions end at once. New accounts and passwords: sayyar hq staff.",
+                    "its open sessions end at once. New accounts: sayyar hq staff.",
                     "یک فهرست برای صفحه‌ها و خط فرمان: حساب غیرفعال به هیچ‌کدام وارد نمی‌شود و نشست‌های بازش همان "
-                    "لحظه پایان می‌یابد. حساب و گذرواژهٔ تازه: sayyar hq staff."),
+                    "لحظه پایان می‌یابد. حساب تازه: sayyar hq staff."),
     "role": ("Role", "نقش"),
     "language": ("Language", "زبان"),
     "active": ("Active", "فعال"),
@@ -154,6 +154,12 @@ TEXTS.update({
                     "فقط مدیر کارکنان ستاد می‌تواند فهرست کارکنان را نگه دارد."),
     "no_such_account": ("There is no staff account {who}.", "حساب کاربری {who} وجود ندارد."),
     "not_own_account": ("You cannot deactivate your own account.", "نمی‌توانید حساب خودتان را غیرفعال کنید."),
+    "new_password": ("new password", "گذرواژهٔ تازه"),
+    "reset_password": ("Set password", "تعیین گذرواژه"),
+    "password_short": ("The new password must have at least 8 characters; nothing was changed.",
+                       "گذرواژهٔ تازه باید دست‌کم ۸ نویسه باشد؛ چیزی تغییر نکرد."),
+    "password_set": ("{who} has a new password; their open sessions were ended. Tell it to them in person.",
+                     "برای {who} گذرواژهٔ تازه تعیین شد و نشست‌های بازش پایان یافت. آن را حضوری به او بگویید."),
 })
 
 CODES: Final[dict[str, dict[str, tuple[str, str]]]] = {

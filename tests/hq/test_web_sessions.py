@@ -237,3 +237,27 @@ def test_a_staff_list_made_before_sessions_gains_its_columns(tmp_path, monkeypat
     engine.dispose()
     monkeypatch.setenv("SAYYAR_PASSWORD", PASSWORD)
     assert main(["--user", "l.karimi", "hq", "report", "--db", str(db), "--out", str(tmp_path / "w.pdf")]) == 0
+
+
+def test_an_administrator_sets_a_new_password_and_the_old_one_and_its_sessions_end(engine, clock):
+    with _client(engine, clock) as admin, _client(engine, clock) as officer:
+        sign_in(officer, "m.ahmadi")
+        sign_in(admin, "l.karimi")
+        staff = admin.get("/hq/staff", headers=HTML).text
+        assert 'action="/hq/staff/m.ahmadi/password"' in staff
+        short = admin.post("/hq/staff/m.ahmadi/password", data={"csrf": _csrf(staff), "password": "short"})
+        assert short.status_code == 400 and "at least 8 characters" in short.text
+        done = admin.post("/hq/staff/m.ahmadi/password", data={"csrf": _csrf(staff), "password": "a-new-one-1405"},
+                          follow_redirects=False)
+        assert done.status_code == 303
+        assert "m.ahmadi has a new password" in admin.get(done.headers["location"], headers=HTML).text
+        assert officer.get("/hq/", headers=HTML, follow_redirects=False).status_code == 303  # signed out
+        assert sign_in(officer, "m.ahmadi").status_code == 401
+        assert sign_in(officer, "m.ahmadi", "a-new-one-1405").status_code == 303
+        # Not an administrator: refused.
+        page = officer.get("/hq/", headers=HTML).text
+        assert officer.post("/hq/staff/l.karimi/password", data={"csrf": _csrf(page), "password": "x" * 12}
+                            ).status_code == 403
+    with engine.connect() as conn:
+        assert ("l.karimi", "staff_password", "m.ahmadi") in conn.execute(
+            select(hq_audit.c.user, hq_audit.c.action, hq_audit.c.what)).all()
