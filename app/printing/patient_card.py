@@ -19,13 +19,12 @@ from reportlab.pdfgen.canvas import Canvas
 from app.core.dates import format_date
 from app.core.persian import to_persian_digits
 from app.printing import text as T
+from app.printing.card_canvas import BAND, GREY, RED, CardCanvas
 from app.printing.fonts import font_name, register_fonts
 from app.printing.qr import draw_qr
 
 CardSize = Literal["ID-1", "A7"]
 SIZES: dict[str, tuple[float, float]] = {"ID-1": (85.6 * mm, 54.0 * mm), "A7": (74.0 * mm, 105.0 * mm)}
-GREY = Color(0.35, 0.35, 0.35)
-BAND = Color(0.12, 0.33, 0.55)
 
 
 class PatientCardData(BaseModel):
@@ -57,32 +56,6 @@ _LABELS = {
 }
 
 
-class _Card:
-    def __init__(self, c: Canvas, width: float, height: float) -> None:
-        self.c, self.W, self.H = c, width, height
-
-    def latin(self, x: float, y: float, s: str, size: float, *, bold: bool = False, max_width: float | None = None,
-              color: Color = black) -> None:
-        size = self._fit(s, size, bold, max_width)
-        self.c.setFont(font_name(bold), size)
-        self.c.setFillColor(color)
-        self.c.drawString(x, y, T.visual(s, False))
-
-    def persian(self, x_right: float, y: float, s: str, size: float, *, bold: bool = False,
-                max_width: float | None = None, color: Color = black) -> None:
-        """Right-aligned at ``x_right``, shaped and ordered for right-to-left reading."""
-        size = self._fit(s, size, bold, max_width)
-        self.c.setFont(font_name(bold), size)
-        self.c.setFillColor(color)
-        self.c.drawRightString(x_right, y, T.visual(s, True))
-
-    def _fit(self, s: str, size: float, bold: bool, max_width: float | None) -> float:
-        if max_width is None or not s:
-            return size
-        w = T.width(s, font_name(bold), size)
-        return size if w <= max_width else max(size * max_width / w, size * 0.6)
-
-
 def _join(*parts: str) -> str:
     return " ".join(p for p in parts if p)
 
@@ -94,7 +67,7 @@ def render_patient_card(data: PatientCardData) -> bytes:
     c = Canvas(buf, pagesize=(width, height), pageCompression=1)
     c.setTitle(f"Patient card {data.code}")
     c.setAuthor("Sayyar")
-    card = _Card(c, width, height)
+    card = CardCanvas(c, width, height)
     if data.size == "ID-1":
         _layout_id1(card, data)
     else:
@@ -104,7 +77,7 @@ def render_patient_card(data: PatientCardData) -> bytes:
     return buf.getvalue()
 
 
-def _band(card: _Card, y: float, h: float, data: PatientCardData) -> None:
+def _band(card: CardCanvas, y: float, h: float, data: PatientCardData) -> None:
     c = card.c
     c.setFillColor(BAND)
     c.rect(0, y, card.W, h, stroke=0, fill=1)
@@ -116,23 +89,23 @@ def _band(card: _Card, y: float, h: float, data: PatientCardData) -> None:
     card.persian(card.W - pad, y + h * 0.18, _LABELS["programme"][1], 4.6, color=white, max_width=card.W / 2 - pad)
 
 
-def _reprint_mark(card: _Card, x: float, y: float, data: PatientCardData) -> None:
+def _reprint_mark(card: CardCanvas, x: float, y: float, data: PatientCardData) -> None:
     if not data.reprint_count:
         return
     en, fa = _LABELS["reprint"]
     text = f"{en} {data.reprint_count}"
     fa = f"{fa} {to_persian_digits(str(data.reprint_count))}"
     card.c.saveState()
-    card.c.setStrokeColor(Color(0.7, 0, 0))
+    card.c.setStrokeColor(RED)
     card.c.setLineWidth(0.8)
     w = T.width(text, font_name(True), 6.5) + T.width(fa, font_name(True), 6.5) + 5 * mm
     card.c.rect(x, y - 1.2 * mm, w, 4.2 * mm, stroke=1, fill=0)
-    card.latin(x + 1.2 * mm, y, text, 6.5, bold=True, color=Color(0.7, 0, 0))
-    card.persian(x + w - 1.2 * mm, y, fa, 6.5, bold=True, color=Color(0.7, 0, 0))
+    card.latin(x + 1.2 * mm, y, text, 6.5, bold=True, color=RED)
+    card.persian(x + w - 1.2 * mm, y, fa, 6.5, bold=True, color=RED)
     card.c.restoreState()
 
 
-def _names(card: _Card, data: PatientCardData, x: float, right: float, top: float, size: float) -> float:
+def _names(card: CardCanvas, data: PatientCardData, x: float, right: float, top: float, size: float) -> float:
     """Names in both scripts between x and right, from ``top`` down; returns the y below them."""
     width = right - x
     y = top
@@ -154,7 +127,7 @@ def _names(card: _Card, data: PatientCardData, x: float, right: float, top: floa
     return y
 
 
-def _layout_id1(card: _Card, data: PatientCardData) -> None:
+def _layout_id1(card: CardCanvas, data: PatientCardData) -> None:
     W, H = card.W, card.H
     pad = 2.5 * mm
     band_h = 8.5 * mm
@@ -177,7 +150,7 @@ def _layout_id1(card: _Card, data: PatientCardData) -> None:
     _reprint_mark(card, x + 23 * mm, pad + 0.6 * mm, data)
 
 
-def _layout_a7(card: _Card, data: PatientCardData) -> None:
+def _layout_a7(card: CardCanvas, data: PatientCardData) -> None:
     W, H = card.W, card.H
     pad = 3.5 * mm
     band_h = 11 * mm

@@ -9,7 +9,7 @@ import io
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
-from reportlab.lib.colors import Color, black
+from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -17,13 +17,9 @@ from reportlab.pdfgen.canvas import Canvas
 from app.core.dates import format_date
 from app.core.persian import to_persian_digits
 from app.printing import text as T
+from app.printing.card_canvas import BAND, GREY, LINE, RED, CardCanvas
 from app.printing.fonts import font_name, register_fonts
 from app.printing.qr import draw_qr
-
-GREY = Color(0.35, 0.35, 0.35)
-BAND = Color(0.12, 0.33, 0.55)
-RED = Color(0.7, 0, 0)
-LINE = Color(0.75, 0.75, 0.75)
 
 
 class CardDose(BaseModel):
@@ -87,147 +83,164 @@ L = {
               "این کارت را در هر مراجعه و هر واکسیناسیون همراه داشته باشید."),
     "issued": ("Issued", "صدور"),
     "reprint": ("REPRINT", "المثنی"),
+    "continued": ("continued", "ادامه"),
+    "more": ("More doses on the next page.", "نوبت‌های دیگر در صفحهٔ بعد."),
+    "page": ("Page {n} of {total}", "صفحهٔ {n} از {total}"),
 }
-
-
-class _Page:
-    def __init__(self, c: Canvas) -> None:
-        self.c = c
-        self.W, self.H = A5
-
-    def latin(self, x: float, y: float, s: str, size: float, *, bold: bool = False, max_width: float | None = None,
-              color: Color = black) -> None:
-        size = self._fit(s, size, bold, max_width)
-        self.c.setFont(font_name(bold), size)
-        self.c.setFillColor(color)
-        self.c.drawString(x, y, T.visual(s, False))
-
-    def persian(self, x_right: float, y: float, s: str, size: float, *, bold: bool = False,
-                max_width: float | None = None, color: Color = black) -> None:
-        size = self._fit(s, size, bold, max_width)
-        self.c.setFont(font_name(bold), size)
-        self.c.setFillColor(color)
-        self.c.drawRightString(x_right, y, T.visual(s, True))
-
-    def _fit(self, s: str, size: float, bold: bool, max_width: float | None) -> float:
-        if max_width is None or not s:
-            return size
-        w = T.width(s, font_name(bold), size)
-        return size if w <= max_width else max(size * max_width / w, size * 0.55)
+ROW = 5.2 * mm  # one dose line
+PAD = 8 * mm
+BOTTOM = 52 * mm  # where the first page's dose table stops: the due box and the foot are below
+CONT_BOTTOM = 18 * mm  # on a continuation page only the page number is below the table
 
 
 def _fa_date(d: date) -> str:
     return format_date(d, lang="fa", calendar="jalali")
 
 
-def render_vaccination_card(data: VaccinationCardData) -> bytes:
-    register_fonts()
-    buf = io.BytesIO()
-    c = Canvas(buf, pagesize=A5, pageCompression=1)
-    c.setTitle(f"Vaccination card {data.code}")
-    c.setAuthor("Sayyar")
-    p = _Page(c)
-    W, H = p.W, p.H
-    pad = 8 * mm
-    right = W - pad
+class _Columns:
+    """The dose table's columns, left to right: vaccine, dose, date (Gregorian), date (Solar Hijri), batch, where,
+    and the vaccine's Persian name at the right edge."""
+
+    def __init__(self, right: float) -> None:
+        self.right = right
+        self.dose, self.date, self.fa_date_right = PAD + 32 * mm, PAD + 39 * mm, PAD + 72 * mm
+        self.batch, self.where, self.where_end = PAD + 74 * mm, PAD + 88 * mm, right - 21 * mm
+
+
+def _band(p: CardCanvas, *, continued: bool) -> float:
+    c, W, H = p.c, p.W, p.H
+    right = W - PAD
     white = Color(1, 1, 1)
     band = 15 * mm
     c.setFillColor(BAND)
     c.rect(0, H - band, W, band, stroke=0, fill=1)
-    p.latin(pad, H - 7.5 * mm, L["title"][0], 13, bold=True, color=white)
-    p.persian(right, H - 7.5 * mm, L["title"][1], 13, bold=True, color=white)
-    p.latin(pad, H - 12.5 * mm, L["programme"][0], 7, color=white, max_width=W / 2 - pad)
-    p.persian(right, H - 12.5 * mm, L["programme"][1], 7, color=white, max_width=W / 2 - pad)
-    # Names: Latin on the left, Persian on the right.
-    y = H - band - 8 * mm
-    half = W / 2 - pad - 2 * mm
+    en, fa = L["title"]
+    if continued:
+        en, fa = f"{en} ({L['continued'][0]})", f"{fa} ({L['continued'][1]})"
+    p.latin(PAD, H - 7.5 * mm, en, 13, bold=True, color=white)
+    p.persian(right, H - 7.5 * mm, fa, 13, bold=True, color=white)
+    p.latin(PAD, H - 12.5 * mm, L["programme"][0], 7, color=white, max_width=W / 2 - PAD)
+    p.persian(right, H - 12.5 * mm, L["programme"][1], 7, color=white, max_width=W / 2 - PAD)
+    return H - band
+
+
+def _table_head(p: CardCanvas, cols: _Columns, y: float) -> float:
+    c = p.c
+    c.setFillColor(Color(0.92, 0.94, 0.97))
+    c.rect(PAD - 1 * mm, y - 1.8 * mm, p.W - 2 * PAD + 2 * mm, 5.6 * mm, stroke=0, fill=1)
+    for x, key in ((PAD, "vaccine"), (cols.dose, "dose"), (cols.date, "date"), (cols.batch, "batch"),
+                   (cols.where, "where")):
+        p.latin(x, y, L[key][0], 7, bold=True)
+    p.persian(cols.fa_date_right, y, L["date"][1], 7, bold=True)
+    p.persian(cols.right, y, L["vaccine"][1], 7, bold=True)
+    return y - 6 * mm
+
+
+def _dose_rows(p: CardCanvas, cols: _Columns, doses: list[CardDose], y: float, bottom: float) -> int:
+    """Draws as many doses as fit above ``bottom``; returns how many."""
+    c = p.c
+    drawn = 0
+    for d in doses:
+        if y < bottom:
+            break
+        p.latin(PAD, y, d.vaccine_en, 7.5, max_width=cols.dose - PAD - 1 * mm)
+        p.latin(cols.dose, y, d.dose, 7.5, max_width=cols.date - cols.dose - 1 * mm)
+        if d.given_on is not None:
+            p.latin(cols.date, y, d.given_on.isoformat(), 7.5)
+            p.persian(cols.fa_date_right, y, _fa_date(d.given_on), 7.5)
+        else:
+            p.latin(cols.date, y, L["undated"][0], 6.5, color=GREY, max_width=16 * mm)
+            p.persian(cols.fa_date_right, y, L["undated"][1], 6.5, color=GREY, max_width=14 * mm)
+        p.latin(cols.batch, y, d.batch, 7, max_width=cols.where - cols.batch - 1 * mm)
+        p.latin(cols.where, y, d.place_en, 6.5, color=GREY, max_width=cols.where_end - cols.where - 1 * mm)
+        p.persian(cols.right, y, d.vaccine_fa, 7.5, max_width=20 * mm)
+        c.setStrokeColor(LINE)
+        c.setLineWidth(0.3)
+        c.line(PAD - 1 * mm, y - 1.8 * mm, cols.right + 1 * mm, y - 1.8 * mm)
+        y -= ROW
+        drawn += 1
+    return drawn
+
+
+def _capacity(top: float, bottom: float) -> int:
+    """How many dose lines fit from ``top`` down to ``bottom`` (the loop above draws while y >= bottom)."""
+    return max(0, int((top - bottom) // ROW) + 1) if top >= bottom else 0
+
+
+def _page_number(p: CardCanvas, n: int, total: int) -> None:
+    if total > 1:
+        en, fa = L["page"]
+        p.latin(PAD, 3 * mm, en.format(n=n, total=total), 7, color=GREY)
+        p.persian(p.W - PAD, 3 * mm, fa.format(n=to_persian_digits(str(n)), total=to_persian_digits(str(total))), 7,
+                  color=GREY)
+
+
+def _identity(p: CardCanvas, data: VaccinationCardData, y: float, *, short: bool = False) -> float:
+    """Names, birth date, sex and unit, the code; ``short``: names and code only (continuation pages)."""
+    right, half = p.W - PAD, p.W / 2 - PAD - 2 * mm
     if data.given_latin:
-        p.latin(pad, y, data.given_latin, 13, bold=True, max_width=half)
+        p.latin(PAD, y, data.given_latin, 13 if not short else 10, bold=True, max_width=half)
     if data.given_fa:
-        p.persian(right, y, data.given_fa, 13, bold=True, max_width=half)
+        p.persian(right, y, data.given_fa, 13 if not short else 10, bold=True, max_width=half)
+    if short:
+        p.latin(PAD, y - 5 * mm, data.code, 9, bold=True)
+        return y - 11 * mm
     y -= 5.5 * mm
     if data.father_latin:
-        p.latin(pad, y, f"{L['father'][0]}: {data.father_latin}", 9, max_width=half)
+        p.latin(PAD, y, f"{L['father'][0]}: {data.father_latin}", 9, max_width=half)
     if data.father_fa:
         p.persian(right, y, f"{L['father'][1]}: {data.father_fa}", 9, max_width=half)
     y -= 5.5 * mm
     if data.born is not None:
         est_en = f" {L['estimated'][0]}" if data.born_estimated else ""
         est_fa = f" {L['estimated'][1]}" if data.born_estimated else ""
-        p.latin(pad, y, f"{L['born'][0]}: {format_date(data.born, lang='en', long=True)}{est_en}", 9, max_width=half)
+        p.latin(PAD, y, f"{L['born'][0]}: {format_date(data.born, lang='en', long=True)}{est_en}", 9, max_width=half)
         p.persian(right, y, f"{L['born'][1]}: {format_date(data.born, lang='fa', long=True)}{est_fa}", 9,
                   max_width=half)
     y -= 5 * mm
     if data.sex_en:
-        p.latin(pad, y, f"{L['sex'][0]}: {data.sex_en}   {L['unit'][0]}: {data.unit_en}", 7.5, color=GREY,
+        p.latin(PAD, y, f"{L['sex'][0]}: {data.sex_en}   {L['unit'][0]}: {data.unit_en}", 7.5, color=GREY,
                 max_width=half)
     if data.sex_fa:
         p.persian(right, y, f"{L['sex'][1]}: {data.sex_fa}   {L['unit'][1]}: {data.unit_fa}", 7.5, color=GREY,
                   max_width=half)
-    p.latin(pad, y - 5 * mm, f"{data.code}", 9, bold=True)
-    y -= 10 * mm
-    # The table of doses, left to right: vaccine, dose, date (Gregorian), date (Solar Hijri), batch, where, and the
-    # vaccine's Persian name at the right edge.
-    x_dose, x_date, x_fa_date_right, x_batch, x_where = (pad + 32 * mm, pad + 39 * mm, pad + 72 * mm,
-                                                        pad + 74 * mm, pad + 88 * mm)
-    x_where_end = right - 21 * mm
-    c.setFillColor(Color(0.92, 0.94, 0.97))
-    c.rect(pad - 1 * mm, y - 1.8 * mm, W - 2 * pad + 2 * mm, 5.6 * mm, stroke=0, fill=1)
-    for x, key in ((pad, "vaccine"), (x_dose, "dose"), (x_date, "date"), (x_batch, "batch"), (x_where, "where")):
-        p.latin(x, y, L[key][0], 7, bold=True)
-    p.persian(x_fa_date_right, y, L["date"][1], 7, bold=True)
-    p.persian(right, y, L["vaccine"][1], 7, bold=True)
-    y -= 6 * mm
-    bottom = 52 * mm
-    if not data.doses:
-        p.latin(pad, y, L["no_doses"][0], 8, color=GREY)
-        p.persian(right, y, L["no_doses"][1], 8, color=GREY)
-        y -= 6 * mm
-    for d in data.doses:
-        if y < bottom:
-            break
-        p.latin(pad, y, d.vaccine_en, 7.5, max_width=x_dose - pad - 1 * mm)
-        p.latin(x_dose, y, d.dose, 7.5, max_width=x_date - x_dose - 1 * mm)
-        if d.given_on is not None:
-            p.latin(x_date, y, d.given_on.isoformat(), 7.5)
-            p.persian(x_fa_date_right, y, _fa_date(d.given_on), 7.5)
-        else:
-            p.latin(x_date, y, L["undated"][0], 6.5, color=GREY, max_width=16 * mm)
-            p.persian(x_fa_date_right, y, L["undated"][1], 6.5, color=GREY, max_width=14 * mm)
-        p.latin(x_batch, y, d.batch, 7, max_width=x_where - x_batch - 1 * mm)
-        p.latin(x_where, y, d.place_en, 6.5, color=GREY, max_width=x_where_end - x_where - 1 * mm)
-        p.persian(right, y, d.vaccine_fa, 7.5, max_width=20 * mm)
-        c.setStrokeColor(LINE)
-        c.setLineWidth(0.3)
-        c.line(pad - 1 * mm, y - 1.8 * mm, right + 1 * mm, y - 1.8 * mm)
-        y -= 5.2 * mm
-    # What is due: next date and vaccines, and anything still owed today.
-    box_top = bottom - 2 * mm
+    p.latin(PAD, y - 5 * mm, f"{data.code}", 9, bold=True)
+    return y - 10 * mm
+
+
+def _due_box(p: CardCanvas, data: VaccinationCardData) -> None:
+    """What is due: next date and vaccines, and anything still owed today."""
+    c, right, half = p.c, p.W - PAD, p.W / 2 - PAD - 2 * mm
+    box_top = BOTTOM - 2 * mm
     c.setStrokeColor(BAND)
     c.setLineWidth(0.8)
-    c.rect(pad - 1 * mm, box_top - 20 * mm, W - 2 * pad + 2 * mm, 20 * mm, stroke=1, fill=0)
+    c.rect(PAD - 1 * mm, box_top - 20 * mm, p.W - 2 * PAD + 2 * mm, 20 * mm, stroke=1, fill=0)
     ty = box_top - 5 * mm
     if data.today_en or data.today_fa:
-        p.latin(pad + 1 * mm, ty, f"{L['behind'][0]}: {', '.join(data.today_en)}", 8, bold=True, color=RED,
+        p.latin(PAD + 1 * mm, ty, f"{L['behind'][0]}: {', '.join(data.today_en)}", 8, bold=True, color=RED,
                 max_width=half)
         p.persian(right - 1 * mm, ty, f"{L['behind'][1]}: {'، '.join(data.today_fa)}", 8, bold=True, color=RED,
                   max_width=half)
         ty -= 6 * mm
     if data.next_due is not None:
-        p.latin(pad + 1 * mm, ty, f"{L['next'][0]}: {format_date(data.next_due, lang='en', long=True)}", 9,
+        p.latin(PAD + 1 * mm, ty, f"{L['next'][0]}: {format_date(data.next_due, lang='en', long=True)}", 9,
                 bold=True, max_width=half)
         p.persian(right - 1 * mm, ty, f"{L['next'][1]}: {format_date(data.next_due, lang='fa', long=True)}", 9,
                   bold=True, max_width=half)
         ty -= 5 * mm
-        p.latin(pad + 1 * mm, ty, ", ".join(data.next_en), 7.5, max_width=half)
+        p.latin(PAD + 1 * mm, ty, ", ".join(data.next_en), 7.5, max_width=half)
         p.persian(right - 1 * mm, ty, "، ".join(data.next_fa), 7.5, max_width=half)
     elif not (data.today_en or data.today_fa):
-        p.latin(pad + 1 * mm, ty, L["complete"][0], 9, bold=True)
+        p.latin(PAD + 1 * mm, ty, L["complete"][0], 9, bold=True)
         p.persian(right - 1 * mm, ty, L["complete"][1], 9, bold=True)
-    # Foot: QR, issue date, reprint mark, the reminder.
+
+
+def _foot(p: CardCanvas, data: VaccinationCardData, band_bottom: float) -> None:
+    """QR, issue date, reprint mark, the reminder."""
+    c, W, right = p.c, p.W, p.W - PAD
     qr = 22 * mm
-    draw_qr(c, data.qr_payload, pad - 1 * mm, 6 * mm, qr, border=2)
-    fx = pad + qr + 3 * mm
+    draw_qr(c, data.qr_payload, PAD - 1 * mm, 6 * mm, qr, border=2)
+    fx = PAD + qr + 3 * mm
     p.latin(fx, 22 * mm, L["bring"][0], 7, color=GREY, max_width=right - fx)
     p.persian(right, 17.5 * mm, L["bring"][1], 7, color=GREY, max_width=right - fx)
     p.latin(fx, 11 * mm, f"{L['issued'][0]} {data.issued_on.isoformat()}", 7, color=GREY)
@@ -240,10 +253,51 @@ def render_vaccination_card(data: VaccinationCardData) -> bytes:
         c.setLineWidth(1)
         w = T.width(en, font_name(True), 9) + T.width(fa, font_name(True), 9) + 8 * mm
         x = (W - w) / 2
-        c.rect(x, H - band - 3.2 * mm - 4.5 * mm, w, 5.6 * mm, stroke=1, fill=0)
-        p.latin(x + 1.5 * mm, H - band - 6.2 * mm, en, 9, bold=True, color=RED)
-        p.persian(x + w - 1.5 * mm, H - band - 6.2 * mm, fa, 9, bold=True, color=RED)
+        c.rect(x, band_bottom - 3.2 * mm - 4.5 * mm, w, 5.6 * mm, stroke=1, fill=0)
+        p.latin(x + 1.5 * mm, band_bottom - 6.2 * mm, en, 9, bold=True, color=RED)
+        p.persian(x + w - 1.5 * mm, band_bottom - 6.2 * mm, fa, 9, bold=True, color=RED)
         c.restoreState()
+
+
+def render_vaccination_card(data: VaccinationCardData) -> bytes:
+    """Page 1: the child, as many doses as fit, what is due and the QR. Doses that do not fit go on to further
+    pages (the child's names and code at the top, page numbers at the foot); page 1 says so."""
+    register_fonts()
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=A5, pageCompression=1)
+    c.setTitle(f"Vaccination card {data.code}")
+    c.setAuthor("Sayyar")
+    p = CardCanvas(c, *A5, min_scale=0.55)
+    cols = _Columns(p.W - PAD)
+    band_bottom = _band(p, continued=False)
+    y = _table_head(p, cols, _identity(p, data, band_bottom - 8 * mm))
+    doses = list(data.doses)
+    first = _capacity(y, BOTTOM)
+    if len(doses) > first:
+        first = max(0, first - 1)  # the last line of page 1 says the list goes on
+    # Continuation pages: the same band, the names and code, the table head, then rows down to CONT_BOTTOM.
+    cont_top = A5[1] - 15 * mm - 8 * mm - 11 * mm - 6 * mm
+    per_page = _capacity(cont_top, CONT_BOTTOM)
+    rest = max(0, len(doses) - first)
+    total = 1 + -(-rest // per_page)
+    if not doses:
+        p.latin(PAD, y, L["no_doses"][0], 8, color=GREY)
+        p.persian(cols.right, y, L["no_doses"][1], 8, color=GREY)
+    drawn = _dose_rows(p, cols, doses[:first], y, BOTTOM)
+    if rest:
+        y -= drawn * ROW
+        p.latin(PAD, y, L["more"][0], 7.5, bold=True, color=BAND)
+        p.persian(cols.right, y, L["more"][1], 7.5, bold=True, color=BAND)
+    _due_box(p, data)
+    _foot(p, data, band_bottom)
+    _page_number(p, 1, total)
     c.showPage()
+    for n in range(2, total + 1):
+        top = _band(p, continued=True)
+        y = _table_head(p, cols, _identity(p, data, top - 8 * mm, short=True))
+        chunk = doses[first + (n - 2) * per_page:first + (n - 1) * per_page]
+        _dose_rows(p, cols, chunk, y, CONT_BOTTOM)
+        _page_number(p, n, total)
+        c.showPage()
     c.save()
     return buf.getvalue()

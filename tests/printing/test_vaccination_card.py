@@ -42,3 +42,4 @@ def test_card_lists_doses_next_due_and_qr(clinician, coordinator, store):  # noq
     assert "REPRINT 1" in page_texts(again)[0] and "REPRINT" not in text
     with store.read() as s:
         assert len(s.scalars(select(AuditEntry).where(AuditEntry.entity == "vaccination_card")).all()) == 2
+

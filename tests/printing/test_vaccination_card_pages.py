@@ -1,0 +1,30 @@
+"""The vaccination card on more than one page (issue 18): doses that do not fit page 1 go on to the next pages."""
+
+from __future__ import annotations
+
+from printing.pdf_tools import page_texts
+
+
+def test_doses_that_do_not_fit_go_on_to_a_second_page() -> None:
+    """A child with a long history (a card copied dose by dose): page 1 says the list goes on, the rest are on the
+    next page under the child's names and code, each dose printed once, pages numbered in both languages."""
+    from datetime import date, timedelta
+
+    from app.printing.vaccination_card import CardDose, VaccinationCardData, render_vaccination_card
+
+    doses = [CardDose(vaccine_en=f"Vaccine {i:02d}", vaccine_fa="واکسن", dose=str(i % 4 + 1),
+                      given_on=date(2020, 1, 1) + timedelta(days=30 * i), batch=f"B{i:03d}", place_en="Unit")
+             for i in range(40)]
+    data = VaccinationCardData(code="ZAH1-00042-7", qr_payload="S1:ZAH1-00042-7:x", given_latin="Omid",
+                               given_fa="امید", born=date(2019, 6, 1), doses=doses, issued_on=date(2026, 11, 28),
+                               next_due=date(2026, 12, 20), next_en=["MMR"], next_fa=["ام‌ام‌آر"])
+    pages = page_texts(render_vaccination_card(data))
+    assert len(pages) >= 2
+    assert "More doses on the next page." in pages[0] and f"Page 1 of {len(pages)}" in pages[0]
+    assert "Next due" in pages[0] and "Next due" not in pages[1]
+    assert "Vaccination card (continued)" in pages[1] and "ZAH1-00042-7" in pages[1] and "Omid" in pages[1]
+    assert f"Page 2 of {len(pages)}" in pages[1]
+    printed = [f"B{i:03d}" for i in range(40) for page in pages if f"B{i:03d}" in page]
+    assert printed == [f"B{i:03d}" for i in range(40)]  # every dose, once, in order
+    short = page_texts(render_vaccination_card(data.model_copy(update={"doses": doses[:5]})))
+    assert len(short) == 1 and "Page 1" not in short[0] and "next page" not in short[0]
