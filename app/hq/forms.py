@@ -24,31 +24,41 @@ def parse_multipart(body: bytes, content_type: str) -> tuple[dict[str, str], dic
         raise HTTPException(400, "The form has no multipart boundary.")
     fields: dict[str, str] = {}
     files: dict[str, tuple[str, bytes]] = {}
+    # Parts are found in place (no split of the whole body): a 64 MiB bundle is copied once, into its own bytes.
     delimiter = b"--" + boundary.encode("latin-1")
-    for chunk in body.split(delimiter)[1:]:
-        if chunk.startswith(b"--"):
+    pos = body.find(delimiter)
+    while pos != -1:
+        start = pos + len(delimiter)
+        if body[start:start + 2] == b"--":
             break
-        head, sep, content = chunk.partition(b"\r\n\r\n")
-        if not sep:
-            continue
-        if content.endswith(b"\r\n"):
-            content = content[:-2]
-        disposition = ""
-        for line in head.decode("utf-8", "replace").split("\r\n"):
-            if line.lower().startswith("content-disposition:"):
-                disposition = line.split(":", 1)[1]
-        params: dict[str, str] = {}
-        for item in disposition.split(";")[1:]:
-            k, _, v = item.strip().partition("=")
-            params[k.lower()] = v.strip().strip('"')
-        name = params.get("name", "")
-        if "filename" in params:
-            if len(files) >= MAX_FILES and name not in files:
-                raise HTTPException(400, "One file at a time.")
-            files[name] = (params["filename"].replace("\\", "/").rsplit("/", 1)[-1][:200], content)
-        elif name:
-            fields[name] = content.decode("utf-8", "replace")
+        nxt = body.find(b"\r\n" + delimiter, start)
+        end = nxt if nxt != -1 else len(body)
+        head_end = body.find(b"\r\n\r\n", start, end)
+        if head_end != -1:
+            _part(body[start:head_end], body, head_end + 4, end, fields, files)
+        if nxt == -1:
+            break
+        pos = nxt + 2
     return fields, files
+
+
+def _part(head: bytes, body: bytes, start: int, end: int, fields: dict[str, str],
+          files: dict[str, tuple[str, bytes]]) -> None:
+    disposition = ""
+    for line in head.decode("utf-8", "replace").split("\r\n"):
+        if line.lower().startswith("content-disposition:"):
+            disposition = line.split(":", 1)[1]
+    params: dict[str, str] = {}
+    for item in disposition.split(";")[1:]:
+        k, _, v = item.strip().partition("=")
+        params[k.lower()] = v.strip().strip('"')
+    name = params.get("name", "")
+    if "filename" in params:
+        if len(files) >= MAX_FILES and name not in files:
+            raise HTTPException(400, "One file at a time.")
+        files[name] = (params["filename"].replace("\\", "/").rsplit("/", 1)[-1][:200], body[start:end])
+    elif name:
+        fields[name] = body[start:end].decode("utf-8", "replace")
 
 
 async def read_form(request: Request) -> dict[str, str]:
