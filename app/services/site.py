@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,8 @@ from app.services.errors import ServiceError
 from app.services.reference import seed_reference
 from app.store import Store
 from app.sync.protocol import LaptopConfig
+
+log = logging.getLogger("sayyar.services.site")
 
 # Documented in the README; only the demo site has these users.
 DEMO_PASSWORD = "sayyar-demo"
@@ -141,10 +144,31 @@ def sign_in(folder: Path, username: str, password: str, *, lang: str | None = No
             pass  # the last user of the keystore stays, so the recovery path is not the only way back in
         store.close()
         raise
-    if str(result.role) != ctx.role:
-        # The staff record (which sync keeps current) is the authority on roles; the keystore follows it.
-        keystore.set_role(result.db_key, username, ctx.role)
+    try:
+        check_granted_role(keystore, str(result.role), ctx, db_key=result.db_key, username=username)
+    except SignInFailed:
+        store.close()
+        raise
     return SiteSession(store, keystore, ctx, db_key=result.db_key)
+
+
+def check_granted_role(keystore: Keystore, granted: str, ctx: Ctx, *, db_key: bytes, username: str) -> None:
+    """The role a person works with is the one a unit administrator signed (the keystore's grant, checked when it
+    unlocked), never only what the staff table says: a raw edit of the table grants nothing (trust rules). A staff
+    record whose role differs (changed by headquarters through sync, or by hand) is refused until the unit
+    administrator sets the role again (``change_role``)."""
+    if granted == ctx.role:
+        return
+    if not keystore.grants_in_force:
+        # A keystore written before grants: the staff record (which sync keeps current) leads, as it did.
+        keystore.set_role(db_key, username, ctx.role)
+        return
+    log.warning("sign-in refused: the staff record's role is not the granted one (user %s)", ctx.user_id)
+    raise SignInFailed(
+        "Your role on this laptop is not the one the unit administrator granted (the staff record was changed). "
+        "Ask the unit administrator to set your role again.",
+        "نقش شما در این رایانه همان نقشی نیست که مدیر واحد داده است (سابقهٔ کارمند تغییر کرده است). "
+        "از مدیر واحد بخواهید نقش شما را دوباره تعیین کند.", code="role_not_granted")
 
 
 def context_for(store: Store, user_id: str, *, lang: str | None = None, facility_id: str | None = None) -> Ctx:

@@ -260,9 +260,10 @@ def change_role(ctx: Ctx, session_keystore: Keystore, db_key: bytes | None, *, u
     role = _role(role)
     with _together(ctx, session_keystore) as session:
         user = _user(session, user_id)
-        if user.role == role:
+        granted = next((u.role for u in session_keystore.users() if u.user_id == user_id), role)
+        if user.role == role and granted == role:
             return
-        if user.role == Role.UNIT_ADMIN.value:
+        if user.role == Role.UNIT_ADMIN.value and role != Role.UNIT_ADMIN.value:
             _keep_an_admin(session, session_keystore, user_id)
         name = _keystore_name(session_keystore, user_id)
         _audit(session, ctx, "changed", user_id, {"change": "role", "from": user.role, "to": role})

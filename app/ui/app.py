@@ -192,7 +192,7 @@ class AppController(QObject):
     def _unlock(self, username: str, password: str) -> _Unlocked:
         """Worker thread: argon2 and the database open take ~0.5 s."""
         from app.services.reference import list_facilities, list_users
-        from app.services.site import SignInFailed, context_for, sign_in
+        from app.services.site import SignInFailed, check_granted_role, context_for, sign_in
 
         if self.store is None:
             site = sign_in(self.data_dir, username, password)
@@ -206,6 +206,7 @@ class AppController(QObject):
             except KeystoreError as err:
                 raise SignInFailed(str(err.message), str(err.message_fa)) from None
             ctx = context_for(store, result.user_id)
+            check_granted_role(keystore, str(result.role), ctx, db_key=result.db_key, username=username)
         user = next((u for u in list_users(ctx) if u.id == ctx.user_id), None)
         facilities = list_facilities(ctx, unit_id=ctx.unit_id) if ctx.unit_id else list_facilities(ctx)
         labels = [(f.id, f.name_en, f.name_fa) for f in facilities]

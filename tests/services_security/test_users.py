@@ -204,10 +204,16 @@ def test_give_access_to_staff_sent_by_headquarters_and_back_after_deactivation(w
 
 def test_changes_that_arrive_by_sync_reach_the_keystore_at_the_next_sign_in(site: SiteSession) -> None:
     """Headquarters changes a role or deactivates someone; the staff record arrives through sync (written here as
-    a remote change would be), and the keystore follows when that person next signs in."""
+    a remote change would be). A role is what a unit administrator granted (issue #12, hole 5): a staff record
+    with another role is refused at sign-in until the administrator sets it (a raw edit of the table looks the
+    same); a deactivation takes effect at once."""
     uid = add_user(site.ctx, site.keystore, site.db_key, **NEW)  # type: ignore[arg-type]
     with site.store.write(None, applying_remote=True) as s:
         s.get(User, uid).role = "coordinator"
+    with pytest.raises(SignInFailed) as refused:
+        sign_in(_folder(site), "nurse.parwin", "parwin-pass-1")
+    assert refused.value.code == "role_not_granted"
+    change_role(site.ctx, site.keystore, site.db_key, user_id=uid, role="coordinator")
     other = sign_in(_folder(site), "nurse.parwin", "parwin-pass-1")
     assert other.ctx.role == "coordinator" and _on_disk(site)[uid] == "coordinator"
     other.store.close()

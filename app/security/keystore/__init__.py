@@ -11,8 +11,11 @@ File format (``keystore.json``, version 1) -- JSON so it is inspectable and port
      "users": [{"user_id", "username", "role",
                 "kdf": {"alg": "argon2id", "salt", "time_cost", "memory_cost", "parallelism"},
                 "verifier", "nonce", "wrapped_key", "role_mac",
-                "failed_attempts", "last_failure_at", "locked_until"}, ...],
-     "recovery": {"recovery_id", "kdf": {"alg": "hkdf-sha256", "salt"}, "nonce", "wrapped_key"}}
+                "failed_attempts", "last_failure_at", "locked_until",
+                "grant", ["root_nonce", "root_wrapped"] (unit administrators)}, ...],
+     "root_public": "<b64>"  (the grant key; optional fields, absent in keystores written before grants)
+     "recovery": {"recovery_id", "kdf": {"alg": "hkdf-sha256", "salt"}, "nonce", "wrapped_key",
+                  ["root_nonce", "root_wrapped"]}}
 
 Security notes (why things are the way they are):
 - argon2id yields 64 bytes: the first 32 wrap the db key, the SHA-256 of the last 32 is stored as a
@@ -21,7 +24,9 @@ Security notes (why things are the way they are):
 - The GCM associated data binds each wrap to the format version and the user_id, so entries cannot be
   swapped between users. The role is authenticated separately by an HMAC under a key derived from the
   database key ("role_mac"), so a clinician cannot make themselves an administrator by editing the file,
-  yet an administrator can change a role without knowing that user's password.
+  yet an administrator can change a role without knowing that user's password. The MAC alone does not stop a
+  user who holds the database key (every user does); the role grant does (grants.py): an Ed25519 signature by a
+  key only unit administrators and the recovery key unwrap.
 - Failure counters are stored in the file (a restart must not reset them) but are NOT authenticated;
   someone who can write the file can reset them. That is acceptable: the counters only slow guessing at
   the sign-in screen; against a stolen file the argon2id cost is the protection.
@@ -50,7 +55,9 @@ from app.security.keystore.errors import (
     KeystoreWriteError,
     LastUser,
     NoSuchUser,
+    NotAGrantor,
     RecoveryKeyMistyped,
+    RoleNotGranted,
     TooManyAttempts,
     UnknownUser,
     UserExists,
@@ -95,6 +102,8 @@ __all__ = [
     "KeystoreCorrupt",
     "KeystoreWriteError",
     "EntryDamaged",
+    "NotAGrantor",
+    "RoleNotGranted",
     "AuthenticationError",
     "BadCredentials",
     "UnknownUser",

@@ -97,12 +97,18 @@ def _key_check(db_key: bytes, keystore_id: str) -> bytes:
 
 
 def _wrap_for_user(
-    db_key: bytes, *, user_id: str, username: str, role: str, password: str, params: KdfParams
+    db_key: bytes, *, user_id: str, username: str, role: str, password: str, params: KdfParams,
+    root_private: bytes | None = None, grant: bytes = b"",
 ) -> _UserEntry:
+    """A new entry; ``root_private`` (the grant key, for a unit administrator) is wrapped under the same
+    password-derived key; ``grant`` is the entry's signed role (app.security.keystore.grants)."""
+    from app.security.keystore.grants import wrap_root
+
     salt = secrets.token_bytes(_SALT_BYTES)
     wrap_key, verifier = _argon2(password, salt, params)
     nonce = secrets.token_bytes(_NONCE_BYTES)
     wrapped = AESGCM(wrap_key).encrypt(nonce, db_key, _user_ad(user_id))
+    root_nonce, root_wrapped = wrap_root(wrap_key, user_id, root_private) if root_private else (b"", b"")
     return _UserEntry(
         user_id=user_id,
         username=username,
@@ -114,6 +120,9 @@ def _wrap_for_user(
         wrapped_key=wrapped,
         role_mac=_role_mac(db_key, user_id, role),
         failures=_FailureState(),
+        grant=grant,
+        root_nonce=root_nonce,
+        root_wrapped=root_wrapped,
     )
 
 

@@ -42,6 +42,28 @@ class KeystoreWriteError(KeystoreError):
     message_fa = "فایل کلیدها ذخیره نشد و چیزی تغییر نکرد. بررسی کنید که دیسک پر نباشد."
 
 
+class RoleNotGranted(KeystoreError):
+    """The role in the keystore is not one a unit administrator signed (edited outside Sayyar)."""
+
+    message = (
+        "This account's role on this laptop was not granted by a unit administrator (it was changed outside "
+        "Sayyar). Ask the unit administrator to set the role again."
+    )
+    message_fa = (
+        "نقش این حساب در این رایانه را مدیر واحد نداده است (بیرون از سیار تغییر کرده است). "
+        "از مدیر واحد بخواهید نقش را دوباره تعیین کند."
+    )
+
+
+class NotAGrantor(KeystoreError):
+    """Only a unit administrator who signed in on this laptop holds the key that signs roles."""
+
+    message = ("Only a unit administrator signed in on this laptop can give someone a role here. Sign in as the "
+               "unit administrator and try again.")
+    message_fa = ("فقط مدیر واحدی که در این رایانه وارد شده است می‌تواند به کسی نقش بدهد. "
+                  "با حساب مدیر واحد وارد شوید و دوباره تلاش کنید.")
+
+
 class EntryDamaged(KeystoreError):
     """The password was right but the wrapped key does not decrypt: the entry was altered or damaged."""
 

@@ -105,14 +105,20 @@ def _doc_to_json(doc: _Doc) -> dict[str, Any]:
                 "failed_attempts": u.failures.failed_attempts,
                 "last_failure_at": _dt_to_json(u.failures.last_failure_at),
                 "locked_until": _dt_to_json(u.failures.locked_until),
+                **({"grant": _b64(u.grant)} if u.grant else {}),
+                **({"root_nonce": _b64(u.root_nonce), "root_wrapped": _b64(u.root_wrapped)} if u.root_wrapped
+                   else {}),
             }
             for u in doc.users
         ],
+        **({"root_public": _b64(doc.root_public)} if doc.root_public else {}),
         "recovery": {
             "recovery_id": doc.recovery.recovery_id,
             "kdf": {"alg": "hkdf-sha256", "salt": _b64(doc.recovery.salt)},
             "nonce": _b64(doc.recovery.nonce),
             "wrapped_key": _b64(doc.recovery.wrapped_key),
+            **({"root_nonce": _b64(doc.recovery.root_nonce), "root_wrapped": _b64(doc.recovery.root_wrapped)}
+               if doc.recovery.root_wrapped else {}),
         },
     }
 
@@ -167,6 +173,10 @@ def _doc_from_json(raw: Any) -> _Doc:
                     last_failure_at=_dt_from_json(u.get("last_failure_at"), f"{what}.last_failure_at"),
                     locked_until=_dt_from_json(u.get("locked_until"), f"{what}.locked_until"),
                 ),
+                grant=_unb64(u["grant"], f"{what}.grant", 64) if "grant" in u else b"",
+                root_nonce=_unb64(u["root_nonce"], f"{what}.root_nonce", _NONCE_BYTES) if "root_wrapped" in u
+                else b"",
+                root_wrapped=_unb64(u["root_wrapped"], f"{what}.root_wrapped", 48) if "root_wrapped" in u else b"",
             )
         )
     if rec_raw["kdf"].get("alg") != "hkdf-sha256":
@@ -176,12 +186,17 @@ def _doc_from_json(raw: Any) -> _Doc:
         salt=_unb64(rec_raw["kdf"].get("salt"), "recovery.kdf.salt", _SALT_BYTES),
         nonce=_unb64(rec_raw.get("nonce"), "recovery.nonce", _NONCE_BYTES),
         wrapped_key=_unb64(rec_raw.get("wrapped_key"), "recovery.wrapped_key", _WRAPPED_BYTES),
+        root_nonce=_unb64(rec_raw["root_nonce"], "recovery.root_nonce", _NONCE_BYTES) if "root_wrapped" in rec_raw
+        else b"",
+        root_wrapped=_unb64(rec_raw["root_wrapped"], "recovery.root_wrapped", 48) if "root_wrapped" in rec_raw
+        else b"",
     )
     doc = _Doc(
         keystore_id=_str_field(raw, "keystore_id", "keystore"),
         key_check=_unb64(raw.get("key_check"), "key_check", 32),
         users=users,
         recovery=recovery,
+        root_public=_unb64(raw["root_public"], "root_public", 32) if "root_public" in raw else b"",
     )
     keys = [_norm_username(u.username) for u in users]
     if len(set(keys)) != len(keys) or len({u.user_id for u in users}) != len(users):

@@ -95,6 +95,11 @@ class _UserEntry:
     wrapped_key: bytes
     role_mac: bytes
     failures: _FailureState
+    # The role grant (app.security.keystore.grants) and, for unit administrators, the grant key wrapped under this
+    # entry's password-derived key. Empty in a keystore written before grants (signed at an administrator's sign-in).
+    grant: bytes = b""
+    root_nonce: bytes = b""
+    root_wrapped: bytes = b""
 
 
 @dataclass
@@ -103,6 +108,10 @@ class _RecoveryEntry:
     salt: bytes
     nonce: bytes
     wrapped_key: bytes
+    # The grant key, wrapped under the recovery key too: with every password lost, an administrator set up by the
+    # recovery key can still grant roles (app.security.keystore.grants).
+    root_nonce: bytes = b""
+    root_wrapped: bytes = b""
 
 
 @dataclass
@@ -111,4 +120,5 @@ class _Doc:
     key_check: bytes
     users: list[_UserEntry]
     recovery: _RecoveryEntry
+    root_public: bytes = b""  # the grant key's public half; empty: written before grants
 

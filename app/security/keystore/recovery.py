@@ -90,13 +90,17 @@ def _recovery_wrap_key(canonical: str, salt: bytes) -> bytes:
     ).derive(canonical.encode("ascii"))
 
 
-def _new_recovery_entry(db_key: bytes) -> tuple[_RecoveryEntry, str]:
+def _new_recovery_entry(db_key: bytes, root_private: bytes | None = None) -> tuple[_RecoveryEntry, str]:
+    from app.security.keystore.grants import wrap_root
+
     text = _new_recovery_text()
     salt = secrets.token_bytes(_SALT_BYTES)
     recovery_id = uuid.uuid4().hex
     nonce = secrets.token_bytes(_NONCE_BYTES)
-    wrapped = AESGCM(_recovery_wrap_key(_parse_recovery(text), salt)).encrypt(
-        nonce, db_key, _recovery_ad(recovery_id)
-    )
-    return _RecoveryEntry(recovery_id=recovery_id, salt=salt, nonce=nonce, wrapped_key=wrapped), text
+    wrap_key = _recovery_wrap_key(_parse_recovery(text), salt)
+    wrapped = AESGCM(wrap_key).encrypt(nonce, db_key, _recovery_ad(recovery_id))
+    root_nonce, root_wrapped = wrap_root(wrap_key, f"recovery:{recovery_id}", root_private) if root_private \
+        else (b"", b"")
+    return _RecoveryEntry(recovery_id=recovery_id, salt=salt, nonce=nonce, wrapped_key=wrapped,
+                          root_nonce=root_nonce, root_wrapped=root_wrapped), text
 

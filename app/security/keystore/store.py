@@ -38,6 +38,8 @@ from app.security.keystore.errors import (
     KeystoreWriteError,
     LastUser,
     NoSuchUser,
+    NotAGrantor,
+    RoleNotGranted,
     TooManyAttempts,
     UnknownUser,
     UserExists,
@@ -48,6 +50,7 @@ from app.security.keystore.errors import (
     _corrupt,
 )
 from app.security.keystore.fileio import _atomic_write, _doc_from_json, _doc_to_json
+from app.security.keystore.grants import grant_holds, new_root, sign_grant, unwrap_root
 from app.security.keystore.model import (
     _SALT_BYTES,
     DB_KEY_BYTES,
@@ -63,6 +66,8 @@ from app.security.keystore.model import (
 from app.security.keystore.recovery import _new_recovery_entry, _parse_recovery, _recovery_wrap_key
 
 log = logging.getLogger("sayyar.security.keystore")  # one logger name for the whole package
+
+_ADMIN = "unit_admin"
 
 # Unknown user names tracked in memory for throttling; bounded so typing thousands of names cannot grow memory.
 _MAX_GHOSTS = 1000
@@ -89,6 +94,8 @@ class Keystore:
         # ones and the sign-in screen does not reveal which names exist. Memory only: a typo must not be
         # written to disk.
         self._ghosts: dict[str, _FailureState] = {}
+        # The grant key's private half, in memory only, while a unit administrator is signed in (grants.py).
+        self._root: bytes | None = None
 
     # ----- construction -----
 
@@ -121,10 +128,15 @@ class Keystore:
             raise KeystoreError("A user id is required.", "شناسهٔ کاربر لازم است.")
         db_key = secrets.token_bytes(DB_KEY_BYTES)
         keystore_id = uuid.uuid4().hex
-        entry = _wrap_for_user(db_key, user_id=user_id, username=clean, role=role, password=password, params=params)
-        recovery, text = _new_recovery_entry(db_key)
-        doc = _Doc(keystore_id=keystore_id, key_check=_key_check(db_key, keystore_id), users=[entry], recovery=recovery)
+        root_private, root_public = new_root()
+        entry = _wrap_for_user(db_key, user_id=user_id, username=clean, role=role, password=password, params=params,
+                               root_private=root_private,
+                               grant=sign_grant(root_private, keystore_id, user_id, clean, role))
+        recovery, text = _new_recovery_entry(db_key, root_private)
+        doc = _Doc(keystore_id=keystore_id, key_check=_key_check(db_key, keystore_id), users=[entry], recovery=recovery,
+                   root_public=root_public)
         ks = cls(p, doc, kdf_params=params, policy=policy or LockoutPolicy())
+        ks._root = root_private
         try:
             p.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -181,6 +193,8 @@ class Keystore:
             self._record_failure(state, at, persist=True)
             raise WrongPassword(self._remaining(state)) from None
         self._after_success(entry, password, db_key)
+        entry = self._find(key) or entry  # _after_success may have re-wrapped it
+        self._grants_at_sign_in(entry, password)
         return UnlockResult(user_id=entry.user_id, username=entry.username, role=entry.role, db_key=db_key)
 
     def unlock_with_recovery(self, recovery_key_text: str) -> bytes:
@@ -194,6 +208,12 @@ class Keystore:
             raise WrongRecoveryKey() from None
         if not hmac.compare_digest(_key_check(db_key, self._doc.keystore_id), self._doc.key_check):
             raise WrongRecoveryKey()
+        if rec.root_wrapped:
+            try:
+                self._root = unwrap_root(_recovery_wrap_key(canonical, rec.salt), f"recovery:{rec.recovery_id}",
+                                         rec.root_nonce, rec.root_wrapped)
+            except InvalidTag:
+                log.warning("keystore grant key (recovery) failed authentication")
         return db_key
 
     # ----- management -----
@@ -243,7 +263,8 @@ class Keystore:
         if self._find(_norm_username(clean)) is not None or any(u.user_id == user_id for u in self._doc.users):
             raise UserExists()
         entry = _wrap_for_user(
-            db_key, user_id=user_id, username=clean, role=role, password=password, params=self.kdf_params
+            db_key, user_id=user_id, username=clean, role=role, password=password, params=self.kdf_params,
+            **self._granted(user_id, clean, role),
         )
         doc = copy.deepcopy(self._doc)
         doc.users.append(entry)
@@ -270,8 +291,12 @@ class Keystore:
         role = _role_text(role)
         doc = copy.deepcopy(self._doc)
         entry = self._find_in(doc, username)
+        granted = self._granted(entry.user_id, entry.username, role)
         entry.role = role
         entry.role_mac = _role_mac(db_key, entry.user_id, role)
+        entry.grant = granted.get("grant", b"")  # type: ignore[assignment]
+        if role != _ADMIN:
+            entry.root_nonce, entry.root_wrapped = b"", b""  # no longer signs grants
         self._commit(doc)
 
     def remove_user(self, username: str) -> None:
@@ -287,7 +312,7 @@ class Keystore:
     def rotate_recovery_key(self, db_key: bytes) -> str:
         """Replaces the recovery key; the old one stops working. Returns the new text to show once."""
         self._require_db_key(db_key)
-        recovery, text = _new_recovery_entry(db_key)
+        recovery, text = _new_recovery_entry(db_key, self._root)
         doc = copy.deepcopy(self._doc)
         doc.recovery = recovery
         self._commit(doc)
@@ -306,7 +331,65 @@ class Keystore:
                                 "این رایانه مدیر واحد ندارد، پس نسخهٔ پشتیبان را مدیری نمی‌تواند باز کند.")
         return json.dumps(_doc_to_json(doc), ensure_ascii=False, indent=2).encode("utf-8")
 
+    @property
+    def grants_in_force(self) -> bool:
+        """Roles on this laptop are signed (a keystore written before grants has none until an administrator
+        signs in)."""
+        return bool(self._doc.root_public)
+
     # ----- internals -----
+
+    def _granted(self, user_id: str, username: str, role: str) -> dict[str, bytes]:
+        """The grant for a new or changed role (and the grant key for a new administrator), signed with the key
+        of the administrator signed in now."""
+        if not self._doc.root_public:
+            return {}
+        if self._root is None:
+            raise NotAGrantor()
+        out = {"grant": sign_grant(self._root, self._doc.keystore_id, user_id, username, role)}
+        if role == _ADMIN:
+            out["root_private"] = self._root
+        return out
+
+    def _unwrap_root(self, entry: _UserEntry, password: str) -> bytes:
+        wrap_key, _ = _argon2(password, entry.salt, entry.kdf)
+        try:
+            return unwrap_root(wrap_key, entry.user_id, entry.root_nonce, entry.root_wrapped)
+        except InvalidTag:
+            log.warning("keystore grant key failed authentication")
+            raise EntryDamaged() from None
+
+    def _grants_at_sign_in(self, entry: _UserEntry, password: str) -> None:
+        """Refuse a role no administrator signed; an administrator's sign-in unlocks the grant key (and, in a
+        keystore written before grants, makes one and signs everyone's present roles)."""
+        doc = self._doc
+        if doc.root_public:
+            if not grant_holds(doc.root_public, entry.grant, doc.keystore_id, entry.user_id, entry.username,
+                               entry.role):
+                log.warning("keystore role not granted")
+                raise RoleNotGranted()
+            if entry.root_wrapped and entry.role == _ADMIN:
+                self._root = self._unwrap_root(entry, password)
+            return
+        if entry.role != _ADMIN:
+            return
+        root_private, root_public = new_root()
+        new = copy.deepcopy(doc)
+        new.root_public = root_public
+        for u in new.users:
+            u.grant = sign_grant(root_private, doc.keystore_id, u.user_id, u.username, u.role)
+        mine = self._find_in(new, entry.username)
+        wrap_key, _ = _argon2(password, mine.salt, mine.kdf)
+        from app.security.keystore.grants import wrap_root
+
+        mine.root_nonce, mine.root_wrapped = wrap_root(wrap_key, mine.user_id, root_private)
+        try:
+            self._commit(new)
+        except KeystoreWriteError:
+            log.warning("keystore grants could not be saved; they are made at the next administrator sign-in")
+            return
+        self._root = root_private
+        log.info("keystore: roles are signed from now on")
 
     def _find(self, key: str) -> _UserEntry | None:
         for u in self._doc.users:
@@ -349,7 +432,8 @@ class Keystore:
         old = self._find_in(doc, username)
         new = _wrap_for_user(
             db_key, user_id=old.user_id, username=old.username, role=old.role, password=new_password,
-            params=self.kdf_params if self.kdf_params.at_least(old.kdf) else old.kdf,
+            params=self.kdf_params if self.kdf_params.at_least(old.kdf) else old.kdf, grant=old.grant,
+            root_private=self._root if old.role == _ADMIN and (old.root_wrapped or self._root) else None,
         )
         doc.users[doc.users.index(old)] = new  # new entry has fresh failure counters: lockout cleared
         self._commit(doc)
@@ -411,9 +495,10 @@ class Keystore:
             changed = True
         if not entry.kdf.at_least(self.kdf_params):
             # Defaults were raised since this entry was written: re-wrap now, while we know the password.
+            root = self._unwrap_root(entry, password) if entry.root_wrapped else None
             fresh = _wrap_for_user(
                 db_key, user_id=entry.user_id, username=entry.username, role=entry.role, password=password,
-                params=self.kdf_params,
+                params=self.kdf_params, grant=entry.grant, root_private=root,
             )
             self._doc.users[self._doc.users.index(entry)] = fresh
             changed = True
