@@ -2,6 +2,7 @@
 
 from app.models.base import Base, SyncMixin, new_id, utcnow
 from app.models.clinical import CaseInvestigation, Referral, SurveillanceCase, TestResult, Visit, VisitDiagnosis
+from app.models.duplicates import DuplicateDirty, DuplicateReviewPair, DuplicateReviewState
 from app.models.immunisation import (
     AdverseEvent,
     Campaign,
@@ -26,6 +27,6 @@ __all__ = [
     "AuditEntry", "Base", "CaseInvestigation", "DiseaseList", "TestResult", "ChangeLog", "Department", "DeviceState", "Diagnosis", "Enrolment", "EnrolmentMember",
     "Facility", "Household", "IdentityDocument", "Patient", "PatientSearchEntry", "PatientSearchToken", "Referral", "RosterDay",
     "RosterPatient", "RosterStaff", "REGISTRY", "SYNCED_MODELS", "SurveillanceCase", "SyncBase", "SyncConflict", "SyncIdentity",
-    "SyncMixin", "SyncParked", "Unit", "User", "Visit",
+    "SyncMixin", "SyncParked", "Unit", "User", "Visit", "DuplicateDirty", "DuplicateReviewPair", "DuplicateReviewState",
     "VisitDiagnosis", "new_id", "utcnow",
 ]

@@ -11,20 +11,22 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, Final
 
 from sqlalchemy import Connection, String, cast, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.core.identifiers import document_key
+from app.core.identifiers import document_key, phone_search_keys
 from app.core.matching import YEAR_WINDOW_ESTIMATED, Evidence, Person, could_be_likely, score
 from app.core.name_keys import name_keys
 from app.models import AuditEntry, IdentityDocument, Patient
 from app.security.roles import Action
 from app.services.context import Ctx
 from app.services.errors import DuplicateCandidate, NotFound, ValidationFailed, field_error
-from app.store.search_index import DOCUMENT, PAIR, PHONE, pair_tokens
+from app.store.duplicate_review import DIRTY, PAIRS, STATE
+from app.store.search_index import DOCUMENT, MAX_TOKEN, PAIR, PHONE, TOKEN_SEP, pair_tokens
 
 NOT_DUPLICATE: Final = "not_duplicate"
 _PAIR_KINDS: Final = "abcde"
@@ -248,11 +250,25 @@ def _pair_blocks(given: tuple[str, ...], father: tuple[str, ...]) -> frozenset[s
 
 
 def _block_keys(person: Person) -> set[str]:
+    """The blocks a person is compared in: given + father's name in one key space, a document, a phone. The same
+    keys the search index files them under (the incremental review finds a block's members there)."""
     keys = set(_pair_blocks(person.given, person.father))
     keys.update(DOCUMENT + key for _, key in person.documents)
-    if person.phone_key:
-        keys.add(PHONE + person.phone_key)
+    if person.phone:
+        keys.update(PHONE + key for key in phone_search_keys(person.phone))
     return keys
+
+
+_KNOWN_SEX: Final = frozenset({"male", "female"})
+
+
+def compatible(a: Person, b: Person) -> bool:
+    """Outside a document or phone block, only people who may be of one sex and born within the widest window
+    are compared: any other pair lacks the points to be likely without a shared phone or document number (-40 for
+    the sex, -25 for the years against at most 70 more), and a shared one puts them in that block."""
+    if a.sex in _KNOWN_SEX and b.sex in _KNOWN_SEX and a.sex != b.sex:
+        return False
+    return not (a.birth_year and b.birth_year and abs(a.birth_year - b.birth_year) > YEAR_WINDOW_ESTIMATED)
 
 
 def find_pairs(people: list[PersonRecord], *, dismissed: set[frozenset[str]] | None = None,
@@ -274,8 +290,10 @@ def find_pairs(people: list[PersonRecord], *, dismissed: set[frozenset[str]] | N
         for i, j in _block_pairs(people, members, strong_key):
             if (i, j) in seen:
                 continue
-            seen.add((i, j))
             a, b = people[i], people[j]
+            if not strong_key and not compatible(a.person, b.person):
+                continue  # a document or phone block they share compares them
+            seen.add((i, j))
             if across_units_only and a.unit_id == b.unit_id:
                 continue
             if not could_be_likely(a.person, b.person):
@@ -295,18 +313,20 @@ def _block_pairs(people: list[PersonRecord], members: list[int], strong_key: boo
                 i, j = members[x], members[y]
                 yield (i, j) if i < j else (j, i)
         return
-    # A big block (a very common name pair): compare people of one sex born within the year window only.
-    by_sex: dict[str | None, list[int]] = defaultdict(list)
-    for m in members:
-        by_sex[people[m].person.sex].append(m)
-    for group in by_sex.values():
-        group.sort(key=lambda m: people[m].person.birth_year or 0)
-        for x, i in enumerate(group):
-            yi = people[i].person.birth_year or 0
-            for j in group[x + 1:]:
-                if (people[j].person.birth_year or 0) - yi > YEAR_WINDOW_ESTIMATED:
-                    break
-                yield (i, j) if i < j else (j, i)
+    # A big block (a very common name pair): only people born within the year window can be compatible; someone
+    # whose year is not known is paired with everyone (``compatible`` then looks at the sex).
+    dated = sorted((m for m in members if people[m].person.birth_year),
+                   key=lambda m: people[m].person.birth_year or 0)
+    for x, i in enumerate(dated):
+        yi = people[i].person.birth_year or 0
+        for j in dated[x + 1:]:
+            if (people[j].person.birth_year or 0) - yi > YEAR_WINDOW_ESTIMATED:
+                break
+            yield (i, j) if i < j else (j, i)
+    undated = [m for m in members if not people[m].person.birth_year]
+    for x, i in enumerate(undated):
+        for j in dated + undated[x + 1:]:
+            yield (i, j) if i < j else (j, i)
 
 
 @dataclass(frozen=True)
@@ -345,11 +365,158 @@ def duplicate_review(ctx: Ctx, *, limit: int = 500) -> list[ReviewRow]:
     """The unit's likely duplicate pairs (the patients this laptop holds), best first, for the unit administrator
     (or a clinician) to merge or mark as different people."""
     ctx.require(Action.REVIEW_DUPLICATES)
+    refresh_review(ctx)  # kept between reviews: only the patients written since are compared
     with ctx.read() as session:
-        conn = session.connection()
-        pairs = find_pairs(read_people(conn), dismissed=dismissed_pairs(conn), limit=limit)
+        pairs = stored_pairs(session, limit=limit)
     return review_rows(pairs, ctx.lang)
 
+
+
+# --- the review list kept between reviews ------------------------------------------------------------------
+# The laptop's duplicates review list, kept between reviews (issue 15): the first review compares everyone (blocks,
+# ``duplicates.find_pairs``) and stores every likely pair; later ones compare only the patients written since
+# (``app.store.duplicate_review`` records them) with the members of their blocks, found through the search index,
+# and keep the other pairs. Both ways compare exactly the same pairs: a pair shares a block, and outside a document
+# or phone block is ``compatible`` — nothing depends on a block's size or on anyone else. Dismissals are applied when
+# the list is read. The work runs on a read snapshot; only storing the result takes the write lock, and a patient
+# written meanwhile stays marked for the next review.
+
+_INDEX_PAIR_KINDS: Final = "acde"  # the kinds search_index.pair_tokens files given + father's name under
+_FULL_SHARE: Final = 5  # more than a fifth of the patients changed: comparing everyone is quicker
+
+
+def _chunk(items: list[Any], size: int = 400) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _index_tokens(keys: set[str]) -> list[str]:
+    """The index rows a block's members are filed under (as search_index stores them, cut to MAX_TOKEN)."""
+    out = []
+    for key in keys:
+        if key.startswith((DOCUMENT, PHONE)):
+            out.append(key)
+        else:
+            out.extend(PAIR + kind + key for kind in _INDEX_PAIR_KINDS)
+    return list({t[:MAX_TOKEN].replace(TOKEN_SEP, " ") for t in out})
+
+
+def _block_members(conn: Connection, tokens: list[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunk(tokens):
+        sql = ("SELECT DISTINCT e.patient_id FROM patient_search s CROSS JOIN patient_search_patient e ON e.n = s.n "
+               f"WHERE s.token IN ({','.join('?' * len(chunk))})")
+        found.update(pid for (pid,) in conn.exec_driver_sql(sql, tuple(chunk)))
+    return found
+
+
+def pairs_of(session: Session, patient_ids: list[str]) -> list[DuplicatePair]:
+    """Every likely pair one of ``patient_ids`` makes with anyone, compared exactly as ``find_pairs`` compares."""
+    conn = session.connection()
+    changed = {r.id: r for chunk in _chunk(patient_ids) for r in _load_people(session, chunk)}
+    keys = {pid: _block_keys(r.person) for pid, r in changed.items()}
+    members = {pid: _block_members(conn, _index_tokens(k)) - {pid} for pid, k in keys.items()}
+    wanted = sorted({m for ms in members.values() for m in ms} - set(changed))
+    others: dict[str, PersonRecord] = {r.id: r for chunk in _chunk(wanted) for r in _load_people(session, chunk)}
+    people = {**others, **changed}
+    found: list[DuplicatePair] = []
+    done: set[tuple[str, str]] = set()
+    for pid, rec in changed.items():
+        for other_id in members[pid]:
+            other = people.get(other_id)
+            pair = (pid, other_id) if pid < other_id else (other_id, pid)
+            if other is None or pair in done:
+                continue
+            done.add(pair)
+            shared = keys[pid] & (keys.get(other_id) or _block_keys(other.person))
+            if not shared:
+                continue  # the index keys are cut to 100 characters: filed alike, not the same block
+            if not any(k.startswith((DOCUMENT, PHONE)) for k in shared) and not compatible(rec.person, other.person):
+                continue
+            if not could_be_likely(rec.person, other.person):
+                continue
+            ev = score(rec.person, other.person)
+            if ev.likely:
+                a, b = (rec, other) if rec.id < other.id else (other, rec)
+                found.append(DuplicatePair(a, b, round(ev.points, 1), tuple(f"{w}:{h}" for w, h in ev.reasons),
+                                           ev.strong))
+    return found
+
+
+def _rows(pairs: list[DuplicatePair]) -> list[tuple[str, str, float, str, bool]]:
+    out = []
+    for p in pairs:
+        a, b = sorted((p.a.id, p.b.id))
+        out.append((a, b, p.points, ",".join(p.reasons)[:300], p.strong))
+    return out
+
+
+def _store_pairs(conn: Connection, pairs: list[DuplicatePair]) -> None:
+    rows = _rows(pairs)
+    if rows:
+        conn.exec_driver_sql(f"INSERT OR REPLACE INTO {PAIRS} (a_id, b_id, points, reasons, strong) "
+                             "VALUES (?, ?, ?, ?, ?)", rows)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(tzinfo=None).isoformat(sep=" ")
+
+
+def refresh_review(ctx: Ctx) -> str:
+    """Bring the stored pairs up to date. Returns "full", "changed" or "current" (what it had to do)."""
+    with ctx.read() as session:
+        conn = session.connection()
+        state = conn.exec_driver_sql(f"SELECT complete FROM {STATE} WHERE id = 1").first()
+        dirty = dict(conn.exec_driver_sql(f"SELECT patient_id, stamp FROM {DIRTY}").all())
+        total = conn.exec_driver_sql("SELECT count(*) FROM patient_search_patient").scalar() or 0
+    if state is None or not state[0] or len(dirty) > max(500, total // _FULL_SHARE):
+        _full(ctx)
+        return "full"
+    if not dirty:
+        return "current"
+    with ctx.read() as session:
+        found = pairs_of(session, list(dirty))
+    with ctx.write() as session:
+        conn = session.connection()
+        for chunk in _chunk(list(dirty)):
+            marks = ",".join("?" * len(chunk))
+            conn.exec_driver_sql(f"DELETE FROM {PAIRS} WHERE a_id IN ({marks}) OR b_id IN ({marks})",
+                                 tuple(chunk) * 2)
+        _store_pairs(conn, found)
+        # Only what was compared: a patient written again meanwhile has a newer stamp and stays for next time.
+        conn.exec_driver_sql(f"DELETE FROM {DIRTY} WHERE patient_id = ? AND stamp <= ?", list(dirty.items()))
+        conn.exec_driver_sql(f"UPDATE {STATE} SET reviewed_at = ? WHERE id = 1", (_now(),))
+    return "changed"
+
+
+def _full(ctx: Ctx) -> None:
+    # From here on every write is recorded, so what changes while everyone is compared is compared again next time.
+    with ctx.write() as session:
+        conn = session.connection()
+        conn.exec_driver_sql(f"INSERT INTO {STATE} (id, reviewed_at, complete, dirty_seq) VALUES (1, ?, 0, 0) "
+                             "ON CONFLICT (id) DO UPDATE SET complete = 0", (_now(),))
+        conn.exec_driver_sql(f"DELETE FROM {DIRTY}")
+        conn.exec_driver_sql(f"DELETE FROM {PAIRS}")
+    with ctx.read() as session:
+        pairs = find_pairs(read_people(session.connection()))
+    with ctx.write() as session:
+        conn = session.connection()
+        _store_pairs(conn, pairs)
+        conn.exec_driver_sql(f"UPDATE {STATE} SET complete = 1, reviewed_at = ? WHERE id = 1", (_now(),))
+
+
+def stored_pairs(session: Session, *, limit: int | None = None) -> list[DuplicatePair]:
+    """The stored pairs (dismissed ones left out), best first, with the two records as they are now."""
+    conn = session.connection()
+    dismissed = dismissed_pairs(conn)
+    rows = [r for r in conn.exec_driver_sql(f"SELECT a_id, b_id, points, reasons, strong FROM {PAIRS}")
+            if frozenset((r[0], r[1])) not in dismissed]
+    ids = sorted({i for r in rows for i in r[:2]})
+    people = {p.id: p for chunk in _chunk(ids) for p in _load_people(session, chunk)}
+    out = [DuplicatePair(people[a], people[b], points, tuple(reasons.split(",")) if reasons else (), bool(strong))
+           for a, b, points, reasons, strong in rows if a in people and b in people]
+    out.sort(key=lambda p: (not p.strong, -p.points, p.a.code, p.b.code))
+    return out[:limit] if limit else out
 
 
 # --- saying why ---------------------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from app.core.identifiers import document_key, phone_search_keys
 from app.core.name_keys import NameKeys, name_keys
 from app.core.persian import normalize_for_search, search_tokens
 from app.models import IdentityDocument, Patient
+from app.store.duplicate_review import mark_changed
 
 GIVEN, FATHER, OTHER = "1", "2", "3"
 FIELDS: Final = {
@@ -153,6 +154,7 @@ def store_tokens(conn: Connection, tokens: Mapping[str, set[str] | None]) -> Non
     """Make the index hold exactly ``tokens[pid]`` for each patient named (None: the patient leaves the index).
     Only the rows that changed are written; a patient new to the index is given the next number."""
     ids = list(tokens)
+    mark_changed(conn, ids)  # the duplicates review compares these again (sex, birth year... are not tokens)
     old: dict[str, tuple[int, str]] = {}
     for chunk in _chunks(ids):
         marks = ",".join("?" * len(chunk))
