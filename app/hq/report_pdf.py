@@ -180,7 +180,8 @@ def _consultations_by_sex_age(report: WeeklyReport, width: float) -> Table:
 
     header1 = [tr("Facility", "مرکز"), tr("Unit", "واحد")] + [sex(s) for s in sexes for _ in bands] + [
         sex(s) for s in extra_sex] + [tr("Total", "جمع")]
-    header2 = ["", ""] + [b for _ in sexes for b in bands] + [tr("all", "همه") for _ in extra_sex] + [""]
+    header2 = ["", ""] + [_code("age_band", b) if fa() else b for _ in sexes for b in bands] + [
+        tr("all", "همه") for _ in extra_sex] + [""]
     name_w = 78 * mm
     n_num = len(header1) - 2
     num_w = (width - name_w - 18 * mm) / n_num
