@@ -206,6 +206,8 @@ async def sign_in(request: Request) -> Response:
         await record_failure(throttle, client, name or None)  # counted and slowed outside any transaction
         return _sign_in_page(request, lang, message=t("wrong_password", lang), status=401, username=name,
                              next_url=next_url)
+    if old := request.cookies.get(COOKIE):  # a sign-in over an older session replaces it (no session left behind)
+        await run_in_threadpool(end_session, _engine(request), old)
     token, _ = await run_in_threadpool(start_session, _engine(request), signed.username, _policy(request))
     response = RedirectResponse(next_url, status_code=303)
     response.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https",

@@ -81,8 +81,13 @@ def test_a_browser_without_a_session_is_sent_to_the_sign_in_page_and_back(engine
         assert desk.status_code == 200 and "Signed in as l.karimi" in desk.text
         assert 'action="/hq/sign-out"' in desk.text  # every page offers sign-out
         # Only a page of these pages may be the way back: never another site.
+        first_cookie = c.cookies.get("sayyar_hq")
         again = sign_in(c, "l.karimi", next="https://evil.example/")
         assert again.headers["location"] == "/hq/"
+        # Signing in again replaces the session: the earlier cookie signs no one in.
+        from app.hq.sessions import find_session
+
+        assert find_session(engine, first_cookie, c.app.state.hq_sessions) is None
 
 
 def test_the_cookie_is_secure_over_tls(engine, clock):
