@@ -1,5 +1,7 @@
 """Headquarters on the central database: ``hq import`` (hand-carried bundles), ``hq conflicts``, ``hq report``,
-``hq export dhis2|linelist``, ``hq alerts``, ``hq config``, ``hq registry``, ``hq duplicates`` and ``hq staff``.
+``hq export dhis2|linelist``, ``hq alerts``, ``hq config``, ``hq registry``, ``hq duplicates``, ``hq staff`` and
+``hq reference`` (a staff account's role, unit or active flag, a facility's active flag, a diagnosis's notifiable
+disease: signed by headquarters in the feed, applied on laptops).
 
 The epi-week convention and malaria elimination mode are the site's settings (``hq config``), so every command,
 page and report counts weeks the same way and says which way it did.
@@ -330,6 +332,24 @@ def cmd_registry(args: argparse.Namespace) -> int:
     return 0
 
 
+_REFERENCE_KINDS = {"staff": "user_account", "facility": "facility", "diagnosis": "diagnosis"}
+
+
+def cmd_reference(args: argparse.Namespace) -> int:
+    from app.hq.reference_change import ReferenceRefused, change_reference
+
+    engine = central_engine(args)
+    actor = _headquarters(engine, args, "change reference data (headquarters only)")
+    try:
+        with engine.begin() as conn:
+            done = change_reference(conn, actor, _REFERENCE_KINDS[args.kind], args.key, args.field, args.value)
+    except ReferenceRefused as err:
+        raise CliError(str(err)) from None
+    print(f"{args.kind} {done.key}: {done.field} {done.before!r} → {done.after!r}; signed by headquarters in the "
+          "feed, laptops apply it at their next sync (audited).")
+    return 0
+
+
 def _register_reports(hq_sub: Any) -> None:
     p = hq_sub.add_parser("report", help="weekly epidemiological report (PDF)")
     add_db_argument(p)
@@ -405,6 +425,16 @@ def register(sub: Any) -> None:
     dup.set_defaults(handler=cmd_duplicates)
 
     _register_reports(hq_sub)
+
+    ref = hq_sub.add_parser("reference", help="change reference data on every laptop: a staff account's role, unit "
+                                              "or active flag, a facility's active flag, a diagnosis's notifiable "
+                                              "disease (headquarters only, audited)")
+    add_db_argument(ref)
+    ref.add_argument("kind", choices=sorted(_REFERENCE_KINDS), help="what to change")
+    ref.add_argument("key", help="the staff account's user name, or the facility's or diagnosis's code")
+    ref.add_argument("field", choices=["role", "unit", "active", "notifiable"], help="the field to set")
+    ref.add_argument("value", help="the new value: a role, a unit code, on|off, a disease key or none")
+    ref.set_defaults(handler=cmd_reference)
 
     s = hq_sub.add_parser("staff", help="create or update a headquarters staff account, for the pages and these "
                                         "commands (password from $SAYYAR_NEW_PASSWORD or asked twice)")

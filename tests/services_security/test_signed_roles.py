@@ -15,13 +15,12 @@ from pathlib import Path
 
 import pytest
 import sqlcipher3.dbapi2 as sqlcipher  # type: ignore[import-not-found]
+from services_security.conftest import ADMIN_PW
 
 from app.config import db_path, keystore_path
 from app.security.keystore.crypto import _role_mac
 from app.services.site import SignInFailed, SiteSession, sign_in
 from app.services.users import add_user, change_role
-
-from services_security.conftest import ADMIN_PW
 
 NURSE_PW = "nurse-pass-1"
 
