@@ -50,18 +50,24 @@ class Age:
         return Age(int(m.group(1)), m.group(2))
 
     def after(self, d: date) -> date:
-        if self.unit == "d":
-            return d + timedelta(days=self.n)
-        if self.unit == "w":
-            return d + timedelta(weeks=self.n)
-        months = self.n * (12 if self.unit == "y" else 1)
-        month = d.month - 1 + months
-        year, month = d.year + month // 12, month % 12 + 1
-        day = min(d.day, _days_in_month(year, month))
-        return date(year, month, day)
+        return _after(self.n, self.unit, d)
 
     def __str__(self) -> str:
         return f"{self.n}{self.unit}"
+
+
+@lru_cache(maxsize=65536)
+def _after(n: int, unit: str, d: date) -> date:
+    """Memoised: a chart or a due-table refresh asks for the same few ages of the same birth date many times."""
+    if unit == "d":
+        return d + timedelta(days=n)
+    if unit == "w":
+        return d + timedelta(weeks=n)
+    months = n * (12 if unit == "y" else 1)
+    month = d.month - 1 + months
+    year, month = d.year + month // 12, month % 12 + 1
+    day = min(d.day, _days_in_month(year, month))
+    return date(year, month, day)
 
 
 def _days_in_month(year: int, month: int) -> int:

@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 
 from app.core.immunisation import ChildStatus, GivenDose, Slot, assess, load_schedule
 from app.models import AdverseEvent, AuditEntry, Facility, ImmunisationDose, Patient
@@ -152,43 +152,85 @@ def void_dose(ctx: Ctx, dose_id: str, *, reason: str) -> None:
 
 
 @dataclass(frozen=True)
+class DoseView:
+    """One recorded dose as the chart, the card and the visit read it (the record's own columns, no ORM object:
+    the chart's status is read every time a child's chart opens)."""
+
+    id: str
+    patient_id: str
+    vaccine: str
+    dose_number: int | None
+    source: str
+    given_on: date | None
+    batch: str
+    expiry: date | None
+    site: str
+    given_by: str | None
+    given_by_name: str
+    place: str
+    unit_id: str | None
+    facility_id: str | None
+    country: str
+    campaign_id: str | None
+
+
+@dataclass(frozen=True)
 class ImmunisationView:
     patient_id: str
     born: date | None
     birth_estimated: bool
     sex: str
-    doses: list[ImmunisationDose]
+    doses: list[DoseView]
     status: ChildStatus | None  # None when no birth date or year is known
     adverse_events: tuple[int, int] = (0, 0)  # adverse events following immunisation recorded: all, serious
 
 
-def _given(doses: list[ImmunisationDose]) -> list[GivenDose]:
+def _given(doses: list[DoseView]) -> list[GivenDose]:
     return [GivenDose(d.vaccine, d.given_on, d.source, d.id) for d in doses]  # type: ignore[arg-type]
+
+
+# Three short statements on the read connection, as written (no statement building, caching or ORM loading per
+# call: that was most of a chart's time, bench/bench_immunisation.py).
+_PATIENT_SQL = ("SELECT id, date_of_birth, birth_year, birth_estimated, sex, deleted, merged_into_id FROM patient "
+                "WHERE id = ?")
+_DOSE_COLUMNS = tuple(DoseView.__dataclass_fields__)
+_DOSES_SQL = (f"SELECT {', '.join(_DOSE_COLUMNS)} FROM immunisation_dose WHERE patient_id = ? AND deleted = 0 "
+              "ORDER BY given_on IS NULL DESC, given_on")
+_EVENTS_SQL = ("SELECT COUNT(*), COALESCE(SUM(CASE WHEN serious THEN 1 ELSE 0 END), 0) FROM adverse_event "
+               "WHERE patient_id = ? AND deleted = 0")
+_DATES = {i for i, name in enumerate(_DOSE_COLUMNS) if name in ("given_on", "expiry")}
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _dose(row: Any) -> DoseView:
+    values: dict[str, Any] = {name: _day(v) if i in _DATES else v for i, (name, v) in enumerate(zip(_DOSE_COLUMNS, row,
+                                                                                                  strict=True))}
+    return DoseView(**values)
 
 
 def immunisation_status(ctx: Ctx, patient_id: str) -> ImmunisationView:
     """A person's doses, and what is given, due, overdue and to give today (the chart and the visit)."""
     ctx.require(Action.VIEW_PATIENT)
     with ctx.read() as session:
-        # Only the columns the schedule needs (the chart's status is read often; the full record is not needed).
-        p = Patient.__table__.c
-        cols = (p.id, p.date_of_birth, p.birth_year, p.birth_estimated, p.sex, p.deleted, p.merged_into_id)
-        patient = session.execute(select(*cols).where(p.id == patient_id)).first()
+        conn = session.connection()
+        patient = conn.exec_driver_sql(_PATIENT_SQL, (patient_id,)).first()
         if patient is None or patient.deleted:
             raise NotFound("patient", "بیمار", patient_id)
         if patient.merged_into_id:
-            patient = session.execute(select(*cols).where(p.id == patient.merged_into_id)).first() or patient
-        doses = list(session.scalars(select(ImmunisationDose).where(
-            ImmunisationDose.patient_id == patient.id, ImmunisationDose.deleted.is_(False))
-            .order_by(ImmunisationDose.given_on.is_(None).desc(), ImmunisationDose.given_on)))
-        born = birth_date(patient.date_of_birth, patient.birth_year)
-        estimated = patient.date_of_birth is None or patient.birth_estimated
-        status = assess(born, patient.sex, _given(doses), ctx.today()) if born else None
-        a = AdverseEvent.__table__.c
-        events = session.execute(select(func.count(), func.coalesce(func.sum(case((a.serious, 1), else_=0)), 0))
-                                 .where(a.patient_id == patient.id, a.deleted.is_(False))).one()
-        return ImmunisationView(patient.id, born, estimated, patient.sex, doses, status,
-                                (int(events[0]), int(events[1])))
+            patient = conn.exec_driver_sql(_PATIENT_SQL, (patient.merged_into_id,)).first() or patient
+        pid = patient.id
+        doses = [_dose(r) for r in conn.exec_driver_sql(_DOSES_SQL, (pid,))]
+        events = conn.exec_driver_sql(_EVENTS_SQL, (pid,)).one()
+    dob = _day(patient.date_of_birth)
+    born = birth_date(dob, patient.birth_year)
+    estimated = dob is None or bool(patient.birth_estimated)
+    status = assess(born, patient.sex, _given(doses), ctx.today()) if born else None
+    return ImmunisationView(pid, born, estimated, patient.sex, doses, status, (int(events[0]), int(events[1])))
 
 
 @lru_cache(maxsize=256)
