@@ -238,6 +238,22 @@
 <context>
     <name>DateField</name>
     <message>
+        <source>That day does not exist in that month: check the day and the month</source>
+        <translation>این روز در آن ماه وجود ندارد: روز و ماه را بررسی کنید</translation>
+    </message>
+    <message>
+        <source>That is a Solar Hijri year: enter the Gregorian date, e.g. %1</source>
+        <translation>این سال شمسی است: تاریخ میلادی را وارد کنید، مثلاً %1</translation>
+    </message>
+    <message>
+        <source>That is a Gregorian year: enter the Solar Hijri date, e.g. %1</source>
+        <translation>این سال میلادی است: تاریخ شمسی را وارد کنید، مثلاً %1</translation>
+    </message>
+    <message>
+        <source>Up/Down: a day, Page Up/Down: a month, Ctrl+Up/Down: a year</source>
+        <translation>بالا/پایین: یک روز، Page Up/Down: یک ماه، Ctrl+بالا/پایین: یک سال</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/widgets/forms.py" line="107"/>
         <source>Enter the date year first, e.g. %1</source>
         <translation>تاریخ را با سال در ابتدا وارد کنید، مثلاً %1</translation>
@@ -1144,6 +1160,30 @@ Do you want to save the document as a PDF file instead? You can print it later f
 </context>
 <context>
     <name>RegisterPatientForm</name>
+    <message>
+        <source>Enter a year (1990), a month and year (1990-05) or an age (35 years, 8 months)</source>
+        <translation>سال (۱۳۷۰)، ماه و سال (۱۳۷۰/۰۵) یا سن (۳۵ سال، ۸ ماه) را وارد کنید</translation>
+    </message>
+    <message>
+        <source>That age is over 120 years: check it</source>
+        <translation>این سن بیش از ۱۲۰ سال است: آن را بررسی کنید</translation>
+    </message>
+    <message>
+        <source>The month must be between 1 and 12, e.g. 1990-05</source>
+        <translation>ماه باید بین ۱ و ۱۲ باشد، مثلاً ۱۳۷۰/۰۵</translation>
+    </message>
+    <message>
+        <source>That looks like a Solar Hijri year: enter the Gregorian year, e.g. 1990</source>
+        <translation>این سال شمسی به نظر می‌رسد: سال میلادی را وارد کنید، مثلاً 1990</translation>
+    </message>
+    <message>
+        <source>If the date of birth is not known: the year, the month and year, or the age in years or months (an age or a month gives an estimated date)</source>
+        <translation>اگر تاریخ تولد معلوم نیست: سال، ماه و سال، یا سن به سال یا ماه (سن یا ماه، تاریخ تولد تقریبی می‌دهد)</translation>
+    </message>
+    <message>
+        <source>Year (1990), month (1990-05) or age (35 years)</source>
+        <translation>سال (۱۳۷۰)، ماه (۱۳۷۰/۰۵) یا سن (۳۵ سال)</translation>
+    </message>
     <message>
         <location filename="../../app/ui/patients/register.py" line="60"/>
         <source>New patient</source>

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.birth import BirthError, parse_birth
 from app.ui import i18n, labels
 from app.ui.ops import run_op
 from app.ui.widgets.forms import DateField, ErrorLabel, digits_only, text_box
@@ -112,7 +113,9 @@ class RegisterPatientForm(FormTab):
         self.dob.setObjectName("dateOfBirth")
         self.birth_year = QLineEdit(who)
         self.birth_year.setObjectName("birthYear")
-        self.birth_year.setPlaceholderText(self.tr("Gregorian year, if the date is unknown"))
+        self.birth_year.setPlaceholderText(self.tr("Year (1990), month (1990-05) or age (35 years)"))
+        self.birth_year.setToolTip(self.tr("If the date of birth is not known: the year, the month and year, or the "
+                                           "age in years or months (an age or a month gives an estimated date)"))
         self.estimated = QCheckBox(self.tr("Year is estimated"), who)
         self.nationality = _combo(who, labels.nationality(), "nationality")
         self.legal = _combo(who, labels.legal_status(), "legalStatus")
@@ -263,9 +266,11 @@ class RegisterPatientForm(FormTab):
             problems.append(("date_of_birth", self.dob.problem()))
         else:
             dob = self.dob.value()
-        year_text = digits_only(self.birth_year.text())
-        if year_text and not year_text.isdigit():
-            problems.append(("birth_year", self.tr("Enter the year in digits, e.g. 1990")))
+        birth = None
+        try:
+            birth = parse_birth(self.birth_year.text(), calendar=i18n.calendar(), today=date.today())  # type: ignore[arg-type]
+        except BirthError as e:
+            problems.append(("birth_year", self._birth_problem(e.code)))
         if not self.sex.currentData():
             problems.append(("sex", self.tr("Choose the sex.")))
         if not self.consent.isChecked():
@@ -277,8 +282,11 @@ class RegisterPatientForm(FormTab):
             return None
         household = self.household.currentData()
         data: dict[str, Any] = {k: e.text().strip() for k, e in self.names.items()}
+        estimated = self.estimated.isChecked()
+        if birth is not None and birth.date_of_birth is not None and dob is None:
+            dob, estimated = birth.date_of_birth, True  # from an age or a month: an estimated date of birth
         data.update(sex=self.sex.currentData(), date_of_birth=dob,
-                    birth_year=int(year_text) if year_text else None, birth_estimated=self.estimated.isChecked(),
+                    birth_year=birth.birth_year if birth else None, birth_estimated=estimated,
                     nationality=self.nationality.currentData(), legal_status=self.legal.currentData(),
                     phone=digits_only(self.phone.text()), consent_date=date.today(),
                     relationship_to_head=self.relationship.currentData() or "", notes=self.notes.toPlainText(),
@@ -286,6 +294,15 @@ class RegisterPatientForm(FormTab):
                     household_id=self.args.get("household_id") if household == "existing" else None,
                     new_household=household == "new")
         return data
+
+    def _birth_problem(self, code: str) -> str:
+        if code == "jalali_in_english":
+            return self.tr("That looks like a Solar Hijri year: enter the Gregorian year, e.g. 1990")
+        if code == "bad_month":
+            return self.tr("The month must be between 1 and 12, e.g. 1990-05")
+        if code == "too_old":
+            return self.tr("That age is over 120 years: check it")
+        return self.tr("Enter a year (1990), a month and year (1990-05) or an age (35 years, 8 months)")
 
     def save(self, override_reason: str = "") -> None:
         data = self.collect()

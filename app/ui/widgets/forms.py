@@ -6,6 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 
 from app.ui import i18n
@@ -89,13 +90,41 @@ class FieldErrors:
 
 
 class DateField(QLineEdit):
-    """A date typed in the user's calendar (Solar Hijri in Persian, Gregorian in English), year first."""
+    """A date typed in the user's calendar (Solar Hijri in Persian, Gregorian in English), year first. A picker
+    for the keyboard: Up/Down move a day (from today when empty), Page Up/Page Down a month, Ctrl+Up/Ctrl+Down a
+    year; the tooltip reads the date in words, weekday included."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setPlaceholderText("1405/09/07" if i18n.calendar() == "jalali" else "2026-11-28")
         self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # digits and slashes read left to right
         self.setAlignment(Qt.AlignmentFlag.AlignRight if i18n.is_rtl() else Qt.AlignmentFlag.AlignLeft)
+        self.textChanged.connect(self._say_in_words)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        step = _STEPS.get((event.key(), bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)))
+        if step is None or self.isReadOnly():
+            super().keyPressEvent(event)
+            return
+        try:
+            current = self.value()
+        except ValueError:
+            current = None
+        self.set_value(_moved(current or date.today(), *step) if current else date.today())
+        event.accept()
+
+    def _say_in_words(self) -> None:
+        try:
+            d = self.value()
+        except ValueError:
+            d = None
+        if d is None:
+            self.setToolTip(QCoreApplication.translate("DateField", "Up/Down: a day, Page Up/Down: a month, "
+                                                       "Ctrl+Up/Down: a year"))
+            return
+        from app.core.dates import weekday_name
+
+        self.setToolTip(f"{weekday_name(d, lang=i18n.current_lang())} {i18n.show_date(d, long=True)}")  # type: ignore[arg-type]
 
     def value(self) -> date | None:
         """The date, None if empty; ValueError with a readable reason if it cannot be read."""
@@ -108,10 +137,56 @@ class DateField(QLineEdit):
     def problem(self) -> str:
         try:
             self.value()
-        except ValueError:
+        except ValueError as e:
+            why = str(e)
+            if "looks like a Gregorian year" in why:
+                return QCoreApplication.translate(
+                    "DateField", "That is a Gregorian year: enter the Solar Hijri date, e.g. %1").replace(
+                    "%1", self.placeholderText())
+            if "looks like a Solar Hijri year" in why:
+                return QCoreApplication.translate(
+                    "DateField", "That is a Solar Hijri year: enter the Gregorian date, e.g. %1").replace(
+                    "%1", self.placeholderText())
+            if "does not exist" in why or "between 1 and 12" in why:
+                return QCoreApplication.translate(
+                    "DateField", "That day does not exist in that month: check the day and the month")
             return QCoreApplication.translate(
                 "DateField", "Enter the date year first, e.g. %1").replace("%1", self.placeholderText())
         return ""
+
+
+# (key, with Ctrl) -> (days, months, years)
+_STEPS = {(Qt.Key.Key_Up, False): (1, 0, 0), (Qt.Key.Key_Down, False): (-1, 0, 0),
+          (Qt.Key.Key_PageUp, False): (0, 1, 0), (Qt.Key.Key_PageDown, False): (0, -1, 0),
+          (Qt.Key.Key_Up, True): (0, 0, 1), (Qt.Key.Key_Down, True): (0, 0, -1)}
+
+
+def _moved(d: date, days: int, months: int, years: int) -> date:
+    """A day, a month or a year on, in the user's calendar (a Solar Hijri month is not a Gregorian one)."""
+    from datetime import timedelta
+
+    from app.core.dates import from_jalali, to_jalali
+
+    if days:
+        return d + timedelta(days=days)
+    if i18n.calendar() == "jalali":
+        y, m, day = to_jalali(d)
+        index = y * 12 + m - 1 + months + 12 * years
+        y, m = divmod(index, 12)
+        for dd in (day, 30, 29):
+            try:
+                return from_jalali(y, m + 1, dd)
+            except ValueError:
+                continue
+        return d
+    index = d.year * 12 + d.month - 1 + months + 12 * years
+    y, m = divmod(index, 12)
+    for dd in (d.day, 30, 29, 28):
+        try:
+            return date(y, m + 1, dd)
+        except ValueError:
+            continue
+    return d
 
 
 class Banner(QFrame):
