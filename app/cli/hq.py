@@ -204,7 +204,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     with engine.begin() as conn:
         settings = _settings(conn)
         week = _week(args, settings.first_weekday)
-        pdf = render_weekly_report(build_weekly_report(conn, week, settings=settings), lang=lang)
+        unit = actor.unit_id if actor is not None and not actor.is_hq else None  # a coordinator's unit only
+        pdf = render_weekly_report(build_weekly_report(conn, week, settings=settings, unit_id=unit), lang=lang)
     _say_week(week, settings)
     _write(args.out, pdf)
     return 0

@@ -570,7 +570,9 @@ def report_pdf(week: str | None = None, conn: Connection = Depends(get_connectio
                actor: Actor = Depends(get_actor)) -> Response:
     lang = _guard_lang(actor, Action.VIEW_UNIT_REPORTS)
     wk = _week(conn, week)
-    pdf = render_weekly_report(build_weekly_report(conn, wk), lang=lang)  # in the account's language
+    # In the account's language; a coordinator's or unit administrator's report covers their unit only.
+    report = build_weekly_report(conn, wk, unit_id=None if actor.is_hq else actor.unit_id)
+    pdf = render_weekly_report(report, lang=lang)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="sayyar-weekly-{wk.label}.pdf"'})
 

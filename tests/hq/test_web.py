@@ -207,6 +207,18 @@ def test_a_coordinator_sees_only_their_units_facilities_on_the_overview_and_boar
     for path in ("/hq/", "/hq/board"):
         html = client.get(path).text
         assert "F17" in html and "F02" not in html and "F05" not in html, path
+    # The weekly PDF too: their unit's facilities and alerts only.
+    import io
+
+    import pdfplumber
+
+    wk = week_of(TODAY, 5).label  # the site's convention: Saturday weeks
+    with pdfplumber.open(io.BytesIO(client.get(f"/hq/report.pdf?week={wk}").content)) as doc:
+        text = "\n".join(page.extract_text() or "" for page in doc.pages)
+    assert "F17" in text and "F02" not in text and "Cholera" not in text  # the cholera alert is at F02
     client.who["actor"] = Actor("l.karimi", "headquarters")
     html = client.get("/hq/").text
     assert "F17" in html and "F02" in html
+    with pdfplumber.open(io.BytesIO(client.get(f"/hq/report.pdf?week={wk}").content)) as doc:
+        text = "\n".join(page.extract_text() or "" for page in doc.pages)
+    assert "F17" in text and "F02" in text and "Cholera" in text
