@@ -126,7 +126,8 @@ def export_dhis2(conn: Connection, actor: Actor, week: Week, *, facility_codes: 
                  mapping: dict[str, Any] | None = None) -> Export:
     """Aggregates only: any reporting role. Audited (how many data values left, for which facilities)."""
     require(actor, Action.VIEW_UNIT_REPORTS)
-    report = build_weekly_report(conn, week, with_completeness=False)
+    # A coordinator's or unit administrator's export covers their unit's facilities only.
+    report = build_weekly_report(conn, week, with_completeness=False, unit_id=None if actor.is_hq else actor.unit_id)
     export = datavalueset(report, mapping or load_mapping(), facility_codes=facility_codes)
     audit(conn, actor, "export_dhis2", f"DHIS2 dataValueSets {week.label}", export.values,
           detail={"facilities": export.facilities, "silent": export.silent, "unmapped": export.unmapped})

@@ -216,6 +216,11 @@ def test_a_coordinator_sees_only_their_units_facilities_on_the_overview_and_boar
     with pdfplumber.open(io.BytesIO(client.get(f"/hq/report.pdf?week={wk}").content)) as doc:
         text = "\n".join(page.extract_text() or "" for page in doc.pages)
     assert "F17" in text and "F02" not in text and "Cholera" not in text  # the cholera alert is at F02
+    from app.hq.exports import export_dhis2
+
+    with client.engine.begin() as conn:  # DHIS2 likewise: the unit's facilities only
+        export = export_dhis2(conn, client.who["actor"], week_of(TODAY, 5))
+    assert not {"F02", "F05"} & set(export.facilities + export.silent + export.unmapped)
     client.who["actor"] = Actor("l.karimi", "headquarters")
     html = client.get("/hq/").text
     assert "F17" in html and "F02" in html
