@@ -143,6 +143,7 @@ class RosterData(_Model):
     day: date
     staff: list[StaffLine] = Field(default_factory=list)
     patients: list[RosterPatientLine] = Field(default_factory=list)
+    site_note: str | None = Field(default=None, max_length=300)  # the coordinator's note for the site
     # Fall back to PrintOptions when not given: the person pressing Print is the one accountable for the paper.
     printed_by: str | None = None
     printed_at: datetime | None = None

@@ -85,6 +85,7 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "certainty_discarded": ("discarded", "رد شده"),
     "roster_title": ("Daily roster", "برنامه روزانه"),
     "staff_on_duty": ("Staff on duty", "کارکنان حاضر"),
+    "site_note": ("Site note", "یادداشت محل"),
     "col_no": ("#", "ردیف"),
     "col_code": ("Code", "کد"),
     "col_name": ("Name", "نام"),

@@ -23,7 +23,7 @@ from app.printing.text import fit, localize_digits, persian_number, wrap
 ZEBRA = Color(0.965, 0.965, 0.965)
 # (label key, width in points; None = takes the rest). Logical order: the Pen mirrors them for Persian.
 COLUMNS: tuple[tuple[str, float | None], ...] = (
-    ("col_no", 24), ("col_code", 54), ("col_name", 108), ("col_father", 96), ("col_sex", 40), ("col_age", 30),
+    ("col_no", 24), ("col_code", 78), ("col_name", 100), ("col_father", 90), ("col_sex", 40), ("col_age", 30),
     ("col_phone", 72), ("col_reason", 170), ("col_seen", 36), ("col_notes", None),
 )
 MARGIN = 12 * mm
@@ -40,6 +40,7 @@ class _Geometry:
     width: float
     height: float
     staff_lines: list[str]
+    note_lines: list[str]
     first_rows: int
     rows: int
 
@@ -55,11 +56,13 @@ def _geometry(data: RosterData, options: PrintOptions) -> _Geometry:
     pen_w = width - 2 * MARGIN
     label_w = 80.0
     staff_lines = wrap(localize_digits(_staff_text(data), options.digits), REGULAR, 8.5, pen_w - label_w)
-    staff_h = len(staff_lines) * 8.5 * 1.35 + 8
+    note = localize_digits(data.site_note or "", options.digits).strip()
+    note_lines = wrap(note, REGULAR, 8.5, pen_w - label_w) if note else []
+    staff_h = (len(staff_lines) + len(note_lines)) * 8.5 * 1.35 + 8 + (4 if note_lines else 0)
     body = height - 2 * MARGIN - PAGE_HEADER_H - FOOTER_H - HEAD_ROW_H
     rows = int(body // ROW_H)
     first_rows = int((body - staff_h) // ROW_H)
-    return _Geometry(width, height, staff_lines, max(first_rows, 1), rows)
+    return _Geometry(width, height, staff_lines, note_lines, max(first_rows, 1), rows)
 
 
 def roster_rows_per_page(data: RosterData, options: PrintOptions) -> tuple[int, int]:
@@ -112,7 +115,13 @@ class _Roster:
         pen.label_pair(m, y, self.L("staff_on_duty"), "", 8.5)
         for i, line in enumerate(self.g.staff_lines):
             pen.text(m + 80, y - i * 8.5 * 1.35, line, 8.5)
-        return top - (len(self.g.staff_lines) * 8.5 * 1.35 + 8)
+        if self.g.note_lines:  # where the unit parks, water, security: the site note the coordinator wrote
+            y -= len(self.g.staff_lines) * 8.5 * 1.35 + 4
+            pen.label_pair(m, y, self.L("site_note"), "", 8.5)
+            for i, line in enumerate(self.g.note_lines):
+                pen.text(m + 80, y - i * 8.5 * 1.35, line, 8.5)
+        lines = len(self.g.staff_lines) + len(self.g.note_lines)
+        return top - (lines * 8.5 * 1.35 + 8 + (4 if self.g.note_lines else 0))
 
     def header_row(self, top: float) -> float:
         pen, x = self.pen, MARGIN
@@ -152,6 +161,9 @@ class _Roster:
         for (key, w), value in zip(self.cols, self.cells(index, p), strict=False):
             if key == "col_seen":
                 checkbox(pen, x + (w - 8) / 2, top - ROW_H / 2 - 3.5, 10)
+            elif key == "col_code":
+                # A patient code is read aloud and typed into search: one line, never broken at its hyphen.
+                pen.text_fit(x + 3, top - (ROW_H + SIZE * 0.7) / 2, value, SIZE, w - 6)
             elif value:
                 lines = fit(value, BOLD if key == "col_name" else REGULAR, SIZE, w - 6, 2)
                 # Vertically centred: one-line cells sit in the middle of the row, like the tick box.

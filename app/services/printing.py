@@ -214,6 +214,7 @@ def roster_pdf(ctx: Ctx, day: date, facility_id: str) -> bytes:
             father_name=line.patient.father_name or None, sex=line.patient.sex,
             age_years=max(0, day.year - line.patient.birth_year), phone=line.patient.phone or None,
             reason=line.reason or None, due_date=due.get(line.patient.id)) for line in view.lines],
+        site_note=view.site_note or None,
     )
     pdf = render_roster(data, options)
     # An unplanned day (follow-ups only) has no roster record; a stable id still lets reprints be counted.

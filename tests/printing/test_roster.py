@@ -81,3 +81,18 @@ def test_persian_roster_mirrors_columns_and_uses_persian_digits():
     assert "۰۹۱۵۰۰۰۰۰۰۱" in raw  # phone in Persian digits
     latin = "\n".join(visual_lines(render_roster(data, options("fa", "latin"))))
     assert "09150000001" in latin and "۰۹۱۵" not in latin
+
+
+def test_a_long_patient_code_stays_on_one_line_and_the_site_note_is_printed():
+    """Issue 14: real codes (unit, epoch, number, check digit) wrapped over two lines; the site note was missing."""
+    data = roster(3).model_copy(update={"site_note": "Park behind the mosque; bring water, the tap is broken"})
+    data.patients[0] = data.patients[0].model_copy(update={"code": "ZAH1E7-00012-3"})
+    pdf = render_roster(data, options())
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        words = doc.pages[0].extract_words()
+    assert any(w["text"] == "ZAH1E7-00012-3" for w in words), [w["text"] for w in words if "ZAH" in w["text"]]
+    text = page_texts(pdf)[0]
+    assert "Site note" in text and "Park behind the mosque; bring water, the tap is broken" in text
+    fa = page_texts(render_roster(roster(3, "fa").model_copy(update={"site_note": "پشت مسجد"}),
+                                  options("fa", "persian")))[0]
+    assert "یادداشت محل" in logical_rtl(fa) or "محل" in fa

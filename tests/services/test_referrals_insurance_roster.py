@@ -120,3 +120,21 @@ def test_roster_plan_follow_ups_and_summary(clinician, coordinator, store, famil
     summary = day_summary(coordinator, TODAY)
     assert summary.visits == 1 and summary.by_sex_band == {("female", "5-17"): 1}
     assert summary.notifiable == [("cholera", "suspected", True)]
+
+
+def test_the_printed_roster_carries_the_site_note(clinician, coordinator, store, family):
+    """Issue 14: the coordinator's note for the site was planned but never printed."""
+    import io
+
+    import pdfplumber
+
+    from app.services.printing import roster_pdf
+
+    with store.read() as s:
+        staff = [u.id for u in s.scalars(select(User).where(User.unit_id == store.device.unit_id))]
+    plan_roster(coordinator, {"facility_id": clinician.facility_id, "day": "2026-12-01", "site_note":
+                              "Park behind the mosque", "staff": [{"user_id": staff[0]}],
+                              "patients": [{"patient_id": family[0].patient_id, "reason": "BP check"}]})
+    with pdfplumber.open(io.BytesIO(roster_pdf(coordinator, date(2026, 12, 1), clinician.facility_id))) as doc:
+        text = doc.pages[0].extract_text()
+    assert "Site note" in text and "Park behind the mosque" in text
