@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -16,15 +15,14 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from app.ui import i18n
-from app.ui.ops import error_text, run_op
-from app.ui.widgets.forms import DateField, ErrorLabel, FieldErrors
+from app.ui.ops import run_op
+from app.ui.widgets.forms import DateField, ErrorLabel, FieldErrors, field_rows, vaccine_choice
+from app.ui.widgets.tables import fill_rows, small_table
 
 
 def _label(kind: str, code: str) -> str:
@@ -41,20 +39,13 @@ class AdverseEventDialog(QDialog):
         self.setObjectName("aefiDialog")
         self.setWindowTitle(self.tr("Adverse event following immunisation"))
         self.ctx, self.patient_id = ctx, patient_id
-        from app.core.immunisation import load_schedule
         from app.services.labels import choices
 
         lang = i18n.current_lang()
         col = QVBoxLayout(self)
         col.addWidget(QLabel(self.tr("Earlier adverse events of this person:"), self))
-        self.earlier = QTableWidget(0, 5, self)
-        self.earlier.setObjectName("aefiEarlier")
-        self.earlier.setHorizontalHeaderLabels([self.tr("Onset"), self.tr("Vaccine"), self.tr("Reaction"),
-                                                self.tr("Serious"), self.tr("Outcome")])
-        self.earlier.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.earlier.verticalHeader().setVisible(False)
-        self.earlier.horizontalHeader().setStretchLastSection(True)
-        self.earlier.setMaximumHeight(130)
+        self.earlier = small_table(self, [self.tr("Onset"), self.tr("Vaccine"), self.tr("Reaction"),
+                                          self.tr("Serious"), self.tr("Outcome")], "aefiEarlier", max_height=130)
         col.addWidget(self.earlier)
         form = QFormLayout()
         col.addLayout(form)
@@ -68,10 +59,7 @@ class AdverseEventDialog(QDialog):
             self.dose.addItem(f"{i18n.show_date(d.given_on)} — {_label('vaccine', d.vaccine)}", d.id)
         self.dose.addItem(self.tr("Not a dose recorded here"), None)
         self._vaccines = {d.id: d.vaccine for d in dated}
-        self.vaccine = QComboBox(self)
-        self.vaccine.setObjectName("aefiVaccine")
-        for code, v in load_schedule().vaccines.items():
-            self.vaccine.addItem(v.name(lang), code)
+        self.vaccine = vaccine_choice(self, "aefiVaccine")
         self.onset = DateField(self)
         self.onset.setObjectName("aefiOnset")
         self.onset.set_value(ctx.today())
@@ -86,21 +74,11 @@ class AdverseEventDialog(QDialog):
         for value, text in choices("aefi_outcome", lang):
             self.outcome.addItem(text, value)
         self.dose.currentIndexChanged.connect(self._dose_chosen)
-        self._labels: dict[str, ErrorLabel] = {}
-        for name, text, widget in (("dose_id", self.tr("After the dose"), self.dose),
-                                   ("vaccine", self.tr("Vaccine"), self.vaccine),
-                                   ("onset_date", self.tr("Onset date"), self.onset),
-                                   ("reaction", self.tr("Reaction"), self.reaction),
-                                   ("serious", "", self.serious), ("outcome", self.tr("Outcome"), self.outcome)):
-            box = QWidget(self)
-            v = QVBoxLayout(box)
-            v.setContentsMargins(0, 0, 0, 0)
-            v.addWidget(widget)
-            err = ErrorLabel(box)
-            v.addWidget(err)
-            self.errors.bind(name, widget, err)
-            self._labels[name] = err
-            form.addRow(text, box)
+        boxes = field_rows(form, self.errors, [
+            ("dose_id", self.tr("After the dose"), self.dose), ("vaccine", self.tr("Vaccine"), self.vaccine),
+            ("onset_date", self.tr("Onset date"), self.onset), ("reaction", self.tr("Reaction"), self.reaction),
+            ("serious", "", self.serious), ("outcome", self.tr("Outcome"), self.outcome)])
+        self._labels = {name: box.findChild(ErrorLabel) for name, box in boxes.items()}
         col.addWidget(self.general)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -127,18 +105,13 @@ class AdverseEventDialog(QDialog):
         ctx, pid = self.ctx, self.patient_id
 
         def show(events: list[Any]) -> None:
-            self.earlier.setRowCount(len(events))
-            for r, e in enumerate(events):
-                values = (i18n.show_date(e.onset_date), _label("vaccine", e.vaccine), e.reaction,
-                          self.tr("yes") if e.serious else self.tr("no"), _label("aefi_outcome", e.outcome))
-                for c, value in enumerate(values):
-                    self.earlier.setItem(r, c, QTableWidgetItem(value))
-            self.earlier.resizeColumnsToContents()
+            fill_rows(self.earlier, [[i18n.show_date(e.onset_date), _label("vaccine", e.vaccine), e.reaction,
+                                      self.tr("yes") if e.serious else self.tr("no"),
+                                      _label("aefi_outcome", e.outcome)] for e in events])
 
         run_op(self, lambda: adverse_events(ctx, pid), show)
 
     def save(self) -> None:
-        from app.services.errors import ValidationFailed
         from app.services.immunisation import record_adverse_event
 
         if self.onset.problem():
@@ -156,13 +129,5 @@ class AdverseEventDialog(QDialog):
             self.saved.emit(event_id)
             self.accept()
 
-        def failed(err: BaseException) -> None:
-            if isinstance(err, ValidationFailed):
-                first = self.errors.show(err.errors)
-                if first is not None:
-                    first.setFocus()
-            else:
-                self.general.say(error_text(err))
-
         self.errors.clear()
-        run_op(self, lambda: record_adverse_event(ctx, data), done, failed)
+        run_op(self, lambda: record_adverse_event(ctx, data), done, self.errors.show_failure)

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -26,30 +24,15 @@ from PySide6.QtWidgets import (
 from app.security.roles import Action, can
 from app.ui import i18n
 from app.ui.ops import run_op
-from app.ui.widgets.forms import DateField, ErrorLabel, FieldErrors
+from app.ui.widgets.forms import DateField, ErrorLabel, FieldErrors, field_rows, vaccine_choice
+from app.ui.widgets.tables import fill_rows, small_table
 
 
 def _table(parent: QWidget, headers: list[str], name: str) -> QTableWidget:
-    table = QTableWidget(0, len(headers), parent)  # a person's few doses: a small fixed list
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setMaximumHeight(200)
-    return table
+    return small_table(parent, headers, name)  # a person's few doses: a small fixed list
 
 
-def _fill(table: QTableWidget, rows: list[list[str]], ids: list[str] | None = None) -> None:
-    table.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            item = QTableWidgetItem(value)
-            if ids is not None and c == 0:
-                item.setData(Qt.ItemDataRole.UserRole, ids[r])
-            table.setItem(r, c, item)
-    table.resizeColumnsToContents()
+_fill = fill_rows
 
 
 def _label(kind: str, code: str) -> str:
@@ -207,17 +190,13 @@ class DoseDialog(QDialog):
         self.setObjectName("doseDialog")
         self.setWindowTitle(self.tr("Record a dose"))
         self.ctx, self.patient_id = ctx, patient_id
-        from app.core.immunisation import load_schedule
         from app.services.labels import choices
 
         lang = i18n.current_lang()
         form = QFormLayout(self)
         self.general = ErrorLabel(self)
         self.errors = FieldErrors(self.general)
-        self.vaccine = QComboBox(self)
-        self.vaccine.setObjectName("doseVaccine")
-        for code, v in load_schedule().vaccines.items():
-            self.vaccine.addItem(v.name(lang), code)
+        self.vaccine = vaccine_choice(self, "doseVaccine")
         if vaccine:
             self.vaccine.setCurrentIndex(self.vaccine.findData(vaccine))
         self.source = QComboBox(self)
@@ -251,17 +230,7 @@ class DoseDialog(QDialog):
                 ("expiry", self.tr("Expiry date"), self.expiry), ("site", self.tr("Site"), self.site),
                 ("place", self.tr("Where given"), self.place), ("country", self.tr("Country"), self.country),
                 ("given_by_name", self.tr("Given by (as on the card)"), self.given_by)]
-        self.rows: dict[str, QWidget] = {}
-        for fieldname, text, widget in rows:
-            box = QWidget(self)
-            v = QVBoxLayout(box)
-            v.setContentsMargins(0, 0, 0, 0)
-            v.addWidget(widget)
-            err = ErrorLabel(box)
-            v.addWidget(err)
-            self.errors.bind(fieldname, widget, err)
-            form.addRow(text, box)
-            self.rows[fieldname] = box
+        self.rows: dict[str, QWidget] = field_rows(form, self.errors, rows)
         form.addRow(self.general)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -292,7 +261,6 @@ class DoseDialog(QDialog):
         self.rows["country"].setEnabled(not here)
 
     def save(self) -> None:
-        from app.services.errors import ValidationFailed
 
         problems = [(name, field.problem()) for name, field in (("given_on", self.given_on),
                                                                  ("expiry", self.expiry)) if field.problem()]
@@ -314,18 +282,11 @@ class DoseDialog(QDialog):
             self.saved.emit(result)
             self.accept()
 
-        def failed(err: BaseException) -> None:
-            if isinstance(err, ValidationFailed):
-                first = self.errors.show(err.errors)
-                if first is not None:
-                    first.setFocus()
-            else:
-                self.general.say(getattr(err, "message", lambda _l: str(err))(i18n.current_lang()))
 
         from app.services.immunisation import record_dose
 
         self.errors.clear()
-        run_op(self, lambda: record_dose(ctx, data), done, failed)
+        run_op(self, lambda: record_dose(ctx, data), done, self.errors.show_failure)
 
 
 def attach(chart: Any, column: QVBoxLayout) -> ImmunisationPanel:

@@ -6,7 +6,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,31 +23,17 @@ from app.ui import i18n, labels
 from app.ui.ops import run_op
 from app.ui.widgets.bidi import BidiDelegate
 from app.ui.widgets.forms import Banner
+from app.ui.widgets.tables import fill_rows, small_table
 
 
 def _table(parent: QWidget, headers: list[str], name: str) -> QTableWidget:
     # Small, fixed lists (a patient's visits): a QTableWidget is fine here.
-    table = QTableWidget(0, len(headers), parent)
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setMaximumHeight(170)
+    table = small_table(parent, headers, name, max_height=170)
     table.setItemDelegate(BidiDelegate(table))  # a Latin complaint or code keeps its order in Persian
     return table
 
 
-def _fill(table: QTableWidget, rows: list[list[str]], ids: list[str] | None = None) -> None:
-    table.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            item = QTableWidgetItem(value)
-            if ids is not None and c == 0:
-                item.setData(Qt.ItemDataRole.UserRole, ids[r])
-            table.setItem(r, c, item)
-    table.resizeColumnsToContents()
+_fill = fill_rows
 
 
 class ChartView(QWidget):

@@ -7,7 +7,18 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.ui import i18n
 
@@ -66,6 +77,18 @@ class FieldErrors:
                 if best is None or len(key) > len(best):
                     best = key
         return self._bound[best] if best else None
+
+    def show_failure(self, err: BaseException) -> None:
+        """A save that failed: each field's errors beside it and the cursor in the first, else one sentence."""
+        from app.services.errors import ValidationFailed
+        from app.ui.ops import error_text
+
+        if isinstance(err, ValidationFailed):
+            first = self.show(err.errors)
+            if first is not None:
+                first.setFocus()
+        else:
+            self.general.say(error_text(err))
 
     def show(self, errors: list[FieldError]) -> QWidget | None:
         """Show each error beside its field; anything unplaced goes to the general line. Returns the first widget."""
@@ -245,3 +268,31 @@ def text_box(parent: QWidget, name: str, height: int = 60) -> QPlainTextEdit:
                         | Qt.AlignmentFlag.AlignAbsolute)
     edit.document().setDefaultTextOption(option)
     return edit
+
+
+def field_rows(form: QFormLayout, errors: FieldErrors, rows: list[tuple[str, str, QWidget]]) -> dict[str, QWidget]:
+    """One form row per field: the label, the input with its own error line under it (bound in ``errors`` by the
+    service's field name). Returns each field's row box (to enable or hide a whole row)."""
+    boxes: dict[str, QWidget] = {}
+    for name, text, widget in rows:
+        box = QWidget(form.parentWidget())
+        v = QVBoxLayout(box)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.addWidget(widget)
+        err = ErrorLabel(box)
+        v.addWidget(err)
+        errors.bind(name, widget, err)
+        form.addRow(text, box)
+        boxes[name] = box
+    return boxes
+
+
+def vaccine_choice(parent: QWidget, name: str) -> QComboBox:
+    """The schedule's vaccines by their name in the current language, the code as data."""
+    from app.core.immunisation import load_schedule
+
+    combo = QComboBox(parent)
+    combo.setObjectName(name)
+    for code, v in load_schedule().vaccines.items():
+        combo.addItem(v.name(i18n.current_lang()), code)
+    return combo
