@@ -16,14 +16,16 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Connection, Date, Table
 
 from app.models.base import UTCDateTime
+from app.models.lookup import in_json
 
 Adapter = Callable[[Any], Any]
 
 
 def _sqlite_datetime(v: datetime) -> str:
+    # SQLAlchemy's SQLite text form ("YYYY-MM-DD HH:MM:SS.ffffff", UTC, no offset), made by datetime's own C code.
     if v.tzinfo is not None:
-        v = v.astimezone(timezone.utc)
-    return f"{v.year:04d}-{v.month:02d}-{v.day:02d} {v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}"
+        v = v.astimezone(timezone.utc).replace(tzinfo=None)
+    return v.isoformat(" ", "microseconds")
 
 
 def _naive_utc(v: datetime) -> datetime:
@@ -60,18 +62,18 @@ def _plan(table: Table, dialect: str, paramstyle: str) -> tuple[str, tuple[tuple
 
 def one_of(conn: Connection, column: Any, values: list[Any]) -> Any:
     """``column IN values`` as the database likes it best: one array parameter on PostgreSQL (a 5,000-value IN list
-    costs more to build and parse than to run), a plain IN list on SQLite."""
+    costs more to build and parse than to run), one JSON parameter on SQLite (app.models.lookup)."""
     if conn.dialect.name == "postgresql":
         from sqlalchemy import any_, bindparam
         from sqlalchemy.dialects.postgresql import ARRAY
 
         return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
-    return column.in_(values)
+    return in_json(column, values)
 
 
 def in_chunks(conn: Connection) -> int:
-    """How many values one lookup carries (SQLite's limit on parameters is 32,766)."""
-    return 20000 if conn.dialect.name == "postgresql" else 2000
+    """How many values one lookup carries."""
+    return 20000
 
 
 def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -82,9 +84,9 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     sql, plan = _plan(table, dialect.name, dialect.paramstyle)
     keys = [key for key, _ in plan]
     adapted = [(i, adapt) for i, (_, adapt) in enumerate(plan) if adapt is not None]
-    params = []
+    params: list[Any] = []
     for row in rows:
-        values = [row.get(key) for key in keys]
+        values = list(map(row.get, keys))
         for i, adapt in adapted:
             v = values[i]
             if v is not None:

@@ -11,6 +11,7 @@ a field is not an edit. Clock stamps, not wall time, decide (guarantee 9).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,12 +39,13 @@ class MergeResult:
     conflicts: list[Conflict] = field(default_factory=list)
 
 
+@functools.cache
 def mergeable_fields(entity: str) -> tuple[str, ...]:
     return tuple(c for c in columns_of_ordered(entity) if c not in _META)
 
 
 def initial_stamps(entity: str, hlc: str) -> dict[str, str]:
-    return {f: hlc for f in mergeable_fields(entity)}
+    return dict.fromkeys(mergeable_fields(entity), hlc)
 
 
 def merge_shared(entity: str, current: dict[str, Any], stamps: dict[str, str] | None, incoming: dict[str, Any],

@@ -6,6 +6,7 @@ database error on a table's bulk write falls back to row-by-row savepoints so th
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime, timezone
@@ -31,6 +32,19 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+@functools.cache
+def parent_pointers(entity: str) -> tuple[tuple[str, str], ...]:
+    """(column, parent entity) of each pointer at another synced, non-reference record: what "parents first" checks.
+    Worked out once per entity; walking SQLAlchemy's foreign keys for each of 100,000 rows cost a second."""
+    out = []
+    for fk in REGISTRY[entity].table.foreign_keys:
+        parent = fk.column.table.name
+        spec = REGISTRY.get(parent)
+        if spec is not None and spec.policy is not Policy.REFERENCE and parent != entity:
+            out.append((fk.parent.key, parent))
+    return tuple(sorted(out))
 
 
 def _node(stamp: str) -> str:
@@ -93,11 +107,9 @@ class RecordWriter:
         asked: dict[str, set[str]] = {}
         refs: dict[int, list[tuple[str, str]]] = {}
         for e, row in rows:
-            for fk in REGISTRY[e.entity].table.foreign_keys:
-                parent = fk.column.table.name
-                spec = REGISTRY.get(parent)
-                value = row.get(fk.parent.key)
-                if spec is None or spec.policy is Policy.REFERENCE or not value or parent == e.entity:
+            for key, parent in parent_pointers(e.entity):
+                value = row.get(key)
+                if not value:
                     continue
                 refs.setdefault(e.seq, []).append((parent, value))
                 if value not in in_batch.get(parent, set()):
@@ -114,17 +126,19 @@ class RecordWriter:
             held[parent] = found
         # A parent in this batch counts only if it is accepted itself: repeat until nothing more drops.
         bad: set[int] = set()
+        pointing = [(e, refs[e.seq]) for e, _ in rows if e.seq in refs]
+        none: frozenset[str] = frozenset()
         while True:
             dropped = False
-            for e, _ in rows:
+            for e, pointers in pointing:
                 if e.seq in bad:
                     continue
-                missing = [(p, v) for p, v in refs.get(e.seq, []) if v not in held.get(p, set())
-                           and v not in in_batch.get(p, set())]
-                if missing:
+                missing = next(((p, v) for p, v in pointers if v not in held.get(p, none)
+                                and v not in in_batch.get(p, none)), None)
+                if missing is not None:
                     bad.add(e.seq)
                     in_batch.get(e.entity, set()).discard(e.record_id)
-                    parent, value = missing[0]
+                    parent, value = missing
                     rejected.append(Rejection(seq=e.seq, code="parent_missing", reason=(
                         f"{e.entity} {e.record_id} points at {parent} {value}, which the server does not hold; "
                         "it is sent again once that record has arrived")))

@@ -89,15 +89,11 @@ def export_bundle(store: Store, ctx: Any, out: Path | str) -> ExportSummary:
                                record_id=bundle_id, detail={"epoch": ident.epoch}))
     cl = ChangeLog.__table__
     with paused_gc():
-        rows = outbox.entries(store, cl.c.state.in_(outbox.PENDING) & (cl.c.epoch == ident.epoch))
-        body = BundleBody.model_construct(entries=rows).model_dump_json().encode("utf-8")
-    counts: dict[str, int] = {}
-    for r in rows:
-        counts[r.entity] = counts.get(r.entity, 0) + 1
-    seqs = [r.seq for r in rows]
+        listed, seqs, counts = outbox.entries_json(store, cl.c.state.in_(outbox.PENDING) & (cl.c.epoch == ident.epoch))
+        body = b'{"entries":' + listed + b"}"
     manifest = BundleManifest(
         bundle_id=bundle_id, device_id=ident.device_id, device_code=ident.device_code, epoch=ident.epoch,
-        seq_from=min(seqs, default=0), seq_to=max(seqs, default=0), count=len(rows), counts=counts,
+        seq_from=min(seqs, default=0), seq_to=max(seqs, default=0), count=len(seqs), counts=counts,
         body_sha256=hashlib.sha256(body).hexdigest(), created_hlc=store.clock.last,
     ).model_dump_json().encode("utf-8")
     signature = crypto.sign(ident.signing_key, manifest)

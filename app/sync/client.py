@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import httpx
@@ -205,26 +206,44 @@ def upload(store: Store, api: Api, report: SyncReport, progress: ProgressCallbac
 
 
 def _upload_once(store: Store, api: Api, report: SyncReport, progress: ProgressCallback | None = None) -> None:
+    """One pass over the queue, a batch at a time. The next batch is read and encoded while the server applies the
+    current one (the laptop's work and the server's overlap; batches still reach the server one after another)."""
     order = outbox.upload_order(store)
     total = len(order)
-    for start in range(0, total, BATCH_SIZE):
-        seqs = order[start : start + BATCH_SIZE]
-        body, sent = outbox.batch_json(store, seqs, str(uuid.uuid4()))
-        outbox.mark(store, sent, "sent")
-        ack = api.push(body)
-        rejected = {r.seq: r.reason for r in ack.rejected}
-        outbox.mark(store, [s for s in sent if s not in rejected], "acked")
-        if rejected:
-            outbox.mark(store, list(rejected), "quarantined", rejected, {r.seq: r.code for r in ack.rejected})
-            log.warning("upload: the server quarantined %d of %d entries (first seq %d)", len(rejected), len(sent),
-                        min(rejected))
-            report.reasons.extend(f"seq {k}: {v}" for k, v in list(rejected.items())[:20])
-        report.uploaded += len(sent)
-        report.acked += len(sent) - len(rejected)
-        report.quarantined += len(rejected)
-        report.batches += 1
-        if progress:
-            progress(Progress("upload", min(start + len(seqs), total), total))
+    if not total:
+        return
+    batches = [order[i : i + BATCH_SIZE] for i in range(0, total, BATCH_SIZE)]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sayyar-push") as pool:
+        prepared = _prepare(store, batches[0])
+        done = 0
+        for i in range(len(batches)):
+            body, sent = prepared
+            outbox.mark(store, sent, "sent")
+            answer = pool.submit(api.push, body)
+            if i + 1 < len(batches):
+                prepared = _prepare(store, batches[i + 1])
+            _record_ack(store, sent, answer.result(), report)
+            done += len(batches[i])
+            if progress:
+                progress(Progress("upload", min(done, total), total))
+
+
+def _prepare(store: Store, seqs: list[int]) -> tuple[bytes, list[int]]:
+    return outbox.batch_json(store, seqs, str(uuid.uuid4()))
+
+
+def _record_ack(store: Store, sent: list[int], ack: BatchAck, report: SyncReport) -> None:
+    rejected = {r.seq: r.reason for r in ack.rejected}
+    outbox.mark(store, [s for s in sent if s not in rejected], "acked")
+    if rejected:
+        outbox.mark(store, list(rejected), "quarantined", rejected, {r.seq: r.code for r in ack.rejected})
+        log.warning("upload: the server quarantined %d of %d entries (first seq %d)", len(rejected), len(sent),
+                    min(rejected))
+        report.reasons.extend(f"seq {k}: {v}" for k, v in list(rejected.items())[:20])
+    report.uploaded += len(sent)
+    report.acked += len(sent) - len(rejected)
+    report.quarantined += len(rejected)
+    report.batches += 1
 
 
 def download(store: Store, api: Api, report: SyncReport, progress: ProgressCallback | None = None) -> None:
