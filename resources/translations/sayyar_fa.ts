@@ -1446,8 +1446,8 @@ Do you want to save the document as a PDF file instead? You can print it later f
         <translation>افزودن کودکان موعددار به برنامه</translation>
     </message>
     <message>
-        <source>%1 children due for vaccination (%2 overdue today); the first %3, most overdue first:</source>
-        <translation>%1 کودک موعد واکسن دارند (%2 امروز دیرکرد دارند)؛ %3 مورد نخست، با بیشترین دیرکرد در آغاز:</translation>
+        <source>Children due for vaccination: %1 (%2 overdue today); the first %3, most overdue first:</source>
+        <translation>کودکان با موعد واکسن: %1 (%2 با دیرکرد امروز)؛ %3 مورد نخست، با بیشترین دیرکرد در آغاز:</translation>
     </message>
     <message>
         <source>No child is due for vaccination here on this day.</source>

@@ -105,7 +105,7 @@ def test_plan_lists_children_due_for_vaccination_and_the_unseen(qtbot, driver, d
     wait_ops(qtbot)
     due = [planner.due.item(i) for i in range(planner.due.count())]
     assert [i.data(Qt.ItemDataRole.UserRole) for i in due] == [baby] and "Parisa" in due[0].text()
-    assert "1 children due" in planner.due_summary.text()
+    assert "Children due for vaccination: 1 (" in planner.due_summary.text()
     qtbot.mouseClick(planner.findChild(QPushButton, "addDueChildren"), Qt.MouseButton.LeftButton)
     lines = [planner.patients.item(i) for i in range(planner.patients.count())]
     assert [i.data(Qt.ItemDataRole.UserRole) for i in lines] == [baby] and "vaccination due" in lines[0].text()

@@ -159,8 +159,8 @@ class RosterPlanner(FormTab):
 
         total, overdue, children = found
         lang = i18n.current_lang()
-        self.due_summary.setText(self.tr("%1 children due for vaccination (%2 overdue today); the first %3, most "
-                                         "overdue first:").replace("%1", i18n.num(total))
+        self.due_summary.setText(self.tr("Children due for vaccination: %1 (%2 overdue today); the first %3, "
+                                         "most overdue first:").replace("%1", i18n.num(total))
                                  .replace("%2", i18n.num(overdue)).replace("%3", i18n.num(len(children)))
                                  if total else self.tr("No child is due for vaccination here on this day."))
         self.due.clear()
