@@ -1,9 +1,10 @@
 """The central server under the attacks of issue #12 (hole 6), measured on loopback against a real server process.
 
-Run:  .venv/bin/python bench/bench_attacks.py [--clients 100] [--seconds 20]
+Run:  .venv/bin/python bench/bench_attacks.py [--clients 100] [--seconds 20] [--latency-only]
 Targets: the server process stays under 300 MB RSS through a 128 MiB body without a token, a 600 MiB declared
 bundle and a signed bundle that would unpack to 1 GiB; with --clients clients sending wrong headquarters passwords
-as fast as they can, a device's round trip (GET /v1/devices/me) stays within 2x of its idle latency.
+as fast as they can, a device's round trip (GET /v1/devices/me) and a full sync round (hello, upload of two new
+records, feed) stay within 2x of their idle latency. ``--latency-only`` skips the memory attacks (a quick check).
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--rounds", type=int, default=5, help="sync rounds timed idle and under attack")
+    parser.add_argument("--latency-only", action="store_true", help="skip the body, bundle and bomb attacks")
     args = parser.parse_args()
     from helpers import enrol, make_activity, make_laptop
 
@@ -106,7 +109,8 @@ def main() -> int:
             except httpx.HTTPError:
                 pass  # the server answered (401) and closed before the client finished sending
 
-        print(f"128 MiB body, no token: peak {peak_during(server.pid, no_token_body):.0f} MB")
+        if not args.latency_only:
+            print(f"128 MiB body, no token: peak {peak_during(server.pid, no_token_body):.0f} MB")
 
         def big_declared() -> None:
             with socket.create_connection(("127.0.0.1", port)) as sock:
@@ -114,19 +118,37 @@ def main() -> int:
                              f"Content-Length: {600 * MIB}\r\n\r\n".encode())
                 print("  600 MiB declared bundle:", sock.recv(200).split(b"\r\n")[0].decode())
 
-        print(f"600 MiB bundle: peak {peak_during(server.pid, big_declared):.0f} MB")
+        if not args.latency_only:
+            print(f"600 MiB bundle: peak {peak_during(server.pid, big_declared):.0f} MB")
         real = zlib.compress
-        bundle.zlib.compress = lambda data, level=-1: real(data + b" " * (1024 * MIB), 9)  # type: ignore[assignment]
-        try:
-            bomb = bundle.export_bundle(lap.store, lap.coord, folder / "bomb.sayyar").path.read_bytes()
-        finally:
-            bundle.zlib.compress = real  # type: ignore[assignment]
+        bomb = b""
+        if not args.latency_only:
+            bundle.zlib.compress = lambda data, level=-1: real(data + b" " * (1024 * MIB), 9)  # type: ignore[assignment]
+            try:
+                bomb = bundle.export_bundle(lap.store, lap.coord, folder / "bomb.sayyar").path.read_bytes()
+            finally:
+                bundle.zlib.compress = real  # type: ignore[assignment]
 
         def upload_bomb() -> None:
             r = httpx.post(f"{url}/v1/bundles", content=bomb, headers=auth, timeout=120)
             print(f"  {len(bomb) // 1024} KiB bundle unpacking to 1 GiB: {r.status_code} {r.text[:90]}")
 
-        print(f"bundle bomb: peak {peak_during(server.pid, upload_bomb):.0f} MB")
+        if not args.latency_only:
+            print(f"bundle bomb: peak {peak_during(server.pid, upload_bomb):.0f} MB")
+
+        from app.sync.client import run_sync_round
+
+        def sync_round(n: int) -> float:
+            """Median of ``n`` full sync rounds of the laptop, each with two new records to send."""
+            times = []
+            for _ in range(n):
+                make_activity(lap, 2)
+                t = time.perf_counter()
+                run_sync_round(lap.store, lap.ctx, url, token)
+                times.append(time.perf_counter() - t)
+            return statistics.median(times)
+
+        sync_round(1)  # the first round downloads the reference data: not what is compared
 
         def latency(n: int = 40) -> float:
             times = []
@@ -138,6 +160,7 @@ def main() -> int:
             return statistics.median(times)
 
         idle = latency()
+        idle_round = sync_round(args.rounds)
         stop = threading.Event()
         sent = [0]
 
@@ -155,6 +178,7 @@ def main() -> int:
             t.start()
         time.sleep(2)
         busy = latency()
+        busy_round = sync_round(args.rounds)
         end = time.monotonic() + max(0.0, args.seconds - 2)
         while time.monotonic() < end:
             time.sleep(0.2)
@@ -163,6 +187,8 @@ def main() -> int:
             t.join(5)
         print(f"device round trip: idle {idle * 1000:.1f} ms, with {args.clients} clients sending wrong passwords "
               f"{busy * 1000:.1f} ms ({busy / idle:.2f}x; {sent[0]} wrong attempts answered)")
+        print(f"device sync round: idle {idle_round * 1000:.0f} ms, with {args.clients} clients "
+              f"{busy_round * 1000:.0f} ms ({busy_round / idle_round:.2f}x; target within 2x)")
     finally:
         server.terminate()
         server.wait(10)
