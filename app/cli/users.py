@@ -102,10 +102,13 @@ def cmd_users_deactivate(args: argparse.Namespace) -> int:
 
     session = signed_in(args)
     try:
-        deactivate_user(session.ctx, session.keystore, user_id=_user_id(session, args.username))
+        recovery = deactivate_user(session.ctx, session.keystore, user_id=_user_id(session, args.username))
     finally:
         session.store.close()
-    print(f"{args.username} can no longer sign in on this laptop.")
+    print(f"{args.username} can no longer sign in on this laptop; the database key was replaced, so a copy of the "
+          "keystore taken before does not open it.")
+    if recovery:
+        print(f"The recovery key was replaced too (the old one no longer works). Write it down now: {recovery}")
     return 0
 
 

@@ -273,9 +273,10 @@ def change_role(ctx: Ctx, session_keystore: Keystore, db_key: bytes | None, *, u
     log.info("role changed for user id=%s to %s", user_id, Role(role))
 
 
-def deactivate_user(ctx: Ctx, session_keystore: Keystore, *, user_id: str) -> None:
-    """The person can no longer sign in here: User.active=False and the keystore entry removed. The record stays
-    (records they made still name them) and the change travels with sync."""
+def deactivate_user(ctx: Ctx, session_keystore: Keystore, *, user_id: str) -> str | None:
+    """The person can no longer sign in here: User.active=False and the keystore entry removed, then the database
+    key replaced and sealed again for the others (``_rotate_database_key``; returns a new recovery key to show when
+    one had to be made). The record stays (records they made still name them) and the change travels with sync."""
     ctx.require(Action.MANAGE_USERS)
     if user_id == ctx.user_id:
         raise ServiceError("You cannot deactivate your own account.", "نمی‌توانید حساب خودتان را غیرفعال کنید.",
@@ -286,13 +287,31 @@ def deactivate_user(ctx: Ctx, session_keystore: Keystore, *, user_id: str) -> No
             _keep_an_admin(session, session_keystore, user_id)
         on_laptop = any(u.user_id == user_id for u in session_keystore.users())
         if not user.active and not on_laptop:
-            return
+            return None
         user.active = False
         _audit(session, ctx, "changed", user_id, {"change": "deactivated"})
         session.flush()
         if on_laptop:
             session_keystore.remove_user(_keystore_name(session_keystore, user_id))
     log.info("user deactivated id=%s", user_id)
+    return _rotate_database_key(ctx, session_keystore) if on_laptop else None
+
+
+def _rotate_database_key(ctx: Ctx, session_keystore: Keystore) -> str | None:
+    """Removing someone's access replaces the database key (SQLCipher rekey) and seals the new one for everyone
+    who remains, so a copy of the keystore taken before cannot open the database (trust rules). Returns a new
+    recovery key to show once when the old recovery entry could not be sealed again, else None."""
+    import secrets
+
+    old = ctx.store.current_key()
+    if old is None:
+        return None  # an unencrypted (test) database has no key to replace
+    with _keystore_errors():
+        done = session_keystore.rekey(old, secrets.token_bytes(32),
+                                      lambda before, after: ctx.store.rekey(before, after))
+    if done.dropped:
+        log.warning("database key replaced: %d accounts from before sealing need a new password", len(done.dropped))
+    return done.recovery_key
 
 
 def list_users_with_state(ctx: Ctx, session_keystore: Keystore, *, include_inactive: bool = False,

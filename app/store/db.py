@@ -50,6 +50,7 @@ class Store:
         # Drafts of open forms are sealed under a key derived from the database key (app.ui.drafts): a copied data
         # folder shows no more of them than of the database. None for an unencrypted (test) database.
         self.drafts_key = hmac.new(key, b"sayyar:drafts:v1", hashlib.sha256).digest() if key else None
+        self._key = key  # the open connections hold it anyway; kept for rekey (never logged)
         self._writer = make_engine(path, key, writer=True)
         changes.install_guard(self._writer)
         self._reader = make_engine(path, key, writer=False)
@@ -160,6 +161,74 @@ class Store:
     def close(self) -> None:
         self._writer.dispose()
         self._reader.dispose()
+
+    def rekey(self, old_key: bytes, new_key: bytes) -> None:
+        """Re-encrypt the database under ``new_key`` (SQLCipher ``PRAGMA rekey``), and the drafts sealed under the
+        key derived from it (``<data>/drafts``), then go on with the new key. For the keystore's ``rekey`` (removing
+        someone's access rotates the database key: trust rules, docs/architecture.md). Nothing else may be using
+        the store meanwhile: its connections are closed and opened again."""
+        import sqlcipher3.dbapi2 as module  # type: ignore[import-not-found]
+
+        from app.store.engine import key_pragma
+
+        with self._write_lock:
+            self._writer.dispose()
+            self._reader.dispose()
+            conn = module.connect(str(self.path))
+            try:
+                conn.execute(key_pragma(old_key))
+                conn.execute("PRAGMA busy_timeout = 30000")
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                conn.execute(key_pragma(new_key).replace("PRAGMA key", "PRAGMA rekey", 1))
+            finally:
+                conn.close()
+            old_drafts = self.drafts_key
+            self.drafts_key = hmac.new(new_key, b"sayyar:drafts:v1", hashlib.sha256).digest()
+            _reseal_drafts(self.path.parent / "drafts", old_drafts, self.drafts_key)
+            self._writer = make_engine(self.path, new_key, writer=True)
+            changes.install_guard(self._writer)
+            self._reader = make_engine(self.path, new_key, writer=False)
+            self._write_sessions = sessionmaker(self._writer, class_=StoreSession, expire_on_commit=False)
+            self._read_sessions = sessionmaker(self._reader, class_=StoreSession, expire_on_commit=False)
+            self._key = new_key
+
+    @property
+    def encrypted(self) -> bool:
+        return self._key is not None
+
+    def current_key(self) -> bytes | None:
+        """The key the store is open with (for the keystore's rekey)."""
+        return self._key
+
+
+_DRAFT_MAGIC = b"SYD1"  # app.ui.drafts: magic, 12-byte nonce, AES-GCM with the user id as associated data
+
+
+def _reseal_drafts(folder: Path, old: bytes | None, new: bytes) -> None:
+    """Seal every draft again under the new drafts key (one that no longer opens is left as it is)."""
+    import os
+    import secrets
+
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    if old is None or not folder.is_dir():
+        return
+    for path in folder.glob("*/*.draft"):
+        user = path.parent.name.encode("utf-8")
+        try:
+            blob = path.read_bytes()
+            if not blob.startswith(_DRAFT_MAGIC):
+                continue
+            data = AESGCM(old).decrypt(blob[4:16], blob[16:], user)
+        except (OSError, InvalidTag):
+            continue
+        nonce = secrets.token_bytes(12)
+        tmp = path.with_suffix(".draft.tmp")
+        tmp.write_bytes(_DRAFT_MAGIC + nonce + AESGCM(new).encrypt(nonce, data, user))
+        if os.name == "posix":
+            os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
 
 
 __all__ = ["DatabaseError", "DatabaseTooNew", "DeviceInfo", "Store", "WrongDatabaseKey"]

@@ -41,9 +41,11 @@ def two_users(ks: Keystore, db_key: bytes, ks_path: Path) -> Path:
     return ks_path
 
 
-@pytest.mark.parametrize("index", [0, 20, 47])  # ciphertext start, middle, GCM tag
+# The database key is sealed to the entry's own key ("sealed", app/security/keystore/sealing.py), so that is the
+# wrap a sign-in opens: ephemeral public key, nonce, ciphertext and GCM tag.
+@pytest.mark.parametrize("index", [0, 40, 91])
 def test_flipped_byte_in_wrapped_key_is_a_clear_error(two_users: Path, index: int) -> None:
-    edit(two_users, lambda d: d["users"][0].__setitem__("wrapped_key", flip_b64(d["users"][0]["wrapped_key"], index)))
+    edit(two_users, lambda d: d["users"][0].__setitem__("sealed", flip_b64(d["users"][0]["sealed"], index)))
     ks = Keystore.load(two_users, kdf_params=FAST)
     with pytest.raises(EntryDamaged) as exc:
         ks.unlock("admin", ADMIN_PW, now=T0)
@@ -53,7 +55,7 @@ def test_flipped_byte_in_wrapped_key_is_a_clear_error(two_users: Path, index: in
 
 
 def test_flipped_nonce_is_a_clear_error(two_users: Path) -> None:
-    edit(two_users, lambda d: d["users"][0].__setitem__("nonce", flip_b64(d["users"][0]["nonce"], 0)))
+    edit(two_users, lambda d: d["users"][0].__setitem__("box_nonce", flip_b64(d["users"][0]["box_nonce"], 0)))
     with pytest.raises(EntryDamaged):
         Keystore.load(two_users, kdf_params=FAST).unlock("admin", ADMIN_PW, now=T0)
 
@@ -65,7 +67,7 @@ def test_flipped_salt_reads_as_wrong_password(two_users: Path) -> None:
 
 
 def test_tampered_recovery_entry(ks_path: Path, recovery: str) -> None:
-    edit(ks_path, lambda d: d["recovery"].__setitem__("wrapped_key", flip_b64(d["recovery"]["wrapped_key"])))
+    edit(ks_path, lambda d: d["recovery"].__setitem__("sealed", flip_b64(d["recovery"]["sealed"])))
     with pytest.raises(WrongRecoveryKey):
         Keystore.load(ks_path).unlock_with_recovery(recovery)
 

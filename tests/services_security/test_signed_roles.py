@@ -137,3 +137,42 @@ def test_the_recovery_key_can_grant_when_every_password_is_lost(tmp_path: Path, 
     admin = Keystore.load(ks.path)
     admin.unlock("admin", "new-admin-pass-1")  # still holds the grant key after the reset
     admin.add_user(db_key, user_id="n2", username="nurse2", password=NURSE_PW, role="clinician")
+
+
+def test_a_keystore_copied_before_a_deactivation_does_not_open_todays_database(site: SiteSession) -> None:
+    """Hole 5, second half: deactivating someone replaces the database key (PRAGMA rekey) and seals the new one for
+    everyone who remains; the old copy of keystore.json and the deactivated person's password open only the old key."""
+    import shutil
+
+    from app.security.keystore import Keystore
+    from app.services.users import deactivate_user
+    from app.store import Store
+    from app.store.db import WrongDatabaseKey
+
+    folder, uid = _nurse(site)
+    stolen = folder.parent / "stolen-keystore.json"
+    shutil.copy(keystore_path(folder), stolen)
+    old_key = Keystore.load(stolen).unlock("nurse", NURSE_PW).db_key
+    # A draft of the administrator's open form survives the new key.
+    drafts = folder / "drafts" / site.ctx.user_id
+    drafts.mkdir(parents=True)
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    assert site.store.drafts_key is not None
+    blob = b"SYD1" + b"\0" * 12 + AESGCM(site.store.drafts_key).encrypt(b"\0" * 12, b"{}", site.ctx.user_id.encode())
+    (drafts / "visit.draft").write_bytes(blob)
+
+    assert deactivate_user(site.ctx, site.keystore, user_id=uid) is None
+    with pytest.raises(WrongDatabaseKey):
+        Store.open(db_path(folder), old_key).close()
+    with pytest.raises(SignInFailed):
+        sign_in(folder, "nurse", NURSE_PW)
+    # Everyone else signs in as before, the open session goes on, the draft opens with the new drafts key.
+    sign_in(folder, "admin", ADMIN_PW).store.close()
+    from app.services.users import add_user as add
+
+    add(site.ctx, site.keystore, site.db_key, username="nurse2", full_name_en="Nurse Two", role="clinician",
+        password=NURSE_PW)
+    sign_in(folder, "nurse2", NURSE_PW).store.close()
+    sealed = (drafts / "visit.draft").read_bytes()
+    assert AESGCM(site.store.drafts_key).decrypt(sealed[4:16], sealed[16:], site.ctx.user_id.encode()) == b"{}"

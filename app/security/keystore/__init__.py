@@ -12,10 +12,11 @@ File format (``keystore.json``, version 1) -- JSON so it is inspectable and port
                 "kdf": {"alg": "argon2id", "salt", "time_cost", "memory_cost", "parallelism"},
                 "verifier", "nonce", "wrapped_key", "role_mac",
                 "failed_attempts", "last_failure_at", "locked_until",
-                "grant", ["root_nonce", "root_wrapped"] (unit administrators)}, ...],
+                "grant", ["root_nonce", "root_wrapped"] (unit administrators),
+                "box_public", "box_nonce", "box_wrapped", "sealed" (the db key sealed to the entry: sealing.py)}, ...],
      "root_public": "<b64>"  (the grant key; optional fields, absent in keystores written before grants)
      "recovery": {"recovery_id", "kdf": {"alg": "hkdf-sha256", "salt"}, "nonce", "wrapped_key",
-                  ["root_nonce", "root_wrapped"]}}
+                  ["root_nonce", "root_wrapped"], "box_public", "box_nonce", "box_wrapped", "sealed"}}
 
 Security notes (why things are the way they are):
 - argon2id yields 64 bytes: the first 32 wrap the db key, the SHA-256 of the last 32 is stored as a

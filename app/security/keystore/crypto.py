@@ -103,12 +103,15 @@ def _wrap_for_user(
     """A new entry; ``root_private`` (the grant key, for a unit administrator) is wrapped under the same
     password-derived key; ``grant`` is the entry's signed role (app.security.keystore.grants)."""
     from app.security.keystore.grants import wrap_root
+    from app.security.keystore.sealing import new_box, seal, wrap_box
 
     salt = secrets.token_bytes(_SALT_BYTES)
     wrap_key, verifier = _argon2(password, salt, params)
     nonce = secrets.token_bytes(_NONCE_BYTES)
     wrapped = AESGCM(wrap_key).encrypt(nonce, db_key, _user_ad(user_id))
     root_nonce, root_wrapped = wrap_root(wrap_key, user_id, root_private) if root_private else (b"", b"")
+    box_private, box_public = new_box()
+    box_nonce, box_wrapped = wrap_box(wrap_key, user_id, box_private)
     return _UserEntry(
         user_id=user_id,
         username=username,
@@ -123,6 +126,10 @@ def _wrap_for_user(
         grant=grant,
         root_nonce=root_nonce,
         root_wrapped=root_wrapped,
+        box_public=box_public,
+        box_nonce=box_nonce,
+        box_wrapped=box_wrapped,
+        sealed=seal(db_key, box_public, user_id),
     )
 
 

@@ -80,6 +80,24 @@ def _int_field(obj: dict[str, Any], key: str, what: str, low: int, high: int) ->
     return value
 
 
+def _box_to_json(entry: Any) -> dict[str, str]:
+    if not entry.sealed:
+        return {}
+    return {"box_public": _b64(entry.box_public), "box_nonce": _b64(entry.box_nonce),
+            "box_wrapped": _b64(entry.box_wrapped), "sealed": _b64(entry.sealed)}
+
+
+def _box_from_json(raw: dict[str, Any], what: str) -> dict[str, bytes]:
+    from app.security.keystore.sealing import BOX_WRAPPED_BYTES, SEALED_BYTES
+
+    if "sealed" not in raw:
+        return {}
+    return {"box_public": _unb64(raw.get("box_public"), f"{what}.box_public", 32),
+            "box_nonce": _unb64(raw.get("box_nonce"), f"{what}.box_nonce", _NONCE_BYTES),
+            "box_wrapped": _unb64(raw.get("box_wrapped"), f"{what}.box_wrapped", BOX_WRAPPED_BYTES),
+            "sealed": _unb64(raw.get("sealed"), f"{what}.sealed", SEALED_BYTES)}
+
+
 def _doc_to_json(doc: _Doc) -> dict[str, Any]:
     return {
         "format": FORMAT_NAME,
@@ -108,6 +126,7 @@ def _doc_to_json(doc: _Doc) -> dict[str, Any]:
                 **({"grant": _b64(u.grant)} if u.grant else {}),
                 **({"root_nonce": _b64(u.root_nonce), "root_wrapped": _b64(u.root_wrapped)} if u.root_wrapped
                    else {}),
+                **_box_to_json(u),
             }
             for u in doc.users
         ],
@@ -119,6 +138,7 @@ def _doc_to_json(doc: _Doc) -> dict[str, Any]:
             "wrapped_key": _b64(doc.recovery.wrapped_key),
             **({"root_nonce": _b64(doc.recovery.root_nonce), "root_wrapped": _b64(doc.recovery.root_wrapped)}
                if doc.recovery.root_wrapped else {}),
+            **_box_to_json(doc.recovery),
         },
     }
 
@@ -177,6 +197,7 @@ def _doc_from_json(raw: Any) -> _Doc:
                 root_nonce=_unb64(u["root_nonce"], f"{what}.root_nonce", _NONCE_BYTES) if "root_wrapped" in u
                 else b"",
                 root_wrapped=_unb64(u["root_wrapped"], f"{what}.root_wrapped", 48) if "root_wrapped" in u else b"",
+                **_box_from_json(u, what),
             )
         )
     if rec_raw["kdf"].get("alg") != "hkdf-sha256":
@@ -190,6 +211,7 @@ def _doc_from_json(raw: Any) -> _Doc:
         else b"",
         root_wrapped=_unb64(rec_raw["root_wrapped"], "recovery.root_wrapped", 48) if "root_wrapped" in rec_raw
         else b"",
+        **_box_from_json(rec_raw, "recovery"),
     )
     doc = _Doc(
         keystore_id=_str_field(raw, "keystore_id", "keystore"),

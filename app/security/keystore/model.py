@@ -100,6 +100,11 @@ class _UserEntry:
     grant: bytes = b""
     root_nonce: bytes = b""
     root_wrapped: bytes = b""
+    # The database key sealed to this entry's X25519 key (sealing.py), so it can be replaced without the password.
+    box_public: bytes = b""
+    box_nonce: bytes = b""
+    box_wrapped: bytes = b""
+    sealed: bytes = b""
 
 
 @dataclass
@@ -112,6 +117,10 @@ class _RecoveryEntry:
     # recovery key can still grant roles (app.security.keystore.grants).
     root_nonce: bytes = b""
     root_wrapped: bytes = b""
+    box_public: bytes = b""
+    box_nonce: bytes = b""
+    box_wrapped: bytes = b""
+    sealed: bytes = b""
 
 
 @dataclass

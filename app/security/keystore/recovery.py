@@ -101,6 +101,12 @@ def _new_recovery_entry(db_key: bytes, root_private: bytes | None = None) -> tup
     wrapped = AESGCM(wrap_key).encrypt(nonce, db_key, _recovery_ad(recovery_id))
     root_nonce, root_wrapped = wrap_root(wrap_key, f"recovery:{recovery_id}", root_private) if root_private \
         else (b"", b"")
+    from app.security.keystore.sealing import new_box, seal, wrap_box
+
+    owner = f"recovery:{recovery_id}"
+    box_private, box_public = new_box()
+    box_nonce, box_wrapped = wrap_box(wrap_key, owner, box_private)
     return _RecoveryEntry(recovery_id=recovery_id, salt=salt, nonce=nonce, wrapped_key=wrapped,
-                          root_nonce=root_nonce, root_wrapped=root_wrapped), text
+                          root_nonce=root_nonce, root_wrapped=root_wrapped, box_public=box_public,
+                          box_nonce=box_nonce, box_wrapped=box_wrapped, sealed=seal(db_key, box_public, owner)), text
 

@@ -11,8 +11,9 @@ import math
 import os
 import secrets
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -64,10 +65,17 @@ from app.security.keystore.model import (
     _UserEntry,
 )
 from app.security.keystore.recovery import _new_recovery_entry, _parse_recovery, _recovery_wrap_key
+from app.security.keystore.sealing import seal, unseal, unwrap_box
 
 log = logging.getLogger("sayyar.security.keystore")  # one logger name for the whole package
 
 _ADMIN = "unit_admin"
+
+
+@dataclass(frozen=True)
+class Rekeyed:
+    dropped: list[str]  # user names whose entries predate sealing: they need a new password
+    recovery_key: str | None  # a new recovery key to show once (the old entry predated sealing), else None
 
 # Unknown user names tracked in memory for throttling; bounded so typing thousands of names cannot grow memory.
 _MAX_GHOSTS = 1000
@@ -96,6 +104,8 @@ class Keystore:
         self._ghosts: dict[str, _FailureState] = {}
         # The grant key's private half, in memory only, while a unit administrator is signed in (grants.py).
         self._root: bytes | None = None
+        # Keys replaced by rekey() in this process -> their successor (memory only).
+        self._replaced: dict[bytes, bytes] = {}
 
     # ----- construction -----
 
@@ -201,9 +211,12 @@ class Keystore:
         canonical = _parse_recovery(recovery_key_text)
         rec = self._doc.recovery
         try:
-            db_key = AESGCM(_recovery_wrap_key(canonical, rec.salt)).decrypt(
-                rec.nonce, rec.wrapped_key, _recovery_ad(rec.recovery_id)
-            )
+            wrap_key = _recovery_wrap_key(canonical, rec.salt)
+            if rec.sealed:
+                owner = f"recovery:{rec.recovery_id}"
+                db_key = unseal(rec.sealed, unwrap_box(wrap_key, owner, rec.box_nonce, rec.box_wrapped), owner)
+            else:
+                db_key = AESGCM(wrap_key).decrypt(rec.nonce, rec.wrapped_key, _recovery_ad(rec.recovery_id))
         except InvalidTag:
             raise WrongRecoveryKey() from None
         if not hmac.compare_digest(_key_check(db_key, self._doc.keystore_id), self._doc.key_check):
@@ -254,7 +267,7 @@ class Keystore:
         ]
 
     def add_user(self, db_key: bytes, *, user_id: str, username: str, password: str, role: str) -> None:
-        self._require_db_key(db_key)
+        db_key = self._require_db_key(db_key)
         _check_password_strength(password)
         clean = _clean_username(username)
         role = _role_text(role)
@@ -281,13 +294,13 @@ class Keystore:
 
     def reset_password(self, db_key: bytes, username: str, new_password: str) -> None:
         """An administrator (already unlocked, so holding db_key) sets a new password; clears any lockout."""
-        self._require_db_key(db_key)
+        db_key = self._require_db_key(db_key)
         _check_password_strength(new_password)
         self._rewrap(username, db_key, new_password)
 
     def set_role(self, db_key: bytes, username: str, role: str) -> None:
         """Changes a user's role. Needs the db key because the role is authenticated by a MAC under it."""
-        self._require_db_key(db_key)
+        db_key = self._require_db_key(db_key)
         role = _role_text(role)
         doc = copy.deepcopy(self._doc)
         entry = self._find_in(doc, username)
@@ -311,7 +324,7 @@ class Keystore:
 
     def rotate_recovery_key(self, db_key: bytes) -> str:
         """Replaces the recovery key; the old one stops working. Returns the new text to show once."""
-        self._require_db_key(db_key)
+        db_key = self._require_db_key(db_key)
         recovery, text = _new_recovery_entry(db_key, self._root)
         doc = copy.deepcopy(self._doc)
         doc.recovery = recovery
@@ -330,6 +343,41 @@ class Keystore:
             raise KeystoreError("This laptop has no unit administrator, so a backup could not be opened by one.",
                                 "این رایانه مدیر واحد ندارد، پس نسخهٔ پشتیبان را مدیری نمی‌تواند باز کند.")
         return json.dumps(_doc_to_json(doc), ensure_ascii=False, indent=2).encode("utf-8")
+
+    def rekey(self, db_key: bytes, new_key: bytes, rekey_database: Callable[[bytes, bytes], None]) -> Rekeyed:
+        """Replace the database key: ``rekey_database(old, new)`` re-encrypts the database (``Store.rekey``), then
+        the new key is sealed for every remaining user and the recovery key, and saved. An entry written before
+        sealing (its person has not signed in since) cannot be sealed without its password: it is removed and named
+        (the administrator gives that person a new password). A recovery entry written before sealing is replaced:
+        the new recovery key is returned, to be shown once. If saving fails the database goes back to the old key."""
+        db_key = self._require_db_key(db_key)
+        if len(new_key) != DB_KEY_BYTES or new_key == db_key:
+            raise KeystoreError("A new database key of 32 bytes is required.", "کلید تازهٔ ۳۲ بایتی لازم است.")
+        doc = copy.deepcopy(self._doc)
+        doc.key_check = _key_check(new_key, doc.keystore_id)
+        dropped = [u.username for u in doc.users if not u.sealed]
+        doc.users = [u for u in doc.users if u.sealed]
+        if not doc.users:
+            raise LastUser()
+        for u in doc.users:
+            u.sealed = seal(new_key, u.box_public, u.user_id)
+            u.wrapped_key = secrets.token_bytes(len(u.wrapped_key))  # the old key's wrap is of no use now
+            u.role_mac = _role_mac(new_key, u.user_id, u.role)
+        text = None
+        if doc.recovery.sealed:
+            doc.recovery.sealed = seal(new_key, doc.recovery.box_public, f"recovery:{doc.recovery.recovery_id}")
+            doc.recovery.wrapped_key = secrets.token_bytes(len(doc.recovery.wrapped_key))
+        else:
+            doc.recovery, text = _new_recovery_entry(new_key, self._root)
+        rekey_database(db_key, new_key)
+        try:
+            self._commit(doc)
+        except KeystoreWriteError:
+            rekey_database(new_key, db_key)
+            raise
+        self._replaced = {**{k: new_key for k, v in self._replaced.items() if v == db_key}, db_key: new_key}
+        log.info("keystore: database key replaced; %d entries could not be sealed and were removed", len(dropped))
+        return Rekeyed(dropped=dropped, recovery_key=text)
 
     @property
     def grants_in_force(self) -> bool:
@@ -404,18 +452,26 @@ class Keystore:
                 return u
         raise NoSuchUser()
 
-    def _require_db_key(self, db_key: bytes) -> None:
+    def _require_db_key(self, db_key: bytes) -> bytes:
+        """The current database key: ``db_key`` itself, or the key this keystore replaced it with in this process
+        (a session that signed in before a rekey keeps working)."""
+        db_key = self._replaced.get(bytes(db_key), db_key)
         if len(db_key) != DB_KEY_BYTES or not hmac.compare_digest(
             _key_check(db_key, self._doc.keystore_id), self._doc.key_check
         ):
             raise WrongDatabaseKey()
+        return db_key
 
     def _open_entry(self, entry: _UserEntry, password: str) -> bytes:
         wrap_key, verifier = _argon2(password, entry.salt, entry.kdf)
         if not hmac.compare_digest(verifier, entry.verifier):
             raise _BadPassword()
         try:
-            db_key = AESGCM(wrap_key).decrypt(entry.nonce, entry.wrapped_key, _user_ad(entry.user_id))
+            if entry.sealed:  # the database key may have been replaced since this password was set (sealing.py)
+                box = unwrap_box(wrap_key, entry.user_id, entry.box_nonce, entry.box_wrapped)
+                db_key = unseal(entry.sealed, box, entry.user_id)
+            else:
+                db_key = AESGCM(wrap_key).decrypt(entry.nonce, entry.wrapped_key, _user_ad(entry.user_id))
         except InvalidTag:
             # Right password, but the wrap or its user_id was changed: tampering or damage.
             log.warning("keystore entry failed authentication")
@@ -493,7 +549,7 @@ class Keystore:
         if entry.failures.failed_attempts or entry.failures.locked_until or entry.failures.last_failure_at:
             entry.failures = _FailureState()
             changed = True
-        if not entry.kdf.at_least(self.kdf_params):
+        if not entry.kdf.at_least(self.kdf_params) or not entry.sealed:
             # Defaults were raised since this entry was written: re-wrap now, while we know the password.
             root = self._unwrap_root(entry, password) if entry.root_wrapped else None
             fresh = _wrap_for_user(
