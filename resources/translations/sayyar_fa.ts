@@ -755,6 +755,10 @@
         <source>Restoring the backup…</source>
         <translation>در حال بازگرداندن نسخهٔ پشتیبان…</translation>
     </message>
+    <message>
+        <source>Language</source>
+        <translation>زبان</translation>
+    </message>
 </context>
 <context>
     <name>FormTab</name>

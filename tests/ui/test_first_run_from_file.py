@@ -162,3 +162,25 @@ def test_restore_a_backup_from_the_first_run_screen(qtbot, tmp_path: Path) -> No
             assert s.scalar(select(Patient.id).where(Patient.id == pid)) == pid
     finally:
         d.close()
+
+
+def test_first_run_screen_in_persian(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A new laptop starts in English; the administrator switches the first-run screen to Persian (right to left),
+    and a wrong file is refused in Persian."""
+    from PySide6.QtWidgets import QApplication
+
+    d = Driver(qtbot, tmp_path / "new")
+    try:
+        window = d.ctl.first_run
+        window.language.setFocus()
+        qtbot.keyClick(window.language, Qt.Key.Key_Down)  # English → فارسی
+        qtbot.waitUntil(lambda: d.ctl.first_run is not window, timeout=5000)
+        window = d.ctl.first_run
+        assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        assert window.windowTitle() == "سیار — راه‌اندازی این رایانه"
+        assert window.from_file.text() == "راه‌اندازی با پروندهٔ ستاد یا نسخهٔ پشتیبان رایانه…"
+        (tmp_path / "notes.txt").write_text("not a configuration", encoding="utf-8")
+        _open_file(qtbot, window, tmp_path / "notes.txt")
+        assert "پروندهٔ پیکربندی ستاد" in window.file_error.text()
+    finally:
+        d.close()

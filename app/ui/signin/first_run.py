@@ -34,6 +34,7 @@ PAGE_SETUP, PAGE_KEY, PAGE_FILE, PAGE_RESTORE, PAGE_RESTORED = range(5)
 class FirstRunWindow(QWidget):
     submitted = Signal(dict)
     finished = Signal()
+    language_changed = Signal(str)
 
     def __init__(self, data_dir: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +48,13 @@ class FirstRunWindow(QWidget):
 
         page = QWidget(self)
         form = QFormLayout(page)
+        self.language = QComboBox(page)
+        self.language.setObjectName("firstRunLanguage")
+        for code, name in i18n.LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(i18n.current_lang())))
+        self.language.currentIndexChanged.connect(lambda: self.language_changed.emit(self.language.currentData()))
+        form.addRow(self.tr("Language"), self.language)
         intro = QLabel(self.tr("Sayyar is not set up on this laptop yet. The unit administrator creates the first "
                                "account; the database is encrypted with it."), page)
         intro.setWordWrap(True)
