@@ -210,7 +210,8 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None,
 
     @app.post("/v1/patients/lookup", response_model=PatientLookupAnswer, responses={
         **_RESPONSES, 400: {"description": "No reason, or not exactly one of code and referral number"},
-        403: {"description": "The laptop has no unit"}, 404: {"description": "No such patient"}})
+        403: {"description": "The laptop has no unit"}, 404: {"description": "No such patient"},
+        429: {"description": "Too many look-ups from this laptop in 24 hours"}})
     def lookup(body: PatientLookup, dev: Dev) -> PatientLookupAnswer:
         """One patient of another unit, asked for explicitly with a reason; every request is in the central audit
         (``srv_patient_lookup``). From then on the patient's changes reach this unit's laptops by the feed."""

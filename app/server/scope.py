@@ -14,10 +14,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, exists, false, insert, or_, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    and_,
+    exists,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
 
 from app.models.registry import REGISTRY, SyncedEntity
 from app.server import models as m
@@ -163,6 +176,9 @@ class LookupRefused(Exception):
 
 
 MIN_REASON = 10
+# Look-ups a laptop may ask for in a day, found or not: a stolen token cannot walk through the patient numbers
+# (codes are sequential per laptop). Far above a unit's real need; every one is in the audit anyway.
+LOOKUPS_PER_DAY = 40
 
 
 def lookup(conn: Connection, device: Any, *, patient_code: str, referral_number: str, reason: str,
@@ -179,6 +195,14 @@ def lookup(conn: Connection, device: Any, *, patient_code: str, referral_number:
         conn.execute(insert(m.patient_lookup).values(**audit, patient_id=patient_id, outcome=code))
         return LookupRefused(code, message, status)
 
+    since = audit["at"] - timedelta(days=1)
+    lk = m.patient_lookup
+    asked = conn.execute(select(func.count()).select_from(lk).where(lk.c.device_id == device.device_id,
+                                                                     lk.c.at >= since)).scalar_one()
+    if asked >= LOOKUPS_PER_DAY:
+        raise refuse("too_many_lookups", f"This laptop has asked for {asked} patients of other units in the last 24 "
+                                         "hours, the most allowed; headquarters can see every request. Try again "
+                                         "tomorrow, or ask headquarters.", 429)
     if device.unit_id is None:
         raise refuse("no_unit", "This laptop was enrolled without a unit; enrol it again from its own request file "
                                 "before looking up patients.", 403)

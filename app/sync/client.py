@@ -105,6 +105,8 @@ class Api:
                 resp = self.http.request(method, path, **kw)  # type: ignore[arg-type]
         except httpx.HTTPError as err:
             raise SyncError(f"the server could not be reached ({type(err).__name__})", transient=True) from None
+        if resp.status_code == 429 and _code(resp) == "too_many_lookups":
+            raise Refused("too_many_lookups", f"the server refused the request (429): {_detail(resp)}")
         if resp.status_code >= 500 or resp.status_code == 429:
             raise SyncError(f"the server is unavailable ({resp.status_code}: {_detail(resp)})", transient=True)
         if resp.status_code == 409 and _code(resp) == "clone_detected":

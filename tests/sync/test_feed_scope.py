@@ -158,3 +158,23 @@ def test_a_laptop_enrolled_without_a_unit_receives_reference_data_only(
     assert resp.status_code == 403 and resp.json()["detail"]["code"] == "no_unit"
     a.close()
     stray.close()
+
+
+def test_a_stolen_token_cannot_walk_through_patient_numbers(tmp_path: Path, central: Engine, live: LiveServer,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.server import scope
+
+    monkeypatch.setattr(scope, "LOOKUPS_PER_DAY", 3)
+    b = make_laptop(tmp_path, "B2")
+    enrol(central, b, live.url)
+    for n in range(3):
+        with pytest.raises(Refused) as missing:
+            lookup_patient(b.store, b.ctx, live.url, b.token, patient_code=f"ZAH1-{n:05d}", reason="walking numbers")
+        assert missing.value.code == "not_found"
+    with pytest.raises(Refused) as stopped:
+        lookup_patient(b.store, b.ctx, live.url, b.token, patient_code="ZAH1-00004", reason="walking numbers")
+    assert stopped.value.code == "too_many_lookups" and "24 hours" in str(stopped.value)
+    with central.connect() as conn:
+        outcomes = conn.execute(select(m.patient_lookup.c.outcome).order_by(m.patient_lookup.c.id)).scalars().all()
+    assert outcomes == ["not_found"] * 3 + ["too_many_lookups"]
+    b.close()
