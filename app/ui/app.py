@@ -41,9 +41,17 @@ class UiSession:
     keystore: Any
     ctx: Ctx
     username: str
-    full_name: str
-    facility_name: str
+    names: tuple[str, str]  # English and Persian: the title and status bar follow a language switch
+    facility_names: tuple[str, str]
     drafts: DraftStore
+
+    @property
+    def full_name(self) -> str:
+        return i18n.pick(*self.names) or self.username
+
+    @property
+    def facility_name(self) -> str:
+        return i18n.pick(*self.facility_names)
 
 
 @dataclass
@@ -255,10 +263,10 @@ class AppController(QObject):
         self.prefs.last_username = result.username
         self.prefs.last_lang = i18n.current_lang()
         prefs.save(self.data_dir, self.prefs)
-        facility_name = dict(result.facility_labels()).get(facility_id, "")
+        facility = next(((en, fa) for fid, en, fa in result.facilities if fid == facility_id), ("", ""))
         self.session = UiSession(self.data_dir, result.store, result.keystore, result.ctx, result.username,
-                                 result.full_name, facility_name, DraftStore(self.data_dir, result.ctx.user_id,
-                                                                            result.store.drafts_key))
+                                 result.names, facility, DraftStore(self.data_dir, result.ctx.user_id,
+                                                                    result.store.drafts_key))
         self._open_main()
         if self.signin is not None:
             self.signin.close()

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication
@@ -98,6 +99,9 @@ def set_language(lang: str) -> None:
                        else QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
     if isinstance(app, QApplication):
         app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if lang == "fa" else Qt.LayoutDirection.LeftToRight)
+    # The system's file and print dialogs speak the system's language (English on most field laptops): in Persian,
+    # Qt's own, translated by qtbase_fa and, for the labels it leaves in English, by sayyar_fa (context QFileDialog).
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, lang != "en")
 
 
 def calendar() -> str:
@@ -114,12 +118,33 @@ def show_date(d: date | None, *, long: bool = False) -> str:
 
 
 def edit_date(d: date | None) -> str:
-    """A date as it is typed in a field: the user's calendar, Latin digits so editing stays simple."""
+    """A date as it is typed in a field: the user's calendar, in the screen's digits (one digit style per screen;
+    Latin digits typed on a Persian screen are shown as Persian ones, and both are read)."""
     from app.core.dates import format_date
 
     if d is None:
         return ""
-    return format_date(d, lang=current_lang(), calendar=calendar(), digits="latin")  # type: ignore[arg-type]
+    return format_date(d, lang=current_lang(), calendar=calendar())  # type: ignore[arg-type]
+
+
+def screen_digits(edit: Any) -> None:
+    """A line edit on a Persian screen shows Persian digits whichever keys typed them (the numeric keypad and
+    most field laptops give Latin ones). The cursor stays where it was; reading it back converts them."""
+    if current_lang() != "fa":
+        return
+    from app.core.persian import to_persian_digits
+
+    def convert(text: str) -> None:
+        shown = to_persian_digits(text)
+        if shown != text:
+            pos = edit.cursorPosition()
+            edit.blockSignals(True)
+            edit.setText(shown)
+            edit.blockSignals(False)
+            edit.setCursorPosition(pos)
+            edit.textChanged.emit(shown)
+
+    edit.textEdited.connect(convert)
 
 
 def read_date(text: str) -> date:

@@ -3415,4 +3415,23 @@ Check them with the patient. If they are right, save anyway: the visit is marked
         <translation>%1: %2 (معمول %3)</translation>
     </message>
 </context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <source>Files of type:</source>
+        <translation>نوع پرونده‌ها:</translation>
+    </message>
+    <message>
+        <source>Look in:</source>
+        <translation>در پوشهٔ:</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>&amp;نوع پرونده‌ها:</translation>
+    </message>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>&amp;در پوشهٔ:</translation>
+    </message>
+</context>
 </TS>

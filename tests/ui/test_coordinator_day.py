@@ -71,7 +71,7 @@ def test_summary_in_persian_shows_solar_hijri_day(qtbot, driver):  # type: ignor
     summary = main.tabs.currentWidget()
     wait_ops(qtbot)
     assert summary.isRightToLeft()
-    assert summary.day.text() == format_date(date.today(), lang="fa", calendar="jalali", digits="latin")
+    assert summary.day.text() == format_date(date.today(), lang="fa", calendar="jalali")  # Persian digits (issue 14)
 
 
 def test_plan_lists_children_due_for_vaccination_and_the_unseen(qtbot, driver, demo_dir):  # type: ignore[no-untyped-def]

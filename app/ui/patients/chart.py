@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.birth import show_birth_year
 from app.security.roles import Action, can
 from app.ui import i18n, labels
 from app.ui.ops import run_op
@@ -173,7 +174,7 @@ class ChartView(QWidget):
         self.reveal.clicked.connect(self._reveal_status)
         sex = labels.sex()
         dob = i18n.show_date(p.date_of_birth) if p.date_of_birth else (
-            ("~" if p.birth_estimated else "") + i18n.num(p.birth_year))
+            ("~" if p.birth_estimated else "") + i18n.num(show_birth_year(p.birth_year, "jalali" if i18n.is_rtl() else "gregorian")))
         rows = [(self.tr("Code"), p.code),
                 (self.tr("Name (Persian)"), " ".join(x for x in (p.given_name_fa, p.family_name_fa) if x)),
                 (self.tr("Name (Latin)"), " ".join(x for x in (p.given_name_latin, p.family_name_latin) if x)),

@@ -19,8 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.birth import show_birth_year
 from app.ui import i18n, labels
 from app.ui.widgets.forms import ErrorLabel
+
+
+def born(year: int) -> int:
+    """A birth year as the screen's calendar counts it (Solar Hijri in Persian)."""
+    return show_birth_year(year, "jalali" if i18n.calendar() == "jalali" else "gregorian")
 
 
 def fill_candidates(widget: QListWidget, candidates: list[Any]) -> None:
@@ -33,7 +39,7 @@ def fill_candidates(widget: QListWidget, candidates: list[Any]) -> None:
             else QCoreApplication.translate("DuplicateDialog", "similar")
         text = QCoreApplication.translate("DuplicateDialog", "%1 — %2, father: %3, %4, born %5 (%6)").replace("%1", c.code) \
             .replace("%2", c.display_name).replace("%3", c.father_name).replace("%4", sex.get(c.sex, c.sex)) \
-            .replace("%5", i18n.num(c.birth_year)).replace("%6", strength)
+            .replace("%5", i18n.num(born(c.birth_year))).replace("%6", strength)
         why = reasons_text(c.reasons, i18n.current_lang())
         item = QListWidgetItem(f"{text}\n    {why}" if why else text, widget)
         item.setToolTip(why)

@@ -50,7 +50,7 @@ class SavedVisitMixin:
         set_combo(self.visit_type, f["visit_type"])
         self.complaint.setPlainText(f["complaint"] or "")
         self.findings.setPlainText(f["findings"] or "")
-        self.vitals.restore({n: ("" if f.get(n) is None else f"{f[n]:g}") for n in self.vitals.edits})
+        self.vitals.restore({n: ("" if f.get(n) is None else i18n.num(f"{f[n]:g}")) for n in self.vitals.edits})
         self.pregnant.setChecked(bool(f.get("pregnant")))
         self.vitals.show_confirmed(list(f.get("unusual_vitals") or []))
         self.diagnoses.set_chosen(saved.diagnoses)

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QWidget
 
+from app.ui import i18n
 from app.ui.widgets.forms import ERROR_STYLE, ErrorLabel, FieldErrors, digits_only, mark_invalid
 
 WARNING_STYLE = "color: #7a4f01;"
@@ -52,7 +53,8 @@ class VitalsBox(QGroupBox):
             edit.setObjectName(name)
             edit.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
             lo, hi = self.limits[name]
-            edit.setPlaceholderText(f"{lo:g}–{hi:g}")
+            edit.setPlaceholderText(i18n.num(f"{lo:g}–{hi:g}"))
+            i18n.screen_digits(edit)
             edit.setMaximumWidth(110)
             note = ErrorLabel(self)
             note.setObjectName(f"{name}_error")
@@ -86,13 +88,13 @@ class VitalsBox(QGroupBox):
             else:
                 lo, hi = self.limits[name]
                 if not lo <= value <= hi:
-                    message = QCoreApplication.translate("VitalsBox", "Outside %1–%2: check the typing").replace("%1", f"{lo:g}").replace("%2", f"{hi:g}")
+                    message = QCoreApplication.translate("VitalsBox", "Outside %1–%2: check the typing").replace("%1", i18n.num(f"{lo:g}")).replace("%2", i18n.num(f"{hi:g}"))
                 elif not self.usual[name][0] <= value <= self.usual[name][1]:
                     ulo, uhi = self.usual[name]
                     warning = (QCoreApplication.translate("VitalsBox", "Unusual, confirmed as true")
                                if name in self.confirmed else
                                QCoreApplication.translate("VitalsBox", "Unusual (usual %1–%2): saving asks you to "
-                                                          "confirm it").replace("%1", f"{ulo:g}").replace("%2", f"{uhi:g}"))
+                                                          "confirm it").replace("%1", i18n.num(f"{ulo:g}")).replace("%2", i18n.num(f"{uhi:g}")))
         self.notes[name].say(message or warning)
         self.notes[name].setStyleSheet(ERROR_STYLE if message else WARNING_STYLE)
         mark_invalid(self.edits[name], bool(message))

@@ -119,10 +119,11 @@ class DateField(QLineEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setPlaceholderText("1405/09/07" if i18n.calendar() == "jalali" else "2026-11-28")
+        self.setPlaceholderText(i18n.num("1405/09/07") if i18n.calendar() == "jalali" else "2026-11-28")
         self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # digits and slashes read left to right
         self.setAlignment(Qt.AlignmentFlag.AlignRight if i18n.is_rtl() else Qt.AlignmentFlag.AlignLeft)
         self.textChanged.connect(self._say_in_words)
+        i18n.screen_digits(self)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         step = _STEPS.get((event.key(), bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)))
