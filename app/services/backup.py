@@ -117,12 +117,12 @@ def read_manifest(path: Path) -> dict[str, object]:
             names = set(zf.namelist())
     except (OSError, zipfile.BadZipFile, KeyError, ValueError):
         raise BackupError(f"{path.name} is not a Sayyar laptop backup (or it is damaged).",
-                          f"{path.name} نسخهٔ پشتیبان سیار نیست (یا آسیب دیده است).") from None
+                          f"پروندهٔ {path.name} نسخهٔ پشتیبان سیار نیست (یا آسیب دیده است).") from None
     if manifest.get("format") != FORMAT or not {"sayyar.db", "keystore.json"} <= names:
-        raise BackupError(f"{path.name} is not a Sayyar laptop backup.", f"{path.name} نسخهٔ پشتیبان سیار نیست.")
+        raise BackupError(f"{path.name} is not a Sayyar laptop backup.", f"پروندهٔ {path.name} نسخهٔ پشتیبان سیار نیست.")
     if manifest.get("version") != VERSION:
         raise BackupError(f"{path.name} was written by another Sayyar version; install that version to restore it.",
-                          f"{path.name} با نسخهٔ دیگری از سیار نوشته شده است؛ برای بازگرداندن آن نسخه را نصب کنید.")
+                          f"پروندهٔ {path.name} با نسخهٔ دیگری از سیار نوشته شده است؛ برای بازگرداندن آن نسخه را نصب کنید.")
     return manifest
 
 

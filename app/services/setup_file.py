@@ -31,7 +31,7 @@ def _not_a_setup_file(path: Path) -> ServiceError:
     return ServiceError(f"{path.name} is not a headquarters configuration file or a laptop backup (or it is "
                         "damaged). Ask headquarters for the laptop's configuration file (sayyar server "
                         "laptop-config), or choose the .sayyarbackup file.",
-                        f"{path.name} پروندهٔ پیکربندی ستاد یا نسخهٔ پشتیبان رایانه نیست (یا آسیب دیده است). "
+                        f"پروندهٔ {path.name} پروندهٔ پیکربندی ستاد یا نسخهٔ پشتیبان رایانه نیست (یا آسیب دیده است). "
                         "پروندهٔ پیکربندی این رایانه را از ستاد بخواهید، یا پروندهٔ ‎.sayyarbackup‎ را برگزینید.",
                         code="invalid")
 
@@ -49,7 +49,7 @@ def read_setup_file(path: Path) -> SetupFile:
         with open(path, "rb") as f:
             data = f.read(MAX_CONFIG_BYTES + 1)
     except OSError:
-        raise ServiceError(f"{path.name} could not be read.", f"{path.name} خوانده نشد.", code="invalid") from None
+        raise ServiceError(f"{path.name} could not be read.", f"پروندهٔ {path.name} خوانده نشد.", code="invalid") from None
     if len(data) > MAX_CONFIG_BYTES:
         raise _not_a_setup_file(path)
     try:
@@ -63,7 +63,7 @@ def read_setup_file(path: Path) -> SetupFile:
             raise ServiceError(f"{path.name} is an enrolment file: it is loaded after setup, by the unit "
                                "administrator in the Sync panel (Load enrolment…). Set the laptop up first, with "
                                "headquarters' configuration file or by typing.",
-                               f"{path.name} پروندهٔ ثبت رایانه است و پس از راه‌اندازی، در بخش همگام‌سازی به دست "
+                               f"پروندهٔ {path.name} پروندهٔ ثبت رایانه است و پس از راه‌اندازی، در بخش همگام‌سازی به دست "
                                "مدیر واحد بار می‌شود (بارکردن ثبت…). نخست رایانه را راه‌اندازی کنید.",
                                code="invalid") from None
         raise _not_a_setup_file(path) from None
@@ -71,6 +71,6 @@ def read_setup_file(path: Path) -> SetupFile:
     if config.unit_code not in units:
         raise ServiceError(f"{path.name} names the unit {config.unit_code}, which this version of Sayyar does not "
                            f"know (it knows {', '.join(sorted(units))}).",
-                           f"{path.name} واحد {config.unit_code} را نام می‌برد که این نسخهٔ سیار آن را نمی‌شناسد.",
+                           f"پروندهٔ {path.name} واحد {config.unit_code} را نام می‌برد که این نسخهٔ سیار آن را نمی‌شناسد.",
                            code="invalid")
     return SetupFile("config", path, config=config)

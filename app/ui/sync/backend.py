@@ -80,5 +80,5 @@ def read_enrolment(path: Path) -> Any:
     except (OSError, ValidationError):
         raise ServiceError(f"{path.name} is not an enrolment file from headquarters (or it is damaged): ask for the "
                            "file `sayyar server enrol-device --out` wrote for this laptop.",
-                           f"{path.name} پروندهٔ ثبت رایانه از ستاد نیست (یا آسیب دیده است): پرونده‌ای را که ستاد "
+                           f"پروندهٔ {path.name} پروندهٔ ثبت رایانه از ستاد نیست (یا آسیب دیده است): پرونده‌ای را که ستاد "
                            "برای این رایانه ساخته است بخواهید.", code="invalid") from None
