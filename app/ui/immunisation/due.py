@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.ui import i18n
 from app.ui.ops import run_op
 from app.ui.widgets.forms import DateField, ErrorLabel
+from app.ui.widgets.tables import fill_rows
 
 
 class DueListView(QWidget):
@@ -109,19 +110,13 @@ class DueListView(QWidget):
         self.rows = rows
         lang = i18n.current_lang()
         self.count.setText(self.tr("%1 children").replace("%1", i18n.num(total)))
-        self.table.setRowCount(len(rows))
-        for r, child in enumerate(rows):
-            due = "، ".join if lang == "fa" else ", ".join
-            what = due(dict.fromkeys(label("vaccine", v, lang) for _, _, v, _ in child.doses))
-            values = [child.code, i18n.pick(child.given_name_latin, child.given_name_fa),
-                      i18n.pick(child.father_name_latin, child.father_name_fa), i18n.show_date(child.born),
-                      ("⚠ " if child.overdue else "") + f"{i18n.show_date(child.earliest_due)} — {what}"]
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if c == 0:
-                    item.setData(Qt.ItemDataRole.UserRole, child.patient_id)
-                self.table.setItem(r, c, item)
-        self.table.resizeColumnsToContents()
+        join = "، ".join if lang == "fa" else ", ".join
+        fill_rows(self.table, [
+            [child.code, i18n.pick(child.given_name_latin, child.given_name_fa),
+             i18n.pick(child.father_name_latin, child.father_name_fa), i18n.show_date(child.born),
+             ("⚠ " if child.overdue else "") + f"{i18n.show_date(child.earliest_due)} — "
+             + join(dict.fromkeys(label("vaccine", v, lang) for _, _, v, _ in child.doses))]
+            for child in rows], [child.patient_id for child in rows])
 
     def _open(self, item: QTableWidgetItem) -> None:
         pid = self.table.item(item.row(), 0).data(Qt.ItemDataRole.UserRole)
