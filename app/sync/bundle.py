@@ -26,7 +26,15 @@ from app.models import AuditEntry, ChangeLog
 from app.security.roles import Action, require_role
 from app.store import Store
 from app.sync import crypto, identity, outbox
-from app.sync.protocol import READABLE_PROTOCOLS, BundleBody, BundleHeader, BundleManifest, ChangeEntry, SignedReceipt
+from app.sync.protocol import (
+    READABLE_PROTOCOLS,
+    BundleBody,
+    BundleHeader,
+    BundleManifest,
+    ChangeEntry,
+    SignedReceipt,
+    bundle_body_wire,
+)
 from app.sync.records import paused_gc
 
 log = logging.getLogger("sayyar.sync.bundle")
@@ -90,7 +98,7 @@ def export_bundle(store: Store, ctx: Any, out: Path | str) -> ExportSummary:
     cl = ChangeLog.__table__
     with paused_gc():
         listed, seqs, counts = outbox.entries_json(store, cl.c.state.in_(outbox.PENDING) & (cl.c.epoch == ident.epoch))
-        body = b'{"entries":' + listed + b"}"
+        body = bundle_body_wire(listed)
     manifest = BundleManifest(
         bundle_id=bundle_id, device_id=ident.device_id, device_code=ident.device_code, epoch=ident.epoch,
         seq_from=min(seqs, default=0), seq_to=max(seqs, default=0), count=len(seqs), counts=counts,

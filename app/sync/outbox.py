@@ -17,7 +17,7 @@ from app.models import ChangeLog, DeviceState, SyncBase
 from app.models.lookup import in_json
 from app.models.registry import REGISTRY
 from app.store import Store
-from app.sync.protocol import PROTOCOL_VERSION, ChangeEntry
+from app.sync.protocol import ChangeEntry, StoredEntry, batch_wire, entries_wire
 from app.sync.records import changed_fields
 
 PENDING = ("queued", "sent")
@@ -62,25 +62,13 @@ def batch_json(store: Store, seqs: list[int], batch_id: str) -> tuple[bytes, lis
     cl = ChangeLog.__table__
     listed, sent, _ = entries_json(store, cl.c.seq.in_(seqs))
     dev = store.device
-    head = (f'{{"protocol":{PROTOCOL_VERSION},"device_id":{_text(dev.device_id)},"epoch":{int(dev.epoch)},'
-            f'"batch_id":{_text(batch_id)},"entries":')
-    return head.encode("utf-8") + listed + b"}", sent
-
-
-def _plain(value: str) -> bool:
-    """Text JSON can carry between quotes as it is (the ids, names and stamps of our own making always are)."""
-    return value.isascii() and value.isprintable() and '"' not in value and "\\" not in value
-
-
-def _text(value: str | None) -> str:
-    return "null" if value is None else json.dumps(value)
+    return batch_wire(dev.device_id, dev.epoch, batch_id, listed), sent
 
 
 def entries_json(store: Store, where: Any) -> tuple[bytes, list[int], dict[str, int]]:
-    """The entries matching ``where`` as the JSON array of protocol entries (what :func:`entries` gives, encoded),
-    their sequences and a count per entity. Each payload is copied as the text the change log stores, not decoded
-    and encoded again: a 100,000-entry bundle or upload spent most of its laptop time doing that. Updates still
-    decode theirs, to work out which fields they changed."""
+    """The entries matching ``where`` as the JSON array of protocol entries (``protocol.entries_wire``: each payload
+    copied as the text the change log stores), their sequences and a count per entity. Updates still decode theirs,
+    to work out which fields they changed."""
     cl = ChangeLog.__table__
     raw = type_coerce(cl.c.payload, Text)
     with store.read() as s:
@@ -91,21 +79,12 @@ def entries_json(store: Store, where: Any) -> tuple[bytes, list[int], dict[str, 
         bases = _bases(s, [_Decoded(r, decoded[r.seq]) for r in updates])
     diffs = {r.seq: _diff(bases, _Decoded(r, decoded[r.seq])) for r in updates}
     counts: dict[str, int] = {}
-    # Ids, names and stamps are of our own making and never need escaping; checked once for the whole lot.
-    plain = _plain("".join(f"{e}{rid}{op}{hlc}{user}" for _, e, rid, op, hlc, user, _ in rows))
-    q = (lambda v: "null" if v is None else f'"{v}"') if plain else _text
-    parts = []
+    stored = []
     for seq, entity, record_id, op, hlc, user_id, payload in rows:
         counts[entity] = counts.get(entity, 0) + 1
         changed, base_hlc = diffs[seq] if op != "insert" else (None, "")
-        fields = "null" if changed is None else json.dumps(changed)
-        parts.append(f'{{"seq":{int(seq)},"entity":{q(entity)},"record_id":{q(record_id)},"op":{q(op)},'
-                     f'"payload":{payload},"hlc":{q(hlc)},"user_id":{q(user_id)},"changed":{fields},'
-                     f'"base_hlc":{_text(base_hlc) if base_hlc else chr(34) * 2}}}')
-    # Joined and encoded a thousand at a time: one 100 MB string (wide, as soon as one name is Persian) costs several
-    # times more to build and encode than a hundred small ones.
-    encoded = [",".join(parts[i : i + 1000]).encode("utf-8") for i in range(0, len(parts), 1000)]
-    return b"[" + b",".join(encoded) + b"]", [r[0] for r in rows], counts
+        stored.append(StoredEntry(seq, entity, record_id, op, hlc, user_id, payload, changed, base_hlc))
+    return entries_wire(stored), [r[0] for r in rows], counts
 
 
 class _Decoded:
