@@ -129,7 +129,8 @@ def edit_date(d: date | None) -> str:
 
 def screen_digits(edit: Any) -> None:
     """A line edit on a Persian screen shows Persian digits whichever keys typed them (the numeric keypad and
-    most field laptops give Latin ones). The cursor stays where it was; reading it back converts them."""
+    most field laptops give Latin ones) and however the text was set. The cursor stays where it was; reading it
+    back converts them."""
     if current_lang() != "fa":
         return
     from app.core.persian import to_persian_digits
@@ -144,7 +145,7 @@ def screen_digits(edit: Any) -> None:
             edit.setCursorPosition(pos)
             edit.textChanged.emit(shown)
 
-    edit.textEdited.connect(convert)
+    edit.textChanged.connect(convert)  # typed, restored from a draft or shown from the record alike
 
 
 def read_date(text: str) -> date:
