@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
@@ -13,11 +12,9 @@ from PySide6.QtWidgets import QApplication
 from app.ui import i18n, prefs
 from app.ui.drafts import DraftStore
 from app.ui.ops import error_text, run_op
+from app.ui.session import UiSession, _Unlocked  # noqa: F401 - re-exported for callers of app.ui.app
 from app.ui.signin.lock import IdleWatcher
 from app.ui.signin.window import SignInWindow
-
-if TYPE_CHECKING:
-    from app.services.context import Ctx
 
 log = logging.getLogger("sayyar.ui.app")
 
@@ -30,45 +27,6 @@ PRELOAD = ("app.services.site", "app.services.chart", "app.services.patient_sear
 # Screens: imported on the GUI thread once the rest is in.
 PRELOAD_UI = ("app.ui.main_window", "app.ui.printing.preview", "app.ui.referrals.printing", "app.ui.sync.panel")
 MISSING_EXIT = 3
-
-
-@dataclass
-class UiSession:
-    """Everything a screen needs about who is working where. The store stays open across user switches."""
-
-    data_dir: Path
-    store: Any
-    keystore: Any
-    ctx: Ctx
-    username: str
-    names: tuple[str, str]  # English and Persian: the title and status bar follow a language switch
-    facility_names: tuple[str, str]
-    drafts: DraftStore
-
-    @property
-    def full_name(self) -> str:
-        return i18n.pick(*self.names) or self.username
-
-    @property
-    def facility_name(self) -> str:
-        return i18n.pick(*self.facility_names)
-
-
-@dataclass
-class _Unlocked:
-    store: Any
-    keystore: Any
-    ctx: Ctx
-    username: str
-    names: tuple[str, str]  # English and Persian: the language may still change before the window opens
-    facilities: list[tuple[str, str, str]]  # id, English and Persian names
-
-    def facility_labels(self) -> list[tuple[str, str]]:
-        return [(fid, i18n.pick(en, fa)) for fid, en, fa in self.facilities]
-
-    @property
-    def full_name(self) -> str:
-        return i18n.pick(*self.names) or self.username
 
 
 class AppController(QObject):
