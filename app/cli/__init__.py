@@ -32,11 +32,11 @@ log = logging.getLogger("sayyar.cli")
 
 def version_text() -> str:
     """The program's version and the database schemas it writes (loaded only when asked: launch time matters)."""
-    from app.server.db import SCHEMA_VERSION
+    from app.server.db import HEAD_REVISION
     from app.services.about import about
 
     info = about()
-    return f"sayyar {info.version} (laptop database schema {info.schema}, central database schema {SCHEMA_VERSION})"
+    return f"sayyar {info.version} (laptop database schema {info.schema}, central database schema {HEAD_REVISION})"
 
 
 class _Version(argparse.Action):

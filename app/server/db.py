@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Connection, Engine, create_engine, event, insert, inspect, select, update
+from sqlalchemy import Column, Connection, Engine, create_engine, event, insert, inspect, select, text, update
 from sqlalchemy.pool import NullPool
 
 from app.server import models as m
@@ -47,47 +48,10 @@ def make_engine(url: str) -> Engine:
 
 
 def add_missing_columns(conn: Connection, table_name: str, columns: list[Column]) -> None:  # type: ignore[type-arg]
-    """ALTER TABLE … ADD COLUMN for each column the table lacks (a table not made yet is left to ``create_all``)."""
-    insp = inspect(conn)
-    if not insp.has_table(table_name):
-        return
-    have = {c["name"] for c in insp.get_columns(table_name)}
-    for col in columns:
-        if col.name in have:
-            continue
-        ddl = col.type.compile(dialect=conn.dialect)
-        default = col.server_default.arg if col.server_default is not None else None  # type: ignore[union-attr,attr-defined]
-        clause = f" NOT NULL DEFAULT '{default}'" if default is not None else ""
-        conn.exec_driver_sql(f'ALTER TABLE {table_name} ADD COLUMN "{col.name}" {ddl}{clause}')
+    """ALTER TABLE … ADD COLUMN for each column the table lacks (headquarters' extension tables use it too)."""
+    from app.server.migrations.steps import add_columns
 
-
-def _v2_case_classification(conn: Connection) -> None:
-    """Surveillance cases carry who classified them, when, why, and the registry version (laptop revision 0004)."""
-    from sqlalchemy import Integer, String
-
-    from app.models.base import UTCDateTime
-
-    add_missing_columns(conn, "surveillance_case", [
-        Column("classified_at", UTCDateTime()), Column("classified_by", String(36)),
-        Column("classification_reason", String(300), server_default=""),
-        Column("registry_version", Integer(), server_default="0")])
-
-
-def _v3_device_unit(conn: Connection) -> None:
-    """Devices know their unit: the server checks owned records against it (trust rules)."""
-    from sqlalchemy import String
-
-    add_missing_columns(conn, "srv_device", [Column("unit_id", String(36))])
-
-
-def _v4_visit_fields(conn: Connection) -> None:
-    """Columns laptops added to synced records after the central copy was made: the vitals a clinician confirmed
-    as unusual (laptop revision 0011), and the weeks of pregnancy and known allergies (laptop revision 0007)."""
-    from sqlalchemy import JSON, Integer, String
-
-    add_missing_columns(conn, "visit", [Column("unusual_vitals", JSON()),
-                                        Column("pregnancy_weeks", Integer())])
-    add_missing_columns(conn, "patient", [Column("allergies", String(500), server_default="")])
+    add_columns(conn, table_name, columns)
 
 
 @contextmanager
@@ -104,46 +68,93 @@ def feed_connection(engine: Engine) -> Iterator[Connection]:
             yield conn
 
 
-# The central database's schema version. A change to the server tables bumps it and adds a step to UPGRADES that
-# takes a database from the previous version (run in one transaction, in order, when the server opens it).
-SCHEMA_VERSION = 4
-UPGRADES: dict[int, Callable[[Connection], None]] = {2: _v2_case_classification, 3: _v3_device_unit,
-                                                     4: _v4_visit_fields}
+# The central schema is upgraded by Alembic scripts in app/server/migrations/versions (a second migration location
+# beside the laptop's; version table ``srv_schema_revision``). HEAD_REVISION is the newest (a test checks it against
+# the scripts), kept here so that opening a current database never loads Alembic.
+HEAD_REVISION = "s0004"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_VERSION_TABLE = "srv_schema_revision"
+# Databases made before Alembic kept a number in the counter table (1–4): each is the revision s000N. The number is
+# set past the last of them, so a server of that time refuses a database upgraded here instead of misreading it.
+_LEGACY_COUNTER = "schema_version"
+_LEGACY_REFUSED = 5
 
 
 class ServerSchemaError(Exception):
     pass
 
 
-def _check_version(conn: Connection, *, new: bool) -> None:
-    row = conn.execute(select(m.counter.c.value).where(m.counter.c.name == "schema_version")).first()
-    if row is None:
-        # A new database is made at the current version; one made before versions were kept was version 1.
-        found = SCHEMA_VERSION if new else 1
-        conn.execute(insert(m.counter).values(name="schema_version", value=found))
-    else:
-        found = int(row.value)
-    if found > SCHEMA_VERSION:
+def _alembic_config(conn: Connection):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory.from_config(_alembic_config(None)).walk_revisions()}  # type: ignore[arg-type]
+
+
+def current_revision(conn: Connection) -> str | None:
+    """The database's revision; a database made before Alembic answers with its counter's revision."""
+    if inspect(conn).has_table(_VERSION_TABLE):
+        return conn.execute(text(f"SELECT version_num FROM {_VERSION_TABLE}")).scalar()
+    if not inspect(conn).has_table(m.counter.name):
+        return None
+    row = conn.execute(select(m.counter.c.value).where(m.counter.c.name == _LEGACY_COUNTER)).first()
+    number = int(row.value) if row is not None else 1
+    if number >= _LEGACY_REFUSED:
         raise ServerSchemaError(
-            f"The central database is at schema version {found}, newer than this server ({SCHEMA_VERSION}). "
-            "Run the newer Sayyar server on it; nothing was changed.")
-    for version in range(found + 1, SCHEMA_VERSION + 1):
-        if version not in UPGRADES:
-            raise ServerSchemaError(f"No upgrade step to schema version {version}; nothing was changed.")
-        UPGRADES[version](conn)
-        conn.execute(update(m.counter).where(m.counter.c.name == "schema_version").values(value=version))
+            f"The central database is at schema version {number}, newer than this server. Run the newer Sayyar "
+            "server on it; nothing was changed.")
+    return f"s{number:04d}"
+
+
+def _stamp(conn: Connection, revision: str) -> None:
+    if not inspect(conn).has_table(_VERSION_TABLE):
+        conn.execute(text(f"CREATE TABLE {_VERSION_TABLE} (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"))
+    conn.execute(text(f"DELETE FROM {_VERSION_TABLE}"))
+    conn.execute(text(f"INSERT INTO {_VERSION_TABLE} (version_num) VALUES (:v)"), {"v": revision})
+    legacy = m.counter
+    if conn.execute(select(legacy.c.value).where(legacy.c.name == _LEGACY_COUNTER)).first() is None:
+        conn.execute(insert(legacy).values(name=_LEGACY_COUNTER, value=_LEGACY_REFUSED))
+    else:
+        conn.execute(update(legacy).where(legacy.c.name == _LEGACY_COUNTER).values(value=_LEGACY_REFUSED))
+
+
+def _upgrade(engine: Engine) -> None:
+    """Bring an existing central database to HEAD_REVISION before any new table is made (nothing is changed when
+    it is newer than this server)."""
+    with engine.connect() as conn:
+        revision = current_revision(conn)
+    if revision is None or revision == HEAD_REVISION:
+        return
+    if revision not in known_revisions():
+        raise ServerSchemaError(
+            f"The central database is at schema revision {revision}, newer than this server (it knows up to "
+            f"{HEAD_REVISION}). Run the newer Sayyar server on it; nothing was changed.")
+    from alembic import command
+
+    with engine.begin() as conn:
+        _stamp(conn, revision)  # a database of the counter's time starts from its revision
+        command.upgrade(_alembic_config(conn), "head")
+        _stamp(conn, HEAD_REVISION)
 
 
 def create_schema(engine: Engine) -> None:
-    """Tables (``create_all``), the schema version, the feed counter and headquarters' keys on first use."""
+    """Upgrade an existing database (Alembic), then the tables (``create_all``: new ones), the revision, the feed
+    counter and headquarters' keys on first use."""
+    _upgrade(engine)
     with engine.connect() as conn:
         new = not inspect(conn).has_table(m.counter.name)
     with engine.begin() as conn:
-        if not new:
-            _check_version(conn, new=False)  # upgrade the existing tables before any new one is made
         m.server_metadata.create_all(conn)
         if new:
-            _check_version(conn, new=True)
+            _stamp(conn, HEAD_REVISION)
         if conn.execute(select(m.counter.c.value).where(m.counter.c.name == "feed")).first() is None:
             conn.execute(insert(m.counter).values(name="feed", value=0))
         if conn.execute(select(m.hq_key.c.id)).first() is None:

@@ -26,7 +26,8 @@ def test_wheel_installed_in_a_fresh_venv_runs_every_field_command(tmp_path: Path
     for shipped in ("app/_resources/fonts/Vazirmatn-Regular.ttf", "app/_resources/fonts/OFL.txt",
                     "app/_resources/reference/sample_site.json", "app/_resources/reference/diagnoses.csv",
                     "app/_resources/translations/sayyar_fa.ts", "app/_resources/hq/dhis2_mapping.json",
-                    "app/store/migrations/env.py", "app/store/migrations/versions/0001_initial_schema.py"):
+                    "app/store/migrations/env.py", "app/store/migrations/versions/0001_initial_schema.py",
+                    "app/server/migrations/env.py", "app/server/migrations/versions/s0001_baseline.py"):
         assert shipped in names, shipped
 
     venv = tmp_path / "venv"
