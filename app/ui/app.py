@@ -107,21 +107,9 @@ class AppController(QObject):
         self.broken.emit(str(name))
 
     def show_first_run(self) -> None:
-        from app.ui.signin.first_run import FirstRunWindow
+        from app.ui.signin.first_run import open_first_run
 
-        old, self.first_run = self.first_run, FirstRunWindow(self.data_dir)
-        self.first_run.submitted.connect(self._create_site)
-        self.first_run.finished.connect(self._first_run_done)
-        self.first_run.language_changed.connect(self._first_run_language)
-        self.first_run.show()
-        if old is not None:
-            old.close()
-            old.deleteLater()
-
-    def _first_run_language(self, lang: str) -> None:  # the screen again in that language (nothing typed is kept)
-        i18n.set_language(lang)
-        self.prefs.last_lang = lang
-        self.show_first_run()
+        open_first_run(self)
 
     def _create_site(self, values: dict[str, Any]) -> None:
         from app.services.site import create_site

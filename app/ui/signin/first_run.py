@@ -369,3 +369,24 @@ class FirstRunWindow(QWidget):
         # The key leaves the screen and memory as soon as the administrator confirms.
         self.key_label.clear()
         self.finished.emit()
+
+
+def open_first_run(controller: Any) -> FirstRunWindow:
+    """Show the first-run screen for the controller (app.ui.app.AppController), in place of one shown before: a
+    language picked here shows the screen again in that language (nothing typed is kept) and sign-in follows it."""
+    old = controller.first_run
+    window = controller.first_run = FirstRunWindow(controller.data_dir)
+    window.submitted.connect(controller._create_site)
+    window.finished.connect(controller._first_run_done)
+
+    def language(lang: str) -> None:
+        i18n.set_language(lang)
+        controller.prefs.last_lang = lang
+        open_first_run(controller)
+
+    window.language_changed.connect(language)
+    window.show()
+    if old is not None:
+        old.close()
+        old.deleteLater()
+    return window
