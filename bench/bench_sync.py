@@ -25,9 +25,9 @@ import httpx  # noqa: E402
 from bench_sync_data import make_laptop_with_changes  # noqa: E402
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
+from app.models.bulk_sql import bulk_insert  # noqa: E402
 from app.server import devices  # noqa: E402
 from app.server import models as m  # noqa: E402
-from app.server.bulk import bulk_insert  # noqa: E402
 from app.server.db import make_engine, open_database  # noqa: E402
 from app.server.hq_import import import_bundle_bytes  # noqa: E402
 from app.sync import client, identity  # noqa: E402

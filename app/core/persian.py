@@ -80,6 +80,18 @@ def _char_for_search(ch: str) -> str:
     return " "
 
 
+class _SearchChars(dict[int, str]):
+    """``_char_for_search`` for ``str.translate``, worked out once per distinct character: the index of every
+    patient a feed page brings normalises each name, and a Python call per character was most of that time."""
+
+    def __missing__(self, codepoint: int) -> str:
+        result = self[codepoint] = _char_for_search(chr(codepoint))
+        return result
+
+
+_SEARCH_CHARS = _SearchChars()
+
+
 def normalize_for_search(text: str) -> str:
     """Canonical form for searching and matching (the docs/architecture.md "Domain facts" rules).
 
@@ -95,10 +107,10 @@ def normalize_for_search(text: str) -> str:
     """
     # casefold first: some case foldings produce combining marks that the NFKD pass must then see.
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    kept = "".join(_char_for_search(ch) for ch in decomposed)
+    kept = decomposed.translate(_SEARCH_CHARS)
     # A second casefold/NFKD catches compatibility characters whose decomposition is upper-case (e.g. ℌ -> H).
     kept = unicodedata.normalize("NFKD", kept.casefold())
-    kept = "".join(_char_for_search(ch) for ch in kept)
+    kept = kept.translate(_SEARCH_CHARS)
     kept = to_ascii_digits(kept.translate(_LETTER_MAP))
     return " ".join(kept.split())
 

@@ -22,10 +22,10 @@ from sqlalchemy import Connection, Engine, and_, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from app.logging_setup import Word
+from app.models.bulk_sql import bulk_insert, in_chunks, one_of
 from app.models.registry import REGISTRY
 from app.server import models as m
 from app.server.authority import refusal
-from app.server.bulk import bulk_insert, in_chunks, one_of
 from app.server.devices import Device
 from app.server.extensions import extensions, touched
 from app.server.scope import grant_referred

@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 
+from app.models.bulk_sql import bulk_insert, in_chunks, one_of
 from app.models.registry import REGISTRY, Policy, patient_pointers
 from app.server import models as m
-from app.server.bulk import bulk_insert, in_chunks, one_of
 from app.server.merge import initial_stamps, merge_shared
 from app.sync.protocol import ChangeEntry, Rejection
 

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, delete, insert, select
 
 from app.core.immunisation import Age, GivenDose, assess
 from app.models import ImmunisationChild, ImmunisationDose, ImmunisationDue, Patient, Visit
+from app.models.lookup import in_json
 
 CHILD_YEARS = 15
 _CHUNK = 500
@@ -52,11 +53,11 @@ def refresh_due(conn: Connection, patient_ids: Iterable[str], today: date | None
     today = today or datetime.now(timezone.utc).date()
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start:start + _CHUNK]
-        conn.execute(delete(ImmunisationDue.__table__).where(ImmunisationDue.patient_id.in_(chunk)))
-        conn.execute(delete(ImmunisationChild.__table__).where(ImmunisationChild.patient_id.in_(chunk)))
+        conn.execute(delete(ImmunisationDue.__table__).where(in_json(ImmunisationDue.patient_id, chunk)))
+        conn.execute(delete(ImmunisationChild.__table__).where(in_json(ImmunisationChild.patient_id, chunk)))
         p = Patient.__table__.c
         people = conn.execute(select(p.id, p.date_of_birth, p.birth_year, p.sex, *(p[n] for n in NAMES)).where(
-            p.id.in_(chunk), p.deleted.is_(False), p.merged_into_id.is_(None),
+            in_json(p.id, chunk), p.deleted.is_(False), p.merged_into_id.is_(None),
             p.birth_year > today.year - CHILD_YEARS - 1)).all()
         if not people:
             continue
@@ -65,13 +66,13 @@ def refresh_due(conn: Connection, patient_ids: Iterable[str], today: date | None
         facility: dict[str, str] = {}
         d = ImmunisationDose.__table__.c
         for r in conn.execute(select(d.patient_id, d.vaccine, d.given_on, d.source, d.facility_id).where(
-                d.patient_id.in_(kids), d.deleted.is_(False)).order_by(d.given_on)):
+                in_json(d.patient_id, kids), d.deleted.is_(False)).order_by(d.given_on)):
             doses[r.patient_id].append(GivenDose(r.vaccine, r.given_on, r.source))
             if r.facility_id:
                 facility[r.patient_id] = r.facility_id
         v = Visit.__table__.c
         for r in conn.execute(select(v.patient_id, v.facility_id).where(
-                v.patient_id.in_([k for k in kids if k not in facility]), v.deleted.is_(False),
+                in_json(v.patient_id, [k for k in kids if k not in facility]), v.deleted.is_(False),
                 v.facility_id.is_not(None)).order_by(v.visit_at)):
             facility[r.patient_id] = r.facility_id
         rows: list[dict[str, object]] = []

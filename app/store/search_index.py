@@ -35,6 +35,7 @@ from app.core.identifiers import document_key, phone_search_keys
 from app.core.name_keys import NameKeys, name_keys
 from app.core.persian import normalize_for_search, search_tokens
 from app.models import IdentityDocument, Patient
+from app.models.lookup import in_json
 from app.store.duplicate_review import mark_changed
 
 GIVEN, FATHER, OTHER = "1", "2", "3"
@@ -57,7 +58,9 @@ TOKEN_SEP: Final = "\n"
 
 def compact(text: str) -> str:
     """Letters and digits only: how codes, phones and document numbers are typed in many ways."""
-    return "".join(ch for ch in normalize_for_search(text) if ch.isalnum())
+    # The normal form holds letters, digits and single spaces only; the character walk is for anything else.
+    joined = normalize_for_search(text).replace(" ", "")
+    return joined if joined.isalnum() or not joined else "".join(ch for ch in joined if ch.isalnum())
 
 
 def _name_rows(keys: NameKeys, field: str) -> set[str]:
@@ -215,13 +218,13 @@ def reindex_patients(conn: Connection, patient_ids: Iterable[str]) -> None:
     for chunk in _chunks(ids):
         docs: dict[str, list[str]] = {}
         for pid, number in conn.execute(
-            select(dt.c.patient_id, dt.c.number).where(dt.c.patient_id.in_(chunk), dt.c.deleted.is_(False))
+            select(dt.c.patient_id, dt.c.number).where(in_json(dt.c.patient_id, chunk), dt.c.deleted.is_(False))
         ):
             docs.setdefault(pid, []).append(number)
         wanted: dict[str, set[str] | None] = dict.fromkeys(chunk)
         cols = [pt.c[f] for f in NAME_FIELDS]
         for row in conn.execute(
-            select(pt.c.id, pt.c.code, pt.c.phone, pt.c.deleted, pt.c.merged_into_id, *cols).where(pt.c.id.in_(chunk))
+            select(pt.c.id, pt.c.code, pt.c.phone, pt.c.deleted, pt.c.merged_into_id, *cols).where(in_json(pt.c.id, chunk))
         ):
             if row.deleted or row.merged_into_id:
                 continue  # merged-away and deleted patients are found through the record that replaced them

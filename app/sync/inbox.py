@@ -12,12 +12,14 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.logging_setup import Word
 from app.models import SYNCED_MODELS, ChangeLog, DeviceState, SyncBase, SyncConflict, SyncIdentity, SyncParked
+from app.models.bulk_sql import bulk_insert
+from app.models.lookup import in_json
 from app.models.registry import REGISTRY, patient_pointers
 from app.store import Store
 from app.store.immunisation_due import refresh_due
@@ -52,7 +54,7 @@ def _existing(s: Session, entity: str, ids: set[str]) -> dict[str, tuple[int, st
     listed = sorted(ids)
     for i in range(0, len(listed), _CHUNK):
         for rid, version, hlc in s.execute(select(table.c.id, table.c.version, table.c.hlc).where(
-                table.c.id.in_(listed[i:i + _CHUNK]))):
+                in_json(table.c.id, listed[i:i + _CHUNK]))):
             out[rid] = (version, hlc or "")
     return out
 
@@ -197,7 +199,7 @@ def _apply_records(s: Session, items: list[FeedItem], result: PageResult) -> Non
     # Core statements, not the ORM: a first sync brings thousands of records; the search index is kept current
     # explicitly below (what the store's flush hook does for ORM writes).
     for entity, rows_ in inserts.items():
-        s.execute(insert(SYNCED_MODELS[entity].__table__), rows_)  # type: ignore[attr-defined]
+        bulk_insert(s.connection(), SYNCED_MODELS[entity].__table__, rows_)  # type: ignore[attr-defined]
     for entity, rows_ in updates.items():
         table = SYNCED_MODELS[entity].__table__  # type: ignore[attr-defined]
         s.execute(update(table).where(table.c.id == bindparam("_key")), [{**r, "_key": r["id"]} for r in rows_])
@@ -229,7 +231,7 @@ def _unique_taken(s: Session, wanted: dict[tuple[str, str], dict[str, Any]]) -> 
             holder: dict[Any, str] = {}
             for i in range(0, len(values), _CHUNK):
                 holder.update((v, rid) for v, rid in s.execute(select(col, table.c.id).where(
-                    col.in_(values[i:i + _CHUNK]))))
+                    in_json(col, values[i:i + _CHUNK]))))
             for key, row in items:
                 value = row.get(col.key)
                 if value is not None and holder.get(value, row["id"]) != row["id"]:
@@ -249,7 +251,7 @@ def _pending_ids(s: Session, ids: list[str]) -> set[str]:
     cl = ChangeLog.__table__
     out: set[str] = set()
     for i in range(0, len(ids), _CHUNK):
-        out.update(s.execute(select(cl.c.record_id).where(cl.c.record_id.in_(ids[i:i + _CHUNK]),
+        out.update(s.execute(select(cl.c.record_id).where(in_json(cl.c.record_id, ids[i:i + _CHUNK]),
                                                           cl.c.state.in_(PENDING))).scalars())
     return out
 

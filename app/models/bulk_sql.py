@@ -1,7 +1,8 @@
-"""Fast bulk inserts for the central database: one prepared statement, executemany, values adapted once per column.
+"""Fast bulk inserts and key lookups, for the central database and the laptop's inbox alike: one prepared statement,
+executemany (COPY on PostgreSQL), values adapted once per column.
 
-SQLAlchemy's per-row parameter processing costs more than the database's own work for a 100,000-change bundle, so
-record rows and received keys are inserted through the driver directly. Values are stored exactly as SQLAlchemy
+SQLAlchemy's per-row parameter processing costs more than the database's own work for a 100,000-change bundle or a
+first sync's feed pages, so record rows and received keys are inserted through the driver directly. Values are stored exactly as SQLAlchemy
 would store them (its SQLite date-time text format, JSON text), so ORM and Core reads see no difference.
 """
 
