@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages Sayyar's app and tests need, if any is missing. Needs root (or sudo) on Debian/Ubuntu;
 # elsewhere it only says what to install.
-PKGS="poppler-utils libzbar0 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
+PKGS="poppler-utils libzbar0 chromium libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-randr0 xvfb"
 command -v dpkg-query >/dev/null 2>&1 || { echo "Not Debian: make sure poppler (pdftoppm) and zbar are installed."; exit 0; }
 missing=""

@@ -4,13 +4,15 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 # Property and fuzz tests are replayable: the same examples on every run (seeded from each test's name), and a
 # failure prints the blob that reproduces it (@reproduce_failure). SAYYAR_HYPOTHESIS=explore draws new examples;
 # hypothesis then prints the seed of a failing run (pytest --hypothesis-seed=N replays it).
-settings.register_profile("replayable", derandomize=True, database=None, print_blob=True)
-settings.register_profile("explore", derandomize=False, database=None, print_blob=True)
+# Tests check behaviour, not speed (bench/ does): hypothesis's too-slow check only measures how loaded the machine is.
+_CALM = {"suppress_health_check": [HealthCheck.too_slow], "deadline": None}
+settings.register_profile("replayable", derandomize=True, database=None, print_blob=True, **_CALM)
+settings.register_profile("explore", derandomize=False, database=None, print_blob=True, **_CALM)
 settings.load_profile(os.environ.get("SAYYAR_HYPOTHESIS", "replayable"))
 
 

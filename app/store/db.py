@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import exc, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.config import write_private
 from app.models import DeviceState
 from app.store import changes
 from app.store.bulk import BulkWriter
@@ -225,9 +226,7 @@ def _reseal_drafts(folder: Path, old: bytes | None, new: bytes) -> None:
             continue
         nonce = secrets.token_bytes(12)
         tmp = path.with_suffix(".draft.tmp")
-        tmp.write_bytes(_DRAFT_MAGIC + nonce + AESGCM(new).encrypt(nonce, data, user))
-        if os.name == "posix":
-            os.chmod(tmp, 0o600)
+        write_private(tmp, _DRAFT_MAGIC + nonce + AESGCM(new).encrypt(nonce, data, user))
         os.replace(tmp, path)
 
 

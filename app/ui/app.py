@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QApplication
 
 from app.ui import i18n, prefs
@@ -28,6 +28,10 @@ PRELOAD = ("app.services.site", "app.services.chart", "app.services.patient_sear
 PRELOAD_UI = ("app.ui.main_window", "app.ui.printing.preview", "app.ui.referrals.printing", "app.ui.sync.panel")
 MISSING_EXIT = 3
 
+
+# Busy texts shown on another object's window: QObject.tr would look them up under that window's class name, where the
+# translation is not filed (sayyar_fa.ts keeps them under these contexts).
+_tr = QCoreApplication.translate
 
 class AppController(QObject):
     signin_shown = Signal()
@@ -116,7 +120,7 @@ class AppController(QObject):
 
         window = self.first_run
         run_op(window, lambda: create_site(self.data_dir, **values), window.show_recovery_key,
-               lambda err: window.fail(error_text(err)), window.tr("Creating the encrypted database…"))
+               lambda err: window.fail(error_text(err)), _tr("window", "Creating the encrypted database…"))
 
     def _first_run_done(self) -> None:
         self.first_run.close()
@@ -179,7 +183,7 @@ class AppController(QObject):
     def _credentials(self, username: str, password: str) -> None:
         window = self.signin
         run_op(window, lambda: self._unlock(username, password), self._unlocked,
-               lambda err: window.fail(error_text(err)), window.tr("Signing in…"))
+               lambda err: window.fail(error_text(err)), _tr("window", "Signing in…"))
 
     def _unlocked(self, result: _Unlocked) -> None:
         self.store, self.keystore = result.store, result.keystore
@@ -298,7 +302,7 @@ class AppController(QObject):
                 raise SignInFailed(str(err.message), str(err.message_fa)) from None
 
         run_op(main, check, lambda _: self._unlocked_again(), lambda err: main.lock_page.reset(error_text(err)),
-               main.tr("Checking the password…"))
+               _tr("main", "Checking the password…"))
 
     def _unlocked_again(self) -> None:
         if self.main is not None:
