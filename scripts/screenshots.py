@@ -1,6 +1,6 @@
 """Screenshots of every main screen in English and Persian, offscreen, into docs/screenshots/ui-<screen>-<lang>.png.
 
-Run:  .venv/bin/python scripts/screenshots.py [--only chart-cases,test-result,investigation]  (only those files)
+Run:  .venv/bin/python scripts/screenshots.py [--only chart-cases,test-result,investigation,reclassify]  (only those files)
 Uses a throw-away demo site; nothing real is touched.
 """
 
@@ -149,6 +149,15 @@ def surveillance(app, main, lang: str, patient_id: str) -> None:  # type: ignore
     form.adjustSize()
     shoot(form, "investigation", lang)
     form.reject()
+    panel.reclassify()  # Ctrl+Shift+K: the case's history, and a discard being typed
+    again = panel.dialog
+    wait(app, lambda: again.isVisible() and again.history.rowCount() >= 2)
+    again.to.setCurrentIndex(again.to.findData("discarded"))
+    again.reason.setText("نمونهٔ بیمار دیگری بود" if lang == "fa" else "laboratory mix-up: another patient's sample")
+    again.adjustSize()
+    wait(app, lambda: True)
+    shoot(again, "reclassify", lang)
+    again.reject()
 
 
 def run(lang: str, folder: Path, child_id: str, head_id: str, malaria_id: str = "") -> None:

@@ -9,7 +9,7 @@ alert leaves it out.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.diseases import CLASSIFICATIONS, Disease, DiseaseRegistry
-from app.models import AuditEntry, SurveillanceCase, Visit
+from app.models import AuditEntry, SurveillanceCase, User, Visit
 from app.security.roles import Action
 from app.services.context import Ctx, parse
 from app.services.errors import NotFound, ValidationFailed, field_error
@@ -147,5 +147,64 @@ def classify_case(ctx: Ctx, case_id: str, data: ClassifyIn | dict[str, Any]) -> 
         return case
 
 
-__all__ = ["CLASSIFICATIONS", "CaseWanted", "ClassifyIn", "classify_case", "open_case", "reconcile_cases",
-           "wanted_cases"]
+def allowed_moves(classification: str) -> tuple[str, ...]:
+    """The classifications a person may move a case to from ``classification`` (in the service's order)."""
+    return _ALLOWED.get(classification, ())
+
+
+@dataclass(frozen=True)
+class CaseMove:
+    """One step of a case's history: when, who (name in the reader's language), from → to, and why."""
+
+    at: datetime
+    user_name: str
+    frm: str  # "" when the case was opened
+    to: str
+    reason: str
+
+
+def case_history(ctx: Ctx, case_id: str) -> list[CaseMove]:
+    """How a case's classification moved, oldest first: opened at the visit, then each reclassification and each
+    test result that moved it (from the audit entries that travel with the case)."""
+    from app.services.diseases import active_registry
+    from app.services.labels import label as service_label
+
+    def outcome_label(code: str) -> str:
+        return service_label("test_outcome", code, ctx.lang)
+
+    ctx.require(Action.VIEW_PATIENT)
+    with ctx.read() as session:
+        case = session.get(SurveillanceCase, case_id)
+        if case is None or case.deleted:
+            raise NotFound("case", "مورد", case_id)
+        names: dict[str | None, str] = {}
+
+        def name(user_id: str | None) -> str:
+            if user_id not in names:
+                user = session.get(User, user_id) if user_id else None
+                names[user_id] = "" if user is None else (
+                    (user.full_name_fa or user.full_name_en) if ctx.lang == "fa" else
+                    (user.full_name_en or user.full_name_fa))
+            return names[user_id]
+
+        entries = list(session.scalars(select(AuditEntry).where(
+            AuditEntry.entity == "surveillance_case", AuditEntry.record_id == case_id,
+            AuditEntry.deleted.is_(False)).order_by(AuditEntry.hlc, AuditEntry.created_at, AuditEntry.id)))
+        registry = active_registry(session)
+        first = next((e.detail.get("from") for e in entries if e.detail.get("from")), case.classification)
+        moves = [CaseMove(case.created_at, name(case.created_by), "", str(first), "recorded at the visit")]
+        for e in entries:
+            to = e.detail.get("to")
+            if not to:
+                continue
+            reason = str(e.detail.get("reason") or "")
+            if e.action == "test_result":
+                test = registry.test(str(e.detail.get("test", "")))
+                label = (test.name_fa if ctx.lang == "fa" else test.name_en) if test else str(e.detail.get("test"))
+                reason = f"{label}: {outcome_label(str(e.detail.get('outcome', '')))}"
+            moves.append(CaseMove(e.created_at, name(e.user_id), str(e.detail.get("from") or ""), str(to), reason))
+        return moves
+
+
+__all__ = ["CLASSIFICATIONS", "CaseMove", "CaseWanted", "ClassifyIn", "allowed_moves", "case_history",
+           "classify_case", "open_case", "reconcile_cases", "wanted_cases"]

@@ -3434,4 +3434,79 @@ Check them with the patient. If they are right, save anyway: the visit is marked
         <translation>&amp;در پوشهٔ:</translation>
     </message>
 </context>
+<context>
+    <name>ReclassifyDialog</name>
+    <message>
+        <source>Reclassify…</source>
+        <translation>طبقه‌بندی دوباره…</translation>
+    </message>
+    <message>
+        <source>Reclassify the selected case: confirmed, discarded… with a reason (%1)</source>
+        <translation>طبقه‌بندی دوبارهٔ مورد انتخاب‌شده: قطعی، رد شده… با ذکر دلیل (%1)</translation>
+    </message>
+    <message>
+        <source>Reclassify case</source>
+        <translation>طبقه‌بندی دوبارهٔ مورد</translation>
+    </message>
+    <message>
+        <source>— choose —</source>
+        <translation>— انتخاب کنید —</translation>
+    </message>
+    <message>
+        <source>e.g. RDT and blood film negative</source>
+        <translation>مثلاً آزمایش سریع و لام خون منفی</translation>
+    </message>
+    <message>
+        <source>New classification</source>
+        <translation>طبقه‌بندی جدید</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>دلیل</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>زمان</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>توسط</translation>
+    </message>
+    <message>
+        <source>Classification</source>
+        <translation>طبقه‌بندی</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>دلیل</translation>
+    </message>
+    <message>
+        <source>How this case moved</source>
+        <translation>سیر طبقه‌بندی این مورد</translation>
+    </message>
+    <message>
+        <source>Save classification</source>
+        <translation>ذخیرهٔ طبقه‌بندی</translation>
+    </message>
+    <message>
+        <source>Save classification (Ctrl+S)</source>
+        <translation>ذخیرهٔ طبقه‌بندی (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 ← %2</translation>
+    </message>
+    <message>
+        <source>choose the case's new classification.</source>
+        <translation>طبقه‌بندی جدید مورد را انتخاب کنید.</translation>
+    </message>
+    <message>
+        <source>say why the case is reclassified.</source>
+        <translation>بنویسید چرا مورد دوباره طبقه‌بندی می‌شود.</translation>
+    </message>
+    <message>
+        <source>Saving the classification…</source>
+        <translation>در حال ذخیرهٔ طبقه‌بندی…</translation>
+    </message>
+</context>
 </TS>

@@ -21,7 +21,7 @@ from app.models import ChangeLog
 from app.security.roles import PERMISSIONS, ROLE_LABELS, Action, Role
 from app.services.audit import audit_trail
 from app.services.backup import backup_laptop
-from app.services.cases import classify_case
+from app.services.cases import case_history, classify_case
 from app.services.test_results import (
     case_view,
     case_views,
@@ -98,6 +98,7 @@ DOSE = {"vaccine": "td", "given_on": TODAY, "batch": "B1", "expiry": "2030-01-01
 
 SCENARIOS: dict[str, Call] = {
     "audit:audit_trail": lambda w, c: audit_trail(c),
+    "cases:case_history": lambda w, c: case_history(c, w.case_id),
     "cases:classify_case": lambda w, c: classify_case(c, w.case_id, {"classification": "confirmed",
                                                                       "reason": "stool culture positive"}),
     "chart:open_patient_chart": lambda w, c: open_patient_chart(c, w.patient_id),

@@ -1,5 +1,5 @@
 """The chart's notifiable cases (issue 16): each case with its classification and how it last moved, its results and
-whether it was investigated; "Enter a test result…" (Ctrl+Shift+T, or Enter on a case) and "Case investigation…".
+whether it was investigated; "Enter a test result…" (Ctrl+Shift+T, or Enter on a case) and "Case investigation…"; "Reclassify…" (Ctrl+Shift+K, app/ui/surveillance/reclassify.py).
 Attached to the chart by ``attach`` and to the visit form by ``attach_to_visit`` (one call in each)."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.security.roles import Action, can
 from app.ui import i18n
 from app.ui.ops import run_op
+from app.ui.surveillance import reclassify
 from app.ui.surveillance.common import classification, how_moved
 from app.ui.widgets.bidi import BidiDelegate
 
@@ -75,13 +76,22 @@ class CasesPanel(QGroupBox):
         self.investigate_button.setToolTip(self.tr("Malaria: travel, origin and household contacts"))
         self.investigate_button.clicked.connect(self.investigate)
         self.investigate_button.setVisible(allowed)
+        self.reclassify_button = QPushButton(reclassify.button_text(), self)
+        self.reclassify_button.setObjectName("reclassifyCase")
+        self.reclassify_button.setToolTip(reclassify.button_tooltip())
+        self.reclassify_button.clicked.connect(self.reclassify)
+        self.reclassify_button.setVisible(allowed)
         row.addWidget(self.result_button)
         row.addWidget(self.investigate_button)
+        row.addWidget(self.reclassify_button)
         row.addStretch(1)
         col.addLayout(row)
         shortcut = QShortcut(QKeySequence(RESULT_KEYS), chart)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(lambda: self.enter_result() if self.result_button.isVisible() else None)
+        again = QShortcut(QKeySequence(reclassify.RECLASSIFY_KEYS), chart)
+        again.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        again.activated.connect(self.reclassify)
         self.setVisible(False)
 
     def reload(self) -> None:
@@ -123,6 +133,7 @@ class CasesPanel(QGroupBox):
         case = self.selected()
         self.result_button.setEnabled(case is not None)
         self.investigate_button.setEnabled(case is not None and case.investigate)
+        self.reclassify_button.setEnabled(case is not None)
 
     def enter_result(self) -> None:
         case = self.selected()
@@ -138,6 +149,15 @@ class CasesPanel(QGroupBox):
 
         self.dialog = InvestigationDialog(self.ctx, case, self.chart)
         self.dialog.saved.connect(lambda _inv: self.reload())
+        self.dialog.open()
+
+
+    def reclassify(self) -> None:
+        case = self.selected()
+        if case is None or not self.reclassify_button.isVisible() or not self.isVisible():
+            return
+        self.dialog = reclassify.ReclassifyDialog(self.ctx, case, self.chart)
+        self.dialog.saved.connect(lambda _case: self.reload())
         self.dialog.open()
 
 
