@@ -160,6 +160,24 @@ def surveillance(app, main, lang: str, patient_id: str) -> None:  # type: ignore
     again.reject()
 
 
+def lookup(app, main, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """The search found nothing: 'Look up at headquarters…' with a reason; this demo laptop is not enrolled, so the
+    dialog says why nothing was sent."""
+    search = main.search
+    search.query.setText("TAY3-00017")
+    wait(app, lambda: not search._debounce.isActive() and not search._inflight)
+    search.lookup_button.click()
+    wait(app, lambda: search.lookup_dialog is not None and search.lookup_dialog.isVisible())
+    dialog = search.lookup_dialog
+    dialog.reason.setText("به منطقهٔ ما آمده است؛ از تایباد" if lang == "fa" else "moved to our area from Taybad")
+    dialog.look_up()
+    wait(app, lambda: bool(dialog.error.text()))
+    shoot(dialog, "lookup", lang)
+    dialog.reject()
+    search.query.clear()
+    wait(app, lambda: not search._debounce.isActive() and not search._inflight)
+
+
 def run(lang: str, folder: Path, child_id: str, head_id: str, malaria_id: str = "") -> None:
     from PySide6.QtWidgets import QApplication
 
@@ -184,6 +202,7 @@ def run(lang: str, folder: Path, child_id: str, head_id: str, malaria_id: str = 
     main = ctl.main
     wait(app, lambda: main.search.model.rowCount() > 0 and 0 in main.search.model.pages)
     shoot(main, "patients", lang)
+    lookup(app, main, lang)
 
     form = main.open_form("register", {})
     form.names["given_name_fa"].setText("گل‌احمد")

@@ -3509,4 +3509,63 @@ Check them with the patient. If they are right, save anyway: the visit is marked
         <translation>در حال ذخیرهٔ طبقه‌بندی…</translation>
     </message>
 </context>
+<context>
+    <name>LookupDialog</name>
+    <message>
+        <source>Look up a patient at headquarters</source>
+        <translation>جست‌وجوی بیمار در ستاد</translation>
+    </message>
+    <message>
+        <source>For a patient registered by another unit: give the code on the patient's card or the number on the referral slip, and say why you need the record.</source>
+        <translation>برای بیماری که واحد دیگری ثبت کرده است: کد روی کارت بیمار یا شمارهٔ روی برگهٔ ارجاع را بنویسید و بگویید چرا پرونده را لازم دارید.</translation>
+    </message>
+    <message>
+        <source>e.g. ZAH1-00042</source>
+        <translation>مثلاً ZAH1-00042</translation>
+    </message>
+    <message>
+        <source>e.g. moved to our area; referred to us without a slip</source>
+        <translation>مثلاً به منطقهٔ ما آمده است؛ بدون برگه به ما ارجاع شده است</translation>
+    </message>
+    <message>
+        <source>Patient code</source>
+        <translation>کد بیمار</translation>
+    </message>
+    <message>
+        <source>or referral number</source>
+        <translation>یا شمارهٔ ارجاع</translation>
+    </message>
+    <message>
+        <source>Reason (required)</source>
+        <translation>دلیل (لازم)</translation>
+    </message>
+    <message>
+        <source>Headquarters records this request: your name, this laptop, the patient and the reason.</source>
+        <translation>ستاد این درخواست را ثبت می‌کند: نام شما، این رایانه، بیمار و دلیل.</translation>
+    </message>
+    <message>
+        <source>Look up</source>
+        <translation>جست‌وجو</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>انصراف</translation>
+    </message>
+    <message>
+        <source>Asking headquarters…</source>
+        <translation>در حال پرسیدن از ستاد…</translation>
+    </message>
+    <message>
+        <source>Look up at headquarters…</source>
+        <translation>جست‌وجو در ستاد…</translation>
+    </message>
+    <message>
+        <source>A patient of another unit: fetch the record from headquarters, with a reason (%1)</source>
+        <translation>بیمار واحدی دیگر: پرونده را با ذکر دلیل از ستاد بگیرید (%1)</translation>
+    </message>
+    <message>
+        <source>No patient on this laptop matches. Registered by another unit? Look up at headquarters (%1).</source>
+        <translation>هیچ بیماری در این رایانه پیدا نشد. واحد دیگری ثبت کرده است؟ در ستاد جست‌وجو کنید (%1).</translation>
+    </message>
+</context>
 </TS>

@@ -45,6 +45,7 @@ from app.services.immunisation import (
     void_dose,
 )
 from app.services.insurance import enrol_household, expiring_cover
+from app.services.lookup import lookup_at_headquarters
 from app.services.vaccination_card import vaccination_card_pdf
 from app.core.card_code import card_payload
 from app.models import Patient
@@ -71,7 +72,7 @@ SERVICES_DIR = Path(app.services.__file__).parent
 # fails until the action is taken off this list and the service gets a scenario.
 NOT_YET_IN_SERVICES = {
     Action.VIEW_UNIT_REPORTS, Action.RUN_SYNC, Action.EXPORT_BUNDLE, Action.IMPORT_BUNDLE, Action.EXPORT_IDENTITIES,
-    Action.VIEW_SURVEILLANCE, Action.RESOLVE_CONFLICTS, Action.LOOKUP_PATIENT,
+    Action.VIEW_SURVEILLANCE, Action.RESOLVE_CONFLICTS,
 }
 
 
@@ -125,6 +126,9 @@ SCENARIOS: dict[str, Call] = {
         "patient_id": w.patient_id, "vaccine": "td", "onset_date": TODAY, "reaction": "sore arm"}),
     "immunisation:adverse_events": lambda w, c: adverse_events(c, w.patient_id),
     "vaccination_card:vaccination_card_pdf": lambda w, c: vaccination_card_pdf(c, w.patient_id),
+    "lookup:lookup_at_headquarters": lambda w, c: lookup_at_headquarters(
+        c, reason="moved to our area", patient_code=_code(w, w.patient_id), server_url="http://hq.invalid",
+        token="t", transport=_hq_answer(w.patient_id)),
     "backup:backup_laptop": lambda w, c: backup_laptop(c, w.site.keystore, w.store.path.parent,
                                                        w.facility_csv.with_name("laptop.sayyar-backup")),
     "campaigns:start_campaign": lambda w, c: start_campaign(c, CAMPAIGN),
@@ -178,6 +182,16 @@ SCENARIOS: dict[str, Call] = {
 }
 
 DISCOVERED = discover()
+
+
+def _hq_answer(patient_id: str) -> Any:
+    """Headquarters answering a look-up with that patient (already held here: nothing new is written)."""
+    import httpx
+
+    from app.sync.protocol import PatientLookupAnswer
+
+    body = PatientLookupAnswer(patient_id=patient_id, items=[]).model_dump_json()
+    return httpx.MockTransport(lambda request: httpx.Response(200, content=body))
 
 
 def _code(w: World, patient_id: str) -> str:

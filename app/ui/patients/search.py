@@ -75,6 +75,10 @@ class PatientSearchView(QWidget):
             new.setObjectName("registerButton")
             new.clicked.connect(self.register)
             row.addWidget(new)
+        from app.ui.patients.lookup import attach_lookup
+
+        self.lookup_dialog: Any = None
+        self.lookup_button = attach_lookup(self, row)
         col.addLayout(row)
         self.count = QLabel(self)
         self.count.setObjectName("resultCount")
