@@ -110,3 +110,19 @@ def test_an_upgrade_runs_once_on_postgresql(pg_url: str) -> None:
     assert "pregnancy_weeks" in cols and revision(engine) == server_db.HEAD_REVISION
     engine.dispose()
     server_db.open_database(pg_url).dispose()
+
+
+def test_the_scripts_go_down_and_up_again(tmp_path: Path) -> None:
+    """Each script's downgrade undoes its upgrade (a release taken back restores the schema it found)."""
+    from alembic import command
+
+    engine = server_db.open_database(str(tmp_path / "c.db"))
+    with engine.begin() as conn:
+        command.downgrade(server_db._alembic_config(conn), "s0001")
+        cols = {r[1] for r in conn.exec_driver_sql("PRAGMA table_info(visit)")}
+        assert "pregnancy_weeks" not in cols
+        command.upgrade(server_db._alembic_config(conn), "head")
+        cols = {r[1] for r in conn.exec_driver_sql("PRAGMA table_info(visit)")}
+        assert {"pregnancy_weeks", "unusual_vitals"} <= cols
+    assert revision(engine) == server_db.HEAD_REVISION
+    engine.dispose()

@@ -25,4 +25,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("the central database is never downgraded; restore its backup")
+    with op.batch_alter_table("surveillance_case") as batch:
+        batch.drop_column("classified_at")
+        batch.drop_column("classified_by")
+        batch.drop_column("classification_reason")
+        batch.drop_column("registry_version")

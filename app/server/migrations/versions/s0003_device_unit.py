@@ -20,4 +20,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("the central database is never downgraded; restore its backup")
+    with op.batch_alter_table("srv_device") as batch:
+        batch.drop_column("unit_id")

@@ -25,4 +25,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("the central database is never downgraded; restore its backup")
+    with op.batch_alter_table("visit") as batch:
+        batch.drop_column("unusual_vitals")
+        batch.drop_column("pregnancy_weeks")
+    with op.batch_alter_table("patient") as batch:
+        batch.drop_column("allergies")
