@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import Text, func, select, type_coerce, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -98,21 +99,12 @@ class _Decoded:
 
 
 def entries(store: Store, where: Any) -> list[ChangeEntry]:
-    """The protocol entries for the change-log rows matching ``where``, in sequence order; ``changed`` and
-    ``base_hlc`` are worked out for updates. Built without re-validation: they come from our own change log, which
-    the one writer filled (``model_construct``, so 100,000 entries stay quick)."""
-    cl = ChangeLog.__table__
-    with store.read() as s:
-        rows = s.execute(select(cl.c.seq, cl.c.entity, cl.c.record_id, cl.c.op, cl.c.hlc, cl.c.user_id,
-                                cl.c.payload).where(where).order_by(cl.c.seq)).all()
-        bases = _bases(s, [r for r in rows if r.op != "insert"])
-    out = []
-    for r in rows:
-        changed, base_hlc = _diff(bases, r) if r.op != "insert" else (None, "")
-        out.append(ChangeEntry.model_construct(seq=r.seq, entity=r.entity, record_id=r.record_id, op=r.op,
-                                               payload=r.payload, hlc=r.hlc, user_id=r.user_id, changed=changed,
-                                               base_hlc=base_hlc))
-    return out
+    """The protocol entries for the change-log rows matching ``where`` as models (the wire form of
+    :func:`entries_json`, read back): for tools and tests that look at single entries."""
+    return _ENTRIES.validate_json(entries_json(store, where)[0])
+
+
+_ENTRIES = TypeAdapter(list[ChangeEntry])
 
 
 def _bases(s: Any, rows: list[Any]) -> dict[str, list[tuple[str, dict[str, Any]]]]:
