@@ -7,9 +7,19 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QFormLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.ui import i18n
+from app.ui.widgets.bidi import BidiDelegate
 from app.ui.widgets.forms import ErrorLabel, FieldErrors
 
 
@@ -106,8 +116,37 @@ class SurveillanceDialog(QDialog):
         if button is not None and button.isEnabled() and button.isVisible():
             button.click()
 
-    def save(self) -> None:  # subclasses
-        raise NotImplementedError
+    def save(self) -> None:
+        """Each dialog saves its own record (the base has none)."""
+
+    def add_history(self, name: str, headers: list[str], caption: str, height: int) -> QTableWidget:
+        """The read-only table under the form that lists what already happened to the case; Tab leaves it."""
+        table = QTableWidget(0, len(headers), self)
+        table.setObjectName(name)
+        table.setHorizontalHeaderLabels(headers)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setMaximumHeight(height)
+        table.setItemDelegate(BidiDelegate(table))
+        table.setTabKeyNavigation(False)
+        self.outer.addWidget(QLabel(caption, self))
+        self.outer.addWidget(table)
+        return table
+
+    def add_buttons(self, save_text: str, save_tip: str, save_name: str, close_name: str) -> None:
+        """Save (Ctrl+S, never the default button: Enter in a field must not save half a form) and Close."""
+        buttons = QDialogButtonBox(self)
+        self.save_button = buttons.addButton(save_text, QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_button.setObjectName(save_name)
+        self.save_button.setToolTip(save_tip)
+        self.save_button.setAutoDefault(False)
+        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setObjectName(close_name)
+        self.close_button.setAutoDefault(False)
+        self.save_button.clicked.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.outer.addWidget(buttons)
 
 
 def how_moved(case: Any) -> str:

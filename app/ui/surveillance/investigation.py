@@ -14,7 +14,6 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -120,16 +119,8 @@ class InvestigationDialog(SurveillanceDialog):
         self.row("note", self.tr("Note"), self.note, self.after)
         self.outer.addLayout(self.after)
         self.outer.addWidget(self.general)
-        buttons = QDialogButtonBox(self)
-        self.save_button = buttons.addButton(self.tr("Save investigation"), QDialogButtonBox.ButtonRole.ActionRole)
-        self.save_button.setObjectName("saveInvestigation")
-        self.save_button.setToolTip(self.tr("Save investigation (Ctrl+S)"))
-        self.save_button.setAutoDefault(False)
-        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.close_button.setAutoDefault(False)
-        self.save_button.clicked.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        self.outer.addWidget(buttons)
+        self.add_buttons(self.tr("Save investigation"), self.tr("Save investigation (Ctrl+S)"), "saveInvestigation",
+                         "closeInvestigation")
         shortcut = QShortcut(QKeySequence("Alt+A"), self)
         shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         shortcut.activated.connect(lambda: self.add_place(focus=True))

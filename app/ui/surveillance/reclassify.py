@@ -12,12 +12,9 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QDialogButtonBox,
     QLabel,
     QLineEdit,
-    QTableWidget,
     QTableWidgetItem,
     QWidget,
 )
@@ -26,7 +23,6 @@ from app.ui import i18n
 from app.ui.ops import run_op
 from app.ui.surveillance.common import SurveillanceDialog, classification, how_moved
 from app.ui.surveillance.result import case_title
-from app.ui.widgets.bidi import BidiDelegate
 
 RECLASSIFY_KEYS = "Ctrl+Shift+K"
 
@@ -68,30 +64,11 @@ class ReclassifyDialog(SurveillanceDialog):
         self.row("reason", self.tr("Reason"), self.reason)  # the service calls it classification_reason
         self.outer.addLayout(self.form)
         self.outer.addWidget(self.general)
-        self.history = QTableWidget(0, 4, self)
-        self.history.setObjectName("reclassifyHistory")
-        self.history.setHorizontalHeaderLabels([self.tr("When"), self.tr("Who"), self.tr("Classification"),
-                                                self.tr("Why")])
-        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history.verticalHeader().setVisible(False)
-        self.history.horizontalHeader().setStretchLastSection(True)
-        self.history.setMaximumHeight(150)
-        self.history.setItemDelegate(BidiDelegate(self.history))
-        self.history.setTabKeyNavigation(False)  # Tab leaves the table for the buttons
-        self.outer.addWidget(QLabel(self.tr("How this case moved"), self))
-        self.outer.addWidget(self.history)
-        buttons = QDialogButtonBox(self)
-        self.save_button = buttons.addButton(self.tr("Save classification"),
-                                             QDialogButtonBox.ButtonRole.ActionRole)
-        self.save_button.setObjectName("saveClassification")
-        self.save_button.setToolTip(self.tr("Save classification (Ctrl+S)"))
-        self.save_button.setAutoDefault(False)
-        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.close_button.setObjectName("closeReclassify")
-        self.close_button.setAutoDefault(False)
-        self.save_button.clicked.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        self.outer.addWidget(buttons)
+        self.history = self.add_history("reclassifyHistory", [self.tr("When"), self.tr("Who"),
+                                                              self.tr("Classification"), self.tr("Why")],
+                                        self.tr("How this case moved"), 150)
+        self.add_buttons(self.tr("Save classification"), self.tr("Save classification (Ctrl+S)"), "saveClassification",
+                         "closeReclassify")
         self.chain_tabs([self.to, self.reason, self.history, self.save_button, self.close_button])
         self.load_history()
 

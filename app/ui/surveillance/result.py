@@ -12,12 +12,9 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QDialogButtonBox,
     QLabel,
     QLineEdit,
-    QTableWidget,
     QTableWidgetItem,
     QWidget,
 )
@@ -25,7 +22,6 @@ from PySide6.QtWidgets import (
 from app.ui import i18n
 from app.ui.ops import run_op
 from app.ui.surveillance.common import SurveillanceDialog, classification, how_moved, moved, outcome
-from app.ui.widgets.bidi import BidiDelegate
 from app.ui.widgets.forms import Banner, DateField
 
 
@@ -88,29 +84,10 @@ class TestResultDialog(SurveillanceDialog):
         self.row("note", self.tr("Note"), self.note)
         self.outer.addLayout(self.form)
         self.outer.addWidget(self.general)
-        self.history = QTableWidget(0, 4, self)
-        self.history.setObjectName("resultHistory")
-        self.history.setHorizontalHeaderLabels([self.tr("Result date"), self.tr("Test"), self.tr("Result"),
-                                                self.tr("What it did")])
-        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history.verticalHeader().setVisible(False)
-        self.history.horizontalHeader().setStretchLastSection(True)
-        self.history.setMaximumHeight(130)
-        self.history.setItemDelegate(BidiDelegate(self.history))
-        self.history.setTabKeyNavigation(False)  # Tab leaves the table for the buttons
-        self.outer.addWidget(QLabel(self.tr("Results recorded for this case"), self))
-        self.outer.addWidget(self.history)
-        buttons = QDialogButtonBox(self)
-        self.save_button = buttons.addButton(self.tr("Save result"), QDialogButtonBox.ButtonRole.ActionRole)
-        self.save_button.setObjectName("saveResult")
-        self.save_button.setToolTip(self.tr("Save result (Ctrl+S)"))
-        self.save_button.setAutoDefault(False)
-        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.close_button.setObjectName("closeResult")
-        self.close_button.setAutoDefault(False)
-        self.save_button.clicked.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        self.outer.addWidget(buttons)
+        self.history = self.add_history("resultHistory", [self.tr("Result date"), self.tr("Test"), self.tr("Result"),
+                                                          self.tr("What it did")],
+                                        self.tr("Results recorded for this case"), 130)
+        self.add_buttons(self.tr("Save result"), self.tr("Save result (Ctrl+S)"), "saveResult", "closeResult")
         self.chain_tabs([self.case, self.test, self.subtype, self.outcome, self.sample_date, self.result_date,
                          self.lab, self.note, self.save_button, self.close_button])
         self.case.currentIndexChanged.connect(self._case_changed)
