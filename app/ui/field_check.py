@@ -33,7 +33,7 @@ FAILED_EXIT = 4
 
 
 class Wait:
-    def __init__(self, what: str, condition: Callable[[], Any], seconds: float = 30.0) -> None:
+    def __init__(self, what: str, condition: Callable[[], Any], seconds: float = 60.0) -> None:
         self.what, self.condition, self.deadline = what, condition, time.monotonic() + seconds
 
 
@@ -104,11 +104,20 @@ class FieldCheck(QObject):
         type_text(window.username, username)
         type_text(window.password, self.password)
         key(window.password, Qt.Key.Key_Return)
-        yield Wait(f"{username} signed in (facility page)", lambda: window.pages.currentIndex() == 1)
+        yield Wait(f"{username} signed in (facility page)", lambda: self._facility_page_shown(), seconds=90)
+        window = self.ctl.signin  # a switch to the person's own language replaces the window
         click(window.go)
         yield Wait(f"{username}'s main window open", lambda: self.ctl.main is not None and self.ctl.main.isVisible())
         self.ctl.main.activateWindow()  # keyboard shortcuts go to the active window, as on a desktop
         yield Wait(f"{username}'s main window active", lambda: QApplication.activeWindow() is self.ctl.main)
+
+    def _facility_page_shown(self) -> bool:
+        window = self.ctl.signin
+        if window is None:
+            return False
+        if window.error.text():  # a refused sign-in says why at once, not as a timeout
+            raise RuntimeError(f"sign-in refused: {window.error.text()}")
+        return bool(window.pages.currentIndex() == 1)
 
     def _save_preview(self, holder: QWidget, name: str) -> Script:
         yield Wait(f"{name}: preview shown", lambda: getattr(holder, "last_preview", None) is not None

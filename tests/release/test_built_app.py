@@ -59,10 +59,12 @@ def test_the_built_app_starts_with_every_part(built: Path, site: Path, tmp_path:
 
 def test_a_first_hour_on_the_real_screens_of_the_built_app(built: Path, site: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    done = _run(built, "--data-dir", str(site), work=tmp_path, timeout=300, SAYYAR_FIELD_CHECK=str(out),
+    done = _run(built, "--data-dir", str(site), work=tmp_path, timeout=480, SAYYAR_FIELD_CHECK=str(out),
                 SAYYAR_PASSWORD=DEMO_PASSWORD)
     report = json.loads((out / "field-check.json").read_text(encoding="utf-8"))
-    assert done.returncode == 0 and report["ok"], (report, done.stdout[-2000:], done.stderr[-2000:])
+    log = site / "logs" / "sayyar.log"  # the app's own (filtered) log says what a failed step ran into
+    log_tail = log.read_text(encoding="utf-8", errors="replace")[-3000:] if log.exists() else ""
+    assert done.returncode == 0 and report["ok"], (report, done.stdout[-2000:], done.stderr[-2000:], log_tail)
     assert "Traceback" not in done.stderr, done.stderr
     slip = pypdf.PdfReader(out / "referral-slip.pdf")
     text = " ".join(page.extract_text() for page in slip.pages)
