@@ -14,6 +14,7 @@ Both are headquarters-only (bundle import; the values are patients' details) and
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import datetime, timezone
 from html import escape
@@ -177,8 +178,11 @@ def import_upload(request: Request, form: dict[str, str] = Depends(submitted_for
     log = logging.getLogger("sayyar.hq.import_page")
     b = base(request)
     again = f'<p><a href="{b}/import">{escape(w("import_another", lang))}</a></p>'
+    # One applier at a time with online sync (create_app's apply lock): feed positions follow commit order.
+    applier = getattr(request.app.state, "apply_lock", None) or contextlib.nullcontext()
     try:
-        outcome = import_bundle_bytes(_engine(request), data, via=f"{actor.username}:{filename}"[:50])
+        with applier:
+            outcome = import_bundle_bytes(_engine(request), data, via=f"{actor.username}:{filename}"[:50])
     except BundleRejected as err:
         log.warning("bundle upload refused (%s)", Word.of(err.code))
         body = (f'<p class="raised">{escape(w("refused", lang))} — {escape(c("bundle", err.code, lang))} '

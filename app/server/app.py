@@ -68,6 +68,7 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None,
     # One applier at a time: feed positions are handed out in commit order (the database lock does it too; this
     # keeps SQLite from making threads wait on its busy timeout).
     lock = threading.Lock()
+    app.state.apply_lock = lock  # the HQ pages' bundle upload takes it too
 
     def device(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> devices.Device:
         if creds is None or creds.scheme.lower() != "bearer":

@@ -156,3 +156,32 @@ def test_conflict_page_in_both_languages_without_conflicts(central: Engine, lang
         assert ("No open conflicts." if lang == "en" else "تعارض بازی نیست.") in text
     finally:
         c.__exit__(None, None, None)
+
+
+def test_a_browser_upload_waits_for_the_applier_online_sync_holds(tmp_path: Path, central: Engine) -> None:
+    """One applier at a time, whichever way a batch comes: a bundle uploaded in the browser waits while a push from
+    a laptop is being applied, instead of racing it for the database (feed positions follow commit order)."""
+    import threading
+
+    set_staff(central, username="s.rahimi", role="headquarters", password=PASSWORD)
+    lap = make_laptop(tmp_path, "ZAH1")
+    enrol(central, lap)
+    make_activity(lap, 3)
+    bundle = export_bundle(lap.store, lap.coord, tmp_path / "ZAH1.sayyar")
+    c = _signed_in(central, "s.rahimi")
+    try:
+        csrf = _csrf(c.get("/hq/import", headers=HTML).text)
+        lock = c.app.state.apply_lock  # type: ignore[attr-defined]
+        answers: list[int] = []
+        with lock:  # an online push being applied
+            worker = threading.Thread(target=lambda: answers.append(
+                _upload(c, "ZAH1.sayyar", bundle.path.read_bytes(), csrf).status_code))
+            worker.start()
+            worker.join(timeout=2.0)
+            assert worker.is_alive() and not answers  # waiting, nothing applied beside the push
+            with central.connect() as conn:
+                assert conn.execute(select(m.bundle_import)).first() is None
+        worker.join(timeout=60)
+        assert answers == [200]
+    finally:
+        c.__exit__(None, None, None)
