@@ -176,3 +176,59 @@ def test_a_keystore_copied_before_a_deactivation_does_not_open_todays_database(s
     sign_in(folder, "nurse2", NURSE_PW).store.close()
     sealed = (drafts / "visit.draft").read_bytes()
     assert AESGCM(site.store.drafts_key).decrypt(sealed[4:16], sealed[16:], site.ctx.user_id.encode()) == b"{}"
+
+
+def test_a_promoted_administrator_signs_grants_at_their_next_sign_in(site: SiteSession) -> None:
+    """Promotion hands over the grant key sealed to the person's own key: with their next sign-in they can add and
+    promote staff, with no password reset in between. Nobody else can open what was sealed for them."""
+    folder, uid = _nurse(site)
+    nurse_first = sign_in(folder, "nurse", NURSE_PW)  # an entry made before promotion, signed in at least once
+    nurse_first.store.close()
+    change_role(site.ctx, site.keystore, site.db_key, user_id=uid, role="unit_admin")
+    doc = json.loads(keystore_path(folder).read_text(encoding="utf-8"))
+    promoted = next(u for u in doc["users"] if u["user_id"] == uid)
+    assert "root_sealed" in promoted and "root_wrapped" not in promoted  # sealed to their key, not in the clear
+    site.store.close()
+
+    new_admin = sign_in(folder, "nurse", NURSE_PW)
+    try:
+        add_user(new_admin.ctx, new_admin.keystore, new_admin.db_key, username="midwife", full_name_en="Midwife",
+                 role="clinician", password="midwife-pass-1")
+    finally:
+        new_admin.store.close()
+    sign_in(folder, "midwife", "midwife-pass-1").store.close()  # the grant they signed holds
+    doc = json.loads(keystore_path(folder).read_text(encoding="utf-8"))
+    promoted = next(u for u in doc["users"] if u["user_id"] == uid)
+    assert "root_wrapped" in promoted and "root_sealed" not in promoted  # taken under their own password
+
+    # Demoted again: the grant key goes with the role.
+    admin = sign_in(folder, "admin", ADMIN_PW)
+    change_role(admin.ctx, admin.keystore, admin.db_key, user_id=uid, role="clinician")
+    doc = json.loads(keystore_path(folder).read_text(encoding="utf-8"))
+    demoted = next(u for u in doc["users"] if u["user_id"] == uid)
+    assert "root_wrapped" not in demoted and "root_sealed" not in demoted
+    site.store = admin.store  # the fixture closes it
+
+
+def test_a_grant_key_sealed_for_someone_else_gives_no_grant_powers(site: SiteSession) -> None:
+    from app.security.keystore import NotAGrantor
+
+    folder, uid = _nurse(site)
+    other = add_user(site.ctx, site.keystore, site.db_key, username="other", full_name_en="Other", role="clinician",
+                     password="other-pass-12")
+    change_role(site.ctx, site.keystore, site.db_key, user_id=other, role="unit_admin")
+    site.store.close()
+    path = keystore_path(folder)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    mine = next(u for u in doc["users"] if u["user_id"] == uid)
+    theirs = next(u for u in doc["users"] if u["user_id"] == other)
+    mine["root_sealed"] = theirs["root_sealed"]  # a clinician copies the sealed key into their own entry
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    nurse = sign_in(folder, "nurse", NURSE_PW)
+    try:
+        with pytest.raises(NotAGrantor):
+            nurse.keystore.add_user(nurse.db_key, user_id="m1", username="mallory",  # type: ignore[arg-type]
+                                    password="mallory-pass-1", role="clinician")
+    finally:
+        nurse.store.close()
+    site.store = sign_in(folder, "admin", ADMIN_PW).store

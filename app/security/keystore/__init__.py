@@ -13,6 +13,7 @@ File format (``keystore.json``, version 1) -- JSON so it is inspectable and port
                 "verifier", "nonce", "wrapped_key", "role_mac",
                 "failed_attempts", "last_failure_at", "locked_until",
                 "grant", ["root_nonce", "root_wrapped"] (unit administrators),
+                ["root_sealed"] (promoted, not signed in since: the grant key sealed to the entry's box key),
                 "box_public", "box_nonce", "box_wrapped", "sealed" (the db key sealed to the entry: sealing.py)}, ...],
      "root_public": "<b64>"  (the grant key; optional fields, absent in keystores written before grants)
      "recovery": {"recovery_id", "kdf": {"alg": "hkdf-sha256", "salt"}, "nonce", "wrapped_key",

@@ -29,6 +29,7 @@ from app.security.keystore.model import (
     _RecoveryEntry,
     _UserEntry,
 )
+from app.security.keystore.sealing import SEALED_BYTES
 
 log = logging.getLogger("sayyar.security.keystore")  # one logger name for the whole package
 
@@ -126,6 +127,7 @@ def _doc_to_json(doc: _Doc) -> dict[str, Any]:
                 **({"grant": _b64(u.grant)} if u.grant else {}),
                 **({"root_nonce": _b64(u.root_nonce), "root_wrapped": _b64(u.root_wrapped)} if u.root_wrapped
                    else {}),
+                **({"root_sealed": _b64(u.root_sealed)} if u.root_sealed else {}),
                 **_box_to_json(u),
             }
             for u in doc.users
@@ -197,6 +199,8 @@ def _doc_from_json(raw: Any) -> _Doc:
                 root_nonce=_unb64(u["root_nonce"], f"{what}.root_nonce", _NONCE_BYTES) if "root_wrapped" in u
                 else b"",
                 root_wrapped=_unb64(u["root_wrapped"], f"{what}.root_wrapped", 48) if "root_wrapped" in u else b"",
+                root_sealed=_unb64(u["root_sealed"], f"{what}.root_sealed", SEALED_BYTES) if "root_sealed" in u
+                else b"",
                 **_box_from_json(u, what),
             )
         )

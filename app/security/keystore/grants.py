@@ -60,3 +60,29 @@ def wrap_root(wrap_key: bytes, user_id: str, root_private: bytes) -> tuple[bytes
 def unwrap_root(wrap_key: bytes, user_id: str, nonce: bytes, wrapped: bytes) -> bytes:
     """Raises cryptography's InvalidTag when altered."""
     return AESGCM(wrap_key).decrypt(nonce, wrapped, _ad(user_id))
+
+
+def _sealed_owner(user_id: str) -> str:
+    # Its own owner string: HKDF info and AES-GCM data differ from the sealed database key's (domain separation).
+    return f"grant-key:{user_id}"
+
+
+def seal_root(root_private: bytes, box_public: bytes, user_id: str) -> bytes:
+    from app.security.keystore.sealing import seal
+
+    return seal(root_private, box_public, _sealed_owner(user_id))
+
+
+def unseal_root(sealed: bytes, box_private: bytes, user_id: str, root_public: bytes) -> bytes:
+    """The grant key handed over at promotion; refused (cryptography's InvalidTag) when altered or when it is not the
+    key whose public half this keystore trusts."""
+    from cryptography.exceptions import InvalidTag
+
+    from app.security.keystore.sealing import unseal
+
+    root_private = unseal(sealed, box_private, _sealed_owner(user_id))
+    public = Ed25519PrivateKey.from_private_bytes(root_private).public_key().public_bytes(Encoding.Raw,
+                                                                                           PublicFormat.Raw)
+    if public != root_public:
+        raise InvalidTag()
+    return root_private

@@ -105,6 +105,9 @@ class _UserEntry:
     box_nonce: bytes = b""
     box_wrapped: bytes = b""
     sealed: bytes = b""
+    # A person promoted to administrator: the grant key sealed to their X25519 key by the administrator who
+    # promoted them (their password is not known then); wrapped under their own password at their next sign-in.
+    root_sealed: bytes = b""
 
 
 @dataclass

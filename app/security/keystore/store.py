@@ -51,7 +51,7 @@ from app.security.keystore.errors import (
     _corrupt,
 )
 from app.security.keystore.fileio import _atomic_write, _doc_from_json, _doc_to_json
-from app.security.keystore.grants import grant_holds, new_root, sign_grant, unwrap_root
+from app.security.keystore.grants import grant_holds, new_root, seal_root, sign_grant, unseal_root, unwrap_root
 from app.security.keystore.model import (
     _SALT_BYTES,
     DB_KEY_BYTES,
@@ -309,7 +309,12 @@ class Keystore:
         entry.role_mac = _role_mac(db_key, entry.user_id, role)
         entry.grant = granted.get("grant", b"")  # type: ignore[assignment]
         if role != _ADMIN:
-            entry.root_nonce, entry.root_wrapped = b"", b""  # no longer signs grants
+            entry.root_nonce, entry.root_wrapped, entry.root_sealed = b"", b"", b""  # no longer signs grants
+        elif not entry.root_wrapped and self._root is not None:
+            if entry.box_public:  # handed over now, taken under their own password at their next sign-in
+                entry.root_sealed = seal_root(self._root, entry.box_public, entry.user_id)
+            else:
+                log.warning("keystore: a promoted administrator signs grants only after a password reset")
         self._commit(doc)
 
     def remove_user(self, username: str) -> None:
@@ -418,6 +423,8 @@ class Keystore:
                 raise RoleNotGranted()
             if entry.root_wrapped and entry.role == _ADMIN:
                 self._root = self._unwrap_root(entry, password)
+            elif entry.root_sealed and entry.role == _ADMIN:
+                self._take_sealed_root(entry, password)
             return
         if entry.role != _ADMIN:
             return
@@ -438,6 +445,33 @@ class Keystore:
             return
         self._root = root_private
         log.info("keystore: roles are signed from now on")
+
+    def _open_sealed_root(self, entry: _UserEntry, wrap_key: bytes) -> bytes | None:
+        """The grant key an administrator sealed to this entry at promotion, or None (altered: no grant powers,
+        but the person still signs in with their role)."""
+        try:
+            box = unwrap_box(wrap_key, entry.user_id, entry.box_nonce, entry.box_wrapped)
+            return unseal_root(entry.root_sealed, box, entry.user_id, self._doc.root_public)
+        except InvalidTag:
+            log.warning("keystore grant key (sealed at promotion) failed authentication")
+            return None
+
+    def _take_sealed_root(self, entry: _UserEntry, password: str) -> None:
+        from app.security.keystore.grants import wrap_root
+
+        wrap_key, _ = _argon2(password, entry.salt, entry.kdf)
+        root = self._open_sealed_root(entry, wrap_key)
+        if root is None:
+            return
+        self._root = root
+        doc = copy.deepcopy(self._doc)
+        mine = self._find_in(doc, entry.username)
+        mine.root_nonce, mine.root_wrapped = wrap_root(wrap_key, mine.user_id, root)
+        mine.root_sealed = b""
+        try:
+            self._commit(doc)
+        except KeystoreWriteError:
+            log.warning("keystore: the grant key could not be saved under the password; kept sealed until next time")
 
     def _find(self, key: str) -> _UserEntry | None:
         for u in self._doc.users:
@@ -552,6 +586,8 @@ class Keystore:
         if not entry.kdf.at_least(self.kdf_params) or not entry.sealed:
             # Defaults were raised since this entry was written: re-wrap now, while we know the password.
             root = self._unwrap_root(entry, password) if entry.root_wrapped else None
+            if root is None and entry.root_sealed and entry.role == _ADMIN:  # its box key is replaced below
+                root = self._open_sealed_root(entry, _argon2(password, entry.salt, entry.kdf)[0])
             fresh = _wrap_for_user(
                 db_key, user_id=entry.user_id, username=entry.username, role=entry.role, password=password,
                 params=self.kdf_params, grant=entry.grant, root_private=root,
