@@ -250,6 +250,10 @@
         <translation>این سال میلادی است: تاریخ شمسی را وارد کنید، مثلاً %1</translation>
     </message>
     <message>
+        <source>Choose from a calendar (Alt+Down)</source>
+        <translation>انتخاب از تقویم (Alt+پایین)</translation>
+    </message>
+    <message>
         <source>Up/Down: a day, Page Up/Down: a month, Ctrl+Up/Down: a year</source>
         <translation>بالا/پایین: یک روز، Page Up/Down: یک ماه، Ctrl+بالا/پایین: یک سال</translation>
     </message>

@@ -93,3 +93,48 @@ def test_the_date_field_is_a_keyboard_picker_in_the_users_calendar(qtbot, driver
     dob.clear()
     type_here("2026-11-28")  # a Gregorian date on a Persian screen: said so, in Persian
     assert "میلادی" in dob.problem()
+
+
+def test_alt_down_drops_a_solar_hijri_month_grid_that_puts_the_picked_day_in(qtbot, driver):  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QCalendar, QDate
+
+    main = driver.sign_in("m.shahraki", lang="fa")
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    dob = main.tabs.currentWidget().dob
+    dob.setFocus()
+    _settle(qtbot, main, lambda: QApplication.focusWidget() is dob)
+    type_here("۱۴۰۵/۰۹/۰۷")
+    press(qtbot, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    popup = dob.popup
+    _settle(qtbot, main, lambda: popup is not None and popup.isVisible())
+    assert popup.calendar().name() == "Jalali" and popup.firstDayOfWeek() == Qt.DayOfWeek.Saturday
+    assert popup.selectedDate() == QDate(2026, 11, 28)
+    assert popup.monthShown() == 9  # Azar, in the Solar Hijri calendar
+    assert QCalendar(QCalendar.System.Jalali).monthName(popup.locale(), 9) == "آذر"
+    grid = popup.focusWidget() or popup  # where Qt delivers keys while a popup is open
+    qtbot.keyClick(grid, Qt.Key.Key_Right)  # one day along (which way depends on the right-to-left layout)
+    qtbot.keyClick(grid, Qt.Key.Key_Return)
+    _settle(qtbot, main, lambda: not popup.isVisible())
+    picked = dob.value()
+    assert picked in (date(2026, 11, 27), date(2026, 11, 29)) and QApplication.focusWidget() is dob
+    press(qtbot, Qt.Key.Key_F4)
+    _settle(qtbot, main, lambda: popup.isVisible())
+    qtbot.keyClick(popup.focusWidget() or popup, Qt.Key.Key_Escape)  # closed, nothing changed
+    _settle(qtbot, main, lambda: not popup.isVisible())
+    assert dob.value() == picked
+
+
+def test_the_calendar_button_opens_a_gregorian_grid_in_english(qtbot, driver):  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QDate
+
+    main = driver.sign_in("m.shahraki", lang="en")
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    dob = main.tabs.currentWidget().dob
+    dob.calendar_action.trigger()  # what a click on the field's calendar button does
+    popup = dob.popup
+    _settle(qtbot, main, lambda: popup is not None and popup.isVisible())
+    assert popup.calendar().name() == "Gregorian" and popup.selectedDate() == QDate.currentDate()
+    popup.setCurrentPage(2024, 3)
+    popup.clicked.emit(QDate(2024, 3, 21))  # a click on a day
+    _settle(qtbot, main, lambda: not popup.isVisible())
+    assert dob.value() == date(2024, 3, 21) and dob.text() == "2024-03-21"

@@ -24,6 +24,7 @@ from app.ui import i18n
 
 if TYPE_CHECKING:
     from app.services.errors import FieldError
+    from app.ui.widgets.calendar_popup import CalendarPopup
 
 ERROR_STYLE = "color: #b3261e;"
 INVALID_STYLE = "border: 2px solid #b3261e; border-radius: 3px;"
@@ -115,7 +116,8 @@ class FieldErrors:
 class DateField(QLineEdit):
     """A date typed in the user's calendar (Solar Hijri in Persian, Gregorian in English), year first. A picker
     for the keyboard: Up/Down move a day (from today when empty), Page Up/Page Down a month, Ctrl+Up/Ctrl+Down a
-    year; the tooltip reads the date in words, weekday included."""
+    year; Alt+Down, F4 or the calendar button drop a month grid (calendar_popup.py); the tooltip reads the date
+    in words, weekday included."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,8 +126,39 @@ class DateField(QLineEdit):
         self.setAlignment(Qt.AlignmentFlag.AlignRight if i18n.is_rtl() else Qt.AlignmentFlag.AlignLeft)
         self.textChanged.connect(self._say_in_words)
         i18n.screen_digits(self)
+        from app.ui.widgets.calendar_popup import calendar_icon
+
+        self.calendar_action = self.addAction(calendar_icon(), QLineEdit.ActionPosition.TrailingPosition)
+        self.calendar_action.setToolTip(QCoreApplication.translate("DateField", "Choose from a calendar (Alt+Down)"))
+        self.calendar_action.triggered.connect(self.open_calendar)
+        self.popup: CalendarPopup | None = None
+
+    def open_calendar(self) -> None:
+        """The month grid under the field; the day picked goes in as if typed (an unreadable text opens today)."""
+        if self.isReadOnly():
+            return
+        from app.ui.widgets.calendar_popup import CalendarPopup
+
+        try:
+            current = self.value()
+        except ValueError:
+            current = None
+        if self.popup is None:
+            self.popup = CalendarPopup(self)
+            self.popup.picked.connect(self._picked)
+        self.popup.open_at(self, current)
+
+    def _picked(self, d: date) -> None:
+        self.set_value(d)
+        self.setFocus()
+        self.editingFinished.emit()  # forms that check a date when it is left check a picked one too
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if (event.key() == Qt.Key.Key_F4 or (event.key() == Qt.Key.Key_Down
+                                             and event.modifiers() & Qt.KeyboardModifier.AltModifier)):
+            self.open_calendar()
+            event.accept()
+            return
         step = _STEPS.get((event.key(), bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)))
         if step is None or self.isReadOnly():
             super().keyPressEvent(event)
