@@ -2674,6 +2674,14 @@ Report it to the district health centre now. The visit is marked urgent.</source
         <translation>ثبت نوبت واکسن</translation>
     </message>
     <message>
+        <source>Campaign</source>
+        <translation>کارزار</translation>
+    </message>
+    <message>
+        <source>Routine (not a campaign)</source>
+        <translation>روتین (خارج از کارزار)</translation>
+    </message>
+    <message>
         <source>Vaccine</source>
         <translation>واکسن</translation>
     </message>

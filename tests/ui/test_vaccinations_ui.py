@@ -185,3 +185,39 @@ def test_signing_in_brings_the_due_table_to_today(qtbot, driver, demo_dir):  # t
             return s.get(ImmunisationDue, (pid, "hepb")).slot  # type: ignore[union-attr]
 
     qtbot.waitUntil(lambda: hepb() == 2, timeout=10000)
+
+
+def test_a_dose_given_in_a_running_campaign_round_is_recorded_for_the_round(qtbot, driver):  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from app.models.immunisation import ImmunisationDose as Dose
+    from app.services.campaigns import start_campaign
+
+    main = driver.sign_in("m.shahraki", lang="en")
+    ctx = main.session.ctx
+    today = date.today()
+    cid = start_campaign(ctx, {"code": "polio-r2", "name": "Polio round 2", "vaccine": "bopv",
+                               "start_date": (today - timedelta(days=1)).isoformat(),
+                               "end_date": (today + timedelta(days=3)).isoformat()})
+    start_campaign(ctx, {"code": "mr-next", "name": "MR next week", "vaccine": "bopv",  # not running yet
+                         "start_date": (today + timedelta(days=7)).isoformat(),
+                         "end_date": (today + timedelta(days=9)).isoformat()})
+    pid = _child(main, today - timedelta(days=400), "سارا", "Sara")
+    panel = _open(qtbot, main, pid)
+    qtbot.mouseClick(panel.record, Qt.MouseButton.LeftButton)
+    dialog = panel.dialog
+    dialog.vaccine.setCurrentIndex(dialog.vaccine.findData("penta"))
+    wait_ops(qtbot)
+    assert dialog.campaign.count() == 1 and not dialog.rows["campaign_id"].isEnabled()  # no penta round
+    dialog.vaccine.setCurrentIndex(dialog.vaccine.findData("bopv"))
+    assert [dialog.campaign.itemData(i) for i in range(dialog.campaign.count())] == [None, cid]
+    assert dialog.rows["campaign_id"].isEnabled() and "Polio round 2" in dialog.campaign.itemText(1)
+    dialog.campaign.setCurrentIndex(1)
+    type_text(dialog.batch, "OP-7731")
+    type_text(dialog.expiry, (today + timedelta(days=90)).isoformat())
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    with ctx.store.read() as s:
+        dose = s.scalars(select(Dose).where(Dose.patient_id == pid)).one()
+    assert (dose.vaccine, dose.campaign_id) == ("bopv", cid)

@@ -223,9 +223,15 @@ class DoseDialog(QDialog):
         self.country.setObjectName("doseCountry")
         self.given_by = QLineEdit(self)
         self.given_by.setObjectName("doseGivenBy")
+        # A dose given in a campaign round counts for the round (its vaccine, days and target ages are checked).
+        self.campaign = QComboBox(self)
+        self.campaign.setObjectName("doseCampaign")
+        self.campaigns: list[tuple[str, str, str]] = []  # (id, vaccine, label) of the rounds running today
         self.vaccine.currentIndexChanged.connect(self._route)
+        self.vaccine.currentIndexChanged.connect(self._fill_campaigns)
         self.source.currentIndexChanged.connect(self._source_changed)
         rows = [("vaccine", self.tr("Vaccine"), self.vaccine), ("source", self.tr("Source"), self.source),
+                ("campaign_id", self.tr("Campaign"), self.campaign),
                 ("given_on", self.tr("Date given"), self.given_on), ("batch", self.tr("Batch number"), self.batch),
                 ("expiry", self.tr("Expiry date"), self.expiry), ("site", self.tr("Site"), self.site),
                 ("place", self.tr("Where given"), self.place), ("country", self.tr("Country"), self.country),
@@ -239,6 +245,33 @@ class DoseDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self._route()
+        self._fill_campaigns()
+        self._source_changed()
+        self._load_campaigns()
+
+    def _load_campaigns(self) -> None:
+        from app.services.campaigns import active_campaigns
+
+        ctx = self.ctx
+
+        def running() -> list[tuple[str, str, str]]:
+            today = ctx.today()
+            return [(c.id, c.vaccine, f"{c.code} — {c.name}") for c in active_campaigns(ctx) if c.start_date <= today]
+
+        def show(found: list[tuple[str, str, str]]) -> None:
+            self.campaigns = found
+            self._fill_campaigns()
+
+        run_op(self, running, show, lambda _err: None)  # without the list the dose is routine, as before
+
+    def _fill_campaigns(self) -> None:
+        chosen = self.campaign.currentData()
+        self.campaign.clear()
+        self.campaign.addItem(self.tr("Routine (not a campaign)"), None)
+        for cid, vaccine, label in self.campaigns:
+            if vaccine == self.vaccine.currentData():
+                self.campaign.addItem(label, cid)
+        self.campaign.setCurrentIndex(max(0, self.campaign.findData(chosen)) if chosen else 0)
         self._source_changed()
 
     def _route(self) -> None:
@@ -254,6 +287,7 @@ class DoseDialog(QDialog):
         here = self.source.currentData() == "given"
         for name in ("batch", "expiry", "site"):
             self.rows[name].setEnabled(here)
+        self.rows["campaign_id"].setEnabled(here and self.campaign.count() > 1)
         self.rows["place"].setEnabled(not here)
         self.rows["given_by_name"].setEnabled(not here)
         if not here and self.place.currentData() == "unit":
@@ -271,7 +305,8 @@ class DoseDialog(QDialog):
         data: dict[str, Any] = {"patient_id": self.patient_id, "vaccine": self.vaccine.currentData(),
                                 "source": self.source.currentData(), "given_on": self.given_on.value()}
         if here:
-            data.update(batch=self.batch.text(), expiry=self.expiry.value(), site=self.site.currentData())
+            data.update(batch=self.batch.text(), expiry=self.expiry.value(), site=self.site.currentData(),
+                        campaign_id=self.campaign.currentData())
         else:
             data.update(place=self.place.currentData(), country=self.country.text(),
                         given_by_name=self.given_by.text())
