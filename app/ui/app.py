@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,11 @@ class AppController(QObject):
     def __init__(self, data_dir: Path, *, lock_seconds: float | None = None, preload: bool = True) -> None:
         super().__init__()
         self.preload = preload
+        # Set once the background imports are done (or failed): sign-in's worker waits for it, so two worker
+        # threads never import the same modules at once (a cross-thread import cycle can dead-lock or fail).
+        self.imports_done = threading.Event()
+        if not preload:
+            self.imports_done.set()
         self.data_dir = data_dir
         self.prefs = prefs.load(data_dir)
         i18n.set_language(self.prefs.last_lang)
@@ -80,8 +86,11 @@ class AppController(QObject):
         import importlib
 
         def load() -> None:
-            for name in PRELOAD:
-                importlib.import_module(name)
+            try:
+                for name in PRELOAD:
+                    importlib.import_module(name)
+            finally:
+                self.imports_done.set()
 
         def screens(_: object) -> None:
             try:
@@ -158,6 +167,7 @@ class AppController(QObject):
 
     def _unlock(self, username: str, password: str) -> _Unlocked:
         """Worker thread: argon2 and the database open take ~0.5 s."""
+        self.imports_done.wait(timeout=120)
         from app.services.reference import list_facilities, list_users
         from app.services.site import SignInFailed, check_granted_role, context_for, sign_in
 
