@@ -53,6 +53,9 @@ def register(sub: Any) -> None:
                    help=f"open it with the recovery key (from ${RECOVERY_ENV} or asked) instead of --user's password")
     p.set_defaults(handler=cmd_restore)
 
+    p = sub.add_parser("compact", help="rewrite the database file compactly (unit administrator; about a minute)")
+    p.set_defaults(handler=cmd_compact)
+
     p = sub.add_parser("recover", help="every password lost: open with the recovery key, set an administrator's")
     p.set_defaults(handler=cmd_recover)
 
@@ -104,6 +107,20 @@ def cmd_backup(args: argparse.Namespace) -> int:
         session.store.close()
     print(f"wrote {info.path} ({info.size:,} bytes; laptop {info.device_code}, epoch {info.epoch}). It opens only "
           "with the recovery key or a unit administrator's password. Keep it away from the laptop.")
+    return 0
+
+
+def cmd_compact(args: argparse.Namespace) -> int:
+    from app.security.roles import Action, require_role
+
+    session = signed_in(args)
+    try:
+        require_role(session.ctx, Action.CONFIGURE_DEVICE)
+        before, after = session.store.vacuum()
+    finally:
+        session.store.close()
+    print(f"database rewritten: {before / 1024**2:,.1f} MB before, {after / 1024**2:,.1f} MB now. From now on space "
+          "that acknowledged changes free is given back by itself.")
     return 0
 
 

@@ -12,7 +12,7 @@ from app.models.immunisation import (
     ImmunisationDue,
 )
 from app.models.insurance import Enrolment, EnrolmentMember
-from app.models.journal import AuditEntry, ChangeLog, DeviceState
+from app.models.journal import AuditEntry, ChangeLog, ChangeLogArchive, DeviceState
 from app.models.people import Household, IdentityDocument, Patient, PatientSearchEntry, PatientSearchToken
 from app.models.reference import Department, Diagnosis, DiseaseList, Facility, Unit, User
 from app.models.registry import REGISTRY  # noqa: E402 - needs every model above
@@ -24,7 +24,7 @@ SYNCED_MODELS: dict[str, type[SyncMixin]] = {name: e.model for name, e in REGIST
 
 __all__ = [
     "AdverseEvent", "Campaign", "CampaignTally", "ImmunisationChild", "ImmunisationDose", "ImmunisationDue",
-    "AuditEntry", "Base", "CaseInvestigation", "DiseaseList", "TestResult", "ChangeLog", "Department", "DeviceState", "Diagnosis", "Enrolment", "EnrolmentMember",
+    "AuditEntry", "Base", "CaseInvestigation", "DiseaseList", "TestResult", "ChangeLog", "ChangeLogArchive", "Department", "DeviceState", "Diagnosis", "Enrolment", "EnrolmentMember",
     "Facility", "Household", "IdentityDocument", "Patient", "PatientSearchEntry", "PatientSearchToken", "Referral", "RosterDay",
     "RosterPatient", "RosterStaff", "REGISTRY", "SYNCED_MODELS", "SurveillanceCase", "SyncBase", "SyncConflict", "SyncIdentity",
     "SyncMixin", "SyncParked", "Unit", "User", "Visit", "DuplicateDirty", "DuplicateReviewPair", "DuplicateReviewState",

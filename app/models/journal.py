@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, SyncMixin, UTCDateTime
@@ -34,6 +34,27 @@ class ChangeLog(Base):
     # The server's rejection code (app.sync.protocol.RejectionCode): whether the laptop can repair the entry itself.
     reject_code: Mapped[str] = mapped_column(String(20), default="", server_default="")
     priority: Mapped[int] = mapped_column(Integer, default=0)
+    # The record's version this entry made: kept when an acknowledged entry's payload is compacted (for the audit).
+    version: Mapped[int | None] = mapped_column(Integer)
+
+
+class ChangeLogArchive(Base):
+    """Acknowledged change-log entries, packed: one row holds up to ``app.sync.outbox.ARCHIVE_BLOCK`` of them.
+
+    Once the server has acknowledged an entry the record itself holds its state, so what is kept is what idempotency
+    and the audit need: sequence, epoch, entity, record id, operation, version, clock stamp, user and time of each
+    entry, column by column in one zlib-compressed JSON document (``app.sync.outbox.archived_entries`` reads it back).
+    Never synced; docs/architecture.md, "Change log".
+    """
+
+    __tablename__ = "change_log_archive"
+
+    first_seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_seq: Mapped[int] = mapped_column(Integer)
+    entries: Mapped[int] = mapped_column(Integer)
+    # entity -> how many of the block's entries (the Sync panel's counts, without unpacking)
+    counts: Mapped[dict[str, int]] = mapped_column(JSON)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class DeviceState(Base):

@@ -24,7 +24,7 @@ from app.store.search_index import patient_tokens, reindex_patients, store_token
 
 _ORDER = [t.name for t in Base.metadata.sorted_tables]
 _LOG_COLUMNS = ("device_id", "epoch", "entity", "record_id", "op", "payload", "hlc", "user_id", "created_at", "state",
-                "reason", "priority")
+                "reason", "priority", "version")
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event, update
+from sqlalchemy import Connection, Engine, event, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from app.models import AuditEntry, ChangeLog, DeviceState, SyncMixin, utcnow
+from app.models import AuditEntry, ChangeLog, DeviceState, SyncBase, SyncMixin, utcnow
 from app.models.payload import encode
 from app.models.registry import REGISTRY, SyncedEntity, for_model
 from app.store.clock import HybridClock
@@ -78,7 +79,7 @@ def stamp(ctx: WriteContext, spec: SyncedEntity, values: dict[str, Any], *, inse
     return {
         "device_id": ctx.device_id, "epoch": ctx.epoch, "entity": spec.name, "record_id": values["id"], "op": op,
         "payload": encode(spec.table, values), "hlc": values["hlc"], "user_id": ctx.user_id, "created_at": now,
-        "state": "queued", "reason": "", "priority": spec.priority,
+        "state": "queued", "reason": "", "priority": spec.priority, "version": values["version"],
     }
 
 
@@ -105,6 +106,31 @@ def _stamp_object(obj: SyncMixin, ctx: WriteContext, *, inserting: bool, now: da
     return ChangeLog(**row)
 
 
+def _keep_merge_bases(session: Session, changed: list[SyncMixin]) -> None:
+    """Before a shared record's first change the server has not yet acknowledged, its stored state (the server's,
+    or the last one it acknowledged) becomes the base the upload compares the change with, so that only the fields
+    it changed travel as changed (app.sync.outbox). The change log and ``sync_base`` keep no other copy of a record's
+    state once everything about it is acknowledged (docs/architecture.md, "Change log")."""
+    conn = session.connection()
+    cl = ChangeLog.__table__
+    sb = SyncBase.__table__
+    for obj in changed:
+        spec = for_model(type(obj))
+        if spec is None or not spec.merges_fields:
+            continue
+        rid = obj.id
+        waiting = conn.execute(select(cl.c.seq).where(cl.c.record_id == rid, cl.c.state != "acked").limit(1)).first()
+        if waiting is not None:
+            continue  # its earlier unacknowledged entry holds the state this change follows
+        row = conn.execute(select(spec.table).where(spec.table.c.id == rid)).mappings().first()
+        if row is None:
+            continue
+        base = {"entity": spec.name, "record_id": rid, "hlc": row["hlc"] or "", "payload": encode(spec.table, dict(row))}
+        stmt = sqlite_insert(sb).values(**base)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["entity", "record_id"],
+                                                set_={"hlc": stmt.excluded.hlc, "payload": stmt.excluded.payload}))
+
+
 def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
     ctx: WriteContext | None = session.info.get("write")
     synced = [o for o in (*session.new, *session.dirty, *session.deleted) if isinstance(o, SyncMixin)]
@@ -126,6 +152,8 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
             if isinstance(obj, AuditEntry) and session.is_modified(obj, include_collections=False):
                 raise AuditEntryImmutable("audit entries are append-only: add a new entry instead of changing one")
         now = utcnow()
+        _keep_merge_bases(session, [o for o in session.dirty if isinstance(o, SyncMixin)
+                                    and session.is_modified(o, include_collections=False)])
         entries = [_stamp_object(o, ctx, inserting=True, now=now) for o in list(session.new)
                    if isinstance(o, SyncMixin)]
         entries += [_stamp_object(o, ctx, inserting=False, now=now) for o in list(session.dirty)

@@ -282,6 +282,7 @@ def load_receipt(store: Store, path: Path | str) -> tuple[int, int]:
                                                      cl.c.state.in_(outbox.PENDING))).scalars()) if reasons else []
     outbox.mark(store, seqs, "quarantined", reasons, codes)
     outbox.refresh_acked_seq(store)
+    store.reclaim_space()
     if signed.reference:
         _apply_reference(store, signed.reference)
     return acked, len(seqs)

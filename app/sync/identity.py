@@ -7,12 +7,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, insert, select, text, update
 
 from app.models import ChangeLog, DeviceState, SyncIdentity, User
 from app.security.roles import Action, require_role
 from app.store import Store
-from app.sync import crypto
+from app.sync import crypto, outbox
 from app.sync.protocol import DeviceEnrolment, DeviceRequest, DeviceUser, LaptopConfig
 from app.sync.repair import renumber
 
@@ -110,7 +110,7 @@ def record_attempt(store: Store, *, error: str | None) -> None:
 def local_max_seq(store: Store) -> int:
     """The highest sequence this laptop ever issued (AUTOINCREMENT keeps it even if entries were removed)."""
     with store.read() as s:
-        top = s.scalar(select(func.max(ChangeLog.seq))) or 0
+        top = outbox.max_seq(s)  # packed acknowledged entries included
         has_sequence = s.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")).first()
         row = None
         if has_sequence:

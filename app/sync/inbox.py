@@ -25,7 +25,7 @@ from app.store import Store
 from app.store.immunisation_due import refresh_due
 from app.store.search_index import reindex_patients
 from app.sync import feed_trust
-from app.sync.outbox import PENDING
+from app.sync.outbox import PENDING, unacknowledged
 from app.sync.protocol import ConflictItem, FeedItem, FeedPage
 from app.sync.records import RecordInvalid, payload_to_row
 
@@ -203,6 +203,11 @@ def _apply_records(s: Session, items: list[FeedItem], result: PageResult) -> Non
     for entity, rows_ in updates.items():
         table = SYNCED_MODELS[entity].__table__  # type: ignore[attr-defined]
         s.execute(update(table).where(table.c.id == bindparam("_key")), [{**r, "_key": r["id"]} for r in rows_])
+    if bases:
+        # A base is kept only for a record with entries the server has not acknowledged (here: quarantined ones;
+        # those still queued or sent were skipped above); any other record is itself the server's state.
+        busy = unacknowledged(s, [b["record_id"] for b in bases])
+        bases = [b for b in bases if b["record_id"] in busy]
     if bases:
         stmt = sqlite_insert(SyncBase.__table__)
         s.execute(stmt.on_conflict_do_update(index_elements=["entity", "record_id"],

@@ -7,14 +7,19 @@ An entry marked ``sent`` whose answer never came is simply sent again: the serve
 from __future__ import annotations
 
 import json
+import struct
+import uuid
+import zlib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import Text, func, select, type_coerce, update
+from sqlalchemy import Text, delete, func, insert, select, type_coerce, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from app.models import ChangeLog, DeviceState, SyncBase
+from app.models import ChangeLog, ChangeLogArchive, DeviceState, SyncBase
 from app.models.lookup import in_json
 from app.models.registry import REGISTRY
 from app.store import Store
@@ -149,14 +154,18 @@ def mark(store: Store, seqs: Iterable[int], state: str, reasons: dict[int, str] 
         if state == "acked":
             compact(s, seqs)
         _refresh_acked_seq(s)
+    if state == "acked":
+        store.reclaim_space()
 
 
 def compact(s: Any, seqs: list[int] | None = None) -> int:
-    """Acknowledged entries keep their keys (sequence, epoch, entity, record, operation, stamp, user: what
-    idempotency, the audit of who changed what and a restore need) but not the record's full state: the record
-    itself holds it, and for shared records the state the server acknowledged becomes the base of the next edit
-    (``sync_base``). A laptop's change log then stops growing with every record's full copy (docs/architecture.md,
-    "Change log"). Returns how many entries were compacted."""
+    """Acknowledged entries (those of ``seqs``, or all) keep their keys (sequence, epoch, entity, record, operation,
+    version, stamp, user: what idempotency, the audit of who changed what and a restore need) but not the record's
+    full state: the record itself holds it. A shared record that still has entries the server has not acknowledged
+    keeps the newest acknowledged state as the base its next edit is compared with (``sync_base``); one without
+    keeps no base (the record is that state, and the store takes it as the base at the next local edit,
+    app.store.changes). Full blocks of acknowledged entries are then packed (:func:`pack`). Returns how many entries
+    were compacted (docs/architecture.md, "Change log")."""
     cl = ChangeLog.__table__
     shared = [e.name for e in REGISTRY.values() if e.merges_fields]
     where = [cl.c.state == "acked", cl.c.payload != {}]
@@ -164,19 +173,153 @@ def compact(s: Any, seqs: list[int] | None = None) -> int:
     done = 0
     for chunk in chunks:
         cond = [*where, in_json(cl.c.seq, chunk)] if chunk is not None else where
-        bases = [{"entity": r.entity, "record_id": r.record_id, "hlc": r.hlc, "payload": r.payload}
-                 for r in s.execute(select(cl.c.entity, cl.c.record_id, cl.c.hlc, cl.c.payload).where(
-                     *cond, cl.c.entity.in_(shared)).order_by(cl.c.seq))]
         newest: dict[tuple[str, str], dict[str, Any]] = {}
-        for b in bases:
-            newest[(b["entity"], b["record_id"])] = b
+        for r in s.execute(select(cl.c.entity, cl.c.record_id, cl.c.hlc, cl.c.payload).where(
+                *cond, cl.c.entity.in_(shared)).order_by(cl.c.seq)):
+            newest[(r.entity, r.record_id)] = {"entity": r.entity, "record_id": r.record_id, "hlc": r.hlc,
+                                               "payload": r.payload}
         if newest:
-            stmt = sqlite_insert(SyncBase.__table__)
-            s.execute(stmt.on_conflict_do_update(
-                index_elements=["entity", "record_id"], set_={"hlc": stmt.excluded.hlc, "payload": stmt.excluded.payload},
-                where=stmt.excluded.hlc > SyncBase.__table__.c.hlc), list(newest.values()))
+            busy = unacknowledged(s, sorted({rid for _, rid in newest}))
+            keep = [b for key, b in newest.items() if key[1] in busy]
+            if keep:
+                stmt = sqlite_insert(SyncBase.__table__)
+                s.execute(stmt.on_conflict_do_update(
+                    index_elements=["entity", "record_id"],
+                    set_={"hlc": stmt.excluded.hlc, "payload": stmt.excluded.payload},
+                    where=stmt.excluded.hlc > SyncBase.__table__.c.hlc), keep)
+            idle = [{"e": e, "r": rid} for e, rid in newest if rid not in busy]
+            if idle:
+                sb = SyncBase.__table__
+                s.execute(delete(sb).where(sb.c.entity == _bp("e"), sb.c.record_id == _bp("r")), idle)
         done += s.execute(update(cl).where(*cond).values(payload={})).rowcount or 0
+    pack(s)
     return int(done)
+
+
+def unacknowledged(s: Any, record_ids: list[str]) -> set[str]:
+    """Which of these records have change-log entries the server has not acknowledged (queued, sent, quarantined)."""
+    cl = ChangeLog.__table__
+    out: set[str] = set()
+    for chunk in _chunks(record_ids):
+        out.update(s.execute(select(cl.c.record_id).where(in_json(cl.c.record_id, chunk),
+                                                          cl.c.state != "acked")).scalars())
+    return out
+
+
+# -- packed acknowledged entries -----------------------------------------------------------------------------------
+
+# Entries in one packed block: acknowledgements are packed once this many wait, so every block is full.
+ARCHIVE_BLOCK = 2000
+_ARCHIVE_FORMAT = 1
+_PACKED = ("seq", "epoch", "entity", "op", "version", "hlc", "user_id", "created_at", "device_id")
+
+
+@dataclass(frozen=True)
+class ArchivedEntry:
+    """One acknowledged entry as the archive keeps it (no record state: the record holds that)."""
+
+    seq: int
+    epoch: int
+    entity: str
+    record_id: str
+    op: str
+    version: int | None
+    hlc: str
+    user_id: str | None
+    created_at: datetime
+    device_id: str
+
+
+def pack(s: Any) -> int:
+    """Move acknowledged entries out of the change log into ``change_log_archive``, a full block of
+    ``ARCHIVE_BLOCK`` at a time (fewer wait in the change log until the next acknowledgement fills a block).
+    Each block is the entries' columns as one JSON document (record ids as 16 bytes each when they are UUIDs),
+    compressed: about 25 bytes an entry instead of about 240 with its indexes. Returns how many were packed."""
+    cl = ChangeLog.__table__
+    waiting = int(s.scalar(select(func.count()).select_from(cl).where(cl.c.state == "acked")) or 0)
+    take = waiting - waiting % ARCHIVE_BLOCK
+    created = type_coerce(cl.c.created_at, Text).label("created_at")
+    done = 0
+    while done < take:  # a few blocks at a time: a first acknowledgement of years of work stays within memory
+        rows = s.execute(select(cl.c.seq, cl.c.epoch, cl.c.entity, cl.c.record_id, cl.c.op, cl.c.version, cl.c.hlc,
+                                cl.c.user_id, created, cl.c.device_id).where(cl.c.state == "acked")
+                         .order_by(cl.c.seq).limit(min(take - done, 50 * ARCHIVE_BLOCK))).all()
+        blocks = []
+        for i in range(0, len(rows), ARCHIVE_BLOCK):
+            block = rows[i:i + ARCHIVE_BLOCK]
+            counts: dict[str, int] = {}
+            for r in block:
+                counts[r.entity] = counts.get(r.entity, 0) + 1
+            blocks.append({"first_seq": block[0].seq, "last_seq": block[-1].seq, "entries": len(block),
+                           "counts": counts, "data": _encode_block(block)})
+        s.execute(insert(ChangeLogArchive.__table__), blocks)
+        s.execute(delete(cl).where(cl.c.state == "acked", cl.c.seq <= rows[-1].seq))
+        done += len(rows)
+    return done
+
+
+def _encode_block(rows: list[Any]) -> bytes:
+    doc: dict[str, Any] = {"format": _ARCHIVE_FORMAT}
+    for name in _PACKED:
+        doc[name] = [getattr(r, name) for r in rows]
+    ids = bytearray()
+    odd: dict[str, str] = {}
+    for i, r in enumerate(rows):
+        try:
+            u = uuid.UUID(r.record_id)
+        except ValueError:
+            u = None
+        if u is not None and str(u) == r.record_id:
+            ids += u.bytes
+        else:  # not a canonical UUID: kept as written
+            ids += bytes(16)
+            odd[str(i)] = r.record_id
+    doc["odd_ids"] = odd
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return zlib.compress(struct.pack(">I", len(text)) + text + bytes(ids), 6)
+
+
+def _decode_block(data: bytes) -> list[ArchivedEntry]:
+    raw = zlib.decompress(data)
+    (size,) = struct.unpack(">I", raw[:4])
+    doc = json.loads(raw[4:4 + size])
+    if doc.get("format") != _ARCHIVE_FORMAT:
+        raise ValueError(f"packed change-log block of an unknown format {doc.get('format')!r}")
+    ids = raw[4 + size:]
+    odd = doc["odd_ids"]
+    out = []
+    for i in range(len(doc["seq"])):
+        rid = odd.get(str(i)) or str(uuid.UUID(bytes=bytes(ids[16 * i:16 * i + 16])))
+        created = datetime.fromisoformat(doc["created_at"][i]).replace(tzinfo=timezone.utc)
+        out.append(ArchivedEntry(doc["seq"][i], doc["epoch"][i], doc["entity"][i], rid, doc["op"][i],
+                                 doc["version"][i], doc["hlc"][i], doc["user_id"][i], created, doc["device_id"][i]))
+    return out
+
+
+def archived_entries(s: Any, record_id: str | None = None) -> list[ArchivedEntry]:
+    """The packed acknowledged entries (of one record), in sequence order. Unpacks every block: for the audit and
+    for tools, not for screens that open often."""
+    out: list[ArchivedEntry] = []
+    for (data,) in s.execute(select(ChangeLogArchive.data).order_by(ChangeLogArchive.first_seq)):
+        out.extend(e for e in _decode_block(data) if record_id is None or e.record_id == record_id)
+    return out
+
+
+def archived_counts(s: Any) -> dict[str, int]:
+    """entity -> how many acknowledged entries are packed."""
+    out: dict[str, int] = {}
+    for (counts,) in s.execute(select(ChangeLogArchive.counts)):
+        for entity, n in counts.items():
+            out[entity] = out.get(entity, 0) + int(n)
+    return out
+
+
+def max_seq(s: Any) -> int:
+    """The highest sequence in the change log or its archive."""
+    cl = ChangeLog.__table__
+    live = s.scalar(select(func.max(cl.c.seq))) or 0
+    packed = s.scalar(select(func.max(ChangeLogArchive.last_seq))) or 0
+    return max(int(live), int(packed))
 
 
 def _bp(name: str) -> Any:
@@ -189,7 +332,7 @@ def _refresh_acked_seq(s: Any) -> None:
     """``acked_seq``: every entry up to it is acknowledged or quarantined (nothing below it still waits)."""
     cl = ChangeLog.__table__
     low = s.scalar(select(func.min(cl.c.seq)).where(cl.c.state.in_(PENDING)))
-    top = s.scalar(select(func.max(cl.c.seq))) or 0
+    top = max_seq(s)
     s.execute(update(DeviceState).values(acked_seq=(low - 1) if low is not None else top))
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.models import AuditEntry, ChangeLog, DeviceState, SyncConflict, SyncIdentity, SyncParked
 from app.security.roles import Action
 from app.store import Store
+from app.sync import outbox
 from app.sync.records import column_value
 
 STATES = ("queued", "sent", "acked", "quarantined")
@@ -67,6 +68,7 @@ def sync_status(store: Store) -> SyncStatus:
         counts = {state: 0 for state in STATES}
         for state, n in s.execute(select(ChangeLog.state, func.count()).group_by(ChangeLog.state)):
             counts[state] = int(n)
+        counts["acked"] = counts.get("acked", 0) + sum(outbox.archived_counts(s).values())
         dev = s.get(DeviceState, 1)
         ident = s.get(SyncIdentity, 1)
         open_conflicts = int(s.scalar(select(func.count()).select_from(SyncConflict).where(
@@ -91,6 +93,9 @@ def counts_by_entity(store: Store) -> dict[str, dict[str, int]]:
         for entity, state, n in s.execute(select(ChangeLog.entity, ChangeLog.state, func.count())
                                           .group_by(ChangeLog.entity, ChangeLog.state)):
             out.setdefault(entity, {})[state] = int(n)
+        for entity, n in outbox.archived_counts(s).items():
+            by_state = out.setdefault(entity, {})
+            by_state["acked"] = by_state.get("acked", 0) + n
     return out
 
 
@@ -119,8 +124,12 @@ def parked_records(store: Store, *, limit: int = 500) -> list[ParkedRecord]:
 def record_state(store: Store, entity: str, record_id: str) -> str | None:
     """The state of the newest change to one record ("queued", "sent", "acked", "quarantined"), or None."""
     with store.read() as s:
-        return s.scalar(select(ChangeLog.state).where(ChangeLog.entity == entity, ChangeLog.record_id == record_id)
+        live = s.scalar(select(ChangeLog.state).where(ChangeLog.entity == entity, ChangeLog.record_id == record_id)
                         .order_by(ChangeLog.seq.desc()).limit(1))
+        if live is not None:
+            return str(live)
+        packed = [e for e in outbox.archived_entries(s, record_id) if e.entity == entity]
+        return "acked" if packed else None
 
 
 def conflicts(store: Store, *, status: str = "open") -> list[ConflictRow]:

@@ -289,12 +289,15 @@ def test_acknowledged_entries_are_compacted_and_edits_still_merge_by_field(tmp_p
     _sync(a, live), _sync(b, live)
     with a.store.read() as s:
         payloads = list(s.execute(select(ChangeLog.payload).where(ChangeLog.state == "acked")).scalars())
-        base = s.get(SyncBase, ("patient", pid))
+        assert s.get(SyncBase, ("patient", pid)) is None  # everything acknowledged: the record is its own base
+        acked_hlc = s.get(Patient, pid).hlc  # type: ignore[union-attr]
     assert payloads and all(p == {} for p in payloads)  # the record holds its state; the log keeps the keys
-    assert base is not None and base.payload["id"] == pid
     _edit(a, pid, notes="seen at Dogharoun")
+    with a.store.read() as s:
+        base = s.get(SyncBase, ("patient", pid))
+        assert base is not None and base.hlc == acked_hlc and base.payload["id"] == pid  # taken at the edit
     [entry] = outbox.entries(a.store, ChangeLog.state == "queued")
-    assert entry.changed == ["notes"] and entry.base_hlc == base.hlc  # an edit of one field, on the acked state
+    assert entry.changed == ["notes"] and entry.base_hlc == acked_hlc  # an edit of one field, on the acked state
     _edit(b, pid, phone="09150000000")
     for _ in range(2):
         _sync(a, live), _sync(b, live)
@@ -303,6 +306,9 @@ def test_acknowledged_entries_are_compacted_and_edits_still_merge_by_field(tmp_p
     assert _patient(a, pid) == want and _patient(b, pid) == want
     with central.connect() as conn:
         assert conn.execute(select(func.count()).select_from(m.conflict)).scalar_one() == 0
+    for lap in (a, b):
+        with lap.store.read() as s:
+            assert s.get(SyncBase, ("patient", pid)) is None  # acknowledged again: no copy kept beside the record
     a.close(), b.close()
 
 
