@@ -38,8 +38,23 @@ def enrolments_by_payer(conn: Connection, *, today: date) -> list[PayerRow]:
     return sorted(out, key=lambda r: (r.unit, r.payer))
 
 
-def expiring(conn: Connection, *, today: date, days: int = 30, unit_id: str | None = None) -> list[dict[str, Any]]:
-    """Active enrolments whose cover ends within ``days`` days (inclusive), soonest first: the renewal list.
+def _expiring_where(today: date, days: int, unit_id: str | None) -> list[Any]:
+    e = t.enrolment
+    where = [t.live(e), func.coalesce(e.c.status, "active") == "active", e.c.coverage_end >= today,
+             e.c.coverage_end <= today + timedelta(days=days)]
+    return where + [e.c.unit_id == unit_id] if unit_id else where
+
+
+def count_expiring(conn: Connection, *, today: date, days: int = 30, unit_id: str | None = None) -> int:
+    """How many active enrolments' cover ends within ``days`` days (what the renewal list's pages add up to)."""
+    q = select(func.count()).select_from(t.enrolment).where(*_expiring_where(today, days, unit_id))
+    return int(conn.execute(q).scalar() or 0)
+
+
+def expiring(conn: Connection, *, today: date, days: int = 30, unit_id: str | None = None, limit: int | None = None,
+             offset: int = 0) -> list[dict[str, Any]]:
+    """Active enrolments whose cover ends within ``days`` days (inclusive), soonest first: the renewal list (a page
+    of it with ``limit`` and ``offset``).
 
     The household head's name and phone are included: this list is for staff who call families to renew, and it
     stays inside the role-checked screens (headquarters and the unit's coordinator).
@@ -49,11 +64,8 @@ def expiring(conn: Connection, *, today: date, days: int = 30, unit_id: str | No
                 p.c.given_name_latin, p.c.father_name_latin, p.c.given_name_fa, func.coalesce(p.c.phone, h.c.phone),
                 h.c.code)
          .select_from(e.outerjoin(p, p.c.id == e.c.head_patient_id).outerjoin(h, h.c.id == e.c.household_id))
-         .where(t.live(e), func.coalesce(e.c.status, "active") == "active", e.c.coverage_end >= today,
-                e.c.coverage_end <= today + timedelta(days=days))
-         .order_by(e.c.coverage_end, e.c.id))
-    if unit_id:
-        q = q.where(e.c.unit_id == unit_id)
+         .where(*_expiring_where(today, days, unit_id))
+         .order_by(e.c.coverage_end, e.c.id).limit(limit).offset(offset or None))
     units = t.units(conn)
     return [{"enrolment_id": r[0], "unit": units.get(r[1] or "", {}).get("code", ""), "payer": r[2], "scheme": r[3],
              "coverage_end": t.as_date(r[4]), "days_left": (t.as_date(r[4]) - today).days, "voucher": r[5] or "",

@@ -141,6 +141,11 @@ _RECORD_INDEXES = (
     "CREATE INDEX IF NOT EXISTS ix_hq_case_device ON surveillance_case (device_id, hlc)",
     "CREATE INDEX IF NOT EXISTS ix_hq_patient_device ON patient (device_id, hlc)",
     "CREATE INDEX IF NOT EXISTS ix_hq_referral_device ON referral (device_id, hlc)",
+    # The insurance page's enrolments by unit and payer: people covered counted from an index alone, and the
+    # enrolments read in (unit, payer) order from one (issue 17: over 3,000,000 visits the page took ~350 ms).
+    "CREATE INDEX IF NOT EXISTS ix_hq_member_count ON enrolment_member (enrolment_id, deleted)",
+    "CREATE INDEX IF NOT EXISTS ix_hq_enrolment_payer ON enrolment "
+    "(unit_id, payer, deleted, coverage_start, coverage_end, status, id)",
 )
 
 

@@ -31,19 +31,10 @@ class LineListQuery:
     case_ids: tuple[str, ...] = ()  # only these cases (an alert's)
 
 
-def line_list(conn: Connection, query: LineListQuery, *, identities: bool = False, first_weekday: int = 0,
-              limit: int | None = None) -> list[dict[str, Any]]:
-    from app.hq.weeks import week_of
-
-    c, p = t.case_t, t.patient
+def _filtered(q: Any, query: LineListQuery) -> Any:
+    c = t.case_t
     ed = t.epi_date(c)
-    age = t.age_expr(c.c.reported_date, p.c.date_of_birth, p.c.birth_year)
-    cols = [c.c.id, c.c.disease, c.c.icd10, c.c.classification, c.c.onset_date, c.c.reported_date, c.c.facility_id,
-            c.c.unit_id, age.label("age"), p.c.sex, p.c.nationality, p.c.legal_status, c.c.immediate]
-    if identities:
-        cols += [p.c.code, p.c.given_name_latin, p.c.father_name_latin, p.c.family_name_latin, p.c.given_name_fa,
-                 p.c.father_name_fa, p.c.phone, c.c.patient_id]
-    q = select(*cols).select_from(c.outerjoin(p, p.c.id == c.c.patient_id)).where(t.live(c))
+    q = q.where(t.live(c))
     if query.since:
         q = q.where(ed >= query.since)
     if query.until:
@@ -54,9 +45,46 @@ def line_list(conn: Connection, query: LineListQuery, *, identities: bool = Fals
         q = q.where(c.c.id.in_(query.case_ids))
     if not query.include_discarded:
         q = q.where(func.coalesce(c.c.classification, "") != "discarded")
+    return q
+
+
+def count_cases(conn: Connection, query: LineListQuery) -> int:
+    """How many cases the line list of ``query`` holds (what a page of it is out of)."""
+    return int(conn.execute(_filtered(select(func.count()).select_from(t.case_t), query)).scalar() or 0)
+
+
+def epi_curves(conn: Connection, weeks: list[Any]) -> dict[str, list[int]]:
+    """Cases per disease and epi week over ``weeks`` (consecutive, oldest first), discarded cases not counted:
+    counted in SQL over every case, however many (``{disease: [count per week]}``, diseases with cases only)."""
+    c = t.case_t
+    ed = t.epi_date(c)
+    q = _filtered(select(c.c.disease, ed, func.count()).select_from(c),
+                  LineListQuery(since=weeks[0].start, until=weeks[-1].last_day, include_discarded=False))
+    out: dict[str, list[int]] = {}
+    for disease, epi, n in conn.execute(q.group_by(c.c.disease, ed)):
+        index = (t.as_date(epi) - weeks[0].start).days // 7
+        out.setdefault(disease, [0] * len(weeks))[index] += int(n)
+    return out
+
+
+def line_list(conn: Connection, query: LineListQuery, *, identities: bool = False, first_weekday: int = 0,
+              limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+    from app.hq.weeks import week_of
+
+    c, p = t.case_t, t.patient
+    ed = t.epi_date(c)
+    age = t.age_expr(c.c.reported_date, p.c.date_of_birth, p.c.birth_year)
+    cols = [c.c.id, c.c.disease, c.c.icd10, c.c.classification, c.c.onset_date, c.c.reported_date, c.c.facility_id,
+            c.c.unit_id, age.label("age"), p.c.sex, p.c.nationality, p.c.legal_status, c.c.immediate]
+    if identities:
+        cols += [p.c.code, p.c.given_name_latin, p.c.father_name_latin, p.c.family_name_latin, p.c.given_name_fa,
+                 p.c.father_name_fa, p.c.phone, c.c.patient_id]
+    q = _filtered(select(*cols).select_from(c.outerjoin(p, p.c.id == c.c.patient_id)), query)
     q = q.order_by(ed.desc(), c.c.disease, c.c.id)
     if limit:
         q = q.limit(limit)
+    if offset:
+        q = q.offset(offset)
     facs = t.facilities(conn)
     units = t.units(conn)
     rows = conn.execute(q).all()

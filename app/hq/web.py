@@ -16,12 +16,12 @@ from datetime import date, datetime, timedelta, timezone
 from html import escape
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Connection, select
 
 from app.hq.access import Actor, NotAllowed, require
-from app.hq.alerts import OPEN_STATUSES, Alert, AlertTransitionError, alert_case_ids, list_alerts
+from app.hq.alerts import OPEN_STATUSES, Alert, AlertTransitionError, alert_case_ids
 from app.hq.board import device_codes, import_history, laptops
 from app.hq.dhis2 import MappingError, dhis2_json
 from app.hq.exports import export_dhis2, export_linelist
@@ -277,15 +277,22 @@ def _count_raised(conn: Connection, unit_id: str | None) -> int:
 
 
 @router.get("/alerts", response_class=HTMLResponse)
-def alert_desk(request: Request, conn: Connection = Depends(get_connection),
-               actor: Actor = Depends(get_actor)) -> HTMLResponse:
-    """Every unresolved alert, oldest first, with time since raised; overdue (over 24 h unverified) in red."""
+def alert_desk(request: Request, number: int | None = Query(None, alias="page"), status: str | None = None,
+               conn: Connection = Depends(get_connection), actor: Actor = Depends(get_actor)) -> HTMLResponse:
+    """Every unresolved alert, whatever its week, a page at a time: how many there are (by status, overdue), the
+    overdue ones first, oldest first; time since raised; overdue (over 24 h unverified) in red."""
+    from app.hq.desk import desk_alerts, desk_counts
+    from app.hq.paging import Paging
+
     lang = _guard_lang(actor, Action.VIEW_SURVEILLANCE)
+    status = status if status in OPEN_STATUSES else None
     fw = first_weekday(conn)
     registry = active_registry(conn)
     now = datetime.now(timezone.utc)
-    alerts = list_alerts(conn, status=OPEN_STATUSES, limit=100_000, unit_id=None if actor.is_hq else actor.unit_id)
-    alerts.sort(key=lambda a: a.raised_at)
+    unit_id = None if actor.is_hq else actor.unit_id
+    counts = desk_counts(conn, now=now, unit_id=unit_id)
+    paging = Paging.of(number, counts.by_status[status] if status else counts.total)
+    alerts = desk_alerts(conn, now=now, offset=paging.offset, limit=paging.size, unit_id=unit_id, status=status)
     facs = facilities(conn)
     units = {k: v.get("code", "") for k, v in unit_table(conn).items()}
     b = base(request)
@@ -302,11 +309,30 @@ def alert_desk(request: Request, conn: Connection = Depends(get_connection),
             escape(a.week) + _late(a, fw, lang), num(a.case_count, lang),
             f'<span class="{a.status}">{escape(code("status", a.status, lang))}</span>',
             f'<a href="{b}/alerts/{escape(a.id)}">{escape(t("open_alert", lang))}</a>'])
-    body = [f'<p class="muted">{escape(t("alerts_intro", lang))}</p>',
+    nav = paging.nav(f"{b}/alerts", {"status": status or ""}, lang)
+    body = [f'<p class="muted">{escape(t("alerts_intro", lang))}</p>', _desk_counts(counts, status, b, lang), nav,
             table([t("raised", lang), t("since_raised", lang), t("disease", lang), t("rule", lang), t("where", lang),
                    t("unit", lang), t("week", lang), t("cases", lang), t("status", lang), ""], rows, 7, classes)
-            if rows else f"<p>{escape(t('no_alerts', lang))}</p>"]
+            + nav if rows else f"<p>{escape(t('no_alerts', lang))}</p>"]
     return page(t("alerts_title", lang), "".join(body), request=request, lang=lang, actor=actor)
+
+
+def _desk_counts(counts: Any, status: str | None, b: str, lang: str) -> str:
+    """"2,905 unresolved alerts: 2,900 awaiting verification (2,890 overdue), 5 verified …", each a filter link."""
+    def link(label: str, value: str | None) -> str:
+        href = f"{b}/alerts" + (f"?status={value}" if value else "")
+        return f"<strong>{escape(label)}</strong>" if value == status else f'<a href="{href}">{escape(label)}</a>'
+
+    parts = []
+    for s, n in counts.by_status.items():
+        text = f"{num(n, lang)} {code('status', s, lang)}"
+        if s == "raised" and counts.overdue:
+            text += f" ({t('desk_overdue', lang, n=counts.overdue)})"
+        parts.append(link(text, s))
+    head, tail = t("desk_counts", lang, n=counts.total, parts="\x00").split("\x00")
+    sep = "، " if lang == "fa" else ", "
+    return (f'<p class="counts">{escape(head)}{sep.join(parts)}{escape(tail)} '
+            f'{link(t("desk_all", lang), None)}</p>')
 
 
 def _aware(v: datetime) -> datetime:
@@ -429,56 +455,84 @@ def reporting_board(request: Request, conn: Connection = Depends(get_connection)
 
 
 @router.get("/surveillance", response_class=HTMLResponse)
-def surveillance(request: Request, weeks: int = 12, conn: Connection = Depends(get_connection),
-                 actor: Actor = Depends(get_actor)) -> HTMLResponse:
+def surveillance(request: Request, weeks: int = 12, alerts_page: int | None = None, cases_page: int | None = None,
+                 conn: Connection = Depends(get_connection), actor: Actor = Depends(get_actor)) -> HTMLResponse:
+    """Epidemic curves of the last weeks (counted in SQL over every case), the alerts of those weeks (a page at a
+    time) with their next steps, the alerts still open from earlier weeks (every one on the alert desk), and the
+    de-identified line list of those weeks (a page at a time)."""
+    from app.hq.desk import earlier_open, week_alert_count, week_alerts
+    from app.hq.paging import Paging
+    from app.hq.surveillance import count_cases, epi_curves
+
     lang = _guard_lang(actor, Action.VIEW_SURVEILLANCE)
     settings = load_settings(conn)
     fw = settings.first_weekday
     registry = active_registry(conn)
     current = week_of(date.today(), fw)
-    span = last_weeks(current, max(1, min(weeks, 104)))
-    # Every open alert, however old its week (a late bundle can bring one from months ago), then the recent ones.
-    shown = {a.id: a for a in list_alerts(conn, status=OPEN_STATUSES, limit=100_000)}
-    shown.update({a.id: a for a in list_alerts(conn, since=span[0].start) if a.id not in shown})
+    n_weeks = max(1, min(weeks, 104))
+    span = last_weeks(current, n_weeks)
     facs = facilities(conn)
     b = base(request)
-    rows = []
-    for a in sorted(shown.values(), key=lambda a: (not a.open, a.week_start), reverse=False):
-        rows.append([escape(a.week) + _late(a, fw, lang),
-                     f'<a href="{b}/alerts/{escape(a.id)}">{escape(disease_name(registry, a.disease, lang))}</a>',
-                     escape(code("rule", a.rule, lang)),
-                     _where(facs, a.facility_id, a.district, lang), num(a.case_count, lang), escape(a.threshold),
-                     f'<span class="{a.status}">{escape(code("status", a.status, lang))}</span>'
-                     + (f"<br>{escape(code('outcome', a.outcome, lang))}" if a.outcome else ""),
-                     f'<p class="notes" dir="auto">{escape(a.notes)}</p>' if a.notes else "",
-                     _forms(request, a, lang)])
-    cases = line_list(conn, LineListQuery(since=span[0].start), first_weekday=fw, limit=1000)
-    index = {w.label: i for i, w in enumerate(span)}
-    curves: dict[str, list[int]] = {}
-    for c in cases:
-        if c["classification"] != "discarded" and c["epi_week"] in index:
-            curves.setdefault(c["disease"], [0] * len(span))[index[c["epi_week"]]] += 1
+    asked = {"weeks": str(n_weeks), "alerts_page": str(alerts_page or ""), "cases_page": str(cases_page or "")}
+    alert_paging = Paging.of(alerts_page, week_alert_count(conn, since=span[0].start))
+    alerts = week_alerts(conn, since=span[0].start, offset=alert_paging.offset, limit=alert_paging.size)
+    n_earlier, earlier = earlier_open(conn, before=span[0].start, limit=EARLIER_SHOWN)
+
+    def alert_row(a: Any) -> list[str]:
+        return [escape(a.week) + _late(a, fw, lang),
+                f'<a href="{b}/alerts/{escape(a.id)}">{escape(disease_name(registry, a.disease, lang))}</a>',
+                escape(code("rule", a.rule, lang)),
+                _where(facs, a.facility_id, a.district, lang), num(a.case_count, lang), escape(a.threshold),
+                f'<span class="{a.status}">{escape(code("status", a.status, lang))}</span>'
+                + (f"<br>{escape(code('outcome', a.outcome, lang))}" if a.outcome else ""),
+                f'<p class="notes" dir="auto">{escape(a.notes)}</p>' if a.notes else "",
+                _forms(request, a, lang)]
+
+    heads = [t("week", lang), t("disease", lang), t("rule", lang), t("where", lang), t("cases", lang),
+             t("threshold", lang), t("status", lang), t("notes", lang), t("next_step", lang)]
     labels = [w.label for w in span]
-    intro = (f"{settings.convention()}. Every open alert is listed, whatever its week." if lang == "en" else
-             f"{_convention_fa(fw)}. همهٔ هشدارهای باز، هر هفته‌ای که باشند، فهرست شده‌اند.")
+    curves = epi_curves(conn, span)
+    query = LineListQuery(since=span[0].start, until=span[-1].last_day)
+    case_paging = Paging.of(cases_page, count_cases(conn, query))
+    cases = line_list(conn, query, first_weekday=fw, limit=case_paging.size, offset=case_paging.offset)
+    fa = lang == "fa"
+    intro = (f"{settings.convention()}. The alerts of these weeks; below them, the alerts still open from earlier "
+             "weeks (every open alert, whatever its week, is on the alert desk)." if not fa else
+             f"{_convention_fa(fw)}. هشدارهای این هفته‌ها؛ پس از آن‌ها، هشدارهایی از هفته‌های پیشین که هنوز بازند "
+             "(همهٔ هشدارهای باز، هر هفته‌ای که باشند، در میز هشدارها هستند).")
+    earlier_title = (f"هشدارهای باز از هفته‌های پیشین: {num(n_earlier, lang)}" if fa else
+                     f"Still open from earlier weeks: {n_earlier}")
+    earlier_note = (f"{num(len(earlier), lang)} مورد که تازه‌تر اعلام شده‌اند؛ همه در " if fa else
+                    f"The {len(earlier)} raised most recently; all {n_earlier} on the ")
+    nav_a = alert_paging.nav(f"{b}/surveillance", {k: v for k, v in asked.items() if k != "alerts_page"}, lang,
+                             param="alerts_page")
+    nav_c = case_paging.nav(f"{b}/surveillance", {k: v for k, v in asked.items() if k != "cases_page"}, lang,
+                            param="cases_page")
     body = [f'<p class="muted">{escape(intro)}</p>',
-            f"<h2>{escape(t('nav_alerts', lang))}</h2>",
-            table([t("week", lang), t("disease", lang), t("rule", lang), t("where", lang), t("cases", lang),
-                   t("threshold", lang), t("status", lang), t("notes", lang), t("next_step", lang)], rows, 4)
-            if rows else f"<p>{escape(t('no_alerts', lang))}</p>",
-            '<h2>Epidemic curves</h2><div class="curves">' if lang == "en" else
-            '<h2>منحنی‌های همه‌گیری</h2><div class="curves" dir="ltr">',
-            "".join(bar_chart(d, c, labels) for d, c in curves.items()) or "<p>—</p>", "</div>",
-            f"<h2>{'Line list (no identities)' if lang == 'en' else 'فهرست موارد (بدون اطلاعات هویتی)'}</h2>",
-            table([t("disease", lang), t("classification", lang), t("onset", lang), t("week", lang),
-                   t("facility", lang), t("unit", lang), t("age_band", lang), t("sex", lang)],
-                  [[escape(disease_name(registry, c["disease"], lang)),
-                    escape(code("classification", c["classification"], lang)),
-                    day(c["onset_date"], lang) if c["onset_date"] else "", c["epi_week"],
-                    name(c["facility"], c["facility_fa"], lang), escape(c["unit"]),
-                    escape(code("age_band", c["age_band"], lang)), escape(code("sex", c["sex"], lang))]
-                   for c in cases])]
+            f"<h2>{escape(t('nav_alerts', lang))}</h2>", nav_a,
+            table(heads, [alert_row(a) for a in alerts], 4) + nav_a
+            if alerts else f"<p>{escape(t('no_alerts', lang))}</p>"]
+    if n_earlier:
+        body += [f"<h2>{escape(earlier_title)}</h2>",
+                 f'<p class="muted">{escape(earlier_note)}<a href="{b}/alerts">{escape(t("nav_alerts", lang))}</a>'
+                 ".</p>",
+                 table(heads, [alert_row(a) for a in earlier], 4)]
+    body += ['<h2>Epidemic curves</h2><div class="curves">' if not fa else
+             '<h2>منحنی‌های همه‌گیری</h2><div class="curves" dir="ltr">',
+             "".join(bar_chart(d, c, labels) for d, c in sorted(curves.items())) or "<p>—</p>", "</div>",
+             f"<h2>{'Line list (no identities)' if not fa else 'فهرست موارد (بدون اطلاعات هویتی)'}</h2>", nav_c,
+             table([t("disease", lang), t("classification", lang), t("onset", lang), t("week", lang),
+                    t("facility", lang), t("unit", lang), t("age_band", lang), t("sex", lang)],
+                   [[escape(disease_name(registry, c["disease"], lang)),
+                     escape(code("classification", c["classification"], lang)),
+                     day(c["onset_date"], lang) if c["onset_date"] else "", c["epi_week"],
+                     name(c["facility"], c["facility_fa"], lang), escape(c["unit"]),
+                     escape(code("age_band", c["age_band"], lang)), escape(code("sex", c["sex"], lang))]
+                    for c in cases]) + nav_c]
     return page(t("nav_surveillance", lang), "".join(body), request=request, lang=lang, actor=actor)
+
+
+EARLIER_SHOWN = 20  # the surveillance page's sample of older open alerts; the desk has them all
 
 
 def _convention_fa(fw: int) -> str:
@@ -660,24 +714,33 @@ def _linelist(conn: Connection, actor: Actor, format: str, since: str | None, un
 
 
 @router.get("/insurance", response_class=HTMLResponse)
-def insurance(request: Request, days: int = 30, conn: Connection = Depends(get_connection),
-              actor: Actor = Depends(get_actor)) -> HTMLResponse:
+def insurance(request: Request, days: int = 30, number: int | None = Query(None, alias="page"),
+              conn: Connection = Depends(get_connection), actor: Actor = Depends(get_actor)) -> HTMLResponse:
+    """Enrolments by unit and payer; the renewal list (cover ending in the next ``days`` days), a page at a time,
+    soonest first, with how many there are."""
+    from app.hq.insurance import count_expiring
+    from app.hq.paging import Paging
+    from app.services.labels import label as value_label
+
     lang = _guard_lang(actor, Action.VIEW_UNIT_REPORTS)
     fa = lang == "fa"
     today = date.today()
+    days = max(0, min(days, 366))
+    unit_id = None if actor.is_hq else actor.unit_id
     payers = enrolments_by_payer(conn, today=today)
-    soon = expiring(conn, today=today, days=days, unit_id=None if actor.is_hq else actor.unit_id)
-    from app.services.labels import label as value_label
-
+    paging = Paging.of(number, count_expiring(conn, today=today, days=days, unit_id=unit_id))
+    soon = expiring(conn, today=today, days=days, unit_id=unit_id, limit=paging.size, offset=paging.offset)
+    nav = paging.nav(f"{base(request)}/insurance", {"days": str(days)}, lang)
     body = [f"<h2>{'ثبت‌نام‌ها به تفکیک پرداخت‌کننده' if fa else 'Enrolments by payer'}</h2>",
             table(["واحد", "پرداخت‌کننده", "ثبت‌نام‌ها", "افراد تحت پوشش", "پوشش جاری"] if fa else
                   ["Unit", "Payer", "Enrolments", "People covered", "Cover running today"],
                   [[escape(p.unit), escape(value_label("payer", p.payer, lang)), num(p.enrolments, lang),
                     num(p.members, lang), num(p.active, lang)] for p in payers], 2),
             f"<h2>{escape(f'پوشش‌هایی که تا {num(days, lang)} روز دیگر تمام می‌شوند (پیگیری تمدید)' if fa else f'Cover ending in the next {days} days (renewal follow-up)')}</h2>",
+            nav,
             table(["واحد", "پایان", "روز مانده", "خانوار", "سرپرست", "تلفن", "پرداخت‌کننده", "کارت هدیه"] if fa else
                   ["Unit", "Ends", "Days left", "Household", "Head", "Phone", "Payer", "Voucher"],
                   [[escape(e["unit"]), day(e["coverage_end"], lang), num(e["days_left"], lang), escape(e["household"]),
                     name(e["head_name"], e["head_name_fa"], lang), f'<span dir="ltr">{escape(e["phone"])}</span>',
-                    escape(value_label("payer", e["payer"], lang)), escape(e["voucher"])] for e in soon], 2)]
+                    escape(value_label("payer", e["payer"], lang)), escape(e["voucher"])] for e in soon], 2) + nav]
     return page(t("nav_insurance", lang), "".join(body), request=request, lang=lang, actor=actor)

@@ -50,9 +50,19 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "open_alert": ("Open", "باز کردن"),
     "no_alerts": ("No unresolved alerts.", "هشدار حل‌نشده‌ای نیست."),
     "alerts_title": ("Alert desk: every unresolved alert", "میز هشدارها: همهٔ هشدارهای حل‌نشده"),
-    "alerts_intro": ("Every alert not yet closed or discarded, oldest first, whatever its week. Verification target: "
-                     "24 hours from the alert.", "همهٔ هشدارهایی که هنوز بسته یا رد نشده‌اند، از قدیمی‌ترین، هر هفته‌ای که "
-                     "باشند. هدف تأیید: ۲۴ ساعت پس از اعلام."),
+    "alerts_intro": ("Every alert not yet closed or discarded, whatever its week: those overdue for verification "
+                     "first, then the others, each oldest first. Verification target: 24 hours from the alert.",
+                     "همهٔ هشدارهایی که هنوز بسته یا رد نشده‌اند، هر هفته‌ای که باشند: نخست آن‌هایی که تأییدشان "
+                     "دیر شده، سپس بقیه، هر کدام از قدیمی‌ترین. هدف تأیید: ۲۴ ساعت پس از اعلام."),
+    "paging_shown": ("Showing {a}–{b} of {n}", "نمایش {a} تا {b} از {n}"),
+    "paging_page": ("page {n} of {m}", "صفحهٔ {n} از {m}"),
+    "page_first": ("First", "نخستین"),
+    "page_prev": ("Previous", "قبلی"),
+    "page_next": ("Next", "بعدی"),
+    "page_last": ("Last", "آخرین"),
+    "desk_counts": ("{n} unresolved alerts: {parts}.", "{n} هشدار حل‌نشده: {parts}."),
+    "desk_overdue": ("{n} overdue for verification", "{n} با تأیید دیرتر از ۲۴ ساعت"),
+    "desk_all": ("all statuses", "همهٔ وضعیت‌ها"),
     "alert_title": ("Alert: {disease} — {where}", "هشدار: {disease} — {where}"),
     "alert_cases": ("Cases behind this alert (no identities)", "موارد این هشدار (بدون اطلاعات هویتی)"),
     "history": ("History", "سابقه"),

@@ -78,3 +78,13 @@ def test_dhis2_and_devices_on_postgres(pg) -> None:
         devices = device_status(conn)
         assert len(devices) == 6 and all(d.unit and d.last_record_at for d in devices)
         assert conn.execute(select(t.visit.c.id).limit(1)).first() is not None
+
+
+def test_the_paged_pages_queries_equal_a_recount_on_postgres(pg) -> None:
+    """Issue 17: the alert desk's pages and counts, the epidemic curves counted in SQL, enrolments by payer and the
+    renewal list's pages, against plain Python over the raw rows (the same check runs on SQLite)."""
+    from test_long_lists import check_against_a_recount
+
+    with pg.connect() as conn, conn.begin():
+        check_against_a_recount(conn)
+        conn.rollback()
