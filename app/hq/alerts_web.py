@@ -78,7 +78,8 @@ def alert_desk(request: Request, number: int | None = Query(None, alias="page"),
             f'<span class="{a.status}">{escape(code("status", a.status, lang))}</span>',
             f'<a href="{b}/alerts/{escape(a.id)}">{escape(t("open_alert", lang))}</a>'])
     nav = paging.nav(f"{b}/alerts", {"status": status or ""}, lang)
-    body = [f'<p class="muted">{escape(t("alerts_intro", lang))}</p>', _desk_counts(counts, status, b, lang), nav,
+    body = [f'<p class="muted">{escape(t("alerts_intro", lang))}</p>',
+            _desk_counts(counts, status, b, lang) if counts.total else "", nav,
             table([t("raised", lang), t("since_raised", lang), t("disease", lang), t("rule", lang), t("where", lang),
                    t("unit", lang), t("week", lang), t("cases", lang), t("status", lang), ""], rows, 7, classes)
             + nav if rows else f"<p>{escape(t('no_alerts', lang))}</p>"]
