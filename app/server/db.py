@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Column, Connection, Engine, create_engine, event, insert, inspect, select, text, update
-from sqlalchemy.pool import NullPool
 
 from app.server import models as m
 from app.sync import crypto
@@ -27,7 +26,12 @@ def normalise_url(url: str) -> str:
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60}, poolclass=NullPool)
+        # Pooled connections keep their page cache between batches, and closing the last connection of a WAL
+        # database checkpoints it: a new connection per request cost an upload a third of its time. The WAL is
+        # checkpointed every 32 MB instead of every 4 MB (index pages written again by the next batch are copied
+        # once); every commit is still on disk before it is acknowledged (synchronous = FULL).
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60}, pool_size=5,
+                               max_overflow=10)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -36,6 +40,8 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA journal_mode = WAL")
             cur.execute("PRAGMA synchronous = FULL")
             cur.execute("PRAGMA busy_timeout = 60000")
+            cur.execute("PRAGMA cache_size = -65536")
+            cur.execute("PRAGMA wal_autocheckpoint = 8192")
             cur.close()
 
         @event.listens_for(engine, "begin")
