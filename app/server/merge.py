@@ -1,7 +1,8 @@
 """Field-by-field merging of shared records (patients, households, identity documents) by clock stamp.
 
-The server keeps a stamp per field (``field_hlc``). An incoming change names the fields it set (``changed``) and the
-stamp of the state it was made on (``base_hlc``). For each such field:
+The server keeps a stamp per field (``field_hlc``); none stored (a record as it arrived) means every field carries
+the record's own stamp, which is what a new record's stamps are, without writing forty of them. An incoming change
+names the fields it set (``changed``) and the stamp of the state it was made on (``base_hlc``). For each such field:
 - incoming stamp newer than the field's: the new value is taken; if the field had been written after the sender's
   base (two people edited it without seeing each other), the value it replaces goes to the conflict list;
 - incoming stamp older: the server value stays and the incoming value goes to the conflict list.
@@ -42,10 +43,6 @@ class MergeResult:
 @functools.cache
 def mergeable_fields(entity: str) -> tuple[str, ...]:
     return tuple(c for c in columns_of_ordered(entity) if c not in _META)
-
-
-def initial_stamps(entity: str, hlc: str) -> dict[str, str]:
-    return dict.fromkeys(mergeable_fields(entity), hlc)
 
 
 def merge_shared(entity: str, current: dict[str, Any], stamps: dict[str, str] | None, incoming: dict[str, Any],

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from app.models.bulk_sql import bulk_insert, in_chunks, one_of
 from app.models.registry import REGISTRY, Policy, patient_pointers
 from app.server import models as m
-from app.server.merge import initial_stamps, merge_shared
+from app.server.merge import merge_shared
 from app.sync.protocol import ChangeEntry, Rejection
 
 _META_COLS = ("id", "version", "hlc", "device_id")
@@ -209,7 +209,8 @@ class RecordWriter:
                 row[col] = self.follow(row[col])
         cur = self.current.get((entity, rid))
         if cur is None:
-            row["field_hlc"] = initial_stamps(entity, row["hlc"]) if spec.merges_fields else None
+            # A new record's fields all carry its own stamp: no stamps stored stands for that (merge_shared).
+            row["field_hlc"] = None
             self._stage(entity, rid, row, e.seq)
             return "applied"
         if spec.merges_fields:
