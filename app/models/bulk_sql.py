@@ -24,6 +24,8 @@ Adapter = Callable[[Any], Any]
 
 def _sqlite_datetime(v: datetime) -> str:
     # SQLAlchemy's SQLite text form ("YYYY-MM-DD HH:MM:SS.ffffff", UTC, no offset), made by datetime's own C code.
+    if v.tzinfo is timezone.utc:  # the usual case (payload stamps are UTC): the text without its "+00:00"
+        return v.isoformat(" ", "microseconds")[:26]
     if v.tzinfo is not None:
         v = v.astimezone(timezone.utc).replace(tzinfo=None)
     return v.isoformat(" ", "microseconds")

@@ -88,9 +88,12 @@ def _datetime(v: Any) -> Any:
     if type(v) is not str:
         raise TypeError("expected an ISO date-time")
     value = datetime.fromisoformat(v)
-    if value.tzinfo is None:
+    tz = value.tzinfo
+    if tz is None:
         raise ValueError("date-time without a time zone")
-    if not 1900 <= value.astimezone(timezone.utc).year <= 2200:
+    # Stamps the laptop writes are in UTC (fromisoformat gives the one timezone.utc for "+00:00" and "Z").
+    year = value.year if tz is timezone.utc else value.astimezone(timezone.utc).year
+    if not 1900 <= year <= 2200:
         raise ValueError("date-time out of range")
     return value
 
