@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, and_, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from app.logging_setup import Word
-from app.models.bulk_sql import bulk_insert, in_chunks, one_of
+from app.models.bulk_sql import in_chunks, insert_values, one_of
 from app.models.registry import REGISTRY
 from app.server import models as m
 from app.server.authority import refusal
@@ -231,12 +231,9 @@ def _bookkeep(conn: Connection, device: Device, epoch: int, batch_id: str, via: 
               fingerprints: dict[int, str], result: ApplyResult, total: int) -> None:
     now = datetime.now(timezone.utc)
     accepted = set(result.accepted_seqs)
-    new_keys = [
-        {"device_id": device.device_id, "epoch": epoch, "seq": e.seq, "entity": e.entity, "record_id": e.record_id,
-         "fingerprint": fingerprints[e.seq], "outcome": "held", "batch_id": batch_id}
-        for e in fresh if e.seq in accepted
-    ]
-    bulk_insert(conn, m.received, new_keys)
+    dev = device.device_id
+    insert_values(conn, m.received, [(dev, epoch, e.seq, e.entity, e.record_id, fingerprints[e.seq], "held", batch_id)
+                                     for e in fresh if e.seq in accepted])
     by_seq = {e.seq: e for e in fresh}
     if result.rejected:
         conn.execute(insert(m.rejected), [
@@ -253,6 +250,12 @@ def _bookkeep(conn: Connection, device: Device, epoch: int, batch_id: str, via: 
     ))
     result.held_through, result.max_seq = _advance_epoch(conn, device.device_id, epoch, set(fingerprints))
     conn.execute(update(m.device).where(m.device.c.device_id == device.device_id).values(last_seen_at=now))
+
+
+# The order of srv_received's columns, as _bookkeep writes its rows.
+if tuple(c.key for c in m.received.columns) != ("device_id", "epoch", "seq", "entity", "record_id", "fingerprint",
+                                                "outcome", "batch_id"):
+    raise RuntimeError("srv_received's columns changed: update _bookkeep")
 
 
 def _batch_seen(conn: Connection, batch_id: str) -> bool:

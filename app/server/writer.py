@@ -106,13 +106,14 @@ class RecordWriter:
             in_batch.setdefault(e.entity, set()).add(e.record_id)
         asked: dict[str, set[str]] = {}
         refs: dict[int, list[tuple[str, str]]] = {}
+        none: frozenset[str] = frozenset()
         for e, row in rows:
             for key, parent in parent_pointers(e.entity):
                 value = row.get(key)
                 if not value:
                     continue
                 refs.setdefault(e.seq, []).append((parent, value))
-                if value not in in_batch.get(parent, set()):
+                if value not in in_batch.get(parent, none):
                     asked.setdefault(parent, set()).add(value)
         held: dict[str, set[str]] = {}
         step = in_chunks(self.conn)
@@ -124,25 +125,25 @@ class RecordWriter:
                 found.update(self.conn.execute(select(table.c.id).where(
                     one_of(self.conn, table.c.id, listed[i:i + step]))).scalars())
             held[parent] = found
+        if all(len(held[parent]) == len(ids) for parent, ids in asked.items()):
+            return rows  # every parent is held or in this batch: nothing drops (the usual case)
         # A parent in this batch counts only if it is accepted itself: repeat until nothing more drops.
         bad: set[int] = set()
         pointing = [(e, refs[e.seq]) for e, _ in rows if e.seq in refs]
-        none: frozenset[str] = frozenset()
         while True:
             dropped = False
             for e, pointers in pointing:
                 if e.seq in bad:
                     continue
-                missing = next(((p, v) for p, v in pointers if v not in held.get(p, none)
-                                and v not in in_batch.get(p, none)), None)
-                if missing is not None:
-                    bad.add(e.seq)
-                    in_batch.get(e.entity, set()).discard(e.record_id)
-                    parent, value = missing
-                    rejected.append(Rejection(seq=e.seq, code="parent_missing", reason=(
-                        f"{e.entity} {e.record_id} points at {parent} {value}, which the server does not hold; "
-                        "it is sent again once that record has arrived")))
-                    dropped = True
+                for parent, value in pointers:
+                    if value not in held.get(parent, none) and value not in in_batch.get(parent, none):
+                        bad.add(e.seq)
+                        in_batch.get(e.entity, set()).discard(e.record_id)
+                        rejected.append(Rejection(seq=e.seq, code="parent_missing", reason=(
+                            f"{e.entity} {e.record_id} points at {parent} {value}, which the server does not "
+                            "hold; it is sent again once that record has arrived")))
+                        dropped = True
+                        break
             if not dropped:
                 break
         return [(e, row) for e, row in rows if e.seq not in bad]
