@@ -25,7 +25,7 @@ from datetime import date, datetime, timezone
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core.dates import SATURDAY
@@ -33,12 +33,13 @@ from app.core.diseases import DiseaseRegistry, shipped_registry
 from app.hq import tables as t
 from app.hq.models import hq_alert, hq_alert_case, hq_alert_event
 from app.hq.weeks import Week, week_of
+from app.models.bulk_sql import one_of
 
 OPEN_STATUSES = ("raised", "verified", "assessed", "responding")
 DONE_STATUSES = ("discarded", "closed")
 STATUSES = OPEN_STATUSES + DONE_STATUSES
 SYSTEM = "system"
-_CHUNK = 500
+_CHUNK = 20_000  # ids per lookup: one array parameter on PostgreSQL, one JSON text on SQLite (app.models.bulk_sql)
 
 
 def _shipped(rule: str) -> tuple[str, ...]:
@@ -200,24 +201,102 @@ class _Candidate:
         return (self.rule, self.disease, self.facility_id, self.district, self.week.label)
 
 
-def _case_rows(conn: Connection, diseases: tuple[str, ...], since: date | None
+@dataclass
+class _Scope:
+    """The groups of cases a batch can have changed, from the cases it brought as they now are
+    (``evaluate_alerts(only_touched=True)``, the hook's way): each case's (disease, facility, week), the same week of
+    later years for a threshold disease (it is their baseline), and its district's week for a cluster disease.
+    Everything else was settled by the evaluation that followed its own last change. A case moved to another
+    facility or week leaves a smaller group behind, which can only lose an alert (its alert is re-counted through
+    the case's links) — except a threshold baseline, lowered; a new registry version, week convention or district of
+    a facility reaches a group when its cases next arrive. ``sayyar hq alerts`` evaluates everything."""
+
+    keys: set[tuple[str, str, Week]] = field(default_factory=set)  # (disease, facility, week)
+    districts: set[tuple[str, str, Week]] = field(default_factory=set)  # (disease, district, week)
+    facilities: set[str] = field(default_factory=set)  # whose cases are read (a district's every facility)
+
+    @property
+    def diseases(self) -> set[str]:
+        return {d for d, _, _ in self.keys | self.districts}
+
+    @property
+    def weeks(self) -> set[Week]:
+        return {w for _, _, w in self.keys | self.districts}
+
+
+def _scope(conn: Connection, config: AlertConfig, facs: dict[str, t.FacilityInfo], case_ids: list[str]) -> _Scope:
+    c = t.case_t
+    fw = config.first_weekday
+    alerting = set(config.single_case + config.threshold + tuple(config.cluster))
+    members: dict[str, set[str]] = defaultdict(set)
+    for f in facs.values():
+        if f.district_en:
+            members[f.district_en].add(f.id)
+    out = _Scope()
+    for i in range(0, len(case_ids), _CHUNK):
+        q = (select(c.c.disease, c.c.facility_id, t.epi_date(c)).distinct()
+             .where(one_of(conn, c.c.id, case_ids[i:i + _CHUNK])))
+        for disease, fid, day in conn.execute(q):
+            if disease not in alerting or day is None:
+                continue
+            fid = fid or ""
+            wk = week_of(t.as_date(day), fw)
+            out.keys.add((disease, fid, wk))
+            out.facilities.add(fid)
+            if disease in config.threshold and not config.every_case(disease):
+                for later in range(wk.year + 1, wk.year + config.baseline_years + 1):
+                    same = Week(later, wk.number, fw)
+                    if week_of(same.start, fw) == same:
+                        out.keys.add((disease, fid, same))
+            if (disease in config.cluster and config.cluster_by_district and fid in facs
+                    and facs[fid].district_en):
+                out.districts.add((disease, facs[fid].district_en, wk))
+                out.facilities |= members[facs[fid].district_en]
+    return out
+
+
+def _case_rows(conn: Connection, diseases: tuple[str, ...], since: date | None, scope: _Scope | None = None
                ) -> list[tuple[str, str, str, date, datetime | None]]:
-    """(id, disease, facility, epi date, recorded at) of the live, not discarded cases from ``since`` on."""
+    """(id, disease, facility, epi date, recorded at) of the live, not discarded cases from ``since`` on (within
+    the scope's diseases, facilities and weeks when given)."""
     c = t.case_t
     ed = t.epi_date(c)
+    if scope is not None:
+        diseases = tuple(d for d in diseases if d in scope.diseases)
     q = (select(c.c.id, c.c.disease, c.c.facility_id, ed, c.c.created_at)
          .where(t.live(c), c.c.disease.in_(diseases), func.coalesce(c.c.classification, "") != "discarded"))
     if since is not None:
         q = q.where(ed >= since)
+    if scope is not None:
+        q = q.where(or_(*(and_(ed >= lo, ed < hi) for lo, hi in _spans(scope.weeks))),
+                    _facility_in(conn, c.c.facility_id, scope.facilities))
     return [(i, d, f or "", t.as_date(day), at) for i, d, f, day, at in conn.execute(q) if day is not None]
 
 
-def _history_counts(conn: Connection, diseases: tuple[str, ...], since: date | None
+def _spans(weeks: set[Week]) -> list[tuple[date, date]]:
+    """The weeks as few half-open date ranges (runs of consecutive weeks joined)."""
+    out: list[tuple[date, date]] = []
+    for w in sorted(weeks, key=lambda w: w.start):
+        if out and out[-1][1] >= w.start:
+            out[-1] = (out[-1][0], max(out[-1][1], w.end))
+        else:
+            out.append((w.start, w.end))
+    return out
+
+
+def _facility_in(conn: Connection, column: Any, facilities: set[str]) -> Any:
+    """``column`` is one of ``facilities``; the empty string stands for a case without a facility."""
+    named = one_of(conn, column, sorted(f for f in facilities if f))
+    return or_(named, column.is_(None), column == "") if "" in facilities else named
+
+
+def _history_counts(conn: Connection, diseases: tuple[str, ...], since: date | None, facilities: set[str]
                     ) -> list[tuple[str, str, date, int]]:
     c = t.case_t
     ed = t.epi_date(c)
     q = (select(c.c.disease, c.c.facility_id, ed, func.count())
-         .where(t.live(c), c.c.disease.in_(diseases), func.coalesce(c.c.classification, "") != "discarded")
+         .where(t.live(c), c.c.disease.in_(diseases), func.coalesce(c.c.classification, "") != "discarded",
+                one_of(conn, c.c.facility_id, sorted(facilities)))
          .group_by(c.c.disease, c.c.facility_id, ed))
     if since is not None:
         q = q.where(ed >= since)
@@ -235,21 +314,28 @@ def _history_start(conn: Connection, facility_ids: set[str]) -> dict[str, date]:
     return out
 
 
-def candidates(conn: Connection, config: AlertConfig, since: date | None) -> list[_Candidate]:
-    """What the rules say should be raised for weeks from ``since`` on (all history when None)."""
+def candidates(conn: Connection, config: AlertConfig, since: date | None,
+               touched_cases: Iterable[str] | None = None) -> list[_Candidate]:
+    """What the rules say should be raised for weeks from ``since`` on (all history when None); with
+    ``touched_cases``, only for the groups those cases fall in (``_Scope``)."""
     fw = config.first_weekday
     start = week_of(since, fw).start if since else None
     facs = t.facilities(conn)
     diseases = config.single_case + config.threshold + tuple(config.cluster)
+    scope = None if touched_cases is None else _scope(conn, config, facs, sorted(set(touched_cases)))
+    if scope is not None and not scope.keys:
+        return []
     weekly: dict[tuple[str, str, Week], dict[str, datetime | None]] = defaultdict(dict)
-    for cid, disease, fid, day, at in _case_rows(conn, diseases, start):
+    for cid, disease, fid, day, at in _case_rows(conn, diseases, start, scope):
         weekly[(disease, fid, week_of(day, fw))][cid] = at
+    # A district's other facilities are read for its clusters; their own groups were settled before.
+    own = weekly if scope is None else {k: v for k, v in weekly.items() if k in scope.keys}
     out: list[_Candidate] = []
 
     def unit_of(fid: str) -> str:
         return facs[fid].unit_id or "" if fid in facs else ""
 
-    for (disease, fid, wk), cases in weekly.items():
+    for (disease, fid, wk), cases in own.items():
         if config.every_case(disease):
             rule = "single_case" if disease in config.single_case else "elimination"
             out.append(_Candidate(rule, disease, fid, "", wk, unit_of(fid), cases, "1"))
@@ -261,12 +347,12 @@ def candidates(conn: Connection, config: AlertConfig, since: date | None) -> lis
             if disease in config.cluster and fid in facs and facs[fid].district_en:
                 by_district[(disease, facs[fid].district_en, wk)].update(cases)
         for (disease, district, wk), cases in by_district.items():
-            if len(cases) >= config.cluster[disease]:
+            if len(cases) >= config.cluster[disease] and (scope is None or (disease, district, wk) in scope.districts):
                 out.append(_Candidate("cluster_district", disease, "", district, wk, "", cases,
                                       str(config.cluster[disease])))
     thresholds = tuple(d for d in config.threshold if not config.every_case(d))
     if thresholds:
-        out.extend(_threshold_candidates(conn, config, thresholds, weekly, unit_of))
+        out.extend(_threshold_candidates(conn, config, thresholds, own, unit_of))
     return out
 
 
@@ -280,10 +366,11 @@ def _threshold_candidates(conn: Connection, config: AlertConfig, diseases: tuple
     earliest = min(k[2].year for k in current) - config.baseline_years
     history: dict[tuple[str, str, int, int], int] = defaultdict(int)
     since = Week(earliest, 1, fw).start if earliest > 1 else None
-    for disease, fid, day, n in _history_counts(conn, diseases, since):
+    places = {fid for _, fid, _ in current if fid}  # a case without a facility has no history to compare with
+    for disease, fid, day, n in _history_counts(conn, diseases, since, places):
         wk = week_of(day, fw)
         history[(disease, fid, wk.year, wk.number)] += n
-    starts = _history_start(conn, {fid for _, fid, _ in current if fid})
+    starts = _history_start(conn, places)
     out = []
     for (disease, fid, wk), cases in current.items():
         first = starts.get(fid)
@@ -308,7 +395,7 @@ def _links(conn: Connection, case_ids: Iterable[str]) -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
     for i in range(0, len(ids), _CHUNK):
         for aid, cid in conn.execute(select(hq_alert_case.c.alert_id, hq_alert_case.c.case_id)
-                                     .where(hq_alert_case.c.case_id.in_(ids[i:i + _CHUNK]))):
+                                     .where(one_of(conn, hq_alert_case.c.case_id, ids[i:i + _CHUNK]))):
             out[cid].add(aid)
     return out
 
@@ -317,32 +404,46 @@ def _alert_rows(conn: Connection, ids: Iterable[str]) -> dict[str, Any]:
     listed = sorted(set(ids))
     out: dict[str, Any] = {}
     for i in range(0, len(listed), _CHUNK):
-        for r in conn.execute(select(hq_alert).where(hq_alert.c.id.in_(listed[i:i + _CHUNK]))):
+        for r in conn.execute(select(hq_alert).where(one_of(conn, hq_alert.c.id, listed[i:i + _CHUNK]))):
             out[r.id] = r
     return out
 
 
+def _rows_by_key(conn: Connection, found: list[_Candidate]) -> dict[tuple[str, str, str, str, str], Any]:
+    """The alerts already held under the candidates' keys (their diseases, weeks and places, read together)."""
+    if not found:
+        return {}
+    places = one_of(conn, hq_alert.c.facility_id, sorted({c.facility_id for c in found}))
+    districts = sorted({c.district for c in found if c.district})
+    q = select(hq_alert).where(hq_alert.c.disease.in_(sorted({c.disease for c in found})),
+                               one_of(conn, hq_alert.c.week_start, sorted({c.week.start.isoformat() for c in found})),
+                               or_(places, hq_alert.c.district.in_(districts)) if districts else places)
+    keys = {c.key for c in found}
+    return {k: r for r in conn.execute(q) if (k := (r.rule, r.disease, r.facility_id, r.district, r.week)) in keys}
+
+
 def evaluate_alerts(conn: Connection, *, cases_since: date | None = None, config: AlertConfig | None = None,
-                    now: datetime | None = None, touched_cases: Iterable[str] = ()) -> list[Alert]:
+                    now: datetime | None = None, touched_cases: Iterable[str] = (),
+                    only_touched: bool = False) -> list[Alert]:
     """Raise (or refresh) the alerts the rules call for in the weeks from ``cases_since`` on (all weeks when None),
     and re-count the alerts of ``touched_cases`` (a discarded case leaves its alert; an alert left with no case is
-    closed). Returns every alert concerned, whatever its status; ``Alert.new`` marks those raised now. Runs in the
+    closed). With ``only_touched`` the rules look only at the groups the touched cases fall in (their disease,
+    facility and week, district clusters and threshold baselines included: ``_Scope``); what the last evaluation
+    settled elsewhere stays as it is, so this raises what evaluating everything would (the sync hook's way).
+    Returns every alert concerned, whatever its status; ``Alert.new`` marks those raised now. Runs in the
     caller's transaction; never duplicates (insert … on conflict do nothing on the alert key)."""
     config = config or site_config(conn)
     now = now or datetime.now(timezone.utc)
-    found = candidates(conn, config, cases_since)
-    all_cases = {cid for c in found for cid in c.cases}
     touched = set(touched_cases)
+    found = candidates(conn, config, cases_since, touched if only_touched else None)
+    all_cases = {cid for c in found for cid in c.cases}
     links = _links(conn, all_cases | touched)
-    lo = min(c.week.start for c in found).isoformat() if found else None
-    by_key = {}
-    if lo is not None:
-        by_key = {(r.rule, r.disease, r.facility_id, r.district, r.week): r
-                  for r in conn.execute(select(hq_alert).where(hq_alert.c.week_start >= lo))}
+    by_key = _rows_by_key(conn, found)
     linked_rows = _alert_rows(conn, {a for ids in links.values() for a in ids} - {r.id for r in by_key.values()})
     rows = {r.id: r for r in by_key.values()} | linked_rows
     fresh: list[dict[str, Any]] = []
-    attach: list[dict[str, str]] = []
+    attach: list[tuple[str, str]] = []
+    thresholds: list[dict[str, Any]] = []
     concerned: set[str] = {a for cid in touched for a in links.get(cid, ())}
     # Facility alerts first: a district cluster made only of cases already in facility alerts is the same signal.
     for c in sorted(found, key=lambda c: (c.rule == "cluster_district", c.week.start, c.disease)):
@@ -357,36 +458,72 @@ def evaluate_alerts(conn: Connection, *, cases_since: date | None = None, config
                           "district": c.district, "week": c.week.label, "week_start": c.week.start.isoformat(),
                           "unit_id": c.unit_id, "case_count": c.count, "threshold": c.threshold, "status": "raised",
                           "raised_at": now, "updated_at": now, "notes": "", "first_case_at": _first(c.cases, now)})
-            attach.extend({"alert_id": aid, "case_id": cid} for cid in c.cases)
+            attach.extend((aid, cid) for cid in c.cases)
             rows[aid] = SimpleNamespace(**fresh[-1])
             for cid in c.cases:
                 links[cid].add(aid)
         else:
             concerned.add(row.id)
-            attach.extend({"alert_id": row.id, "case_id": cid} for cid in c.cases if row.id not in links.get(cid, ()))
+            attach.extend((row.id, cid) for cid in c.cases if row.id not in links.get(cid, ()))
             if row.threshold != c.threshold:
-                conn.execute(update(hq_alert).where(hq_alert.c.id == row.id).values(threshold=c.threshold))
+                thresholds.append({"aid": row.id, "threshold": c.threshold})
+    _update_each(conn, thresholds)
     if fresh:
-        conn.execute(_insert_ignore(conn, hq_alert, "uq_hq_alert_key"), fresh)
-        # A concurrent applier may have inserted the same key first: link the cases to whichever row won.
-        won = {(r.rule, r.disease, r.facility_id, r.district, r.week): r.id for r in conn.execute(
-            select(hq_alert).where(hq_alert.c.id.in_([f["id"] for f in fresh]) | hq_alert.c.week_start.in_(
-                sorted({f["week_start"] for f in fresh}))))}
-        remap = {f["id"]: won.get((f["rule"], f["disease"], f["facility_id"], f["district"], f["week"]), f["id"])
-                 for f in fresh}
-        attach = [{"alert_id": remap.get(a["alert_id"], a["alert_id"]), "case_id": a["case_id"]} for a in attach]
+        remap = _insert_alerts(conn, fresh)
+        attach = [(remap.get(aid, aid), cid) for aid, cid in attach]
         concerned.update(remap.values())
-    if attach:
-        conn.execute(_insert_ignore(conn, hq_alert_case, "pk_hq_alert_case"),
-                     list({(a["alert_id"], a["case_id"]): a for a in attach}.values()))
-    concerned.update(a["alert_id"] for a in attach)
+    _insert_links(conn, attach)
+    concerned.update(aid for aid, _ in attach)
     closed = recount(conn, concerned, now=now)
-    new_ids = {f["id"] for f in fresh}
+    new_ids = {f["id"] for f in fresh}  # one that lost its key to a concurrent applier is not in the table
     result = _alert_rows(conn, concerned | new_ids)
     keys = {c.key for c in found}
     out = [Alert.from_row(r, r.id in new_ids) for r in result.values()
            if (r.rule, r.disease, r.facility_id, r.district, r.week) in keys or r.id in concerned or r.id in closed]
     return sorted(out, key=lambda a: (a.week_start, a.disease, a.facility_id, a.district))
+
+
+def _insert_alerts(conn: Connection, fresh: list[dict[str, Any]]) -> dict[str, str]:
+    """Insert new alerts; returns each one's id as stored. A concurrent applier may have inserted
+    the same key first: then that row is the alert, and these cases join it."""
+    conn.execute(_insert_ignore(conn, hq_alert, "uq_hq_alert_key"), fresh)
+    stored = set(conn.execute(select(hq_alert.c.id).where(one_of(conn, hq_alert.c.id, [f["id"] for f in fresh])))
+                 .scalars())
+    remap = {f["id"]: f["id"] for f in fresh if f["id"] in stored}
+    lost = [f for f in fresh if f["id"] not in stored]
+    if lost:
+        q = select(hq_alert).where(hq_alert.c.disease.in_(sorted({f["disease"] for f in lost})),
+                                   hq_alert.c.week_start.in_(sorted({f["week_start"] for f in lost})))
+        won = {(r.rule, r.disease, r.facility_id, r.district, r.week): r.id for r in conn.execute(q)}
+        for f in lost:
+            remap[f["id"]] = won.get((f["rule"], f["disease"], f["facility_id"], f["district"], f["week"]), f["id"])
+    return remap
+
+
+def _insert_links(conn: Connection, pairs: list[tuple[str, str]]) -> None:
+    """(alert id, case id) rows, each once; one statement with two array parameters on PostgreSQL."""
+    pairs = sorted(set(pairs))
+    if not pairs:
+        return
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("INSERT INTO hq_alert_case (alert_id, case_id) "
+                          "SELECT * FROM unnest(CAST(:a AS varchar[]), CAST(:c AS varchar[])) "
+                          "ON CONFLICT ON CONSTRAINT pk_hq_alert_case DO NOTHING"),
+                     {"a": [a for a, _ in pairs], "c": [c for _, c in pairs]})
+        return
+    conn.execute(_insert_ignore(conn, hq_alert_case, "pk_hq_alert_case"),
+                 [{"alert_id": a, "case_id": c} for a, c in pairs])
+
+
+def _update_each(conn: Connection, changes: list[dict[str, Any]]) -> None:
+    """``UPDATE hq_alert`` for each ``{"aid": id, column: value, …}``: one executemany per set of columns."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for ch in changes:
+        by_columns[tuple(sorted(k for k in ch if k != "aid"))].append(ch)
+    for columns, params in by_columns.items():
+        stmt = (update(hq_alert).where(hq_alert.c.id == bindparam("aid"))
+                .values({c: bindparam(f"v_{c}") for c in columns}))
+        conn.execute(stmt, [{"aid": p["aid"], **{f"v_{c}": p[c] for c in columns}} for p in params])
 
 
 def _first(cases: dict[str, datetime | None], now: datetime) -> datetime:
@@ -425,7 +562,7 @@ def recount(conn: Connection, alert_ids: Iterable[str], *, now: datetime | None 
     for i in range(0, len(ids), _CHUNK):
         q = (select(hq_alert_case.c.alert_id, func.count(), func.min(c.c.created_at))
              .select_from(hq_alert_case.join(c, c.c.id == hq_alert_case.c.case_id))
-             .where(hq_alert_case.c.alert_id.in_(ids[i:i + _CHUNK]), t.live(c),
+             .where(one_of(conn, hq_alert_case.c.alert_id, ids[i:i + _CHUNK]), t.live(c),
                     func.coalesce(c.c.classification, "") != "discarded")
              .group_by(hq_alert_case.c.alert_id))
         for aid, n, at in conn.execute(q):
@@ -434,6 +571,8 @@ def recount(conn: Connection, alert_ids: Iterable[str], *, now: datetime | None 
                 first[aid] = at if getattr(at, "tzinfo", None) else t.as_datetime(at)
     rows = _alert_rows(conn, ids)
     closed: set[str] = set()
+    changes: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
     for aid, row in rows.items():
         n = counts.get(aid, 0)
         values: dict[str, Any] = {}
@@ -447,10 +586,13 @@ def recount(conn: Connection, alert_ids: Iterable[str], *, now: datetime | None 
         if aid in first and row.first_case_at is None:
             values["first_case_at"] = first[aid]
         if values:
-            conn.execute(update(hq_alert).where(hq_alert.c.id == aid).values(**values))
+            changes.append({"aid": aid, **values})
         if aid in closed:
-            conn.execute(insert(hq_alert_event).values(alert_id=aid, at=now, by=SYSTEM, from_status=row.status,
-                                                       to_status="closed", note="all cases were discarded"))
+            events.append(dict(alert_id=aid, at=now, by=SYSTEM, from_status=row.status, to_status="closed",
+                               note="all cases were discarded"))
+    _update_each(conn, changes)
+    if events:
+        conn.execute(insert(hq_alert_event), events)
     return closed
 
 

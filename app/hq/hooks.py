@@ -3,11 +3,14 @@
 Wiring: the server calls it through its extension interface (``app.hq.extension``, ``app.server.extensions``)
 inside the transaction that applied the batch, once records are written.
 
-Cheap when no surveillance case arrived (returns at once); otherwise it evaluates only the weeks the new cases fall in,
-and re-counts the alerts those cases belong to (a case discarded on the laptop leaves its alert; an alert left with no
-case closes). The week convention and malaria elimination mode are the site's settings (``app.hq.settings``).
-A failure here never costs the batch (guarantee 8: nothing blocks the queue): evaluation runs in a savepoint, is rolled
-back alone and logged without data; ``sayyar hq alerts`` or the next batch catches up.
+Cheap when no surveillance case arrived (returns at once); otherwise it evaluates only the groups the batch's cases
+fall in — each one's disease, facility and epi week, its district's week for a cluster disease, the same week of
+later years for a threshold disease — and re-counts the alerts those cases belong to (a case discarded on the laptop
+leaves its alert; an alert left with no case closes). That raises what evaluating everything would, since every
+other group was evaluated after its own last change. The week convention and malaria elimination mode are the site's
+settings (``app.hq.settings``). A failure here never costs the batch (guarantee 8: nothing blocks the queue):
+evaluation runs in a savepoint, is rolled back alone and logged without data; ``sayyar hq alerts`` catches up (so
+does a later batch bringing those same cases again).
 """
 
 from __future__ import annotations
@@ -17,9 +20,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
 
-from app.hq import tables as t
 from app.hq.alerts import Alert, AlertConfig, evaluate_alerts
 
 # Without record ids we re-evaluate this far back: late cases older than this need ids (or a nightly full run).
@@ -68,16 +70,9 @@ def _evaluate(conn: Connection, entities_touched: Mapping[str, Iterable[str]] | 
         if "surveillance_case" not in set(entities_touched):
             return []
         ids = []
-    since = (today or date.today()) - LOOKBACK
     if ids:
-        c = t.case_t
-        earliest = None
-        for i in range(0, len(ids), 500):
-            first = conn.execute(select(func.min(t.epi_date(c))).where(c.c.id.in_(ids[i:i + 500]))).scalar()
-            if first is not None:
-                d = t.as_date(first)
-                earliest = d if earliest is None or d < earliest else earliest
-        if earliest is None:
-            return []
-        since = earliest
-    return [a for a in evaluate_alerts(conn, cases_since=since, touched_cases=ids) if a.new]
+        # Only the groups these cases fall in (disease, facility, week; their district's week; a threshold's later
+        # years): every other group was settled by the evaluation after its own last change.
+        return [a for a in evaluate_alerts(conn, touched_cases=ids, only_touched=True) if a.new]
+    since = (today or date.today()) - LOOKBACK
+    return [a for a in evaluate_alerts(conn, cases_since=since) if a.new]

@@ -88,3 +88,43 @@ def test_the_paged_pages_queries_equal_a_recount_on_postgres(pg) -> None:
     with pg.connect() as conn, conn.begin():
         check_against_a_recount(conn)
         conn.rollback()
+
+
+def test_the_hook_raises_what_evaluating_everything_raises_on_postgres(pg) -> None:
+    """The hook's way (only the groups a batch touched; arrays for the look-ups, unnest for the links) against
+    evaluating everything, on the same rows: the same alerts, counts and cases (test_alert_scope.py on SQLite)."""
+    from datetime import timedelta
+
+    from sqlalchemy import insert, update
+
+    from app.hq.hooks import after_changes_applied
+    from hq_helpers import row
+    from test_alert_scope import state
+
+    with pg.connect() as conn:
+        trans = conn.begin()
+        evaluate_alerts(conn)
+        held = conn.execute(select(hq_alert.c.disease, hq_alert.c.facility_id, hq_alert.c.week_start)
+                            .where(hq_alert.c.facility_id != "").order_by(hq_alert.c.week_start)).all()
+        facs = [f for f in t.facilities(conn).values() if f.district_en]
+        zahedan = [f for f in facs if f.district_en == facs[0].district_en][:2]
+        day = date(2026, 11, 22)
+        new = [row("surveillance_case", visit_id="v-none", patient_id="no-patient", disease=disease, icd10="X",
+                   classification="suspected", onset_date=on, reported_date=on, facility_id=f.id, unit_id=f.unit_id)
+               for disease, f, on in [("dengue", zahedan[0], day), ("dengue", zahedan[-1], day),
+                                      ("dengue", zahedan[0], day + timedelta(days=1)), ("cholera", facs[-1], day),
+                                      *[(d, next(x for x in facs if x.id == fid), date.fromisoformat(ws))
+                                        for d, fid, ws in held[-2:]]]]  # two join alerts held already
+        conn.execute(insert(t.case_t), new)
+        discarded = conn.execute(select(t.case_t.c.id).where(t.case_t.c.disease == held[0].disease)
+                                 .order_by(t.case_t.c.id).limit(1)).scalar_one()
+        conn.execute(update(t.case_t).where(t.case_t.c.id == discarded).values(classification="discarded"))
+        ids = [r["id"] for r in new] + [discarded]
+        savepoint = conn.begin_nested()
+        raised = after_changes_applied(conn, {"surveillance_case": ids})
+        scoped = state(conn)
+        savepoint.rollback()
+        everything = [a for a in evaluate_alerts(conn, touched_cases=ids) if a.new]
+        assert raised and sorted(a.key for a in raised) == sorted(a.key for a in everything)
+        assert scoped == state(conn)
+        trans.rollback()
