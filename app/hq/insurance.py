@@ -20,8 +20,9 @@ class PayerRow:
     active: int
 
 
-def enrolments_by_payer(conn: Connection, *, today: date) -> list[PayerRow]:
-    """Per unit and payer: enrolments, people covered (members), and enrolments whose cover is running today."""
+def enrolments_by_payer(conn: Connection, *, today: date, unit_id: str | None = None) -> list[PayerRow]:
+    """Per unit and payer: enrolments, people covered (members), and enrolments whose cover is running today;
+    ``unit_id``: that unit's only (a coordinator sees their own unit)."""
     e, m = t.enrolment, t.enrolment_member
     members = (select(m.c.enrolment_id, func.count().label("n")).where(t.live(m))
                .group_by(m.c.enrolment_id).subquery())
@@ -32,6 +33,8 @@ def enrolments_by_payer(conn: Connection, *, today: date) -> list[PayerRow]:
                 active)
          .select_from(e.outerjoin(members, members.c.enrolment_id == e.c.id)).where(t.live(e))
          .group_by(e.c.unit_id, e.c.payer))
+    if unit_id:
+        q = q.where(e.c.unit_id == unit_id)
     units = t.units(conn)
     out = [PayerRow(units.get(u, {}).get("code", "") or "(no unit)", payer or "", n, int(mem or 0), int(act or 0))
            for u, payer, n, mem, act in conn.execute(q)]

@@ -306,7 +306,7 @@ def insurance(request: Request, days: int = 30, number: int | None = Query(None,
     today = date.today()
     days = max(0, min(days, 366))
     unit_id = None if actor.is_hq else actor.unit_id
-    payers = enrolments_by_payer(conn, today=today)
+    payers = enrolments_by_payer(conn, today=today, unit_id=unit_id)
     paging = Paging.of(number, count_expiring(conn, today=today, days=days, unit_id=unit_id))
     soon = expiring(conn, today=today, days=days, unit_id=unit_id, limit=paging.size, offset=paging.offset)
     nav = paging.nav(f"{base(request)}/insurance", {"days": str(days)}, lang)

@@ -162,6 +162,9 @@ def test_insurance_by_payer_and_expiring(conn, site) -> None:
     assert payers[("MHU-ZAH", "iom")].enrolments == 3 and payers[("MHU-ZAH", "iom")].members == 6
     assert payers[("MHU-ZAH", "iom")].active == 3 and payers[("MHU-ZAH", "unhcr")].active == 0
     assert expiring(conn, today=today, days=30, unit_id="other-unit") == []
+    # A coordinator's figures are their unit's (issue 17, item 5): another unit's enrolments are not counted.
+    assert enrolments_by_payer(conn, today=today, unit_id="other-unit") == []
+    assert {p.unit for p in enrolments_by_payer(conn, today=today, unit_id=unit)} == {"MHU-ZAH"}
 
 
 def test_a_weeks_line_list_holds_every_case_of_the_week(conn, site) -> None:

@@ -207,6 +207,14 @@ def test_a_coordinator_sees_only_their_units_facilities_on_the_overview_and_boar
     for path in ("/hq/", "/hq/board"):
         html = client.get(path).text
         assert "F17" in html and "F02" not in html and "F05" not in html, path
+    with client.engine.begin() as conn:  # an enrolment in another unit stays out of their insurance page
+        from hq_helpers import add, add_patient
+
+        head = add_patient(conn)
+        add(conn, "enrolment", household_id="h9", head_patient_id=head["id"], scheme="uphi", category="vulnerable",
+            payer="unhcr", enrolment_date=TODAY, coverage_start=TODAY, coverage_end=TODAY, unit_id=units["MHU-ZAH"])
+    html = client.get("/hq/insurance").text
+    assert "MHU-ZAH" not in html, "another unit's enrolments on a coordinator's insurance page"
     # The weekly PDF too: their unit's facilities and alerts only.
     import io
 
