@@ -29,9 +29,11 @@ def make_engine(url: str) -> Engine:
         # Pooled connections keep their page cache between batches, and closing the last connection of a WAL
         # database checkpoints it: a new connection per request cost an upload a third of its time. The WAL is
         # checkpointed every 32 MB instead of every 4 MB (index pages written again by the next batch are copied
-        # once); every commit is still on disk before it is acknowledged (synchronous = FULL).
+        # once); every commit is still on disk before it is acknowledged (synchronous = FULL). Five are kept; up to
+        # 40 more open when needed (as many as the server's worker threads), so no request waits for a connection
+        # (a crowd of refused tokens, each looked up, must not hold up a device's round).
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60}, pool_size=5,
-                               max_overflow=10)
+                               max_overflow=40)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
