@@ -186,3 +186,25 @@ def test_an_import_touching_three_weeks_evaluates_exactly_those(conn, site, monk
     assert not any(a.new for a in evaluate_alerts(conn))  # evaluating everything finds nothing more to raise
     cholera = [a for a in evaluate_alerts(conn) if a.key == ("single_case", "cholera", f02, "", weeks[1].label)]
     assert cholera[0].case_count == 2 and {a.key for a in evaluate_alerts(conn)} - before == {a.key for a in raised}
+
+
+def test_a_key_another_applier_inserted_first_takes_the_cases(conn, site) -> None:
+    """Two appliers evaluating at once: the second insert of the same key is skipped, and its cases join the row
+    that won (the one already stored), on the alert key's unique constraint."""
+    from datetime import datetime, timezone
+
+    from hq_helpers import add_case
+
+    from app.hq.alerts import _insert_alerts, _insert_links
+
+    case = add_case(conn, "cholera", site["F02"], WEEK.start)
+    (first,) = evaluate_alerts(conn)
+    now = datetime.now(timezone.utc)
+    mine = {"id": "mine", "rule": first.rule, "disease": first.disease, "facility_id": first.facility_id,
+            "district": "", "week": first.week, "week_start": first.week_start.isoformat(), "unit_id": "",
+            "case_count": 1, "threshold": "1", "status": "raised", "raised_at": now, "updated_at": now, "notes": ""}
+    other = dict(mine, id="other", disease="measles")
+    assert _insert_alerts(conn, [mine, other]) == {"mine": first.id, "other": "other"}
+    _insert_links(conn, [(first.id, case["id"]), (first.id, case["id"]), ("other", case["id"])])
+    assert sorted(conn.execute(select(hq_alert_case.c.alert_id).where(hq_alert_case.c.case_id == case["id"]))
+                  .scalars()) == sorted([first.id, "other"])
