@@ -76,6 +76,20 @@ def one_of(conn: Connection, column: Any, values: list[Any]) -> Any:
     return in_json(column, values)
 
 
+def among(conn: Connection, column: Any, values: list[Any]) -> Any:
+    """``column IN values`` for the server's batch look-ups (tens of thousands of ids): on PostgreSQL one JSON text
+    parameter unpacked by the database, since psycopg builds an array parameter value by value in Python (five times
+    the cost); on SQLite the same JSON parameter as :func:`one_of`."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy import Text, bindparam, cast, func, select
+        from sqlalchemy.dialects.postgresql import JSONB
+
+        listed = func.jsonb_array_elements_text(cast(bindparam(None, json.dumps(values, default=str), type_=Text),
+                                                     JSONB)).table_valued("value")
+        return column.in_(select(cast(listed.c.value, column.type)).scalar_subquery())
+    return in_json(column, values)
+
+
 def in_chunks(conn: Connection) -> int:
     """How many values one lookup carries."""
     return 20000

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, and_, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from app.logging_setup import Word
-from app.models.bulk_sql import in_chunks, insert_values, one_of
+from app.models.bulk_sql import among, in_chunks, insert_values
 from app.models.registry import REGISTRY
 from app.server import models as m
 from app.server.authority import refusal
@@ -99,7 +99,7 @@ def _known_keys(conn: Connection, device_id: str, epoch: int, seqs: list[int]) -
     known: dict[int, str] = {}
     for chunk in _chunks(sorted(seqs), in_chunks(conn)):
         rows = conn.execute(select(r.c.seq, r.c.fingerprint).where(
-            r.c.device_id == device_id, r.c.epoch == epoch, one_of(conn, r.c.seq, chunk)))
+            r.c.device_id == device_id, r.c.epoch == epoch, among(conn, r.c.seq, chunk)))
         known.update({row.seq: row.fingerprint for row in rows})
     return known
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 
-from app.models.bulk_sql import bulk_insert, in_chunks, one_of
+from app.models.bulk_sql import among, bulk_insert, in_chunks
 from app.models.registry import REGISTRY, Policy, patient_pointers
 from app.server import models as m
 from app.server.merge import merge_shared
@@ -84,7 +84,7 @@ class RecordWriter:
                 step = in_chunks(self.conn)
                 for i in range(0, len(values), step):
                     owner.update((r[0], r[1]) for r in self.conn.execute(select(col, table.c.id).where(
-                        one_of(self.conn, col, values[i:i + step]))))
+                        among(self.conn, col, values[i:i + step]))))
                 for e, row in items:
                     value = row[col.key]
                     if value is None:
@@ -123,7 +123,7 @@ class RecordWriter:
             found: set[str] = set()
             for i in range(0, len(listed), step):
                 found.update(self.conn.execute(select(table.c.id).where(
-                    one_of(self.conn, table.c.id, listed[i:i + step]))).scalars())
+                    among(self.conn, table.c.id, listed[i:i + step]))).scalars())
             held[parent] = found
         if all(len(held[parent]) == len(ids) for parent, ids in asked.items()):
             return rows  # every parent is held or in this batch: nothing drops (the usual case)
@@ -160,7 +160,7 @@ class RecordWriter:
             step = in_chunks(self.conn)
             for i in range(0, len(listed), step):
                 for r in self.conn.execute(select(*cols).where(
-                        one_of(self.conn, table.c.id, listed[i:i + step]))).mappings():
+                        among(self.conn, table.c.id, listed[i:i + step]))).mappings():
                     found[r["id"]] = dict(r)
             for rid in wanted:
                 self.current[(entity, rid)] = found.get(rid)
@@ -182,7 +182,7 @@ class RecordWriter:
         step = in_chunks(self.conn)
         for i in range(0, len(listed), step):
             for pid, into in self.conn.execute(select(pt.c.id, pt.c.merged_into_id).where(
-                    one_of(self.conn, pt.c.id, listed[i:i + step]), pt.c.merged_into_id.is_not(None))):
+                    among(self.conn, pt.c.id, listed[i:i + step]), pt.c.merged_into_id.is_not(None))):
                 self.merged.setdefault(pid, into)
 
     def follow(self, patient_id: str) -> str:

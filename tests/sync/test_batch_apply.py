@@ -66,8 +66,19 @@ def test_one_batch_and_entry_by_entry_store_the_same(tmp_path: Path) -> None:
 
 
 def test_bad_records_in_a_batch_are_refused_alone(tmp_path: Path) -> None:
+    _bad_records(tmp_path, server_engine(str(tmp_path / "central.db")))
+
+
+def test_bad_records_in_a_batch_are_refused_alone_postgres(tmp_path: Path, pg_url: str) -> None:
+    engine = server_engine(pg_url)
+    try:
+        _bad_records(tmp_path, engine)
+    finally:
+        engine.dispose()
+
+
+def _bad_records(tmp_path: Path, engine: Engine) -> None:
     laptop, entries = _entries(tmp_path)
-    engine = server_engine(str(tmp_path / "central.db"))
     dev = _device(engine, laptop)
     epoch = laptop.store.device.epoch
     patients = [e for e in entries if e.entity == "patient"]

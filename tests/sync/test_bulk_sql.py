@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, Engine, Float, Integer, delete, insert, select
 
 from app.models.base import UTCDateTime
-from app.models.bulk_sql import bulk_insert, insert_values
+from app.models.bulk_sql import among, bulk_insert, insert_values
 from app.server import models as m
 from app.server.db import make_engine
 
@@ -85,4 +85,27 @@ def test_insert_values_takes_rows_in_column_order(tmp_path: Path) -> None:
         row = conn.execute(select(m.received)).mappings().one()
     assert dict(row) == {"device_id": "d", "epoch": 1, "seq": 5, "entity": "visit", "record_id": "v1",
                          "fingerprint": "f" * 40, "outcome": "held", "batch_id": "b"}
+    engine.dispose()
+
+
+def _among(engine: Engine) -> None:
+    m.server_metadata.create_all(engine)
+    with engine.begin() as conn:
+        insert_values(conn, m.received, [("d", 1, s, "visit", f"v{s}", "f" * 40, "held", "b") for s in range(1, 50)])
+        r = m.received
+        seqs = set(conn.execute(select(r.c.seq).where(among(conn, r.c.seq, [3, 7, 49, 50, 2**40]))).scalars())
+        ids = set(conn.execute(select(r.c.record_id).where(among(conn, r.c.record_id, ["v3", "v9", "پ", 'x"y']))
+                               ).scalars())
+    assert seqs == {3, 7, 49} and ids == {"v3", "v9"}
+
+
+def test_among_finds_exactly_the_values_sqlite(tmp_path: Path) -> None:
+    engine = make_engine(str(tmp_path / "c.db"))
+    _among(engine)
+    engine.dispose()
+
+
+def test_among_finds_exactly_the_values_postgres(pg_url: str) -> None:
+    engine = make_engine(pg_url)
+    _among(engine)
     engine.dispose()
