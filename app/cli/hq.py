@@ -297,11 +297,23 @@ def cmd_config(args: argparse.Namespace) -> int:
                                          else args.malaria_elimination == "on")
             except SettingsError as err:
                 raise CliError(str(err)) from None
+            raised = _reevaluate(conn)
         else:
             settings = _settings(conn)
     print(f"Week start: {settings.week_start_name} ({settings.convention()}).")
     print(f"Malaria elimination: {'on (every case is an alert)' if settings.malaria_elimination else 'off'}.")
+    if actor is not None:
+        print(f"Alerts re-evaluated under the new settings: {raised} raised.")
     return 0
+
+
+def _reevaluate(conn: Any) -> int:
+    """A rule change (a new disease list, week convention or malaria mode) applies to the cases already held, in
+    the same transaction: the import hook only looks at the groups each new batch touches. Never a second alert
+    for the same cases (alerts are keyed)."""
+    from app.hq.alerts import evaluate_alerts
+
+    return sum(1 for a in evaluate_alerts(conn) if a.new)
 
 
 def cmd_registry(args: argparse.Namespace) -> int:
@@ -320,8 +332,10 @@ def cmd_registry(args: argparse.Namespace) -> int:
                 done = publish_registry(conn, data, by=actor.username)
             except RegistryRefused as err:
                 raise CliError(str(err)) from None
+            raised = _reevaluate(conn)
             print(f"Published version {done.version} ({done.label}), sha256 {done.sha256[:16]}…, signed by "
-                  f"headquarters key {done.key_id}; laptops adopt it at their next sync.")
+                  f"headquarters key {done.key_id}; laptops adopt it at their next sync. Alerts re-evaluated "
+                  f"under it: {raised} raised.")
             return 0
         reg = active_registry(conn)
         versions = published_versions(conn)

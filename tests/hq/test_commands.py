@@ -185,3 +185,30 @@ def test_identity_exports_need_the_password_and_formulas_stay_text(tmp_path, cap
     cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert cells and all(c.data_type == "s" for c in cells)
     engine.dispose()
+
+
+def test_a_rule_change_applies_to_the_cases_already_held(tmp_path, capsys) -> None:
+    """Publishing a disease list or changing the week convention re-evaluates the alerts at once, in the same
+    transaction (the import hook looks only at what each new batch touches); doing it twice raises nothing twice."""
+    from test_registry_publish import version_2
+
+    db = tmp_path / "central.db"
+    engine = central_sqlite(str(db))
+    with engine.begin() as conn:
+        site = add_site(conn)
+        add_case(conn, "animal_bite", site["F02"], date(2026, 11, 25))
+    staff(engine, site)
+    listed = tmp_path / "diseases-v2.json"
+    listed.write_text(json.dumps(version_2()), encoding="utf-8")
+    capsys.readouterr()
+    assert run(["--user", "l.karimi", "hq", "registry", "publish", str(listed), "--db", str(db)]) == 0
+    assert "Alerts re-evaluated under it: 1 raised." in capsys.readouterr().out
+    from app.hq.models import hq_alert
+
+    with engine.connect() as conn:
+        assert [r.disease for r in conn.execute(select(hq_alert))] == ["animal_bite"]
+    assert run(["--user", "l.karimi", "hq", "config", "--week-start", "monday", "--db", str(db)]) == 0
+    assert "Alerts re-evaluated under the new settings: 0 raised." in capsys.readouterr().out
+    with engine.connect() as conn:
+        assert len(conn.execute(select(hq_alert)).all()) == 1  # the same case, not a second alert
+    engine.dispose()
