@@ -138,7 +138,8 @@ def load_mapping() -> dict[str, Any]:
 
 def monthly_datavalueset(conn: Connection, actor: Actor, *, year: int, month: int) -> dict[str, Any]:
     """Doses given in the month by vaccine, dose (as the engine places it) and age (under 1 / 1 year and over) per
-    facility; campaign children vaccinated and adverse events reported. Facilities with nothing are left out."""
+    facility; campaign children vaccinated and adverse events reported. Facilities with nothing are left out. A
+    coordinator's or unit administrator's set holds their unit's doses, campaigns and adverse events only."""
     mapping = load_mapping()
     weekly = json.loads(resource_path("hq", "dhis2_mapping.json").read_text(encoding="utf-8"))
     org_units: dict[str, str] = weekly["orgUnits"]
@@ -180,11 +181,16 @@ def monthly_datavalueset(conn: Connection, actor: Actor, *, year: int, month: in
                 age = "under_1" if d.given_on < Age(1, "y").after(b) else "1_and_over"
                 cells[(facilities.get(fid or "", ""), name, age)] += 1
     k = tally
-    for r in conn.execute(select(k.c.facility_id, k.c.count).where(
-            t.live(k), k.c.outcome == "vaccinated", k.c.day >= first, k.c.day < nxt)):
+    sia = select(k.c.facility_id, k.c.count).where(t.live(k), k.c.outcome == "vaccinated", k.c.day >= first,
+                                                   k.c.day < nxt)
+    aefi = select(adverse.c.facility_id).where(t.live(adverse), adverse.c.reported_on >= first,
+                                               adverse.c.reported_on < nxt)
+    if not actor.is_hq and actor.unit_id:  # their unit's campaigns (tallies carry no unit) and adverse events only
+        sia = sia.join(campaign, campaign.c.id == k.c.campaign_id).where(campaign.c.unit_id == actor.unit_id)
+        aefi = aefi.where(adverse.c.unit_id == actor.unit_id)
+    for r in conn.execute(sia):
         cells[(facilities.get(r.facility_id or "", ""), "Campaign vaccinated", "")] += r.count
-    for r in conn.execute(select(adverse.c.facility_id).where(
-            t.live(adverse), adverse.c.reported_on >= first, adverse.c.reported_on < nxt)):
+    for r in conn.execute(aefi):
         cells[(facilities.get(r.facility_id or "", ""), "AEFI reported", "")] += 1
     values = []
     for (code, name, age), n in sorted(cells.items()):
