@@ -172,6 +172,46 @@ TEXTS.update({
                      "برای {who} گذرواژهٔ تازه تعیین شد و نشست‌های بازش پایان یافت. آن را حضوری به او بگویید."),
 })
 
+# The immunisation page and its monthly DHIS2 download (app/hq/immunisation_web.py).
+TEXTS.update({
+    "imm_cohort": ("Birth cohort (year of birth, Gregorian)", "گروه تولد (سال تولد میلادی)"),
+    "imm_show": ("Show", "نمایش"),
+    "imm_coverage": ("Coverage, children born in {year}", "پوشش ایمن‌سازی، کودکان متولد {year} میلادی"),
+    "imm_place": ("Facility (last vaccinated, else last seen)", "مرکز (آخرین واکسن، وگرنه آخرین مراجعه)"),
+    "imm_children": ("Children", "کودکان"),
+    "imm_zero_dose": ("Zero-dose children", "کودکان بدون هیچ دوز"),
+    "imm_all": ("All", "همه"),
+    "imm_note": ("A dose counts when the schedule engine counts it (minimum ages and intervals), as on the laptops. "
+                 "Zero-dose: no DTP-containing dose (pentavalent 1), counted from 2 months of age.",
+                 "دوزی شمرده می‌شود که موتور برنامهٔ ایمن‌سازی، مانند رایانه‌های واحدها، آن را بپذیرد (حداقل سن و "
+                 "فاصله). کودکان بدون هیچ دوز: هیچ دوز واکسن حاوی سه‌گانه (پنج‌گانهٔ ۱) نگرفته‌اند؛ از ۲ ماهگی "
+                 "شمرده می‌شوند."),
+    "imm_campaigns": ("Campaigns", "کمپین‌های ایمن‌سازی"),
+    "imm_round": ("Round", "دور"),
+    "imm_name": ("Name", "نام"),
+    "imm_vaccine": ("Vaccine", "واکسن"),
+    "imm_first_day": ("First day", "نخستین روز"),
+    "imm_last_day": ("Last day", "آخرین روز"),
+    "imm_vaccinated": ("Vaccinated", "واکسینه شدند"),
+    "imm_never_before": ("Never vaccinated before", "پیش‌تر هرگز واکسن نگرفته"),
+    "imm_refused": ("Refused", "امتناع"),
+    "imm_absent": ("Absent", "غایب"),
+    "imm_aefi": ("Adverse events following immunisation (reported in the last 90 days)",
+                 "عوارض پس از ایمن‌سازی (گزارش‌شده در ۹۰ روز گذشته)"),
+    "imm_onset": ("Onset", "شروع عارضه"),
+    "imm_reported": ("Reported", "تاریخ گزارش"),
+    "imm_reaction": ("Reaction", "عارضه"),
+    "imm_serious": ("Serious", "شدید"),
+    "imm_none": ("None.", "موردی نیست."),
+    "imm_dhis2_month": ("Month (Gregorian, as DHIS2 counts it)", "ماه (میلادی، به روش DHIS2)"),
+    "imm_dhis2_button": ("Monthly immunisation dataValueSets JSON", "فایل JSON ماهانهٔ ایمن‌سازی (dataValueSets)"),
+    "imm_dhis2_default": ("Last month, {month}:", "ماه گذشته، {month}:"),
+    "imm_bad_month": ("{month} is not a month written like {example}.", "«{month}» ماهی به شکل {example} نیست."),
+    "imm_no_month": ("Give the month, written like {example}.", "ماه را به شکل {example} بنویسید."),
+    "imm_bad_cohort": ("{cohort} is not a year of birth from 1900 to {last} (written like {example}).",
+                       "«{cohort}» سال تولدی از ۱۹۰۰ تا {last} نیست (به شکل {example} بنویسید)."),
+})
+
 CODES: Final[dict[str, dict[str, tuple[str, str]]]] = {
     "status": {"raised": ("awaiting verification", "در انتظار تأیید"), "verified": ("verified", "تأییدشده"),
                "assessed": ("risk assessed", "ارزیابی‌شده"), "responding": ("response under way", "در حال پاسخ"),
@@ -199,6 +239,12 @@ CODES: Final[dict[str, dict[str, tuple[str, str]]]] = {
               "case_added": ("cases added", "مورد افزوده شد"), "auto_close": ("closed by the system", "بسته‌شده توسط سامانه")},
     "test_outcome": {"positive": ("positive", "مثبت"), "negative": ("negative", "منفی"),
                      "indeterminate": ("indeterminate", "نامشخص")},
+    # Coverage indicators of the immunisation page, in the programme's usual names (app.hq.immunisation.INDICATORS).
+    "indicator": {"BCG": ("BCG", "ب‌ث‌ژ"), "HepB birth dose": ("HepB birth dose", "هپاتیت ب بدو تولد"),
+                  "Penta1": ("Penta1", "پنج‌گانهٔ ۱"), "Penta3": ("Penta3", "پنج‌گانهٔ ۳"),
+                  "OPV3": ("OPV3", "فلج اطفال خوراکی ۳"), "IPV1": ("IPV1", "فلج اطفال تزریقی ۱"),
+                  "MCV1": ("MCV1 (measles 1)", "ام‌ام‌آر ۱"), "MCV2": ("MCV2 (measles 2)", "ام‌ام‌آر ۲"),
+                  "DTP booster 1": ("DTP booster 1", "یادآور اول سه‌گانه")},
 }
 
 
