@@ -28,7 +28,7 @@ _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890
 
 def _share(given: int, children: int, lang: str) -> str:
     pct = 100 * given // children if children else 0
-    return f"{num(given, lang)} ({num(pct, lang)}{'٪' if lang == 'fa' else '%'})"
+    return f'<span class="nw">{num(given, lang)} ({num(pct, lang)}{"٪" if lang == "fa" else "%"})</span>'
 
 
 def _cohort(text: str | None, today: date, lang: str) -> int:

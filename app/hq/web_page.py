@@ -63,7 +63,7 @@ tr.overdue td{background:#fde8e8}tr.amber td{background:#fff4dc}tr.red td{backgr
 form.inline{display:inline-block;margin:2px}
 header form.signout{margin:0 0 0 6px}header form.signout button{font-size:12px}.curves svg{margin:4px}.muted{color:#666;font-size:12px}
 .notes{white-space:pre-wrap;overflow-wrap:anywhere;max-width:36em;margin:0}td.notes-cell{max-width:36em}
-.heatmap{direction:ltr}"""
+.heatmap{direction:ltr}.nw{white-space:nowrap}"""
 
 
 def lang_of(actor: Actor) -> str:

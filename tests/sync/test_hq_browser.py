@@ -206,3 +206,80 @@ def test_upload_a_bundle_resolve_a_conflict_and_keep_the_staff_list(tmp_path: Pa
         for lap in (a, b, usb):
             lap.close()
         engine.dispose()
+
+
+def test_the_immunisation_page_in_both_languages(tmp_path: Path) -> None:
+    """Doses, a campaign round and adverse events recorded on two units' laptops and synced; an officer in each
+    language opens the immunisation page (right to left in Persian, labels, both calendars) and asks for the DHIS2
+    file of a month that is not one (an error page in the account's language)."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from app.services.campaigns import TallyKey, start_campaign, tally_child
+    from app.services.immunisation import record_adverse_event, record_dose
+
+    engine = server_engine(str(tmp_path / "central.db"))
+    set_staff(engine, username="l.karimi", role="headquarters", password=PASSWORD, language="en")
+    set_staff(engine, username="m.ahmadi", role="headquarters", password=PASSWORD, language="fa")
+    laptops = [make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2")]
+    browser = Browser(chromium_path())  # type: ignore[arg-type]
+    today = date.today()
+    cohort = today.year - 1
+    try:
+        for k, lap in enumerate(laptops):
+            ctx = replace(lap.ctx, facility_id=facility_of(lap))
+            coord = replace(lap.coord, facility_id=facility_of(lap))
+            for i in range(4 + 2 * k):
+                born = date(cohort, 1 + (i * 2 + k) % 12, 5 + i)
+                pid = register_patient(ctx, {**patient_input(10 * k + i + 1), "date_of_birth": born.isoformat(),
+                                             "birth_year": born.year}, override_reason="test").patient_id
+                plan = [("bcg", 0), ("hepb", 0), ("opv", 0), ("penta", 60), ("opv", 60), ("penta", 120),
+                        ("opv", 120), ("ipv", 120), ("penta", 180), ("opv", 180), ("mmr", 365)][:11 - 2 * i]
+                for vaccine, age in plan:
+                    on = born + timedelta(days=age)
+                    if on <= today:
+                        record_dose(ctx, {"patient_id": pid, "vaccine": vaccine, "given_on": on.isoformat(),
+                                          "batch": "L7", "expiry": (on + timedelta(days=200)).isoformat(),
+                                          "site": "oral" if vaccine == "opv" else "left_thigh"})
+                if i == 1:
+                    record_adverse_event(ctx, {"patient_id": pid, "vaccine": "penta",
+                                               "onset_date": (today - timedelta(days=3 + k)).isoformat(),
+                                               "reaction": ["fever 39.5, swelling at the site",
+                                                            "تب و بی‌قراری"][k],
+                                               "serious": bool(k), "outcome": ["recovered", "recovering"][k]})
+            cid = start_campaign(coord, {"code": ["MR-ZAH-R1", "POLIO-CHB-R2"][k],
+                                         "name": ["Measles-rubella, Zahedan", "Polio, Chabahar"][k],
+                                         "vaccine": ["mr", "bopv"][k], "start_date": today.isoformat(),
+                                         "end_date": (today + timedelta(days=4)).isoformat()})
+            for band, sex, outcome, n in (("12-59m", "male", "vaccinated", 6 + 3 * k),
+                                          ("0-11m", "female", "vaccinated", 4),
+                                          ("12-59m", "female", "refused", 1), ("12-59m", "male", "absent", 2)):
+                for _ in range(n):
+                    tally_child(coord, campaign_id=cid, key=TallyKey(age_band=band, sex=sex, outcome=outcome))
+        with LiveServer(engine) as srv:
+            for lap in laptops:
+                enrol(engine, lap, srv.url)
+                assert run_sync_round(lap.store, lap.ctx, srv.url, lap.token).quarantined == 0
+            for user, lang in (("l.karimi", "en"), ("m.ahmadi", "fa")):
+                sign_in(browser, srv.url, user, "/hq/immunisation")
+                browser.goto(f"{srv.url}/hq/immunisation?cohort={cohort}")
+                assert browser.js("document.documentElement.dir") == ("rtl" if lang == "fa" else "ltr")
+                text = browser.js("document.body.innerText")
+                if lang == "fa":
+                    assert "سرخک-سرخجه" in text and "پنج‌گانه" in text and "۱۴۰۴" in text, text[:800]
+                else:
+                    assert "MR (measles-rubella, campaign)" in text and "Penta3" in text and "1404" in text
+                assert "POLIO-CHB-R2" in text and "MR-ZAH-R1" in text
+                _shot(browser, "immunisation", lang)
+                browser.click_and_wait("""(() => { const f = document.querySelector('form[action$="/dhis2"]');
+                    f.month.value = 'November'; f.submit(); })()""")
+                assert browser.js("document.documentElement.dir") == ("rtl" if lang == "fa" else "ltr")
+                error = browser.js("document.body.innerText")
+                assert ("درخواست پذیرفته نشد" if lang == "fa" else "Something was refused") in error, error
+                browser.goto(f"{srv.url}/hq/immunisation")
+                sign_out(browser)
+    finally:
+        browser.close()
+        for lap in laptops:
+            lap.close()
+        engine.dispose()
