@@ -390,6 +390,19 @@ def assess(dob: date, sex: str, doses: Iterable[GivenDose], today: date,
     return ChildStatus(overall, result, merged, next_due, not_counted)
 
 
+def assess_series(dob: date, sex: str, doses: Iterable[GivenDose], today: date, series: Iterable[str],
+                  schedule: Schedule | None = None) -> dict[str, SeriesStatus]:
+    """The status of some series only, each exactly as ``assess(...).of(series)`` gives it (a series' doses are
+    placed independently of the other series): for counting coverage of many children, where only a few series
+    are reported."""
+    sched = schedule or load_schedule()
+    doses = [d for d in doses if d.given_on is None or d.given_on <= today]
+    wanted = set(series)
+    not_counted: list[NotCounted] = []
+    return {s.id: _assess_series(s, dob, sex, doses, today, sched.overdue_after, sched.counts, not_counted)
+            for s in sched.series if s.id in wanted}
+
+
 def is_zero_dose(doses: Iterable[GivenDose], schedule: Schedule | None = None) -> bool:
     """No dose of a DTP-containing vaccine (pentavalent 1): the programme's 'zero-dose child'."""
     counts = (schedule or load_schedule()).counts

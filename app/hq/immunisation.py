@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from app.core.immunisation import Age, GivenDose, assess, is_zero_dose
+from app.core.immunisation import Age, GivenDose, assess, assess_series, is_zero_dose
 from app.hq import tables as t
 from app.hq.access import Actor
 from app.resources import resource_path
@@ -24,6 +24,7 @@ INDICATORS: tuple[tuple[str, str, int], ...] = (
     ("BCG", "bcg", 1), ("HepB birth dose", "hepb", 1), ("Penta1", "dtp", 1), ("Penta3", "dtp", 3),
     ("OPV3", "opv", 4), ("IPV1", "ipv", 1), ("MCV1", "mmr", 1), ("MCV2", "mmr", 2), ("DTP booster 1", "dtp", 4),
 )
+_SERIES = frozenset(series for _, series, _ in INDICATORS)  # the series coverage is reported for
 dose = t.T["immunisation_dose"]
 tally = t.T["campaign_tally"]
 campaign = t.T["campaign"]
@@ -76,9 +77,9 @@ def coverage(conn: Connection, actor: Actor, *, cohort: int, on: date) -> Covera
             continue
         key = (units.get(r.registered_unit_id or "", "?"), facilities.get(place.get(r.id, ""), ""))
         out.children[key] += 1
-        status = assess(born, r.sex, doses.get(r.id, []), on)
+        status = assess_series(born, r.sex, doses.get(r.id, []), on, _SERIES)
         for name, series, slot in INDICATORS:
-            if status.of(series).slots[slot - 1].state == "given":
+            if status[series].slots[slot - 1].state == "given":
                 out.given[key][name] += 1
         if is_zero_dose(doses.get(r.id, [])) and Age(2, "m").after(born) <= on:
             out.zero_dose[key] += 1

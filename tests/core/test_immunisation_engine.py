@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core.immunisation import Age, GivenDose, assess, load_schedule
+from app.core.immunisation import Age, GivenDose, assess, assess_series, load_schedule
 
 TODAY = date(2026, 11, 28)
 D = date.fromisoformat
@@ -175,3 +175,15 @@ def test_calendar_ages():
     assert Age.parse("6y").after(date(2020, 2, 29)) == date(2026, 2, 28)
     with pytest.raises(ValueError):
         Age.parse("six months")
+
+
+@settings(max_examples=300)
+@given(histories(), st.sets(st.sampled_from([s.id for s in load_schedule().series]), min_size=1))
+def test_some_series_alone_are_assessed_exactly_as_with_all_of_them(h, wanted):
+    """Headquarters' coverage assesses only the series it reports (assess_series): each the same as in assess."""
+    dob, sex, doses = h
+    alone = assess_series(dob, sex, doses, TODAY, wanted)
+    full = assess(dob, sex, doses, TODAY)
+    assert set(alone) == wanted
+    for sid in wanted:
+        assert alone[sid] == full.of(sid)
