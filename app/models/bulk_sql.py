@@ -81,12 +81,14 @@ def among(conn: Connection, column: Any, values: list[Any]) -> Any:
     parameter unpacked by the database, since psycopg builds an array parameter value by value in Python (five times
     the cost); on SQLite the same JSON parameter as :func:`one_of`."""
     if conn.dialect.name == "postgresql":
-        from sqlalchemy import Text, bindparam, cast, func, select
+        from sqlalchemy import String, Text, bindparam, cast, func, select
         from sqlalchemy.dialects.postgresql import JSONB
 
         listed = func.jsonb_array_elements_text(cast(bindparam(None, json.dumps(values, default=str), type_=Text),
                                                      JSONB)).table_valued("value")
-        return column.in_(select(cast(listed.c.value, column.type)).scalar_subquery())
+        # Text stays text: a cast to VARCHAR(n) would cut a longer value and could match another record's id.
+        as_type = Text() if isinstance(column.type, String) else column.type
+        return column.in_(select(cast(listed.c.value, as_type)).scalar_subquery())
     return in_json(column, values)
 
 

@@ -96,7 +96,10 @@ def _among(engine: Engine) -> None:
         seqs = set(conn.execute(select(r.c.seq).where(among(conn, r.c.seq, [3, 7, 49, 50, 2**40]))).scalars())
         ids = set(conn.execute(select(r.c.record_id).where(among(conn, r.c.record_id, ["v3", "v9", "پ", 'x"y']))
                                ).scalars())
-    assert seqs == {3, 7, 49} and ids == {"v3", "v9"}
+        # A value longer than the column is not cut to fit (it would match another record).
+        insert_values(conn, m.received, [("d", 2, 1, "visit", "x" * 36, "f" * 40, "held", "b")])
+        long = set(conn.execute(select(r.c.record_id).where(among(conn, r.c.record_id, ["x" * 40]))).scalars())
+    assert seqs == {3, 7, 49} and ids == {"v3", "v9"} and long == set()
 
 
 def test_among_finds_exactly_the_values_sqlite(tmp_path: Path) -> None:
