@@ -110,3 +110,21 @@ def test_an_unexpected_error_is_a_sentence_not_a_traceback(tmp_path, monkeypatch
     assert "Traceback" not in err and "Gulalai" not in err and "0912" not in err
     logged = (tmp_path / "logs" / "sayyar.log").read_text(encoding="utf-8")
     assert "RuntimeError" in logged and "Gulalai" not in logged and "09121234567" not in logged
+
+
+def test_compact_rewrites_the_file_for_a_unit_administrator_only(demo):
+    refused = sayyar("--user", "m.shahraki", "compact", data=demo)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    done = sayyar("--user", "z.sarani", "compact", data=demo)
+    assert done.returncode == 0, done.stderr
+    assert "database rewritten" in done.stdout
+    from app.config import db_path, keystore_path
+    from app.security.keystore import Keystore
+    from app.store import Store
+
+    key = Keystore.load(keystore_path(demo)).unlock("admin", "sayyar-demo").db_key
+    store = Store.open(db_path(demo), key)
+    raw = store.write_engine.raw_connection()
+    assert raw.execute("PRAGMA auto_vacuum").fetchone()[0] == 2  # incremental from now on
+    raw.close()
+    store.close()
