@@ -52,6 +52,25 @@ class Headquarters:
         _html_errors(app)
 
 
+async def _account_lang(request: Any) -> str | None:
+    """The signed-in account's language, for an error raised before the page could ask (a malformed parameter)."""
+    from starlette.concurrency import run_in_threadpool
+
+    from app.hq.sessions import COOKIE, find_session
+    from app.hq.web_auth import _policy
+    from app.hq.web_page import lang_of
+
+    token = request.cookies.get(COOKIE)
+    engine = getattr(request.app.state, "engine", None)
+    if not token or engine is None:
+        return None
+    try:
+        found = await run_in_threadpool(find_session, engine, token, _policy(request))
+    except Exception:  # noqa: BLE001 - the error page still comes, in the browser's language
+        return None
+    return lang_of(found.actor) if found is not None else None
+
+
 def _html_errors(app: Any) -> None:
     """Errors of the /hq pages come back as HTML pages in the staff's language (a page raised with the account's
     language; else the browser's Accept-Language; else both), never as the sync API's JSON. Other paths keep the
@@ -61,6 +80,7 @@ def _html_errors(app: Any) -> None:
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
     from app.hq.web import error_page
+    from app.hq.web_i18n import t
 
     def language(request: Any, exc: Any) -> str | None:
         lang = getattr(exc, "lang", None)
@@ -84,7 +104,8 @@ def _html_errors(app: Any) -> None:
         if not request.url.path.startswith("/hq"):
             return await request_validation_exception_handler(request, exc)
         where = ", ".join(".".join(str(p) for p in e.get("loc", ())[1:]) for e in exc.errors()[:5])
-        return error_page(400, f"Not a valid value: {where}.", language(request, exc), root(request))
+        lang = await _account_lang(request) or language(request, exc)
+        return error_page(400, t("bad_value", lang or "en", where=where), lang, root(request))
 
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)

@@ -89,6 +89,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "back_alerts": ("Back to the alert desk", "بازگشت به میز هشدارها"),
     "back_overview": ("Back to the overview", "بازگشت به نمای کلی"),
     "error_title": ("Something was refused", "درخواست پذیرفته نشد"),
+    "bad_value": ("Not a valid value: {where}.", "مقدار نادرست است: {where}."),
     "not_found": ("There is no such page or record.", "چنین صفحه یا رکوردی نیست."),
     "sign_in_needed": ("Sign in with a headquarters staff account.", "با حساب کارکنان ستاد وارد شوید."),
     "not_allowed": ("Your account may not do this.", "حساب شما اجازهٔ این کار را ندارد."),

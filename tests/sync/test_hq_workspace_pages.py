@@ -185,3 +185,14 @@ def test_a_browser_upload_waits_for_the_applier_online_sync_holds(tmp_path: Path
         assert answers == [200]
     finally:
         c.__exit__(None, None, None)
+
+
+def test_a_malformed_parameter_is_refused_in_the_accounts_language(central: Engine) -> None:
+    set_staff(central, username="s.rahimi", role="headquarters", password=PASSWORD, language="fa")
+    c = _signed_in(central, "s.rahimi")
+    try:
+        answer = c.get("/hq/insurance", params={"days": "سی"}, headers={**HTML, "accept-language": "en-GB"})
+        assert answer.status_code == 400 and answer.headers["content-type"].startswith("text/html")
+        assert 'dir="rtl"' in answer.text and "مقدار نادرست است: days." in answer.text
+    finally:
+        c.__exit__(None, None, None)
