@@ -208,26 +208,38 @@ def upload(store: Store, api: Api, report: SyncReport, progress: ProgressCallbac
 
 
 def _upload_once(store: Store, api: Api, report: SyncReport, progress: ProgressCallback | None = None) -> None:
-    """One pass over the queue, a batch at a time. The next batch is read and encoded while the server applies the
-    current one (the laptop's work and the server's overlap; batches still reach the server one after another)."""
+    """One pass over the queue, a batch at a time. While the server applies a batch the laptop records the previous
+    batch's answer (marking, compacting and packing what was acknowledged) and reads and encodes the next one: the
+    laptop's work and the server's overlap; batches still reach the server one after another, and an answer is
+    always recorded before the next one is waited for, so a round cut anywhere loses no acknowledgement."""
     order = outbox.upload_order(store)
     total = len(order)
     if not total:
         return
     batches = [order[i : i + BATCH_SIZE] for i in range(0, total, BATCH_SIZE)]
+    done = 0
+
+    def record(sent: list[int], ack: BatchAck) -> None:
+        nonlocal done
+        _record_ack(store, sent, ack, report)
+        done += len(sent)
+        if progress:
+            progress(Progress("upload", min(done, total), total))
+
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sayyar-push") as pool:
         prepared = _prepare(store, batches[0])
-        done = 0
+        answered: tuple[list[int], BatchAck] | None = None
         for i in range(len(batches)):
             body, sent = prepared
             outbox.mark(store, sent, "sent")
             answer = pool.submit(api.push, body)
+            if answered is not None:
+                record(*answered)
             if i + 1 < len(batches):
                 prepared = _prepare(store, batches[i + 1])
-            _record_ack(store, sent, answer.result(), report)
-            done += len(batches[i])
-            if progress:
-                progress(Progress("upload", min(done, total), total))
+            answered = (sent, answer.result())
+        if answered is not None:
+            record(*answered)
 
 
 def _prepare(store: Store, seqs: list[int]) -> tuple[bytes, list[int]]:
