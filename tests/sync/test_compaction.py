@@ -181,3 +181,33 @@ def _central(engine: Engine, device_id: str) -> dict[tuple[str, str], int]:
             for rid, version in conn.execute(select(t.c.id, t.c.version).where(t.c.device_id == device_id)):
                 out[(entity, rid)] = version
     return out
+
+
+def test_a_copy_of_a_laptop_with_packed_entries_recovers_under_a_new_epoch(
+        tmp_path: Path, central: Engine, live: LiveServer) -> None:
+    a = make_laptop(tmp_path, "A1")
+    enrol(central, a, live.url)
+    made = make_activity(a, 30)
+    _sync(a, live)
+    a.close()
+    shutil.copy(tmp_path / "A1.db", tmp_path / "clone.db")
+    a = _reopen(a, tmp_path / "A1.db")
+    clone = _reopen(a, tmp_path / "clone.db")
+    with clone.store.read() as s:
+        assert s.scalar(select(func.count()).select_from(ChangeLogArchive))  # the copy holds packed entries
+    fac = facility_of(a)
+    mine: dict[str, list[str]] = {}
+    for lap, text in ((a, "original"), (clone, "clone")):
+        mine[text] = [record_visit(lap.ctx, {"patient_id": pid, "facility_id": fac, "complaint": text}).visit_id
+                      for pid in made["patient"][:5]]
+    _sync(a, live)
+    before = _central(central, a.device_id)
+    run_sync_round(clone.store, clone.ctx, live.url, clone.token)
+    assert clone.store.device.epoch > 1
+    after = _central(central, a.device_id)
+    # The copy's work arrives once under its new epoch; nothing the original sent is overwritten.
+    assert set(after) == set(before) | {("visit", v) for v in mine["clone"]}
+    assert all(after[k] == v for k, v in before.items())
+    assert count_entries(clone.store, "queued") == count_entries(clone.store, "quarantined") == 0
+    assert identity.local_max_seq(clone.store) >= identity.local_max_seq(a.store)
+    a.close(), clone.close()
