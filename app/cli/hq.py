@@ -263,6 +263,18 @@ def cmd_export_linelist(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_immunisation(args: argparse.Namespace) -> int:
+    from app.hq.immunisation import rebuild_coverage
+
+    if not args.rebuild:
+        raise CliError("Say what to do: --rebuild works out every child's coverage row again from the records.")
+    engine = central_engine(args)
+    with engine.begin() as conn:
+        n = rebuild_coverage(conn)
+    print(f"Immunisation coverage rebuilt: {n} children assessed by the schedule engine.")
+    return 0
+
+
 def cmd_alerts(args: argparse.Namespace) -> int:
     from app.hq.alerts import evaluate_alerts, site_config
 
@@ -397,6 +409,11 @@ def _register_reports(hq_sub: Any) -> None:
     add_db_argument(a)
     a.add_argument("--since", help="only weeks from this date")
     a.set_defaults(handler=cmd_alerts)
+
+    im = hq_sub.add_parser("immunisation", help="the immunisation page's per-child coverage table (kept by sync)")
+    add_db_argument(im)
+    im.add_argument("--rebuild", action="store_true", help="assess every child again from the record rows")
+    im.set_defaults(handler=cmd_immunisation)
 
     c = hq_sub.add_parser("config", help="the site's epi-week convention and malaria elimination mode (changes: "
                                          "--user, headquarters)")

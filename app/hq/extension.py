@@ -22,6 +22,11 @@ class Headquarters:
             from app.hq.hooks import after_changes_applied
 
             after_changes_applied(conn, touched)
+        # Immunisation coverage per child (hq_child_coverage): the children whose patient row, doses or visits the
+        # batch touched are re-assessed here, in their own savepoint too.
+        from app.hq import immunisation
+
+        immunisation.after_changes_applied(conn, touched)
 
     def mount(self, app: Any, engine: Engine) -> None:
         """Headquarters' pages (overview, surveillance and alerts, weekly report, exports) at /hq, for staff

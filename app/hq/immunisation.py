@@ -6,17 +6,22 @@ data set for DHIS2 (``resources/hq/dhis2_immunisation_mapping.json``, a SAMPLE l
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, case, delete, false, func, insert, or_, select, true
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.core.immunisation import Age, GivenDose, assess, assess_series, is_zero_dose
 from app.hq import tables as t
 from app.hq.access import Actor
+from app.hq.models import hq_child_coverage
 from app.resources import resource_path
 
 # (indicator, series, dose slot): what coverage is reported for, in the programme's usual names.
@@ -24,11 +29,13 @@ INDICATORS: tuple[tuple[str, str, int], ...] = (
     ("BCG", "bcg", 1), ("HepB birth dose", "hepb", 1), ("Penta1", "dtp", 1), ("Penta3", "dtp", 3),
     ("OPV3", "opv", 4), ("IPV1", "ipv", 1), ("MCV1", "mmr", 1), ("MCV2", "mmr", 2), ("DTP booster 1", "dtp", 4),
 )
+assert all(f"i{n}" in hq_child_coverage.c for n in range(len(INDICATORS)))  # one column per indicator
 _SERIES = frozenset(series for _, series, _ in INDICATORS)  # the series coverage is reported for
 dose = t.T["immunisation_dose"]
 tally = t.T["campaign_tally"]
 campaign = t.T["campaign"]
 adverse = t.T["adverse_event"]
+log = logging.getLogger("sayyar.hq.immunisation")
 
 
 def _born(dob: date | None, year: int | None) -> date | None:
@@ -46,31 +53,91 @@ class Coverage:
 
 def coverage(conn: Connection, actor: Actor, *, cohort: int, on: date) -> Coverage:
     """Children born in ``cohort`` (date of birth, else the estimated year), by their unit and the facility where
-    they were last vaccinated (else last seen); each indicator counts a child whose dose counts in the engine."""
-    p, v = t.patient, t.visit
+    they were last vaccinated (else first seen); each indicator counts a child whose dose counts in the engine.
+
+    One grouped count over ``hq_child_coverage`` (kept by the sync apply hook); the parts that depend on ``on`` are
+    compared here: born by then, two months old by then (zero-dose), and a child with a dose dated after ``on`` is
+    assessed by the engine as of ``on`` (what ``recount`` does for every child)."""
+    if coverage_table_empty(conn):
+        rebuild_coverage(conn)
+    c = hq_child_coverage
+    scope = [c.c.cohort == cohort, c.c.born <= on]
+    if not actor.is_hq and actor.unit_id:
+        scope.append(c.c.unit_id == actor.unit_id)
+    settled = or_(c.c.last_dose_on.is_(None), c.c.last_dose_on <= on)
+    zero = and_(c.c.has_dtp == false(), c.c.two_months <= on)
+    flags = [func.sum(case((c.c[f"i{n}"] == true(), 1), else_=0)) for n in range(len(INDICATORS))]
+    stmt = (select(c.c.unit_id, c.c.facility_id, func.count(), func.sum(case((zero, 1), else_=0)), *flags)
+            .where(*scope, settled).group_by(c.c.unit_id, c.c.facility_id))
+    units = {r.id: r.code for r in conn.execute(select(t.unit.c.id, t.unit.c.code))}
+    facilities = {r.id: r.code for r in conn.execute(select(t.facility.c.id, t.facility.c.code))}
+    out = Coverage(cohort)
+    for r in conn.execute(stmt):
+        key = (units.get(r[0] or "", "?"), facilities.get(r[1] or "", ""))
+        out.children[key] += r[2]
+        if r[3]:
+            out.zero_dose[key] += r[3]
+        for (name, _, _), n in zip(INDICATORS, r[4:], strict=True):
+            if n:
+                out.given[key][name] += n
+    later = [pid for (pid,) in conn.execute(select(c.c.patient_id).where(*scope, ~settled))]
+    if later:  # a dose dated after ``on`` (a laptop's clock, a typing slip): the engine decides as of ``on``
+        _tally(conn, _people(conn, ids=later), on, out, units, facilities)
+    return out
+
+
+def recount(conn: Connection, actor: Actor, *, cohort: int, on: date) -> Coverage:
+    """``coverage`` worked out from the record rows alone, child by child through the engine (what the page did
+    before ``hq_child_coverage``): the reference the table is checked against (tests/hq/test_coverage_table.py)."""
+    p = t.patient
     stmt = select(p.c.id, p.c.date_of_birth, p.c.birth_year, p.c.sex, p.c.registered_unit_id).where(
         t.live(p), p.c.merged_into_id.is_(None), p.c.birth_year == cohort)
     if not actor.is_hq and actor.unit_id:
         stmt = stmt.where(p.c.registered_unit_id == actor.unit_id)
-    people = conn.execute(stmt).all()
-    ids = [r.id for r in people]
+    units = {r.id: r.code for r in conn.execute(select(t.unit.c.id, t.unit.c.code))}
+    facilities = {r.id: r.code for r in conn.execute(select(t.facility.c.id, t.facility.c.code))}
+    out = Coverage(cohort)
+    _tally(conn, conn.execute(stmt).all(), on, out, units, facilities)
+    return out
+
+
+def _people(conn: Connection, *, ids: list[str]) -> list[Any]:
+    p = t.patient
+    out: list[Any] = []
+    for i in range(0, len(ids), 900):
+        out += conn.execute(select(p.c.id, p.c.date_of_birth, p.c.birth_year, p.c.sex, p.c.registered_unit_id)
+                            .where(p.c.id.in_(ids[i:i + 900]), t.live(p), p.c.merged_into_id.is_(None),
+                                   p.c.birth_year.is_not(None))).all()
+    return out
+
+
+def _histories(conn: Connection, ids: list[str]) -> tuple[dict[str, list[GivenDose]], dict[str, str]]:
+    """Each child's live doses in date order, and where it was last vaccinated (the latest dose naming a facility),
+    else first seen (the earliest visit naming one); ties broken by record id."""
+    v = t.visit
     doses: dict[str, list[GivenDose]] = defaultdict(list)
     place: dict[str, str] = {}
     for i in range(0, len(ids), 900):
         chunk = ids[i:i + 900]
         for r in conn.execute(select(dose.c.patient_id, dose.c.vaccine, dose.c.given_on, dose.c.source,
                                      dose.c.facility_id).where(dose.c.patient_id.in_(chunk), t.live(dose))
-                              .order_by(dose.c.given_on)):
+                              .order_by(dose.c.given_on, dose.c.id)):
             doses[r.patient_id].append(GivenDose(r.vaccine, r.given_on, r.source))
             if r.facility_id:
                 place[r.patient_id] = r.facility_id
-        for r in conn.execute(select(v.c.patient_id, v.c.facility_id).where(
-                v.c.patient_id.in_([c for c in chunk if c not in place]), t.live(v)).order_by(v.c.visit_at)):
-            if r.facility_id:
+        rest = [c for c in chunk if c not in place]
+        if rest:
+            for r in conn.execute(select(v.c.patient_id, v.c.facility_id).where(
+                    v.c.patient_id.in_(rest), t.live(v), v.c.facility_id.is_not(None))
+                    .order_by(v.c.visit_at, v.c.id)):
                 place.setdefault(r.patient_id, r.facility_id)
-    units = {r.id: r.code for r in conn.execute(select(t.unit.c.id, t.unit.c.code))}
-    facilities = {r.id: r.code for r in conn.execute(select(t.facility.c.id, t.facility.c.code))}
-    out = Coverage(cohort)
+    return doses, place
+
+
+def _tally(conn: Connection, people: Any, on: date, out: Coverage, units: dict[str, str],
+           facilities: dict[str, str]) -> None:
+    people = list(people)
+    doses, place = _histories(conn, [r.id for r in people])
     for r in people:
         born = _born(r.date_of_birth, r.birth_year)
         if born is None or born > on:
@@ -83,7 +150,108 @@ def coverage(conn: Connection, actor: Actor, *, cohort: int, on: date) -> Covera
                 out.given[key][name] += 1
         if is_zero_dose(doses.get(r.id, [])) and Age(2, "m").after(born) <= on:
             out.zero_dose[key] += 1
+
+
+# -- the per-child table (app.hq.models.hq_child_coverage) ---------------------------------------------------------
+
+def _rows(conn: Connection, people: list[Any]) -> list[dict[str, Any]]:
+    """The table's rows for these patients: the engine's verdict once every recorded dose counts (the day of the
+    latest dated dose; before it, ``coverage`` asks the engine again)."""
+    doses, place = _histories(conn, [r.id for r in people])
+    rows = []
+    for r in people:
+        born = _born(r.date_of_birth, r.birth_year)
+        if born is None:
+            continue
+        mine = doses.get(r.id, [])
+        dated = [d.given_on for d in mine if d.given_on is not None]
+        last = max(dated) if dated else None
+        row: dict[str, Any] = {"patient_id": r.id, "cohort": r.birth_year, "born": born,
+                               "two_months": Age(2, "m").after(born), "unit_id": r.registered_unit_id or "",
+                               "facility_id": place.get(r.id, ""), "last_dose_on": last,
+                               "has_dtp": not is_zero_dose(mine)}
+        if mine:
+            status = assess_series(born, r.sex, mine, max(last or born, born), _SERIES)
+            for n, (_, series, slot) in enumerate(INDICATORS):
+                row[f"i{n}"] = status[series].slots[slot - 1].state == "given"
+        else:
+            row.update({f"i{n}": False for n in range(len(INDICATORS))})
+        rows.append(row)
+    return rows
+
+
+def coverage_table_empty(conn: Connection) -> bool:
+    return conn.execute(select(hq_child_coverage.c.patient_id).limit(1)).first() is None
+
+
+def rebuild_coverage(conn: Connection) -> int:
+    """Every child's row from the record rows (a new or emptied table, ``sayyar hq immunisation --rebuild``)."""
+    p = t.patient
+    conn.execute(delete(hq_child_coverage))
+    ids = list(conn.execute(select(p.c.id).where(t.live(p), p.c.merged_into_id.is_(None),
+                                                 p.c.birth_year.is_not(None))).scalars())
+    n = 0
+    for i in range(0, len(ids), 5000):
+        rows = _rows(conn, _people(conn, ids=ids[i:i + 5000]))
+        if rows:
+            conn.execute(insert(hq_child_coverage), rows)
+            n += len(rows)
+    return n
+
+
+def refresh_coverage(conn: Connection, patient_ids: Iterable[str]) -> int:
+    """Re-assess these patients (and the patients they were merged into): a row for each live, unmerged one with a
+    birth year, none for the others."""
+    p = t.patient
+    wanted = set(patient_ids)
+    frontier = set(wanted)
+    while frontier:  # a merged-away patient's doses now belong to the patient kept
+        listed = list(frontier)
+        frontier = set()
+        for i in range(0, len(listed), 900):
+            for (into,) in conn.execute(select(p.c.merged_into_id).where(p.c.id.in_(listed[i:i + 900]),
+                                                                         p.c.merged_into_id.is_not(None))):
+                if into not in wanted:
+                    wanted.add(into)
+                    frontier.add(into)
+    ids = sorted(wanted)
+    rows = _rows(conn, _people(conn, ids=ids))
+    kept = {r["patient_id"] for r in rows}
+    gone = [i for i in ids if i not in kept]
+    for i in range(0, len(gone), 900):
+        conn.execute(delete(hq_child_coverage).where(hq_child_coverage.c.patient_id.in_(gone[i:i + 900])))
+    if rows:
+        ins = (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(hq_child_coverage)
+        conn.execute(ins.on_conflict_do_update(index_elements=["patient_id"], set_={
+            k: ins.excluded[k] for k in rows[0] if k != "patient_id"}), rows)
+    return len(rows)
+
+
+def touched_patients(conn: Connection, touched: Mapping[str, Iterable[str]]) -> set[str]:
+    """The patients whose coverage a batch may have changed: its patients, and the patients of its doses and
+    visits (a visit names where a child without a dose at a facility was first seen)."""
+    out = {str(i) for i in touched.get("patient", ())}
+    for entity in ("immunisation_dose", "visit"):
+        ids = [str(i) for i in touched.get(entity, ())]
+        table = t.T[entity]
+        for i in range(0, len(ids), 900):
+            out.update(pid for (pid,) in conn.execute(select(table.c.patient_id).where(
+                table.c.id.in_(ids[i:i + 900]))) if pid)
     return out
+
+
+def after_changes_applied(conn: Connection, touched: Mapping[str, Iterable[str]]) -> int:
+    """The sync apply hook: re-assess the children the batch touched, in its transaction. A failure is rolled back
+    alone (savepoint) and logged without data; the batch is kept, and ``sayyar hq immunisation --rebuild`` mends."""
+    if not any(e in touched for e in ("patient", "immunisation_dose", "visit")):
+        return 0
+    try:
+        with conn.begin_nested():
+            return refresh_coverage(conn, touched_patients(conn, touched))
+    except Exception as err:  # noqa: BLE001 - the batch must survive any failure here
+        log.error("immunisation coverage update failed after applying changes (%s); batch kept, run "
+                  "`sayyar hq immunisation --rebuild`", type(err).__name__)
+        return 0
 
 
 @dataclass(frozen=True)

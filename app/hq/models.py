@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     Connection,
+    Date,
     Engine,
     Index,
     Integer,
@@ -109,6 +111,26 @@ hq_alert_event = Table(
     Column("note", Text, nullable=False, default=""),
 )
 
+# Immunisation coverage kept per child (app.hq.immunisation): what the schedule engine decides for each patient
+# with a birth year, so the page is one grouped count. The sync apply hook re-assesses the children a batch touches
+# (their patient row, doses or visits) in the batch's transaction; ``rebuild_coverage`` fills it from scratch. What
+# depends on the day the page is asked for stays a comparison made then: ``born`` (a child born later is not counted),
+# ``two_months`` (zero-dose counts from then), and ``last_dose_on`` (a dose dated after the page's day is not counted
+# yet: such children are assessed by the engine at page time).
+hq_child_coverage = Table(
+    "hq_child_coverage", hq_metadata,
+    Column("patient_id", String(36), primary_key=True),
+    Column("cohort", Integer, nullable=False),  # patient.birth_year, what the page's cohort filter reads
+    Column("born", Date, nullable=False),  # date of birth, else 1 July of the birth year (as coverage() estimates)
+    Column("two_months", Date, nullable=False),
+    Column("unit_id", String(36), nullable=False, default=""),  # registered unit (a coordinator's scope)
+    Column("facility_id", String(36), nullable=False, default=""),  # last vaccinated at, else first seen at
+    Column("last_dose_on", Date),  # the latest dated dose: the flags hold for any day from this one on
+    Column("has_dtp", Boolean, nullable=False, default=False),
+    *(Column(f"i{n}", Boolean, nullable=False, default=False) for n in range(9)),  # INDICATORS, in their order
+    Index("ix_hq_child_coverage_cohort", "cohort", "unit_id", "facility_id"),
+)
+
 hq_audit = Table(
     "hq_audit", hq_metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -168,3 +190,7 @@ def ensure_hq_schema(bind: Engine | Connection) -> None:
     bind.execute(text(f"CREATE INDEX IF NOT EXISTS ix_hq_visit_week ON visit {cols}"))
     for ddl in _RECORD_INDEXES:
         bind.execute(text(ddl))
+    from app.hq.immunisation import coverage_table_empty, rebuild_coverage
+
+    if coverage_table_empty(bind):  # new (an upgraded central database) or never filled: every child, once
+        rebuild_coverage(bind)
