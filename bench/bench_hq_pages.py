@@ -32,6 +32,7 @@ from sqlalchemy import func, select  # noqa: E402
 
 from app.hq.access import Actor  # noqa: E402
 from app.hq.alerts import OPEN_STATUSES, evaluate_alerts  # noqa: E402
+from app.hq.immunisation import coverage_table_empty, rebuild_coverage  # noqa: E402
 from app.hq.immunisation_web import router as immunisation_router  # noqa: E402
 from app.hq.models import ensure_hq_schema, hq_alert  # noqa: E402
 from app.hq.web import get_actor, get_connection, router  # noqa: E402
@@ -57,10 +58,19 @@ def main() -> int:
         engine = create_engine(f"sqlite:///{args.db}")
     else:
         engine = sqlite_engine(args.visits, args.keep)[0] if args.backend == "sqlite" else pg_engine(args.visits, True)
+    t0 = time.perf_counter()
     ensure_hq_schema(engine)  # as the server does on opening: indexes of later versions on a kept database too
+    print(f"  headquarters' schema ensured ({time.perf_counter() - t0:.1f} s)")
     t0 = time.perf_counter()
     seeded = seed_immunisation(engine)
     print(f"  immunisation: {seeded}  ({time.perf_counter() - t0:.1f} s)")
+    with engine.connect() as conn:
+        empty = coverage_table_empty(conn)
+    if empty or "held already" not in seeded:  # written straight into the tables, not by sync: no hook saw them
+        t0 = time.perf_counter()
+        with engine.begin() as conn:
+            n = rebuild_coverage(conn)
+        print(f"  coverage table rebuilt: {n:,} patients with a birth year ({time.perf_counter() - t0:.1f} s)")
     with engine.begin() as conn:
         evaluate_alerts(conn)
         alert_id = conn.execute(select(hq_alert.c.id).limit(1)).scalar()

@@ -14,6 +14,11 @@ class Headquarters:
         from app.hq.models import ensure_hq_schema
 
         ensure_hq_schema(engine)  # alerts, audit tables and report indexes live in the central database
+        from app.hq.immunisation import coverage_table_empty, rebuild_coverage
+
+        with engine.begin() as conn:  # a new coverage table (an upgraded central database): every child, once
+            if coverage_table_empty(conn):
+                rebuild_coverage(conn)
 
     def after_changes_applied(self, conn: Connection, touched: Mapping[str, list[str]]) -> None:
         # Outbreak alerts are raised in this same transaction, so headquarters sees them with the case that caused

@@ -190,7 +190,3 @@ def ensure_hq_schema(bind: Engine | Connection) -> None:
     bind.execute(text(f"CREATE INDEX IF NOT EXISTS ix_hq_visit_week ON visit {cols}"))
     for ddl in _RECORD_INDEXES:
         bind.execute(text(ddl))
-    from app.hq.immunisation import coverage_table_empty, rebuild_coverage
-
-    if coverage_table_empty(bind):  # new (an upgraded central database) or never filled: every child, once
-        rebuild_coverage(bind)

@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, select, text
 
 from app.hq import immunisation
 from app.hq.access import Actor
-from app.hq.immunisation import Coverage, coverage, rebuild_coverage, recount
+from app.hq.immunisation import Coverage, coverage, coverage_table_empty, rebuild_coverage, recount
 from app.hq.models import hq_child_coverage
 from app.models.payload import encode as compact_payload
 from app.server import models as m
@@ -221,3 +221,21 @@ def test_a_failing_coverage_update_costs_the_batch_nothing(engine, monkeypatch, 
     with engine.connect() as conn:
         got = coverage(conn, Actor("l.karimi", "headquarters"), cohort=COHORT, on=TODAY)
         assert sum(g["BCG"] for g in got.given.values()) == 1 and got.children == Counter({("MHU-ZAH", "F02"): 1})
+
+
+def test_the_rebuild_command(tmp_path, capsys) -> None:
+    from app.cli import main
+
+    db = tmp_path / "central.db"
+    engine = open_database(str(db))
+    with engine.begin() as conn:
+        site = add_site(conn)
+        add_patient(conn, date_of_birth=date(COHORT, 5, 1), birth_year=COHORT,
+                    registered_unit_id=site["F02"]["unit_id"])  # written straight in: no hook saw it
+        assert coverage_table_empty(conn)
+    engine.dispose()
+    assert main(["hq", "immunisation", "--rebuild", "--db", str(db)]) == 0
+    assert "1 children assessed" in capsys.readouterr().out
+    assert main(["hq", "immunisation", "--db", str(db)]) == 2  # nothing asked: a sentence, no work
+    said = capsys.readouterr()
+    assert "--rebuild" in said.out + said.err
