@@ -116,6 +116,9 @@ def cmd_compact(args: argparse.Namespace) -> int:
     session = signed_in(args)
     try:
         require_role(session.ctx, Action.CONFIGURE_DEVICE)
+        from app.sync import outbox
+
+        outbox.catch_up(session.store)  # what acknowledgements left waiting, then the whole file rewritten
         before, after = session.store.vacuum()
     finally:
         session.store.close()

@@ -332,6 +332,7 @@ def run_sync_round(store: Store, ctx: object, server_url: str, token: str, progr
     finally:
         api.close()
     identity.record_attempt(store, error=None)
+    outbox.catch_up(store)  # what acknowledgements left waiting (an upgraded laptop's history), a step at a time
     log.info("sync round done: uploaded %d (acked %d, quarantined %d), downloaded %d, conflicts %d", report.uploaded,
              report.acked, report.quarantined, report.downloaded, report.conflicts)
     return report

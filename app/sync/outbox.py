@@ -159,20 +159,27 @@ def mark(store: Store, seqs: Iterable[int], state: str, reasons: dict[int, str] 
 
 
 def compact(s: Any, seqs: list[int] | None = None) -> int:
-    """Acknowledged entries (those of ``seqs``, or all) keep their keys (sequence, epoch, entity, record, operation,
+    """Acknowledged entries (those of ``seqs``, or a step of those waiting: :func:`catch_up`) keep their keys (sequence, epoch, entity, record, operation,
     version, stamp, user: what idempotency, the audit of who changed what and a restore need) but not the record's
     full state: the record itself holds it. A shared record that still has entries the server has not acknowledged
     keeps the newest acknowledged state as the base its next edit is compared with (``sync_base``); one without
     keeps no base (the record is that state, and the store takes it as the base at the next local edit,
-    app.store.changes). Full blocks of acknowledged entries are then packed (:func:`pack`). Returns how many entries
-    were compacted (docs/architecture.md, "Change log")."""
+    app.store.changes). Full blocks of acknowledged entries are then packed, a step of them (:func:`pack`). Returns
+    how many entries were compacted (docs/architecture.md, "Change log")."""
+    done = _compact_entries(s, seqs)
+    pack(s)
+    return done
+
+
+def _compact_entries(s: Any, seqs: list[int] | None) -> int:
     cl = ChangeLog.__table__
     shared = [e.name for e in REGISTRY.values() if e.merges_fields]
     where = [cl.c.state == "acked", cl.c.payload != {}]
-    chunks: Iterable[list[int] | None] = _chunks(seqs, 20000) if seqs is not None else [None]
+    if seqs is None:  # a step of what waits, oldest first (catch_up takes the rest, a transaction each)
+        seqs = list(s.execute(select(cl.c.seq).where(*where).order_by(cl.c.seq).limit(COMPACT_STEP)).scalars())
     done = 0
-    for chunk in chunks:
-        cond = [*where, in_json(cl.c.seq, chunk)] if chunk is not None else where
+    for chunk in _chunks(seqs, 20000):
+        cond = [*where, in_json(cl.c.seq, chunk)]
         newest: dict[tuple[str, str], dict[str, Any]] = {}
         for r in s.execute(select(cl.c.entity, cl.c.record_id, cl.c.hlc, cl.c.payload).where(
                 *cond, cl.c.entity.in_(shared)).order_by(cl.c.seq)):
@@ -192,8 +199,23 @@ def compact(s: Any, seqs: list[int] | None = None) -> int:
                 sb = SyncBase.__table__
                 s.execute(delete(sb).where(sb.c.entity == _bp("e"), sb.c.record_id == _bp("r")), idle)
         done += s.execute(update(cl).where(*cond).values(payload={})).rowcount or 0
-    pack(s)
     return int(done)
+
+
+def catch_up(store: Store) -> int:
+    """Compact and pack whatever acknowledged entries still wait (a laptop upgraded with years of history, a
+    receipt acknowledging a whole bundle), a bounded step per transaction, so a visit saved meanwhile waits for one
+    step at most, never for all of it; then give the freed pages back. Returns how many entries were compacted."""
+    total = 0
+    while True:
+        with store.write(None) as s:
+            compacted = _compact_entries(s, None)
+            packed = pack(s)
+        total += compacted
+        if not compacted and not packed:
+            break
+    store.reclaim_space()
+    return total
 
 
 def unacknowledged(s: Any, record_ids: list[str]) -> set[str]:
@@ -210,6 +232,8 @@ def unacknowledged(s: Any, record_ids: list[str]) -> set[str]:
 
 # Entries in one packed block: acknowledgements are packed once this many wait, so every block is full.
 ARCHIVE_BLOCK = 2000
+# At most this many entries compacted and packed in one transaction (a multiple of ARCHIVE_BLOCK).
+COMPACT_STEP = 20000
 _ARCHIVE_FORMAT = 1
 _PACKED = ("seq", "epoch", "entity", "op", "version", "hlc", "user_id", "created_at", "device_id")
 
@@ -236,7 +260,8 @@ def pack(s: Any) -> int:
     Each block is the entries' columns as one JSON document (record ids as 16 bytes each when they are UUIDs),
     compressed: about 25 bytes an entry instead of about 240 with its indexes. Returns how many were packed."""
     cl = ChangeLog.__table__
-    waiting = int(s.scalar(select(func.count()).select_from(cl).where(cl.c.state == "acked")) or 0)
+    waiting = min(int(s.scalar(select(func.count()).select_from(cl).where(cl.c.state == "acked")) or 0),
+                  max(COMPACT_STEP, ARCHIVE_BLOCK))  # at most a step per transaction (catch_up does the rest)
     take = waiting - waiting % ARCHIVE_BLOCK
     created = type_coerce(cl.c.created_at, Text).label("created_at")
     done = 0

@@ -211,3 +211,43 @@ def test_a_copy_of_a_laptop_with_packed_entries_recovers_under_a_new_epoch(
     assert count_entries(clone.store, "queued") == count_entries(clone.store, "quarantined") == 0
     assert identity.local_max_seq(clone.store) >= identity.local_max_seq(a.store)
     a.close(), clone.close()
+
+
+def test_a_laptop_upgraded_with_years_of_acknowledged_history_packs_it_a_step_at_a_time(
+        tmp_path: Path, central: Engine, live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A laptop upgraded from before packing holds every acknowledged entry with its full state. Its next
+    acknowledgement must not pack all of it in one transaction (hours of a clinic day under the write lock at
+    250,000 patients): each transaction takes a bounded step, and the rest is caught up step by step after the round,
+    so a visit can be saved in between."""
+    monkeypatch.setattr(outbox, "COMPACT_STEP", 10)
+    a = make_laptop(tmp_path, "A1")
+    enrol(central, a, live.url)
+    make_activity(a, 30)
+    cl = ChangeLog.__table__
+    with a.store.write(None) as s:  # what an upgraded laptop holds: acknowledged, full state, not packed
+        old = s.execute(select(func.count()).select_from(cl)).scalar()
+        s.execute(cl.update().values(state="acked"))
+    assert old > 40
+    steps: list[int] = []
+    real_pack, real_compact = outbox.pack, outbox._compact_entries
+
+    def packed_step(s):  # type: ignore[no-untyped-def]
+        steps.append(real_pack(s))
+        return steps[-1]
+
+    def compacted_step(s, seqs):  # type: ignore[no-untyped-def]
+        n = real_compact(s, seqs)
+        if seqs is None:
+            steps.append(n)
+        return n
+
+    monkeypatch.setattr(outbox, "pack", packed_step)
+    monkeypatch.setattr(outbox, "_compact_entries", compacted_step)
+    made = make_activity(a, 2)
+    _sync(a, live)
+    assert len(steps) > 4 and max(steps) <= 10  # never more than a step of the old history in one transaction
+    with a.store.read() as s:
+        left = s.execute(select(func.count()).select_from(cl).where(cl.c.payload != {})).scalar()
+        packed = len(outbox.archived_entries(s))
+    assert left == 0 and packed >= old - 8  # all caught up after the round, in steps
+    assert status.record_state(a.store, "visit", made["visit"][0]) == "acked"
