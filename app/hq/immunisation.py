@@ -22,6 +22,7 @@ from app.core.immunisation import Age, GivenDose, assess, assess_series, is_zero
 from app.hq import tables as t
 from app.hq.access import Actor
 from app.hq.models import hq_child_coverage
+from app.models.bulk_sql import among
 from app.resources import resource_path
 
 # (indicator, series, dose slot): what coverage is reported for, in the programme's usual names.
@@ -36,6 +37,13 @@ tally = t.T["campaign_tally"]
 campaign = t.T["campaign"]
 adverse = t.T["adverse_event"]
 log = logging.getLogger("sayyar.hq.immunisation")
+# The per-child table keeps children born in the last COVERAGE_YEARS calendar years (coverage is reported for young
+# cohorts; an adult's visits cost a sync batch nothing). An older cohort is counted from the record rows (recount).
+COVERAGE_YEARS = 10
+
+
+def first_kept_cohort(today: date | None = None) -> int:
+    return (today or date.today()).year - COVERAGE_YEARS
 
 
 def _born(dob: date | None, year: int | None) -> date | None:
@@ -58,6 +66,8 @@ def coverage(conn: Connection, actor: Actor, *, cohort: int, on: date) -> Covera
     One grouped count over ``hq_child_coverage`` (kept by the sync apply hook); the parts that depend on ``on`` are
     compared here: born by then, two months old by then (zero-dose), and a child with a dose dated after ``on`` is
     assessed by the engine as of ``on`` (what ``recount`` does for every child)."""
+    if cohort < first_kept_cohort():
+        return recount(conn, actor, cohort=cohort, on=on)
     if coverage_table_empty(conn):
         rebuild_coverage(conn)
     c = hq_child_coverage
@@ -102,13 +112,13 @@ def recount(conn: Connection, actor: Actor, *, cohort: int, on: date) -> Coverag
 
 
 def _people(conn: Connection, *, ids: list[str]) -> list[Any]:
+    """These patients if live, unmerged and of a kept cohort (``COVERAGE_YEARS``)."""
     p = t.patient
-    out: list[Any] = []
-    for i in range(0, len(ids), 900):
-        out += conn.execute(select(p.c.id, p.c.date_of_birth, p.c.birth_year, p.c.sex, p.c.registered_unit_id)
-                            .where(p.c.id.in_(ids[i:i + 900]), t.live(p), p.c.merged_into_id.is_(None),
-                                   p.c.birth_year.is_not(None))).all()
-    return out
+    if not ids:
+        return []
+    return list(conn.execute(select(p.c.id, p.c.date_of_birth, p.c.birth_year, p.c.sex, p.c.registered_unit_id)
+                             .where(among(conn, p.c.id, ids), t.live(p), p.c.merged_into_id.is_(None),
+                                    p.c.birth_year >= first_kept_cohort())).all())
 
 
 def _histories(conn: Connection, ids: list[str]) -> tuple[dict[str, list[GivenDose]], dict[str, str]]:
@@ -189,7 +199,7 @@ def rebuild_coverage(conn: Connection) -> int:
     p = t.patient
     conn.execute(delete(hq_child_coverage))
     ids = list(conn.execute(select(p.c.id).where(t.live(p), p.c.merged_into_id.is_(None),
-                                                 p.c.birth_year.is_not(None))).scalars())
+                                                 p.c.birth_year >= first_kept_cohort())).scalars())
     n = 0
     for i in range(0, len(ids), 5000):
         rows = _rows(conn, _people(conn, ids=ids[i:i + 5000]))
@@ -208,18 +218,19 @@ def refresh_coverage(conn: Connection, patient_ids: Iterable[str]) -> int:
     while frontier:  # a merged-away patient's doses now belong to the patient kept
         listed = list(frontier)
         frontier = set()
-        for i in range(0, len(listed), 900):
-            for (into,) in conn.execute(select(p.c.merged_into_id).where(p.c.id.in_(listed[i:i + 900]),
-                                                                         p.c.merged_into_id.is_not(None))):
-                if into not in wanted:
-                    wanted.add(into)
-                    frontier.add(into)
+        for (into,) in conn.execute(select(p.c.merged_into_id).where(among(conn, p.c.id, listed),
+                                                                     p.c.merged_into_id.is_not(None))):
+            if into not in wanted:
+                wanted.add(into)
+                frontier.add(into)
     ids = sorted(wanted)
     rows = _rows(conn, _people(conn, ids=ids))
     kept = {r["patient_id"] for r in rows}
-    gone = [i for i in ids if i not in kept]
-    for i in range(0, len(gone), 900):
-        conn.execute(delete(hq_child_coverage).where(hq_child_coverage.c.patient_id.in_(gone[i:i + 900])))
+    c = hq_child_coverage.c
+    held = [pid for (pid,) in conn.execute(select(c.patient_id).where(among(conn, c.patient_id, ids)))] if ids else []
+    gone = [i for i in held if i not in kept]  # deleted, merged away, or corrected out of a kept cohort
+    if gone:
+        conn.execute(delete(hq_child_coverage).where(among(conn, c.patient_id, gone)))
     if rows:
         ins = (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(hq_child_coverage)
         conn.execute(ins.on_conflict_do_update(index_elements=["patient_id"], set_={
@@ -231,12 +242,14 @@ def touched_patients(conn: Connection, touched: Mapping[str, Iterable[str]]) -> 
     """The patients whose coverage a batch may have changed: its patients, and the patients of its doses and
     visits (a visit names where a child without a dose at a facility was first seen)."""
     out = {str(i) for i in touched.get("patient", ())}
+    p = t.patient
     for entity in ("immunisation_dose", "visit"):
         ids = [str(i) for i in touched.get(entity, ())]
         table = t.T[entity]
-        for i in range(0, len(ids), 900):
-            out.update(pid for (pid,) in conn.execute(select(table.c.patient_id).where(
-                table.c.id.in_(ids[i:i + 900]))) if pid)
+        if ids:  # an adult's visits and doses concern no kept cohort
+            out.update(pid for (pid,) in conn.execute(
+                select(table.c.patient_id).join(p, p.c.id == table.c.patient_id).where(
+                    among(conn, table.c.id, ids), p.c.birth_year >= first_kept_cohort())) if pid)
     return out
 
 
