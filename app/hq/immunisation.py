@@ -24,6 +24,7 @@ from app.hq.access import Actor
 from app.hq.models import hq_child_coverage
 from app.models.bulk_sql import among
 from app.resources import resource_path
+from app.server.extensions import PATIENT_REFS
 
 # (indicator, series, dose slot): what coverage is reported for, in the programme's usual names.
 INDICATORS: tuple[tuple[str, str, int], ...] = (
@@ -243,6 +244,12 @@ def touched_patients(conn: Connection, touched: Mapping[str, Iterable[str]]) -> 
     visits (a visit names where a child without a dose at a facility was first seen)."""
     out = {str(i) for i in touched.get("patient", ())}
     p = t.patient
+    if PATIENT_REFS in touched:  # the server names the patients its records point at: one look-up, not one a record
+        refs = [str(i) for i in touched[PATIENT_REFS]]
+        if refs:
+            out.update(conn.execute(select(p.c.id).where(among(conn, p.c.id, refs),
+                                                         p.c.birth_year >= first_kept_cohort())).scalars())
+        return out
     for entity in ("immunisation_dose", "visit"):
         ids = [str(i) for i in touched.get(entity, ())]
         table = t.T[entity]

@@ -27,7 +27,7 @@ from app.models.registry import REGISTRY
 from app.server import models as m
 from app.server.authority import refusal
 from app.server.devices import Device
-from app.server.extensions import extensions, touched
+from app.server.extensions import PATIENT_REFS, extensions, touched
 from app.server.scope import grant_referred
 from app.server.writer import RecordWriter
 from app.sync.protocol import ChangeEntry, Rejection
@@ -179,6 +179,9 @@ def apply_changes(conn: Connection, device: Device, entries: list[ChangeEntry], 
     # Extensions (headquarters' outbreak alerts) react in this same transaction, so an alert appears with the case
     # that caused it; they contain their own failures and never cost the batch.
     changed = touched(fresh, result.accepted_seqs)
+    accepted_now = set(result.accepted_seqs)
+    changed[PATIENT_REFS] = sorted({str(row["patient_id"]) for e, row in rows
+                                    if e.seq in accepted_now and row.get("patient_id")})
     for ext in extensions():
         ext.after_changes_applied(conn, changed)
     if hook:

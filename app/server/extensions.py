@@ -37,6 +37,11 @@ def extensions() -> Iterable[ServerExtension]:
     return _loaded
 
 
+# Beside ``{entity: [record ids]}``, what extensions receive under this key: the patients the batch's accepted
+# records point at (a visit's or a dose's patient), so an extension need not look each record up again.
+PATIENT_REFS = "patients_referenced"
+
+
 def touched(entries: Iterable[Any], accepted_seqs: Iterable[int] | None = None) -> dict[str, list[str]]:
     """``{entity: [record ids]}`` of change entries, limited to the accepted sequence numbers when given."""
     keep = set(accepted_seqs) if accepted_seqs is not None else None
