@@ -8,6 +8,7 @@ duplicates as held), a feed page and its cursor commit together.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +23,7 @@ from app.security.roles import Action, require_role
 from app.store import Store
 from app.sync import identity, inbox, outbox, repair
 from app.sync.protocol import (
+    MAX_BATCH,
     BatchAck,
     ConflictResolution,
     DeviceHello,
@@ -34,7 +36,11 @@ from app.sync.protocol import (
 
 log = logging.getLogger("sayyar.sync.client")
 
+# Upload batches start at BATCH_SIZE entries and double, up to the protocol's MAX_BATCH, while the server answers a
+# batch within FAST_ANSWER_S: a good link sends a backlog in fewer, larger batches (fewer commits on both sides); a
+# slow or flaky one keeps small batches, so a cut connection costs little to send again. Each round starts small.
 BATCH_SIZE = 2000
+FAST_ANSWER_S = 2.0
 PAGE_SIZE = 1000
 
 
@@ -216,8 +222,14 @@ def _upload_once(store: Store, api: Api, report: SyncReport, progress: ProgressC
     total = len(order)
     if not total:
         return
-    batches = [order[i : i + BATCH_SIZE] for i in range(0, total, BATCH_SIZE)]
+    size, taken = BATCH_SIZE, 0
     done = 0
+
+    def next_batch() -> list[int]:
+        nonlocal taken
+        batch = order[taken : taken + size]
+        taken += len(batch)
+        return batch
 
     def record(sent: list[int], ack: BatchAck) -> None:
         nonlocal done
@@ -227,17 +239,20 @@ def _upload_once(store: Store, api: Api, report: SyncReport, progress: ProgressC
             progress(Progress("upload", min(done, total), total))
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sayyar-push") as pool:
-        prepared = _prepare(store, batches[0])
+        prepared: tuple[bytes, list[int]] | None = _prepare(store, next_batch())
         answered: tuple[list[int], BatchAck] | None = None
-        for i in range(len(batches)):
+        while prepared is not None:
             body, sent = prepared
             outbox.mark(store, sent, "sent")
+            started = time.monotonic()
             answer = pool.submit(api.push, body)
             if answered is not None:
                 record(*answered)
-            if i + 1 < len(batches):
-                prepared = _prepare(store, batches[i + 1])
+            following = next_batch()
+            prepared = _prepare(store, following) if following else None
             answered = (sent, answer.result())
+            if time.monotonic() - started <= FAST_ANSWER_S and len(sent) == size:
+                size = min(size * 2, MAX_BATCH)  # from the batch after the one just prepared
         if answered is not None:
             record(*answered)
 

@@ -44,6 +44,7 @@ def _race(url: str, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     for lap in pushers:
         make_activity(lap, 60)
     monkeypatch.setattr(client, "BATCH_SIZE", 20)  # many small commits, interleaved
+    monkeypatch.setattr(client, "FAST_ANSWER_S", 0.0)
     monkeypatch.setattr(client, "PAGE_SIZE", 25)
     done = threading.Event()
     errors: list[BaseException] = []

@@ -70,6 +70,7 @@ class ServerProcess:
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(client, "BATCH_SIZE", 100)
+    monkeypatch.setattr(client, "FAST_ANSWER_S", 0.0)  # batches of 100 throughout
 
 
 def test_server_killed_mid_batch(tmp_path: Path, central: Engine, small_batches: None) -> None:

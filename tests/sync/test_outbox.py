@@ -36,6 +36,7 @@ def test_notifiable_case_and_its_chain_go_first(tmp_path: Path, central: Engine,
     assert position[made["patient"][0]] < position[late] < position[case] < routine
     assert by_seq[order[0]].entity in ("household", "patient")  # the chain starts with the patient
     monkeypatch.setattr(client, "BATCH_SIZE", 50)
+    monkeypatch.setattr(client, "FAST_ANSWER_S", 0.0)  # batches of 50 throughout
     seen: list[client.Progress] = []
     run_sync_round(lap.store, lap.ctx, live.url, lap.token, seen.append)
     uploads = [p for p in seen if p.phase == "upload"]
@@ -60,3 +61,27 @@ def test_downloaded_patients_are_searchable(tmp_path: Path, central: Engine, liv
     found = find_patients(b.ctx, name)
     assert [r.id for r in found] == [made["patient"][0]], "found after sync, through the search index"
     a.close(), b.close()
+
+
+def test_batches_grow_on_a_fast_link_and_stay_small_on_a_slow_one(tmp_path: Path, central: Engine,
+                                                                   live: LiveServer, monkeypatch) -> None:
+    """A backlog goes in fewer, larger batches while the server answers quickly (doubling up to the protocol's
+    limit, here lowered to 80); where answers are slow the batches stay at the starting size (a cut costs little to
+    send again)."""
+    monkeypatch.setattr(client, "BATCH_SIZE", 20)
+    monkeypatch.setattr(client, "MAX_BATCH", 80)
+    sizes: dict[str, list[int]] = {}
+    for speed, fast in (("fast", 60.0), ("slow", 0.0)):
+        lap = make_laptop(tmp_path / speed, speed[0].upper() + "1")
+        enrol(central, lap, live.url)
+        make_activity(lap, 60)
+        monkeypatch.setattr(client, "FAST_ANSWER_S", fast)
+        seen: list[client.Progress] = []
+        run_sync_round(lap.store, lap.ctx, live.url, lap.token, seen.append)
+        done = [p.done for p in seen if p.phase == "upload"]
+        assert done[-1] == [p.total for p in seen if p.phase == "upload"][-1]  # everything went
+        sizes[speed] = [b - a for a, b in zip([0, *done], done, strict=False)]
+        lap.close()
+    fast, slow = sizes["fast"], sizes["slow"]
+    assert set(slow[:-1]) == {20}, slow
+    assert fast[:2] == [20, 20] and 40 in fast and max(fast) == 80 and len(fast) < len(slow), fast
