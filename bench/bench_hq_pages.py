@@ -92,7 +92,8 @@ def main() -> int:
     app.dependency_overrides[get_actor] = lambda: who["actor"]
     pages = ["/hq/", "/hq/alerts", "/hq/alerts?page=999", "/hq/board", "/hq/surveillance", "/hq/report",
              "/hq/exports", "/hq/insurance", "/hq/conflicts", "/hq/import",
-             "/hq/immunisation"]  # page=999: the desk's last page
+             "/hq/immunisation", "/hq/duplicates"]  # page=999: the desk's last page; the duplicate
+    # pairs themselves are a job run on request (`?run=1`, said to take minutes), not a page render
     if alert_id:
         pages.append(f"/hq/alerts/{alert_id}")
     if args.pages:
