@@ -240,23 +240,15 @@ def refresh_coverage(conn: Connection, patient_ids: Iterable[str]) -> int:
 
 
 def touched_patients(conn: Connection, touched: Mapping[str, Iterable[str]]) -> set[str]:
-    """The patients whose coverage a batch may have changed: its patients, and the patients of its doses and
-    visits (a visit names where a child without a dose at a facility was first seen)."""
+    """The patients whose coverage a batch may have changed: its own patients (a deletion, a correction out of a
+    kept cohort included), and the children of a kept cohort its records point at (a dose, or a visit naming where
+    a child without a dose at a facility was first seen); the server names those (``PATIENT_REFS``)."""
     out = {str(i) for i in touched.get("patient", ())}
-    p = t.patient
-    if PATIENT_REFS in touched:  # the server names the patients its records point at: one look-up, not one a record
-        refs = [str(i) for i in touched[PATIENT_REFS]]
-        if refs:
-            out.update(conn.execute(select(p.c.id).where(among(conn, p.c.id, refs),
-                                                         p.c.birth_year >= first_kept_cohort())).scalars())
-        return out
-    for entity in ("immunisation_dose", "visit"):
-        ids = [str(i) for i in touched.get(entity, ())]
-        table = t.T[entity]
-        if ids:  # an adult's visits and doses concern no kept cohort
-            out.update(pid for (pid,) in conn.execute(
-                select(table.c.patient_id).join(p, p.c.id == table.c.patient_id).where(
-                    among(conn, table.c.id, ids), p.c.birth_year >= first_kept_cohort())) if pid)
+    refs = [str(i) for i in touched.get(PATIENT_REFS, ())]
+    if refs:  # an adult's visits concern no kept cohort
+        p = t.patient
+        out.update(conn.execute(select(p.c.id).where(among(conn, p.c.id, refs),
+                                                     p.c.birth_year >= first_kept_cohort())).scalars())
     return out
 
 

@@ -274,7 +274,6 @@ def load_receipt(store: Store, path: Path | str) -> tuple[int, int]:
         for lo, hi in receipt.acked:
             acked += s.execute(update(cl).where(cl.c.epoch == receipt.epoch, cl.c.seq.between(lo, hi),
                                                 cl.c.state.in_(outbox.PENDING)).values(state="acked")).rowcount or 0  # type: ignore[attr-defined]
-        outbox.compact(s)  # a step; the rest after the receipt's transaction (catch_up)
     reasons = {r.seq: r.reason for r in receipt.rejected}
     codes = {r.seq: r.code for r in receipt.rejected}
     with store.read() as s:
@@ -282,7 +281,7 @@ def load_receipt(store: Store, path: Path | str) -> tuple[int, int]:
                                                      cl.c.state.in_(outbox.PENDING))).scalars()) if reasons else []
     outbox.mark(store, seqs, "quarantined", reasons, codes)
     outbox.refresh_acked_seq(store)
-    outbox.catch_up(store)
+    outbox.catch_up(store)  # compacts and packs what the receipt acknowledged, a step per transaction
     if signed.reference:
         _apply_reference(store, signed.reference)
     return acked, len(seqs)
