@@ -8,7 +8,6 @@ A failing hook costs the batch nothing; ``rebuild_coverage`` gives the same rows
 from __future__ import annotations
 
 import logging
-import os
 import uuid
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
@@ -16,8 +15,8 @@ from typing import Any
 
 import pytest
 from hq_helpers import add_patient, add_site, row
-from postgres_required import postgres_missing
-from sqlalchemy import create_engine, select, text
+from postgres_required import fresh_database
+from sqlalchemy import select
 
 from app.hq import immunisation
 from app.hq.access import Actor
@@ -30,7 +29,6 @@ from app.server.db import open_database
 from app.server.devices import Device
 from app.sync.protocol import ChangeEntry
 
-SERVER = os.environ.get("SAYYAR_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 TODAY = date.today()
 COHORT = TODAY.year - 1
 DEVICE = str(uuid.uuid4())
@@ -43,23 +41,12 @@ def engine(request, tmp_path):
         yield eng
         eng.dispose()
         return
-    try:
-        admin = create_engine(f"{SERVER}/postgres", isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-        with admin.connect() as c:
-            c.execute(text("select 1"))
-    except Exception as err:  # noqa: BLE001
-        postgres_missing(f"PostgreSQL is not reachable ({type(err).__name__})")
-    name = f"sayyar_hq_cov_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    eng = open_database(f"{SERVER}/{name}")
-    try:
-        yield eng
-    finally:
-        eng.dispose()
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database("sayyar_hq_cov") as url:
+        eng = open_database(url)
+        try:
+            yield eng
+        finally:
+            eng.dispose()
 
 
 class Laptop:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from datetime import date
 
 import jsonschema
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, select
 
 from app.hq import tables as t
 from app.hq.access import Actor
@@ -21,36 +19,23 @@ from app.hq.report_data import build_weekly_report
 from app.hq.synthetic import central_metadata, generate
 from app.hq.weeks import Week
 from test_report import independent
-from postgres_required import postgres_missing
+from postgres_required import fresh_database
 
 pytestmark = pytest.mark.postgres
-SERVER = os.environ.get("SAYYAR_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
-ADMIN = f"{SERVER}/postgres"
 
 
 @pytest.fixture(scope="module")
 def pg():
-    try:
-        admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-        with admin.connect() as c:
-            c.execute(text("select 1"))
-    except Exception as err:  # noqa: BLE001
-        postgres_missing(f"PostgreSQL is not reachable ({type(err).__name__})")
-    name = f"sayyar_hq_test_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = create_engine(f"{SERVER}/{name}")
-    try:
-        central_metadata().create_all(engine)
-        ensure_hq_schema(engine)
-        with engine.begin() as conn:
-            generate(conn, visits=4000, end=date(2026, 11, 29), years=2, seed=3)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database("sayyar_hq_test") as url:
+        engine = create_engine(url)
+        try:
+            central_metadata().create_all(engine)
+            ensure_hq_schema(engine)
+            with engine.begin() as conn:
+                generate(conn, visits=4000, end=date(2026, 11, 29), years=2, seed=3)
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def test_report_matches_plain_python_on_postgres(pg) -> None:
