@@ -30,6 +30,9 @@ def make_app() -> object:
     font = QFont(app.font())
     font.setFamilies(["Vazirmatn", *font.families()])
     app.setFont(font)
+    from app.ui import collector
+
+    collector.install(app)  # garbage collection on the GUI thread only (app/ui/collector.py says why)
     return app
 
 

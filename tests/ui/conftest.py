@@ -12,6 +12,17 @@ from ui_helpers import Driver
 from app.services.site import create_demo_site
 
 
+@pytest.fixture(autouse=True)
+def gui_thread_gc(qapp):  # type: ignore[no-untyped-def]
+    """As in the app (make_app): garbage is collected on the GUI thread; the suite after these tests gets
+    Python's own collector back."""
+    from app.ui import collector
+
+    collector.install(qapp)
+    yield
+    collector.uninstall()
+
+
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Made once (argon2 per user takes a while) and copied for each test.

@@ -93,3 +93,45 @@ def test_qt_own_dialog_buttons_speak_persian(qtbot):  # type: ignore[no-untyped-
     finally:
         i18n.set_language("en")
 
+
+
+def test_qt_garbage_made_on_the_gui_thread_is_never_collected_on_a_worker(qtbot):  # type: ignore[no-untyped-def]
+    """A worker that allocates a lot would start Python's collector on its own thread and finalise the GUI's Qt
+    objects there (Qt: "Timers cannot be stopped from another thread"; a save's answer could be lost)."""
+    import gc
+    import weakref
+
+    from PySide6.QtCore import QObject, QTimer
+
+    finalised_in: list[threading.Thread] = []
+    gc.collect()
+    helper = QObject()
+    helper.timer = QTimer(helper)  # type: ignore[attr-defined]
+    helper.timer.start(60_000)  # type: ignore[attr-defined]
+    helper.me = helper  # type: ignore[attr-defined]  # a cycle: only the cyclic collector frees it
+    weakref.finalize(helper, lambda: finalised_in.append(threading.current_thread()))
+    del helper
+
+    def churn() -> list[list[list[int]]]:
+        return [[[] for _ in range(50)] for _ in range(20_000)]  # far past the young generation's threshold
+
+    kept: list[object] = []
+    ops.run_op(None, churn, kept.append)
+    ops.pool().waitForDone(10_000)  # the GUI thread runs no Python meanwhile: any collection is the worker's
+    qtbot.waitUntil(lambda: bool(finalised_in), timeout=5000)
+    assert finalised_in == [threading.main_thread()]
+    wait_ops(qtbot)
+    assert len(kept[0]) == 20_000  # type: ignore[arg-type]
+
+
+def test_the_gui_thread_collector_follows_pythons_thresholds(qapp):  # type: ignore[no-untyped-def]
+    import gc
+
+    from app.ui import collector
+
+    running = collector.install(qapp)
+    assert not gc.isenabled()
+    gc.collect()
+    assert running.collect_due() is None  # nothing allocated since: nothing due
+    junk = [[] for _ in range(gc.get_threshold()[0] + 10)]
+    assert running.collect_due() == 0 and len(junk)
