@@ -22,3 +22,28 @@ def _private_default_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypa
     folder inside the test's temporary directory, never in the user's profile."""
     if "SAYYAR_DATA_DIR" not in os.environ:
         monkeypatch.setenv("SAYYAR_DATA_DIR", str(tmp_path_factory.mktemp("default-data")))
+
+
+# A wait's timeout only says when to give up on something that should happen: on a slow or busy machine (CI shares
+# two cores with other work) the same steps take several times longer, and a fixed 10 s turns a pass into a flake.
+# Every qtbot wait gives up WAIT_SCALE times later; a passing test takes no longer.
+WAIT_SCALE = float(os.environ.get("SAYYAR_WAIT_SCALE", "3"))
+
+
+def _scale_qtbot_waits() -> None:
+    import functools
+
+    from pytestqt.qtbot import QtBot
+
+    def scaled(method):  # type: ignore[no-untyped-def]
+        @functools.wraps(method)
+        def wait(self, *args, timeout: int = 5000, **kwargs):  # type: ignore[no-untyped-def]
+            return method(self, *args, timeout=int(timeout * WAIT_SCALE) if timeout and timeout > 0 else timeout, **kwargs)
+
+        return wait
+
+    for name in ("waitUntil", "waitSignal", "waitSignals", "waitCallback", "waitExposed", "waitActive"):
+        setattr(QtBot, name, scaled(getattr(QtBot, name)))
+
+
+_scale_qtbot_waits()
