@@ -157,7 +157,7 @@ def cmd_devices(args: argparse.Namespace) -> int:
         return 0
     # received / rejected: what the server holds of the laptop; queued / quarantined / parked: what the laptop said
     # it held at its last round ("-": it never said), so a laptop whose uploads do not get through shows here.
-    print(f"{'code':<8} {'epoch':>5}  {'enrolled':<10}  {'last-seen':<16}  {'received':>8}  {'rejected':>8}  "
+    print(f"{'code':<8} {'unit':<10} {'epoch':>5}  {'enrolled':<10}  {'last-seen':<16}  {'received':>8}  {'rejected':>8}  "
           f"{'queued':>7}  {'quarantined':>11}  {'parked':>6}  {'reported':<16}  state")
 
     def shown(n: int | None) -> str:
@@ -166,7 +166,7 @@ def cmd_devices(args: argparse.Namespace) -> int:
     for r in rows:
         seen = f"{r.last_seen_at:%Y-%m-%dT%H:%M}" if r.last_seen_at else "never"
         told = f"{r.reported_at:%Y-%m-%dT%H:%M}" if r.reported_at else "never"
-        print(f"{r.device_code:<8} {r.epoch:>5}  {r.enrolled_at:%Y-%m-%d}  {seen:<16}  {r.received:>8}  "
+        print(f"{r.device_code:<8} {r.unit_code or '-':<10} {r.epoch:>5}  {r.enrolled_at:%Y-%m-%d}  {seen:<16}  {r.received:>8}  "
               f"{r.rejected:>8}  {shown(r.queued):>7}  {shown(r.quarantined):>11}  {shown(r.parked):>6}  "
               f"{told:<16}  {'REVOKED' if r.revoked else 'active'}  {r.device_id}")
     return 0

@@ -149,6 +149,7 @@ class DeviceRow:
     quarantined: int | None = None
     parked: int | None = None
     conflicts: int | None = None
+    unit_code: str | None = None  # the unit it was enrolled for (None: enrolled without one)
 
 
 def list_devices(conn: Connection) -> list[DeviceRow]:
@@ -163,6 +164,8 @@ def list_devices(conn: Connection) -> list[DeviceRow]:
     received = counts(select(m.received.c.device_id, func.count()).group_by(m.received.c.device_id))
     rejected = counts(select(m.rejected.c.device_id, func.count()).group_by(m.rejected.c.device_id))
     reports = {r.device_id: r for r in conn.execute(select(m.device_report)).all()}
+    unit = m.RECORDS["unit"]
+    units = {str(k): str(v) for k, v in conn.execute(select(unit.c.id, unit.c.code)).all()}
     rows = conn.execute(select(m.device).order_by(m.device.c.device_code)).all()
     out = []
     for r in rows:
@@ -171,7 +174,8 @@ def list_devices(conn: Connection) -> list[DeviceRow]:
                              r.last_seen_at, int(received.get(r.device_id, 0)), int(rejected.get(r.device_id, 0)),
                              bool(r.revoked), rep.reported_at if rep else None, rep.queued if rep else None,
                              rep.quarantined if rep else None, rep.parked if rep else None,
-                             rep.conflicts if rep else None))
+                             rep.conflicts if rep else None,
+                             units.get(str(r.unit_id), str(r.unit_id)[:8]) if r.unit_id else None))
     return out
 
 

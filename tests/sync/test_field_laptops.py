@@ -167,7 +167,7 @@ def test_set_up_enrol_back_up_restore_recover(tmp_path: Path, monkeypatch: pytes
         assert main(["server", "devices", "--db", str(central)]) == 0
         listing = capsys.readouterr().out.splitlines()
         zah_line = next(line for line in listing if line.startswith("ZAH2"))
-        assert "active" in zah_line and int(zah_line.split()[1]) > 1
+        assert "active" in zah_line and zah_line.split()[1] == "MHU-ZAH" and int(zah_line.split()[2]) > 1
         assert any(line.startswith("TAY1") for line in listing)
 
     # Every password lost: the recovery key sets the administrator's, and is replaced.
@@ -298,6 +298,11 @@ def test_server_devices_shows_what_each_laptop_holds(tmp_path: Path, central: En
     assert "queued" in header and "parked" in header
     line = next(x for x in out if x.startswith("A1")).split()
     assert int(line[header.index("queued")]) == queued and int(line[header.index("parked")]) == 1
+    unit = m.RECORDS["unit"]
+    with central.connect() as conn:
+        unit_code = conn.execute(select(unit.c.code).join(m.device, m.device.c.unit_id == unit.c.id)
+                                 .where(m.device.c.device_code == "A1")).scalar_one()
+    assert line[header.index("unit")] == unit_code  # which unit's laptop it is, by the unit's code
     # After a round that got through, the server knows the queue is empty.
     run_sync_round(a.store, a.ctx, live.url, a.token)
     assert main(["server", "devices", "--db", str(central.url.database)]) == 0
