@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from app.cli import main
-from app.models import Patient, User
+from app.models import IdentityDocument, Patient, User
 from app.server import models as m
 from app.services.context import Ctx
 from app.services.site import sign_in
@@ -53,14 +53,15 @@ def setup_and_enrol(tmp_path: Path, name: str, unit: str, code: str, admin: str,
     return 0, recovery
 
 
-def register(folder: Path, admin: str, n: int) -> list[str]:
+def register(folder: Path, admin: str, n: int, **extra: object) -> list[str]:
     """Patients registered on the laptop by a clinician of its unit (the services, as the app would)."""
     from app.services.patients import register_patient
 
     session = sign_in(folder, admin, PASSWORD)
     try:
         ctx = Ctx(session.store, session.ctx.user_id, "clinician", unit_id=session.ctx.unit_id, lang="en")
-        return [register_patient(ctx, patient_input(i), override_reason="field test").patient_id for i in range(n)]
+        return [register_patient(ctx, {**patient_input(i), **extra}, override_reason="field test").patient_id
+                for i in range(n)]
     finally:
         session.store.close()
 
@@ -78,7 +79,9 @@ def test_set_up_enrol_back_up_restore_recover(tmp_path: Path, monkeypatch: pytes
     engine = server_engine(str(central))
     with LiveServer(engine) as srv:
         # Two laptops of two units, set up and enrolled with the command line only.
-        assert setup_and_enrol(tmp_path, "zah", "MHU-ZAH", "ZAH2", "zah.admin", central, srv.url, capsys)[0] == 0
+        status, zah_recovery = setup_and_enrol(tmp_path, "zah", "MHU-ZAH", "ZAH2", "zah.admin", central, srv.url,
+                                               capsys)
+        assert status == 0
         status, recovery = setup_and_enrol(tmp_path, "tay", "MHU-TAY", "TAY1", "tay.admin", central, srv.url, capsys)
         assert status == 0
         # A third laptop with a device code already in use is refused, with a sentence.
@@ -94,7 +97,9 @@ def test_set_up_enrol_back_up_restore_recover(tmp_path: Path, monkeypatch: pytes
         before = register(zah, "zah.admin", 3)
         assert main([*laptop(zah, "zah.admin"), "sync"]) == 0
         # The backup is taken; then two more patients are made and sent; then the laptop is lost.
-        pending = register(zah, "zah.admin", 1)  # still queued when the backup is taken; the old laptop sends it
+        # still queued when the backup is taken; the old laptop sends it
+        pending = register(zah, "zah.admin", 1, given_name_fa="زرمینه", father_name_fa="غلام‌سخی",
+                           documents=[{"doc_type": "passport", "number": "R7319925"}])
         backup = tmp_path / "usb" / "zah2"
         assert main([*laptop(zah, "zah.admin"), "backup", "--out", str(backup)]) == 0
         backup = backup.with_name("zah2.sayyarbackup")
@@ -113,11 +118,16 @@ def test_set_up_enrol_back_up_restore_recover(tmp_path: Path, monkeypatch: pytes
         session = sign_in(zah, "zah.admin", PASSWORD)
         with session.store.read() as s:
             people = list(s.scalars(select(Patient)))
+            numbers = list(s.scalars(select(IdentityDocument.number)))
         session.store.close()
+        assert "R7319925" in numbers and any(p.given_name_fa == "زرمینه" for p in people)
         for p in people:
-            for value in (p.given_name_latin, p.father_name_latin, p.phone):
+            for value in (p.given_name_latin, p.father_name_latin, p.family_name_latin, p.given_name_fa,
+                          p.father_name_fa, p.phone):
                 if value:
                     assert value.encode() not in data
+        for number in numbers:
+            assert number.encode() not in data
         assert "unit_admin" in keystore_doc and "clinician" not in keystore_doc
 
         # Restored on a new laptop, with the recovery key; it continues under a new epoch and syncs.
@@ -125,6 +135,17 @@ def test_set_up_enrol_back_up_restore_recover(tmp_path: Path, monkeypatch: pytes
         monkeypatch.setenv("SAYYAR_RECOVERY_KEY", recovery)
         assert main(["--data-dir", str(new), "restore", str(backup), "--recovery-key"]) == 2  # not this laptop's key
         assert not (new / "sayyar.db").exists()
+        # With this laptop's own recovery key it opens (a laptop whose every administrator is gone), on a spare
+        # folder that is never synced; the one carried on below is opened by an administrator's password.
+        monkeypatch.setenv("SAYYAR_RECOVERY_KEY", zah_recovery)
+        spare = tmp_path / "spare-laptop"
+        capsys.readouterr()
+        assert main(["--data-dir", str(spare), "restore", str(backup), "--recovery-key"]) == 0
+        assert "epoch" in capsys.readouterr().out
+        opened = sign_in(spare, "zah.admin", PASSWORD)
+        with opened.store.read() as s:
+            assert set(s.scalars(select(Patient.id))) == {p.id for p in people} - set(after) - set(unsent)
+        opened.store.close()
         monkeypatch.delenv("SAYYAR_RECOVERY_KEY")
         capsys.readouterr()
         assert main([*laptop(new, "zah.admin"), "restore", str(backup)]) == 0
