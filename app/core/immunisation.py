@@ -13,6 +13,10 @@ The next open slot is due at ``max(birth + recommended age, earliest)``, where e
 ``max(birth + minimum age, previous counted dose + minimum interval)``: a child behind schedule is caught up at the
 minimum intervals, which is WHO's catch-up rule. A slot is overdue after the schedule's grace period, and is no
 longer given from its upper age limit on.
+
+A vaccine is recommended today only if a dose of it today counts for every series it counts for that still has a
+dose open (pentavalent after a monovalent HepB two weeks ago would be a HepB dose too soon): otherwise the doses
+due are given as separate vaccines if each can be, or wait (``ChildStatus.waiting``) for the day it is valid.
 """
 
 from __future__ import annotations
@@ -261,6 +265,16 @@ class GiveToday:
     doses: tuple[tuple[str, int], ...]  # (series, slot number) this one injection or drop covers
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """Doses due whose vaccine is not valid today for every series it counts for, and that no other vaccine can
+    give today: they wait for ``valid_from``, the first day the vaccine is (None when it never will be)."""
+
+    vaccine: str
+    doses: tuple[tuple[str, int], ...]
+    valid_from: date | None
+
+
 @dataclass
 class ChildStatus:
     overall: Overall
@@ -268,6 +282,7 @@ class ChildStatus:
     give_today: list[GiveToday]
     next_due: date | None
     not_counted: list[NotCounted] = field(default_factory=list)
+    waiting: list[Waiting] = field(default_factory=list)
 
     def of(self, series_id: str) -> SeriesStatus:
         for s in self.series:
@@ -373,21 +388,76 @@ def assess(dob: date, sex: str, doses: Iterable[GivenDose], today: date,
             worst = max(worst, 2 if nxt.state == "overdue" else 1)
         elif nxt.state == "not_yet" and nxt.due is not None and (next_due is None or nxt.due < next_due):
             next_due = nxt.due
-    # A combination vaccine given for one series covers the other series it counts for that are due today.
-    merged: list[GiveToday] = []
+    by_id = {st.series: st for st in result}
+
+    def today_counts(code: str) -> tuple[list[tuple[str, int]], date | None]:
+        """The open doses a dose of ``code`` given today counts for, and None when it is valid today for every
+        series it counts for; otherwise the first day it is (date.max: never). A series with no open dose
+        (complete, closed by its upper age limit, or one the person is not eligible for) does not count the dose
+        and is not harmed by it: an extra dose of an antigen given in a combination is not counted, as WHO says."""
+        covers: list[tuple[str, int]] = []
+        wait: date | None = None
+        for sid in sched.vaccines[code].counts_for:
+            nxt = by_id[sid].next
+            if nxt is None or nxt.state == "aged_out" or nxt.earliest is None:
+                continue
+            if nxt.earliest > today:  # too young or too soon for this series: the dose would not count
+                later = nxt.earliest if nxt.until is None or nxt.earliest < nxt.until else date.max
+                wait = later if wait is None else max(wait, later)
+            else:
+                covers.append((sid, nxt.slot))
+        return covers, wait
+
+    # A vaccine is given today only if it is valid today for every series it counts for (WHO: a dose sooner than a
+    # minimum interval, or before a minimum age, is not counted, so it is not planned). A combination given for one
+    # series covers the other series it counts for. When it is not valid for one of them, the doses due are given
+    # today in other vaccines their doses name (the antigens on their own) if every one of them can be; otherwise
+    # they all wait for the day the combination is valid, which keeps the series together (giving some antigens
+    # apart would move their next doses on and put the combination off again).
+    plan: dict[str, list[tuple[str, int]]] = {}
+    waiting: list[Waiting] = []
     covered: set[tuple[str, int]] = set()
+
+    def take(code: str, doses_: Iterable[tuple[str, int]]) -> None:
+        new = [d for d in dict.fromkeys(doses_) if d not in covered]
+        covered.update(new)
+        plan.setdefault(code, []).extend(new)
+
+    def alone(code: str, sid: str, sl: int) -> tuple[str, list[tuple[str, int]]] | None:
+        """Another vaccine the dose names (at any age) that is valid today and gives it, and the doses it gives."""
+        for _, other in sched.series_by_id(sid).slots[sl - 1].vaccines:
+            if other != code:
+                covers, wait = today_counts(other)
+                if wait is None and (sid, sl) in covers:
+                    return other, covers
+        return None
+
     for code in sorted(give, key=lambda c: -len(sched.vaccines[c].counts_for)):
         mine = [d for d in give[code] if d not in covered]
         if not mine:
             continue
-        also = [(sid, sl) for other, ds in give.items() if other != code for sid, sl in ds
-                if sid in sched.vaccines[code].counts_for and (sid, sl) not in covered]
-        doses_ = tuple(dict.fromkeys([*mine, *also]))
-        covered.update(doses_)
-        merged.append(GiveToday(code, doses_))
+        covers, wait = today_counts(code)
+        if wait is None:
+            take(code, [*mine, *covers])
+            continue
+        apart: list[tuple[str, list[tuple[str, int]]]] = []
+        for sid, sl in mine:
+            alt = alone(code, sid, sl)
+            if alt is None:
+                break
+            apart.append(alt)
+        else:
+            for alt_code, alt_covers in apart:
+                take(alt_code, alt_covers)
+            continue
+        valid_from = None if wait == date.max else wait
+        waiting.append(Waiting(code, tuple(mine), valid_from))
+        if valid_from is not None and (next_due is None or valid_from < next_due):
+            next_due = valid_from
+    merged = [GiveToday(code, tuple(doses_)) for code, doses_ in plan.items() if doses_]
     pending = any(st.next is not None and st.next.state == "not_yet" for st in result)
     overall: Overall = ("overdue" if worst == 2 else "due" if worst == 1 else "up_to_date" if pending else "complete")
-    return ChildStatus(overall, result, merged, next_due, not_counted)
+    return ChildStatus(overall, result, merged, next_due, not_counted, waiting)
 
 
 def assess_series(dob: date, sex: str, doses: Iterable[GivenDose], today: date, series: Iterable[str],

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from app.core.immunisation import Age, GivenDose, assess, assess_series, load_schedule
@@ -83,6 +83,10 @@ CASES = [
      {"bcg", "penta", "opv", "ipv", "mmr"}, "overdue"),
     ("a dose dated in the future", "a date after today is not a dose yet",
      "2023-11-28", "male", [("mmr", "2026-12-15")], {"bcg", "penta", "opv", "ipv", "mmr"}, "overdue"),
+    ("5 months, monovalent HepB two weeks ago", "penta counts for HepB too: not before HepB's minimum interval; "
+     "Hib has no vaccine of its own, so DTP and Hib wait together for the day penta is valid",
+     "2026-07-01", "female", [("bcg", "2026-07-01"), ("opv", "2026-07-01"), ("hepb", "2026-11-14")],
+     {"opv", "ipv"}, "overdue"),
 ]
 
 
@@ -92,6 +96,27 @@ def test_what_to_give_today(case, rule, dob, sex, history, expected, overall):
     status = assess(D(dob), sex, doses, TODAY)
     assert {g.vaccine for g in status.give_today} == expected, rule
     assert status.overall == overall, rule
+
+
+def test_a_combination_is_not_given_before_the_minimum_interval_of_any_series_it_counts_for():
+    # Born 2026-07-01, monovalent HepB on 2026-11-14: DTP and Hib are due, but pentavalent today would be a HepB
+    # dose two weeks after the last (minimum 4 weeks), so it is not counted and must not be planned.
+    status = assess(D("2026-07-01"), "female", [GivenDose("hepb", D("2026-11-14"))], TODAY)
+    # Hib has no vaccine of its own, so DTP is not given apart either (that would put the next penta off again):
+    # DTP 1 and Hib 1 wait for HepB's minimum interval, 4 weeks after 2026-11-14, and penta then covers all three.
+    assert {g.vaccine for g in status.give_today} == {"bcg", "opv", "ipv"}
+    assert [(w.vaccine, w.doses, w.valid_from) for w in status.waiting] == [
+        ("penta", (("dtp", 1), ("hib", 1)), D("2026-12-12"))]
+    assert status.next_due == D("2026-12-12")
+    later = assess(D("2026-07-01"), "female", [GivenDose("hepb", D("2026-11-14"))], D("2026-12-12"))
+    assert [(g.vaccine, set(g.doses)) for g in later.give_today if g.vaccine == "penta"] == [
+        ("penta", {("dtp", 1), ("hib", 1), ("hepb", 3)})]
+    # The antigens on their own when every dose due can be: penta 1 at 18 months (Hib done with one dose), monovalent
+    # DTP 2 last week; HepB 3 is due, penta would be DTP 3 too soon, so monovalent HepB today.
+    status = assess(D("2021-12-01"), "male", [GivenDose("penta", D("2023-06-01")), GivenDose("dtp", D("2026-11-21"))],
+                    TODAY)
+    assert ("hepb", (("hepb", 3),)) in [(g.vaccine, g.doses) for g in status.give_today]
+    assert "penta" not in {g.vaccine for g in status.give_today} and not status.waiting
 
 
 def test_too_early_doses_are_reported_not_counted():
@@ -129,7 +154,9 @@ VACCINES = sorted(load_schedule().vaccines)
 
 @st.composite
 def histories(draw):
-    dob = draw(st.dates(min_value=date(1980, 1, 1), max_value=TODAY))
+    # Half of them young children, whose series overlap most (combination vaccines, catch-up).
+    young = st.dates(min_value=TODAY - timedelta(days=6 * 366), max_value=TODAY)
+    dob = draw(young | st.dates(min_value=date(1980, 1, 1), max_value=TODAY))
     n = draw(st.integers(0, 12))
     doses = []
     for _ in range(n):
@@ -141,14 +168,25 @@ def histories(draw):
 
 @settings(max_examples=300)
 @given(histories())
+@example((D("2026-07-01"), "female", [GivenDose("hepb", D("2026-11-14"))]))  # penta would be HepB too soon
 def test_no_recommendation_breaks_an_age_limit_or_a_minimum_interval(h):
     dob, sex, doses = h
     sched = load_schedule()
     status = assess(dob, sex, doses, TODAY)
     for give in status.give_today:
+        # Every series the vaccine counts for, not only the doses it was recommended for: a combination given today
+        # must be valid for each of them (a series with no open dose - complete, closed or not eligible - does not
+        # count it).
+        for sid in sched.vaccines[give.vaccine].counts_for:
+            nxt = status.of(sid).next
+            if nxt is None or nxt.state == "aged_out":
+                continue
+            assert (sid, nxt.slot) in give.doses, (give.vaccine, sid, "an open dose it counts for is left out")
         for sid, slot_no in give.doses:
             series = sched.series_by_id(sid)
             slot = series.slots[slot_no - 1]
+            open_ = status.of(sid).next
+            assert open_ is not None and open_.slot == slot_no, (sid, slot_no)
             assert TODAY >= slot.min_age.after(dob), (sid, slot_no, "minimum age")
             assert TODAY < series.max_age.after(dob), (sid, slot_no, "upper age limit")
             if slot.skip_after:
