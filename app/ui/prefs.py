@@ -29,6 +29,9 @@ class Prefs:
     lock_minutes: float = 10.0
     # Background sync on an enrolled laptop; the unit administrator may turn it off in the Sync panel.
     auto_sync: bool = True
+    # Days without a backup or a successful sync before the status bar and the Sync panel remind the unit
+    # administrator; the unit administrator may change it in the file.
+    remind_after_days: int = 7
     users: dict[str, UserPrefs] = field(default_factory=dict)
 
     def for_user(self, user_id: str) -> UserPrefs:
@@ -44,6 +47,13 @@ def load(folder: Path) -> Prefs:
              for k, u in (raw.get("users") or {}).items() if isinstance(u, dict)}
     known = {k: v for k, v in raw.items() if k in Prefs.__dataclass_fields__ and k != "users"}
     return Prefs(**known, users=users)
+
+
+def remind_after_days(folder: Path) -> int:
+    """The reminder's N from the settings file; a value that is not a whole number of at least one day counts as
+    the default, so a typo in the file never silences the reminder."""
+    days = load(folder).remind_after_days
+    return days if type(days) is int and days >= 1 else Prefs.remind_after_days
 
 
 def save(folder: Path, prefs: Prefs) -> None:

@@ -150,9 +150,10 @@ class SyncPanel(QWidget):
             from app.services.backup import backup_reminder
             from app.sync.bundle_log import awaiting_receipt
             from app.sync.status import counts_by_entity, quarantined_entries, sync_status
+            from app.ui import prefs
 
             return (sync_status(store), counts_by_entity(store), quarantined_entries(store, limit=200),
-                    backup_reminder(store, folder), awaiting_receipt(store))
+                    backup_reminder(store, folder, days=prefs.remind_after_days(folder)), awaiting_receipt(store))
 
         run_op(self, read, self._show)
         if hasattr(self, "conflicts"):

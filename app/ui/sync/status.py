@@ -53,9 +53,10 @@ class SyncStatusWidget(QPushButton):
         def read() -> Any:
             from app.services.backup import backup_reminder
             from app.sync.status import sync_status
+            from app.ui import prefs
 
             status = sync_status(store)
-            self.unsafe_days = backup_reminder(store, folder)
+            self.unsafe_days = backup_reminder(store, folder, days=prefs.remind_after_days(folder))
             return status
 
         run_op(self, read, self._show, self._failed)
