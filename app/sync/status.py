@@ -208,6 +208,10 @@ def resolve_conflict(ctx: Any, conflict_id: str, *, restore_lost: bool) -> None:
                 setattr(record, row.field, value)
                 s.add(AuditEntry(user_id=ctx.user_id, action="changed", entity=row.entity, record_id=row.record_id,
                                  detail={"restored_lost_value": row.field, "conflict": row.id}))
+        if not restore_lost:
+            # Keeping the merged value changes no record, yet it is a decision on a patient's data: audited too.
+            s.add(AuditEntry(user_id=ctx.user_id, action="conflict_kept", entity=row.entity, record_id=row.record_id,
+                             detail={"kept_value_of": row.field, "conflict": row.id}))
         row.status = "resolved"
         row.resolution = "restored_lost" if restore_lost else "kept"
         row.pending_resolution = row.resolution

@@ -159,3 +159,42 @@ def test_restoring_a_lost_date_value(tmp_path: Path, central: Engine, live: Live
     _sync(a, url=live.url)
     assert _central_patient(central, pid)["consent_date"] == date(2026, 2, 1)
     a.close(), b.close()
+
+
+def test_each_decision_on_a_conflict_leaves_one_audit_entry_by_the_person(tmp_path: Path, central: Engine,
+                                                                          live: LiveServer) -> None:
+    """Restoring the lost value and keeping the merged one are both decisions on a patient's data: each is in the
+    audit trail with who made it (keeping one left no trace)."""
+    from app.models import AuditEntry
+
+    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2", unit=SAME_UNIT)
+    for lap in (a, b):
+        enrol(central, lap)
+    pid = _register(a)
+    _sync(a, b, url=live.url)
+    update_patient(a.ctx, pid, {"phone": "09151111111", "notes": "first"})
+    update_patient(b.ctx, pid, {"phone": "09152222222", "notes": "second"})
+    _sync(a, b, a, url=live.url)
+    by_field = {c.field: c for c in status.conflicts(a.store)}
+    assert {"phone", "notes"} <= set(by_field)
+
+    def entries() -> list[tuple[str, str, dict]]:
+        with a.store.read() as s:
+            return [(e.action, e.user_id, e.detail) for e in s.scalars(
+                select(AuditEntry).where(AuditEntry.record_id == pid,
+                                         AuditEntry.action.in_(("changed", "conflict_kept"))))
+                    if "conflict" in (e.detail or {})]
+
+    status.resolve_conflict(a.ctx, by_field["phone"].id, restore_lost=True)
+    status.resolve_conflict(a.ctx, by_field["notes"].id, restore_lost=False)
+    assert sorted(entries(), key=lambda x: x[0]) == [
+        ("changed", a.ctx.user_id, {"restored_lost_value": "phone", "conflict": by_field["phone"].id}),
+        ("conflict_kept", a.ctx.user_id, {"kept_value_of": "notes", "conflict": by_field["notes"].id}),
+    ]
+    _sync(a, url=live.url)  # the audit entries travel like any other record
+    audit = m.RECORDS["audit_entry"]
+    with central.connect() as conn:
+        assert conn.execute(select(audit.c.action).where(audit.c.record_id == pid,
+                                                         audit.c.action == "conflict_kept")).scalars().all() \
+            == ["conflict_kept"]
+    a.close(), b.close()
