@@ -2,13 +2,20 @@
 
 The sign-in dependency (``app/hq/web_auth.py``) reads the form to check its CSRF token before a page runs; pages take
 the same parsed form with ``Depends(submitted_form)``, so page handlers can be plain ``def`` (worker threads).
+``submitted_form`` depends on the sign-in itself: whatever order a page declares its dependencies in, the session (or
+Basic credentials) is checked before a byte of the body is read, and a request signed in as no one is refused unread
+(up to 64 MiB on /hq/import otherwise). A page must not take its form any other way (``Form()``/``Body()``
+parameters are read by FastAPI before any dependency runs).
 """
 
 from __future__ import annotations
 
 from urllib.parse import parse_qs
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
+
+from app.hq.access import Actor
+from app.hq.web_page import get_actor
 
 MAX_FILES = 1
 
@@ -77,8 +84,9 @@ async def read_form(request: Request) -> dict[str, str]:
     return form
 
 
-async def submitted_form(request: Request) -> dict[str, str]:
-    """A FastAPI dependency: the posted form's fields (files: ``posted_files``)."""
+async def submitted_form(request: Request, _: Actor = Depends(get_actor)) -> dict[str, str]:  # noqa: B008
+    """A FastAPI dependency: the posted form's fields (files: ``posted_files``), read only after the sign-in
+    (``get_actor``, which FastAPI runs once per request and caches for the page's own ``Depends(get_actor)``)."""
     return await read_form(request)
 
 

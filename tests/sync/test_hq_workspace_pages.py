@@ -196,3 +196,54 @@ def test_a_malformed_parameter_is_refused_in_the_accounts_language(central: Engi
         assert 'dir="rtl"' in answer.text and "مقدار نادرست است: days." in answer.text
     finally:
         c.__exit__(None, None, None)
+
+
+def _post_counting(app, path: str, headers: list[tuple[bytes, bytes]], chunks: int) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """POST ``chunks`` MiB to ``path`` straight into the ASGI app, sent as a stream (no length declared): the answer's
+    status and how many bytes of the body the server asked for."""
+    import asyncio
+
+    read, status = 0, 0
+    left = chunks
+
+    async def receive():  # type: ignore[no-untyped-def]
+        nonlocal read, left
+        if left <= 0:
+            return {"type": "http.disconnect"}
+        left -= 1
+        read += 1024 * 1024
+        return {"type": "http.request", "body": b"\0" * (1024 * 1024), "more_body": left > 0}
+
+    async def send(message):  # type: ignore[no-untyped-def]
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = int(message["status"])
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"testserver"), (b"content-type", b"multipart/form-data; boundary=x"), *headers],
+             "client": ("127.0.0.1", 5000), "server": ("testserver", 80)}
+    asyncio.run(app(scope, receive, send))
+    return status, read
+
+
+def test_no_session_no_body_read_on_any_headquarters_form(central: Engine) -> None:
+    """Signed in as no one, a 20 MiB upload (and a post to every other page form) is refused before a byte of its body
+    is read: the session is checked first, whatever order a page declares its dependencies in."""
+    from fastapi.routing import APIRoute
+
+    app = create_app(engine=central)
+    status, read = _post_counting(app, "/hq/import", [], 20)
+    assert (status, read) == (401, 0)
+    # An ended (unknown) session is no better; nor is a wrong Basic password.
+    assert _post_counting(app, "/hq/import", [(b"cookie", b"sayyar_hq=gone")], 20) == (401, 0)
+    assert _post_counting(app, "/hq/import", [(b"authorization", b"Basic bm8tb25lOndyb25n")], 20) == (401, 0)
+    from app.hq import immunisation_web, web, web_auth, workspace_web
+
+    posts = [r for router in (web_auth.router, web.router, immunisation_web.router, workspace_web.router)
+             for r in router.routes if isinstance(r, APIRoute) and "POST" in (r.methods or ()) and r.path != "/sign-in"]
+    assert len(posts) >= 7
+    for route in posts:
+        assert route.body_field is None, f"{route.path}: FastAPI reads a body parameter before the sign-in"
+        path = "/hq" + re.sub(r"\{[^}]+\}", "x", route.path)
+        assert _post_counting(app, path, [], 8) == (401, 0), path
