@@ -355,7 +355,8 @@ def conflict_keep(conflict_id: str, request: Request, form: dict[str, str] = Dep
         raise PageError(409 if row is not None else 404, w("conflict_gone", lang) if row is not None else
                         t("not_found", lang), lang)
     note = form.get("note", "")[:500]
-    feed.resolve_conflict(conn, conflict_id, resolution="kept", note=note, by=f"hq:{actor.username}"[:36])
+    feed.resolve_conflict(conn, conflict_id, resolution="kept", note=note, by=f"hq:{actor.username}"[:36],
+                         scope=None)
     audit(conn, actor, "conflict_keep", f"{row.entity}.{row.field}"[:200], 1,
           detail={"conflict": conflict_id, "note": bool(note)})
     return RedirectResponse(f"{base(request)}/conflicts", status_code=303)

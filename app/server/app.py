@@ -201,8 +201,8 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None,
     def resolve(conflict_id: str, body: ConflictResolution, dev: Dev) -> dict[str, bool]:
         with lock, engine.begin() as conn:
             done = feed.resolve_conflict(conn, conflict_id, resolution=body.resolution, note=body.note,
-                                         by=dev.device_id)
-        if not done:
+                                         by=dev.device_id, scope=scope.FeedScope(dev.unit_id))
+        if not done:  # also another unit's: a laptop may resolve only what GET /v1/conflicts shows it
             raise HTTPException(404, "no such conflict")
         return {"resolved": True}
 

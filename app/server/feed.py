@@ -130,15 +130,23 @@ def _item(pos: int, entity: str, row: Any) -> FeedItem:
                     payload=row_to_payload(entity, row))
 
 
-def resolve_conflict(conn: Connection, conflict_id: str, *, resolution: str, note: str, by: str) -> bool:
+def resolve_conflict(conn: Connection, conflict_id: str, *, resolution: str, note: str, by: str,
+                     scope: FeedScope | None) -> bool:
     """Mark a conflict reviewed. Restoring the lost value is a normal edit made by the person on their laptop
-    (a newer stamp wins), so the server only records the decision; the change travels back in the feed."""
+    (a newer stamp wins), so the server only records the decision; the change travels back in the feed.
+
+    ``scope``: a laptop's unit, which may resolve only the conflicts it is shown (``conflict_visible``, as the list);
+    any other is left as it is and answered as if it did not exist (False). ``None``: headquarters, every unit."""
     c = m.conflict
     counter = m.counter
+    which = c.c.id == conflict_id
+    if scope is not None:
+        which = which & conflict_visible(scope)
     pos = conn.execute(select(counter.c.value).where(counter.c.name == "feed").with_for_update()).scalar_one() + 1
-    done = conn.execute(update(c).where(c.c.id == conflict_id).values(
+    done = conn.execute(update(c).where(which).values(
         status="resolved", resolution=resolution, note=note, resolved_by=by, resolved_at=datetime.now(timezone.utc),
         srv_seq=pos,
     )).rowcount
-    conn.execute(update(counter).where(counter.c.name == "feed").values(value=pos))
+    if done:
+        conn.execute(update(counter).where(counter.c.name == "feed").values(value=pos))
     return bool(done)

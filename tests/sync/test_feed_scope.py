@@ -13,12 +13,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from helpers import Laptop, LiveServer, enrol, make_laptop, patient_input
+from helpers import SAME_UNIT, Laptop, LiveServer, enrol, make_laptop, patient_input
 from sqlalchemy import Engine, func, select
 
 from app.models import Facility, IdentityDocument, Patient, Referral
 from app.server import models as m
-from app.services.patients import register_patient
+from app.services.patients import register_patient, update_patient
 from app.services.referrals import refer_patient
 from app.services.visits import record_visit
 from app.sync.client import Refused, lookup_patient, run_sync_round
@@ -178,3 +178,45 @@ def test_a_stolen_token_cannot_walk_through_patient_numbers(tmp_path: Path, cent
         outcomes = conn.execute(select(m.patient_lookup.c.outcome).order_by(m.patient_lookup.c.id)).scalars().all()
     assert outcomes == ["not_found"] * 3 + ["too_many_lookups"]
     b.close()
+
+
+def test_a_laptop_cannot_resolve_another_units_conflict(tmp_path: Path, central: Engine, live: LiveServer) -> None:
+    """A conflict is resolved only by a laptop that is shown it (the unit's, as GET /v1/conflicts); another unit's
+    laptop is answered 404, as if there were no such conflict, and the conflict stays as it was."""
+    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2", unit=SAME_UNIT)
+    other = make_laptop(tmp_path, "C3")  # another unit (MHU-BIR)
+    for lap in (a, b, other):
+        enrol(central, lap)
+    assert other.store.device.unit_id != a.store.device.unit_id
+    (pid,) = _register(a, 1)
+    for lap in (a, b):
+        run_sync_round(lap.store, lap.ctx, live.url, lap.token)
+    update_patient(a.ctx, pid, {"phone": "09121111111"})
+    update_patient(b.ctx, pid, {"phone": "09122222222"})
+    for lap in (a, b):
+        run_sync_round(lap.store, lap.ctx, live.url, lap.token)
+    with central.connect() as conn:
+        before = conn.execute(select(m.conflict)).mappings().one()
+        feed_pos = conn.execute(select(m.counter.c.value).where(m.counter.c.name == "feed")).scalar_one()
+    assert before["status"] == "open"
+
+    def resolve(lap: Laptop) -> httpx.Response:
+        return httpx.post(f"{live.url}/v1/conflicts/{before['id']}/resolve", json={"resolution": "kept"},
+                          headers={"Authorization": f"Bearer {lap.token}"})
+
+    def listed(lap: Laptop) -> list[str]:
+        resp = httpx.get(f"{live.url}/v1/conflicts", headers={"Authorization": f"Bearer {lap.token}"})
+        return [c["id"] for c in resp.json()]
+
+    assert listed(other) == [] and listed(a) == [before["id"]]
+    refused = resolve(other)
+    assert refused.status_code == 404 and refused.json()["detail"] == "no such conflict"
+    with central.connect() as conn:
+        assert dict(conn.execute(select(m.conflict)).mappings().one()) == dict(before)
+        assert conn.execute(select(m.counter.c.value).where(m.counter.c.name == "feed")).scalar_one() == feed_pos
+    assert resolve(a).status_code == 200  # the unit's own laptop still may
+    with central.connect() as conn:
+        assert conn.execute(select(m.conflict.c.status, m.conflict.c.resolved_by)).one() == ("resolved",
+                                                                                             a.store.device.device_id)
+    for lap in (a, b, other):
+        lap.close()
