@@ -119,6 +119,20 @@ def test_review_a_conflict_by_patient_field_values_who_and_when(tmp_path: Path, 
         run_sync_round(lap.store, lap.ctx, live.url, lap.token)
     with a.store.read() as s:
         code = s.get(Patient, pid).code  # type: ignore[union-attr]
+    # Conflicts are headquarters' to review (every unit's); a coordinator's account neither sees nor closes them.
+    set_staff(central, username="h.rigi", role="coordinator", password=PASSWORD, unit_id=a.store.device.unit_id)
+    coordinator = _signed_in(central, "h.rigi")
+    try:
+        assert coordinator.get("/hq/conflicts", headers=HTML).status_code == 403
+        with central.connect() as conn:
+            conflict_id = conn.execute(select(m.conflict.c.id)).scalar_one()
+        csrf = _csrf(coordinator.get("/hq/", headers=HTML).text)
+        assert coordinator.post(f"/hq/conflicts/{conflict_id}/keep", data={"csrf": csrf},
+                                follow_redirects=False).status_code == 403
+        with central.connect() as conn:
+            assert conn.execute(select(m.conflict.c.status)).scalar_one() == "open"
+    finally:
+        coordinator.__exit__(None, None, None)
     c = _signed_in(central, "l.karimi")
     try:
         listing = c.get("/hq/conflicts", headers=HTML)
