@@ -40,6 +40,7 @@ LIMITS: tuple[tuple[str, int], ...] = (
     ("/v1/changes", 48 * MIB),  # 5,000 entries with room to spare
     ("/v1/bundles", 64 * MIB),  # larger bundles go through `sayyar hq import` at headquarters
     ("/hq/import", 64 * MIB),  # a USB bundle uploaded on the headquarters import page (as /v1/bundles)
+    ("/hq/sign-in", 16 * KIB),  # read before anyone is known: a name and a password, never megabytes
     ("/hq", 4 * MIB),  # forms, a disease registry to publish
 )
 DEFAULT_LIMIT = 64 * KIB

@@ -53,6 +53,11 @@ def test_no_token_no_body_read_and_limits_before_reading(tmp_path: Path, central
 
     resp = httpx.post(f"{live.url}/v1/bundles", content=chunks(), headers=auth, timeout=30)
     assert resp.status_code == 413
+    # The headquarters sign-in form is read before anyone is known: a name and a password, never megabytes.
+    assert _raw_post(live.url, "/hq/sign-in", {"Content-Type": "application/x-www-form-urlencoded",
+                                               "Content-Length": str(4 * MIB)}, b"u") == 413
+    assert httpx.post(f"{live.url}/hq/sign-in", content=(b"u" * 1024 for _ in range(64)),
+                      headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=30).status_code == 413
     lap.close()
 
 
