@@ -2,9 +2,10 @@
 
 Exact and prefix matches come first, then names written with or without spaces, spelling variants, the other script
 and, last, names that only sound alike (app.services.search_steps). Within a tier, a match on the given name beats
-one on the father's name, given + father's name beats either, and what else is known about the person sought (sex,
-birth year, household, phone: ``SearchHints``, or a year typed in the query) raises or lowers the rank, scored as
-the duplicate check scores it (app.core.matching).
+one on the father's name, given + father's name beats either, and what else is known about the person sought (the
+list's sex filter, a birth year typed in the query: ``SearchHints``) raises or lowers the rank, scored as the
+duplicate check scores it (app.core.matching). Household and phone are not hints here: the search box never has
+them, and the registration form's duplicate check (app.services.duplicates) scores them itself.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.card_code import read_card
-from app.core.identifiers import phone_match_key
 from app.core.matching import hint_points
 from app.models import Patient
 from app.security.roles import Action
@@ -37,12 +37,10 @@ class SearchHints:
 
     sex: str | None = None
     birth_year: int | None = None
-    birth_estimated: bool = True
-    household_id: str | None = None
-    phone: str = ""
+    birth_estimated: bool = True  # a year typed in the search box is taken as an estimate: the wide window
 
     def __bool__(self) -> bool:
-        return bool(self.sex or self.birth_year or self.household_id or self.phone)
+        return bool(self.sex or self.birth_year)
 
 
 @dataclass(frozen=True)
@@ -94,18 +92,15 @@ def _sort_columns(key: str, lang: str) -> list[Any]:
 
 
 def _hint_rank(session: Session, found: dict[str, Found], hints: SearchHints) -> None:
-    """Add the hint evidence (sex, birth year, household, phone) to each match's boost, with its reasons."""
-    phone = phone_match_key(hints.phone) if hints.phone else ""
+    """Add the hint evidence (sex, birth year) to each match's boost, with its reasons."""
     ids = list(found)
     p = Patient.__table__
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        for pid, sex, year, est, household, stored_phone in session.execute(
-                select(p.c.id, p.c.sex, p.c.birth_year, p.c.birth_estimated, p.c.household_id, p.c.phone)
-                .where(p.c.id.in_(chunk))):
-            points = hint_points(hints.sex, hints.birth_year, hints.birth_estimated, hints.household_id, phone,
-                                 sex, year, est, household,
-                                 phone_match_key(stored_phone) if phone and stored_phone else "")
+        for pid, sex, year, est in session.execute(
+                select(p.c.id, p.c.sex, p.c.birth_year, p.c.birth_estimated).where(p.c.id.in_(chunk))):
+            points = hint_points(hints.sex, hints.birth_year, hints.birth_estimated, None, "",
+                                 sex, year, est, None, "")
             f = found[pid]
             for what, _how, value in points:
                 f.boost += value
@@ -120,8 +115,7 @@ def search(session: Session, query: str, *, limit: int | None = 200, hints: Sear
     too costly to repeat on every key; the result then says it is incomplete, and the rest is read separately."""
     q = parse_query(query, today)
     if q.year and not (hints and hints.birth_year):
-        hints = SearchHints(sex=hints.sex if hints else None, birth_year=q.year, birth_estimated=True,
-                            household_id=hints.household_id if hints else None, phone=hints.phone if hints else "")
+        hints = SearchHints(sex=hints.sex if hints else None, birth_year=q.year, birth_estimated=True)
     # With hints, a wider pool is ranked: the best-fitting of many namesakes should make the first page.
     out = Collector(max(limit, HINT_POOL) if limit is not None and hints else limit, quick=quick)
     conn = session.connection()
@@ -142,7 +136,7 @@ def search(session: Session, query: str, *, limit: int | None = 200, hints: Sear
 
 
 _REASON_ORDER: Final = ("card", "number", "code", "document", "phone", "exact", "spacing", "prefix", "spelling",
-                        "script", "sound", "given", "father", "other_name", "birth_year", "sex", "household")
+                        "script", "sound", "given", "father", "other_name", "birth_year", "sex")
 _NAME_KINDS: Final = frozenset({"exact", "spacing", "prefix", "spelling", "script", "sound"})
 _RANK: Final = {r: i for i, r in enumerate(_REASON_ORDER)}
 

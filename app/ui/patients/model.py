@@ -39,7 +39,6 @@ def reason_labels() -> dict[str, str]:
         "other_name": t.translate("PatientMatch", "family or grandfather's name"),
         "birth_year": t.translate("PatientMatch", "birth year"),
         "sex": t.translate("PatientMatch", "sex"),
-        "household": t.translate("PatientMatch", "household"),
     }
 
 
