@@ -2772,6 +2772,14 @@ Report it to the district health centre now. The visit is marked urgent.</source
 <context>
     <name>ImmunisationPanel</name>
     <message>
+        <source>%1 wait until %2 (%3)</source>
+        <translation>%1: تا %2 صبر کنید (%3)</translation>
+    </message>
+    <message>
+        <source>%1 wait: %3 is not valid for this person</source>
+        <translation>%1: صبر کنید؛ %3 برای این فرد معتبر نیست</translation>
+    </message>
+    <message>
         <source>Vaccinations</source>
         <translation>واکسیناسیون</translation>
     </message>
@@ -3578,6 +3586,21 @@ Check them with the patient. If they are right, save anyway: the visit is marked
     <message>
         <source>No patient on this laptop matches. Registered by another unit? Look up at headquarters (%1).</source>
         <translation>هیچ بیماری در این رایانه پیدا نشد. واحد دیگری ثبت کرده است؟ در ستاد جست‌وجو کنید (%1).</translation>
+    </message>
+</context>
+<context>
+    <name>VisitImmunisation</name>
+    <message>
+        <source>Record a dose…</source>
+        <translation>ثبت نوبت واکسن…</translation>
+    </message>
+    <message>
+        <source>Record a vaccine dose for this person (%1)</source>
+        <translation>ثبت نوبت واکسن برای این فرد (%1)</translation>
+    </message>
+    <message>
+        <source>Overdue: %1</source>
+        <translation>عقب‌افتاده: %1</translation>
     </message>
 </context>
 </TS>

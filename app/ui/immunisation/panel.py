@@ -51,6 +51,46 @@ def _series_name(sid: str) -> str:
     return load_schedule().series_by_id(sid).name(i18n.current_lang())
 
 
+def _join(items: list[str]) -> str:
+    return ("، " if i18n.current_lang() == "fa" else ", ").join(items)
+
+
+def _doses(doses: Any) -> str:
+    """(series, dose number) pairs as the series table names them: "DTP 1, Hib 1"."""
+    return _join([f"{_series_name(sid)} {i18n.num(slot)}" for sid, slot in doses])
+
+
+def give_today_text(st: Any) -> str:
+    give = [_vaccine(g.vaccine) for g in st.give_today]
+    return i18n.para(QCoreApplication.translate("ImmunisationPanel", "Give today: %1").replace("%1", _join(give))) \
+        if give else ""
+
+
+def waiting_text(st: Any) -> str:
+    """The doses due that wait for the day their combination vaccine is valid for every series it counts for
+    (ChildStatus.waiting): without this line they would be missing from "give today" with no word of why."""
+    lines = []
+    for w in st.waiting:
+        if w.valid_from is not None:
+            text = QCoreApplication.translate("ImmunisationPanel", "%1 wait until %2 (%3)").replace(
+                "%2", i18n.show_date(w.valid_from, long=True))
+        else:
+            text = QCoreApplication.translate("ImmunisationPanel", "%1 wait: %3 is not valid for this person")
+        lines.append(i18n.para(text.replace("%3", _vaccine(w.vaccine)).replace("%1", _doses(w.doses))))
+    return "\n".join(lines)
+
+
+def summary_text(st: Any, birth_estimated: bool) -> str:
+    overall = _label("immunisation_state", st.overall)
+    text = QCoreApplication.translate("ImmunisationPanel", "Status: %1").replace("%1", overall)
+    if st.next_due is not None:
+        text += " · " + QCoreApplication.translate("ImmunisationPanel", "next dose due %1").replace(
+            "%1", i18n.show_date(st.next_due, long=True))
+    if birth_estimated:
+        text += " · " + QCoreApplication.translate("ImmunisationPanel", "birth date estimated")
+    return i18n.para(text)
+
+
 class ImmunisationPanel(QGroupBox):
     def __init__(self, chart: Any, parent: QWidget) -> None:
         super().__init__(parent)
@@ -63,6 +103,10 @@ class ImmunisationPanel(QGroupBox):
         self.summary.setObjectName("immunisationSummary")
         self.summary.setWordWrap(True)
         col.addWidget(self.summary)
+        self.waiting = QLabel(self)
+        self.waiting.setObjectName("immWaiting")
+        self.waiting.setWordWrap(True)
+        col.addWidget(self.waiting)
         self.today = QLabel(self)
         self.today.setObjectName("giveToday")
         self.today.setWordWrap(True)
@@ -114,17 +158,11 @@ class ImmunisationPanel(QGroupBox):
         if st is None:
             self.summary.setText(self.tr("No birth date or year: the schedule cannot be worked out."))
             self.today.setText("")
+            self.waiting.setText("")
             return
-        overall = _label("immunisation_state", st.overall)
-        text = self.tr("Status: %1").replace("%1", overall)
-        if st.next_due is not None:
-            text += " · " + self.tr("next dose due %1").replace("%1", i18n.show_date(st.next_due, long=True))
-        if view.birth_estimated:
-            text += " · " + self.tr("birth date estimated")
-        self.summary.setText(i18n.para(text))
-        give = [_vaccine(g.vaccine) for g in st.give_today]
-        self.today.setText(i18n.para(self.tr("Give today: %1").replace("%1", "، ".join(give) if i18n.current_lang() == "fa"
-                                                                      else ", ".join(give))) if give else "")
+        self.summary.setText(summary_text(st, view.birth_estimated))
+        self.waiting.setText(waiting_text(st))
+        self.today.setText(give_today_text(st))
         rows = []
         for s in st.series:
             if not s.eligible:

@@ -184,6 +184,9 @@ class VisitForm(SavedVisitMixin, FormTab):
         self.diagnoses.search.setToolTip(self.tr("Alt+I: diagnosis (ICD-10)"))
         self.add_button.setToolTip(self.tr("Alt+M: add a medicine"))
         self.follow_up.setToolTip(self.tr("Alt+U: follow-up date"))
+        from app.ui.immunisation.at_visit import attach_to_visit as vaccinations  # issue 18: shown at the visit
+
+        self.immunisation = vaccinations(self, self.body)  # filled in off the GUI thread when ready
         if self.visit_id:
             self.set_read_only(True)
             self.save_button.setVisible(False)
