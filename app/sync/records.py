@@ -78,16 +78,24 @@ def _boolean(v: Any) -> Any:
     return v
 
 
+# A refusal's reason is kept at the server and shown at headquarters (and on the laptop): it names the field, never
+# the value, which may be anything a laptop put there (fromisoformat's own message quotes it, a name included).
 def _date(v: Any) -> Any:
     if type(v) is not str:
         raise TypeError("expected an ISO date")
-    return date.fromisoformat(v)
+    try:
+        return date.fromisoformat(v)
+    except ValueError:
+        raise ValueError("not an ISO date (YYYY-MM-DD)") from None
 
 
 def _datetime(v: Any) -> Any:
     if type(v) is not str:
         raise TypeError("expected an ISO date-time")
-    value = datetime.fromisoformat(v)
+    try:
+        value = datetime.fromisoformat(v)
+    except ValueError:
+        raise ValueError("not an ISO date-time") from None
     tz = value.tzinfo
     if tz is None:
         raise ValueError("date-time without a time zone")

@@ -105,3 +105,27 @@ def _bad_records(tmp_path: Path, engine: Engine) -> None:
     assert orphan.record_id not in visits_held and child.record_id not in visits_held
     assert visits[5].record_id in visits_held
     laptop.close()
+
+
+def test_a_refusal_names_the_field_never_the_value_sent(tmp_path: Path) -> None:
+    """A refusal's reason is kept at the server and shown at headquarters and on the laptop: a date or time field
+    holding something else (a name, by a laptop's bug or a crafted request) is refused without quoting it."""
+    laptop, entries = _entries(tmp_path)
+    engine = server_engine(str(tmp_path / "central.db"))
+    dev = _device(engine, laptop)
+    name = "Ahmad Karimi"
+    patient = next(e for e in entries if e.entity == "patient")
+    visit = next(e for e in entries if e.entity == "visit" and e.payload["patient_id"] != patient.record_id)
+    bad = {patient.seq: patient.model_copy(update={"payload": {**patient.payload, "date_of_birth": name}}),
+           visit.seq: visit.model_copy(update={"payload": {**visit.payload, "created_at": name}})}
+    with engine.begin() as conn:
+        result = apply_changes(conn, dev, [bad.get(e.seq, e) for e in entries], epoch=laptop.store.device.epoch,
+                               batch_id="b1")
+    refused = {r.seq: r.reason for r in result.rejected if r.seq in bad}
+    assert set(refused) == set(bad)
+    assert "patient.date_of_birth" in refused[patient.seq] and "visit.created_at" in refused[visit.seq]
+    with engine.connect() as conn:
+        stored = conn.execute(select(m.rejected.c.reason)).scalars().all()
+    assert stored and not [r for r in [*stored, *refused.values()] if name in r]
+    laptop.close()
+    engine.dispose()
