@@ -2,6 +2,7 @@
 
     sayyar server --db URL --host H --port P [--workers N]   run the central server
     sayyar server devices --db URL                           every enrolled laptop and what the server holds of it
+    sayyar server devices --db URL --rejected CODE           the changes the server refused from that laptop, and why
     sayyar server enrol-device --db URL --request FILE [--out FILE] [--server-url URL] [--re-enrol]
     sayyar server revoke-device --db URL (--device-code CODE | --device-id ID)
     sayyar server laptop-config --db URL --unit CODE --device-code CODE --out FILE [--server-url URL]
@@ -55,6 +56,9 @@ def register(subparsers: Any) -> None:
     config.set_defaults(handler=cmd_laptop_config)
     listing = sub.add_parser("devices", help="every enrolled laptop: unit, code, epoch, last seen, counts, revoked")
     _db(listing)
+    listing.add_argument("--rejected", metavar="CODE",
+                         help="instead: every change the server refused from this laptop (code or device id), "
+                              "newest first, with its reason (as the reporting board's page)")
     listing.set_defaults(handler=cmd_devices)
 
 
@@ -150,6 +154,8 @@ def cmd_devices(args: argparse.Namespace) -> int:
     from app.server import devices
     from app.server.db import open_database
 
+    if args.rejected:
+        return _rejected(args)
     with open_database(args.db).connect() as conn:
         rows = devices.list_devices(conn)
     if not rows:
@@ -169,4 +175,28 @@ def cmd_devices(args: argparse.Namespace) -> int:
         print(f"{r.device_code:<8} {r.unit_code or '-':<10} {r.epoch:>5}  {r.enrolled_at:%Y-%m-%d}  {seen:<16}  {r.received:>8}  "
               f"{r.rejected:>8}  {shown(r.queued):>7}  {shown(r.quarantined):>11}  {shown(r.parked):>6}  "
               f"{told:<16}  {'REVOKED' if r.revoked else 'active'}  {r.device_id}")
+    return 0
+
+
+def _rejected(args: argparse.Namespace) -> int:
+    """One laptop's refused changes, newest first: when (UTC), record type, record id, epoch and sequence, the kind
+    of refusal and the server's sentence (record ids only, as on the board's page)."""
+    from app.hq.web_i18n import code
+    from app.server import devices
+    from app.server.db import open_database
+
+    lang = args.lang or "en"
+    with open_database(args.db).connect() as conn:
+        device_id = devices.find_device_id(conn, args.rejected)
+        if device_id is None:
+            raise CliError(f"no laptop {args.rejected} is enrolled (see `sayyar server devices`)")
+        rows = devices.list_rejected(conn, device_id)
+    if not rows:
+        print(f"the server has refused nothing from {args.rejected}")
+        return 0
+    print(f"{len(rows)} changes refused from {args.rejected}, newest first")
+    print(f"{'when (UTC)':<16}  {'record type':<24}  {'record id':<36}  {'epoch':>5}  {'seq':>8}  reason")
+    for r in rows:
+        print(f"{r.at:%Y-%m-%dT%H:%M}  {code('entity', r.entity, lang) or '-':<24}  {r.record_id:<36}  {r.epoch:>5}  "
+              f"{r.seq:>8}  {code('rejection', r.code, lang)}: {r.reason}")
     return 0

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, func, inspect, select
 
 from app.hq import tables as t
+from app.hq.access import Actor
 from app.hq.overview import device_status, server_sync_info
 
 AMBER_AFTER = timedelta(days=3)
@@ -70,6 +71,9 @@ def laptops(conn: Connection) -> list[Laptop]:
     for r in conn.execute(select(bi.c.device_id, bi.c.seq_from, bi.c.seq_to, bi.c.entries)
                           .order_by(bi.c.imported_at)).mappings():
         bundles[r["device_id"]] = r
+    # The unit the laptop was enrolled for when its records name none: a laptop whose every change was refused has
+    # no records here, and its coordinator must still see it and why (issue 12).
+    enrolled = {k: v.get("code", "") for k, v in t.units(conn).items()}
     out = []
     for d in conn.execute(select(m.device).order_by(m.device.c.device_code)).mappings():
         dev = d["device_id"]
@@ -80,12 +84,23 @@ def laptops(conn: Connection) -> list[Laptop]:
         b = bundles.get(dev)
         covered = (int(b["seq_from"]), int(b["seq_to"]), int(b["entries"])) if b is not None else None
         out.append(Laptop(
-            device_id=dev, code=d["device_code"], unit=rec.unit if rec else "", enrolled_at=_aware(d["enrolled_at"]),
+            device_id=dev, code=d["device_code"], unit=(rec.unit if rec else "") or enrolled.get(d["unit_id"], ""),
+            enrolled_at=_aware(d["enrolled_at"]),
             last_contact=max(contact) if contact else None, last_bundle_at=info.last_bundle_at if info else None,
             bundle_covered=covered, newest_record=rec.last_record_at if rec else None,
             queued=info.pending if info else None, rejected=info.rejected if info else 0,
             revoked=bool(d["revoked"])))
     return out
+
+
+def visible_laptops(conn: Connection, actor: Actor) -> list[Laptop]:
+    """The laptops on ``actor``'s board: every one for headquarters, a coordinator's or unit administrator's own
+    unit's only (the pages reached from the board are scoped the same way)."""
+    shown = laptops(conn)
+    if actor.is_hq:
+        return shown
+    own = t.units(conn).get(actor.unit_id or "", {}).get("code", "")
+    return [x for x in shown if own and x.unit == own]
 
 
 def import_history(conn: Connection, limit: int = 50) -> list[dict[str, Any]]:

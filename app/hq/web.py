@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Connection, select
 
 from app.hq.access import Actor, NotAllowed
-from app.hq.board import device_codes, import_history, laptops
+from app.hq.board import device_codes, import_history, visible_laptops
 from app.hq.dhis2 import MappingError, dhis2_json
 from app.hq.exports import export_dhis2, export_linelist
 from app.hq.forms import submitted_form
@@ -31,7 +31,6 @@ from app.hq.report_pdf import render_weekly_report
 from app.hq.surveillance import LineListQuery
 from app.hq.svg import heatmap
 from app.hq.tables import facilities
-from app.hq.tables import units as unit_table
 from app.hq.web_i18n import ago, day, num, t, when
 from app.hq.web_page import (  # noqa: F401 - the other page modules and the tests take these from here
     CSS,
@@ -141,10 +140,7 @@ def reporting_board(request: Request, conn: Connection = Depends(get_connection)
     now = datetime.now(timezone.utc)
     wk = week_of(date.today(), first_weekday(conn))
     rows, classes = [], []
-    shown = laptops(conn)
-    if not actor.is_hq:  # a coordinator or unit administrator sees their own unit's laptops only
-        own = unit_table(conn).get(actor.unit_id or "", {}).get("code", "")
-        shown = [x for x in shown if own and x.unit == own]
+    shown = visible_laptops(conn, actor)  # a coordinator or unit administrator sees their own unit's laptops only
     for x in shown:
         level = x.level(now)
         classes.append("" if level == "ok" else level)
@@ -155,7 +151,7 @@ def reporting_board(request: Request, conn: Connection = Depends(get_connection)
                      f'<span class="muted">{when(x.last_contact, lang) if x.last_contact else ""}</span>',
                      (when(x.last_bundle_at, lang) if x.last_bundle_at else "—") + covered,
                      when(x.newest_record, lang) if x.newest_record else "—",
-                     num(x.queued, lang) if x.queued is not None else "—", num(x.rejected, lang)])
+                     num(x.queued, lang) if x.queued is not None else "—", refusals_link(request, x, lang)])
     comp = completeness(conn, wk, 8)
     if not actor.is_hq:
         comp = _unit_only(comp, actor.unit_id)
@@ -325,6 +321,8 @@ def insurance(request: Request, days: int = 30, number: int | None = Query(None,
     return page(t("nav_insurance", lang), "".join(body), request=request, lang=lang, actor=actor)
 
 
-from app.hq import alerts_web  # noqa: E402 - the alert desk, alert pages and surveillance page, on this router
+from app.hq import alerts_web, refusals_web  # noqa: E402 - the alert desk, alert pages and surveillance page; a laptop's refusals
+from app.hq.refusals_web import refusals_link  # noqa: E402
 
 router.routes.extend(alerts_web.router.routes)  # the routes themselves (mounting this router mounts them too)
+router.routes.extend(refusals_web.router.routes)

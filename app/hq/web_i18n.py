@@ -213,7 +213,51 @@ TEXTS.update({
                        "«{cohort}» سال تولدی از ۱۹۰۰ تا {last} نیست (به شکل {example} بنویسید)."),
 })
 
+# A laptop's refused changes (app/hq/refusals_web.py, linked from the reporting board).
+TEXTS.update({
+    "refusals_title": ("Refused changes from {device}", "تغییرات ردشدهٔ {device}"),
+    "refusals_intro": ("Every change from this laptop that the central server refused, online or in a bundle, newest "
+                       "first, with the server's reason. The laptop keeps each one in quarantine (Sync panel) and "
+                       "sends nothing else in its place; record ids only, no patient details.",
+                       "همهٔ تغییرات این رایانه که سرور مرکزی نپذیرفت، برخط یا در بسته، از تازه‌ترین، با دلیل سرور. "
+                       "رایانه هر یک را در قرنطینه نگه می‌دارد (پنل همگام‌سازی)؛ فقط شناسهٔ رکورد، بدون اطلاعات بیمار."),
+    "record_type": ("Record type", "نوع رکورد"),
+    "record_id": ("Record id", "شناسهٔ رکورد"),
+    "change_seq": ("Change no. (epoch · sequence)", "شمارهٔ تغییر (دوره · ردیف)"),
+    "reason": ("Reason", "دلیل"),
+    "no_refusals": ("The server has refused nothing from this laptop.", "سرور هیچ تغییری از این رایانه را رد نکرده است."),
+    "back_board": ("Back to the reporting board", "بازگشت به تابلوی گزارش‌دهی"),
+})
+
 CODES: Final[dict[str, dict[str, tuple[str, str]]]] = {
+    # Record types, one record (the laptop's Sync panel names them in the plural: app/ui/labels.py).
+    "entity": {
+        "unit": ("Unit", "واحد"), "facility": ("Facility", "مرکز"), "department": ("Department", "بخش"),
+        "diagnosis": ("Diagnosis", "تشخیص"), "disease_registry": ("Disease list", "فهرست بیماری‌ها"),
+        "user_account": ("Staff account", "حساب کارکنان"), "household": ("Household", "خانوار"),
+        "patient": ("Patient", "بیمار"), "identity_document": ("Identity document", "مدرک هویتی"),
+        "visit": ("Visit", "مراجعه"), "visit_diagnosis": ("Visit diagnosis", "تشخیص مراجعه"),
+        "referral": ("Referral", "ارجاع"), "surveillance_case": ("Notifiable case", "مورد واجب‌الگزارش"),
+        "test_result": ("Test result", "نتیجهٔ آزمایش"), "case_investigation": ("Case investigation", "بررسی مورد"),
+        "enrolment": ("Insurance enrolment", "ثبت‌نام بیمه"), "enrolment_member": ("Enrolled member", "عضو ثبت‌نام‌شده"),
+        "roster_day": ("Day plan", "برنامهٔ روز"), "roster_staff": ("Staff on duty", "کارکنان کشیک"),
+        "roster_patient": ("Planned patient", "بیمار برنامه‌ریزی‌شده"),
+        "immunisation_dose": ("Vaccine dose", "دوز واکسن"),
+        "adverse_event": ("Adverse event following immunisation", "عارضهٔ پس از ایمن‌سازی"),
+        "campaign": ("Immunisation campaign", "کمپین ایمن‌سازی"), "campaign_tally": ("Campaign tally", "آمار کمپین"),
+        "audit_entry": ("Audit trail entry", "ردپای ممیزی"),
+    },
+    # Why the server refused a change (RejectionCode, app/sync/protocol.py), as the import page says it.
+    "rejection": {
+        "invalid": ("not a valid record", "رکورد معتبر نیست"), "unique_taken": ("number already taken", "شماره تکراری است"),
+        "parent_missing": ("its parent record is not here yet", "رکورد والد هنوز نرسیده است"),
+        "clock_ahead": ("the laptop's clock is ahead", "ساعت رایانه جلو است"),
+        "not_owner": ("written as another laptop", "به نام رایانهٔ دیگری نوشته شده"),
+        "refused": ("refused", "پذیرفته نشد"), "storage": ("storage error", "خطای ذخیره‌سازی"),
+        "headquarters_only": ("only headquarters may change this", "فقط ستاد می‌تواند این را تغییر دهد"),
+        "other_unit": ("belongs to another unit", "متعلق به واحد دیگری است"),
+        "append_only": ("audit entries never change", "سوابق حسابرسی تغییر نمی‌کنند"),
+    },
     "status": {"raised": ("awaiting verification", "در انتظار تأیید"), "verified": ("verified", "تأییدشده"),
                "assessed": ("risk assessed", "ارزیابی‌شده"), "responding": ("response under way", "در حال پاسخ"),
                "closed": ("closed", "بسته"), "discarded": ("discarded (false alarm)", "ردشده (هشدار کاذب)")},

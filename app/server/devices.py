@@ -179,6 +179,54 @@ def list_devices(conn: Connection) -> list[DeviceRow]:
     return out
 
 
+@dataclass(frozen=True)
+class RejectedRow:
+    """One change the server refused from a laptop (``srv_rejected``), as headquarters is shown it."""
+
+    at: datetime
+    epoch: int
+    seq: int
+    entity: str
+    record_id: str
+    code: str  # a RejectionCode (app.sync.protocol): what kind of refusal
+    reason: str  # the server's sentence (record ids, never a record's values)
+
+
+def rejection_parts(stored: str) -> tuple[str, str]:
+    """(code, sentence) of a stored reason: ``"headquarters_only: diagnosis is ..."``. An invalid record's reason is
+    stored without its code (apply._bookkeep), and so is the isolated fallback's (apply.apply_isolated)."""
+    from typing import get_args
+
+    from app.sync.protocol import RejectionCode
+
+    head, sep, rest = stored.partition(": ")
+    if sep and head in get_args(RejectionCode):
+        return head, rest
+    if stored.startswith("the server could not apply this record"):
+        return "refused", stored
+    return "invalid", stored
+
+
+def count_rejected(conn: Connection, device_id: str) -> int:
+    r = m.rejected
+    return int(conn.execute(select(func.count()).select_from(r).where(r.c.device_id == device_id)).scalar() or 0)
+
+
+def list_rejected(conn: Connection, device_id: str, *, offset: int = 0, limit: int | None = None) -> list[RejectedRow]:
+    """A laptop's refused changes, newest first (the row id breaks ties: a batch's refusals share their moment, and
+    pages never overlap)."""
+    r = m.rejected
+    q = (select(r.c.at, r.c.epoch, r.c.seq, r.c.entity, r.c.record_id, r.c.reason).where(r.c.device_id == device_id)
+         .order_by(r.c.at.desc(), r.c.id.desc()).offset(offset))
+    if limit is not None:
+        q = q.limit(limit)
+    out = []
+    for row in conn.execute(q):
+        code, reason = rejection_parts(row.reason)
+        out.append(RejectedRow(row.at, int(row.epoch), int(row.seq), row.entity, row.record_id, code, reason))
+    return out
+
+
 def find_device_id(conn: Connection, device: str) -> str | None:
     """A device named by its id or its code."""
     row = conn.execute(select(m.device.c.device_id).where(

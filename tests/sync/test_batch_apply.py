@@ -14,6 +14,7 @@ from app.models import ChangeLog
 from app.server import devices
 from app.server import models as m
 from app.server.apply import apply_changes
+from app.server.devices import rejection_parts
 from app.sync import outbox
 from app.sync.protocol import ChangeEntry
 
@@ -100,8 +101,10 @@ def _bad_records(tmp_path: Path, engine: Engine) -> None:
     with engine.connect() as conn:
         held = set(conn.execute(select(m.received.c.seq)).scalars())
         visits_held = set(conn.execute(select(m.RECORDS["visit"].c.id)).scalars())
-        rejected = {r.seq for r in conn.execute(select(m.rejected.c.seq))}
-    assert held == {e.seq for e in entries} - set(bad) and rejected == set(bad)
+        rejected = {r.seq: rejection_parts(r.reason)[0]
+                    for r in conn.execute(select(m.rejected.c.seq, m.rejected.c.reason))}
+    # Each is stored with its kind, as headquarters' list of the laptop's refusals shows it.
+    assert held == {e.seq for e in entries} - set(bad) and rejected == bad
     assert orphan.record_id not in visits_held and child.record_id not in visits_held
     assert visits[5].record_id in visits_held
     laptop.close()

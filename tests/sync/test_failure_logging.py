@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from app.logging_setup import QUIET_LOGGERS, configure_logging
 from app.server.apply import apply_isolated
-from app.server.devices import get_device
+from app.server.devices import get_device, list_rejected
 from app.server.hq_import import import_bundle_files
 from app.sync import inbox, outbox
 from app.sync.client import SyncError, run_sync_round
@@ -106,3 +106,7 @@ def test_an_entry_the_isolated_fallback_rejects_is_logged(tmp_path: Path, centra
     assert (f"ERROR sayyar.server.apply: isolated apply: {entry.entity} {entry.record_id} (device {batch.device_id} "
             f"epoch {batch.epoch} seq {entry.seq}) rejected") in text
     assert "RuntimeError" in text and "گلالی" not in text
+    # Headquarters' list of the laptop's refusals (the board's page, `server devices --rejected`) says the same.
+    with central.connect() as conn:
+        listed = list_rejected(conn, batch.device_id)
+    assert [(r.code, r.seq) for r in listed] == [("refused", entry.seq)] and "گلالی" not in listed[0].reason
