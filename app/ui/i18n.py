@@ -128,15 +128,16 @@ def edit_date(d: date | None) -> str:
 
 
 def screen_digits(edit: Any) -> None:
-    """A line edit on a Persian screen shows Persian digits whichever keys typed them (the numeric keypad and
-    most field laptops give Latin ones) and however the text was set. The cursor stays where it was; reading it
-    back converts them."""
-    if current_lang() != "fa":
-        return
-    from app.core.persian import to_persian_digits
+    """A line edit for a number (a date, a vital sign, a birth year or age, a phone) shows the screen's one digit
+    style whichever keys typed it and however the text was set: Persian digits on a Persian screen (the numeric
+    keypad and most field laptops give Latin ones, an Arabic keyboard Arabic-Indic ones), Latin on an English one.
+    The cursor stays where it was; whoever reads the text back converts it to Latin digits (to_ascii_digits)."""
+    from app.core.persian import to_ascii_digits, to_persian_digits
+
+    persian = current_lang() == "fa"
 
     def convert(text: str) -> None:
-        shown = to_persian_digits(text)
+        shown = to_persian_digits(to_ascii_digits(text)) if persian else to_ascii_digits(text)
         if shown != text:
             pos = edit.cursorPosition()
             edit.blockSignals(True)

@@ -181,7 +181,7 @@ class ChartView(QWidget):
                 (self.tr("Father's name"), " / ".join(x for x in (p.father_name_fa, p.father_name_latin) if x)),
                 (self.tr("Sex"), sex.get(p.sex, p.sex)), (self.tr("Born"), dob),
                 (self.tr("Nationality"), labels.nationality().get(p.nationality, p.nationality)),
-                (self.tr("Phone"), p.phone)]
+                (self.tr("Phone"), i18n.num(p.phone))]
         for label, value in rows:
             self.identity.addRow(label, QLabel(i18n.para(value)))
         status_row = QHBoxLayout()

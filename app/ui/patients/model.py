@@ -171,7 +171,7 @@ class PatientTableModel(QAbstractTableModel):
             age = i18n.num(r.age(date.today()))
             return ("~" + age) if r.birth_estimated else age
         if col == 5:
-            return r.phone
+            return i18n.num(r.phone)  # stored in Latin digits; read in the screen's, like the age beside it
         if col == MATCH_COLUMN:
             return reasons_text(self.reasons.get(r.id, ()), self._reason_labels)
         return None

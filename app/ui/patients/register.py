@@ -47,6 +47,8 @@ class DocumentRow(QWidget):
         self.number = QLineEdit(self)
         self.number.setObjectName("docNumber")
         self.number.setPlaceholderText(self.tr("Number"))
+        # No screen_digits here: a document number is an identifier copied as the paper writes it, often with Latin
+        # letters (a passport's P1234567); the service stores its digits in Latin (check_document_number).
         self.cycle = QLineEdit(self)
         self.cycle.setObjectName("docCycle")
         self.cycle.setPlaceholderText(self.tr("Amayesh cycle"))
@@ -116,12 +118,14 @@ class RegisterPatientForm(FormTab):
         self.birth_year.setPlaceholderText(self.tr("Year (1990), month (1990-05) or age (35 years)"))
         self.birth_year.setToolTip(self.tr("If the date of birth is not known: the year, the month and year, or the "
                                            "age in years or months (an age or a month gives an estimated date)"))
+        i18n.screen_digits(self.birth_year)  # a year or an age is a number: the screen's digits (parse_birth reads both)
         self.estimated = QCheckBox(self.tr("Year is estimated"), who)
         self.nationality = _combo(who, labels.nationality(), "nationality")
         self.legal = _combo(who, labels.legal_status(), "legalStatus")
         self.phone = QLineEdit(who)
         self.phone.setObjectName("phone")
         self.phone.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        i18n.screen_digits(self.phone)  # a number, not an identifier typed as written; digits_only stores Latin
         self.relationship = _combo(who, labels.relationship(), "relationship")
         rows = [(self.tr("Sex"), self.sex, "sex"), (self.tr("Date of birth"), self.dob, "date_of_birth"),
                 (self.tr("Birth year"), self.birth_year, "birth_year"), ("", self.estimated, "birth_estimated"),
