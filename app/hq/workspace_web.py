@@ -27,6 +27,7 @@ from sqlalchemy import Connection, select
 from app.hq.access import Actor, audit
 from app.hq.forms import posted_files, submitted_form
 from app.hq.web import PageError, _guard_lang, base, csrf_field, get_actor, get_connection, page, table
+from app.hq.web_i18n import CODES as SHARED_CODES
 from app.hq.web_i18n import num, t, when
 from app.security.roles import Action
 
@@ -105,17 +106,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 CODES: dict[str, dict[str, tuple[str, str]]] = {
-    "rejection": {
-        "invalid": ("not a valid record", "رکورد معتبر نیست"), "unique_taken": ("number already taken",
-                                                                               "شماره تکراری است"),
-        "parent_missing": ("its parent record is not here yet", "رکورد والد هنوز نرسیده است"),
-        "clock_ahead": ("the laptop's clock is ahead", "ساعت رایانه جلو است"),
-        "not_owner": ("written as another laptop", "به نام رایانهٔ دیگری نوشته شده"),
-        "refused": ("refused", "پذیرفته نشد"), "storage": ("storage error", "خطای ذخیره‌سازی"),
-        "headquarters_only": ("only headquarters may change this", "فقط ستاد می‌تواند این را تغییر دهد"),
-        "other_unit": ("belongs to another unit", "متعلق به واحد دیگری است"),
-        "append_only": ("audit entries never change", "سوابق حسابرسی تغییر نمی‌کنند"),
-    },
+    "rejection": SHARED_CODES["rejection"],  # one list of refusal kinds, also the board's refusals page
     "bundle": {
         "not_a_bundle": ("not a Sayyar bundle", "بستهٔ سیار نیست"), "truncated": ("truncated", "ناقص"),
         "damaged": ("damaged", "آسیب‌دیده"), "tampered": ("altered", "دست‌کاری‌شده"),
