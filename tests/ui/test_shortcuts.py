@@ -1,0 +1,106 @@
+"""The day's shortcuts pressed as keys on the real window (issue 14): Ctrl+N, Ctrl+F, Ctrl+Shift+R, Ctrl+P and Esc
+do what the menus say, and the buttons and the search box name their shortcut in both languages."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from ui_helpers import press, type_here, wait_ops
+
+from app.services.patients import register_patient
+
+CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+
+
+def _patient(main) -> str:  # type: ignore[no-untyped-def]
+    reg = register_patient(main.ctx, {"given_name_latin": "Karim", "father_name_latin": "Nader", "sex": "male",
+                                      "birth_year": 1990, "nationality": "afghan", "legal_status": "amayesh",
+                                      "consent_date": date.today().isoformat()})
+    return reg.patient_id
+
+
+def _focus(qtbot, widget) -> None:  # type: ignore[no-untyped-def]
+    def there() -> bool:
+        if QApplication.activeWindow() is None:  # a progress dialog came and went (offscreen platform)
+            widget.window().activateWindow()
+        return QApplication.focusWidget() is widget
+
+    qtbot.waitUntil(there, timeout=5000)
+
+
+def _chart(qtbot, main):  # type: ignore[no-untyped-def]
+    chart = main.open_chart(_patient(main))
+    qtbot.waitUntil(lambda: chart.chart is not None and chart.visit_button.isEnabled(), timeout=10000)
+    _focus(qtbot, chart.visit_button)
+    return chart
+
+
+def _saved_visit(qtbot, main):  # type: ignore[no-untyped-def]
+    chart = _chart(qtbot, main)
+    press(qtbot, Qt.Key.Key_V, CTRL | SHIFT)
+    visit = main.tabs.currentWidget()
+    _focus(qtbot, visit.complaint)
+    type_here("Cough")
+    press(qtbot, Qt.Key.Key_S, CTRL)
+    qtbot.waitUntil(lambda: visit.visit_id is not None and visit.refer_button.isEnabled(), timeout=10000)
+    wait_ops(qtbot)
+    return chart, visit
+
+
+def _pdf_text(pdf: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_ctrl_n_opens_registration_typing_in_its_first_field(qtbot, driver):  # type: ignore[no-untyped-def]
+    main = driver.sign_in("m.shahraki", lang="en")
+    _focus(qtbot, main.search.query)
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    form = main.tabs.currentWidget()
+    assert form.objectName() == "registerForm"
+    _focus(qtbot, form.names["given_name_latin"])
+    type_here("Ali")
+    assert form.names["given_name_latin"].text() == "Ali"
+
+
+def test_ctrl_f_from_a_chart_puts_the_cursor_in_the_search_box(qtbot, driver):  # type: ignore[no-untyped-def]
+    main = driver.sign_in("m.shahraki", lang="en")
+    type_here("Karim")
+    _chart(qtbot, main)
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    assert main.tabs.currentIndex() == 0
+    _focus(qtbot, main.search.query)
+    assert main.search.query.selectedText() == "Karim"  # the next keystrokes replace the old search
+
+
+def test_refer_and_print_by_keyboard(qtbot, driver):  # type: ignore[no-untyped-def]
+    main = driver.sign_in("m.shahraki", lang="en")
+    chart, visit = _saved_visit(qtbot, main)
+    press(qtbot, Qt.Key.Key_R, CTRL | SHIFT)  # Refer this patient, from the saved visit
+    referral = main.tabs.currentWidget()
+    assert referral.objectName() == "referralForm"
+    assert referral.args["visit_id"] == visit.visit_id
+    qtbot.waitUntil(lambda: referral.facility.count() > 0, timeout=10000)
+    _focus(qtbot, referral.reason)
+    type_here("Chest X-ray")
+    press(qtbot, Qt.Key.Key_S, CTRL)
+    qtbot.waitUntil(lambda: referral.referral is not None, timeout=10000)
+    _focus(qtbot, referral.print_button)
+
+    press(qtbot, Qt.Key.Key_P, CTRL)  # the issued referral: its slip, in the preview
+    qtbot.waitUntil(lambda: getattr(referral, "last_preview", None) is not None, timeout=20000)
+    preview = referral.last_preview
+    assert preview.isVisible() and preview.page_count == 1
+    assert referral.referral.referral_number in _pdf_text(preview._pdf)
+    preview.close()
+
+    main.tabs.setCurrentWidget(chart)
+    _focus(qtbot, chart.visit_button)
+    press(qtbot, Qt.Key.Key_P, CTRL)  # on the chart: the patient card
+    qtbot.waitUntil(lambda: getattr(chart, "last_preview", None) is not None, timeout=20000)
+    assert chart.last_preview.isVisible() and chart.last_preview.windowTitle() == "Patient card"
+    chart.last_preview.close()
