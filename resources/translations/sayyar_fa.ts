@@ -17,6 +17,10 @@
 <context>
     <name>ChartView</name>
     <message>
+        <source>Print patient card (Ctrl+P)</source>
+        <translation>چاپ کارت بیمار (Ctrl+P)</translation>
+    </message>
+    <message>
         <source>New visit (Ctrl+Shift+V)</source>
         <translation>مراجعهٔ جدید (Ctrl+Shift+V)</translation>
     </message>
@@ -945,6 +949,14 @@ Records of IOM Iran&apos;s mobile health units.</source>
 </context>
 <context>
     <name>PatientSearchView</name>
+    <message>
+        <source>Register a patient (Ctrl+N)</source>
+        <translation>ثبت بیمار (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Find a patient (Ctrl+F)</source>
+        <translation>جست‌وجوی بیمار (Ctrl+F)</translation>
+    </message>
     <message>
         <source>Any sex</source>
         <translation>هر جنس</translation>

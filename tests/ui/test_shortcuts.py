@@ -6,8 +6,9 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 from ui_helpers import press, type_here, wait_ops
 
 from app.services.patients import register_patient
@@ -104,3 +105,15 @@ def test_refer_and_print_by_keyboard(qtbot, driver):  # type: ignore[no-untyped-
     qtbot.waitUntil(lambda: getattr(chart, "last_preview", None) is not None, timeout=20000)
     assert chart.last_preview.isVisible() and chart.last_preview.windowTitle() == "Patient card"
     chart.last_preview.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_tooltips_name_the_shortcut(qtbot, driver, lang):  # type: ignore[no-untyped-def]
+    main = driver.sign_in("m.shahraki", lang=lang)
+    chart = _chart(qtbot, main)
+    register = main.search.findChild(QPushButton, "registerButton")
+    tips = {"register": register.toolTip(), "search": main.search.query.toolTip(),
+            "card": chart.card_button.toolTip()}
+    assert ("Ctrl+N" in tips["register"], "Ctrl+F" in tips["search"], "Ctrl+P" in tips["card"]) == (True,) * 3, tips
+    for tip in tips.values():
+        assert any("\u0600" <= ch <= "\u06ff" for ch in tip) == (lang == "fa"), tip  # translated

@@ -122,6 +122,7 @@ class ChartView(QWidget):
         self.visits.itemActivated.connect(self._open_visit)  # Enter or a double click: the saved visit, read-only
         self.visits.setToolTip(self.tr("Enter or double-click opens the saved visit"))
         self.visit_button.setToolTip(self.tr("New visit (Ctrl+Shift+V)"))
+        self.card_button.setToolTip(self.tr("Print patient card (Ctrl+P)"))  # Print on the chart prints the card
         from app.ui.immunisation.panel import attach  # issue 18: the vaccination panel, its own module
 
         attach(self, col)

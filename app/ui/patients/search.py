@@ -59,6 +59,7 @@ class PatientSearchView(QWidget):
         self.query.setClearButtonEnabled(True)
         self.query.setPlaceholderText(self.tr("Name, father's name, code, document number or phone (Persian or "
                                               "Latin)"))
+        self.query.setToolTip(self.tr("Find a patient (Ctrl+F)"))  # the window's shortcut, from any tab
         self.query.installEventFilter(self)
         row.addWidget(self.query, 1)
         # Sex is not typed into the box: choosing it ranks patients of that sex first (it filters nobody out).
@@ -73,6 +74,7 @@ class PatientSearchView(QWidget):
         if can(self.ctx.role, Action.REGISTER_PATIENT):
             new = QPushButton(self.tr("Register a patient"), self)
             new.setObjectName("registerButton")
+            new.setToolTip(self.tr("Register a patient (Ctrl+N)"))
             new.clicked.connect(self.register)
             row.addWidget(new)
         from app.ui.patients.lookup import attach_lookup
