@@ -771,6 +771,10 @@
 <context>
     <name>FormTab</name>
     <message>
+        <source>Not closed: what is typed here is not kept as a draft. Ctrl+S saves it; Ctrl+W closes the tab without it.</source>
+        <translation>بسته نشد: نوشته‌های این فرم به‌صورت پیش‌نویس نگه داشته نمی‌شوند. Ctrl+S آن‌ها را ذخیره می‌کند؛ Ctrl+W زبانه را بدون آن‌ها می‌بندد.</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/widgets/formtab.py" line="34"/>
         <source>Restore</source>
         <translation>بازگردانی</translation>

@@ -107,6 +107,72 @@ def test_refer_and_print_by_keyboard(qtbot, driver):  # type: ignore[no-untyped-
     chart.last_preview.close()
 
 
+def test_esc_closes_a_form_tab_and_keeps_the_typing_as_a_draft(qtbot, driver):  # type: ignore[no-untyped-def]
+    main = driver.sign_in("m.shahraki", lang="en")
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    form = main.tabs.currentWidget()
+    _focus(qtbot, form.names["given_name_latin"])
+    type_here("Zahra")
+    press(qtbot, Qt.Key.Key_Escape)
+    assert main.tabs.count() == 1 and main.tabs.currentWidget() is main.search
+    draft = main.session.drafts.load("register")
+    assert draft is not None and "Zahra" in str(draft.state)  # as the tab's close button keeps it
+    assert main.search.drafts_banner.isVisibleTo(main.search)
+
+    press(qtbot, Qt.Key.Key_N, CTRL)  # offered back on the next registration
+    again = main.tabs.currentWidget()
+    assert again.draft_banner.isVisibleTo(again)
+    again.restore_draft()
+    assert again.names["given_name_latin"].text() == "Zahra"
+
+
+def test_esc_inside_a_field_that_uses_it_does_not_close_the_tab(qtbot, driver):  # type: ignore[no-untyped-def]
+    main = driver.sign_in("m.shahraki", lang="en")
+    _chart(qtbot, main)
+    press(qtbot, Qt.Key.Key_V, CTRL | SHIFT)
+    visit = main.tabs.currentWidget()
+    _focus(qtbot, visit.complaint)
+    type_here("Fever")
+    visit.add_medicine()  # the cursor in the new row's first cell
+    press(qtbot, Qt.Key.Key_Return)  # its editor opens
+    type_here("ORS")
+    assert visit.medicines.isAncestorOf(QApplication.focusWidget())
+    press(qtbot, Qt.Key.Key_Escape)  # leaves the cell editor, as in any table
+    assert main.tabs.currentWidget() is visit
+    press(qtbot, Qt.Key.Key_Escape)  # then closes the form, its draft kept
+    assert main.tabs.indexOf(visit) < 0
+    assert "Fever" in str(main.session.drafts.load(visit.key).state)
+
+
+def test_esc_does_not_close_an_amendment_it_would_lose(qtbot, driver):  # type: ignore[no-untyped-def]
+    """An amendment of a saved visit is not kept as a draft (a saved visit is a record): Esc there would lose it."""
+    main = driver.sign_in("m.shahraki", lang="en")
+    chart, visit = _saved_visit(qtbot, main)
+    press(qtbot, Qt.Key.Key_W, CTRL)
+    qtbot.waitUntil(lambda: main.tabs.currentWidget() is chart)
+    qtbot.waitUntil(lambda: chart.visits.rowCount() >= 1, timeout=10000)
+    chart.visits.setFocus()
+    chart.visits.setCurrentCell(0, 0)
+    press(qtbot, Qt.Key.Key_Return)
+    reopened = main.tabs.currentWidget()
+    _focus(qtbot, reopened.amend_button)
+    press(qtbot, Qt.Key.Key_Escape)  # read-only, nothing typed: Esc closes it
+    assert main.tabs.indexOf(reopened) < 0
+
+    chart.visits.setFocus()
+    chart.visits.setCurrentCell(0, 0)
+    press(qtbot, Qt.Key.Key_Return)
+    reopened = main.tabs.currentWidget()
+    _focus(qtbot, reopened.amend_button)
+    press(qtbot, Qt.Key.Key_Space)  # Amend
+    _focus(qtbot, reopened.complaint)
+    press(qtbot, Qt.Key.Key_End, CTRL)
+    type_here(" and fever")
+    press(qtbot, Qt.Key.Key_Escape)
+    assert main.tabs.currentWidget() is reopened and reopened.complaint.toPlainText() == "Cough and fever"
+    assert "Ctrl+S" in main.statusBar().currentMessage()  # says why nothing happened, and what to do
+
+
 @pytest.mark.parametrize("lang", ["en", "fa"])
 def test_tooltips_name_the_shortcut(qtbot, driver, lang):  # type: ignore[no-untyped-def]
     main = driver.sign_in("m.shahraki", lang=lang)

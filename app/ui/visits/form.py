@@ -192,6 +192,10 @@ class VisitForm(SavedVisitMixin, FormTab):
             self.save_button.setVisible(False)
             self.load_saved()
 
+    def typing_without_draft(self) -> bool:
+        # A saved visit is a record, so its autosaver stays paused: an amendment under way has no draft.
+        return self.amending
+
     def first_field(self) -> QWidget | None:
         """Where the cursor goes when the form comes to the front."""
         if self.visit_id and not self.amending:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -60,6 +61,26 @@ class FormTab(QWidget):
         button = getattr(self, "save_button", None)
         if button is not None and button.isEnabled() and button.isVisible():
             button.click()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        """Esc closes the form as its tab's close button does (typing kept as a draft, offered next time). It comes
+        here only when no field used it first: a cell editor, a list of suggestions or a calendar closes on Esc."""
+        if event.key() != Qt.Key.Key_Escape or event.modifiers() != Qt.KeyboardModifier.NoModifier:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+        if self.typing_without_draft():
+            self.say_status(self.tr("Not closed: what is typed here is not kept as a draft. Ctrl+S saves it; "
+                                    "Ctrl+W closes the tab without it."))
+            return
+        window = self.window()
+        tabs = getattr(window, "tabs", None)
+        if tabs is not None and hasattr(window, "close_tab") and tabs.indexOf(self) > 0:
+            window.close_tab(tabs.indexOf(self))
+
+    def typing_without_draft(self) -> bool:
+        """True while closing would lose typing that no draft keeps (a form whose drafts are off for a while)."""
+        return False
 
     def first_field(self) -> QWidget | None:
         """The widget the cursor goes to when the form comes to the front (subclasses may name theirs)."""
