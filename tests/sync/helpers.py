@@ -237,3 +237,19 @@ def assert_exactly_once(engine: Engine, laptops: list[Laptop]) -> None:
         rejected = conn.execute(select(func.count()).select_from(m.rejected)).scalar_one()
     assert rejected == 0
     assert received == total_entries
+
+
+def hq_signed_in(engine: Engine, user: str, password: str) -> Any:
+    """A browser-like client of the headquarters pages, signed in through the real form (entered: the caller
+    leaves it with ``__exit__``)."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    c = TestClient(create_app(engine=engine))
+    c.__enter__()
+    form = c.get("/hq/sign-in", headers={"accept": "text/html"}).text
+    pre = re.search(r'name="pre" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    assert c.post("/hq/sign-in", data={"pre": pre, "username": user, "password": password},
+                  follow_redirects=False).status_code == 303
+    return c

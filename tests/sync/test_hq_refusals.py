@@ -5,21 +5,19 @@ laptop (in the account's language, record ids only, scoped like the board) and b
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
 from fastapi.testclient import TestClient
-from helpers import LiveServer, enrol, make_laptop, patient_input
+from helpers import LiveServer, enrol, hq_signed_in, make_laptop, patient_input
 from sqlalchemy import Engine, insert, select
 
 from app.cli import main
 from app.hq.staff import set_staff
 from app.models import Diagnosis, Patient
 from app.server import models as m
-from app.server.app import create_app
 from app.services.patients import register_patient
 from app.sync.client import run_sync_round
 from app.sync.records import row_to_payload
@@ -30,13 +28,7 @@ NAME_IN_A_DATE = "Ahmad Karimi"
 
 
 def _signed_in(engine: Engine, user: str) -> TestClient:
-    c = TestClient(create_app(engine=engine))
-    c.__enter__()
-    form = c.get("/hq/sign-in", headers=HTML).text
-    pre = re.search(r'name="pre" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
-    assert c.post("/hq/sign-in", data={"pre": pre, "username": user, "password": PASSWORD},
-                  follow_redirects=False).status_code == 303
-    return c
+    return hq_signed_in(engine, user, PASSWORD)  # type: ignore[no-any-return]
 
 
 def _page(engine: Engine, user: str, path: str) -> httpx.Response:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from helpers import SAME_UNIT, LiveServer, enrol, make_activity, make_laptop, patient_input
+from helpers import SAME_UNIT, LiveServer, enrol, hq_signed_in, make_activity, make_laptop, patient_input
 from sqlalchemy import Engine, select
 
 from app.hq.models import hq_audit
@@ -30,13 +30,7 @@ def _csrf(html: str) -> str:
 
 
 def _signed_in(engine: Engine, user: str) -> TestClient:
-    c = TestClient(create_app(engine=engine))
-    c.__enter__()
-    form = c.get("/hq/sign-in", headers=HTML).text
-    pre = re.search(r'name="pre" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
-    assert c.post("/hq/sign-in", data={"pre": pre, "username": user, "password": PASSWORD},
-                  follow_redirects=False).status_code == 303
-    return c
+    return hq_signed_in(engine, user, PASSWORD)  # type: ignore[no-any-return]
 
 
 def _upload(c: TestClient, name: str, data: bytes, csrf: str):  # type: ignore[no-untyped-def]
