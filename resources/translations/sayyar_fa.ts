@@ -816,6 +816,22 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Close without saving?</source>
+        <translation>بستن بدون ذخیره؟</translation>
+    </message>
+    <message>
+        <source>What you typed in this tab is not saved and is not kept as a draft. Close the tab and lose it?</source>
+        <translation>آنچه در این زبانه نوشته‌اید ذخیره نشده و به‌صورت پیش‌نویس هم نگه داشته نمی‌شود. زبانه بسته شود و نوشته‌ها از دست بروند؟</translation>
+    </message>
+    <message>
+        <source>Close and lose it</source>
+        <translation>بستن و از دست دادن</translation>
+    </message>
+    <message>
+        <source>Keep editing</source>
+        <translation>ادامهٔ ویرایش</translation>
+    </message>
+    <message>
         <source>Print</source>
         <translation>چاپ</translation>
     </message>

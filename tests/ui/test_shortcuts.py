@@ -183,3 +183,42 @@ def test_tooltips_name_the_shortcut(qtbot, driver, lang):  # type: ignore[no-unt
     assert ("Ctrl+N" in tips["register"], "Ctrl+F" in tips["search"], "Ctrl+P" in tips["card"]) == (True,) * 3, tips
     for tip in tips.values():
         assert any("\u0600" <= ch <= "\u06ff" for ch in tip) == (lang == "fa"), tip  # translated
+
+
+def test_closing_an_amendment_asks_first_and_keeps_it_unless_told(qtbot, driver):  # type: ignore[no-untyped-def]
+    """Ctrl+W (or the tab's close button) on an amendment under way, which no draft keeps, asks before losing it:
+    it closed at once and the typing was gone."""
+    from PySide6.QtWidgets import QMessageBox
+
+    main = driver.sign_in("m.shahraki", lang="en")
+    chart, saved = _saved_visit(qtbot, main)
+    press(qtbot, Qt.Key.Key_W, CTRL)
+    qtbot.waitUntil(lambda: main.tabs.currentWidget() is chart)
+    qtbot.waitUntil(lambda: chart.visits.rowCount() >= 1, timeout=10000)
+    chart.visits.setFocus()
+    chart.visits.setCurrentCell(0, 0)
+    press(qtbot, Qt.Key.Key_Return)  # the saved visit, reopened from the chart
+    visit = main.tabs.currentWidget()
+    _focus(qtbot, visit.amend_button)
+    press(qtbot, Qt.Key.Key_Space)  # Amend
+    _focus(qtbot, visit.complaint)
+    press(qtbot, Qt.Key.Key_End, CTRL)
+    type_here(" and fever")
+
+    def asking() -> QMessageBox | None:
+        box = main.findChild(QMessageBox, "closeWithoutSaving")
+        return box if box is not None and box.isVisible() else None
+
+    press(qtbot, Qt.Key.Key_W, CTRL)
+    qtbot.waitUntil(lambda: asking() is not None)
+    box = asking()
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)  # type: ignore[union-attr]
+    box.button(QMessageBox.StandardButton.Cancel).click()  # type: ignore[union-attr]  # "Keep editing"
+    qtbot.waitUntil(lambda: asking() is None)
+    assert main.tabs.indexOf(visit) > 0 and visit.complaint.toPlainText() == "Cough and fever"
+    main.close_tab(main.tabs.indexOf(visit))  # the tab's close button
+    qtbot.waitUntil(lambda: asking() is not None)
+    box = asking()
+    box.button(QMessageBox.StandardButton.Discard).click()  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: main.tabs.indexOf(visit) < 0)
+    assert main.tabs.currentWidget() is chart
