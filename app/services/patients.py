@@ -27,27 +27,69 @@ class Registered:
     household_id: str | None
 
 
-def _cross_check(data: PatientFields, today: date) -> list[FieldError]:
+def _cross_check(data: PatientFields, today: date, unknown: frozenset[str] = frozenset()) -> list[FieldError]:
+    """The rules across fields. A rule that reads a field in ``unknown`` (one that failed its own check, so its
+    value here is a stand-in) is skipped: it would only repeat that field's error, or be wrong."""
     errors = []
-    if not (data.given_name_fa or data.given_name_latin):
+
+    def known(*names: str) -> bool:
+        return not unknown.intersection(names)
+
+    if known("given_name_fa", "given_name_latin") and not (data.given_name_fa or data.given_name_latin):
         errors.append(field_error("given_name", "need_one_script"))
-    if not (data.father_name_fa or data.father_name_latin):
+    if known("father_name_fa", "father_name_latin") and not (data.father_name_fa or data.father_name_latin):
         # Many Afghans have no family name: the father's name is the main second identifier (docs/architecture.md, "Domain facts").
         errors.append(field_error("father_name", "need_one_script"))
-    if data.date_of_birth is None and data.birth_year is None:
-        errors.append(field_error("birth_year", "dob_or_year"))
-    if data.date_of_birth and data.birth_year and data.birth_year != data.date_of_birth.year:
-        errors.append(field_error("birth_year", "dob_year_mismatch"))
-    year = data.date_of_birth.year if data.date_of_birth else data.birth_year
-    if year is not None and year > today.year:
-        errors.append(field_error("birth_year", "future"))
-    elif year is not None and today.year - year > 120:
-        errors.append(field_error("birth_year", "implausible_age"))
-    if data.date_of_birth and data.consent_date < data.date_of_birth:
+    if known("date_of_birth", "birth_year"):
+        if data.date_of_birth is None and data.birth_year is None:
+            errors.append(field_error("birth_year", "dob_or_year"))
+        if data.date_of_birth and data.birth_year and data.birth_year != data.date_of_birth.year:
+            errors.append(field_error("birth_year", "dob_year_mismatch"))
+        year = data.date_of_birth.year if data.date_of_birth else data.birth_year
+        if year is not None and year > today.year:
+            errors.append(field_error("birth_year", "future"))
+        elif year is not None and today.year - year > 120:
+            errors.append(field_error("birth_year", "implausible_age"))
+    if known("date_of_birth", "consent_date") and data.date_of_birth and data.consent_date < data.date_of_birth:
         errors.append(field_error("consent_date", "before_birth"))
-    if (data.nationality == "iranian") != (data.legal_status == "iranian_national"):
+    if known("nationality", "legal_status") and (
+            (data.nationality == "iranian") != (data.legal_status == "iranian_national")):
         errors.append(field_error("legal_status", "status_nationality"))
     return errors
+
+
+# Valid stand-ins for required fields that failed their own check, so the rules across the other fields can still
+# run; every rule that reads one of them is skipped (_cross_check's ``unknown``).
+_STAND_INS: dict[str, Any] = {"sex": "female", "nationality": "unknown", "legal_status": "undocumented"}
+
+
+def _checked(ctx: Ctx, data: PatientIn | dict[str, Any]) -> tuple[PatientIn | None, list[FieldError]]:
+    """The registration parsed, and every problem of it at once: each field's own check and the rules across
+    fields together (a missing sex no longer hides a missing name until the sex is fixed; issue 14)."""
+    try:
+        parsed = parse(PatientIn, data, ctx)
+    except ValidationFailed as failed:
+        raw = data.model_dump() if isinstance(data, PatientIn) else dict(data)
+        unknown = frozenset(e.field.split(".")[0] for e in failed.errors)
+        kept = {k: v for k, v in raw.items() if k in PatientFields.model_fields and k not in unknown}
+        stand_ins = {**_STAND_INS, "consent_date": ctx.today()}
+        kept.update({k: v for k, v in stand_ins.items() if k in unknown})
+        try:
+            partial = parse(PatientFields, kept, ctx)
+        except ValidationFailed:
+            return None, failed.errors  # nothing more can be said until those are fixed
+        return None, failed.errors + _cross_check(partial, ctx.today(), unknown)
+    errors = _cross_check(parsed, ctx.today())
+    if parsed.household_id and parsed.new_household:
+        errors.append(field_error("household_id", "value_error", detail="choose an existing household or a new one"))
+    return parsed, errors
+
+
+def registration_problems(ctx: Ctx, data: PatientIn | dict[str, Any]) -> list[FieldError]:
+    """What register_patient would refuse in this registration before looking at the database (nothing is
+    saved): a form with problems of its own reports them with these in the same save attempt."""
+    ctx.require(Action.REGISTER_PATIENT)
+    return _checked(ctx, data)[1]
 
 
 def _apply_fields(patient: Patient, data: PatientFields) -> None:
@@ -73,12 +115,10 @@ def register_patient(ctx: Ctx, data: PatientIn | dict[str, Any], *, override_rea
     """Register a person. Likely duplicates stop the registration (DuplicateSuspected with the candidates) unless
     the clinician gives a reason to register anyway; that reason is kept in the audit trail."""
     ctx.require(Action.REGISTER_PATIENT)
-    data = parse(PatientIn, data, ctx)
-    errors = _cross_check(data, ctx.today())
-    if data.household_id and data.new_household:
-        errors.append(field_error("household_id", "value_error", detail="choose an existing household or a new one"))
-    if errors:
+    parsed, errors = _checked(ctx, data)
+    if parsed is None or errors:
         raise ValidationFailed(errors)
+    data = parsed
     with ctx.write() as session:
         if data.household_id and session.get(Household, data.household_id) is None:
             raise ValidationFailed([field_error("household_id", "value_error", detail="unknown household")])

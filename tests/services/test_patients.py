@@ -70,6 +70,24 @@ def test_bad_input_names_the_field_in_both_languages(clinician, store, change, f
         assert s.scalar(select(ChangeLog.seq).where(ChangeLog.entity == "patient")) is None
 
 
+def test_every_problem_of_a_registration_is_reported_at_once(clinician, store):
+    """A field's own check failing (sex, phone, consent) no longer hides the rules across fields (a missing name,
+    no birth year) until it is fixed (issue 14); a rule reading a failed field says nothing rather than guess."""
+    from app.services.patients import registration_problems
+
+    bad = person(given_name_fa="", given_name_latin="", sex=None, phone="12", consent_date=None, birth_year=None,
+                 nationality="iranian", legal_status="bogus")
+    with pytest.raises(ValidationFailed) as info:
+        register_patient(clinician, bad)
+    assert {(e.field, e.code) for e in info.value.errors} == {
+        ("sex", "literal_error"), ("phone", "phone"), ("consent_date", "date_type"),
+        ("legal_status", "literal_error"), ("given_name", "need_one_script"), ("birth_year", "dob_or_year")}
+    assert registration_problems(clinician, bad) == info.value.errors  # the same list, nothing saved
+    assert registration_problems(clinician, person()) == []
+    with store.read() as s:
+        assert s.scalar(select(Patient.id)) is None
+
+
 def test_national_code_accepted_and_normalised(clinician, store):
     reg = register_patient(clinician, person(nationality="iranian", legal_status="iranian_national",
                                              documents=[{"doc_type": "national_id", "number": "۰۰۶۷۷۴۹۸۲۸"}]))

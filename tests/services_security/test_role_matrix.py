@@ -52,7 +52,13 @@ from app.models import Patient
 from app.services.duplicates import check_patient, duplicate_review, mark_not_duplicate
 from app.services.patient_card import patient_card_pdf, patient_for_card
 from app.services.patient_search import find_patients, find_ranked, search_list
-from app.services.patients import add_document, merge_patients, register_patient, update_patient
+from app.services.patients import (
+    add_document,
+    merge_patients,
+    register_patient,
+    registration_problems,
+    update_patient,
+)
 from app.services.printing import referral_slip_pdf, roster_pdf
 from app.services.reference import load_facilities
 from app.services.referrals import record_referral_feedback, refer_patient, set_referral_status
@@ -147,6 +153,7 @@ SCENARIOS: dict[str, Call] = {
     "patients:register_patient": lambda w, c: register_patient(c, person(
         given_name_fa="نرگس", given_name_latin="Narges", father_name_fa="کریم", father_name_latin="Karim",
         documents=[])),
+    "patients:registration_problems": lambda w, c: registration_problems(c, person(documents=[])),
     "patients:update_patient": lambda w, c: update_patient(c, w.patient_id, {"phone": "0915 765 4321"}),
     "patients:add_document": lambda w, c: add_document(c, w.patient_id, {"doc_type": "passport",
                                                                          "number": "P7654321"}),
