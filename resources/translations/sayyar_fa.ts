@@ -789,6 +789,14 @@
         <source>Unsaved typing from %1 was kept for this form.</source>
         <translation>نوشته‌های ذخیره‌نشدهٔ ساعت %1 برای این فرم نگه داشته شده است.</translation>
     </message>
+    <message>
+        <source>Not saved: one field needs attention.</source>
+        <translation>ذخیره نشد: یک خانه نیاز به بررسی دارد.</translation>
+    </message>
+    <message>
+        <source>Not saved: %1 fields need attention.</source>
+        <translation>ذخیره نشد: %1 خانه نیاز به بررسی دارند.</translation>
+    </message>
 </context>
 <context>
     <name>LockPage</name>
@@ -1918,14 +1926,6 @@ Do you want to save the document as a PDF file instead? You can print it later f
     <message>
         <source>Visit saved.</source>
         <translation>مراجعه ذخیره شد.</translation>
-    </message>
-    <message>
-        <source>Not saved: %1 fields need attention.</source>
-        <translation>ذخیره نشد: %1 خانه نیاز به بررسی دارند.</translation>
-    </message>
-    <message>
-        <source>Not saved: one field needs attention.</source>
-        <translation>ذخیره نشد: یک خانه نیاز به بررسی دارد.</translation>
     </message>
     <message>
         <source>Say why the visit is amended.</source>

@@ -117,7 +117,7 @@ class ReferralForm(FormTab):
 
         self.save_button.setEnabled(True)
         if isinstance(err, ValidationFailed):
-            self.errors.show(err.errors)
+            self.show_problems(err.errors)  # the first focused and the status line says why, as on every form
         else:
             show_error(self, err)
 

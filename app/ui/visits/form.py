@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui import i18n, labels
+from app.ui import labels
 from app.ui.ops import run_op, show_error
 from app.ui.visits.amend import SavedVisitMixin
 from app.ui.visits.diagnoses import DiagnosisPicker
@@ -284,7 +284,7 @@ class VisitForm(SavedVisitMixin, FormTab):
         self.errors.clear()
         problems = self._problems()
         if problems:
-            self.show_problems(problems)
+            self.show_problems(problems)  # FormTab's: beside the fields, the first focused, the status line says why
             return
         data = self._data()
         ctx = self.ctx
@@ -295,20 +295,6 @@ class VisitForm(SavedVisitMixin, FormTab):
         from app.services.visits import record_visit
 
         run_op(self, lambda: record_visit(ctx, data), self._saved, self._failed, self.tr("Saving the visit…"))
-
-    def show_problems(self, problems: list[Any]) -> None:
-        """All of them at once, beside their fields; the first is scrolled to and focused; the status line and
-        the line under the form say why nothing was saved."""
-        first = self.errors.show(problems)
-        count = len(problems)
-        why = (self.tr("Not saved: one field needs attention.") if count == 1 else
-               self.tr("Not saved: %1 fields need attention.").replace("%1", i18n.num(count)))
-        loose = self.general_error.text()
-        self.general_error.say(why + ("\n" + loose if loose else ""))
-        self.say_status(why)
-        if first is not None:
-            self.scroll.ensureWidgetVisible(first)
-            first.setFocus()
 
     def _failed(self, err: BaseException) -> None:
         from app.services.errors import ValidationFailed

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -15,10 +15,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
+from app.ui import i18n
 from app.ui.drafts import Autosaver, Draft
 from app.ui.widgets.forms import Banner, ErrorLabel, FieldErrors
 
@@ -92,6 +94,38 @@ class FormTab(QWidget):
         bar = getattr(window, "statusBar", None)
         if callable(bar):
             bar().showMessage(text, 15000)
+
+    def show_problems(self, problems: list[Any]) -> None:
+        """Why Save did nothing, in one pass (issue 14): every problem beside its field, the first of them on the
+        screen (in Tab order, whatever order the checks found them in) scrolled to and focused, and the status
+        line and the line under the form say how many fields need attention. Shared by every form so a refused
+        save reads the same everywhere."""
+        shown_first = self.errors.show(problems)
+        count = len(problems)
+        why = (QCoreApplication.translate("FormTab", "Not saved: one field needs attention.") if count == 1 else
+               QCoreApplication.translate("FormTab", "Not saved: %1 fields need attention.").replace(
+                   "%1", i18n.num(count)))
+        loose = self.general_error.text()  # errors no field could take stay under the reason
+        self.general_error.say(why + ("\n" + loose if loose else ""))
+        self.say_status(why)
+        first = self._first_invalid() or shown_first
+        if first is None:
+            return
+        w = first.parentWidget()
+        while w is not None and w is not self and not isinstance(w, QScrollArea):
+            w = w.parentWidget()
+        if isinstance(w, QScrollArea):
+            w.ensureWidgetVisible(first)
+        first.setFocus()
+
+    def _first_invalid(self) -> QWidget | None:
+        """The first field marked invalid in Tab order (the order a person reads and walks the form)."""
+        w = self.nextInFocusChain()
+        while w is not None and w is not self:
+            if self.isAncestorOf(w) and w.property("invalid") and w.isVisible() and w.isEnabled():
+                return w
+            w = w.nextInFocusChain()
+        return None
 
     # ----- drafts -----
 
