@@ -111,3 +111,35 @@ def test_enter_in_the_duplicate_reason_never_opens_the_other_record(qtbot, drive
     wait_ops(qtbot)
     names = sorted(p.given_name_latin for p in _patients(main))
     assert names == ["Ahmad", "Ahmed"]
+
+
+def test_one_save_reports_the_forms_and_the_services_problems_together(qtbot, driver):  # type: ignore[no-untyped-def]
+    """No given name (the service's rule), no sex and no consent (the form's own checks): one Ctrl+S shows all
+    three beside their fields, the cursor in the first, and the status line says why; it used to show the form's
+    two, and the missing name only after they were fixed."""
+    main = driver.sign_in("m.shahraki", lang="en")
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    form = main.tabs.currentWidget()
+    _settle(qtbot, main, lambda: QApplication.focusWidget() is form.names["given_name_latin"])
+    _tab_to(qtbot, form.names["father_name_latin"])
+    type_here("Nasir")
+    _tab_to(qtbot, form.birth_year)
+    type_here("1990")
+    press(qtbot, Qt.Key.Key_S, CTRL)
+    wait_ops(qtbot)
+    shown = {f: form.errors._bound[f][1].isVisible() for f in ("given_name", "sex", "consent_date")}
+    assert shown == {"given_name": True, "sex": True, "consent_date": True}
+    assert not form.errors._bound["father_name"][1].isVisible()  # typed: no error
+    _settle(qtbot, main, lambda: QApplication.focusWidget() is form.names["given_name_latin"])
+    assert main.statusBar().currentMessage() == "Not saved: 3 fields need attention."
+    assert "Not saved: 3 fields need attention." in form.general_error.text()
+    assert _patients(main) == [] and form.names["father_name_latin"].text() == "Nasir"  # nothing typed is lost
+
+    type_here("Hamid")  # the cursor is where the first problem is
+    _tab_to(qtbot, form.sex)
+    type_here("m")
+    _consent_and_save(qtbot, form)
+    _settle(qtbot, main, lambda: main.tabs.currentWidget().objectName() == "chartView")
+    wait_ops(qtbot)
+    [p] = _patients(main)
+    assert (p.given_name_latin, p.father_name_latin, p.sex, p.birth_year) == ("Hamid", "Nasir", "male", 1990)

@@ -28,6 +28,7 @@ from app.ui.widgets.formtab import FormTab, set_combo
 
 NAME_ROWS = (("given_name", "Given name"), ("father_name", "Father's name"),
              ("grandfather_name", "Grandfather's name"), ("family_name", "Family name"))
+BIRTH_FIELDS = frozenset({"date_of_birth", "birth_year"})  # one question (when was the person born) in two fields
 
 
 def _combo(parent: QWidget, values: dict[str, str], name: str) -> QComboBox:
@@ -261,9 +262,12 @@ class RegisterPatientForm(FormTab):
 
     # ----- saving -----
 
-    def collect(self) -> dict[str, Any] | None:
-        """The input for register_patient, or None after showing what must be fixed first."""
-        self.errors.clear()
+    def collect(self) -> tuple[dict[str, Any], list[Any]]:
+        """The input for register_patient as far as it can be read, and the problems only the form can see (text
+        it cannot read, the sex still unchosen, no consent); what cannot be read goes in as empty, so the
+        service's own checks still run on the rest and report in the same save (issue 14)."""
+        from app.services.errors import FieldError
+
         problems = []
         dob = None
         if self.dob.problem():
@@ -279,25 +283,21 @@ class RegisterPatientForm(FormTab):
             problems.append(("sex", self.tr("Choose the sex.")))
         if not self.consent.isChecked():
             problems.append(("consent_date", self.tr("Registration needs the person's consent.")))
-        if problems:
-            from app.services.errors import FieldError
-
-            self.errors.show([FieldError(f, "ui", t, t) for f, t in problems])
-            return None
         household = self.household.currentData()
         data: dict[str, Any] = {k: e.text().strip() for k, e in self.names.items()}
         estimated = self.estimated.isChecked()
         if birth is not None and birth.date_of_birth is not None and dob is None:
             dob, estimated = birth.date_of_birth, True  # from an age or a month: an estimated date of birth
-        data.update(sex=self.sex.currentData(), date_of_birth=dob,
+        data.update(sex=self.sex.currentData() or None, date_of_birth=dob,
                     birth_year=birth.birth_year if birth else None, birth_estimated=estimated,
                     nationality=self.nationality.currentData(), legal_status=self.legal.currentData(),
-                    phone=digits_only(self.phone.text()), consent_date=date.today(),
+                    phone=digits_only(self.phone.text()),
+                    consent_date=date.today() if self.consent.isChecked() else None,
                     relationship_to_head=self.relationship.currentData() or "", notes=self.notes.toPlainText(),
                     documents=[r.value() for r in self.doc_rows],
                     household_id=self.args.get("household_id") if household == "existing" else None,
                     new_household=household == "new")
-        return data
+        return data, [FieldError(f, "ui", t, t) for f, t in problems]
 
     def _birth_problem(self, code: str) -> str:
         if code == "jalali_in_english":
@@ -309,15 +309,28 @@ class RegisterPatientForm(FormTab):
         return self.tr("Enter a year (1990), a month and year (1990-05) or an age (35 years, 8 months)")
 
     def save(self, override_reason: str = "") -> None:
-        data = self.collect()
-        if data is None:
-            return
-        from app.services.patients import register_patient
+        from app.services.patients import register_patient, registration_problems
 
+        self.errors.clear()
+        data, own = self.collect()
         ctx = self.ctx
         self.save_button.setEnabled(False)
+        if own:
+            # Nothing is saved, but the service checks the rest now: one save lists every problem of the form.
+            run_op(self, lambda: registration_problems(ctx, data), lambda found: self._refused(own, found),
+                   self._failed)
+            return
         run_op(self, lambda: register_patient(ctx, data, override_reason=override_reason), self._saved,
                self._failed, self.tr("Saving the registration…"))
+
+    def _refused(self, own: list[Any], found: list[Any]) -> None:
+        """The form's own problems with the service's, each field once: the form's words win for a field both
+        saw (a date it could not read goes to the service as empty, which the service would call missing)."""
+        covered = {p.field for p in own}
+        if covered & BIRTH_FIELDS:
+            covered |= BIRTH_FIELDS
+        self.save_button.setEnabled(True)
+        self.show_problems(own + [e for e in found if e.field.split(".")[0] not in covered])
 
     def _saved(self, result: Any) -> None:
         self.save_button.setEnabled(True)
@@ -331,9 +344,7 @@ class RegisterPatientForm(FormTab):
         if isinstance(err, DuplicateSuspected):
             self.ask_about_duplicates(err)
         elif isinstance(err, ValidationFailed):
-            first = self.errors.show(err.errors)
-            if first is not None:
-                first.setFocus()
+            self.show_problems(err.errors)
         else:
             show_error(self, err)
 
