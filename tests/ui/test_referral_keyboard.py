@@ -6,24 +6,14 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
-from ui_helpers import press, type_here, wait_ops
+from ui_helpers import press, type_here, wait_focus, wait_ops
 
 from app.models import Department, Referral
 from app.services.patients import register_patient
 from app.services.visits import record_visit
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-def _focus(qtbot, widget) -> None:  # type: ignore[no-untyped-def]
-    def there() -> bool:
-        if QApplication.activeWindow() is None:  # a progress dialog came and went (offscreen platform)
-            widget.window().activateWindow()
-        return QApplication.focusWidget() is widget
-
-    qtbot.waitUntil(there, timeout=5000)
 
 
 def test_refused_referral_shows_every_error_focuses_the_first_and_says_why(qtbot, driver):  # type: ignore[no-untyped-def]
@@ -40,25 +30,25 @@ def test_refused_referral_shows_every_error_focuses_the_first_and_says_why(qtbot
     form = main.tabs.currentWidget()
     assert form.objectName() == "referralForm"
     qtbot.waitUntil(lambda: form.facility.count() > 0, timeout=10000)
-    _focus(qtbot, form.reason)
+    wait_focus(qtbot, form.reason)
 
     press(qtbot, Qt.Key.Key_S, CTRL)  # no department, no reason
     wait_ops(qtbot)
     shown = {f: form.errors._bound[f][1].isVisible() for f in ("to_facility_id", "department", "reason")}
     assert shown == {"to_facility_id": False, "department": True, "reason": True}
-    _focus(qtbot, form.department)  # the first of them on the screen
+    wait_focus(qtbot, form.department)  # the first of them on the screen
     assert main.statusBar().currentMessage() == "Not saved: 2 fields need attention."
     assert "Not saved: 2 fields need attention." in form.general_error.text()
 
-    _focus(qtbot, form.department)
+    wait_focus(qtbot, form.department)
     press(qtbot, Qt.Key.Key_Tab)
     press(qtbot, Qt.Key.Key_Tab)  # past the urgency, into the reason
-    _focus(qtbot, form.reason)
+    wait_focus(qtbot, form.reason)
     type_here("Suspected pneumonia")
     press(qtbot, Qt.Key.Key_S, CTRL)
     wait_ops(qtbot)
     assert not form.errors._bound["reason"][1].isVisible()  # fixed: its error is gone
-    _focus(qtbot, form.department)
+    wait_focus(qtbot, form.department)
     assert main.statusBar().currentMessage() == "Not saved: one field needs attention."
     assert form.reason.toPlainText() == "Suspected pneumonia"  # nothing typed is lost
     with ctx.read() as s:

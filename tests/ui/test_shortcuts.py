@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
-from ui_helpers import press, type_here, wait_ops
+from ui_helpers import press, type_here, wait_focus, wait_ops
 
 from app.services.patients import register_patient
 
@@ -23,19 +23,10 @@ def _patient(main) -> str:  # type: ignore[no-untyped-def]
     return reg.patient_id
 
 
-def _focus(qtbot, widget) -> None:  # type: ignore[no-untyped-def]
-    def there() -> bool:
-        if QApplication.activeWindow() is None:  # a progress dialog came and went (offscreen platform)
-            widget.window().activateWindow()
-        return QApplication.focusWidget() is widget
-
-    qtbot.waitUntil(there, timeout=5000)
-
-
 def _chart(qtbot, main):  # type: ignore[no-untyped-def]
     chart = main.open_chart(_patient(main))
     qtbot.waitUntil(lambda: chart.chart is not None and chart.visit_button.isEnabled(), timeout=10000)
-    _focus(qtbot, chart.visit_button)
+    wait_focus(qtbot, chart.visit_button)
     return chart
 
 
@@ -43,12 +34,22 @@ def _saved_visit(qtbot, main):  # type: ignore[no-untyped-def]
     chart = _chart(qtbot, main)
     press(qtbot, Qt.Key.Key_V, CTRL | SHIFT)
     visit = main.tabs.currentWidget()
-    _focus(qtbot, visit.complaint)
+    wait_focus(qtbot, visit.complaint)
     type_here("Cough")
     press(qtbot, Qt.Key.Key_S, CTRL)
     qtbot.waitUntil(lambda: visit.visit_id is not None and visit.refer_button.isEnabled(), timeout=10000)
     wait_ops(qtbot)
     return chart, visit
+
+
+def _reopen_from_chart(qtbot, main, chart):  # type: ignore[no-untyped-def]
+    """The chart's first visit, opened with Enter: the saved visit, read-only, its Amend button in front."""
+    chart.visits.setFocus()
+    chart.visits.setCurrentCell(0, 0)
+    press(qtbot, Qt.Key.Key_Return)
+    visit = main.tabs.currentWidget()
+    wait_focus(qtbot, visit.amend_button)
+    return visit
 
 
 def _pdf_text(pdf: bytes) -> str:
@@ -59,11 +60,11 @@ def _pdf_text(pdf: bytes) -> str:
 
 def test_ctrl_n_opens_registration_typing_in_its_first_field(qtbot, driver):  # type: ignore[no-untyped-def]
     main = driver.sign_in("m.shahraki", lang="en")
-    _focus(qtbot, main.search.query)
+    wait_focus(qtbot, main.search.query)
     press(qtbot, Qt.Key.Key_N, CTRL)
     form = main.tabs.currentWidget()
     assert form.objectName() == "registerForm"
-    _focus(qtbot, form.names["given_name_latin"])
+    wait_focus(qtbot, form.names["given_name_latin"])
     type_here("Ali")
     assert form.names["given_name_latin"].text() == "Ali"
 
@@ -74,7 +75,7 @@ def test_ctrl_f_from_a_chart_puts_the_cursor_in_the_search_box(qtbot, driver):  
     _chart(qtbot, main)
     press(qtbot, Qt.Key.Key_F, CTRL)
     assert main.tabs.currentIndex() == 0
-    _focus(qtbot, main.search.query)
+    wait_focus(qtbot, main.search.query)
     assert main.search.query.selectedText() == "Karim"  # the next keystrokes replace the old search
 
 
@@ -86,11 +87,11 @@ def test_refer_and_print_by_keyboard(qtbot, driver):  # type: ignore[no-untyped-
     assert referral.objectName() == "referralForm"
     assert referral.args["visit_id"] == visit.visit_id
     qtbot.waitUntil(lambda: referral.facility.count() > 0, timeout=10000)
-    _focus(qtbot, referral.reason)
+    wait_focus(qtbot, referral.reason)
     type_here("Chest X-ray")
     press(qtbot, Qt.Key.Key_S, CTRL)
     qtbot.waitUntil(lambda: referral.referral is not None, timeout=10000)
-    _focus(qtbot, referral.print_button)
+    wait_focus(qtbot, referral.print_button)
 
     press(qtbot, Qt.Key.Key_P, CTRL)  # the issued referral: its slip, in the preview
     qtbot.waitUntil(lambda: getattr(referral, "last_preview", None) is not None, timeout=20000)
@@ -100,7 +101,7 @@ def test_refer_and_print_by_keyboard(qtbot, driver):  # type: ignore[no-untyped-
     preview.close()
 
     main.tabs.setCurrentWidget(chart)
-    _focus(qtbot, chart.visit_button)
+    wait_focus(qtbot, chart.visit_button)
     press(qtbot, Qt.Key.Key_P, CTRL)  # on the chart: the patient card
     qtbot.waitUntil(lambda: getattr(chart, "last_preview", None) is not None, timeout=20000)
     assert chart.last_preview.isVisible() and chart.last_preview.windowTitle() == "Patient card"
@@ -111,7 +112,7 @@ def test_esc_closes_a_form_tab_and_keeps_the_typing_as_a_draft(qtbot, driver):  
     main = driver.sign_in("m.shahraki", lang="en")
     press(qtbot, Qt.Key.Key_N, CTRL)
     form = main.tabs.currentWidget()
-    _focus(qtbot, form.names["given_name_latin"])
+    wait_focus(qtbot, form.names["given_name_latin"])
     type_here("Zahra")
     press(qtbot, Qt.Key.Key_Escape)
     assert main.tabs.count() == 1 and main.tabs.currentWidget() is main.search
@@ -131,7 +132,7 @@ def test_esc_inside_a_field_that_uses_it_does_not_close_the_tab(qtbot, driver): 
     _chart(qtbot, main)
     press(qtbot, Qt.Key.Key_V, CTRL | SHIFT)
     visit = main.tabs.currentWidget()
-    _focus(qtbot, visit.complaint)
+    wait_focus(qtbot, visit.complaint)
     type_here("Fever")
     visit.add_medicine()  # the cursor in the new row's first cell
     press(qtbot, Qt.Key.Key_Return)  # its editor opens
@@ -151,21 +152,13 @@ def test_esc_does_not_close_an_amendment_it_would_lose(qtbot, driver):  # type: 
     press(qtbot, Qt.Key.Key_W, CTRL)
     qtbot.waitUntil(lambda: main.tabs.currentWidget() is chart)
     qtbot.waitUntil(lambda: chart.visits.rowCount() >= 1, timeout=10000)
-    chart.visits.setFocus()
-    chart.visits.setCurrentCell(0, 0)
-    press(qtbot, Qt.Key.Key_Return)
-    reopened = main.tabs.currentWidget()
-    _focus(qtbot, reopened.amend_button)
+    reopened = _reopen_from_chart(qtbot, main, chart)
     press(qtbot, Qt.Key.Key_Escape)  # read-only, nothing typed: Esc closes it
     assert main.tabs.indexOf(reopened) < 0
 
-    chart.visits.setFocus()
-    chart.visits.setCurrentCell(0, 0)
-    press(qtbot, Qt.Key.Key_Return)
-    reopened = main.tabs.currentWidget()
-    _focus(qtbot, reopened.amend_button)
+    reopened = _reopen_from_chart(qtbot, main, chart)
     press(qtbot, Qt.Key.Key_Space)  # Amend
-    _focus(qtbot, reopened.complaint)
+    wait_focus(qtbot, reopened.complaint)
     press(qtbot, Qt.Key.Key_End, CTRL)
     type_here(" and fever")
     press(qtbot, Qt.Key.Key_Escape)
@@ -195,13 +188,9 @@ def test_closing_an_amendment_asks_first_and_keeps_it_unless_told(qtbot, driver)
     press(qtbot, Qt.Key.Key_W, CTRL)
     qtbot.waitUntil(lambda: main.tabs.currentWidget() is chart)
     qtbot.waitUntil(lambda: chart.visits.rowCount() >= 1, timeout=10000)
-    chart.visits.setFocus()
-    chart.visits.setCurrentCell(0, 0)
-    press(qtbot, Qt.Key.Key_Return)  # the saved visit, reopened from the chart
-    visit = main.tabs.currentWidget()
-    _focus(qtbot, visit.amend_button)
+    visit = _reopen_from_chart(qtbot, main, chart)
     press(qtbot, Qt.Key.Key_Space)  # Amend
-    _focus(qtbot, visit.complaint)
+    wait_focus(qtbot, visit.complaint)
     press(qtbot, Qt.Key.Key_End, CTRL)
     type_here(" and fever")
 

@@ -8,7 +8,7 @@ from datetime import date
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 from sqlalchemy import select
-from ui_helpers import press, type_here, type_text, wait_ops
+from ui_helpers import press, type_here, type_text, wait_focus, wait_ops
 
 from app.models import AuditEntry, Visit
 from app.services.patients import register_patient
@@ -23,17 +23,6 @@ def _patient(main):  # type: ignore[no-untyped-def]
     return reg.patient_id
 
 
-def _focus(qtbot, widget) -> None:  # type: ignore[no-untyped-def]
-    def there() -> bool:
-        if QApplication.activeWindow() is None:
-            # A progress dialog came and went (a loaded machine): a desktop gives the window back its activation,
-            # the offscreen test platform does not.
-            widget.window().activateWindow()
-        return QApplication.focusWidget() is widget
-
-    qtbot.waitUntil(there, timeout=5000)
-
-
 def _tab_to(qtbot, widget, most: int = 30) -> None:  # type: ignore[no-untyped-def]
     for _ in range(most):
         if QApplication.focusWidget() is widget:
@@ -45,17 +34,17 @@ def _tab_to(qtbot, widget, most: int = 30) -> None:  # type: ignore[no-untyped-d
 def _open_visit(qtbot, main):  # type: ignore[no-untyped-def]
     chart = main.open_chart(_patient(main))
     qtbot.waitUntil(lambda: chart.chart is not None and chart.visit_button.isEnabled(), timeout=10000)
-    _focus(qtbot, chart.visit_button)
+    wait_focus(qtbot, chart.visit_button)
     press(qtbot, Qt.Key.Key_V, CTRL | SHIFT)  # New visit
     visit = main.tabs.currentWidget()
     assert visit.objectName() == "visitForm"
-    _focus(qtbot, visit.complaint)  # the first keystroke goes into the complaint
+    wait_focus(qtbot, visit.complaint)  # the first keystroke goes into the complaint
     return chart, visit
 
 
 def test_visit_by_keyboard_saves_what_it_shows_and_stays_read_only(qtbot, driver):  # type: ignore[no-untyped-def]
     main = driver.sign_in("m.shahraki", lang="en")
-    _focus(qtbot, main.search.query)  # after "Start the day": the search box, not the tab bar
+    wait_focus(qtbot, main.search.query)  # after "Start the day": the search box, not the tab bar
 
     press(qtbot, Qt.Key.Key_N, CTRL)  # a new registration: typing starts in its first name field
     register = main.tabs.currentWidget()
@@ -127,7 +116,7 @@ def test_visit_by_keyboard_saves_what_it_shows_and_stays_read_only(qtbot, driver
     assert not reopened.follow_up.isEnabled()
 
     # A real amendment: a new version with its reason, in the audit trail.
-    _focus(qtbot, reopened.amend_button)
+    wait_focus(qtbot, reopened.amend_button)
     press(qtbot, Qt.Key.Key_Space)
     assert reopened.follow_up.isEnabled() and reopened.follow_up.placeholderText()
     reopened.diagnoses.list.setCurrentRow(0)

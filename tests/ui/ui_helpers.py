@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QThreadPool, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -35,6 +35,18 @@ def press(qtbot, key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifi
     target = QApplication.activePopupWidget() or QApplication.focusWidget()
     assert target is not None, "the keystroke would be lost: nothing has the focus"
     qtbot.keyClick(target, key, modifiers)
+
+
+def wait_focus(qtbot, widget: QWidget) -> None:  # type: ignore[no-untyped-def]
+    """Wait until ``widget`` has the keyboard focus, as a person waits to see the cursor there."""
+    def there() -> bool:
+        if QApplication.activeWindow() is None:
+            # A progress dialog came and went (a loaded machine): a desktop gives the window back its activation,
+            # the offscreen test platform does not.
+            widget.window().activateWindow()
+        return QApplication.focusWidget() is widget
+
+    qtbot.waitUntil(there, timeout=5000)
 
 
 def wait_ops(qtbot, timeout: int = 10000) -> None:  # type: ignore[no-untyped-def]
