@@ -8,8 +8,8 @@ import re
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QLabel
-from test_visit_keyboard import _focus, _open_visit
-from ui_helpers import press, type_here
+from test_visit_keyboard import _open_visit
+from ui_helpers import press, type_here, wait_focus
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 PERSIAN = re.compile("[\u0600-\u06ff]")
@@ -42,12 +42,12 @@ def test_title_status_bar_file_dialog_and_digits_follow_persian(qtbot, driver): 
     _chart, visit = _open_visit(qtbot, main)
     temperature = visit.vitals.edits["temperature_c"]
     temperature.setFocus()
-    _focus(qtbot, temperature)
+    wait_focus(qtbot, temperature)
     type_here("38.5")  # the numeric keypad gives Latin digits
     assert temperature.text() == "۳۸.۵" and visit.vitals.values()["temperature_c"] == 38.5
     assert not re.search("[0-9]", temperature.placeholderText() + visit.follow_up.placeholderText())
     visit.follow_up.setFocus()
-    _focus(qtbot, visit.follow_up)
+    wait_focus(qtbot, visit.follow_up)
     press(qtbot, Qt.Key.Key_Up)  # the keyboard picker: today, in Solar Hijri with Persian digits
     assert not re.search("[0-9]", visit.follow_up.text()) and visit.follow_up.value() is not None
     assert QApplication.focusWidget() is visit.follow_up
@@ -59,6 +59,6 @@ def test_english_keeps_latin_digits_and_the_systems_dialogs(qtbot, driver):  # t
     _chart, visit = _open_visit(qtbot, main)
     temperature = visit.vitals.edits["temperature_c"]
     temperature.setFocus()
-    _focus(qtbot, temperature)
+    wait_focus(qtbot, temperature)
     type_here("38.5")
     assert temperature.text() == "38.5"

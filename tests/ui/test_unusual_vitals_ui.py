@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
-from test_visit_keyboard import _focus, _open_visit
-from ui_helpers import press, type_here, wait_ops
+from test_visit_keyboard import _open_visit
+from ui_helpers import press, type_here, wait_focus, wait_ops
 
 from app.models import Visit
 
@@ -25,7 +25,7 @@ def test_an_unusual_reading_is_confirmed_then_saved_and_marked(qtbot, driver):  
     type_here("Found outside in the cold, drowsy")
     temperature = visit.vitals.edits["temperature_c"]
     temperature.setFocus()
-    _focus(qtbot, temperature)
+    wait_focus(qtbot, temperature)
     type_here("32.4")
     note = visit.vitals.notes["temperature_c"]
     assert note.isVisible() and "Unusual (usual 34–41.5)" in note.text()  # a warning, not a refusal
@@ -38,7 +38,7 @@ def test_an_unusual_reading_is_confirmed_then_saved_and_marked(qtbot, driver):  
     qtbot.waitUntil(lambda: QApplication.activeWindow() is box)
     press(qtbot, Qt.Key.Key_Escape)  # check again: nothing saved, the cursor on the reading
     qtbot.waitUntil(lambda: visit.unusual_dialog is None)
-    _focus(qtbot, temperature)
+    wait_focus(qtbot, temperature)
     assert _visits(main) == [] and "unusual" in main.statusBar().currentMessage()
 
     press(qtbot, Qt.Key.Key_S, CTRL)

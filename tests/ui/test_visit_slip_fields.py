@@ -8,8 +8,8 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
-from test_visit_keyboard import _focus, _tab_to
-from ui_helpers import press, type_here, wait_ops
+from test_visit_keyboard import _tab_to
+from ui_helpers import press, type_here, wait_focus, wait_ops
 
 from app.models import Patient, Visit
 from app.services.patients import register_patient
@@ -24,10 +24,10 @@ def test_pregnancy_weeks_allergies_and_medicine_time(qtbot, driver):  # type: ig
                                       "allergies": "Sulfa", "consent_date": date.today().isoformat()}).patient_id
     chart = main.open_chart(pid)
     qtbot.waitUntil(lambda: chart.chart is not None and chart.visit_button.isEnabled(), timeout=10000)
-    _focus(qtbot, chart.visit_button)
+    wait_focus(qtbot, chart.visit_button)
     press(qtbot, Qt.Key.Key_V, CTRL | SHIFT)
     visit = main.tabs.currentWidget()
-    _focus(qtbot, visit.complaint)
+    wait_focus(qtbot, visit.complaint)
     type_here("Headache, swollen feet")
     _tab_to(qtbot, visit.extras.allergies)
     assert visit.extras.allergies.text() == "Sulfa"  # what the record already says
