@@ -206,32 +206,7 @@ class MainWindow(QMainWindow):
     def close_tab(self, index: int) -> None:
         if index == 0:
             return
-        widget = self.tabs.widget(index)
-        if getattr(widget, "typing_without_draft", lambda: False)():
-            self._ask_before_closing(widget)  # no draft keeps this typing: closing must not lose it silently
-            return
-        self._remove_tab(widget)
-
-    def _ask_before_closing(self, widget: QWidget) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Close without saving?"),
-                          self.tr("What you typed in this tab is not saved and is not kept as a draft. Close the tab "
-                                  "and lose it?"), QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                          self)
-        box.setObjectName("closeWithoutSaving")
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter keeps the typing
-        discard = box.button(QMessageBox.StandardButton.Discard)
-        discard.setText(self.tr("Close and lose it"))
-        box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("Keep editing"))
-
-        def answered(_: int) -> None:
-            if box.clickedButton() is discard and self.tabs.indexOf(widget) > 0:
-                self._remove_tab(widget)
-
-        box.finished.connect(answered)
-        box.finished.connect(box.deleteLater)
-        box.open()
+        self._remove_tab(self.tabs.widget(index))
 
     def _remove_tab(self, widget: QWidget) -> None:
         index = self.tabs.indexOf(widget)

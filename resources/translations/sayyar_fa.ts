@@ -771,10 +771,6 @@
 <context>
     <name>FormTab</name>
     <message>
-        <source>Not closed: what is typed here is not kept as a draft. Ctrl+S saves it; Ctrl+W closes the tab without it.</source>
-        <translation>بسته نشد: نوشته‌های این فرم به‌صورت پیش‌نویس نگه داشته نمی‌شوند. Ctrl+S آن‌ها را ذخیره می‌کند؛ Ctrl+W زبانه را بدون آن‌ها می‌بندد.</translation>
-    </message>
-    <message>
         <location filename="../../app/ui/widgets/formtab.py" line="34"/>
         <source>Restore</source>
         <translation>بازگردانی</translation>
@@ -823,22 +819,6 @@
 </context>
 <context>
     <name>MainWindow</name>
-    <message>
-        <source>Close without saving?</source>
-        <translation>بستن بدون ذخیره؟</translation>
-    </message>
-    <message>
-        <source>What you typed in this tab is not saved and is not kept as a draft. Close the tab and lose it?</source>
-        <translation>آنچه در این زبانه نوشته‌اید ذخیره نشده و به‌صورت پیش‌نویس هم نگه داشته نمی‌شود. زبانه بسته شود و نوشته‌ها از دست بروند؟</translation>
-    </message>
-    <message>
-        <source>Close and lose it</source>
-        <translation>بستن و از دست دادن</translation>
-    </message>
-    <message>
-        <source>Keep editing</source>
-        <translation>ادامهٔ ویرایش</translation>
-    </message>
     <message>
         <source>Print</source>
         <translation>چاپ</translation>
@@ -1847,6 +1827,14 @@ Do you want to save the document as a PDF file instead? You can print it later f
 </context>
 <context>
     <name>VisitForm</name>
+    <message>
+        <source>Amending a visit: %1</source>
+        <translation>اصلاح ویزیت: %1</translation>
+    </message>
+    <message>
+        <source>The visit was amended again after this typing was kept (now version %1): check every field before saving.</source>
+        <translation>این ویزیت پس از نگه‌داشتن این نوشته‌ها دوباره اصلاح شده است (اکنون نسخهٔ %1): پیش از ذخیره همهٔ خانه‌ها را بررسی کنید.</translation>
+    </message>
     <message>
         <source>Time given (HH:MM)</source>
         <translation>ساعت مصرف (ساعت:دقیقه)</translation>

@@ -4,52 +4,13 @@ do what the menus say, and the buttons and the search box name their shortcut in
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
-from ui_helpers import press, type_here, wait_focus, wait_ops
-
-from app.services.patients import register_patient
+from ui_helpers import chart_of_new_patient, press, reopen_first_visit, saved_visit, type_here, wait_focus
 
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
-
-
-def _patient(main) -> str:  # type: ignore[no-untyped-def]
-    reg = register_patient(main.ctx, {"given_name_latin": "Karim", "father_name_latin": "Nader", "sex": "male",
-                                      "birth_year": 1990, "nationality": "afghan", "legal_status": "amayesh",
-                                      "consent_date": date.today().isoformat()})
-    return reg.patient_id
-
-
-def _chart(qtbot, main):  # type: ignore[no-untyped-def]
-    chart = main.open_chart(_patient(main))
-    qtbot.waitUntil(lambda: chart.chart is not None and chart.visit_button.isEnabled(), timeout=10000)
-    wait_focus(qtbot, chart.visit_button)
-    return chart
-
-
-def _saved_visit(qtbot, main):  # type: ignore[no-untyped-def]
-    chart = _chart(qtbot, main)
-    press(qtbot, Qt.Key.Key_V, CTRL | SHIFT)
-    visit = main.tabs.currentWidget()
-    wait_focus(qtbot, visit.complaint)
-    type_here("Cough")
-    press(qtbot, Qt.Key.Key_S, CTRL)
-    qtbot.waitUntil(lambda: visit.visit_id is not None and visit.refer_button.isEnabled(), timeout=10000)
-    wait_ops(qtbot)
-    return chart, visit
-
-
-def _reopen_from_chart(qtbot, main, chart):  # type: ignore[no-untyped-def]
-    """The chart's first visit, opened with Enter: the saved visit, read-only, its Amend button in front."""
-    chart.visits.setFocus()
-    chart.visits.setCurrentCell(0, 0)
-    press(qtbot, Qt.Key.Key_Return)
-    visit = main.tabs.currentWidget()
-    wait_focus(qtbot, visit.amend_button)
-    return visit
 
 
 def _pdf_text(pdf: bytes) -> str:
@@ -72,7 +33,7 @@ def test_ctrl_n_opens_registration_typing_in_its_first_field(qtbot, driver):  # 
 def test_ctrl_f_from_a_chart_puts_the_cursor_in_the_search_box(qtbot, driver):  # type: ignore[no-untyped-def]
     main = driver.sign_in("m.shahraki", lang="en")
     type_here("Karim")
-    _chart(qtbot, main)
+    chart_of_new_patient(qtbot, main)
     press(qtbot, Qt.Key.Key_F, CTRL)
     assert main.tabs.currentIndex() == 0
     wait_focus(qtbot, main.search.query)
@@ -81,7 +42,7 @@ def test_ctrl_f_from_a_chart_puts_the_cursor_in_the_search_box(qtbot, driver):  
 
 def test_refer_and_print_by_keyboard(qtbot, driver):  # type: ignore[no-untyped-def]
     main = driver.sign_in("m.shahraki", lang="en")
-    chart, visit = _saved_visit(qtbot, main)
+    chart, visit = saved_visit(qtbot, main)
     press(qtbot, Qt.Key.Key_R, CTRL | SHIFT)  # Refer this patient, from the saved visit
     referral = main.tabs.currentWidget()
     assert referral.objectName() == "referralForm"
@@ -129,7 +90,7 @@ def test_esc_closes_a_form_tab_and_keeps_the_typing_as_a_draft(qtbot, driver):  
 
 def test_esc_inside_a_field_that_uses_it_does_not_close_the_tab(qtbot, driver):  # type: ignore[no-untyped-def]
     main = driver.sign_in("m.shahraki", lang="en")
-    _chart(qtbot, main)
+    chart_of_new_patient(qtbot, main)
     press(qtbot, Qt.Key.Key_V, CTRL | SHIFT)
     visit = main.tabs.currentWidget()
     wait_focus(qtbot, visit.complaint)
@@ -145,69 +106,42 @@ def test_esc_inside_a_field_that_uses_it_does_not_close_the_tab(qtbot, driver): 
     assert "Fever" in str(main.session.drafts.load(visit.key).state)
 
 
-def test_esc_does_not_close_an_amendment_it_would_lose(qtbot, driver):  # type: ignore[no-untyped-def]
-    """An amendment of a saved visit is not kept as a draft (a saved visit is a record): Esc there would lose it."""
+def test_esc_closes_an_amendment_keeping_it_as_a_draft(qtbot, driver):  # type: ignore[no-untyped-def]
+    """Esc on an amendment under way closes it as on any form: the typing is kept as a draft (it used to be kept by
+    no draft, so Esc did nothing and the tab's close button asked before losing it) and is offered again when the
+    visit is reopened from the chart."""
     main = driver.sign_in("m.shahraki", lang="en")
-    chart, visit = _saved_visit(qtbot, main)
+    chart, visit = saved_visit(qtbot, main)
     press(qtbot, Qt.Key.Key_W, CTRL)
     qtbot.waitUntil(lambda: main.tabs.currentWidget() is chart)
     qtbot.waitUntil(lambda: chart.visits.rowCount() >= 1, timeout=10000)
-    reopened = _reopen_from_chart(qtbot, main, chart)
+    reopened = reopen_first_visit(qtbot, main, chart)
     press(qtbot, Qt.Key.Key_Escape)  # read-only, nothing typed: Esc closes it
     assert main.tabs.indexOf(reopened) < 0
 
-    reopened = _reopen_from_chart(qtbot, main, chart)
+    reopened = reopen_first_visit(qtbot, main, chart)
     press(qtbot, Qt.Key.Key_Space)  # Amend
     wait_focus(qtbot, reopened.complaint)
     press(qtbot, Qt.Key.Key_End, CTRL)
     type_here(" and fever")
     press(qtbot, Qt.Key.Key_Escape)
-    assert main.tabs.currentWidget() is reopened and reopened.complaint.toPlainText() == "Cough and fever"
-    assert "Ctrl+S" in main.statusBar().currentMessage()  # says why nothing happened, and what to do
+    assert main.tabs.indexOf(reopened) < 0 and main.tabs.currentWidget() is chart
+    draft = main.session.drafts.load(reopened.key)
+    assert draft is not None and draft.state["amending"] and "fever" in draft.state["complaint"]
+
+    again = reopen_first_visit(qtbot, main, chart)
+    assert again.draft_banner.isVisible()
+    qtbot.mouseClick(again.draft_banner.findChild(QPushButton, "restoreDraft"), Qt.MouseButton.LeftButton)
+    assert again.amending and again.complaint.toPlainText() == "Cough and fever"
 
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
 def test_tooltips_name_the_shortcut(qtbot, driver, lang):  # type: ignore[no-untyped-def]
     main = driver.sign_in("m.shahraki", lang=lang)
-    chart = _chart(qtbot, main)
+    chart = chart_of_new_patient(qtbot, main)
     register = main.search.findChild(QPushButton, "registerButton")
     tips = {"register": register.toolTip(), "search": main.search.query.toolTip(),
             "card": chart.card_button.toolTip()}
     assert ("Ctrl+N" in tips["register"], "Ctrl+F" in tips["search"], "Ctrl+P" in tips["card"]) == (True,) * 3, tips
     for tip in tips.values():
         assert any("\u0600" <= ch <= "\u06ff" for ch in tip) == (lang == "fa"), tip  # translated
-
-
-def test_closing_an_amendment_asks_first_and_keeps_it_unless_told(qtbot, driver):  # type: ignore[no-untyped-def]
-    """Ctrl+W (or the tab's close button) on an amendment under way, which no draft keeps, asks before losing it:
-    it closed at once and the typing was gone."""
-    from PySide6.QtWidgets import QMessageBox
-
-    main = driver.sign_in("m.shahraki", lang="en")
-    chart, saved = _saved_visit(qtbot, main)
-    press(qtbot, Qt.Key.Key_W, CTRL)
-    qtbot.waitUntil(lambda: main.tabs.currentWidget() is chart)
-    qtbot.waitUntil(lambda: chart.visits.rowCount() >= 1, timeout=10000)
-    visit = _reopen_from_chart(qtbot, main, chart)
-    press(qtbot, Qt.Key.Key_Space)  # Amend
-    wait_focus(qtbot, visit.complaint)
-    press(qtbot, Qt.Key.Key_End, CTRL)
-    type_here(" and fever")
-
-    def asking() -> QMessageBox | None:
-        box = main.findChild(QMessageBox, "closeWithoutSaving")
-        return box if box is not None and box.isVisible() else None
-
-    press(qtbot, Qt.Key.Key_W, CTRL)
-    qtbot.waitUntil(lambda: asking() is not None)
-    box = asking()
-    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)  # type: ignore[union-attr]
-    box.button(QMessageBox.StandardButton.Cancel).click()  # type: ignore[union-attr]  # "Keep editing"
-    qtbot.waitUntil(lambda: asking() is None)
-    assert main.tabs.indexOf(visit) > 0 and visit.complaint.toPlainText() == "Cough and fever"
-    main.close_tab(main.tabs.indexOf(visit))  # the tab's close button
-    qtbot.waitUntil(lambda: asking() is not None)
-    box = asking()
-    box.button(QMessageBox.StandardButton.Discard).click()  # type: ignore[union-attr]
-    qtbot.waitUntil(lambda: main.tabs.indexOf(visit) < 0)
-    assert main.tabs.currentWidget() is chart

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+from app.services.patients import register_patient
 from app.services.site import DEMO_PASSWORD
 from app.ui.ops import pool
+
+CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 
 
 def type_text(widget: QWidget, text: str) -> None:
@@ -53,6 +57,44 @@ def wait_ops(qtbot, timeout: int = 10000) -> None:  # type: ignore[no-untyped-de
     from app.ui import ops
 
     qtbot.waitUntil(ops.idle, timeout=timeout)
+
+
+def register_karim(main) -> str:  # type: ignore[no-untyped-def]
+    reg = register_patient(main.ctx, {"given_name_latin": "Karim", "father_name_latin": "Nader", "sex": "male",
+                                      "birth_year": 1990, "nationality": "afghan", "legal_status": "amayesh",
+                                      "consent_date": date.today().isoformat()})
+    return reg.patient_id
+
+
+def chart_of_new_patient(qtbot, main):  # type: ignore[no-untyped-def]
+    """A new patient's chart, opened and ready, the cursor on "New visit"."""
+    chart = main.open_chart(register_karim(main))
+    qtbot.waitUntil(lambda: chart.chart is not None and chart.visit_button.isEnabled(), timeout=10000)
+    wait_focus(qtbot, chart.visit_button)
+    return chart
+
+
+def saved_visit(qtbot, main):  # type: ignore[no-untyped-def]
+    """A visit ("Cough") recorded by keys on a new patient's chart: (the chart, the saved visit form)."""
+    chart = chart_of_new_patient(qtbot, main)
+    press(qtbot, Qt.Key.Key_V, CTRL | SHIFT)
+    visit = main.tabs.currentWidget()
+    wait_focus(qtbot, visit.complaint)
+    type_here("Cough")
+    press(qtbot, Qt.Key.Key_S, CTRL)
+    qtbot.waitUntil(lambda: visit.visit_id is not None and visit.refer_button.isEnabled(), timeout=10000)
+    wait_ops(qtbot)
+    return chart, visit
+
+
+def reopen_first_visit(qtbot, main, chart):  # type: ignore[no-untyped-def]
+    """The chart's first visit, opened with Enter: the saved visit, read-only, its Amend button in front."""
+    chart.visits.setFocus()
+    chart.visits.setCurrentCell(0, 0)
+    press(qtbot, Qt.Key.Key_Return)
+    visit = main.tabs.currentWidget()
+    wait_focus(qtbot, visit.amend_button)
+    return visit
 
 
 class Driver:

@@ -76,6 +76,7 @@ class SavedVisitMixin:
                 "%2", saved.correction_reason)
         self.stored_label.setText(text)
         self.amending = False
+        self.autosaver.paused = True  # shown as stored: a record, not a draft, until "Amend"
         self.reason_row.setVisible(False)
         self.set_read_only(True)
         self.save_button.setVisible(False)
@@ -89,6 +90,13 @@ class SavedVisitMixin:
                                  or not focus.isEnabled()):
             (self.first_field() or self.refer_button).setFocus()  # opened from the chart: on "Amend", now that it is shown
         self._focus_on_load = False
+        pending, self._pending_amendment = self._pending_amendment, None
+        if pending is not None:  # "Restore" was pressed (or a language switch) before the visit had loaded
+            self.autosaver.paused = True
+            try:
+                self.restore(pending)
+            finally:
+                self.autosaver.paused = False
 
     def _diagnoses_changed_quietly(self) -> None:
         hot = self.diagnoses.notifiable()
@@ -106,7 +114,36 @@ class SavedVisitMixin:
         self.save_button.setText(QCoreApplication.translate("VisitForm", "Save the amendment"))
         self.save_button.setVisible(True)
         self.save_button.setEnabled(True)
+        # From here on the typing is kept as a draft, as a new form's is: a user switch, a quit, a lock or a closed
+        # tab loses nothing, and only the person who typed it is offered it back (app.ui.drafts).
+        label = self.args.get("patient_label", "")
+        self.autosaver.title = QCoreApplication.translate("VisitForm", "Amending a visit: %1").replace("%1", label)
+        self.autosaver.paused = False
         self.complaint.setFocus()
+
+    def amendment_state(self) -> dict[str, Any]:
+        """What a kept amendment holds beyond the fields: that it is one, its reason, the version it changes."""
+        return {"amending": True, "reason": self.reason.text(),
+                "version": self.saved_visit.version if self.saved_visit is not None else None}
+
+    def resume_amendment(self, state: dict[str, Any]) -> bool:
+        """Put a kept amendment back: the form unlocked as by "Amend", its reason typed. False while the saved visit
+        is still loading (it is resumed once shown, or its fields would be overwritten by the stored ones)."""
+        if self.saved_visit is None:
+            self._pending_amendment = state
+            return False
+        paused = self.autosaver.paused
+        self.start_amend()
+        self.autosaver.paused = paused
+        self.reason.setText(state.get("reason", ""))
+        if state.get("version") not in (None, self.saved_visit.version):
+            # Another amendment was saved meanwhile: whatever this typing leaves as it was would undo it.
+            text = QCoreApplication.translate(
+                "VisitForm", "The visit was amended again after this typing was kept (now version %1): check "
+                             "every field before saving.").replace("%1", i18n.num(self.saved_visit.version))
+            self.general_error.say(text)
+            self.say_status(text)
+        return True
 
     def _save_amendment(self, data: dict[str, Any]) -> None:
         from app.services.visits import correct_visit
@@ -133,6 +170,8 @@ class SavedVisitMixin:
                QCoreApplication.translate("VisitForm", "Saving the amendment…"))
 
     def _amended(self, cases: Any) -> None:
+        self.autosaver.discard()  # stored now: the draft (patient data) goes
+        self.autosaver.paused = True
         self.say_status(QCoreApplication.translate("VisitForm", "Amendment saved."))
         self.load_saved()
         self.saved.emit(cases)  # the chart shows the new version

@@ -50,9 +50,10 @@ class VisitForm(SavedVisitMixin, FormTab):
         self.saved_visit: Any = None  # the stored visit this form shows (app.services.visits.SavedVisit)
         self.amending = False
         self._focus_on_load = bool(self.visit_id)
+        self._pending_amendment: dict[str, Any] | None = None  # a kept amendment waiting for the visit to load
         if self.visit_id:
-            # A saved visit opened from the chart: a record, not a draft.
-            self.key = f"visit-saved-{self.visit_id}"
+            # A saved visit opened from the chart: a record; only an amendment of it is kept as a draft.
+            self.rekey(f"visit-saved-{self.visit_id}")
             self.autosaver.paused = True
         self.alarm = Banner("danger", self)
         self.alarm.setObjectName("notifiableBanner")
@@ -139,6 +140,7 @@ class VisitForm(SavedVisitMixin, FormTab):
         reason_error = ErrorLabel(self.reason_row)
         reason_col.addWidget(reason_error)
         self.errors.bind("reason", self.reason, reason_error)
+        self.watch(self.reason)
         self.reason_row.setVisible(False)
         self.body.addWidget(self.reason_row)
         self.stored_label = QLabel(self)
@@ -192,10 +194,6 @@ class VisitForm(SavedVisitMixin, FormTab):
             self.save_button.setVisible(False)
             self.load_saved()
 
-    def typing_without_draft(self) -> bool:
-        # A saved visit is a record, so its autosaver stays paused: an amendment under way has no draft.
-        return self.amending
-
     def first_field(self) -> QWidget | None:
         """Where the cursor goes when the form comes to the front."""
         if self.visit_id and not self.amending:
@@ -226,13 +224,18 @@ class VisitForm(SavedVisitMixin, FormTab):
     # ----- drafts -----
 
     def state(self) -> dict[str, Any]:
-        return {"visit_type": self.visit_type.currentData(), "complaint": self.complaint.toPlainText(),
-                "findings": self.findings.toPlainText(), "vitals": self.vitals.state(),
-                "pregnant": self.pregnant.isChecked(), "diagnoses": self.diagnoses.chosen,
-                "treatment": self.treatment.toPlainText(), "medicines": self._medicine_rows(),
-                "follow_up": self.follow_up.text(), "onset": self.onset.state(), **self.extras.state()}
+        state = {"visit_type": self.visit_type.currentData(), "complaint": self.complaint.toPlainText(),
+                 "findings": self.findings.toPlainText(), "vitals": self.vitals.state(),
+                 "pregnant": self.pregnant.isChecked(), "diagnoses": self.diagnoses.chosen,
+                 "treatment": self.treatment.toPlainText(), "medicines": self._medicine_rows(),
+                 "follow_up": self.follow_up.text(), "onset": self.onset.state(), **self.extras.state()}
+        if self.amending:
+            state.update(self.amendment_state())
+        return state
 
     def restore(self, state: dict[str, Any]) -> None:
+        if state.get("amending") and not self.resume_amendment(state):
+            return  # the saved visit is still loading: the amendment is put back over it once it is shown
         set_combo(self.visit_type, state.get("visit_type"))
         self.complaint.setPlainText(state.get("complaint", ""))
         self.findings.setPlainText(state.get("findings", ""))
@@ -314,7 +317,7 @@ class VisitForm(SavedVisitMixin, FormTab):
         self.visit_id, self.result = result.visit_id, result
         self.args["visit_id"] = result.visit_id
         self.finished_ok(result)
-        self.key = f"visit-saved-{result.visit_id}"  # a new visit for this patient opens a fresh form
+        self.rekey(f"visit-saved-{result.visit_id}")  # a new visit for this patient opens a fresh form
         self.set_read_only(True)
         self.save_button.setText(self.tr("Saved"))
         self.save_button.setEnabled(False)

@@ -71,18 +71,10 @@ class FormTab(QWidget):
             super().keyPressEvent(event)
             return
         event.accept()
-        if self.typing_without_draft():
-            self.say_status(self.tr("Not closed: what is typed here is not kept as a draft. Ctrl+S saves it; "
-                                    "Ctrl+W closes the tab without it."))
-            return
         window = self.window()
         tabs = getattr(window, "tabs", None)
         if tabs is not None and hasattr(window, "close_tab") and tabs.indexOf(self) > 0:
             window.close_tab(tabs.indexOf(self))
-
-    def typing_without_draft(self) -> bool:
-        """True while closing would lose typing that no draft keeps (a form whose drafts are off for a while)."""
-        return False
 
     def first_field(self) -> QWidget | None:
         """The widget the cursor goes to when the form comes to the front (subclasses may name theirs)."""
@@ -128,6 +120,12 @@ class FormTab(QWidget):
         return None
 
     # ----- drafts -----
+
+    def rekey(self, key: str) -> None:
+        """The form now stands for another record (a visit just saved, a saved one opened): its tab and its draft
+        are found under the new key."""
+        self.key = key
+        self.autosaver.key = key
 
     def set_title(self, title: str) -> None:
         self.title = title
