@@ -74,6 +74,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "category": ("Category", "گروه"),
     "payer": ("Payer", "پرداخت‌کننده"),
     "premium_irr": ("Premium (IRR)", "حق بیمه (ریال)"),
+    "voucher_number": ("Voucher / gift card number", "شمارهٔ بن / کارت هدیه"),
+    "member_ids": ("Members enrolled", "اعضای ثبت‌نام‌شده"),
     "enrolment_date": ("Enrolment date", "تاریخ ثبت‌نام"),
     "coverage_start": ("Coverage start", "شروع پوشش"),
     "coverage_end": ("Coverage end", "پایان پوشش"),

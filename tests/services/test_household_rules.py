@@ -76,3 +76,21 @@ def test_one_head_per_household(clinician):  # type: ignore[no-untyped-def]
     errors = _refused(lambda: update_patient(clinician, child.patient_id, {"relationship_to_head": "head"}))
     assert list(errors) == ["relationship_to_head"]
     update_patient(clinician, head.patient_id, {"relationship_to_head": "head"})  # the head stays the head
+
+
+def test_every_rule_an_enrolment_breaks_comes_in_one_list(clinician):  # type: ignore[no-untyped-def]
+    """A missing choice no longer hides the household rules (both used to need a save each); the check for a form
+    with problems of its own skips the day rules when a date could not be read, and saves nothing."""
+    from app.services.insurance import enrolment_check, expiring_cover
+
+    head, child = _family(clinician, "Ahmad")
+    _, stranger = _family(clinician, "Bashir")
+    enrol_household(clinician, _enrolment(head, [head, child]))
+    errors = _refused(lambda: enrol_household(clinician, _enrolment(head, [head, stranger], category=None,
+                                                                    enrolment_date="2026-11-01")))
+    assert set(errors) == {"category", "members.1", "coverage_start"}
+    found = enrolment_check(clinician, _enrolment(head, [head, stranger], payer="iom", enrolment_date=None),
+                            unread=frozenset({"enrolment_date"}))
+    assert {e.field for e in found} == {"voucher_number", "members.1"}  # no overlap guessed from an unread date
+    assert found[0].message("fa").startswith("شمارهٔ بن / کارت هدیه:")  # the field named in Persian too
+    assert len(expiring_cover(clinician, within_days=800)) == 1

@@ -44,7 +44,7 @@ from app.services.immunisation import (
     record_dose,
     void_dose,
 )
-from app.services.insurance import enrol_household, expiring_cover
+from app.services.insurance import enrol_household, enrolment_check, expiring_cover
 from app.services.lookup import lookup_at_headquarters
 from app.services.vaccination_card import vaccination_card_pdf
 from app.core.card_code import card_payload
@@ -121,6 +121,9 @@ SCENARIOS: dict[str, Call] = {
     "insurance:enrol_household": lambda w, c: enrol_household(c, {
         "household_id": w.household_id, "head_patient_id": w.patient_id, "member_ids": [w.patient_id],
         "category": "vulnerable", "payer": "unhcr", "enrolment_date": TODAY}),
+    "insurance:enrolment_check": lambda w, c: enrolment_check(c, {
+        "household_id": w.household_id, "head_patient_id": w.patient_id, "member_ids": [w.patient_id],
+        "payer": "unhcr", "enrolment_date": None}, unread=frozenset({"enrolment_date"})),
     "insurance:expiring_cover": lambda w, c: expiring_cover(c),
     "immunisation:record_dose": lambda w, c: record_dose(c, {"patient_id": w.patient_id, **DOSE}),
     "immunisation:void_dose": lambda w, c: void_dose(c, record_dose(c, {"patient_id": w.patient_id, **DOSE}).dose_id,

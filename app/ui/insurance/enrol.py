@@ -77,6 +77,7 @@ class EnrolForm(FormTab):
                 ("coverage_end", self.tr("Cover ends"), self.end),
                 ("pishkhan_centre", self.tr("Pishkhan centre"), self.centre),
                 ("confirmation_number", self.tr("Confirmation number"), self.confirmation))
+        self._labels = {field: text for field, text, _ in rows}  # the form's own problems name their field
         for field, text, widget in rows:
             form.addRow(text, widget)
             error = ErrorLabel(self)
@@ -165,9 +166,40 @@ class EnrolForm(FormTab):
                           (self.centre, "centre"), (self.confirmation, "confirmation")):
             edit.setText(state.get(key, ""))
 
-    def save(self) -> None:
+    def _own_problems(self) -> tuple[list[Any], frozenset[str]]:
+        """What only the form can see (a date or an amount it cannot read), each naming its field, and the
+        service's fields it could not read (sent as empty; the rules that read them are skipped)."""
         from app.services.errors import FieldError
-        from app.services.insurance import enrol_household
+
+        problems = []
+        for field, widget in (("enrolment_date", self.enrolled), ("coverage_start", self.start),
+                              ("coverage_end", self.end)):
+            if widget.problem():
+                text = f"{self._labels[field]}: {widget.problem()}"
+                problems.append(FieldError(field, "ui", text, text))
+        premium = digits_only(self.premium.text()).replace(",", "")
+        if premium and not premium.isdigit():
+            text = f"{self._labels['premium_irr']}: " + self.tr("Enter the premium in rials, digits only.")
+            problems.append(FieldError("premium_irr", "ui", text, text))
+        return problems, frozenset(p.field for p in problems)
+
+    def _data(self, unread: frozenset[str]) -> dict[str, Any]:
+        def date_of(field: str, widget: DateField) -> Any:
+            return None if field in unread else widget.value()
+
+        premium = digits_only(self.premium.text()).replace(",", "")
+        return {"household_id": self.args["household_id"], "head_patient_id": self.args["head_patient_id"],
+                "member_ids": self.member_ids(), "scheme": self.scheme.currentData(),
+                "category": self.category.currentData() or None, "payer": self.payer.currentData() or None,
+                "premium_irr": 0 if "premium_irr" in unread else int(premium or 0),
+                "voucher_number": self.voucher.text().strip(), "document_used": self.document.text().strip(),
+                "enrolment_date": date_of("enrolment_date", self.enrolled),
+                "coverage_start": date_of("coverage_start", self.start),
+                "coverage_end": date_of("coverage_end", self.end),
+                "pishkhan_centre": self.centre.text().strip(), "confirmation_number": self.confirmation.text().strip()}
+
+    def save(self) -> None:
+        from app.services.insurance import enrol_household, enrolment_check
 
         self.errors.clear()
         if not self.touched:
@@ -177,36 +209,29 @@ class EnrolForm(FormTab):
             self.say_status(why)
             self.category.setFocus()
             return
-        problems = [FieldError(f, "ui", w.problem(), w.problem()) for f, w in
-                    (("enrolment_date", self.enrolled), ("coverage_start", self.start), ("coverage_end", self.end))
-                    if w.problem()]
-        premium = digits_only(self.premium.text()).replace(",", "")
-        if premium and not premium.isdigit():
-            text = self.tr("Enter the premium in rials, digits only.")
-            problems.append(FieldError("premium_irr", "ui", text, text))
-        if problems:
-            self.errors.show(problems)
-            return
-        data = {"household_id": self.args["household_id"], "head_patient_id": self.args["head_patient_id"],
-                "member_ids": self.member_ids(), "scheme": self.scheme.currentData(),
-                "category": self.category.currentData() or None, "payer": self.payer.currentData() or None,
-                "premium_irr": int(premium or 0), "voucher_number": self.voucher.text().strip(),
-                "document_used": self.document.text().strip(), "enrolment_date": self.enrolled.value(),
-                "coverage_start": self.start.value(), "coverage_end": self.end.value(),
-                "pishkhan_centre": self.centre.text().strip(), "confirmation_number": self.confirmation.text().strip()}
+        own, unread = self._own_problems()
+        data = self._data(unread)
         ctx = self.ctx
         self.save_button.setEnabled(False)
+        if own:
+            # Nothing is saved, but the service checks the rest now: one save lists every problem of the form.
+            run_op(self, lambda: enrolment_check(ctx, data, unread=unread), lambda found: self._refused(own, found),
+                   self._failed)
+            return
         run_op(self, lambda: enrol_household(ctx, data), self.finished_ok, self._failed,
                self.tr("Saving the enrolment…"))
+
+    def _refused(self, own: list[Any], found: list[Any]) -> None:
+        """The form's own problems with the service's, each field once (the form's words win for a field both saw)."""
+        self.save_button.setEnabled(True)
+        covered = {p.field for p in own}
+        self.show_problems(own + [e for e in found if e.field.split(".")[0] not in covered])
 
     def _failed(self, err: BaseException) -> None:
         from app.services.errors import ValidationFailed
 
         self.save_button.setEnabled(True)
         if isinstance(err, ValidationFailed):
-            first = self.errors.show(err.errors)
-            if first is not None:
-                first.setFocus()
-            self.say_status(self.tr("Not saved: %1").replace("%1", err.message(i18n.current_lang())))
+            self.show_problems(err.errors)  # FormTab's: beside the fields, the first focused, the status line says why
         else:
             show_error(self, err)
