@@ -85,9 +85,11 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     for r in rows:
         # Both values, and who (which laptop) and when: what a person needs to decide. A field of a shared record.
         print(json.dumps({"id": r["id"], "entity": r["entity"], "record_id": r["record_id"], "field": r["field"],
-                          "kept_value": r["kept_value"], "kept_by": code(r["kept_device"]),
+                          "kept_value": r["kept_value"], "kept_by": r["kept_laptop"] or code(r["kept_device"]),
+                          "kept_user": r["kept_user"], "kept_unit": r["kept_unit"],
                           "kept_at": when(r["kept_hlc"]), "lost_value": r["lost_value"],
-                          "lost_by": code(r["lost_device"]), "lost_at": when(r["lost_hlc"])},
+                          "lost_by": r["lost_laptop"] or code(r["lost_device"]), "lost_user": r["lost_user"],
+                          "lost_unit": r["lost_unit"], "lost_at": when(r["lost_hlc"])},
                          ensure_ascii=False))
     print(f"{len(rows)} open conflict(s)")
     return 0

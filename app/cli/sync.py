@@ -221,11 +221,15 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         rows = conflicts_for_review(session.store)
     finally:
         session.store.close()
+    def who(user: str, laptop: str, unit: str, node: str) -> str:
+        return f"{user or 'someone'} on laptop {laptop or node[:8]}" + (f" of {unit}" if unit else "")
+
     for c in rows:
         kept = f"{c.kept_at:%Y-%m-%d %H:%M}" if c.kept_at else "?"
         lost = f"{c.lost_at:%Y-%m-%d %H:%M}" if c.lost_at else "?"
-        print(f"{c.id[:8]}  {c.entity} {c.record_label}  {c.field}: kept {c.kept_value!r} ({kept}, laptop "
-              f"{c.kept_device[:8]}), lost {c.lost_value!r} ({lost}, laptop {c.lost_device[:8]})")
+        print(f"{c.id[:8]}  {c.entity} {c.record_label}  {c.field}: kept {c.kept_value!r} ({kept}, "
+              f"{who(c.kept_user, c.kept_laptop, c.kept_unit, c.kept_device)}), lost {c.lost_value!r} ({lost}, "
+              f"{who(c.lost_user, c.lost_laptop, c.lost_unit, c.lost_device)})")
     print(f"{len(rows)} open conflict(s)")
     return 0
 

@@ -45,6 +45,13 @@ class SyncConflict(Base):
     lost_hlc: Mapped[str] = mapped_column(String(40), default="")
     kept_device: Mapped[str] = mapped_column(String(36), default="")
     lost_device: Mapped[str] = mapped_column(String(36), default="")
+    # Who made each side: user name, device code, unit code, as the server recorded them (laptop migration 0014).
+    kept_user: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    lost_user: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    kept_laptop: Mapped[str] = mapped_column(String(12), default="", server_default="")
+    lost_laptop: Mapped[str] = mapped_column(String(12), default="", server_default="")
+    kept_unit: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    lost_unit: Mapped[str] = mapped_column(String(20), default="", server_default="")
     status: Mapped[str] = mapped_column(String(10), default="open")
     resolution: Mapped[str] = mapped_column(String(20), default="")
     # A decision taken here and not yet told to the server.

@@ -150,6 +150,13 @@ conflict = Table(
     Column("lost_hlc", String(40), nullable=False),
     Column("kept_device", String(36), nullable=False),
     Column("lost_device", String(36), nullable=False),
+    # Who made each side (user name, device code, unit code), resolved when the conflict was recorded.
+    Column("kept_user", String(60), nullable=False, default="", server_default=""),
+    Column("lost_user", String(60), nullable=False, default="", server_default=""),
+    Column("kept_laptop", String(12), nullable=False, default="", server_default=""),
+    Column("lost_laptop", String(12), nullable=False, default="", server_default=""),
+    Column("kept_unit", String(20), nullable=False, default="", server_default=""),
+    Column("lost_unit", String(20), nullable=False, default="", server_default=""),
     Column("status", String(10), nullable=False, default="open"),
     Column("resolution", String(20), nullable=False, default=""),
     Column("note", Text, nullable=False, default=""),

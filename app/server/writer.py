@@ -51,6 +51,18 @@ def _node(stamp: str) -> str:
     return stamp.rsplit(":", 1)[-1] if stamp else ""
 
 
+# Beside a shared record's field stamps, who wrote each field: {"*": user of the record as it arrived, field: user}.
+# A conflict names the person behind the value the server held, which the record's ``updated_by`` (the last
+# writer of any field) does not tell. Kept under a key no column can have, so the merge never reads it as a stamp.
+AUTHORS = "~by"
+
+
+def field_author(current: dict[str, Any], name: str) -> str:
+    """The user who wrote ``name`` of the central copy (stamps without authors: the record's last writer)."""
+    authors = (current.get("field_hlc") or {}).get(AUTHORS) or {}
+    return str(authors.get(name) or authors.get("*") or current.get("updated_by") or "")
+
+
 class RecordWriter:
     def __init__(self, conn: Connection, sender: str, start_seq: int) -> None:
         self.conn = conn
@@ -236,18 +248,29 @@ class RecordWriter:
     def _merge(self, e: ChangeEntry, cur: dict[str, Any], row: dict[str, Any]) -> str:
         result = merge_shared(e.entity, cur, cur.get("field_hlc"), row, e)
         now = datetime.now(timezone.utc)
+        sender_user = str(e.user_id or row.get("updated_by") or "")
         for c in result.conflicts:
+            incoming_kept = c.kept_hlc == e.hlc  # else the server's value was kept and the incoming one lost
+            held = (field_author(cur, c.field), "")  # the server's side: its author, its laptop from the stamp
+            mine = (sender_user, self.sender)
+            (kept_user, kept_dev), (lost_user, lost_dev) = (mine, held) if incoming_kept else (held, mine)
             self.conflicts.append({
                 "id": str(uuid.uuid4()), "entity": e.entity, "record_id": e.record_id, "field": c.field,
                 "kept_value": json_safe(c.kept_value), "lost_value": json_safe(c.lost_value),
                 "kept_hlc": c.kept_hlc, "lost_hlc": c.lost_hlc,
                 "kept_device": _node(c.kept_hlc), "lost_device": _node(c.lost_hlc), "status": "open",
                 "resolution": "", "note": "", "created_at": now, "resolved_at": None, "resolved_by": None,
+                # user ids and device ids here; write_conflicts turns them into names and codes.
+                "kept_user": kept_user, "lost_user": lost_user, "kept_laptop": kept_dev, "lost_laptop": lost_dev,
             })
         if result.row is None:
             return "stale"
         new = {k: v for k, v in result.row.items() if k != "srv_seq"}
-        new["field_hlc"] = result.stamps
+        stamps: dict[str, Any] = dict(result.stamps)
+        authors = dict(stamps.pop(AUTHORS, None) or {"*": str(cur.get("updated_by") or "")})
+        authors.update({f: sender_user for f, stamp in stamps.items() if stamp == e.hlc})
+        stamps[AUTHORS] = authors
+        new["field_hlc"] = stamps
         self._stage(e.entity, e.record_id, new, e.seq)
         return "applied"
 
@@ -285,11 +308,38 @@ class RecordWriter:
         return failed
 
     def write_conflicts(self) -> int:
+        self._name_conflict_authors()
         for c in self.conflicts:
             c["srv_seq"] = self._seq()
         if self.conflicts:
             self.conn.execute(insert(m.conflict), self.conflicts)
         return len(self.conflicts)
+
+    def _name_conflict_authors(self) -> None:
+        """Each side's user id and device id become the user name, device code and unit code the server knows now
+        (conflicts are few: one small query per kind). A device not given is found from its clock stamp's node."""
+        if not self.conflicts:
+            return
+        users = m.RECORDS["user_account"]
+        user_ids = {c[k] for c in self.conflicts for k in ("kept_user", "lost_user") if c[k]}
+        names = {str(i): str(n) for i, n in self.conn.execute(
+            select(users.c.id, users.c.username).where(users.c.id.in_(user_ids)))} if user_ids else {}
+        units = m.RECORDS["unit"]
+        unit_codes = {str(i): str(code) for i, code in self.conn.execute(select(units.c.id, units.c.code))}
+        devices = list(self.conn.execute(select(m.device.c.device_id, m.device.c.device_code, m.device.c.unit_id)))
+
+        def device(device_id: str, node: str) -> tuple[str, str]:
+            for d in devices:
+                if (device_id and d.device_id == device_id) or (not device_id and node and
+                                                                 d.device_id.startswith(node)):
+                    return str(d.device_code), unit_codes.get(str(d.unit_id), "") if d.unit_id else ""
+            return "", ""
+
+        for c in self.conflicts:
+            for side in ("kept", "lost"):
+                uid = c[f"{side}_user"]
+                c[f"{side}_user"] = names.get(uid, "")[:60]
+                c[f"{side}_laptop"], c[f"{side}_unit"] = device(c[f"{side}_laptop"], c[f"{side}_device"])
 
     def repoint_merged(self) -> int:
         """Records that point at a patient merged away in this batch now point at the patient kept (guarantee 6)."""

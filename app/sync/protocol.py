@@ -225,6 +225,14 @@ class ConflictItem(_Strict):
     lost_device: str = ""
     status: Literal["open", "resolved"] = "open"
     resolution: str = ""
+    # Who made each side, as the server knew it when the values met: the person's user name, the laptop's device
+    # code and its unit's code ("" when the server did not know). A person deciding needs to know whom to ask.
+    kept_user: str = Field(default="", max_length=60)
+    lost_user: str = Field(default="", max_length=60)
+    kept_laptop: str = Field(default="", max_length=12)
+    lost_laptop: str = Field(default="", max_length=12)
+    kept_unit: str = Field(default="", max_length=20)
+    lost_unit: str = Field(default="", max_length=20)
 
 
 class ConflictResolution(_Strict):

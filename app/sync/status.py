@@ -141,7 +141,8 @@ def conflicts(store: Store, *, status: str = "open") -> list[ConflictRow]:
 @dataclass(frozen=True)
 class ConflictForReview:
     """One conflict as a person reviews it: which record (its code), which field, the value kept and the one that
-    lost, and when each was made (from their clock stamps) on which laptop."""
+    lost, and for each when it was made (from its clock stamp), by whom, on which laptop of which unit (as the
+    server recorded them; "" when it did not know), and whether that laptop is this one."""
 
     id: str
     entity: str
@@ -156,6 +157,14 @@ class ConflictForReview:
     lost_device: str
     status: str
     resolution: str
+    kept_user: str = ""
+    lost_user: str = ""
+    kept_laptop: str = ""
+    lost_laptop: str = ""
+    kept_unit: str = ""
+    lost_unit: str = ""
+    kept_here: bool = False
+    lost_here: bool = False
 
 
 def _stamp_time(stamp: str) -> datetime | None:
@@ -172,6 +181,12 @@ def conflicts_for_review(store: Store, *, status: str = "open", limit: int = 500
     from app.models import SYNCED_MODELS
 
     out = []
+    store.refresh_device()
+    here = store.device.device_id
+
+    def made_here(node: str, code: str) -> bool:  # a stamp's node is the start of the device id that made it
+        return bool(code == store.device.device_code if code else node and here.startswith(node))
+
     with store.read() as s:
         rows = list(s.scalars(select(SyncConflict).where(SyncConflict.status == status)
                               .order_by(SyncConflict.kept_hlc.desc()).limit(limit)))
@@ -184,7 +199,10 @@ def conflicts_for_review(store: Store, *, status: str = "open", limit: int = 500
                 label = str(code)
             out.append(ConflictForReview(c.id, c.entity, c.record_id, label, c.field, c.kept_value, c.lost_value,
                                          _stamp_time(c.kept_hlc), _stamp_time(c.lost_hlc), c.kept_device,
-                                         c.lost_device, c.status, c.resolution))
+                                         c.lost_device, c.status, c.resolution, c.kept_user, c.lost_user,
+                                         c.kept_laptop, c.lost_laptop, c.kept_unit, c.lost_unit,
+                                         made_here(c.kept_device, c.kept_laptop),
+                                         made_here(c.lost_device, c.lost_laptop)))
     return out
 
 

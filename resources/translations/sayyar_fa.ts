@@ -2982,6 +2982,30 @@ Report it to the district health centre now. The visit is marked urgent.</source
         <translation>زمان مقدار کنارگذاشته</translation>
     </message>
     <message>
+        <source>Kept: by</source>
+        <translation>سازندهٔ مقدار نگه‌داشته</translation>
+    </message>
+    <message>
+        <source>Lost: by</source>
+        <translation>سازندهٔ مقدار کنارگذاشته</translation>
+    </message>
+    <message>
+        <source>an unknown person</source>
+        <translation>نامعلوم</translation>
+    </message>
+    <message>
+        <source>%1 on this laptop</source>
+        <translation>کاربر %1 در همین رایانه</translation>
+    </message>
+    <message>
+        <source>%1 on laptop %2</source>
+        <translation>کاربر %1 در رایانهٔ %2</translation>
+    </message>
+    <message>
+        <source>%1 on another laptop</source>
+        <translation>کاربر %1 در رایانه‌ای دیگر</translation>
+    </message>
+    <message>
         <source>Keep the value kept</source>
         <translation>همین مقدار بماند</translation>
     </message>

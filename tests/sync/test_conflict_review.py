@@ -12,8 +12,9 @@ from helpers import SAME_UNIT, LiveServer, enrol, make_laptop, patient_input
 from sqlalchemy import Engine, select
 
 from app.cli import main
-from app.models import Patient
+from app.models import Patient, User
 from app.server import models as m
+from app.services.context import Ctx
 from app.services.patients import register_patient, update_patient
 from app.sync import status
 from app.sync.client import run_sync_round
@@ -29,7 +30,15 @@ def test_conflict_shown_on_both_sides_and_restored_everywhere(tmp_path: Path, ce
     for lap in (a, b):
         run_sync_round(lap.store, lap.ctx, live.url, lap.token)
     update_patient(a.ctx, pid, {"phone": "09121111111"})
-    update_patient(b.ctx, pid, {"phone": "09122222222"})  # the later stamp wins
+    # On B another person makes the change: the conflict must name each side's own author.
+    with b.store.read() as s:
+        other = s.scalars(select(User).where(User.unit_id == b.store.device.unit_id,
+                                             User.id != b.ctx.user_id)).first()
+        assert other is not None
+        other_id, other_name = other.id, other.username
+        a_name = s.get(User, a.ctx.user_id).username  # type: ignore[union-attr]
+    b_ctx = Ctx(b.store, other_id, "clinician", unit_id=b.store.device.unit_id, lang="en")
+    update_patient(b_ctx, pid, {"phone": "09122222222"})  # the later stamp wins
     for lap in (a, b, a):
         run_sync_round(lap.store, lap.ctx, live.url, lap.token)
 
@@ -39,6 +48,10 @@ def test_conflict_shown_on_both_sides_and_restored_everywhere(tmp_path: Path, ce
         code = s.get(Patient, pid).code  # type: ignore[union-attr]
     assert (c.record_label, c.field, c.kept_value, c.lost_value) == (code, "phone", "09122222222", "09121111111")
     assert c.kept_at is not None and c.lost_at is not None and c.lost_at <= c.kept_at
+    # Who made each side, from the conflict record itself: the person, the laptop and its unit.
+    assert (c.kept_user, c.kept_laptop, c.kept_unit) == (other_name, "B2", SAME_UNIT)
+    assert (c.lost_user, c.lost_laptop, c.lost_unit) == (a_name, "A1", SAME_UNIT)
+    assert c.lost_here and not c.kept_here  # A's own value lost
 
     # At headquarters, with a staff sign-in (the values are a patient's details).
     from app.hq.staff import set_staff
@@ -52,6 +65,7 @@ def test_conflict_shown_on_both_sides_and_restored_everywhere(tmp_path: Path, ce
     assert (line["kept_value"], line["lost_value"], line["kept_by"], line["lost_by"]) == (
         "09122222222", "09121111111", b.store.device.device_code, a.store.device.device_code)
     assert line["kept_at"] and line["lost_at"]
+    assert (line["kept_user"], line["lost_user"], line["kept_unit"]) == (other_name, a_name, SAME_UNIT)
 
     # A person restores the lost value; it travels and wins everywhere; the conflict is closed on both sides.
     status.resolve_conflict(a.ctx, c.id, restore_lost=True)

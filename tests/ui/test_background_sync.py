@@ -4,14 +4,15 @@ port, stopped and started."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
-from PySide6.QtCore import Qt
 import pytest
+from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from app.services.site import DEMO_PASSWORD, sign_in
@@ -154,12 +155,15 @@ def _conflict_on_a_patient(ctl) -> tuple[str, str]:  # type: ignore[no-untyped-d
     with ctx.store.write(ctx.user_id) as s:
         s.get(Patient, pid).phone = "09122222222"  # type: ignore[union-attr]
     conflict_id = str(uuid.uuid4())
+    here = ctx.store.device.device_code
     with ctx.store.write(None) as s:
+        # As the feed delivers it: who made each side comes with the conflict (the server names them).
         s.add(SyncConflict(id=conflict_id, entity="patient", record_id=pid, field="phone",
                            kept_value="09122222222", lost_value="09121111111",
                            kept_hlc="1764590000000:0:b02634da", lost_hlc="1764580000000:0:1464571d",
                            kept_device="b02634da", lost_device="1464571d", status="open", resolution="",
-                           pending_resolution=""))
+                           pending_resolution="", kept_user="t.baloch", kept_laptop="ZAH7", kept_unit="MHU-ZAH",
+                           lost_user="m.shahraki", lost_laptop=here, lost_unit="MHU-ZAH"))
     return pid, conflict_id
 
 
@@ -179,8 +183,22 @@ def test_the_sync_panel_shows_a_conflict_with_both_values_and_restores_the_lost_
     assert table.rowCount() == 1
     cells = [table.item(0, k).text() for k in range(table.columnCount())]
     assert "09122222222" in cells and "09121111111" in cells and cells[1] == {"en": "Phone", "fa": "تلفن"}[lang]
+    # Who made each side, and when: the other laptop's person by name, laptop and unit; this laptop's as such.
+    headers = [table.horizontalHeaderItem(k).text() for k in range(table.columnCount())]
+    by = {"en": ("Kept: by", "Lost: by"), "fa": ("سازندهٔ مقدار نگه‌داشته", "سازندهٔ مقدار کنارگذاشته")}[lang]
+    kept_by, lost_by = cells[headers.index(by[0])], cells[headers.index(by[1])]
+    assert kept_by == {"en": "t.baloch on laptop ZAH7 (MHU-ZAH)",
+                       "fa": "کاربر t.baloch در رایانهٔ ZAH7 (MHU-ZAH)"}[lang]
+    assert lost_by == {"en": "m.shahraki on this laptop (MHU-ZAH)",
+                       "fa": "کاربر m.shahraki در همین رایانه (MHU-ZAH)"}[lang]
+    when = {"en": ("Kept: when", "Lost: when"), "fa": ("زمان مقدار نگه‌داشته", "زمان مقدار کنارگذاشته")}[lang]
+    assert all(cells[headers.index(h)] not in ("", "—") for h in when)
     main.resize(1180, 760)
+    view.table.scrollTo(view.table.model().index(0, 0))
     assert main.grab().save(str(tmp_path / f"ui-sync-conflicts-{lang}.png"))  # looked at in review
+    shots = os.environ.get("SAYYAR_SHOTS")  # a folder to keep them in, for a person to look at
+    if shots:
+        assert view.grab().save(str(Path(shots) / f"ui-sync-conflicts-{lang}.png"))
     table.setCurrentCell(0, 0)
     assert view.restore.isEnabled()
     qtbot.mouseClick(view.restore, Qt.MouseButton.LeftButton)

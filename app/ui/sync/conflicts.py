@@ -1,5 +1,5 @@
 """Conflicts a person resolves, in the Sync panel: each open conflict with its record, field, the value kept and the
-one that lost, and when each was made. "Keep" closes it; "Restore the other value" makes the lost value current
+one that lost, and for each who made it (person, laptop, unit, as the conflict record says) and when. "Keep" closes it; "Restore the other value" makes the lost value current
 again as an ordinary edit. Either decision is recorded and travels to the server on the next round."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.security.roles import Action, can
 from app.ui import i18n
 from app.ui.ops import error_text, run_op
+from app.ui.widgets.bidi import BidiDelegate
 
 LIMIT = 500  # a short review list: conflicts are rare, and each is a decision for a person
 
@@ -50,6 +51,19 @@ def show_when(at: Any) -> str:
     return i18n.show_datetime(at) if at else "—"
 
 
+def show_who(user: str, laptop: str, unit: str, here: bool) -> str:
+    """Who made one side: the person, and on which laptop of which unit ("this laptop" when it is this one)."""
+    tr = QCoreApplication.translate
+    person = user or tr("ConflictsView", "an unknown person")
+    if here:
+        text = tr("ConflictsView", "%1 on this laptop").replace("%1", person)
+    elif laptop:
+        text = tr("ConflictsView", "%1 on laptop %2").replace("%1", person).replace("%2", laptop)
+    else:
+        text = tr("ConflictsView", "%1 on another laptop").replace("%1", person)
+    return text + (" (" + unit + ")" if unit else "")
+
+
 class ConflictsView(QWidget):
     resolved = Signal()
 
@@ -64,11 +78,12 @@ class ConflictsView(QWidget):
         self.heading.setObjectName("conflictsHeading")
         self.heading.setWordWrap(True)
         col.addWidget(self.heading)
-        self.table = QTableWidget(0, 6, self)
+        self.table = QTableWidget(0, 8, self)
         self.table.setObjectName("conflictTable")
         self.table.setHorizontalHeaderLabels([self.tr("Record"), self.tr("Field"), self.tr("Value kept"),
-                                              self.tr("Value that lost"), self.tr("Kept: when"),
-                                              self.tr("Lost: when")])
+                                              self.tr("Kept: by"), self.tr("Kept: when"), self.tr("Value that lost"),
+                                              self.tr("Lost: by"), self.tr("Lost: when")])
+        self.table.setItemDelegate(BidiDelegate(self.table))  # a Latin name or phone keeps its order in Persian
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -106,7 +121,9 @@ class ConflictsView(QWidget):
         self.table.setRowCount(len(rows))
         for r, c in enumerate(rows):
             values = (c.record_label, field_label(c.field), show_value(c.kept_value),
-                      show_value(c.lost_value), show_when(c.kept_at), show_when(c.lost_at))
+                      show_who(c.kept_user, c.kept_laptop, c.kept_unit, c.kept_here), show_when(c.kept_at),
+                      show_value(c.lost_value), show_who(c.lost_user, c.lost_laptop, c.lost_unit, c.lost_here),
+                      show_when(c.lost_at))
             for k, value in enumerate(values):
                 self.table.setItem(r, k, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
