@@ -2,6 +2,7 @@
 
     sayyar setup --unit CODE --device-code CODE --admin NAME [--full-name TEXT]
     sayyar setup --config FILE --admin NAME   unit, device code, server and HQ keys from headquarters' file
+                                             (a replacement's file: the laptop it replaces, already enrolled)
     sayyar backup --out FILE                  (signed in as a unit administrator)
     sayyar restore FILE [--recovery-key]      into an empty data folder; then sync as usual
     sayyar recover --user NAME                every password lost: the recovery key sets a new one
@@ -93,7 +94,11 @@ def cmd_setup(args: argparse.Namespace) -> int:
     print("Recovery key (shown this once: write it down and keep it apart from the laptop; it opens the records "
           "when every password is lost):")
     print(f"    {recovery}")
-    print("Next: `sayyar sync device-request --out FILE` and give the file to headquarters for enrolment.")
+    if config is not None and config.replacement is not None:
+        print(f"This laptop replaces {config.device_code} and is already enrolled (epoch "
+              f"{config.replacement.epoch}): `sayyar --user {args.admin} sync` sends and receives.")
+    else:
+        print("Next: `sayyar sync device-request --out FILE` and give the file to headquarters for enrolment.")
     return 0
 
 

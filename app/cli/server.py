@@ -6,6 +6,8 @@
     sayyar server enrol-device --db URL --request FILE [--out FILE] [--server-url URL] [--re-enrol]
     sayyar server revoke-device --db URL (--device-code CODE | --device-id ID)
     sayyar server laptop-config --db URL --unit CODE --device-code CODE --out FILE [--server-url URL]
+    sayyar server replace-device --db URL --unit CODE --device-code CODE --admin NAME --out FILE [--server-url URL]
+                                 [--again]                  a new laptop takes over a broken or lost one's identity
 """
 
 from __future__ import annotations
@@ -54,6 +56,19 @@ def register(subparsers: Any) -> None:
     config.add_argument("--server-url", default="", help="address the laptop should sync with")
     config.add_argument("--out", type=Path, required=True, help="the configuration file to write")
     config.set_defaults(handler=cmd_laptop_config)
+    replace = sub.add_parser("replace-device", help="a new laptop takes over a broken or lost one: write the file it "
+                                                    "is set up from (`sayyar setup --config`), no request needed")
+    _db(replace)
+    replace.add_argument("--unit", required=True, help="the unit the laptop serves, e.g. MHU-ZAH")
+    replace.add_argument("--device-code", required=True, help="the code of the laptop being replaced, e.g. ZAH2")
+    replace.add_argument("--admin", required=True,
+                         help="the new laptop's administrator name, unused so far (e.g. zah2.admin2)")
+    replace.add_argument("--server-url", default="", help="address the laptop should sync with")
+    replace.add_argument("--out", type=Path, required=True, help="the file to write (it holds the laptop's token)")
+    replace.add_argument("--again", action="store_true",
+                         help="issue a new file although an earlier replacement was never used (that file stops "
+                              "working)")
+    replace.set_defaults(handler=cmd_replace)
     listing = sub.add_parser("devices", help="every enrolled laptop: unit, code, epoch, last seen, counts, revoked")
     _db(listing)
     listing.add_argument("--rejected", metavar="CODE",
@@ -136,6 +151,34 @@ def cmd_laptop_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_replace(args: argparse.Namespace) -> int:
+    from app.config import write_private
+    from app.core.reference import load_sample_site, reference_id
+    from app.server import devices
+    from app.server.db import open_database
+
+    units = [u.code for u in load_sample_site().units]
+    if args.unit not in units:
+        raise CliError(f"there is no unit {args.unit!r}; the units are {', '.join(units)}")
+    try:
+        with open_database(args.db).begin() as conn:
+            config = devices.replace_device(conn, unit_code=args.unit, unit_id=reference_id("unit", args.unit),
+                                            device_code=args.device_code, admin_username=args.admin,
+                                            server_url=args.server_url, again=args.again)
+            # Written inside the transaction: if the file cannot be written, nothing is replaced.
+            write_private(args.out, config.model_dump_json(indent=2).encode("utf-8"))
+    except devices.DeviceError as err:
+        raise CliError(str(err)) from None
+    except OSError as err:
+        raise CliError(f"{args.out} could not be written ({err.strerror}); nothing was replaced") from None
+    assert config.replacement is not None
+    print(f"{config.device_code} is replaced: its old token is refused from now on. Set the new laptop up from "
+          f"{args.out} (`sayyar setup --config {args.out} --admin {args.admin}`, or the first-run screen); it "
+          f"continues as {config.device_code} under epoch {config.replacement.epoch}, already enrolled. The file "
+          "holds the laptop's token and key: hand it over like a password.")
+    return 0
+
+
 def cmd_revoke(args: argparse.Namespace) -> int:
     from app.server import devices
     from app.server.db import open_database
@@ -174,7 +217,8 @@ def cmd_devices(args: argparse.Namespace) -> int:
         told = f"{r.reported_at:%Y-%m-%dT%H:%M}" if r.reported_at else "never"
         print(f"{r.device_code:<8} {r.unit_code or '-':<10} {r.epoch:>5}  {r.enrolled_at:%Y-%m-%d}  {seen:<16}  {r.received:>8}  "
               f"{r.rejected:>8}  {shown(r.queued):>7}  {shown(r.quarantined):>11}  {shown(r.parked):>6}  "
-              f"{told:<16}  {'REVOKED' if r.revoked else 'active'}  {r.device_id}")
+              f"{told:<16}  {'REVOKED' if r.revoked else 'active'}  {r.device_id}"
+              + (f"  replaced {r.replaced_at:%Y-%m-%d}" if r.replaced_at else ""))
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -13,7 +14,7 @@ from sqlalchemy import Connection, case, func, insert, select, update
 
 from app.server import models as m
 from app.sync import crypto
-from app.sync.protocol import DeviceEnrolment, LaptopConfig
+from app.sync.protocol import DeviceEnrolment, LaptopConfig, ReplacementIdentity
 
 
 class DeviceError(Exception):
@@ -104,6 +105,54 @@ def laptop_config(conn: Connection, *, unit_code: str, device_code: str, server_
                         hq_box_public=crypto.b64(keys.box_public), hq_sign_public=crypto.b64(keys.sign_public))
 
 
+def replace_device(conn: Connection, *, unit_code: str, unit_id: str, device_code: str, admin_username: str,
+                   server_url: str = "", again: bool = False) -> LaptopConfig:
+    """A new laptop takes over a broken or lost one: the file it is set up from (``sayyar setup --config``) carries
+    the old laptop's device id and code, a new epoch (so the patient numbers it hands out never meet the old
+    laptop's), a new signing key and token, and an administrator name reserved here. The old token and key stop
+    working at once: whoever holds the old laptop can no longer send as it. No request file is needed, since the
+    laptop to be replaced is usually the one that cannot make it."""
+    code = device_code.strip().upper()
+    row = conn.execute(select(m.device).where(m.device.c.device_code == code)).first()
+    if row is None:
+        raise DeviceError(f"No laptop {code} is enrolled at this server, so there is none to replace "
+                          "(`sayyar server devices` lists them). A laptop that never was is set up with "
+                          "`sayyar server laptop-config` and enrolled from its request.")
+    if row.unit_id and row.unit_id != unit_id:
+        unit = m.RECORDS["unit"]
+        theirs = conn.execute(select(unit.c.code).where(unit.c.id == row.unit_id)).scalar() or str(row.unit_id)[:8]
+        raise DeviceError(f"{code} is a laptop of unit {theirs}, not {unit_code}: check the code on the broken "
+                          "laptop's label (`sayyar server devices` lists each laptop's unit); nothing was changed.")
+    if row.replaced_at is not None and not again:
+        report = conn.execute(select(m.device_report.c.reported_at).where(
+            m.device_report.c.device_id == row.device_id)).scalar()
+        heard = [t for t in (row.last_seen_at, report) if t is not None]
+        if not any(_aware(t) > _aware(row.replaced_at) for t in heard):
+            raise DeviceError(f"{code} was already replaced on {row.replaced_at:%Y-%m-%d %H:%M} UTC and no laptop "
+                              "has synced with that identity since: set the new laptop up from the file issued "
+                              "then, or repeat with --again to cancel that file and issue a new one.")
+    user_id = str(uuid.uuid4())
+    _check_user_names(conn, code, [(user_id, admin_username)])
+    private, public = crypto.new_signing_key()
+    token = secrets.token_urlsafe(32)
+    epoch = new_epoch(conn, row.device_id)
+    conn.execute(update(m.device).where(m.device.c.device_id == row.device_id).values(
+        public_key=crypto.b64(public), token_hash=token_hash(token), revoked=False, unit_id=row.unit_id or unit_id,
+        replaced_at=datetime.now(timezone.utc)))
+    conn.execute(insert(m.device_user).values(username_key=admin_username.casefold(), username=admin_username,
+                                              user_id=user_id, device_id=row.device_id))
+    keys = hq_keys(conn)
+    return LaptopConfig(unit_code=unit_code, device_code=code, server_url=server_url,
+                        hq_box_public=crypto.b64(keys.box_public), hq_sign_public=crypto.b64(keys.sign_public),
+                        replacement=ReplacementIdentity(device_id=row.device_id, epoch=epoch, token=token,
+                                                        signing_key=crypto.b64(private),
+                                                        admin_username=admin_username, admin_user_id=user_id))
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
+
+
 def _check_user_names(conn: Connection, code: str, users: Sequence[tuple[str, str]]) -> None:
     staff = m.RECORDS["user_account"]
     for user_id, username in users:
@@ -150,6 +199,7 @@ class DeviceRow:
     parked: int | None = None
     conflicts: int | None = None
     unit_code: str | None = None  # the unit it was enrolled for (None: enrolled without one)
+    replaced_at: datetime | None = None  # when a replacement laptop last took over its identity
 
 
 def list_devices(conn: Connection) -> list[DeviceRow]:
@@ -175,7 +225,8 @@ def list_devices(conn: Connection) -> list[DeviceRow]:
                              bool(r.revoked), rep.reported_at if rep else None, rep.queued if rep else None,
                              rep.quarantined if rep else None, rep.parked if rep else None,
                              rep.conflicts if rep else None,
-                             units.get(str(r.unit_id), str(r.unit_id)[:8]) if r.unit_id else None))
+                             units.get(str(r.unit_id), str(r.unit_id)[:8]) if r.unit_id else None,
+                             r.replaced_at))
     return out
 
 

@@ -64,6 +64,8 @@ device = Table(
     Column("epoch_counter", Integer, nullable=False, default=1),
     # The unit the laptop serves (from its enrolment request): owned records must name it (trust rules).
     Column("unit_id", String(36)),
+    # When headquarters last issued a replacement laptop's identity for it (``sayyar server replace-device``).
+    Column("replaced_at", UTCDateTime),
 )
 
 device_epoch = Table(

@@ -58,8 +58,18 @@ def create_site(folder: Path, *, admin_username: str, admin_password: str, admin
     (returned, to be shown once). A real installation gets no sample staff: its people are added by the
     administrator or come from headquarters. With headquarters' configuration file (``laptop_config``) its unit,
     device code, server address and headquarters' keys are used. If anything fails, nothing half-made is left."""
+    replacement = laptop_config.replacement if laptop_config is not None else None
     if laptop_config is not None:
         device_code, unit_code = laptop_config.device_code, laptop_config.unit_code
+    if replacement is not None and admin_username.casefold() != replacement.admin_username.casefold():
+        # The server reserved this name for the replacement (names are unique across laptops); another one could
+        # belong to someone else already.
+        raise ServiceError(f"This laptop replaces {laptop_config.device_code if laptop_config else ''}: its "
+                           f"administrator is {replacement.admin_username}, the name headquarters reserved for it. "
+                           "Set it up with that name.",
+                           f"این رایانه جانشین {laptop_config.device_code if laptop_config else ''} است و مدیر آن "
+                           f"{replacement.admin_username} است، نامی که ستاد برایش نگه داشته است. با همین نام "
+                           "راه‌اندازی کنید.", code="invalid")
     code = device_code.strip().upper()
     if not re.fullmatch(r"[A-Z0-9]{2,8}", code):
         raise ServiceError("The laptop code must be 2 to 8 letters or digits, e.g. ZAH1.",
@@ -67,14 +77,16 @@ def create_site(folder: Path, *, admin_username: str, admin_password: str, admin
     folder.mkdir(parents=True, exist_ok=True)
     if site_exists(folder) or db_path(folder).exists() or keystore_path(folder).exists():
         raise ServiceError("Sayyar is already set up in this folder.", "سیار در این پوشه از قبل راه‌اندازی شده است.")
-    user_id = new_id()
+    user_id = replacement.admin_user_id if replacement is not None else new_id()
     try:
         keystore, db_key, recovery = Keystore.create(keystore_path(folder), user_id=user_id, username=admin_username,
                                                      password=admin_password, role="unit_admin")
     except KeystoreError as err:
         raise _as_service_error(err) from None
     try:
-        store = Store.open(db_path(folder), db_key, device_code=code)
+        store = Store.open(db_path(folder), db_key, device_code=code,
+                           device_id=replacement.device_id if replacement is not None else None,
+                           epoch=replacement.epoch if replacement is not None else 1)
         try:
             seed_reference(store, unit_code=unit_code, sample_staff=sample_staff)
             username = keystore.users()[0].username

@@ -63,14 +63,17 @@ class Store:
         self.clock: HybridClock
 
     @classmethod
-    def open(cls, path: Path | str, key: bytes | None = None, *, device_code: str = "DEV") -> Store:
+    def open(cls, path: Path | str, key: bytes | None = None, *, device_code: str = "DEV",
+             device_id: str | None = None, epoch: int = 1) -> Store:
+        """Open (or make) the file. ``device_id`` and ``epoch`` name a new file's device: a laptop that replaces
+        another takes over its id under a new epoch before its first record is stamped; otherwise a new id."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         is_new = not path.exists() or path.stat().st_size == 0
         store = cls(path, key)
         try:
             store.schema_status = ensure_schema(store._writer, path, is_new)
-            store._load_device(device_code)
+            store._load_device(device_code, device_id, epoch)
         except exc.DatabaseError as err:
             store.close()
             if "not a database" in str(err) or "encrypted" in str(err):
@@ -83,14 +86,14 @@ class Store:
             raise
         return store
 
-    def _load_device(self, device_code: str) -> None:
+    def _load_device(self, device_code: str, device_id: str | None = None, epoch: int = 1) -> None:
         with self._writer.begin() as conn:
             row = conn.execute(select(DeviceState.__table__)).first()
             if row is None:
-                device_id = str(uuid.uuid4())
                 conn.execute(
                     DeviceState.__table__.insert().values(
-                        id=1, device_id=device_id, device_code=device_code, epoch=1, last_hlc=""
+                        id=1, device_id=device_id or str(uuid.uuid4()), device_code=device_code, epoch=epoch,
+                        last_hlc=""
                     )
                 )
                 row = conn.execute(select(DeviceState.__table__)).first()

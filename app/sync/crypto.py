@@ -54,6 +54,11 @@ def new_signing_key() -> tuple[bytes, bytes]:
     return key.private_bytes(_RAW, _RAW_PRIV, _NOENC), key.public_key().public_bytes(_RAW, _RAW_PUB)
 
 
+def public_of(private: bytes) -> bytes:
+    """The raw Ed25519 public key of a raw private key (a replacement laptop gets its private key in a file)."""
+    return Ed25519PrivateKey.from_private_bytes(private).public_key().public_bytes(_RAW, _RAW_PUB)
+
+
 def new_box_key() -> tuple[bytes, bytes]:
     """(private, public) raw X25519 keys."""
     key = X25519PrivateKey.generate()

@@ -92,6 +92,10 @@ def load_laptop_config(store: Store, config: LaptopConfig) -> None:
                                      hq_sign_public=crypto.unb64(config.hq_sign_public, 32))
     if config.server_url:
         values["server_url"] = config.server_url
+    if config.replacement is not None:
+        # A replacement is enrolled by its file: the key and token headquarters issued (the old ones are refused).
+        private = crypto.unb64(config.replacement.signing_key, 32)
+        values.update(signing_key=private, public_key=crypto.public_of(private), token=config.replacement.token)
     with store.write(None) as s:
         s.execute(update(SyncIdentity).where(SyncIdentity.id == 1).values(**values))
 

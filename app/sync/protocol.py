@@ -310,6 +310,20 @@ class DeviceEnrolment(_Strict):
     hq_sign_public: str
 
 
+class ReplacementIdentity(_Strict):
+    """The identity of a laptop that replaces a broken or lost one (``sayyar server replace-device``): the old
+    laptop's device id and code under a new epoch (fresh patient numbers), a new signing key and token (the old ones
+    no longer work), and the administrator name the server reserved. The file holds a token and a private key:
+    handed over like a password."""
+
+    device_id: str = Field(pattern=ID_PATTERN)
+    epoch: int = Field(ge=2, le=2**31 - 1)
+    token: str = Field(max_length=200)
+    signing_key: str = Field(max_length=100)
+    admin_username: str = Field(min_length=1, max_length=60)
+    admin_user_id: str = Field(pattern=ID_PATTERN)
+
+
 class LaptopConfig(_Strict):
     """Headquarters' file for setting up a new laptop (``sayyar server laptop-config``): the unit it serves, its
     device code (checked unused at the server when the file was made), where it syncs and headquarters' public keys.
@@ -322,6 +336,8 @@ class LaptopConfig(_Strict):
     server_url: str = Field(default="", max_length=500)
     hq_box_public: str = Field(max_length=100)
     hq_sign_public: str = Field(max_length=100)
+    # Set only in a replacement's file: the laptop is set up as the one it replaces, already enrolled.
+    replacement: ReplacementIdentity | None = None
 
 
 class DeviceUser(_Strict):

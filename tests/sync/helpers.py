@@ -11,9 +11,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 import uvicorn
 from sqlalchemy import Engine, func, select
 
+from app.cli import main
 from app.models import ChangeLog, User
 from app.server import devices
 from app.server.app import create_app
@@ -22,6 +24,7 @@ from app.services.context import Ctx
 from app.services.patients import register_patient
 from app.services.reference import seed_reference
 from app.services.referrals import refer_patient
+from app.services.site import sign_in
 from app.services.visits import record_visit
 from app.store import Store
 from app.sync import identity
@@ -253,3 +256,39 @@ def hq_signed_in(engine: Engine, user: str, password: str) -> Any:
     assert c.post("/hq/sign-in", data={"pre": pre, "username": user, "password": password},
                   follow_redirects=False).status_code == 303
     return c
+
+
+# A unit's laptops driven through the command line (tests/sync/test_field_laptops.py, test_replace_laptop.py).
+FIELD_PASSWORD = "unit-admin-pass-1405"
+
+
+def laptop(folder: Path, user: str = "admin") -> list[str]:
+    return ["--data-dir", str(folder), "--user", user]
+
+
+def setup_and_enrol(tmp_path: Path, name: str, unit: str, code: str, admin: str, central: Path, url: str,
+                    capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    folder = tmp_path / name
+    assert main(["--data-dir", str(folder), "setup", "--unit", unit, "--device-code", code, "--admin", admin]) == 0
+    out = capsys.readouterr().out
+    recovery = out.split("Recovery key")[1].splitlines()[1].strip()
+    req, enrolment = tmp_path / f"{name}.request.json", tmp_path / f"{name}.enrolment.json"
+    assert main([*laptop(folder, admin), "sync", "device-request", "--out", str(req)]) == 0
+    status = main(["server", "enrol-device", "--db", str(central), "--request", str(req), "--server-url", url,
+                   "--out", str(enrolment)])
+    if status != 0:
+        return status, recovery
+    assert main([*laptop(folder, admin), "sync", "enrol", str(enrolment)]) == 0
+    assert main([*laptop(folder, admin), "sync"]) == 0
+    return 0, recovery
+
+
+def register(folder: Path, admin: str, n: int, **extra: object) -> list[str]:
+    """Patients registered on the laptop by a clinician of its unit (the services, as the app would)."""
+    session = sign_in(folder, admin, FIELD_PASSWORD)
+    try:
+        ctx = Ctx(session.store, session.ctx.user_id, "clinician", unit_id=session.ctx.unit_id, lang="en")
+        return [register_patient(ctx, {**patient_input(i), **extra}, override_reason="field test").patient_id
+                for i in range(n)]
+    finally:
+        session.store.close()

@@ -10,16 +10,26 @@ from pathlib import Path
 
 import httpx
 import pytest
+from helpers import (
+    FIELD_PASSWORD,
+    LiveServer,
+    count_entries,
+    enrol,
+    laptop,
+    make_activity,
+    make_laptop,
+    register,
+    server_engine,
+    setup_and_enrol,
+)
 from sqlalchemy import Engine, func, select
 
 from app.cli import main
 from app.models import IdentityDocument, Patient, User
 from app.server import models as m
-from app.services.context import Ctx
 from app.services.site import sign_in
-from helpers import LiveServer, count_entries, enrol, make_activity, make_laptop, patient_input, server_engine
 
-PASSWORD = "unit-admin-pass-1405"
+PASSWORD = FIELD_PASSWORD
 NEW_PASSWORD = "a-new-admin-pass-1405"
 
 
@@ -30,40 +40,6 @@ def _fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     from app.security.keystore import store as ks_store
 
     monkeypatch.setattr(ks_store, "DEFAULT_KDF_PARAMS", KdfParams(time_cost=1, memory_cost=64, parallelism=1))
-
-
-def laptop(folder: Path, user: str = "admin") -> list[str]:
-    return ["--data-dir", str(folder), "--user", user]
-
-
-def setup_and_enrol(tmp_path: Path, name: str, unit: str, code: str, admin: str, central: Path, url: str,
-                    capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    folder = tmp_path / name
-    assert main(["--data-dir", str(folder), "setup", "--unit", unit, "--device-code", code, "--admin", admin]) == 0
-    out = capsys.readouterr().out
-    recovery = out.split("Recovery key")[1].splitlines()[1].strip()
-    req, enrolment = tmp_path / f"{name}.request.json", tmp_path / f"{name}.enrolment.json"
-    assert main([*laptop(folder, admin), "sync", "device-request", "--out", str(req)]) == 0
-    status = main(["server", "enrol-device", "--db", str(central), "--request", str(req), "--server-url", url,
-                   "--out", str(enrolment)])
-    if status != 0:
-        return status, recovery
-    assert main([*laptop(folder, admin), "sync", "enrol", str(enrolment)]) == 0
-    assert main([*laptop(folder, admin), "sync"]) == 0
-    return 0, recovery
-
-
-def register(folder: Path, admin: str, n: int, **extra: object) -> list[str]:
-    """Patients registered on the laptop by a clinician of its unit (the services, as the app would)."""
-    from app.services.patients import register_patient
-
-    session = sign_in(folder, admin, PASSWORD)
-    try:
-        ctx = Ctx(session.store, session.ctx.user_id, "clinician", unit_id=session.ctx.unit_id, lang="en")
-        return [register_patient(ctx, {**patient_input(i), **extra}, override_reason="field test").patient_id
-                for i in range(n)]
-    finally:
-        session.store.close()
 
 
 def central_patients(engine) -> list[str]:  # type: ignore[no-untyped-def]
