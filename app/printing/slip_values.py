@@ -7,7 +7,7 @@ from datetime import date
 from app.core.dates import age_years, format_date
 from app.printing.data import Digits, Lang, ReferralSlipData
 from app.printing.labels import label, translate_value
-from app.printing.text import localize_digits, persian_number
+from app.printing.text import end_of_field, localize_digits, persian_number
 
 DASH = "\u2014"
 
@@ -144,10 +144,13 @@ def pregnancy_text(data: ReferralSlipData, lang: Lang, digits: Digits) -> str:
 
 def medicine_lines(data: ReferralSlipData, lang: Lang, digits: Digits) -> list[str]:
     lines = []
+    rtl = lang == "fa"
     for med in data.medicines:
-        text = med.name
+        # Name, dose and quantity are fields on one line: each ends with a mark, so none lends its direction to the
+        # next (a dose "1 ساشه" after "ORS", a quantity after "500 mg").
+        text = end_of_field(med.name, rtl)
         if med.dose:
-            text += f" {med.dose}"
+            text += f" {end_of_field(med.dose, rtl)}"
         if med.quantity:
             text += f" \u00d7 {med.quantity}"
         if med.time:

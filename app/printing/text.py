@@ -77,10 +77,19 @@ def visual(text: str, rtl: bool) -> str:
         return text
     if rtl:
         text = _latin_runs_first_strong(text)
-    return _mirror_brackets(get_display(shaped(text), base_dir="R" if rtl else "L")).replace(_LRM, "")
+    return _mirror_brackets(get_display(shaped(text), base_dir="R" if rtl else "L")).translate(_NO_MARKS)
 
 
-_LRM = "\u200e"
+_LRM, _RLM = "\u200e", "\u200f"
+# Marks that steer the bidi step only: removed before drawing (the font has no glyph for them).
+_NO_MARKS = str.maketrans("", "", _LRM + _RLM)
+
+
+def end_of_field(value: str, rtl: bool) -> str:
+    """A field's value followed by another field on the same printed line (a medicine's name, then its dose): a mark
+    of the page's direction after it, so a number that starts the next field is not taken into a Latin run that
+    ends this one ("شربت ORS" then "1 ساشه" was printed as "شربت ۱ ORS ساشه", the 1 against the name)."""
+    return value + (_RLM if rtl else _LRM) if value else value
 
 
 def _strong(token: str) -> str:
@@ -100,6 +109,7 @@ def _latin_runs_first_strong(text: str) -> str:
     mark before such a run makes the digits part of it, so the run reads as typed."""
     tokens = text.split(_SPACE)
     kinds = [_strong(t) for t in tokens]
+    lasts = [_strong(t[::-1]) for t in tokens]
     out = list(tokens)
     i = 0
     while i < len(tokens):
@@ -107,7 +117,8 @@ def _latin_runs_first_strong(text: str) -> str:
             j = i
             while j < len(tokens) and kinds[j] == "":
                 j += 1
-            prev = next((k for k in reversed(kinds[:i]) if k), "R")
+            # The last strong letter before the run decides, as in the bidi step (a field may end with a mark).
+            prev = next((k for k in reversed(lasts[:i]) if k), "R")
             if j < len(tokens) and kinds[j] == "L" and prev == "R" and any(c.isdigit() for c in tokens[i]):
                 out[i] = _LRM + tokens[i]
             i = j
@@ -144,7 +155,7 @@ def _mirror_brackets(vis: str) -> str:
 
 @lru_cache(maxsize=16384)
 def width(text: str, font: str, size: float) -> float:
-    return stringWidth(shaped(text), font, size)
+    return stringWidth(shaped(text.translate(_NO_MARKS)), font, size)
 
 
 def _break_long_word(word: str, font: str, size: float, max_width: float) -> list[str]:

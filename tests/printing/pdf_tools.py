@@ -68,3 +68,12 @@ def render_png(pdf: bytes, dpi: int, first_page: int = 1, last_page: int = 1) ->
             with Image.open(path) as im:
                 images.append(im.convert("RGB"))
         return images
+
+
+def rtl_reading_tokens(line: str) -> list[str]:
+    """A right-to-left line as a Persian reader meets its words: the visual line's words from right to left, each
+    Persian word back in logical letters. A Latin run reads left to right inside, so it comes out reversed word by
+    word ("mg", "500", "x", "2"); a digit comes out next to the word it is drawn beside."""
+    words = [w for w in line.split(" ") if w]
+    return [logical_rtl(w) if any(unicodedata.bidirectional(ch) in ("AL", "R") for ch in w) else w
+            for w in reversed(words)]
