@@ -44,7 +44,9 @@ def compare_names(a: NameKeys, b: NameKeys) -> str | None:
             return SPELLING
     else:
         latin, persian = (a, b) if a.script == "latin" else (b, a)
-        if persian.cross and (persian.cross == latin.tolerant or latin.tolerant in persian.cross_words) \
+        # A compound's part still counts as the name (محمدرضا meets Mohammad): only the search ranks a part lower.
+        if persian.cross and (persian.cross == latin.tolerant or latin.tolerant in persian.cross_words
+                              or latin.tolerant in persian.cross_parts) \
                 and not distinct_listed_names(a, b):
             return SCRIPT
     if a.skeleton and a.skeleton == b.skeleton:

@@ -12,7 +12,9 @@ For every name (one field, in either script) ``name_keys`` gives:
 - ``skeleton``: a rule-based consonant skeleton shared by both scripts (short vowels are not written in Persian, so
   they are dropped everywhere), for names the table does not know and for a name still being typed.
 
-Each also comes per word (for matching one word of a query); all are deterministic and cached per distinct name.
+Each also comes per word (for matching one word of a query) and, apart, per compound part (``*_parts``: the keys of
+محمد and رضا in محمدرضا, which the search ranks below a name that is محمد itself); all are deterministic and cached
+per distinct name.
 """
 
 from __future__ import annotations
@@ -277,12 +279,21 @@ class NameKeys:
     cross_words: tuple[str, ...]
     skeleton: str
     skeleton_words: tuple[str, ...]
+    # The same keys of the compound parts (``parts``), kept apart from the words': a part is less of a match.
+    tolerant_parts: tuple[str, ...] = ()
+    cross_parts: tuple[str, ...] = ()
+    skeleton_parts: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.compact)
 
 
 _EMPTY = NameKeys("", (), "", (), "", (), "", (), "", ())
+
+
+def _apart(parts: list[str], words: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Part keys that are not also a word's key (a word is the better match, and is filed as one)."""
+    return tuple(dict.fromkeys(k for k in parts if k and k not in words))
 
 
 @cache
@@ -349,23 +360,24 @@ def _persian_keys(name: str) -> NameKeys:
     pieces = [p for p in dict.fromkeys(pieces) if p.kind != "e"]
     parts = tuple(dict.fromkeys(_fa_form(p.persian[0]) for p in pieces))
     tolerant = _persian_usual(compact)
-    tolerant_words = tuple(dict.fromkeys([_persian_usual(w) for w in folded] + list(parts)))
+    tolerant_words = tuple(dict.fromkeys(_persian_usual(w) for w in folded))
     cross, _ = _persian_cross(compact)
     if not cross and len(folded) > 1:
         per_word = [_persian_cross(w)[0] for w in folded]
         if all(per_word):
             cross = _compose_keys(folded)
-    cross_words: list[str] = []
-    for w in [*folded, *parts]:
-        cross_words.extend(_persian_cross(w)[1])
-    skeleton_words = [persian_skeleton(w, first=i == 0 or not w.startswith("ال")) for i, w in enumerate(folded)]
-    skeleton_words += [persian_skeleton(_fa_form(p.persian[0]), first=p.kind != "s") for p in pieces]
+    cross_words = tuple(dict.fromkeys(k for w in folded for k in _persian_cross(w)[1]))
+    cross_parts = [k for p in parts for k in _persian_cross(p)[1]]
+    skeleton_words = tuple(dict.fromkeys(
+        s for s in (persian_skeleton(w, first=i == 0 or not w.startswith("ال")) for i, w in enumerate(folded)) if s))
+    skeleton_parts = [persian_skeleton(_fa_form(p.persian[0]), first=p.kind != "s") for p in pieces]
     return NameKeys(
         script="fa", words=words, compact="".join(words), parts=parts, tolerant=tolerant,
-        tolerant_words=tolerant_words, cross=cross, cross_words=tuple(dict.fromkeys(cross_words)),
+        tolerant_words=tolerant_words, cross=cross, cross_words=cross_words,
         # ZWNJ joins the pieces of one written word (صلاح‌الدین is read as one word, Salahuddin); spaces separate.
         skeleton=persian_name_skeleton(["".join(fold_persian_words(w)) for w in name.split()]),
-        skeleton_words=tuple(dict.fromkeys(s for s in skeleton_words if s)),
+        skeleton_words=skeleton_words, tolerant_parts=_apart(list(parts), tolerant_words),
+        cross_parts=_apart(cross_parts, cross_words), skeleton_parts=_apart(skeleton_parts, skeleton_words),
     )
 
 
@@ -396,13 +408,14 @@ def _latin_keys(name: str) -> NameKeys:
     # (Abd-ul / Abd al- stay as written: the respelling rules join them with what follows.)
     usual_words = [w if _ABD_WORD.match(w) else lexicon().latin_usual.get(latin_key(w)) or w for w in lw]
     tolerant = _usual_latin_key(latin_key(" ".join(usual_words)))
-    tolerant_words = [_latin_word_tolerant(w) for w in real] + [_latin_word_tolerant(p) for p in parts]
-    skeleton_words = [latin_skeleton(respelled([w])) for w in real] + [latin_skeleton(p) for p in parts]
+    tolerant_words = tuple(dict.fromkeys(t for t in (_latin_word_tolerant(w) for w in real) if t))
+    skeleton_words = tuple(dict.fromkeys(s for s in (latin_skeleton(respelled([w])) for w in real) if s))
     return NameKeys(
         script="latin", words=words, compact="".join(words), parts=tuple(dict.fromkeys(parts)),
-        tolerant=tolerant, tolerant_words=tuple(dict.fromkeys(t for t in tolerant_words if t)), cross="",
-        cross_words=(), skeleton=latin_skeleton(compact_form),
-        skeleton_words=tuple(dict.fromkeys(s for s in skeleton_words if s)),
+        tolerant=tolerant, tolerant_words=tolerant_words, cross="", cross_words=(),
+        skeleton=latin_skeleton(compact_form), skeleton_words=skeleton_words,
+        tolerant_parts=_apart([_latin_word_tolerant(p) for p in parts], tolerant_words),
+        skeleton_parts=_apart([latin_skeleton(p) for p in parts], skeleton_words),
     )
 
 

@@ -125,7 +125,7 @@ def search(session: Session, query: str, *, limit: int | None = 200, hints: Sear
     run_query(conn, q, out)
     if hints and out.found:
         _hint_rank(session, out.found, hints)
-    ranked = sorted(out.found.items(), key=lambda kv: (kv[1].tier, -kv[1].boost, kv[1].order))
+    ranked = sorted(out.found.items(), key=lambda kv: (kv[1].tier, kv[1].fit, -kv[1].boost, kv[1].order))
     if limit is not None and len(ranked) > limit:
         ranked, complete = ranked[:limit], False
     else:

@@ -28,6 +28,9 @@ from app.store.search_index import (
     GIVEN,
     OTHER,
     PAIR,
+    PART_CROSS,
+    PART_SKELETON,
+    PART_TOLERANT,
     PHONE,
     PLAIN,
     SEP,
@@ -44,6 +47,11 @@ TIER_REASON: Final = {CARD: "card", NUMBER: "number", EXACT: "exact", SPACING: "
 FIELD_BOOST: Final = {GIVEN: 6.0, FATHER: 3.0, OTHER: 0.0}
 FIELD_REASON: Final = {GIVEN: "given", FATHER: "father", OTHER: "other_name"}
 PAIR_BOOST: Final = 12.0
+# Within a tier, how closely the key met (lower is better), before any boost: the key of the name or of one of its
+# words, then of a compound's part (محمدرضا for محمد), then the beginning of either. The tiers of the plain words
+# make the same distinctions (EXACT, SPACING, PREFIX); in the tolerant and cross-script tiers this does.
+WHOLE, PART, BEGINS = 0, 1, 2
+_PART_KINDS: Final = frozenset({COMPOUND, PART_TOLERANT, PART_CROSS, PART_SKELETON})
 _TOP: Final = "\U0010ffff"  # sorts after every character: [p, p + _TOP) is the prefix range of p
 # Token rows name patients by their index number; the join (driven by the token range: CROSS JOIN keeps that order)
 # gives each row's patient id.
@@ -62,6 +70,11 @@ class Found:
     boost: float
     reasons: set[str] = field(default_factory=set)
     order: int = 0
+    fit: int = WHOLE  # within the tier (WHOLE, PART, + BEGINS): ranks before the boost
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        return self.tier, self.fit
 
 
 @dataclass
@@ -72,14 +85,14 @@ class Collector:
     found: dict[str, Found] = field(default_factory=dict)
     complete: bool = True
 
-    def add(self, pid: str, tier: int, boost: float, reasons: Iterable[str]) -> None:
+    def add(self, pid: str, tier: int, boost: float, reasons: Iterable[str], fit: int = WHOLE) -> None:
         found = self.found
         f = found.get(pid)
         if f is None:
-            found[pid] = Found(tier, boost, set(reasons), len(found))
+            found[pid] = Found(tier, boost, set(reasons), len(found), fit)
             return
-        if tier < f.tier or (tier == f.tier and boost > f.boost):
-            f.tier, f.boost = tier, boost
+        if (tier, fit) < f.rank or ((tier, fit) == f.rank and boost > f.boost):
+            f.tier, f.fit, f.boost = tier, fit, boost
         f.reasons.update(reasons)
 
     @property
@@ -126,6 +139,17 @@ class Index:
             sql = f"SELECT patient_id, tokens FROM patient_search_patient WHERE patient_id IN ({','.join('?' * len(chunk))})"
             for pid, tokens in self.cur.execute(sql, tuple(chunk)):
                 if any(t.startswith(wanted) for t in tokens.split(TOKEN_SEP)):
+                    keep.add(pid)
+        return keep
+
+    def holding(self, ids: list[str], tokens: list[str]) -> set[str]:
+        """Which of ``ids`` hold every one of ``tokens`` exactly (from each patient's token list)."""
+        keep: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            sql = f"SELECT patient_id, tokens FROM patient_search_patient WHERE patient_id IN ({','.join('?' * len(chunk))})"
+            for pid, held in self.cur.execute(sql, tuple(chunk)):
+                if set(tokens) <= set(held.split(TOKEN_SEP)):
                     keep.add(pid)
         return keep
 
@@ -219,18 +243,19 @@ def _word_steps(word: str, *, whole: bool) -> Iterator[_Step]:
         yield _Step(PREFIX, (PLAIN,), w, True, "prefix")
         yield _Step(PREFIX, (COMPOUND,), w, True, "spacing")
     tolerant = keys.tolerant
+    # A compound's parts are read in each key space too, after the names themselves (their own token kinds).
     if keys.script == "fa":
         if tolerant and tolerant != w:
             yield _Step(SPELLING, (PLAIN, COMPOUND), tolerant, True, "spelling")
         if tolerant:
-            yield _Step(SPELLING, (TOLERANT,), tolerant, True, "spelling")
+            yield _Step(SPELLING, (TOLERANT, PART_TOLERANT), tolerant, True, "spelling")
         if keys.cross:
-            yield _Step(SCRIPT, (TOLERANT,), keys.cross, True, "script")
+            yield _Step(SCRIPT, (TOLERANT, PART_TOLERANT), keys.cross, True, "script")
     elif tolerant:
-        yield _Step(SPELLING, (TOLERANT,), tolerant, True, "spelling")
-        yield _Step(SCRIPT, (CROSS,), tolerant, True, "script")
+        yield _Step(SPELLING, (TOLERANT, PART_TOLERANT), tolerant, True, "spelling")
+        yield _Step(SCRIPT, (CROSS, PART_CROSS), tolerant, True, "script")
     if len(keys.skeleton) >= 2:
-        yield _Step(SOUND, (SKELETON,), keys.skeleton, True, "sound")
+        yield _Step(SOUND, (SKELETON, PART_SKELETON), keys.skeleton, True, "sound")
 
 
 def _run_step(ix: Index, step: _Step, out: Collector, fields: tuple[str, ...] = (GIVEN, FATHER, OTHER)) -> None:
@@ -239,9 +264,12 @@ def _run_step(ix: Index, step: _Step, out: Collector, fields: tuple[str, ...] = 
             token = kind + f + step.key
             room = out.room()
             rows = ix.range(token, room) if step.prefix else ix.equal(token, room)
+            part = PART if kind in _PART_KINDS else WHOLE
             for found, pid in rows:
-                tier = step.tier if found == token else max(step.tier, PREFIX)
-                out.add(pid, tier, FIELD_BOOST[f], (TIER_REASON[tier], step.reason, FIELD_REASON[f]))
+                exact = found == token
+                tier = step.tier if exact else max(step.tier, PREFIX)
+                out.add(pid, tier, FIELD_BOOST[f], (TIER_REASON[tier], step.reason, FIELD_REASON[f]),
+                        part if exact else part + BEGINS)
             if len(rows) >= room:
                 out.complete = False
         if out.full:
@@ -318,10 +346,24 @@ def _intersect(ix: Index, words: tuple[str, ...], out: Collector, *, bounded: bo
         out.add(pid, PREFIX, 0.0, ("prefix",))
 
 
+def _as_written(ix: Index, words: tuple[str, ...], out: Collector) -> None:
+    """The words are one name field's words, as typed (محمد رضا for محمد رضا or محمد‌رضا): an exact match. The field
+    files its words joined as a compound token, and each word: both must be there (محمدرضا, written as one word,
+    files the joined form as a plain word and is a spacing match, found by the next step)."""
+    joined = "".join(words)
+    for f in (GIVEN, FATHER, OTHER):
+        room = out.room()
+        rows = ix.equal(COMPOUND + f + joined, room)
+        if len(rows) >= room:
+            out.complete = False
+        for pid in ix.holding([pid for _, pid in rows], [PLAIN + f + w for w in words]):
+            out.add(pid, EXACT, FIELD_BOOST[f], ("exact", FIELD_REASON[f]))
+
+
 def several_words(ix: Index, query: Query, out: Collector) -> None:
     words = query.words
     persian = query.persian
-    # 1. given name + father's name, exact given and the father's name as typed so far
+    # 1. given name + father's name, exact given and the father's name as typed so far; the words as one name
     pair_steps = [(tier, token, reason, exact) for g, f in _splits(words)
                   for tier, token, reason, exact in _pair_keys(g, f, persian)]
     for tier, token, _reason, _ in sorted(pair_steps, key=lambda s: s[0]):
@@ -330,6 +372,7 @@ def several_words(ix: Index, query: Query, out: Collector) -> None:
         for found, pid in ix.range(token, out.room()):
             hit = tier if found == token else PREFIX
             out.add(pid, hit, PAIR_BOOST, (TIER_REASON[hit], "given", "father"))
+    _as_written(ix, words, out)
     if out.full:
         out.complete = False
         return
@@ -388,4 +431,4 @@ def run_query(conn: Connection, query: Query, out: Collector) -> None:
         out.found = found  # nothing found by number: the name matches are the result as they stand
         return
     for pid, f in found.items():
-        out.add(pid, f.tier, f.boost, f.reasons)
+        out.add(pid, f.tier, f.boost, f.reasons, f.fit)

@@ -9,6 +9,8 @@ made from, is defined here and nowhere else (the ORM write path, sync apply and 
     c1 c2 c3   tolerant keys: Latin phonetic keys; usual Persian spellings where they differ from what was written
     d1 d2 d3   Persian-script names as the Latin phonetic key of their usual romanisation (the curated table)
     e1 e2 e3   consonant skeletons, the same for both scripts
+    f1 … h3    the c, d and e keys of the parts of a compound (محمدرضا: those of محمد and رضا), kept apart so that
+               the search ranks such a part below a name that is the part itself (محمد before محمدرضا for Mohammad)
     Pa Pc Pd Pe   given name + "|" + father's name, both without spaces, as plain / tolerant / cross / skeleton keys
     #          patient code (whole, without separators, and its serial number);  n  phone;  x  document
 
@@ -45,12 +47,15 @@ FIELDS: Final = {
 }
 NAME_FIELDS: Final = tuple(FIELDS)
 PLAIN, COMPOUND, TOLERANT, CROSS, SKELETON = "a", "b", "c", "d", "e"
+PART_TOLERANT, PART_CROSS, PART_SKELETON = "f", "g", "h"
+PART_OF: Final = {TOLERANT: PART_TOLERANT, CROSS: PART_CROSS, SKELETON: PART_SKELETON}
 PAIR: Final = "P"
 SEP: Final = "|"
 CODE, PHONE, DOCUMENT = "#", "n", "x"
 MAX_TOKEN: Final = 100
-# Bump when what the tokens are made from changes: app.store.migrations rebuilds the index for older files.
-INDEX_VERSION: Final = 3
+# Bump when what the tokens are made from changes, with a migration that rebuilds the index of older files
+# (app/store/migrations/versions: 0008 made version 3, 0015 version 4, the compound parts' own kinds).
+INDEX_VERSION: Final = 4
 TOKENS: Final = "patient_search"
 ENTRIES: Final = "patient_search_patient"
 TOKEN_SEP: Final = "\n"
@@ -68,17 +73,22 @@ def _name_rows(keys: NameKeys, field: str) -> set[str]:
     if len(keys.words) > 1:
         out.add(COMPOUND + field + keys.compact)
     words = set(keys.words)
-    out.update(COMPOUND + field + p for p in keys.parts if p not in words)
-    # Tolerant keys equal to a plain word are not repeated: a tolerant look-up reads the plain rows as well.
-    for t in (keys.tolerant, *keys.tolerant_words):
-        if t and t not in words and t != keys.compact:
-            out.add(TOLERANT + field + t)
-    for x in (keys.cross, *keys.cross_words):
-        if x:
-            out.add(CROSS + field + x)
-    for s in (keys.skeleton, *keys.skeleton_words):
-        if s:
-            out.add(SKELETON + field + s)
+    # A part is filed as written only where it is written so (reza in Alireza); one the segmentation respelled
+    # (mohamad in Mohammadreza, اسماعیل in محمداسمعیل) is filed among the part's spelling keys below, so that
+    # Mohamad finds Mohammadreza as a spelling, not as the very letters typed.
+    written = [p for p in keys.parts if p in keys.compact]
+    out.update(COMPOUND + field + p for p in written if p not in words)
+    # Tolerant keys equal to a plain word or a part are not repeated: a tolerant look-up reads those rows as well.
+    plain = words | {keys.compact, *written}
+    whole = {TOLERANT: (keys.tolerant, *keys.tolerant_words), CROSS: (keys.cross, *keys.cross_words),
+             SKELETON: (keys.skeleton, *keys.skeleton_words)}
+    parts = {TOLERANT: keys.tolerant_parts, CROSS: keys.cross_parts, SKELETON: keys.skeleton_parts}
+    for kind in (TOLERANT, CROSS, SKELETON):
+        own = {k for k in whole[kind] if k and not (kind == TOLERANT and k in words | {keys.compact})}
+        out.update(kind + field + k for k in own)
+        # A part's key that is also the whole name's or a word's is filed once, as the better of the two.
+        out.update(PART_OF[kind] + field + k for k in parts[kind]
+                   if k and k not in own and not (kind == TOLERANT and k in plain))
     return out
 
 
@@ -119,8 +129,11 @@ def patient_tokens(names: Mapping[str, str], code: str, phone: str, doc_numbers:
         value = names.get(name_field) or ""
         if value:
             tokens |= _cached_name_rows(value, field)
-    # The record's Latin name already files this key as a spelling key: a look-up of the cross key reads it there.
-    tokens = {t for t in tokens if not (t[0] == CROSS and TOLERANT + t[1:] in tokens)}
+    # The record's Latin name already files this key as a spelling key (of the name, or of a part): a look-up of the
+    # cross key reads the spelling rows first, and finds the patient there at a better rank.
+    spelled = {t[1:] for t in tokens if t[0] in (TOLERANT, PART_TOLERANT)}
+    tokens = {t for t in tokens if not (t[0] in (CROSS, PART_CROSS) and t[1:] in spelled)
+              and not (t[0] == PART_CROSS and CROSS + t[1:] in tokens)}
     given = [name_keys(names.get(f) or "") for f in ("given_name_fa", "given_name_latin")]
     father = [name_keys(names.get(f) or "") for f in ("father_name_fa", "father_name_latin")]
     tokens |= pair_tokens(given, father)
@@ -153,11 +166,13 @@ def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
         yield items[start:start + size]
 
 
-def store_tokens(conn: Connection, tokens: Mapping[str, set[str] | None]) -> None:
+def store_tokens(conn: Connection, tokens: Mapping[str, set[str] | None], *, review: bool = True) -> None:
     """Make the index hold exactly ``tokens[pid]`` for each patient named (None: the patient leaves the index).
-    Only the rows that changed are written; a patient new to the index is given the next number."""
+    Only the rows that changed are written; a patient new to the index is given the next number. ``review``: the
+    duplicates review compares these patients again (a record was written; sex, birth year... are not tokens)."""
     ids = list(tokens)
-    mark_changed(conn, ids)  # the duplicates review compares these again (sex, birth year... are not tokens)
+    if review:
+        mark_changed(conn, ids)
     old: dict[str, tuple[int, str]] = {}
     for chunk in _chunks(ids):
         marks = ",".join("?" * len(chunk))
@@ -209,7 +224,7 @@ def index_tokens(conn: Connection, patient_id: str) -> set[str]:
     return set(stored.split(TOKEN_SEP)) if stored else set()
 
 
-def reindex_patients(conn: Connection, patient_ids: Iterable[str]) -> None:
+def reindex_patients(conn: Connection, patient_ids: Iterable[str], *, review: bool = True) -> None:
     ids = list(dict.fromkeys(patient_ids))
     if not ids:
         return
@@ -230,15 +245,16 @@ def reindex_patients(conn: Connection, patient_ids: Iterable[str]) -> None:
                 continue  # merged-away and deleted patients are found through the record that replaced them
             names = {f: getattr(row, f) for f in NAME_FIELDS}
             wanted[row.id] = patient_tokens(names, row.code, row.phone, docs.get(row.id, []))
-        store_tokens(conn, wanted)
+        store_tokens(conn, wanted, review=review)
 
 
-def rebuild_index(conn: Connection, *, batch: int = 2000) -> int:
-    """Recompute every patient's tokens (after the token scheme changed). Returns the number of patients."""
+def rebuild_index(conn: Connection, *, batch: int = 2000, review: bool = True) -> int:
+    """Recompute every patient's tokens (after the token scheme changed). Returns the number of patients.
+    ``review``: mark every patient for the duplicates review (not needed when the blocks' tokens did not change)."""
     conn.exec_driver_sql(f"DELETE FROM {TOKENS}")
     conn.exec_driver_sql(f"DELETE FROM {ENTRIES}")
     pt = Patient.__table__
     ids = list(conn.execute(select(pt.c.id).order_by(pt.c.id)).scalars())
     for start in range(0, len(ids), batch):
-        reindex_patients(conn, ids[start:start + batch])
+        reindex_patients(conn, ids[start:start + batch], review=review)
     return len(ids)

@@ -31,8 +31,13 @@ def test_spaces_zwnj_and_hyphens_between_words_are_one_spelling():
 def test_compound_parts_are_keys_of_their_own():
     keys = name_keys("غلامرسول")
     assert set(keys.parts) == {"غلام", "رسول"}
-    assert "rAsUl" in keys.cross_words  # رسول alone meets Rasul
-    assert {"qUlAm", "rAsUl"} <= set(name_keys("Ghulamrasul").tolerant_words)
+    assert "rAsUl" in keys.cross_parts  # رسول alone meets Rasul
+    assert {"qUlAm", "rAsUl"} <= set(name_keys("Ghulamrasul").tolerant_parts)
+    # Kept apart from the words' keys: the search ranks a part below a name that is the part itself.
+    assert "rAsUl" not in keys.cross_words and "rAsUl" not in name_keys("Ghulamrasul").tolerant_words
+    # The keys of a word are not repeated as a part's (غلام رسول written apart has words, not parts, to offer).
+    spaced = name_keys("غلام رسول")
+    assert "rAsUl" in spaced.cross_words and "rAsUl" not in spaced.cross_parts
 
 
 @pytest.mark.parametrize(("a", "b"), [

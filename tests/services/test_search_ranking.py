@@ -56,10 +56,8 @@ def test_latin_query_exact_then_prefix_then_spelling_then_other_script(clinician
                                   ("fa_prefix", SCRIPT, ("script", "given"))]
 
 
-@pytest.mark.xfail(strict=True, reason="known defect: the tolerant and cross-script index keys of a compound's parts "
-                   "(محمدرضا -> mUhAmAd) are filed as the whole name's keys are, so within those tiers the whole name "
-                   "محمد does not rank above the compound; telling them apart needs a change of the index format")
 def test_other_script_whole_name_before_a_compound_starting_with_it(clinician, people):
+    # محمدرضا meets Mohammad through its part محمد (and the beginning of its own key): below محمد itself.
     ranked = _ranked(clinician, "Mohammad", people)
     assert [name for name, _, _ in ranked[3:]] == ["fa_exact", "fa_prefix"]
 
@@ -108,3 +106,107 @@ def test_birth_year_never_lifts_a_row_above_a_better_tier(clinician, people):
     assert hits[0].patient_id == people["lat_exact"] and "birth_year" not in hits[0].reasons
     spelled = [h for h in hits if h.tier == SPELLING]
     assert spelled[0].patient_id == spelled_1970 and spelled[0].reasons == ("spelling", "given", "birth_year")
+
+
+# --- compounds, spacing and spellings (issue 15): each query against the forms people really write -----------------
+
+
+@pytest.fixture
+def forms(clinician) -> dict[str, str]:
+    # Compounds first, so that no whole name comes first by the order of insertion.
+    names = {
+        "fa_joined": ("fa", "محمدرضا"), "fa_zwnj": ("fa", "محمد\u200cرضا"), "fa_spaced": ("fa", "محمد رضا"),
+        "fa_alireza": ("fa", "علیرضا"), "lat_mohammadreza": ("latin", "Mohammadreza"),
+        "lat_alireza": ("latin", "Alireza"), "lat_ali_reza": ("latin", "Ali Reza"),
+        "fa_mohammad": ("fa", "محمد"), "fa_ali": ("fa", "علی"), "fa_reza": ("fa", "رضا"),
+        "lat_mohammad": ("latin", "Mohammad"), "lat_muhammad": ("latin", "Muhammad"), "lat_mohamad": ("latin", "Mohamad"),
+        "lat_ali": ("latin", "Ali"), "fa_karim_arabic": ("fa", "كريم"),  # Arabic kaf and yeh, as some keyboards type
+    }
+    return {key: _register(clinician, **{f"given_name_{script}": name, f"father_name_{script}": "نبی" if script == "fa"
+                                         else "Nabi"}) for key, (script, name) in names.items()}
+
+
+def _tiers(ctx, query: str, ids: dict[str, str]) -> list[tuple[str, int]]:
+    return [(name, tier) for name, tier, _ in _ranked(ctx, query, ids)]
+
+
+def _before(ranked: list[tuple[str, int]], first: set[str], then: set[str]) -> bool:
+    """Every one of ``first`` is listed, and before every one of ``then``."""
+    names = [n for n, _ in ranked]
+    return first <= set(names) and then <= set(names) and max(map(names.index, first)) < min(map(names.index, then))
+
+
+@pytest.mark.parametrize("query", ["محمد رضا", "محمد\u200cرضا"])
+def test_a_name_written_apart_is_exact_for_the_same_spacing_and_a_spacing_match_joined(clinician, forms, query):
+    ranked = _tiers(clinician, query, forms)
+    assert sorted(ranked[:2]) == [("fa_spaced", EXACT), ("fa_zwnj", EXACT)]  # ZWNJ separates words as a space does
+    assert ranked[2] == ("fa_joined", SPACING)
+
+
+def test_a_name_written_as_one_word_is_exact_joined_and_a_spacing_match_apart(clinician, forms):
+    ranked = _tiers(clinician, "محمدرضا", forms)
+    assert ranked[0] == ("fa_joined", EXACT)
+    assert sorted(ranked[1:3]) == [("fa_spaced", SPACING), ("fa_zwnj", SPACING)]
+    assert ("lat_mohammadreza", SCRIPT) in ranked
+
+
+@pytest.mark.parametrize(("query", "exact"), [("Mohammad", "lat_mohammad"), ("Muhammad", "lat_muhammad"),
+                                              ("Mohamad", "lat_mohamad")])
+def test_latin_spellings_of_mohammad_rank_the_name_before_a_compound_with_it(clinician, forms, query, exact):
+    ranked = _tiers(clinician, query, forms)
+    assert ranked[0] == (exact, EXACT)
+    others = {"lat_mohammad", "lat_muhammad", "lat_mohamad"} - {exact}
+    assert {(n, SPELLING) for n in others} <= set(ranked)
+    if query == "Mohammad":
+        # The letters typed are how Mohammadreza begins: a prefix match, above other spellings (search as you type).
+        assert ranked[1] == ("lat_mohammadreza", PREFIX)
+    else:
+        # Mohammadreza is Mohammad + Reza: a spelling of a part, below every spelling of Mohammad itself.
+        assert _before(ranked, others, {"lat_mohammadreza"}) and ("lat_mohammadreza", SPELLING) in ranked
+    # In Persian script, محمد and محمد رضا (a word of the name) before محمدرضا and محمد‌رضا's joined form.
+    assert _before(ranked, {"fa_mohammad", "fa_spaced", "fa_zwnj"}, {"fa_joined"})
+    assert ("fa_joined", SCRIPT) in ranked
+
+
+def test_persian_mohammad_ranks_latin_spellings_of_the_name_before_a_latin_compound(clinician, forms):
+    ranked = _tiers(clinician, "محمد", forms)
+    assert sorted(ranked[:3]) == [("fa_mohammad", EXACT), ("fa_spaced", EXACT), ("fa_zwnj", EXACT)]
+    assert ranked[3] == ("fa_joined", SPACING)
+    assert _before(ranked, {"lat_mohammad", "lat_muhammad", "lat_mohamad"}, {"lat_mohammadreza"})
+    assert ("lat_mohammadreza", SCRIPT) in ranked
+
+
+def test_reza_still_finds_every_compound_ending_in_it(clinician, forms):
+    ranked = _tiers(clinician, "Reza", forms)
+    assert ranked[0] == ("lat_ali_reza", EXACT)
+    assert sorted(ranked[1:3]) == [("lat_alireza", SPACING), ("lat_mohammadreza", SPACING)]
+    assert {("fa_joined", SCRIPT), ("fa_alireza", SCRIPT)} <= set(ranked)
+    assert _before(ranked, {"fa_reza", "fa_spaced", "fa_zwnj"}, {"fa_joined", "fa_alireza"})
+
+
+@pytest.mark.parametrize(("query", "exact", "spacing"), [("Ali Reza", "lat_ali_reza", "lat_alireza"),
+                                                         ("Alireza", "lat_alireza", "lat_ali_reza")])
+def test_ali_reza_and_alireza_each_exact_for_itself(clinician, forms, query, exact, spacing):
+    ranked = _tiers(clinician, query, forms)
+    assert ranked[:2] == [(exact, EXACT), (spacing, SPACING)]
+    assert ("fa_alireza", SCRIPT) in ranked
+
+
+def test_ali_ranks_the_name_and_a_name_with_the_word_before_the_compound(clinician, forms):
+    ranked = _tiers(clinician, "Ali", forms)
+    assert sorted(ranked[:2]) == [("lat_ali", EXACT), ("lat_ali_reza", EXACT)]
+    assert ranked[2] == ("lat_alireza", SPACING)
+    assert _before(ranked, {"fa_ali"}, {"fa_alireza"})
+
+
+@pytest.mark.parametrize(("query", "exact", "compound"), [
+    ("علي", "fa_ali", "fa_alireza"),  # Arabic yeh typed for a name stored with the Persian one
+    ("علی", "fa_ali", "fa_alireza"),
+    ("کریم", "fa_karim_arabic", None),  # Persian kaf and yeh typed for a name stored with the Arabic ones
+    ("كريم", "fa_karim_arabic", None),
+])
+def test_arabic_and_persian_yeh_and_kaf_are_one_letter(clinician, forms, query, exact, compound):
+    ranked = _tiers(clinician, query, forms)
+    assert ranked[0] == (exact, EXACT)
+    if compound:
+        assert ranked[1] == (compound, SPACING)
