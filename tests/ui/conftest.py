@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from ui_helpers import Driver
+from ui_helpers import Driver, ServerProcess, enrol_demo_laptop, free_port
 
 from app.services.site import create_demo_site
 
@@ -43,3 +43,13 @@ def driver(qtbot, demo_dir: Path) -> Iterator[Driver]:  # type: ignore[no-untype
     d = Driver(qtbot, demo_dir)
     yield d
     d.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path, demo_dir: Path) -> Iterator[ServerProcess]:
+    """The demo laptop enrolled with a central server on a loopback port, not started yet (``server.start()``)."""
+    db = tmp_path / "central.db"
+    srv = ServerProcess(db, free_port())
+    enrol_demo_laptop(demo_dir, db, srv.url)
+    yield srv
+    srv.stop()

@@ -1,96 +1,17 @@
 """Background sync in the running app (issue 13): a record saved while the server is down reaches it, with no click,
-soon after the server comes up; locking holds sync; quitting stops it. The server is a real process on a loopback
+soon after the server comes up; locking and switching users hold sync, and after a switch it runs as the new
+person; quitting stops it. The server is a real process on a loopback
 port, stopped and started."""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 from PySide6.QtCore import Qt
-from sqlalchemy import select
-
-from app.services.site import DEMO_PASSWORD, sign_in
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "sync"))
-
-from helpers import free_port, server_engine  # noqa: E402
-
-
-class ServerProcess:
-    """``python -m app.server`` on a loopback port: the real central server, started and stopped like one."""
-
-    def __init__(self, db: Path, port: int) -> None:
-        self.db, self.port = db, port
-        self.url = f"http://127.0.0.1:{port}"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "app.server", "--db", str(self.db), "--port",
-                                      str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 90  # a loaded CI machine imports the server slowly
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(self.url + "/v1/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError("the server did not start")
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.wait(10)
-            self.proc = None
-
-
-def enrol_demo_laptop(folder: Path, central_db: Path, url: str) -> None:
-    from app.server import devices
-    from app.sync import identity
-
-    engine = server_engine(str(central_db))
-    session = sign_in(folder, "admin", DEMO_PASSWORD)
-    try:
-        request = identity.device_request(session.store)
-        with engine.begin() as conn:
-            enrolment = devices.enrol_device(conn, device_id=request.device_id, device_code=request.device_code,
-                                             public_key=request.public_key, server_url=url,
-                                             unit_id=request.unit_id)
-        identity.load_enrolment(session.store, enrolment, actor=session.ctx)
-    finally:
-        session.store.close()
-        engine.dispose()
-
-
-def central_patients(db: Path) -> set[str]:
-    from app.server import models as m
-
-    engine = server_engine(str(db))
-    try:
-        with engine.connect() as conn:
-            return set(conn.execute(select(m.RECORDS["patient"].c.id)).scalars())
-    finally:
-        engine.dispose()
-
-
-def patient(n: int) -> dict[str, object]:
-    return {"given_name_latin": f"Bgsync{n}", "father_name_latin": "Father", "family_name_latin": "", "sex": "female",
-            "birth_year": 1990, "nationality": "afghan", "legal_status": "amayesh", "consent_date": "2026-01-05",
-            "phone": "", "new_household": True, "documents": []}
-
-
-@pytest.fixture
-def server(tmp_path: Path, demo_dir: Path):  # type: ignore[no-untyped-def]
-    db = tmp_path / "central.db"
-    srv = ServerProcess(db, free_port())
-    enrol_demo_laptop(demo_dir, db, srv.url)
-    yield srv
-    srv.stop()
+from ui_helpers import central_patients, demo_patient
 
 
 def test_a_record_saved_while_the_server_is_down_reaches_it_with_no_click(driver, server, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -104,7 +25,7 @@ def test_a_record_saved_while_the_server_is_down_reaches_it_with_no_click(driver
     qtbot.waitUntil(lambda: "not reachable" in status.text(), timeout=5000)
     saved: list[str] = []
     ctx = ctl.session.ctx
-    run_op(main, lambda: register_patient(ctx, patient(1), override_reason="test").patient_id, saved.append)
+    run_op(main, lambda: register_patient(ctx, demo_patient(1), override_reason="test").patient_id, saved.append)
     qtbot.waitUntil(lambda: bool(saved), timeout=10000)
     server.start()
     started = time.monotonic()
@@ -141,6 +62,65 @@ def test_the_administrator_turns_automatic_sync_off_and_on(driver, server, qtbot
     assert not ctl.sync.state.paused
 
 
+def test_background_sync_runs_as_whoever_is_signed_in_across_a_lock_and_a_switch(driver, server, qtbot,
+                                                                                monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Locked or signed out: nothing syncs (not even when the network comes back). After a switch every round runs
+    as the person now signed in, never as the one who left, and what either of them saved reaches the server."""
+    from PySide6.QtWidgets import QPushButton
+
+    import app.sync.engine as engine_module
+    from app.services.patients import register_patient
+    from app.services.site import DEMO_PASSWORD
+    from app.ui.ops import run_op
+
+    real = engine_module.run_one_round
+    rounds: list[str] = []  # whose role each round of the background engine ran under
+
+    def as_whom(store, ctx, url, token, progress=None):  # type: ignore[no-untyped-def]
+        rounds.append(ctx.user_id)
+        return real(store, ctx, url, token, progress)
+
+    monkeypatch.setattr(engine_module, "run_one_round", as_whom)
+    server.start()
+    main = driver.sign_in("m.shahraki")
+    ctl = driver.ctl
+    first = main.ctx.user_id
+    qtbot.waitUntil(lambda: ctl.sync is not None and ctl.sync.state.last_report is not None, timeout=60000)
+    assert set(rounds) == {first}
+
+    def save(n: int) -> str:
+        saved: list[str] = []
+        ctx = ctl.session.ctx
+        run_op(ctl.main, lambda: register_patient(ctx, demo_patient(n), override_reason="test").patient_id,
+               saved.append, lambda err: saved.append(f"failed: {err!r}"))
+        qtbot.waitUntil(lambda: bool(saved), timeout=10000)
+        assert not saved[0].startswith("failed"), saved[0]
+        return saved[0]
+
+    main.lock()
+    before_lock = save(3)  # a change waiting in the queue while the screen is locked
+    qtbot.waitUntil(lambda: not ctl.sync.state.syncing, timeout=30000)
+    qtbot.mouseClick(main.lock_page.findChild(QPushButton, "switchUserButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ctl.signin is not None and ctl.main is None, timeout=10000)
+    held = len(rounds)
+    ctl.sync.run_now()  # as when the network comes back: still nobody signed in
+    qtbot.wait(3000)
+    assert len(rounds) == held and ctl.sync.state.paused
+    assert before_lock not in central_patients(server.db)
+
+    other = driver.sign_in("a.noori")  # another clinician
+    second = other.ctx.user_id
+    assert second != first
+    qtbot.waitUntil(lambda: before_lock in central_patients(server.db), timeout=30000)
+    made_by_second = save(4)
+    other.lock()
+    assert ctl.sync.state.paused
+    ctl.unlock(DEMO_PASSWORD)  # the real password check, on a worker; sync resumes at once
+    qtbot.waitUntil(lambda: not ctl.sync.state.paused, timeout=10000)
+    qtbot.waitUntil(lambda: made_by_second in central_patients(server.db), timeout=30000)
+    assert rounds[held:] and set(rounds[held:]) == {second}  # never again as the person who left
+
+
 def _conflict_on_a_patient(ctl) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     """A patient registered here, and the conflict the feed would bring when another laptop's phone won."""
     import uuid
@@ -149,7 +129,7 @@ def _conflict_on_a_patient(ctl) -> tuple[str, str]:  # type: ignore[no-untyped-d
     from app.services.patients import register_patient
 
     ctx = ctl.session.ctx
-    pid = register_patient(ctx, {**patient(2), "phone": "09121111111"}, override_reason="test").patient_id
+    pid = register_patient(ctx, {**demo_patient(2), "phone": "09121111111"}, override_reason="test").patient_id
     from app.models import Patient
 
     with ctx.store.write(ctx.user_id) as s:

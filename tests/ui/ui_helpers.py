@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -130,6 +134,9 @@ class Driver:
         from app.ui import i18n
 
         ctl = self.ctl
+        if ctl.sync is not None:
+            ctl.sync.stop()  # its thread would go on probing a server the test has stopped
+            ctl.sync = None
         pool().waitForDone(10000)
         QApplication.processEvents()
         for w in (ctl.main, ctl.signin, ctl.first_run):
@@ -145,3 +152,81 @@ class Driver:
         if ctl.store is not None:
             ctl.store.close()
         i18n.set_language("en")
+
+
+# ----- a real central server on a loopback port, for background sync and the Sync panel -----
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServerProcess:
+    """``python -m app.server`` on a loopback port: the real central server, started and stopped like one."""
+
+    def __init__(self, db: Path, port: int) -> None:
+        self.db, self.port = db, port
+        self.url = f"http://127.0.0.1:{port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        import httpx
+
+        self.proc = subprocess.Popen([sys.executable, "-m", "app.server", "--db", str(self.db), "--port",
+                                      str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 90  # a loaded CI machine imports the server slowly
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.url + "/v1/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("the server did not start")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(10)
+            self.proc = None
+
+
+def enrol_demo_laptop(folder: Path, central_db: Path, url: str) -> None:
+    from app.server import devices
+    from app.server.db import open_database
+    from app.services.site import sign_in
+    from app.sync import identity
+
+    engine = open_database(str(central_db))
+    session = sign_in(folder, "admin", DEMO_PASSWORD)
+    try:
+        request = identity.device_request(session.store)
+        with engine.begin() as conn:
+            enrolment = devices.enrol_device(conn, device_id=request.device_id, device_code=request.device_code,
+                                             public_key=request.public_key, server_url=url,
+                                             unit_id=request.unit_id)
+        identity.load_enrolment(session.store, enrolment, actor=session.ctx)
+    finally:
+        session.store.close()
+        engine.dispose()
+
+
+def central_patients(db: Path) -> set[str]:
+    from sqlalchemy import select
+
+    from app.server import models as m
+    from app.server.db import open_database
+
+    engine = open_database(str(db))
+    try:
+        with engine.connect() as conn:
+            return set(conn.execute(select(m.RECORDS["patient"].c.id)).scalars())
+    finally:
+        engine.dispose()
+
+
+def demo_patient(n: int) -> dict[str, object]:
+    return {"given_name_latin": f"Bgsync{n}", "father_name_latin": "Father", "family_name_latin": "", "sex": "female",
+            "birth_year": 1990, "nationality": "afghan", "legal_status": "amayesh", "consent_date": "2026-01-05",
+            "phone": "", "new_household": True, "documents": []}

@@ -116,8 +116,11 @@ class SyncPanel(QWidget):
         self.background = background
         background.progress.connect(self._show_progress)
         background.state_changed.connect(self._show_state)
-        background.round_done.connect(lambda *_: self.refresh())
+        background.round_done.connect(self._round_done)  # bound: dropped with the panel (see status.py)
         self._show_state()
+
+    def _round_done(self, *_: object) -> None:
+        self.refresh()
 
     def _auto_toggled(self, on: bool) -> None:
         if not can(self.ctx.role, Action.CONFIGURE_DEVICE):

@@ -35,10 +35,18 @@ class SyncStatusWidget(QPushButton):
 
     def attach(self, background: Any) -> None:
         self.background = background
-        background.round_done.connect(lambda *_: self.refresh())
+        # Bound methods, not lambdas: Qt drops a connection when its receiver is destroyed, and this widget goes
+        # with its window at every user switch while the engine lives on (a lambda would call a deleted widget).
+        background.round_done.connect(self._round_done)
         background.state_changed.connect(self._redraw)
-        background.progress.connect(lambda _: self._redraw())
+        background.progress.connect(self._progressed)
         self.refresh()
+
+    def _round_done(self, *_: object) -> None:
+        self.refresh()
+
+    def _progressed(self, _: object) -> None:
+        self._redraw()
 
     def _redraw(self) -> None:
         if self.status is not None:
