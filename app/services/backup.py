@@ -65,6 +65,11 @@ class RestoreInfo:
     made_at: str
 
 
+def _unwritable(out: Path) -> BackupError:
+    return BackupError(f"The backup could not be written to {out.parent}: is the USB stick full or read-only?",
+                       f"نسخهٔ پشتیبان در {out.parent} نوشته نشد: آیا حافظهٔ USB پر یا فقط‌خواندنی است؟")
+
+
 def backup_laptop(ctx: Ctx, keystore: Keystore, folder: Path, out: Path) -> BackupInfo:
     """Write the backup file ``out`` (whole or not at all). The unit administrator's act."""
     ctx.require(Action.CONFIGURE_DEVICE)
@@ -82,7 +87,10 @@ def backup_laptop(ctx: Ctx, keystore: Keystore, folder: Path, out: Path) -> Back
 
     manifest = {"format": FORMAT, "version": VERSION, "made_at": made_at.isoformat(), "device_id": device.device_id,
                 "device_code": device.device_code, "epoch": device.epoch, "schema": HEAD_REVISION}
-    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a stick not mounted, read-only, or a file where its folder should be: the same sentence
+        raise _unwritable(out) from None
     with tempfile.TemporaryDirectory(prefix="sayyar-backup-", dir=folder) as tmp:
         snapshot = Path(tmp) / "sayyar.db"
         raw = store.read_engine.raw_connection()
@@ -102,9 +110,7 @@ def backup_laptop(ctx: Ctx, keystore: Keystore, folder: Path, out: Path) -> Back
             os.replace(part, out)
         except OSError:
             part.unlink(missing_ok=True)
-            raise BackupError(f"The backup could not be written to {out.parent}: is the USB stick full or "
-                              "read-only?", f"نسخهٔ پشتیبان در {out.parent} نوشته نشد: آیا حافظهٔ USB پر یا "
-                              "فقط‌خواندنی است؟") from None
+            raise _unwritable(out) from None
     _remember_backup(folder, made_at, out.name)
     log.info("laptop backup written (%d bytes)", out.stat().st_size)
     return BackupInfo(out, out.stat().st_size, device.device_code, device.epoch, made_at)
