@@ -6,7 +6,7 @@
   with the import. The page shows what the command prints (applied, duplicates, stale, conflicts, rejected) and each
   rejected change with its reason; the receipt is downloaded from the page and carried back to the laptop.
 - ``/hq/conflicts``: the open conflicts ``sayyar hq conflicts`` lists, by patient (record) code, the field as the
-  forms name it, both values, which laptop wrote each and when. "Keep the current value" closes one (audited); the
+  forms name it, both values, who wrote each (person, laptop, unit, as the server recorded them) and when. "Keep the current value" closes one (audited); the
   lost value is restored on a laptop of the unit (an ordinary edit that travels), as the page says.
 
 Both are headquarters-only (bundle import; the values are patients' details) and run on worker threads.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from datetime import datetime, timezone
 from html import escape
 from typing import Any
@@ -78,6 +79,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kept_value": ("Current value (kept)", "مقدار فعلی (نگه‌داشته)"),
     "lost_value": ("Other value (not kept)", "مقدار دیگر (نگه‌داشته نشد)"),
     "by_at": ("{device}, {at}", "{device}، {at}"),
+    # Who made one side, worded as the laptop's Sync panel words it (its Persian from the same translation file).
+    "by_person_laptop": ("{person} on laptop {laptop}", "کاربر {person} در رایانهٔ {laptop}"),
+    "by_person": ("{person} on another laptop", "کاربر {person} در رایانه‌ای دیگر"),
+    "unknown_person": ("an unknown person", "نامعلوم"),
     "keep": ("Keep the current value", "نگه‌داشتن مقدار فعلی"),
     "no_conflicts": ("No open conflicts.", "تعارض بازی نیست."),
     "resolved_recently": ("Resolved recently", "بررسی‌شده‌های اخیر"),
@@ -295,8 +300,20 @@ def conflicts_page(request: Request, conn: Connection = Depends(get_connection),
     codes = _record_codes(conn, wanted)
     b = base(request)
 
-    def who(node: str, stamp: str) -> str:
-        return escape(device(node)) + "<br>" + when(_stamp_time(stamp), lang)
+    def who(r: Any, side: str) -> str:
+        """The person, laptop and unit the server recorded for one side (a conflict recorded before it kept them,
+        s0005, names only the laptop, found from the clock stamp), then when it was made. Every name came from a
+        laptop: escaped, and isolated so a Latin name keeps its order in a Persian sentence."""
+        user, unit = getattr(r, f"{side}_user"), getattr(r, f"{side}_unit")
+        laptop = getattr(r, f"{side}_laptop") or device(getattr(r, f"{side}_device"))
+        person = (f'<span dir="auto">{escape(user)}</span>' if user else escape(w("unknown_person", lang)))
+        parts = {"person": person, "laptop": f'<span dir="ltr">{escape(laptop)}</span>'}
+        # One pass over the sentence, so a name that looks like a placeholder stays a name.
+        text = re.sub(r"\{(person|laptop)\}", lambda mt: parts[mt.group(1)],
+                      escape(w("by_person_laptop" if laptop else "by_person", lang)))
+        if unit:
+            text += f' (<span dir="ltr">{escape(unit)}</span>)'
+        return text + "<br>" + when(_stamp_time(getattr(r, f"{side}_hlc")), lang)
 
     def label(field: str) -> str:
         en, fa = field_label(field)
@@ -305,13 +322,13 @@ def conflicts_page(request: Request, conn: Connection = Depends(get_connection),
     rows = []
     for r in open_rows:
         rows.append([f'<span dir="ltr">{escape(codes.get((r.entity, r.record_id), r.record_id[:8]))}</span>',
-                     label(r.field), _value(r.field, r.kept_value, lang), who(r.kept_device, r.kept_hlc),
-                     _value(r.field, r.lost_value, lang), who(r.lost_device, r.lost_hlc),
+                     label(r.field), _value(r.field, r.kept_value, lang), who(r, "kept"),
+                     _value(r.field, r.lost_value, lang), who(r, "lost"),
                      f'<form class="inline" method="post" action="{b}/conflicts/{escape(r.id)}/keep">'
                      f'{csrf_field(request)}<input name="note" placeholder="{escape(t("note", lang))}" size="18" '
                      f'dir="auto"> <button>{escape(w("keep", lang))}</button></form>'])
-    headers = [w("record", lang), w("field", lang), w("kept_value", lang), f'{t("device", lang)} · {t("when", lang)}',
-               w("lost_value", lang), f'{t("device", lang)} · {t("when", lang)}', ""]
+    by_when = f'{t("who", lang)} · {t("device", lang)} · {t("when", lang)}'
+    headers = [w("record", lang), w("field", lang), w("kept_value", lang), by_when, w("lost_value", lang), by_when, ""]
     body = [f'<p class="muted">{escape(w("conflicts_intro", lang))}</p>',
             table(headers, rows) if rows else f"<p>{escape(w('no_conflicts', lang))}</p>"]
     if done_rows:

@@ -255,3 +255,48 @@ def test_no_session_no_body_read_on_any_headquarters_form(central: Engine) -> No
         assert route.body_field is None, f"{route.path}: FastAPI reads a body parameter before the sign-in"
         path = "/hq" + re.sub(r"\{[^}]+\}", "x", route.path)
         assert _post_counting(app, path, [], 8) == (401, 0), path
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_the_conflict_page_names_who_made_each_side(tmp_path: Path, central: Engine, live: LiveServer,
+                                                    lang: str) -> None:
+    """Each side's person, laptop and unit, as the laptop's Sync panel and `sayyar hq conflicts` give them, in the
+    account's language and escaped like everything else on the page."""
+    from app.models import User
+    from app.services.context import Ctx
+
+    set_staff(central, username="l.karimi", role="headquarters", password=PASSWORD, language=lang)
+    a, b = make_laptop(tmp_path, "A1"), make_laptop(tmp_path, "B2", unit=SAME_UNIT)
+    for lap in (a, b):
+        enrol(central, lap)
+    pid = register_patient(a.ctx, patient_input(1), override_reason="test").patient_id
+    for lap in (a, b):
+        run_sync_round(lap.store, lap.ctx, live.url, lap.token)
+    update_patient(a.ctx, pid, {"phone": "09121111111"})
+    with b.store.read() as s:  # on B another person makes the change
+        other = s.scalars(select(User).where(User.unit_id == b.store.device.unit_id,
+                                             User.id != b.ctx.user_id)).first()
+        assert other is not None
+        other_id, other_name = other.id, other.username
+        a_name = s.get(User, a.ctx.user_id).username  # type: ignore[union-attr]
+    update_patient(Ctx(b.store, other_id, "clinician", unit_id=b.store.device.unit_id, lang="en"), pid,
+                   {"phone": "09122222222"})  # the later stamp wins
+    for lap in (a, b):
+        run_sync_round(lap.store, lap.ctx, live.url, lap.token)
+    c = _signed_in(central, "l.karimi")
+    try:
+        row = re.search(r"<tbody>(.*?)</tbody>", c.get("/hq/conflicts", headers=HTML).text, re.S).group(1)  # type: ignore[union-attr]
+        kept, lost = row.index("09122222222"), row.index("09121111111")
+        on = "on laptop" if lang == "en" else "در رایانهٔ"
+        assert re.search(f"{re.escape(other_name)}</span> {on} <span[^>]*>B2</span> \\([^)]*{SAME_UNIT}", row[kept:lost])
+        assert re.search(f"{re.escape(a_name)}</span> {on} <span[^>]*>A1</span> \\([^)]*{SAME_UNIT}", row[lost:])
+        # Names come from laptops: markup in one is shown as text, never obeyed.
+        with central.begin() as conn:
+            conn.execute(m.conflict.update().values(kept_user="<b>x</b>", lost_laptop="", lost_user=""))
+        row = re.search(r"<tbody>(.*?)</tbody>", c.get("/hq/conflicts", headers=HTML).text, re.S).group(1)  # type: ignore[union-attr]
+        assert "<b>x</b>" not in row and "&lt;b&gt;x&lt;/b&gt;" in row
+        unknown = "an unknown person" if lang == "en" else "نامعلوم"
+        assert unknown in row[row.index("09121111111"):]
+    finally:
+        c.__exit__(None, None, None)
+    a.close(), b.close()
