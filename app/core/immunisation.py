@@ -6,9 +6,10 @@ it is recommended at, its minimum age, the minimum interval after the previous d
 catch-up rules that drop a dose (a birth dose not given in time; a booster not needed when the previous dose came
 late). A vaccine counts for one or more series (pentavalent: DTP, HepB and Hib).
 
-The engine places recorded doses in date order into the dose slots of each series. A dated dose that is too early
-(before the minimum age, or sooner than the minimum interval after the previous counted dose) is not counted and
-is reported as such; a dose reported by the caregiver without a date counts, and no interval is measured from it.
+The engine places recorded doses in date order into the dose slots of each series, the undated ones after the dated
+ones. A dated dose that is too early (before the minimum age, or sooner than the minimum interval after the previous
+counted dose) is not counted and is reported as such; a dose reported by the caregiver without a date counts, and no
+interval is measured from it.
 The next open slot is due at ``max(birth + recommended age, earliest)``, where earliest is
 ``max(birth + minimum age, previous counted dose + minimum interval)``: a child behind schedule is caught up at the
 minimum intervals, which is WHO's catch-up rule. A slot is overdue after the schedule's grace period, and is no
@@ -292,8 +293,11 @@ class ChildStatus:
 
 
 def _sort_key(d: GivenDose) -> tuple[int, date]:
-    # Undated history first (it is older than anything given here), then by date.
-    return (0, date.min) if d.given_on is None else (1, d.given_on)
+    # Dated doses by date, then the undated ones. An undated dose is probably older than the dated ones, but placed
+    # first it would take the first open dose and push each dated dose into a later one, with a higher minimum age
+    # (a birth HepB given at one day then counts as dose 3 and is "too young"). After them it counts as the next
+    # dose and no dated dose loses its place; as before, no interval is measured from it.
+    return (1, date.max) if d.given_on is None else (0, d.given_on)
 
 
 def _assess_series(s: Series, dob: date, sex: str, doses: Sequence[GivenDose], today: date, grace: Age,
@@ -305,14 +309,13 @@ def _assess_series(s: Series, dob: date, sex: str, doses: Sequence[GivenDose], t
                    and not (start and d.given_on is not None and d.given_on < start)), key=_sort_key)
     slots = s.slots
     out: list[SlotStatus] = []
-    prev: date | None = None  # date of the last counted dated dose
-    prev_known = False  # whether the last counted dose has a date (intervals and late-start rules need one)
+    prev: date | None = None  # date of the last counted dated dose (intervals and late-start rules need one)
     i = 0
 
     def skippable(slot: Slot, on: date | None) -> bool:
         if slot.skip_after is not None and (on is None or on > slot.skip_after.after(dob)):
             return True
-        return (slot.skip_if_previous_after is not None and prev_known and prev is not None
+        return (slot.skip_if_previous_after is not None and prev is not None
                 and prev > slot.skip_if_previous_after.after(dob))
 
     for d in mine:
@@ -329,9 +332,9 @@ def _assess_series(s: Series, dob: date, sex: str, doses: Sequence[GivenDose], t
             if prev is not None and slot.min_interval is not None and d.given_on < slot.min_interval.after(prev):
                 not_counted.append(NotCounted(d, s.id, slot.number, "too_soon"))
                 continue
-            prev, prev_known = d.given_on, True
-        else:
-            prev_known = False
+            prev = d.given_on
+        # An undated dose (placed after the dated ones) leaves ``prev`` alone: the next dose keeps its interval
+        # from the last dated one, which the undated dose most likely came before.
         out.append(SlotStatus(s.id, slot.number, "given", vaccine=d.vaccine, dose=d))
         i += 1
     series_until = s.max_age.after(dob)
@@ -348,7 +351,7 @@ def _assess_series(s: Series, dob: date, sex: str, doses: Sequence[GivenDose], t
             continue
         first_open = False
         earliest = slot.min_age.after(dob)
-        if prev is not None and prev_known and slot.min_interval is not None:
+        if prev is not None and slot.min_interval is not None:
             earliest = max(earliest, slot.min_interval.after(prev))
         due = max(slot.age.after(dob), earliest)
         until = series_until

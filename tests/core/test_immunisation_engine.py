@@ -83,6 +83,18 @@ CASES = [
      {"bcg", "penta", "opv", "ipv", "mmr"}, "overdue"),
     ("a dose dated in the future", "a date after today is not a dose yet",
      "2023-11-28", "male", [("mmr", "2026-12-15")], {"bcg", "penta", "opv", "ipv", "mmr"}, "overdue"),
+    ("1 year, birth doses on the card, one pentavalent reported without a date",
+     "an undated dose fills the next open dose after the dated ones: it never pushes a dated birth dose or "
+     "pentavalent 1 into a later dose with a higher minimum age, where they would not count",
+     "2025-07-28", "female", [("bcg", "2025-07-29"), ("hepb", "2025-07-29"), ("opv", "2025-07-29"),
+                              ("penta", "2025-09-28"), ("opv", "2025-09-28"), ("penta", None), ("opv", None),
+                              ("penta", "2026-10-01"), ("opv", "2026-10-01")], {"ipv", "mmr"}, "overdue"),
+    ("7 months, pentavalent 2 given late, four weeks ago", "HepB doses with pentavalent are 4 weeks apart, as "
+     "DTP's and Hib's (WHO catch-up table: birth dose plus 2-3 doses with DTP, 4 weeks): pentavalent 3 does not "
+     "wait 8 weeks for HepB",
+     "2026-05-01", "male", [("bcg", "2026-05-01"), ("hepb", "2026-05-01"), ("opv", "2026-05-01"),
+                            ("penta", "2026-07-01"), ("opv", "2026-07-01"), ("penta", "2026-10-31"),
+                            ("opv", "2026-10-31"), ("ipv", "2026-10-31")], {"penta", "opv"}, "due"),
     ("5 months, monovalent HepB two weeks ago", "penta counts for HepB too: not before HepB's minimum interval; "
      "Hib has no vaccine of its own, so DTP and Hib wait together for the day penta is valid",
      "2026-07-01", "female", [("bcg", "2026-07-01"), ("opv", "2026-07-01"), ("hepb", "2026-11-14")],
@@ -171,8 +183,28 @@ def histories(draw):
 @example((D("2026-07-01"), "female", [GivenDose("hepb", D("2026-11-14"))]))  # penta would be HepB too soon
 def test_no_recommendation_breaks_an_age_limit_or_a_minimum_interval(h):
     dob, sex, doses = h
+    _check_recommendations(dob, sex, doses, TODAY)
+
+
+@settings(max_examples=300)
+@given(histories(), st.integers(-3 * 365, 3 * 365))
+def test_the_rules_hold_on_any_day_not_only_today(h, shift):
+    """The same properties assessed on another day (before or after the doses, on birthdays, before birth):
+    nothing is recommended before its minimum age or interval, or from its upper age limit on."""
+    dob, sex, doses = h
+    _check_recommendations(dob, sex, doses, TODAY + timedelta(days=shift))
+
+
+def _named(sched, sid, n, dob, today):
+    return [code for limit, code in sched.series_by_id(sid).slots[n - 1].vaccines
+            if limit is None or today < limit.after(dob)]
+
+
+def _check_recommendations(dob, sex, doses, today):
     sched = load_schedule()
-    status = assess(dob, sex, doses, TODAY)
+    status = assess(dob, sex, doses, today)
+    if today < dob:
+        assert status.give_today == []
     for give in status.give_today:
         # Every series the vaccine counts for, not only the doses it was recommended for: a combination given today
         # must be valid for each of them (a series with no open dose - complete, closed or not eligible - does not
@@ -182,20 +214,24 @@ def test_no_recommendation_breaks_an_age_limit_or_a_minimum_interval(h):
             if nxt is None or nxt.state == "aged_out":
                 continue
             assert (sid, nxt.slot) in give.doses, (give.vaccine, sid, "an open dose it counts for is left out")
+        # The vaccine is one a dose it gives names at this age (pentavalent under 5, DTP under 7, then Td), never
+        # one past its own age limit.
+        assert any(give.vaccine in _named(sched, sid, n, dob, today) for sid, n in give.doses), (
+            give.vaccine, give.doses, "a vaccine past its age limit")
         for sid, slot_no in give.doses:
             series = sched.series_by_id(sid)
             slot = series.slots[slot_no - 1]
             open_ = status.of(sid).next
             assert open_ is not None and open_.slot == slot_no, (sid, slot_no)
-            assert TODAY >= slot.min_age.after(dob), (sid, slot_no, "minimum age")
-            assert TODAY < series.max_age.after(dob), (sid, slot_no, "upper age limit")
+            assert today >= slot.min_age.after(dob), (sid, slot_no, "minimum age")
+            assert today < series.max_age.after(dob), (sid, slot_no, "upper age limit")
             if slot.skip_after:
-                assert TODAY <= slot.skip_after.after(dob)
+                assert today <= slot.skip_after.after(dob)
             assert sid in sched.vaccines[give.vaccine].counts_for
             counted = [s for s in status.of(sid).slots if s.state == "given"]
             dated = [s.dose.given_on for s in counted if s.dose and s.dose.given_on]
-            if slot.min_interval and counted and counted[-1].dose and counted[-1].dose.given_on:
-                assert TODAY >= slot.min_interval.after(max(dated)), (sid, slot_no, "minimum interval")
+            if slot.min_interval and dated:  # from the last dated dose, even when an undated one came after it
+                assert today >= slot.min_interval.after(max(dated)), (sid, slot_no, "minimum interval")
     # Counted doses themselves respect minimum ages and intervals.
     for st_ in status.series:
         prev = None
@@ -225,3 +261,23 @@ def test_some_series_alone_are_assessed_exactly_as_with_all_of_them(h, wanted):
     assert set(alone) == wanted
     for sid in wanted:
         assert alone[sid] == full.of(sid)
+
+
+def test_an_undated_dose_counts_without_displacing_the_dated_ones():
+    # Birth HepB at 1 day and pentavalent 1 at 2 months on the card, one more pentavalent by the caregiver's word.
+    # Placed first, the undated dose took pentavalent 1's place and pushed the birth HepB and the dated pentavalent
+    # into later doses (minimum ages 10 and 14 weeks), where they were "too young" and not counted.
+    doses = [GivenDose("hepb", D("2025-07-29")), GivenDose("penta", D("2025-09-28")),
+             GivenDose("penta", None, "reported"), GivenDose("penta", D("2026-11-20"))]
+    status = assess(D("2025-07-28"), "female", doses, TODAY)
+    assert status.not_counted == []
+    assert [s.state for s in status.of("hepb").slots] == ["given"] * 4
+    assert [s.dose.given_on for s in status.of("dtp").slots[:3]] == [D("2025-09-28"), D("2026-11-20"), None]
+    # The booster's interval is measured from the last dated dose, not from the undated one.
+    booster = status.of("dtp").next
+    assert booster is not None and booster.slot == 4 and booster.earliest == D("2027-05-20")
+    # One pentavalent reported, one given a week ago: the next one waits 4 weeks from the dated dose.
+    status = assess(D("2025-07-28"), "female", [GivenDose("penta", None, "reported"),
+                                                 GivenDose("penta", D("2026-11-21"))], TODAY)
+    assert "penta" not in {g.vaccine for g in status.give_today}
+    assert status.of("dtp").next.earliest == D("2026-12-19")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from services.conftest import TODAY, person
 from sqlalchemy import select
 
 from app.models import ChangeLog, ImmunisationDose, ImmunisationDue
@@ -11,8 +12,6 @@ from app.services.errors import PermissionDenied, ValidationFailed
 from app.services.immunisation import due_list, immunisation_status, record_adverse_event, record_dose, void_dose
 from app.services.patients import register_patient
 from app.services.visits import record_visit
-
-from services.conftest import TODAY, person
 
 
 def child(ctx, born: str, **over):
@@ -196,3 +195,33 @@ def test_due_table_moves_with_the_calendar(clinician, coordinator, store):
     assert refresh_due_table(later) == 0  # nothing more to move today
     listed = due_list(coordinator, facility_id=NOT_SEEN, on=date(2026, 11, 28))
     assert any(series == "hepb" and slot == 2 for c in listed if c.patient_id == pid for series, slot, _, _ in c.doses)
+
+
+def test_a_laptop_file_from_before_schedule_version_2_has_its_due_table_rebuilt(tmp_path):
+    """The due table is derived from the schedule: a file last written under schedule version 1 (revision 0014) is
+    recomputed by the upgrade, so the lists do not keep version 1's dates until each child is touched."""
+    import secrets
+
+    from services.conftest import make_ctx
+
+    from app.services.reference import seed_reference
+    from app.store import Store
+
+    path, key = tmp_path / "laptop.db", secrets.token_bytes(32)
+    store = Store.open(path, key, device_code="ZAH1")
+    seed_reference(store, unit_code="MHU-ZAH")
+    pid = child(make_ctx(store, "clinician"), "2026-05-01")
+    with store.write(None) as s:
+        for sql in ("DELETE FROM immunisation_due", "DELETE FROM immunisation_child",
+                    "UPDATE alembic_version SET version_num = '0014'"):
+            s.connection().exec_driver_sql(sql)
+    store.close()
+    again = Store.open(path, key)
+    try:
+        assert again.schema_status == "upgraded"
+        with again.read() as s:
+            series = set(s.scalars(select(ImmunisationDue.series).where(ImmunisationDue.patient_id == pid)))
+            children = s.connection().exec_driver_sql("SELECT COUNT(*) FROM immunisation_child").scalar()
+        assert {"dtp", "hepb", "hib", "opv", "mmr"} <= series and children == 1
+    finally:
+        again.close()
