@@ -1,5 +1,5 @@
 """A campaign's daily tally on one A4 page, in the reader's language with the other one beside each heading:
-children vaccinated by age band and sex, refusals, absences, children never vaccinated before, by nationality.
+children vaccinated by age band and sex and by nationality, refusals, absences, children never vaccinated before.
 Plain data in, PDF bytes out."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from app.core.dates import format_date
+from app.core.persian import to_persian_digits
 from app.printing import text as T
 from app.printing.fonts import font_name, register_fonts
 
@@ -36,7 +37,7 @@ class CampaignDayData(BaseModel):
     refused: int = 0
     absent: int = 0
     zero_dose: int = 0
-    by_nationality: list[tuple[str, str, int]] = Field(default_factory=list)  # (English, Persian, count)
+    by_nationality: list[tuple[str, str, int]] = Field(default_factory=list)  # vaccinated: (English, Persian, count)
 
 
 def render_campaign_day(data: CampaignDayData) -> bytes:
@@ -48,14 +49,25 @@ def render_campaign_day(data: CampaignDayData) -> bytes:
     W, H = A4
     pad = 15 * mm
     right = W - pad
+    half = W / 2 - pad - 4 * mm  # each language keeps to its own half of the page
 
-    def latin(x: float, y: float, s: str, size: float, bold: bool = False, color: Color = black) -> None:
-        c.setFont(font_name(bold), size)
+    def fit(s: str, size: float, bold: bool, max_width: float | None) -> float:
+        if max_width is None:
+            return size
+        w = T.width(s, font_name(bold), size)
+        return size if w <= max_width else size * max_width / w
+
+    def latin(x: float, y: float, s: str, size: float, bold: bool = False, color: Color = black,
+              max_width: float | None = half) -> None:
+        c.setFont(font_name(bold), fit(s, size, bold, max_width))
         c.setFillColor(color)
         c.drawString(x, y, T.visual(s, False))
 
-    def persian(x: float, y: float, s: str, size: float, bold: bool = False, color: Color = black) -> None:
-        c.setFont(font_name(bold), size)
+    def persian(x: float, y: float, s: str, size: float, bold: bool = False, color: Color = black,
+                max_width: float | None = half) -> None:
+        # Counts in Persian digits, as the dates beside them: the Persian side is read by Persian readers.
+        s = to_persian_digits(s)
+        c.setFont(font_name(bold), fit(s, size, bold, max_width))
         c.setFillColor(color)
         c.drawRightString(x, y, T.visual(s, True))
 
@@ -69,16 +81,24 @@ def render_campaign_day(data: CampaignDayData) -> bytes:
             white)
     y = H - 32 * mm
     latin(pad, y, f"Vaccine: {data.vaccine_en}    Day: {format_date(data.day, lang='en', long=True)}", 10)
+    persian(right, y, f"واکسن: {data.vaccine_fa}", 10)
     y -= 6 * mm
-    if data.site or data.unit_en:
-        latin(pad, y, f"Site: {data.site}    Unit: {data.unit_en}", 10)
+    if data.unit_en or data.unit_fa:
+        latin(pad, y, f"Unit: {data.unit_en}", 10)
         persian(right, y, f"واحد: {data.unit_fa}", 10)
-        y -= 10 * mm
+        y -= 6 * mm
+    if data.site:
+        latin(pad, y, f"Site: {data.site}", 10, max_width=right - pad)  # free text, as typed: one line across
+        y -= 6 * mm
+    y -= 4 * mm
     cols = [pad, pad + 60 * mm, pad + 90 * mm, pad + 120 * mm]
     for x, (en, fa) in zip(cols, (("Age band", "گروه سنی"), ("Girls", "دختر"), ("Boys", "پسر"), ("Total", "جمع")),
                            strict=True):
         latin(x, y, en, 10, True)
-        persian(x + 28 * mm if x != pad else x + 55 * mm, y - 4.5 * mm, fa, 9, True)
+        # Each Persian heading under its English one, its right edge at the English word's (the band labels
+        # below are right-aligned at the band column's edge, so that heading goes there).
+        edge = x + 55 * mm if x == pad else x + T.width(en, font_name(True), 10)
+        persian(edge, y - 4.5 * mm, fa, 9, True)
     y -= 11 * mm
     total_f = total_m = 0
     for (en, fa), (f, m) in zip(data.bands, data.vaccinated, strict=True):
@@ -101,8 +121,8 @@ def render_campaign_day(data: CampaignDayData) -> bytes:
         persian(right, y, f"{fa}: {n}", 11)
         y -= 7 * mm
     y -= 5 * mm
-    latin(pad, y, "By nationality", 10, True)
-    persian(right, y, "بر پایهٔ ملیت", 10, True)
+    latin(pad, y, "Vaccinated, by nationality", 10, True)
+    persian(right, y, "واکسینه شده، بر پایهٔ ملیت", 10, True)
     y -= 7 * mm
     for en, fa, n in data.by_nationality:
         latin(pad, y, f"{en}: {n}", 10)

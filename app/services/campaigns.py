@@ -21,6 +21,7 @@ from app.services.validation import clean_text
 BANDS = ("0-11m", "12-59m", "5-14y")
 BAND_MONTHS = {"0-11m": (0, 11), "12-59m": (12, 59), "5-14y": (60, 179)}  # the ages each band covers, in months
 OUTCOMES = ("vaccinated", "refused", "absent")
+CAMPAIGN_DAY_ENTITY = "campaign_day"  # the audit trail's name for a printed day report (its record: the campaign)
 
 
 def outside_target(campaign: Campaign, *, months: int | None = None, band: str | None = None) -> bool:
@@ -138,7 +139,8 @@ def tally_child(ctx: Ctx, *, campaign_id: str, key: TallyKey, delta: int = 1) ->
 class CampaignDay:
     campaign: Campaign
     day: date | None
-    # (age_band, sex, outcome) -> count; totals by outcome; zero-dose children vaccinated.
+    # (age_band, sex, outcome) -> count; totals by outcome; children vaccinated by nationality; zero-dose children
+    # vaccinated.
     cells: dict[tuple[str, str, str], int] = field(default_factory=dict)
     by_outcome: dict[str, int] = field(default_factory=dict)
     by_nationality: dict[str, int] = field(default_factory=dict)
@@ -165,14 +167,16 @@ def campaign_report(ctx: Ctx, campaign_id: str, *, day: date | None = None) -> C
             k = (r.age_band, r.sex, r.outcome)
             out.cells[k] = out.cells.get(k, 0) + r.count
             out.by_outcome[r.outcome] = out.by_outcome.get(r.outcome, 0) + r.count
-            out.by_nationality[r.nationality] = out.by_nationality.get(r.nationality, 0) + r.count
-            if r.zero_dose and r.outcome == "vaccinated":
-                out.zero_dose += r.count
+            if r.outcome == "vaccinated":
+                out.by_nationality[r.nationality] = out.by_nationality.get(r.nationality, 0) + r.count
+                if r.zero_dose:
+                    out.zero_dose += r.count
         return out
 
 
 def campaign_day_pdf(ctx: Ctx, campaign_id: str, *, day: date, lang: str = "en") -> bytes:
-    """The daily campaign report on paper (both languages on the page; ``lang`` is kept for symmetry)."""
+    """The daily campaign report on paper (both languages on the page; ``lang`` is kept for symmetry). Every print
+    is recorded in the audit trail, like every other paper."""
     from app.models import Unit
     from app.printing.campaign_report import CampaignDayData, render_campaign_day
     from app.services.labels import LABELS
@@ -192,4 +196,8 @@ def campaign_day_pdf(ctx: Ctx, campaign_id: str, *, day: date, lang: str = "en")
         zero_dose=report.zero_dose,
         by_nationality=[(*LABELS["nationality"].get(k, (k, k)), n) for k, n in sorted(report.by_nationality.items())],
     )
-    return render_campaign_day(data)
+    pdf = render_campaign_day(data)
+    from app.services.printing import _record_print
+
+    _record_print(ctx, CAMPAIGN_DAY_ENTITY, c.id, {"day": day.isoformat()})
+    return pdf

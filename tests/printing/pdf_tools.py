@@ -53,6 +53,15 @@ def logical_rtl(line: str) -> str:
     return unicodedata.normalize("NFKC", line[::-1]).replace(ZWNJ, "")
 
 
+_NUMBER = re.compile(r"[0-9\u06f0-\u06f9]+(?:[/.:,][0-9\u06f0-\u06f9]+)*")
+
+
+def logical_rtl_numbers(line: str) -> str:
+    """``logical_rtl``, with each number read left to right again: digits run left to right inside right-to-left
+    text (1405/09/07 is drawn so), so reversing the line reverses them too."""
+    return _NUMBER.sub(lambda m: m.group(0)[::-1], logical_rtl(line))
+
+
 def render_png(pdf: bytes, dpi: int, first_page: int = 1, last_page: int = 1) -> list[Image.Image]:
     if not shutil.which("pdftoppm"):
         import pytest
