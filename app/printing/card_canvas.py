@@ -1,6 +1,6 @@
 """The canvas both printed cards draw on (the patient card and the vaccination card): Latin text from the left,
 Persian right-aligned, shaped and ordered for right-to-left reading, each shrunk to its width when it would overflow
-(never below ``min_scale`` of its size), and the colours the cards share."""
+(never below ``min_scale`` of its size, then cut with an ellipsis), and the colours the cards share."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ class CardCanvas:
     def latin(self, x: float, y: float, s: str, size: float, *, bold: bool = False, max_width: float | None = None,
               color: Color = black) -> None:
         size = self.fit(s, size, bold, max_width)
+        s = self.clip(s, size, bold, max_width)
         self.c.setFont(font_name(bold), size)
         self.c.setFillColor(color)
         self.c.drawString(x, y, T.visual(s, False))
@@ -32,13 +33,30 @@ class CardCanvas:
                 max_width: float | None = None, color: Color = black) -> None:
         """Right-aligned at ``x_right``, shaped and ordered for right-to-left reading."""
         size = self.fit(s, size, bold, max_width)
+        s = self.clip(s, size, bold, max_width)
         self.c.setFont(font_name(bold), size)
         self.c.setFillColor(color)
         self.c.drawRightString(x_right, y, T.visual(s, True))
 
     def fit(self, s: str, size: float, bold: bool, max_width: float | None) -> float:
-        """The size at which ``s`` fits ``max_width``, down to ``min_scale`` of ``size`` (then it overflows)."""
+        """The size at which ``s`` fits ``max_width``, down to ``min_scale`` of ``size`` (then ``clip``)."""
         if max_width is None or not s:
             return size
         w = T.width(s, font_name(bold), size)
         return size if w <= max_width else max(size * max_width / w, size * self.min_scale)
+
+    def clip(self, s: str, size: float, bold: bool, max_width: float | None) -> str:
+        """``s`` cut at a word (else a letter) with an ellipsis so that it fits ``max_width`` at ``size``: a text
+        still too wide at its smallest size would otherwise run over the next column."""
+        if max_width is None or not s or T.width(s, font_name(bold), size) <= max_width:
+            return s
+        words = s.split(" ")
+        for n in range(len(words) - 1, 0, -1):
+            cut = " ".join(words[:n]).rstrip(" ,;:-–(") + "…"
+            if T.width(cut, font_name(bold), size) <= max_width:
+                return cut
+        for n in range(len(s) - 1, 0, -1):
+            cut = s[:n] + "…"
+            if T.width(cut, font_name(bold), size) <= max_width:
+                return cut
+        return "…"

@@ -152,7 +152,13 @@ def _dose_rows(p: CardCanvas, cols: _Columns, doses: list[CardDose], y: float, b
             p.latin(cols.date, y, L["undated"][0], 6.5, color=GREY, max_width=16 * mm)
             p.persian(cols.fa_date_right, y, L["undated"][1], 6.5, color=GREY, max_width=14 * mm)
         p.latin(cols.batch, y, d.batch, 7, max_width=cols.where - cols.batch - 1 * mm)
-        p.latin(cols.where, y, d.place_en, 6.5, color=GREY, max_width=cols.where_end - cols.where - 1 * mm)
+        where = cols.where_end - cols.where - 1 * mm
+        if d.place_fa and d.place_fa != d.place_en:
+            # Two short lines in the row: the place for the English reader, and under it for the Persian one.
+            p.latin(cols.where, y + 1.2 * mm, d.place_en, 5.5, color=GREY, max_width=where)
+            p.persian(cols.where_end - 1 * mm, y - 1.2 * mm, d.place_fa, 5.5, color=GREY, max_width=where)
+        else:
+            p.latin(cols.where, y, d.place_en, 6.5, color=GREY, max_width=where)
         p.persian(cols.right, y, d.vaccine_fa, 7.5, max_width=20 * mm)
         c.setStrokeColor(LINE)
         c.setLineWidth(0.3)

@@ -62,6 +62,11 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "dose_site": {"left_arm": ("Left arm", "بازوی چپ"), "right_arm": ("Right arm", "بازوی راست"),
                   "left_thigh": ("Left thigh", "ران چپ"), "right_thigh": ("Right thigh", "ران راست"),
                   "oral": ("By mouth", "خوراکی"), "": ("—", "—")},
+    # Countries a dose given before arrival is most often from, by the name typed in either script: the card shows
+    # the place to each reader in their own (any other country is printed as typed).
+    "country": {"afghanistan": ("Afghanistan", "افغانستان"), "pakistan": ("Pakistan", "پاکستان"),
+                "iraq": ("Iraq", "عراق"), "iran": ("Iran", "ایران"), "tajikistan": ("Tajikistan", "تاجیکستان"),
+                "turkey": ("Turkey", "ترکیه")},
     "dose_place": {"unit": ("This unit", "همین واحد"), "facility": ("Health facility in Iran", "مرکز بهداشتی در ایران"),
                    "abroad": ("Before arrival", "پیش از ورود")},
     "aefi_outcome": {"recovering": ("Recovering", "در حال بهبود"), "recovered": ("Recovered", "بهبود یافته"),
@@ -99,3 +104,14 @@ def label(kind: str, value: str | None, lang: str) -> str:
 def choices(kind: str, lang: str) -> list[tuple[str, str]]:
     """(value, label) pairs in a stable order, for combo boxes."""
     return [(value, fa if lang == "fa" else en) for value, (en, fa) in LABELS[kind].items()]
+
+
+def country_names(typed: str) -> tuple[str, str]:
+    """(English, Persian) for a country typed in either script; as typed in both when it is not a known one."""
+    from app.core.persian import normalize_for_search
+
+    key = normalize_for_search(typed)
+    for code, (en, fa) in LABELS["country"].items():
+        if key in (code, normalize_for_search(en), normalize_for_search(fa)):
+            return en, fa
+    return typed, typed

@@ -13,7 +13,7 @@ from app.security.roles import Action
 from app.services.context import Ctx
 from app.services.errors import NotFound
 from app.services.immunisation import immunisation_status
-from app.services.labels import label
+from app.services.labels import country_names, label
 from app.services.printing import _record_print, prints_so_far
 
 CARD_ENTITY: Final = "vaccination_card"
@@ -35,19 +35,28 @@ def vaccination_card_pdf(ctx: Ctx, patient_id: str) -> bytes:
         facilities = {d.facility_id for d in view.doses if d.facility_id}
         names = {f.id: f for f in (session.get(Facility, i) for i in facilities) if f is not None}
         doses = []
-        slot_of = {}
+        # Each dose numbered in the series its vaccine is named for (OPV in polio, Td in women's Td), else the first
+        # it counts for: pentavalent as DTP, not as HepB, whose birth dose shifts the count by one.
+        slot_in: dict[str, dict[str, int]] = {}
         if view.status is not None:
             for st in view.status.series:
                 for s in st.slots:
-                    if s.dose is not None and s.dose.record_id not in slot_of:
-                        slot_of[s.dose.record_id] = (st.series, s.slot)
+                    if s.dose is not None:
+                        slot_in.setdefault(s.dose.record_id, {})[st.series] = s.slot
+
+        def numbered(d_id: str, vaccine: str) -> tuple[str, int] | None:
+            found = slot_in.get(d_id, {})
+            for sid in (vaccine, *sched.vaccines[vaccine].counts_for):
+                if sid in found:
+                    return sid, found[sid]
+            return None
         for d in view.doses:
             v = sched.vaccines[d.vaccine]
-            series_slot = slot_of.get(d.id)
+            series_slot = numbered(d.id, d.vaccine)
             dose_label = str(d.dose_number) if d.dose_number is not None else (
                 str(series_slot[1]) if series_slot else "")
             if d.place == "abroad":
-                place_en, place_fa = f"{d.country}", f"{d.country}"
+                place_en, place_fa = country_names(d.country)
             elif d.facility_id in names:
                 place_en, place_fa = names[d.facility_id].name_en, names[d.facility_id].name_fa
             else:

@@ -28,3 +28,49 @@ def test_doses_that_do_not_fit_go_on_to_a_second_page() -> None:
     assert printed == [f"B{i:03d}" for i in range(40)]  # every dose, once, in order
     short = page_texts(render_vaccination_card(data.model_copy(update={"doses": doses[:5]})))
     assert len(short) == 1 and "Page 1" not in short[0] and "next page" not in short[0]
+
+
+def _overlaps(pdf: bytes) -> list[tuple[str, str]]:
+    """Pairs of characters drawn over each other on one line (a text that did not fit its column and ran on)."""
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        chars = [c for c in doc.pages[0].chars if c["text"].strip()]
+    lines: dict[int, list[dict]] = {}
+    for c in chars:
+        lines.setdefault(round(c["matrix"][5]), []).append(c)  # by baseline, whatever the size
+    found = []
+    for row in lines.values():
+        row.sort(key=lambda c: c["x0"])
+        for a, b in zip(row, row[1:], strict=False):
+            if b["x0"] < a["x1"] - 0.5:
+                found.append((a["text"], b["text"]))
+    return found
+
+
+def test_where_each_dose_was_given_fits_its_column_in_both_languages() -> None:
+    """A long facility name no longer runs over the Persian vaccine name at the right edge: it is shortened with an
+    ellipsis once it is at its smallest size; and the Persian reader sees the place in Persian below it."""
+    from datetime import date
+
+    from printing.pdf_tools import logical_rtl, visual_lines
+
+    from app.printing.vaccination_card import CardDose, VaccinationCardData, render_vaccination_card
+
+    long_en = "Shirabad Comprehensive Rural Health Centre and Vaccination Post (Zahedan district)"
+    doses = [CardDose(vaccine_en="OPV (oral polio)", vaccine_fa="فلج اطفال خوراکی", dose="3",
+                      given_on=date(2026, 11, 20), batch="OP-1182", place_en=long_en,
+                      place_fa="مرکز خدمات جامع سلامت روستایی شیرآباد زاهدان"),
+             CardDose(vaccine_en="BCG", vaccine_fa="ب‌ث‌ژ", dose="1", given_on=date(2025, 7, 29),
+                      place_en="Afghanistan (seen on card)", place_fa="افغانستان (از روی کارت)")]
+    data = VaccinationCardData(code="ZAH1-00042-7", qr_payload="S1:ZAH1-00042-7:x", given_latin="Omid",
+                               given_fa="امید", born=date(2025, 7, 28), doses=doses, issued_on=date(2026, 11, 28))
+    pdf = render_vaccination_card(data)
+    assert _overlaps(pdf) == []
+    text = page_texts(pdf)[0]
+    assert "Shirabad Comprehensive" in text and "…" in text and "Afghanistan (seen on card)" in text
+    persian = [logical_rtl(line) for line in visual_lines(pdf)]
+    assert any("افغانستان" in line and "از روی کارت" in line for line in persian), persian
+    assert any("مرکز خدمات جامع سلامت" in line for line in persian), persian
