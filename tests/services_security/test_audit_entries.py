@@ -5,29 +5,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from services.conftest import NOW, TODAY, person
+from services_security.conftest import STAFF_PW, World, hospital
 from sqlalchemy import select, update
 
 from app.models import AuditEntry, ChangeLog, User
 from app.services.audit import audit_trail
+from app.services.campaigns import campaign_day_pdf, start_campaign
 from app.services.chart import open_patient_chart
 from app.services.context import Ctx
 from app.services.errors import ValidationFailed
+from app.services.immunisation import record_adverse_event, record_dose, void_dose
 from app.services.insurance import enrol_household
 from app.services.patients import add_document, merge_patients, register_patient, update_patient
 from app.services.printing import referral_slip_pdf, roster_pdf
 from app.services.referrals import record_referral_feedback, refer_patient, set_referral_status
 from app.services.users import (
-    add_user, change_own_password, change_role, deactivate_user, give_access, reset_password,
+    add_user,
+    change_own_password,
+    change_role,
+    deactivate_user,
+    give_access,
+    reset_password,
 )
 from app.services.visits import correct_visit, record_visit
 from app.store.changes import AuditEntryImmutable, WriteOutsideTransaction
-
-from services.conftest import NOW, TODAY, person
-from services_security.conftest import STAFF_PW, World, hospital
 
 
 @dataclass(frozen=True)
@@ -112,11 +118,51 @@ CASES: dict[str, Audited] = {
                            lambda w, c: give_access(c, w.site.keystore, w.site.db_key, user_id=w.hq.user_id,
                                                     password="hq-pass-12"),
                            lambda w, r: w.hq.user_id),
+    # Issue 18: a dose recorded, a dose voided as entered in error (the one correction a dose has: records are
+    # never edited), an adverse event following immunisation, a campaign day report printed.
+    "record dose": Audited("clinician", "created", "immunisation_dose",
+                           lambda w, c: record_dose(c, _dose(w.other_id)), lambda w, r: r.dose_id),
+    "void dose": Audited("clinician", "voided", "immunisation_dose",
+                         lambda w, c: void_dose(c, _dose_id(w), reason="entered on the wrong child"),
+                         lambda w, r: _dose_id(w), before=lambda w: record_dose(w.clinician, _dose(w.other_id))),
+    "adverse event": Audited("clinician", "created", "adverse_event",
+                             lambda w, c: record_adverse_event(c, {
+                                 "patient_id": w.other_id, "dose_id": _dose_id(w), "vaccine": "mmr",
+                                 "onset_date": TODAY, "reaction": "fever 39.4 and rash on the arm"}),
+                             lambda w, r: r, before=lambda w: record_dose(w.clinician, _dose(w.other_id))),
+    "print campaign day": Audited("coordinator", "printed", "campaign_day",
+                                  lambda w, c: campaign_day_pdf(c, _campaign(w), day=TODAY),
+                                  lambda w, r: _campaign(w), before=lambda w: _start_campaign(w)),
     "change own password": Audited("staff", "changed", "user_account",
                                    lambda w, c: change_own_password(c, w.site.keystore, old_password=STAFF_PW,
                                                                     new_password="my-new-pass-1"),
                                    lambda w, r: w.staff_id),
 }
+
+
+def _dose(patient_id: str) -> dict[str, Any]:
+    return {"patient_id": patient_id, "vaccine": "mmr", "given_on": TODAY, "batch": "MM-5521",
+            "expiry": "2027-06-30", "site": "right_arm"}
+
+
+def _dose_id(w: World) -> str:
+    from app.models import ImmunisationDose
+
+    with w.store.read() as s:
+        return s.scalars(select(ImmunisationDose.id)).one()
+
+
+def _start_campaign(w: World) -> str:
+    return start_campaign(w.coordinator, {"code": "MR-R1", "name": "MR round 1", "vaccine": "mr",
+                                          "start_date": TODAY, "end_date": TODAY, "min_age_months": 9,
+                                          "max_age_months": 179})
+
+
+def _campaign(w: World) -> str:
+    from app.models import Campaign
+
+    with w.store.read() as s:
+        return s.scalars(select(Campaign.id)).one()
 
 
 def _roster_id(w: World) -> str:
@@ -138,12 +184,15 @@ def test_each_audited_action_leaves_exactly_one_entry_by_the_actor(world: World,
         case.before(world)
     ctx = _staff(world) if case.role == "staff" else world.ctx(case.role)
     before = _entries(world)
+    started = datetime.now(timezone.utc)
     result = case.run(world, ctx)
+    finished = datetime.now(timezone.utc)
     new = [e for i, e in _entries(world).items() if i not in before]
     assert len(new) == 1, [(e.action, e.entity) for e in new]
     entry = new[0]
     assert (entry.action, entry.entity, entry.record_id) == (case.action, case.entity, case.record(world, result))
-    assert entry.user_id == ctx.user_id and entry.created_by == ctx.user_id
+    assert entry.user_id == ctx.user_id and entry.created_by == ctx.user_id  # who
+    assert started - timedelta(seconds=1) <= entry.created_at <= finished + timedelta(seconds=1)  # when
     if name == "reprint slip":
         assert entry.detail["reprint"] == 1
     assert "password" not in str(entry.detail).replace("password_reset", "").replace("own_password", "")
@@ -220,3 +269,33 @@ def test_appending_still_works_next_to_an_untouched_entry(world: World) -> None:
         s.add(AuditEntry(user_id=world.clinician.user_id, action="exported", entity="patient",
                          record_id=world.patient_id))
     assert audit_trail(world.admin, action="exported")[0].record_id == world.patient_id
+
+
+def test_immunisation_entries_and_logs_carry_no_patient_data(world: World, caplog: pytest.LogCaptureFixture) -> None:
+    """What a dose, its voiding and an adverse event leave in the audit trail names who, when and which record,
+    nothing of the child (names, birth date, the reaction typed, the batch); and nothing of it reaches the logs."""
+    import logging
+
+    from app.models import Patient
+
+    with world.store.read() as s:
+        child = s.get(Patient, world.other_id)
+        assert child is not None
+        private = [child.given_name_fa, child.given_name_latin, child.father_name_latin, child.father_name_fa]
+    private += ["fever 39.4 and rash", "MM-5521", "entered on the wrong child"]
+    before = _entries(world)
+    with caplog.at_level(logging.DEBUG):
+        done = record_dose(world.clinician, _dose(world.other_id))
+        record_adverse_event(world.clinician, {"patient_id": world.other_id, "dose_id": done.dose_id,
+                                               "vaccine": "mmr", "onset_date": TODAY,
+                                               "reaction": "fever 39.4 and rash on the arm"})
+        void_dose(world.clinician, done.dose_id, reason="entered on the wrong child")
+    new = [e for i, e in _entries(world).items() if i not in before]
+    assert sorted((e.action, e.entity) for e in new) == [
+        ("created", "adverse_event"), ("created", "immunisation_dose"), ("voided", "immunisation_dose")]
+    for e in new:
+        assert e.user_id == world.clinician.user_id and e.created_at is not None
+        assert e.record_id != world.other_id  # the dose or the event, not the child
+        assert not any(p and p in str(e.detail) for p in private), e.detail
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert not any(p and p in logged for p in private), logged
