@@ -249,6 +249,7 @@ class DemoGenerator:
 
         vaccinate = DemoImmunisation(self, self.seed)
         with self.store.bulk() as w:
+            vaccinate.campaign(w)  # first: children's doses given in the round refer to it
             while made < patients:
                 members = self.household(w, patients - made)
                 for m in members:
@@ -264,7 +265,6 @@ class DemoGenerator:
                     if progress:
                         progress(made)
             self.rosters(w, sample)
-            vaccinate.campaign(w)
             w.flush()
             w.conn.exec_driver_sql(
                 "UPDATE device_state SET next_patient_number = ?, next_household_number = ?, next_referral_number = ?",

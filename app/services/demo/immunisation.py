@@ -1,6 +1,8 @@
 """Demo vaccination histories and a border campaign (issue 18): most children follow the national schedule for a
 while and then drop off at some visit; some are zero-dose; Afghan children's older doses are copied from cards
-issued before arrival. A separate random stream keeps the rest of the demo data unchanged."""
+issued before arrival, or, for a third of them, known only from the caregiver's word (no date); a polio round at
+the Dogharoun crossing counts its children by tally and gives some registered children under 5 their bOPV dose.
+A separate random stream keeps the rest of the demo data unchanged."""
 
 from __future__ import annotations
 
@@ -25,6 +27,9 @@ class DemoImmunisation:
         self.gen = gen
         self.rng = random.Random(seed * 31 + 18)
         self.batches = {v: f"{v.upper()}-{self.rng.randrange(1000, 9999)}" for _, vs in VISITS for v in vs}
+        self.batches["bopv"] = f"BOPV-{self.rng.randrange(1000, 9999)}"
+        self.campaign_id = ""  # set by campaign(), which runs before the children
+        self.campaign_start = gen.today - timedelta(days=3)
 
     def child(self, w: BulkWriter, patient: dict[str, Any]) -> None:
         gen, rng = self.gen, self.rng
@@ -35,6 +40,8 @@ class DemoImmunisation:
         roll = rng.random()
         visits = 0 if roll < 0.12 else len(VISITS) if roll < 0.55 else rng.randint(1, len(VISITS) - 1)
         abroad = patient["nationality"] != "iranian"
+        # Before arrival: a card with the dates, or only what the caregiver remembers (counted, with no date).
+        remembered = abroad and rng.random() < 0.35
         for age, vaccines in _AGES[:visits]:
             on = age.after(born) + timedelta(days=rng.randint(0, 3 if age.n == 0 else 25))
             if on > today:
@@ -44,18 +51,37 @@ class DemoImmunisation:
             for v in vaccines:
                 row: dict[str, Any] = {"id": gen._uid(), "patient_id": patient["id"], "vaccine": v,
                                        "given_on": on, "created_at": datetime.combine(on, time(8), timezone.utc)}
-                if from_card:
+                if from_card and remembered:
+                    row.update(source="reported", given_on=None, place="abroad", country="Afghanistan")
+                elif from_card:
                     row.update(source="card", place="abroad", country="Afghanistan")
                 else:
                     row.update(source="given", place="unit", unit_id=gen.unit_id, facility_id=facility,
                                batch=self.batches[v], expiry=on + timedelta(days=300),
                                site=SITES.get(v, "left_thigh"), given_by=rng.choice(gen.clinicians))
                 w.add("immunisation_dose", row)
+        self._campaign_dose(w, patient, born, abroad)
+
+    def _campaign_dose(self, w: BulkWriter, patient: dict[str, Any], born: date, abroad: bool) -> None:
+        """A quarter of the Afghan children under 5 came through the crossing during the round: one bOPV drop,
+        recorded on their chart for the round (the others the round met are only tallied)."""
+        gen, rng = self.gen, self.rng
+        if not (self.campaign_id and abroad and Age(5, "y").after(born) > gen.today and rng.random() < 0.25):
+            return
+        on = self.campaign_start + timedelta(days=rng.randint(0, (gen.today - self.campaign_start).days))
+        if on < born:
+            return
+        w.add("immunisation_dose", {
+            "id": gen._uid(), "patient_id": patient["id"], "vaccine": "bopv", "given_on": on,
+            "created_at": datetime.combine(on, time(9), timezone.utc), "source": "given", "place": "unit",
+            "unit_id": gen.unit_id, "facility_id": gen.facilities[0], "batch": self.batches["bopv"],
+            "expiry": on + timedelta(days=180), "site": "oral", "given_by": rng.choice(gen.clinicians),
+            "campaign_id": self.campaign_id})
 
     def campaign(self, w: BulkWriter) -> None:
         gen, rng = self.gen, self.rng
-        cid = gen._uid()
-        start = gen.today - timedelta(days=3)
+        cid = self.campaign_id = gen._uid()
+        start = self.campaign_start
         w.add("campaign", {"id": cid, "code": "POLIO-DGH-R1", "name": "Polio round 1 (bOPV), Dogharoun crossing",
                            "vaccine": "bopv", "start_date": start, "end_date": gen.today + timedelta(days=2),
                            "min_age_months": 0, "max_age_months": 179, "unit_id": gen.unit_id,
