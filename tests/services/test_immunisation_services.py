@@ -198,7 +198,7 @@ def test_due_table_moves_with_the_calendar(clinician, coordinator, store):
 
 
 def test_a_laptop_file_from_before_schedule_version_2_has_its_due_table_rebuilt(tmp_path):
-    """The due table is derived from the schedule: a file last written under schedule version 1 (revision 0014) is
+    """The due table is derived from the schedule: a file last written under schedule version 1 (revision 0015) is
     recomputed by the upgrade, so the lists do not keep version 1's dates until each child is touched."""
     import secrets
 
@@ -213,7 +213,7 @@ def test_a_laptop_file_from_before_schedule_version_2_has_its_due_table_rebuilt(
     pid = child(make_ctx(store, "clinician"), "2026-05-01")
     with store.write(None) as s:
         for sql in ("DELETE FROM immunisation_due", "DELETE FROM immunisation_child",
-                    "UPDATE alembic_version SET version_num = '0014'"):
+                    "UPDATE alembic_version SET version_num = '0015'"):
             s.connection().exec_driver_sql(sql)
     store.close()
     again = Store.open(path, key)

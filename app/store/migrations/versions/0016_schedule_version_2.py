@@ -1,7 +1,7 @@
 """immunisation schedule version 2: the due table recomputed
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-02
 
 No schema change. The local due table (``immunisation_due``, ``immunisation_child``) is derived from the records
@@ -12,8 +12,8 @@ due for children already on the laptop, so every child's rows are made again her
 
 from alembic import op
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
