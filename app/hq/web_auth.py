@@ -11,6 +11,9 @@ CSRF tokens on every form, lockout after wrong passwords, and the staff list for
 - Scripts may still send HTTP Basic credentials (no session, no cookie; never asked for by the server, so a browser
   never keeps them); the guard counts their failures the same way.
 - Database work (the session lookup, the argon2 check) runs on worker threads, never on the event loop.
+- One password check at a time per server process (``PASSWORD_CHECKS``): an argon2 check takes 64 MiB and most of a
+  core, so sixty wrong passwords sent together grew the server to 2.5 GB and took both cores from the devices. The
+  others wait on the event loop, holding no worker thread.
 """
 
 from __future__ import annotations
@@ -26,6 +29,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Connection, Engine
+import anyio.to_thread
+from anyio import CapacityLimiter
+from anyio.lowlevel import RunVar
 from starlette.concurrency import run_in_threadpool
 
 from app.hq.access import Actor
@@ -90,10 +96,23 @@ def _basic(authorization: str | None) -> tuple[str, str] | None:
     return (name, password) if sep else None
 
 
+PASSWORD_CHECKS = 1
+_checks: RunVar[CapacityLimiter] = RunVar("sayyar_password_checks")  # one per event loop, as anyio's own limiter
+
+
 def _check_password(engine: Engine, username: str, password: str) -> Actor | None:
     with engine.connect() as conn:  # a short read; the slow argon2 check runs after the connection is back
         row = find_staff(conn, username)
     return verify_staff(row, password)
+
+
+async def _checked_password(engine: Engine, username: str, password: str) -> Actor | None:
+    try:
+        limiter = _checks.get()
+    except LookupError:
+        limiter = CapacityLimiter(PASSWORD_CHECKS)
+        _checks.set(limiter)
+    return await anyio.to_thread.run_sync(_check_password, engine, username, password, limiter=limiter)
 
 
 def session_actor(engine: Engine) -> Callable[[Request], Awaitable[Actor]]:
@@ -117,7 +136,7 @@ def session_actor(engine: Engine) -> Callable[[Request], Awaitable[Actor]]:
                 return found.actor
         creds = _basic(request.headers.get("authorization"))
         if creds is not None:
-            signed = await run_in_threadpool(_check_password, engine, *creds)
+            signed = await _checked_password(engine, *creds)
             if signed is None:
                 # The guard (app/server/guard.py) delays this 401 and locks the account after repeated failures.
                 raise HTTPException(401, "Sign in with your headquarters account.")
@@ -201,7 +220,7 @@ async def sign_in(request: Request) -> Response:
                                      status=429, username=name, next_url=next_url)
             response.headers["Retry-After"] = str(int(wait) + 1)
             return response
-    signed = await run_in_threadpool(_check_password, _engine(request), name, form.get("password", ""))
+    signed = await _checked_password(_engine(request), name, form.get("password", ""))
     if signed is None:
         await record_failure(throttle, client, name or None)  # counted and slowed outside any transaction
         return _sign_in_page(request, lang, message=t("wrong_password", lang), status=401, username=name,

@@ -129,3 +129,53 @@ def test_wrong_passwords_are_slowed_outside_the_transaction_and_lock_the_account
             assert http.get("/v1/feed", headers={"Authorization": "Bearer forged"}).status_code == 401
             assert time.monotonic() - started >= 0.05
     lap.close()
+
+
+def test_wrong_passwords_sent_at_once_are_checked_one_at_a_time(tmp_path: Path, central: Engine,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """An argon2 check takes 64 MiB and most of a core: sixty wrong passwords sent together grew the server to
+    2.5 GB and took both cores from the devices. They wait their turn on the event loop instead, each still 401."""
+    import threading
+
+    from app.hq import web_auth
+    from app.hq.staff import set_staff
+
+    set_staff(central, username="l.karimi", role="headquarters", password="right-password")
+    running, most = [0], [0]
+    lock = threading.Lock()
+    real = web_auth.verify_staff
+
+    def counted(row, password):  # type: ignore[no-untyped-def]
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            time.sleep(0.02)  # long enough for the others to pile up if nothing holds them back
+            return real(row, password)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(web_auth, "verify_staff", counted)
+    throttle = Throttle(per_client=10**6, per_account=10**6, base_delay_s=0.001, max_delay_s=0.01)
+    answers: list[int] = []
+    with LiveServer(central, throttle=throttle) as srv:
+        def attempt(i: int) -> None:
+            if i % 2:
+                answers.append(httpx.get(f"{srv.url}/hq/", auth=(f"nobody{i}", "wrong"), timeout=60).status_code)
+                return
+            with httpx.Client(base_url=srv.url, timeout=60) as http:  # the sign-in form, as a browser posts it
+                form = http.get("/hq/sign-in", headers={"accept": "text/html"}).text
+                pre = form.split('name="pre" value="', 1)[1].split('"', 1)[0]
+                answers.append(http.post("/hq/sign-in", data={"pre": pre, "username": f"l.karimi{i}",
+                                                              "password": "wrong"}).status_code)
+
+        threads = [threading.Thread(target=attempt, args=(i,)) for i in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert sorted(set(answers)) == [401] and len(answers) == 16
+        with httpx.Client(base_url=srv.url, timeout=30) as http:  # the right password still gets in
+            assert http.get("/hq/", auth=("l.karimi", "right-password")).status_code == 200
+    assert most[0] == 1, f"{most[0]} password checks ran at once"
