@@ -40,6 +40,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     for o in outcomes:
         print(f"{o.path.name}: {'OK' if o.ok else 'REFUSED'} — {o.message}"
               + (f" (receipt: {o.receipt_path})" if o.receipt_path else ""))
+        for seq, code, reason in o.refused:
+            print(f"  refused change {seq}: {code} — {reason}")
     return 0 if all(o.ok for o in outcomes) else 1
 
 

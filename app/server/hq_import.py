@@ -133,6 +133,8 @@ class FileOutcome:
     ok: bool
     message: str
     receipt_path: Path | None = None
+    # Each change refused (seq, code, reason): the operator sees why, not only how many (the receipt holds them too).
+    refused: tuple[tuple[int, str, str], ...] = ()
 
 
 def import_bundle_files(engine: Engine, paths: list[Path], receipt_dir: Path | None = None,
@@ -167,5 +169,6 @@ def import_bundle_files(engine: Engine, paths: list[Path], receipt_dir: Path | N
         else:
             message = (f"device {r.device_id} epoch {r.epoch}: applied {r.applied}, duplicates {r.duplicates}, "
                        f"stale {r.stale}, conflicts {r.conflicts}, rejected {len(r.rejected)}")
-        outcomes.append(FileOutcome(path, True, message, target))
+        outcomes.append(FileOutcome(path, True, message, target,
+                                    tuple((x.seq, x.code, x.reason) for x in r.rejected)))
     return outcomes

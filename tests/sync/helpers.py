@@ -292,3 +292,27 @@ def register(folder: Path, admin: str, n: int, **extra: object) -> list[str]:
                 for i in range(n)]
     finally:
         session.store.close()
+
+
+def central_checksums(engine: Engine, *, without: frozenset[str] | set[str] = frozenset()) -> dict[str, tuple[int, str]]:
+    """Per synced table of the central database: how many rows and a checksum of them all (``without`` those ids:
+    the records a test expects to arrive)."""
+    from app.server import models as m
+
+    out = {}
+    with engine.connect() as conn:
+        for name, table in m.RECORDS.items():
+            rows = [r for r in conn.execute(select(table).order_by(table.c.id)).all() if r.id not in without]
+            out[name] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
+    return out
+
+
+def central_row(engine: Engine, entity: str, **where: Any) -> dict[str, Any]:
+    """The first central row of ``entity`` matching ``where``."""
+    from app.server import models as m
+
+    table = m.RECORDS[entity]
+    with engine.connect() as conn:
+        row = conn.execute(select(table).where(*[table.c[k] == v for k, v in where.items()])).mappings().first()
+    assert row is not None, (entity, where)
+    return dict(row)

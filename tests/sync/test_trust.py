@@ -13,26 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from helpers import Laptop, LiveServer, enrol, make_activity, make_laptop
+from helpers import Laptop, LiveServer, central_checksums, central_row, enrol, make_activity, make_laptop
 from sqlalchemy import Engine, select
 
 from app.models import AuditEntry, Diagnosis, User
 from app.server import devices
-from app.server import models as m
 from app.sync import inbox
 from app.sync.client import run_sync_round
 from app.sync.feed_trust import sign_item
 from app.sync.protocol import FeedItem, FeedPage
 from app.sync.records import row_to_payload
-
-
-def _checksums(engine: Engine) -> dict[str, tuple[int, str]]:
-    out = {}
-    with engine.connect() as conn:
-        for name, table in m.RECORDS.items():
-            rows = conn.execute(select(table).order_by(table.c.id)).all()
-            out[name] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
-    return out
 
 
 def _laptop_checksums(lap: Laptop) -> dict[str, str]:
@@ -42,14 +32,6 @@ def _laptop_checksums(lap: Laptop) -> dict[str, str]:
             rows = s.execute(select(model.__table__).order_by(model.__table__.c.id)).all()  # type: ignore[attr-defined]
             out[model.__tablename__] = hashlib.sha256(repr(rows).encode()).hexdigest()
     return out
-
-
-def _central_row(engine: Engine, entity: str, **where: Any) -> dict[str, Any]:
-    table = m.RECORDS[entity]
-    with engine.connect() as conn:
-        row = conn.execute(select(table).where(*[table.c[k] == v for k, v in where.items()])).mappings().first()
-    assert row is not None, (entity, where)
-    return dict(row)
 
 
 def _entry(seq: int, entity: str, row: dict[str, Any], *, op: str, bump: bool = True, **changes: Any) -> dict[str, Any]:
@@ -76,16 +58,16 @@ def test_a_device_cannot_rewrite_reference_data_or_write_as_another_device(
         make_activity(lap, 4)
         run_sync_round(lap.store, lap.ctx, live.url, lap.token)
     run_sync_round(a.store, a.ctx, live.url, a.token)
-    central_before = _checksums(central)
+    central_before = central_checksums(central)
     a_before = _laptop_checksums(a)
 
-    clinician = _central_row(central, "user_account", role="clinician", unit_id=a.store.device.unit_id)
-    admin = _central_row(central, "user_account", role="unit_admin", unit_id=a.store.device.unit_id)
-    malaria = _central_row(central, "diagnosis", code="B54")
-    facility = _central_row(central, "facility", unit_id=a.store.device.unit_id)
-    a_visit = _central_row(central, "visit", device_id=a.device_id)
-    a_audit = _central_row(central, "audit_entry", device_id=a.device_id)
-    b_audit = _central_row(central, "audit_entry", device_id=b.device_id)
+    clinician = central_row(central, "user_account", role="clinician", unit_id=a.store.device.unit_id)
+    admin = central_row(central, "user_account", role="unit_admin", unit_id=a.store.device.unit_id)
+    malaria = central_row(central, "diagnosis", code="B54")
+    facility = central_row(central, "facility", unit_id=a.store.device.unit_id)
+    a_visit = central_row(central, "visit", device_id=a.device_id)
+    a_audit = central_row(central, "audit_entry", device_id=a.device_id)
+    b_audit = central_row(central, "audit_entry", device_id=b.device_id)
     new_id = str(uuid.uuid4())
     top = 10_000
     attacks = [
@@ -111,10 +93,9 @@ def test_a_device_cannot_rewrite_reference_data_or_write_as_another_device(
     assert {codes[top + i] for i in (1, 2, 3, 4, 5)} == {"headquarters_only"}
     assert {codes[top + i] for i in (6, 7, 8)} == {"not_owner"}
     assert {codes[top + i] for i in (9, 10)} == {"append_only"}
-    assert _checksums(central) == central_before
+    assert central_checksums(central) == central_before
 
-    # The same attack in a signed bundle carried to headquarters is refused the same way.
-    # (apply_changes is shared; the push above and the import below use it.)
+    # The same attacks in a signed bundle imported at headquarters: tests/sync/test_trust_bundles.py.
     run_sync_round(a.store, a.ctx, live.url, a.token)
     assert _laptop_checksums(a) == a_before
     a.close()
@@ -208,7 +189,7 @@ def test_every_role_against_the_sync_and_device_checks(tmp_path: Path, central: 
     for role in Role:
         ctx = Ctx(a.store, a.ctx.user_id, role.value, unit_id=a.store.device.unit_id, lang="en")
         checks = {Action.CONFIGURE_DEVICE: lambda c: identity.load_enrolment(a.store, enrolment, actor=c),
-                  Action.EXPORT_BUNDLE: lambda c: export_bundle(a.store, c, tmp_path / f"{role.value}.sayyar"),
+                  Action.EXPORT_BUNDLE: lambda c, r=role: export_bundle(a.store, c, tmp_path / f"{r.value}.sayyar"),
                   Action.RUN_SYNC: lambda c: run_sync_round(a.store, c, "http://127.0.0.1:9", "t")}
         for action, call in checks.items():
             if role in PERMISSIONS[action]:
