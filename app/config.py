@@ -44,6 +44,13 @@ def make_private(path: Path) -> None:
         pass
 
 
+def private_opener(path: str, flags: int) -> int:
+    """For ``open(path, mode, opener=private_opener)`` when a file is written in pieces: a new file is created
+    readable by this user only (POSIX mode 0600), never briefly readable by others. A file that already existed keeps
+    its mode: call :func:`make_private` on it too."""
+    return os.open(path, flags, 0o600)
+
+
 def write_private(path: Path, data: bytes) -> None:
     """Write a file that holds a secret (an enrolment's token): created readable by this user only, never briefly
     readable by others (POSIX mode 0600 from the start; Windows: the folder's access list)."""

@@ -29,7 +29,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from app.config import data_dir, make_private
+from app.config import data_dir, make_private, private_opener
 
 LOG_DIRNAME = "logs"
 LOG_FILENAME = "sayyar.log"
@@ -143,6 +143,17 @@ class PersonalDataFilter(logging.Filter):
         return True
 
 
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Every log file it starts, the first and the new one after each rotation, is the user's alone (0600): the
+    folder's 0700 alone leaves a copied-out log readable by anyone."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        stream = open(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors,  # noqa: SIM115
+                      opener=private_opener)
+        make_private(Path(self.baseFilename))  # a file left by an older Sayyar keeps its mode otherwise
+        return stream
+
+
 def log_path(folder: Path | None = None) -> Path:
     return (folder if folder is not None else data_dir()) / LOG_DIRNAME / LOG_FILENAME
 
@@ -163,7 +174,7 @@ def configure_logging(folder: Path | None = None, *, level: int | str | None = N
     chosen = level if level is not None else os.environ.get("SAYYAR_LOG_LEVEL", "INFO")
     root.setLevel(chosen.upper() if isinstance(chosen, str) else chosen)
     # delay=True: the file is opened on the first record, so a read-only start (e.g. --help) creates nothing.
-    handlers: list[logging.Handler] = [logging.handlers.RotatingFileHandler(
+    handlers: list[logging.Handler] = [_PrivateRotatingFileHandler(
         path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True)]
     if console:
         handlers.append(logging.StreamHandler())

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.config import data_dir as resolve_data_dir
+from app.config import write_private
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -89,9 +90,9 @@ def write_output(path: str | Path, data: bytes, *, suffixes: tuple[str, ...] = (
     out = Path(path)
     if suffixes and out.suffix.lower() not in suffixes:
         raise CliError(f"--out should name a {' or '.join(suffixes)} file, not {out.name!r}")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
-    tmp.write_bytes(data)
+    write_private(tmp, data)  # slips, rosters and exports name patients: the user's alone
     tmp.replace(out)
     return out
 

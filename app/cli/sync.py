@@ -136,11 +136,13 @@ def cmd_lookup(args: argparse.Namespace) -> int:
 
 
 def cmd_device_request(args: argparse.Namespace) -> int:
+    from app.config import write_private
     from app.sync import identity
 
     session = signed_in(args)
     try:
-        args.out.write_text(identity.device_request(session.store).model_dump_json(indent=2), encoding="utf-8")
+        # It names the laptop's accounts: written private, as the Sync panel writes it.
+        write_private(args.out, identity.device_request(session.store).model_dump_json(indent=2).encode("utf-8"))
         print(f"wrote {args.out}: give it to the administrator (`sayyar server enrol-device --request FILE`)")
         return 0
     finally:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from app.config import db_path, keystore_path, make_private
+from app.config import db_path, keystore_path, make_private, private_opener, write_private
 from app.models import DeviceState, User
 from app.security.keystore import Keystore, KeystoreError
 from app.security.roles import Action
@@ -88,7 +88,7 @@ def backup_laptop(ctx: Ctx, keystore: Keystore, folder: Path, out: Path) -> Back
     manifest = {"format": FORMAT, "version": VERSION, "made_at": made_at.isoformat(), "device_id": device.device_id,
                 "device_code": device.device_code, "epoch": device.epoch, "schema": HEAD_REVISION}
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
+        out.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError:  # a stick not mounted, read-only, or a file where its folder should be: the same sentence
         raise _unwritable(out) from None
     with tempfile.TemporaryDirectory(prefix="sayyar-backup-", dir=folder) as tmp:
@@ -101,12 +101,15 @@ def backup_laptop(ctx: Ctx, keystore: Keystore, folder: Path, out: Path) -> Back
             raw.close()
         part = out.with_name(out.name + ".part")
         try:
-            with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_STORED) as zf:
+            # The user's alone from its first byte, also on a USB stick that keeps modes.
+            with open(part, "wb", opener=private_opener) as raw_out, \
+                    zipfile.ZipFile(raw_out, "w", compression=zipfile.ZIP_STORED) as zf:
                 zf.writestr("manifest.json", json.dumps(manifest, indent=1))
                 zf.write(snapshot, "sayyar.db")
                 zf.writestr("keystore.json", keystore_bytes)
             with open(part, "rb+") as f:
                 os.fsync(f.fileno())
+            make_private(part)
             os.replace(part, out)
         except OSError:
             part.unlink(missing_ok=True)
@@ -232,7 +235,7 @@ def _remember_backup(folder: Path, at: datetime, name: str) -> None:
     made = list(history.get("backups", []))[-49:]
     made.append({"at": at.isoformat(), "file": name})
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({"backups": made}, indent=1), encoding="utf-8")
+    write_private(tmp, json.dumps({"backups": made}, indent=1).encode("utf-8"))
     os.replace(tmp, path)
 
 

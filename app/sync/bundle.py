@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 from sqlalchemy import select, update
 
+from app.config import make_private, private_opener
 from app.models import AuditEntry, ChangeLog
 from app.security.roles import Action, require_role
 from app.store import Store
@@ -112,12 +113,14 @@ def export_bundle(store: Store, ctx: Any, out: Path | str) -> ExportSummary:
                           chunk_size=CHUNK_SIZE, chunk_count=chunk_count).model_dump_json().encode("utf-8")
     chunks = crypto.encrypt_chunks(key, header, inner, CHUNK_SIZE)
     out = Path(out)
+    out.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # as a backup does: a new folder on the stick is no failure
     tmp = out.with_name(out.name + ".part")
-    with open(tmp, "wb") as fh:
+    with open(tmp, "wb", opener=private_opener) as fh:  # encrypted, and still nobody else's to copy
         fh.write(MAGIC + _u32(len(header)) + header)
         for chunk in chunks:
             fh.write(_u32(len(chunk)) + chunk)
         fh.flush()
+    make_private(tmp)
     tmp.replace(out)  # a half-written bundle never carries the final name
     outbox.mark(store, seqs, "sent")
     m = BundleManifest.model_validate_json(manifest)

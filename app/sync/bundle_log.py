@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from app.config import write_private
 from app.models import ChangeLog
 from app.store import Store
 
@@ -52,7 +53,7 @@ def remember(store: Store, *, bundle_id: str, epoch: int, seq_from: int, seq_to:
                  "seq_from": seq_from, "seq_to": seq_to, "count": count, "file": Path(file).name})
     path = _path(store)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({"bundles": made}, indent=1), encoding="utf-8")
+    write_private(tmp, json.dumps({"bundles": made}, indent=1).encode("utf-8"))
     os.replace(tmp, path)
 
 

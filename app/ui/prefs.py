@@ -10,6 +10,8 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from app.config import write_private
+
 FILENAME = "ui-settings.json"
 VERSION = 1
 
@@ -59,5 +61,5 @@ def remind_after_days(folder: Path) -> int:
 def save(folder: Path, prefs: Prefs) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / (FILENAME + ".tmp")
-    tmp.write_text(json.dumps(asdict(prefs), ensure_ascii=False, indent=1), encoding="utf-8")
+    write_private(tmp, json.dumps(asdict(prefs), ensure_ascii=False, indent=1).encode("utf-8"))
     os.replace(tmp, folder / FILENAME)  # never a half-written settings file

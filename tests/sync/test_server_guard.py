@@ -11,11 +11,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from helpers import LiveServer, enrol, make_activity, make_laptop
 from sqlalchemy import Engine
 
 from app.server.guard import Throttle
 from app.sync import bundle
-from helpers import LiveServer, enrol, make_activity, make_laptop
 
 MIB = 1024 * 1024
 
@@ -67,16 +67,15 @@ def test_nan_is_a_422_with_a_sentence_and_headers_are_set(tmp_path: Path, centra
     entry = ('{"seq": %s, "entity": "visit", "record_id": "v1", "op": "insert", "payload": {"id": "v1", '
              '"temperature_c": %s}, "hlc": "1767225600000:00000:abc"}')
     for seq, value in (("NaN", "1"), ("1", "Infinity"), ("1", "-Infinity")):
-        body = '{"device_id": "%s", "epoch": 1, "batch_id": "b1", "entries": [%s]}' % (lap.device_id,
-                                                                                     entry % (seq, value))
+        body = f'{{"device_id": "{lap.device_id}", "epoch": 1, "batch_id": "b1", "entries": [{entry % (seq, value)}]}}'
         resp = httpx.post(f"{live.url}/v1/changes", content=body, headers={
             "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
         assert resp.status_code == 422, resp.text
         assert "NaN and Infinity" in resp.text and "abc" not in resp.text
-    for resp in (resp, httpx.get(f"{live.url}/v1/health"), httpx.get(f"{live.url}/hq/")):
-        assert resp.headers["x-frame-options"] == "DENY"
-        assert "frame-ancestors 'none'" in resp.headers["content-security-policy"]
-        assert resp.headers["cache-control"] == "no-store" and resp.headers["x-content-type-options"] == "nosniff"
+    for answer in (resp, httpx.get(f"{live.url}/v1/health"), httpx.get(f"{live.url}/hq/")):
+        assert answer.headers["x-frame-options"] == "DENY"
+        assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+        assert answer.headers["cache-control"] == "no-store" and answer.headers["x-content-type-options"] == "nosniff"
     # A page on another site posting to headquarters' pages (an identity export in the officer's name): refused.
     resp = httpx.post(f"{live.url}/hq/exports/linelist", data={"identities": "1"}, auth=("l.karimi", "x"),
                       headers={"Origin": "http://evil.example"})
