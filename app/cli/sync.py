@@ -141,6 +141,7 @@ def cmd_device_request(args: argparse.Namespace) -> int:
 
     session = signed_in(args)
     try:
+        _require(session, "CONFIGURE_DEVICE")  # as the Sync panel: enrolling the laptop is its administrator's
         # It names the laptop's accounts: written private, as the Sync panel writes it.
         write_private(args.out, identity.device_request(session.store).model_dump_json(indent=2).encode("utf-8"))
         print(f"wrote {args.out}: give it to the administrator (`sayyar server enrol-device --request FILE`)")
@@ -188,6 +189,7 @@ def cmd_new_epoch(args: argparse.Namespace) -> int:
 
     session = signed_in(args)
     try:
+        _require(session, "RUN_SYNC")  # what a sync round does by itself when the server finds a copied laptop
         ident = identity.identity(session.store)
         if args.offline or not (ident.server_url and ident.token):
             epoch = identity.start_new_epoch(session.store)
@@ -209,6 +211,7 @@ def cmd_requeue(args: argparse.Namespace) -> int:
 
     session = signed_in(args)
     try:
+        _require(session, "RUN_SYNC")
         print(f"{requeue(session.store, args.seqs)} entr(ies) queued again")
         return 0
     finally:
@@ -220,6 +223,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
     session = signed_in(args)
     try:
+        _require(session, "RESOLVE_CONFLICTS")  # both values of each conflict are a patient's details
         rows = conflicts_for_review(session.store)
     finally:
         session.store.close()
@@ -289,6 +293,7 @@ def cmd_bundle_receipt(args: argparse.Namespace) -> int:
 
     session = signed_in(args)
     try:
+        _require(session, "EXPORT_BUNDLE")  # the other half of a bundle: who may export one loads its receipt
         try:
             acked, quarantined = load_receipt(session.store, args.file)
         except BundleRejected as err:
@@ -298,3 +303,10 @@ def cmd_bundle_receipt(args: argparse.Namespace) -> int:
         return 0
     finally:
         session.store.close()
+
+
+def _require(session: Any, action: str) -> None:
+    """The role check of a command whose work below has none of its own (trust rules: never only a hidden button)."""
+    from app.security.roles import Action, require_role
+
+    require_role(session.ctx, Action[action])

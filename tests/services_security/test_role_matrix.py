@@ -3,7 +3,8 @@ PermissionDenied naming their role in English and Persian, and nothing is writte
 
 The list of services is not typed in by hand: it is read from the source of app/services (every function that
 calls ``ctx.require(Action.X)``), and the actions are read from PERMISSIONS. A new service without a scenario
-below, or a new action that no test covers, fails this file.
+below, or a new action that no test covers, fails this file. The server's routes, the command line, the checks in
+app/sync and the UI's direct calls into it have their matrix in tests/sync/test_role_matrix_entry_points.py.
 """
 
 from __future__ import annotations
@@ -14,27 +15,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from services.conftest import TODAY, person
+from services_security.conftest import World, hospital
 from sqlalchemy import select
 
 import app.services
-from app.models import ChangeLog
+from app.core.card_code import card_payload
+from app.models import ChangeLog, Patient
 from app.security.roles import PERMISSIONS, ROLE_LABELS, Action, Role
 from app.services.audit import audit_trail
 from app.services.backup import backup_laptop
+from app.services.campaigns import TallyKey, active_campaigns, campaign_report, start_campaign, tally_child
 from app.services.cases import case_history, classify_case
-from app.services.test_results import (
-    case_view,
-    case_views,
-    cases_of_visit,
-    investigation_for,
-    record_result,
-    results_for,
-    save_investigation,
-)
 from app.services.chart import open_patient_chart
 from app.services.context import Ctx
+from app.services.duplicates import check_patient, duplicate_review, mark_not_duplicate
 from app.services.errors import PermissionDenied
-from app.services.campaigns import TallyKey, active_campaigns, campaign_report, start_campaign, tally_child
 from app.services.immunisation import (
     adverse_events,
     due_count,
@@ -46,10 +42,6 @@ from app.services.immunisation import (
 )
 from app.services.insurance import enrol_household, enrolment_check, expiring_cover
 from app.services.lookup import lookup_at_headquarters
-from app.services.vaccination_card import vaccination_card_pdf
-from app.core.card_code import card_payload
-from app.models import Patient
-from app.services.duplicates import check_patient, duplicate_review, mark_not_duplicate
 from app.services.patient_card import patient_card_pdf, patient_for_card
 from app.services.patient_search import find_patients, find_ranked, search_list
 from app.services.patients import (
@@ -63,13 +55,25 @@ from app.services.printing import referral_slip_pdf, roster_pdf
 from app.services.reference import load_facilities
 from app.services.referrals import record_referral_feedback, refer_patient, set_referral_status
 from app.services.roster import day_summary, plan_roster, roster_for_day
-from app.services.users import (
-    add_user, change_role, deactivate_user, give_access, list_users_with_state, reset_password,
+from app.services.test_results import (
+    case_view,
+    case_views,
+    cases_of_visit,
+    investigation_for,
+    record_result,
+    results_for,
+    save_investigation,
 )
+from app.services.users import (
+    add_user,
+    change_role,
+    deactivate_user,
+    give_access,
+    list_users_with_state,
+    reset_password,
+)
+from app.services.vaccination_card import vaccination_card_pdf
 from app.services.visits import correct_visit, open_visit, record_visit
-
-from services.conftest import TODAY, person
-from services_security.conftest import World, hospital
 
 SERVICES_DIR = Path(app.services.__file__).parent
 

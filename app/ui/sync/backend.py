@@ -47,6 +47,7 @@ def call(action: str, store: Any, ctx: Any, path: Path | None = None, session: A
             ctx.require(Action.EXPORT_BUNDLE)
             return export_bundle(store, ctx, path)
         if action == "load_receipt" and path is not None:
+            ctx.require(Action.EXPORT_BUNDLE)  # the panel shows it with the export; checked here, not only hidden
             return load_receipt(store, path)
         if action == "backup" and path is not None and session is not None:
             from app.services.backup import backup_laptop
