@@ -181,6 +181,7 @@ COMMANDS: dict[tuple[str, ...], Action | str] = {
     ("bundle", "receipt"): Action.EXPORT_BUNDLE,
     ("server",): CENTRAL_ONLY, ("server", "enrol-device"): CENTRAL_ONLY, ("server", "revoke-device"): CENTRAL_ONLY,
     ("server", "laptop-config"): CENTRAL_ONLY, ("server", "devices"): CENTRAL_ONLY,
+    ("server", "replace-device"): CENTRAL_ONLY,
     ("hq",): GROUP,
     ("hq", "import"): Action.IMPORT_BUNDLE,  # headquarters staff, signed in with the password
     ("hq", "conflicts"): Action.RESOLVE_CONFLICTS,
