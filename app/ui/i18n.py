@@ -155,6 +155,13 @@ def read_date(text: str) -> date:
     return parse_date(text, calendar=calendar())  # type: ignore[arg-type]
 
 
+def joined(items: Any, kind: str = ",") -> str:
+    """A list in a sentence with the language's own separator: Persian writes "،" and "؛", not "," and ";"."""
+    if current_lang() == "fa":
+        return ("؛ " if kind == ";" else "، ").join(items)
+    return (kind + " ").join(items)
+
+
 def pick(en: str, fa: str) -> str:
     """A bilingual database value in the user's language, falling back to the other form."""
     return (fa or en) if current_lang() == "fa" else (en or fa)

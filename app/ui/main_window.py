@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMainWindow, QStackedWidget, QTabWidget, QWidget
@@ -30,6 +31,8 @@ class MainWindow(QMainWindow):
         self.tabs.setTabsClosable(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.tabs.currentChanged.connect(lambda _i: QTimer.singleShot(0, self.focus_current))
+        self._front: QWidget | None = None
+        self.tabs.currentChanged.connect(self._front_changed)
         self.lock_page = LockPage(session.full_name, self)
         self.lock_page.unlock.connect(controller.unlock)
         self.lock_page.switch_user.connect(controller.switch_user)
@@ -156,6 +159,14 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(0)
         self.search.query.setFocus()
         self.search.query.selectAll()
+
+    def _front_changed(self, _index: int) -> None:
+        """What a form said in the status line ("Not saved: 5 fields need attention") is about that form: it goes
+        when another tab comes to the front, instead of standing over the next screen for its 15 seconds."""
+        old, self._front = self._front, self.tabs.currentWidget()
+        said = getattr(old, "said", "") if old is not None and shiboken6.isValid(old) else ""
+        if said and self.statusBar().currentMessage() == said:
+            self.statusBar().clearMessage()
 
     def _find_tab(self, key: str) -> int:
         for i in range(self.tabs.count()):

@@ -65,13 +65,26 @@ def test_plan_print_and_summary(qtbot, driver, demo_dir):  # type: ignore[no-unt
     assert summary.table.item(0, 1).text() == "1"  # one girl aged 5-17
 
 
-def test_summary_in_persian_shows_solar_hijri_day(qtbot, driver):  # type: ignore[no-untyped-def]
+def test_summary_in_persian_shows_solar_hijri_day(qtbot, driver, demo_dir):  # type: ignore[no-untyped-def]
+    _patient_due(demo_dir, date.today() + timedelta(days=2))  # a measles visit today
+    site = sign_in(demo_dir, "m.shahraki", DEMO_PASSWORD)
+    try:
+        site.ctx.facility_id = list_facilities(site.ctx, unit_id=site.ctx.unit_id)[0].id
+        pid = register_patient(site.ctx, {"given_name_latin": "Karim", "father_name_latin": "Aziz", "sex": "male",
+                                          "birth_year": 1980, "nationality": "afghan", "legal_status": "amayesh",
+                                          "consent_date": date.today()}).patient_id
+        record_visit(site.ctx, {"patient_id": pid, "complaint": "Fever", "diagnoses": [{"code": "B54"}]})
+    finally:
+        site.store.close()
     main = driver.sign_in("h.rigi", lang="fa")
     main.open_form("summary", {})
     summary = main.tabs.currentWidget()
     wait_ops(qtbot)
     assert summary.isRightToLeft()
     assert summary.day.text() == format_date(date.today(), lang="fa", calendar="jalali")  # Persian digits (issue 14)
+    # The cases are listed with the Persian semicolon (the screenshot showed "…فوری; مالاریا…").
+    text = summary.cases.text()
+    assert "؛ " in text and ";" not in text, text
 
 
 def test_plan_lists_children_due_for_vaccination_and_the_unseen(qtbot, driver, demo_dir):  # type: ignore[no-untyped-def]

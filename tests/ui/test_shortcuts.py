@@ -145,3 +145,21 @@ def test_tooltips_name_the_shortcut(qtbot, driver, lang):  # type: ignore[no-unt
     assert ("Ctrl+N" in tips["register"], "Ctrl+F" in tips["search"], "Ctrl+P" in tips["card"]) == (True,) * 3, tips
     for tip in tips.values():
         assert any("\u0600" <= ch <= "\u06ff" for ch in tip) == (lang == "fa"), tip  # translated
+
+
+def test_a_refusal_in_the_status_line_goes_with_its_form(qtbot, driver):  # type: ignore[no-untyped-def]
+    """"Not saved: 5 fields need attention" stayed for 15 seconds over whatever came to the front next (the chart,
+    another form), telling of a refusal that was not there."""
+    main = driver.sign_in("m.shahraki", lang="en")
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    form = main.tabs.currentWidget()
+    wait_focus(qtbot, form.names["given_name_latin"])
+    press(qtbot, Qt.Key.Key_S, CTRL)
+    qtbot.waitUntil(lambda: main.statusBar().currentMessage().startswith("Not saved"), timeout=10000)
+    press(qtbot, Qt.Key.Key_F, CTRL)  # the search tab to the front
+    wait_focus(qtbot, main.search.query)
+    assert main.statusBar().currentMessage() == ""
+    main.tabs.setCurrentWidget(form)
+    main.statusBar().showMessage("Sync finished.")  # a message no form said stays as it is
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    assert main.statusBar().currentMessage() == "Sync finished."

@@ -211,7 +211,7 @@ class ChartView(QWidget):
                                                    if x), rel.get(m.relationship_to_head, "")]
                                for m in chart.household_members], [m.id for m in chart.household_members])
         _fill(self.visits, [[("⚠ " if v.urgent else "") + i18n.show_date(v.visit_date), v.complaint[:60],
-                             ", ".join(d.code for d in v.diagnoses if not d.deleted),
+                             i18n.joined(d.code for d in v.diagnoses if not d.deleted),
                              i18n.show_date(v.follow_up_date)] for v in chart.visits], [v.id for v in chart.visits])
         urg = labels.urgency()
         names = getattr(chart, "facility_names", {})

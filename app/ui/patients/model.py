@@ -43,7 +43,7 @@ def reason_labels() -> dict[str, str]:
 
 
 def reasons_text(reasons: tuple[str, ...], labels: dict[str, str]) -> str:
-    return ", ".join(labels.get(r, r) for r in reasons)
+    return i18n.joined(labels.get(r, r) for r in reasons)
 
 
 class PatientTableModel(QAbstractTableModel):

@@ -110,7 +110,7 @@ class DaySummaryView(QWidget):
         if s.notifiable:
             lines = [f"{labels.disease(d)} ({labels.certainty(c)})" + (" — " + self.tr("immediate") if imm else "")
                      for d, c, imm in s.notifiable]
-            self.cases.setText(self.tr("Notifiable cases: %1").replace("%1", "; ".join(lines)))
+            self.cases.setText(self.tr("Notifiable cases: %1").replace("%1", i18n.joined(lines, ";")))
             self.cases.setStyleSheet("color: #b3261e; font-weight: bold;")
         else:
             self.cases.setText(self.tr("No notifiable cases."))

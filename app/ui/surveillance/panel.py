@@ -106,7 +106,7 @@ class CasesPanel(QGroupBox):
         self.setVisible(bool(cases))
         self.table.setRowCount(len(cases))
         for r, c in enumerate(cases):
-            results = "; ".join(f"{i18n.pick(x.test_en, x.test_fa)}: {_outcome(x.outcome)}" for x in c.results)
+            results = i18n.joined(f"{i18n.pick(x.test_en, x.test_fa)}: {_outcome(x.outcome)}" for x in c.results)
             investigation = "—"
             if c.investigate:
                 investigation = self.tr("done") if c.investigated else self.tr("to do")

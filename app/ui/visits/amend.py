@@ -100,7 +100,7 @@ class SavedVisitMixin:
 
     def _diagnoses_changed_quietly(self) -> None:
         hot = self.diagnoses.notifiable()
-        names = ", ".join(labels.disease(d["notifiable"]) for d in hot)
+        names = i18n.joined(labels.disease(d["notifiable"]) for d in hot)
         self.alarm.say(QCoreApplication.translate("VisitForm", "Notifiable disease recorded: %1").replace("%1", names) if hot else "")
 
     def start_amend(self) -> None:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui import labels
+from app.ui import i18n, labels
 from app.ui.ops import run_op, show_error
 from app.ui.visits.amend import SavedVisitMixin
 from app.ui.visits.diagnoses import DiagnosisPicker
@@ -215,7 +215,7 @@ class VisitForm(SavedVisitMixin, FormTab):
         self.autosaver.touch()
         hot = self.diagnoses.notifiable()
         if hot:
-            names = ", ".join(labels.disease(d["notifiable"]) for d in hot)
+            names = i18n.joined(labels.disease(d["notifiable"]) for d in hot)
             self.alarm.say(self.tr("NOTIFIABLE DISEASE: %1 — report immediately to the district health centre. "
                                    "This visit will be marked urgent.").replace("%1", names))
         else:
@@ -333,7 +333,7 @@ class VisitForm(SavedVisitMixin, FormTab):
         for n in notices:
             when = self.tr("report immediately") if n.immediate else self.tr("report in the weekly list")
             lines.append(f"{labels.disease(n.disease)} ({n.code}) — {when}")
-        self.alarm.say(self.tr("URGENT — notifiable disease: %1").replace("%1", "; ".join(lines)))
+        self.alarm.say(self.tr("URGENT — notifiable disease: %1").replace("%1", i18n.joined(lines, ";")))
         box = QMessageBox(QMessageBox.Icon.Critical, self.tr("Notifiable disease"),
                           self.tr("This visit records a notifiable disease:\n\n%1\n\nReport it to the district "
                                   "health centre now. The visit is marked urgent.").replace("%1", "\n".join(lines)),

@@ -57,6 +57,7 @@ class FormTab(QWidget):
         outer.addWidget(self.general_error)
         self._draft: Draft | None = None
         self.touched = False  # the person changed a watched field (or restored a draft) since the form opened
+        self.said = ""  # the last status line this form wrote
 
     def save_from_keyboard(self) -> None:
         """Ctrl+S (the window's Save action) on whichever form is in front."""
@@ -86,6 +87,7 @@ class FormTab(QWidget):
         bar = getattr(window, "statusBar", None)
         if callable(bar):
             bar().showMessage(text, 15000)
+            self.said = text  # the window takes it down when this form leaves the front (MainWindow._front_changed)
 
     def show_problems(self, problems: list[Any]) -> None:
         """Why Save did nothing, in one pass (issue 14): every problem beside its field, the first of them on the
