@@ -169,7 +169,20 @@ def pick(en: str, fa: str) -> str:
 
 def show_datetime(when: datetime) -> str:
     local = when.astimezone()
-    return f"{show_date(local.date())} {local:%H:%M}"
+    return f"{show_date(local.date())} {num(f'{local:%H:%M}')}"  # the time in the screen's digits too
+
+
+def show_utc(value: Any) -> str:
+    """An ISO time kept in UTC (a backup's manifest), shown in UTC in the screen's calendar and digits."""
+    from datetime import timezone
+
+    try:
+        when = datetime.fromisoformat(str(value))
+    except ValueError:
+        return num(str(value or ""))
+    if when.tzinfo is not None:
+        when = when.astimezone(timezone.utc)
+    return f"{show_date(when.date())} {num(f'{when:%H:%M}')}"
 
 
 def num(value: object) -> str:

@@ -182,5 +182,11 @@ def test_first_run_screen_in_persian(qtbot, tmp_path: Path) -> None:  # type: ig
         (tmp_path / "notes.txt").write_text("not a configuration", encoding="utf-8")
         _open_file(qtbot, window, tmp_path / "notes.txt")
         assert "پروندهٔ پیکربندی ستاد" in window.file_error.text()
+        # A backup found: when it was made reads in Solar Hijri and Persian digits (it showed "2026-11-30 16:05").
+        found = type("Found", (), {"kind": "backup", "path": tmp_path / "zah2.sayyarbackup",
+                                   "manifest": {"device_code": "ZAH2", "made_at": "2026-11-30T16:05:00+00:00"}})()
+        window.use_file(found)
+        info = window.backup_info.text()
+        assert "۱۴۰۵/۰۹/۰۹ ۱۶:۰۵" in info and not any(ch.isdigit() and ch.isascii() for ch in info.replace("ZAH2", "")), info
     finally:
         d.close()

@@ -104,3 +104,17 @@ def test_patient_list_shows_the_phone_in_persian_digits_in_persian_and_latin_in_
     type_text(form.birth_year, "۱۹۹۰")
     type_text(form.phone, "۰۹۱۲ ۳۴۵ ۶۷۸۹")
     assert (form.birth_year.text(), form.phone.text()) == ("1990", "0912 345 6789")
+
+
+def test_a_time_on_a_persian_screen_has_persian_digits(qapp):  # type: ignore[no-untyped-def]
+    """The Sync panel's "last success" and a conflict's time showed a Solar Hijri date with a Latin time."""
+    from datetime import datetime, timezone
+
+    from app.ui import i18n
+
+    i18n.set_language("fa")
+    try:
+        shown = i18n.show_datetime(datetime(2026, 11, 30, 16, 5, tzinfo=timezone.utc))
+        assert not LATIN_DIGIT.search(shown) and ":" in shown, shown
+    finally:
+        i18n.set_language("en")

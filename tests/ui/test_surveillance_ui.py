@@ -188,8 +188,10 @@ def test_persian_result_from_the_visit_and_investigation(qtbot, driver):  # type
         press(qtbot, Qt.Key.Key_Tab)
     _choose(qtbot, form.origin, "imported")
     press(qtbot, Qt.Key.Key_Tab)
+    assert form.contacts_positive.text() == "۰"  # one digit style on the Persian screen, as in every field
     form.contacts_tested.selectAll()
-    type_here("۳")
+    type_here("3")  # the numeric keypad gives Latin digits
+    assert form.contacts_tested.text() == "۳"
     press(qtbot, Qt.Key.Key_Tab)
     form.contacts_positive.selectAll()
     type_here("۵")  # more positive than tested

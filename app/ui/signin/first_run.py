@@ -264,7 +264,7 @@ class FirstRunWindow(QWidget):
         self.open_file.setEnabled(True)
         if found.kind == "backup":
             manifest = found.manifest or {}
-            made = str(manifest.get("made_at", ""))[:16].replace("T", " ")
+            made = i18n.show_utc(manifest.get("made_at"))
             self.backup_path = str(found.path)
             self.backup_info.setText(
                 self.tr("Backup of laptop %1, made %2 (UTC). A unit administrator's password or the recovery key "

@@ -94,6 +94,7 @@ class InvestigationDialog(SurveillanceDialog):
         self.contacts_positive = QLineEdit(self)
         self.contacts_positive.setObjectName("contactsPositive")
         for edit in (self.contacts_tested, self.contacts_positive):
+            i18n.screen_digits(edit)  # Persian digits on a Persian screen, whichever keys typed them
             edit.setText("0")
             edit.setMaximumWidth(90)
         self.note = text_box(self, "investigationNote")
