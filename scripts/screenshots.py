@@ -303,7 +303,6 @@ def run(lang: str, folder: Path, child_id: str, head_id: str, malaria_id: str = 
 
     main.closing_for_switch = True
     main.close()
-    from PySide6.QtCore import QThreadPool
 
     from app.ui.ops import pool
 
