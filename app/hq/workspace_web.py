@@ -118,6 +118,8 @@ CODES: dict[str, dict[str, tuple[str, str]]] = {
         "wrong_key": ("encrypted for another headquarters", "برای ستاد دیگری رمز شده"),
         "unknown_device": ("laptop not enrolled", "رایانه ثبت نشده است"),
         "bad_signature": ("signature does not match", "امضا مطابقت ندارد"),
+        "superseded_key": ("signed by a replaced laptop after its replacement",
+                           "امضاشده با رایانهٔ جایگزین‌شده پس از جایگزینی"),
         "too_large": ("too large", "بیش از حد بزرگ"),
     },
     "resolution": {"kept": ("current value kept", "مقدار فعلی نگه داشته شد"),

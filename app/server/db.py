@@ -79,7 +79,7 @@ def feed_connection(engine: Engine) -> Iterator[Connection]:
 # The central schema is upgraded by Alembic scripts in app/server/migrations/versions (a second migration location
 # beside the laptop's; version table ``srv_schema_revision``). HEAD_REVISION is the newest (a test checks it against
 # the scripts), kept here so that opening a current database never loads Alembic.
-HEAD_REVISION = "s0006"
+HEAD_REVISION = "s0007"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _VERSION_TABLE = "srv_schema_revision"
 # Databases made before Alembic kept a number in the counter table (1–4): each is the revision s000N. The number is

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, case, func, insert, select, update
 
 from app.server import models as m
 from app.sync import crypto
+from app.sync.bundle import SupersededKey
 from app.sync.protocol import DeviceEnrolment, LaptopConfig, ReplacementIdentity
 
 
@@ -27,6 +28,7 @@ class Device:
     device_code: str
     public_key: bytes
     unit_id: str | None = None  # None: enrolled before devices named their unit (no unit check)
+    superseded: tuple[SupersededKey, ...] = ()  # keys a replacement took over from (bundles signed before it)
 
 
 @dataclass(frozen=True)
@@ -136,9 +138,15 @@ def replace_device(conn: Connection, *, unit_code: str, unit_id: str, device_cod
     private, public = crypto.new_signing_key()
     token = secrets.token_urlsafe(32)
     epoch = new_epoch(conn, row.device_id)
+    now = datetime.now(timezone.utc)
+    # The old key is kept, not forgotten: the old laptop's bundles signed before now may still be on their way.
+    if conn.execute(select(m.device_key.c.device_id).where(m.device_key.c.device_id == row.device_id,
+                                                           m.device_key.c.public_key == row.public_key)).first() is None:
+        conn.execute(insert(m.device_key).values(device_id=row.device_id, public_key=row.public_key,
+                                                 superseded_at=now, before_epoch=epoch))
     conn.execute(update(m.device).where(m.device.c.device_id == row.device_id).values(
         public_key=crypto.b64(public), token_hash=token_hash(token), revoked=False, unit_id=row.unit_id or unit_id,
-        replaced_at=datetime.now(timezone.utc)))
+        replaced_at=now))
     conn.execute(insert(m.device_user).values(username_key=admin_username.casefold(), username=admin_username,
                                               user_id=user_id, device_id=row.device_id))
     keys = hq_keys(conn)
@@ -302,7 +310,11 @@ def get_device(conn: Connection, device_id: str) -> Device | None:
     row = conn.execute(select(m.device).where(m.device.c.device_id == device_id)).first()
     if row is None or row.revoked:
         return None
-    return Device(row.device_id, row.device_code, crypto.unb64(row.public_key), row.unit_id)
+    k = m.device_key
+    superseded = tuple(SupersededKey(crypto.unb64(r.public_key), _aware(r.superseded_at), int(r.before_epoch))
+                       for r in conn.execute(select(k).where(k.c.device_id == device_id)
+                                             .order_by(k.c.superseded_at)))
+    return Device(row.device_id, row.device_code, crypto.unb64(row.public_key), row.unit_id, superseded)
 
 
 def new_epoch(conn: Connection, device_id: str) -> int:

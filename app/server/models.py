@@ -68,6 +68,17 @@ device = Table(
     Column("replaced_at", UTCDateTime),
 )
 
+# A laptop's signing keys that a replacement superseded (``sayyar server replace-device``): a bundle the old laptop
+# signed before then, still in someone's bag, is verified against the key it had; ``before_epoch`` is the epoch the
+# replacement was given, so the old key signs only the epochs the old laptop held (docs/sync.md, "Bundles").
+device_key = Table(
+    "srv_device_key", server_metadata,
+    Column("device_id", String(36), primary_key=True),
+    Column("public_key", String(64), primary_key=True),
+    Column("superseded_at", UTCDateTime, nullable=False),
+    Column("before_epoch", Integer, nullable=False),
+)
+
 device_epoch = Table(
     "srv_device_epoch", server_metadata,
     Column("device_id", String(36), primary_key=True),

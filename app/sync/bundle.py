@@ -16,6 +16,7 @@ import uuid
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -63,10 +64,21 @@ class _Device(Protocol):
 
 
 @dataclass(frozen=True)
+class SupersededKey:
+    """A signing key the device had until a replacement laptop was issued its identity (at ``superseded_at``, with
+    the epoch ``before_epoch``): it still verifies what the old laptop signed before then, nothing made after."""
+
+    public_key: bytes
+    superseded_at: datetime
+    before_epoch: int
+
+
+@dataclass(frozen=True)
 class VerifiedBundle:
     manifest: BundleManifest
     entries: list[ChangeEntry]
     sha256: str
+    signed_with: SupersededKey | None = None  # the old key that verified it (None: the device's key now)
 
 
 @dataclass(frozen=True)
@@ -215,9 +227,14 @@ def _read(data: bytes, box_private: bytes, box_public: bytes,
     if device is None:
         raise BundleRejected(f"device {device_id[:36]!r} is not enrolled (or was revoked); enrol it first",
                              "unknown_device")
+    signed_with = None
     if not crypto.verify(device.public_key, signature, raw_manifest):
-        raise BundleRejected("the bundle's signature does not match the device's key: it was altered or not written "
-                             "by that device", "bad_signature")
+        # A laptop that was replaced signed with the key it had then (guarantee 5 holds for its bag's bundles).
+        old_keys = getattr(device, "superseded", ())
+        signed_with = next((k for k in old_keys if crypto.verify(k.public_key, signature, raw_manifest)), None)
+        if signed_with is None:
+            raise BundleRejected("the bundle's signature does not match the device's key: it was altered or not "
+                                 "written by that device", "bad_signature")
     try:
         manifest = BundleManifest.model_validate_json(raw_manifest)
     except ValidationError:
@@ -239,7 +256,35 @@ def _read(data: bytes, box_private: bytes, box_public: bytes,
     except ValidationError:
         raise BundleRejected("the bundle's entries are not valid", "damaged") from None
     _check_counts(manifest, entries)
-    return VerifiedBundle(manifest, entries, hashlib.sha256(data).hexdigest())
+    if signed_with is not None:
+        _check_made_before(signed_with, manifest, entries)
+    return VerifiedBundle(manifest, entries, hashlib.sha256(data).hexdigest(), signed_with)
+
+
+def _check_made_before(key: SupersededKey, manifest: BundleManifest, entries: list[ChangeEntry]) -> None:
+    """A bundle signed with a superseded key is the old laptop's: it may hold only what that laptop made before it
+    was replaced. Its epoch must be one the old laptop had (the replacement's epoch and later ones never were), and
+    its creation and every change's clock stamp must be no later than the replacement (docs/sync.md, "Bundles")."""
+    from app.store.clock import parse_hlc
+
+    when = f"{key.superseded_at:%Y-%m-%d %H:%M} UTC"
+    if manifest.epoch >= key.before_epoch:
+        raise BundleRejected(f"the bundle is signed with the key this laptop had before it was replaced on {when}, "
+                             f"but it is of epoch {manifest.epoch}, which only the replacement laptop has: it was "
+                             "not made by the old laptop; nothing was applied", "superseded_key")
+    limit_ms = int(key.superseded_at.astimezone(timezone.utc).timestamp() * 1000)
+    stamps = [manifest.created_hlc] if manifest.created_hlc else []
+    stamps += [e.hlc for e in entries]
+    for stamp in stamps:
+        try:
+            ms = parse_hlc(stamp)[0]
+        except (ValueError, TypeError):
+            raise BundleRejected("the bundle's clock stamps are not valid", "damaged") from None
+        if ms > limit_ms:
+            raise BundleRejected(f"the bundle was made by the old laptop after it was replaced on {when} (signed with "
+                                 "its old key): what it holds was written after headquarters gave its identity to the "
+                                 "new laptop, so nothing was applied. What the old laptop holds from then on is not "
+                                 "the unit's record: type it again on the laptop that replaced it", "superseded_key")
 
 
 def _check_counts(manifest: BundleManifest, entries: list[ChangeEntry]) -> None:

@@ -117,3 +117,101 @@ def test_a_broken_laptop_is_replaced_by_its_device_code(
         assert "replaced " in listing[0]
         assert replace("MHU-ZAH", "ZAH2", "zah3.admin").startswith("0 ")  # taken up: it may be replaced again
     engine.dispose()
+
+
+def test_the_old_laptops_bundles_from_before_the_replacement_still_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bundle the broken laptop wrote before headquarters replaced it (in a coordinator's bag) is verified against
+    the key it was signed with and imports, each change once; one the old laptop wrote after the replacement, or
+    under an epoch it never had, is refused with a sentence and nothing of it is applied."""
+    from app.hq.staff import set_staff
+
+    monkeypatch.setenv("SAYYAR_PASSWORD", FIELD_PASSWORD)
+    monkeypatch.setenv("SAYYAR_NEW_PASSWORD", FIELD_PASSWORD)
+    central = tmp_path / "central.db"
+    engine = server_engine(str(central))
+    set_staff(engine, username="l.karimi", role="headquarters", password=FIELD_PASSWORD)
+    hq = ["--user", "l.karimi", "hq", "import", "--db", str(central)]
+
+    def hq_import(bundle: Path) -> tuple[int, str]:
+        status = main([*hq, str(bundle)])
+        got = capsys.readouterr()
+        assert "Traceback" not in got.err
+        return status, got.out + got.err
+
+    with LiveServer(engine) as srv:
+        assert setup_and_enrol(tmp_path, "zah", "MHU-ZAH", "ZAH2", "zah.admin", central, srv.url, capsys)[0] == 0
+        old = tmp_path / "zah"
+        synced = register(old, "zah.admin", 2)
+        early = tmp_path / "early.sayyar"  # written, then the same changes went up online as well
+        assert main([*laptop(old, "zah.admin"), "bundle", "export", "--out", str(early)]) == 0
+        assert main([*laptop(old, "zah.admin"), "sync"]) == 0
+        in_bag = register(old, "zah.admin", 2)  # never synced: the laptop broke
+        bag = tmp_path / "bag.sayyar"
+        assert main([*laptop(old, "zah.admin"), "bundle", "export", "--out", str(bag)]) == 0
+        capsys.readouterr()
+
+        out = tmp_path / "zah2.replacement.json"
+        assert (
+            main(
+                [
+                    "server",
+                    "replace-device",
+                    "--db",
+                    str(central),
+                    "--unit",
+                    "MHU-ZAH",
+                    "--device-code",
+                    "ZAH2",
+                    "--admin",
+                    "zah2.admin",
+                    "--server-url",
+                    srv.url,
+                    "--out",
+                    str(out),
+                ]
+            )
+            == 0
+        )
+        # The old laptop comes back to life after the replacement and writes another bundle with its old key.
+        made_after = register(old, "zah.admin", 1)
+        late = tmp_path / "late.sayyar"
+        assert main([*laptop(old, "zah.admin"), "bundle", "export", "--out", str(late)]) == 0
+        # ... and one under an epoch it never had (an offline new epoch), which only the replacement may use.
+        assert main([*laptop(old, "zah.admin"), "sync", "new-epoch", "--offline"]) == 0
+        other_epoch = tmp_path / "other-epoch.sayyar"
+        assert main([*laptop(old, "zah.admin"), "bundle", "export", "--out", str(other_epoch)]) == 0
+        capsys.readouterr()
+
+        status, said = hq_import(early)  # everything in it is already held: nothing applied twice
+        assert status == 0 and "applied 0" in said, said
+        status, said = hq_import(bag)
+        assert status == 0 and "rejected 0" in said and "applied 0" not in said, said
+        status, said = hq_import(bag)
+        assert status == 0 and "already imported" in said
+        status, said = hq_import(late)
+        assert status != 0 and "superseded_key" in said and "after it was replaced" in said, said
+        status, said = hq_import(other_epoch)
+        assert status != 0 and "superseded_key" in said and "only the replacement laptop has" in said, said
+
+        held = codes(engine)
+        assert set(synced + in_bag) <= set(held) and not set(made_after) & set(held)
+        patient = m.RECORDS["patient"]
+        with engine.connect() as conn:
+            ids = list(conn.execute(select(patient.c.id)).scalars())
+            assert len(ids) == len(set(ids)) == 4
+            [kept] = conn.execute(select(m.device_key.c.superseded_at, m.device_key.c.before_epoch)).all()
+            assert kept.before_epoch > 1 and kept.superseded_at is not None
+
+        # The new laptop's own bundles verify with its new key, as before.
+        new = tmp_path / "zah-new"
+        assert main(["--data-dir", str(new), "setup", "--config", str(out), "--admin", "zah2.admin"]) == 0
+        register(new, "zah2.admin", 1)
+        fresh = tmp_path / "fresh.sayyar"
+        assert main([*laptop(new, "zah2.admin"), "bundle", "export", "--out", str(fresh)]) == 0
+        capsys.readouterr()
+        status, said = hq_import(fresh)
+        assert status == 0 and "rejected 0" in said, said
+        assert len(codes(engine)) == 5
+    engine.dispose()
