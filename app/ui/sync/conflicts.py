@@ -53,14 +53,16 @@ def show_when(at: Any) -> str:
 
 def show_who(user: str, laptop: str, unit: str, here: bool) -> str:
     """Who made one side: the person, and on which laptop of which unit ("this laptop" when it is this one)."""
-    tr = QCoreApplication.translate
-    person = user or tr("ConflictsView", "an unknown person")
+    # Not aliased as `tr`: pyside6-lupdate reads `tr("ConflictsView", text)` as QObject.tr(text, comment) and files
+    # the context name as the text to translate.
+    translate = QCoreApplication.translate
+    person = user or translate("ConflictsView", "an unknown person")
     if here:
-        text = tr("ConflictsView", "%1 on this laptop").replace("%1", person)
+        text = translate("ConflictsView", "%1 on this laptop").replace("%1", person)
     elif laptop:
-        text = tr("ConflictsView", "%1 on laptop %2").replace("%1", person).replace("%2", laptop)
+        text = translate("ConflictsView", "%1 on laptop %2").replace("%1", person).replace("%2", laptop)
     else:
-        text = tr("ConflictsView", "%1 on another laptop").replace("%1", person)
+        text = translate("ConflictsView", "%1 on another laptop").replace("%1", person)
     return text + (" (" + unit + ")" if unit else "")
 
 
