@@ -14,7 +14,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, delete, false, func, insert, or_, select, true
+from sqlalchemy import Connection, Select, and_, case, delete, false, func, insert, or_, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -22,7 +22,7 @@ from app.core.immunisation import Age, GivenDose, assess, assess_series, is_zero
 from app.hq import tables as t
 from app.hq.access import Actor
 from app.hq.models import hq_child_coverage
-from app.models.bulk_sql import among
+from app.models.bulk_sql import among, by_ids
 from app.resources import resource_path
 from app.server.extensions import PATIENT_REFS
 
@@ -112,14 +112,38 @@ def recount(conn: Connection, actor: Actor, *, cohort: int, on: date) -> Coverag
     return out
 
 
+def _people_query(conn: Connection, ids: list[str]) -> Select[Any]:
+    p = t.patient
+    return by_ids(conn, p.c.id, ids, p.c.id, p.c.date_of_birth, p.c.birth_year, p.c.sex, p.c.registered_unit_id,
+                  where=(t.live(p), p.c.merged_into_id.is_(None), p.c.birth_year >= first_kept_cohort()))
+
+
+def _merged_query(conn: Connection, ids: list[str]) -> Select[Any]:
+    p = t.patient
+    return by_ids(conn, p.c.id, ids, p.c.merged_into_id, where=(p.c.merged_into_id.is_not(None),))
+
+
+def _young_query(conn: Connection, ids: list[str]) -> Select[Any]:
+    p = t.patient
+    return by_ids(conn, p.c.id, ids, p.c.id, where=(p.c.birth_year >= first_kept_cohort(),))
+
+
+def _held_query(conn: Connection, ids: list[str]) -> Select[Any]:
+    c = hq_child_coverage.c
+    return by_ids(conn, c.patient_id, ids, c.patient_id)
+
+
+def lookups_by_id(conn: Connection, ids: list[str]) -> list[Select[Any]]:
+    """The statements the sync hook runs over a batch's patient ids (tests/hq/test_coverage_table.py checks their
+    plans on PostgreSQL)."""
+    return [q(conn, ids) for q in (_people_query, _merged_query, _young_query, _held_query)]
+
+
 def _people(conn: Connection, *, ids: list[str]) -> list[Any]:
     """These patients if live, unmerged and of a kept cohort (``COVERAGE_YEARS``)."""
-    p = t.patient
     if not ids:
         return []
-    return list(conn.execute(select(p.c.id, p.c.date_of_birth, p.c.birth_year, p.c.sex, p.c.registered_unit_id)
-                             .where(among(conn, p.c.id, ids), t.live(p), p.c.merged_into_id.is_(None),
-                                    p.c.birth_year >= first_kept_cohort())).all())
+    return list(conn.execute(_people_query(conn, ids)).all())
 
 
 def _histories(conn: Connection, ids: list[str]) -> tuple[dict[str, list[GivenDose]], dict[str, str]]:
@@ -213,14 +237,12 @@ def rebuild_coverage(conn: Connection) -> int:
 def refresh_coverage(conn: Connection, patient_ids: Iterable[str]) -> int:
     """Re-assess these patients (and the patients they were merged into): a row for each live, unmerged one with a
     birth year, none for the others."""
-    p = t.patient
     wanted = set(patient_ids)
     frontier = set(wanted)
     while frontier:  # a merged-away patient's doses now belong to the patient kept
         listed = list(frontier)
         frontier = set()
-        for (into,) in conn.execute(select(p.c.merged_into_id).where(among(conn, p.c.id, listed),
-                                                                     p.c.merged_into_id.is_not(None))):
+        for (into,) in conn.execute(_merged_query(conn, listed)):
             if into not in wanted:
                 wanted.add(into)
                 frontier.add(into)
@@ -228,7 +250,7 @@ def refresh_coverage(conn: Connection, patient_ids: Iterable[str]) -> int:
     rows = _rows(conn, _people(conn, ids=ids))
     kept = {r["patient_id"] for r in rows}
     c = hq_child_coverage.c
-    held = [pid for (pid,) in conn.execute(select(c.patient_id).where(among(conn, c.patient_id, ids)))] if ids else []
+    held = [pid for (pid,) in conn.execute(_held_query(conn, ids))] if ids else []
     gone = [i for i in held if i not in kept]  # deleted, merged away, or corrected out of a kept cohort
     if gone:
         conn.execute(delete(hq_child_coverage).where(among(conn, c.patient_id, gone)))
@@ -246,9 +268,7 @@ def touched_patients(conn: Connection, touched: Mapping[str, Iterable[str]]) -> 
     out = {str(i) for i in touched.get("patient", ())}
     refs = [str(i) for i in touched.get(PATIENT_REFS, ())]
     if refs:  # an adult's visits concern no kept cohort
-        p = t.patient
-        out.update(conn.execute(select(p.c.id).where(among(conn, p.c.id, refs),
-                                                     p.c.birth_year >= first_kept_cohort())).scalars())
+        out.update(conn.execute(_young_query(conn, refs)).scalars())
     return out
 
 
