@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, Engine, Float, Integer, delete, insert, select
 
 from app.models.base import UTCDateTime
-from app.models.bulk_sql import among, bulk_insert, insert_values
+from app.models.bulk_sql import among, bulk_insert, by_ids, insert_values
 from app.server import models as m
 from app.server.db import make_engine
 
@@ -111,4 +111,33 @@ def test_among_finds_exactly_the_values_sqlite(tmp_path: Path) -> None:
 def test_among_finds_exactly_the_values_postgres(pg_url: str) -> None:
     engine = make_engine(pg_url)
     _among(engine)
+    engine.dispose()
+
+
+def _by_ids(engine: Engine) -> None:
+    """What ``among`` finds, through the per-value probe: each row once however often its value is asked, the extra
+    conditions kept, a value longer than the column matching nothing, whole numbers as numbers."""
+    m.server_metadata.create_all(engine)
+    r = m.received
+    with engine.begin() as conn:
+        insert_values(conn, m.received, [("d", 1, s, "visit", f"v{s}", "f" * 40, "held", "b") for s in range(1, 50)])
+        insert_values(conn, m.received, [("d", 2, 1, "visit", "x" * 36, "f" * 40, "held", "b")])
+        asked = ["v3", "v9", "v3", "پ", 'x"y', "x" * 40, "v12"]
+        got = sorted(conn.execute(by_ids(conn, r.c.record_id, asked, r.c.record_id, r.c.seq,
+                                         where=(r.c.seq != 12,))).all())
+        seqs = sorted(conn.execute(by_ids(conn, r.c.seq, [3, 7, 49, 50, 7], r.c.seq,
+                                          where=(r.c.epoch == 1,))).scalars())
+        assert conn.execute(by_ids(conn, r.c.seq, [], r.c.seq)).all() == []
+    assert [tuple(g) for g in got] == [("v3", 3), ("v9", 9)] and seqs == [3, 7, 49]
+
+
+def test_by_ids_finds_exactly_the_values_sqlite(tmp_path: Path) -> None:
+    engine = make_engine(str(tmp_path / "c.db"))
+    _by_ids(engine)
+    engine.dispose()
+
+
+def test_by_ids_finds_exactly_the_values_postgres(pg_url: str) -> None:
+    engine = make_engine(pg_url)
+    _by_ids(engine)
     engine.dispose()
