@@ -56,9 +56,12 @@ def refresh_due(conn: Connection, patient_ids: Iterable[str], today: date | None
         conn.execute(delete(ImmunisationDue.__table__).where(in_json(ImmunisationDue.patient_id, chunk)))
         conn.execute(delete(ImmunisationChild.__table__).where(in_json(ImmunisationChild.patient_id, chunk)))
         p = Patient.__table__.c
-        people = conn.execute(select(p.id, p.date_of_birth, p.birth_year, p.sex, *(p[n] for n in NAMES)).where(
-            in_json(p.id, chunk), p.deleted.is_(False), p.merged_into_id.is_(None),
-            p.birth_year > today.year - CHILD_YEARS - 1)).all()
+        # Merged-away patients are left out here, not in SQL: "merged_into_id IS NULL" holds for nearly everyone,
+        # and SQLite then read the whole patient table through that index (1.8 s a registration at 1,000,000).
+        people = [r for r in conn.execute(select(
+            p.id, p.date_of_birth, p.birth_year, p.sex, p.merged_into_id, *(p[n] for n in NAMES)).where(
+            in_json(p.id, chunk), p.deleted.is_(False), p.birth_year > today.year - CHILD_YEARS - 1))
+            if r.merged_into_id is None]
         if not people:
             continue
         kids = [r.id for r in people]
