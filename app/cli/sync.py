@@ -97,12 +97,16 @@ def cmd_sync(args: argparse.Namespace) -> int:
             print(f"\r{p.phase}: {p.done}/{p.total or '?'}", end="", flush=True)
 
         try:
-            report = run_sync_round(session.store, session.ctx, url, token, show)
+            report = run_sync_round(session.store, session.ctx, url, token, show, keystore=session.keystore)
         except SyncError as err:
             print(f"\nsayyar: sync stopped: {err}", file=sys.stderr)
             return 1 if err.transient else 2
         print(f"\nsent {report.uploaded} (acknowledged {report.acked}, quarantined {report.quarantined}); "
               f"received {report.downloaded}; conflicts {report.conflicts}")
+        if report.removed:
+            print(f"headquarters ended the access of {', '.join(report.removed)}: the database key was replaced")
+        if report.recovery_key:
+            print(f"new recovery key (write it down now, it is shown once): {report.recovery_key}")
         for reason in report.reasons:
             print(f"  quarantined: {reason}")
         return 0
@@ -300,6 +304,13 @@ def cmd_bundle_receipt(args: argparse.Namespace) -> int:
             print(f"sayyar: receipt refused: {err}", file=sys.stderr)
             return 2
         print(f"{acked} change(s) acknowledged, {quarantined} quarantined")
+        from app.sync.access import rotate_for_removed
+
+        rotation = rotate_for_removed(session.store, session.keystore)
+        if rotation is not None:
+            print(f"headquarters ended the access of {', '.join(rotation.removed)}: the database key was replaced")
+            if rotation.recovery_key:
+                print(f"new recovery key (write it down now, it is shown once): {rotation.recovery_key}")
         return 0
     finally:
         session.store.close()

@@ -24,6 +24,9 @@ class SyncIdentity(Base):
     token: Mapped[str] = mapped_column(String(200), default="")
     hq_box_public: Mapped[bytes | None] = mapped_column(LargeBinary)
     hq_sign_public: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # This laptop's grant key (the keystore's root_public) and headquarters' certificate of it (app.sync.anchor).
+    grant_public: Mapped[bytes | None] = mapped_column(LargeBinary)
+    grant_cert: Mapped[bytes | None] = mapped_column(LargeBinary)
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(Text, default="")

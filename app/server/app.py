@@ -24,6 +24,7 @@ from app.server.db import feed_connection, open_database
 from app.server.extensions import extensions
 from app.server.guard import LIMITS, Guard, Throttle
 from app.server.hq_import import BundleRejected, import_bundle_bytes
+from app.sync.crypto import EnvelopeError
 from app.sync.protocol import (
     BatchAck,
     ChangeBatch,
@@ -33,6 +34,8 @@ from app.sync.protocol import (
     DeviceStatus,
     EpochState,
     FeedPage,
+    GrantAnchor,
+    GrantCertificate,
     Health,
     NewEpoch,
     PatientLookup,
@@ -102,6 +105,21 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None,
             devices.record_report(conn, dev.device_id, queued=body.queued, quarantined=body.quarantined,
                                   parked=body.parked, conflicts=body.conflicts)
         return {"recorded": True}
+
+    @app.post("/v1/devices/me/anchor", response_model=GrantCertificate, responses={
+        **_RESPONSES, 409: {"description": "The laptop's grant key or headquarters key changed (refused, recorded)"}})
+    def anchor(body: GrantAnchor, dev: Dev) -> GrantCertificate:
+        try:
+            with engine.begin() as conn:
+                signature = devices.certify_grant_key(conn, dev.device_id, body.grant_public, body.hq_key_id)
+        except devices.AnchorChanged as err:
+            log.warning("device %s refused: its grant key or headquarters key changed", dev.device_code)
+            with engine.begin() as conn:
+                devices.record_anchor_refusal(conn, dev.device_id, body.grant_public)
+            raise HTTPException(409, {"code": err.code, "message": str(err)}) from None
+        except EnvelopeError:
+            raise HTTPException(422, "grant_public is not a 32-byte base64 key") from None
+        return GrantCertificate(device_id=dev.device_id, grant_public=body.grant_public, signature=signature)
 
     @app.post("/v1/devices/me/epoch", response_model=NewEpoch, responses=_RESPONSES)
     def next_epoch(dev: Dev) -> NewEpoch:

@@ -95,6 +95,42 @@ def enrol_device(conn: Connection, *, device_id: str, device_code: str, public_k
                            hq_box_public=crypto.b64(keys.box_public), hq_sign_public=crypto.b64(keys.sign_public))
 
 
+class AnchorChanged(DeviceError):
+    code = "anchor_changed"
+
+
+def certify_grant_key(conn: Connection, device_id: str, grant_public: str, hq_key_id: str) -> str:
+    """Headquarters' signature over the laptop's grant key (base64), recorded for the device the first time it is
+    presented. Refused (``AnchorChanged``, and the refusal kept on the device) when the laptop holds another
+    headquarters key, or shows a grant key other than the one certified: its keystore or its copy of headquarters'
+    key was replaced, so the roles it signs are not the ones its administrators granted."""
+    keys = hq_keys(conn)
+    key = crypto.unb64(grant_public, 32)
+    a = m.device_anchor
+    row = conn.execute(select(a).where(a.c.device_id == device_id)).first()
+    now = datetime.now(timezone.utc)
+    if hq_key_id != crypto.key_id(keys.sign_public):
+        reason = "it holds another headquarters key than this server's"
+    elif row is not None and row.grant_public != crypto.b64(key):
+        reason = "the key that signs its roles is not the one headquarters certified for it"
+    else:
+        if row is None:
+            conn.execute(insert(a).values(device_id=device_id, grant_public=crypto.b64(key), certified_at=now,
+                                          refused_count=0))
+        return crypto.b64(crypto.sign(keys.sign_private, crypto.grant_key_message(device_id, key)))
+    raise AnchorChanged(f"This laptop's keys were changed: {reason}. Its roles cannot be trusted; nothing was "
+                        "taken from it. Headquarters checks the laptop (sayyar server devices) before it syncs again.")
+
+
+def record_anchor_refusal(conn: Connection, device_id: str, grant_public: str) -> None:
+    """Keep a refused anchor on the device (its own transaction: the refusal itself rolled back), for
+    ``sayyar server devices``."""
+    a = m.device_anchor
+    conn.execute(update(a).where(a.c.device_id == device_id).values(
+        refused_at=datetime.now(timezone.utc), refused_count=a.c.refused_count + 1,
+        refused_grant_public=grant_public[:64]))
+
+
 def laptop_config(conn: Connection, *, unit_code: str, device_code: str, server_url: str = "") -> LaptopConfig:
     """Headquarters' file for setting up a new laptop: refused for a device code another laptop is enrolled with."""
     code = device_code.strip().upper()

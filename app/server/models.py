@@ -87,6 +87,18 @@ device_epoch = Table(
     Column("max_seq", BigInteger, nullable=False, default=0),
 )
 
+# The grant key each laptop presented first (its roles are signed with it) and headquarters certified; a laptop that
+# later presents another, or another headquarters key, is refused and the refusal kept here (trust rules).
+device_anchor = Table(
+    "srv_device_anchor", server_metadata,
+    Column("device_id", String(36), primary_key=True),
+    Column("grant_public", String(64), nullable=False),
+    Column("certified_at", UTCDateTime, nullable=False),
+    Column("refused_at", UTCDateTime),
+    Column("refused_count", Integer, nullable=False, default=0),
+    Column("refused_grant_public", String(64)),
+)
+
 # What each laptop last told of itself (POST /v1/devices/me/status, at each round): `sayyar server devices`.
 device_report = Table(
     "srv_device_report", server_metadata,

@@ -16,6 +16,7 @@ from app.services.context import Ctx
 from app.services.errors import ServiceError
 from app.services.reference import seed_reference
 from app.store import Store
+from app.store.db import WrongDatabaseKey
 from app.sync.protocol import LaptopConfig
 
 log = logging.getLogger("sayyar.services.site")
@@ -140,22 +141,39 @@ def create_demo_site(folder: Path, *, with_staff: bool = True) -> str:
 
 def sign_in(folder: Path, username: str, password: str, *, lang: str | None = None,
             facility_id: str | None = None) -> SiteSession:
+    """Unlock, check the grant against the key headquarters certified (app.sync.anchor), open the database, and end
+    the access of anyone whose staff record no longer allows it (app.sync.access: also finishes a key change a crash
+    cut short)."""
+    from app.store.db import key_opens
+    from app.sync.access import rotate_for_removed
+    from app.sync.anchor import certified_grant_key_at
+
     keystore = Keystore.load(keystore_path(folder))
+    database = db_path(folder)
+    if keystore.rotation_pending:
+        keystore.settle_rotation(username, password, lambda key: key_opens(database, key))
     try:
-        result = keystore.unlock(username, password)
+        result = keystore.unlock(username, password, anchor=lambda key: certified_grant_key_at(database, key))
     except KeystoreError as err:
         raise _as_service_error(err) from None
-    store = Store.open(db_path(folder), result.db_key)
+    try:
+        store = Store.open(database, result.db_key)
+    except WrongDatabaseKey:
+        raise SignInFailed("This account no longer opens this laptop's database (its key was changed). Ask the "
+                           "unit administrator.", "این حساب دیگر پایگاه دادهٔ این رایانه را باز نمی‌کند (کلید آن "
+                           "عوض شده است). از مدیر واحد بپرسید.", code="key_replaced") from None
     try:
         ctx = context_for(store, result.user_id, lang=lang, facility_id=facility_id)
     except SignInFailed:
-        # Deactivated (here or by headquarters through sync): this password must stop unwrapping the key too.
-        try:
-            keystore.remove_user(username)
-        except KeystoreError:
-            pass  # the last user of the keystore stays, so the recovery path is not the only way back in
+        # Deactivated (here or by headquarters through sync): this password must stop unwrapping the key too, and
+        # the key is replaced, so a copy of the keystore taken before opens nothing either.
+        rotate_for_removed(store, keystore, also=(username,))
         store.close()
         raise
+    rotation = rotate_for_removed(store, keystore)
+    if rotation is not None and any(name.casefold() == username.strip().casefold() for name in rotation.removed):
+        store.close()  # moved to another unit by headquarters: no longer of this laptop
+        raise SignInFailed("This account is not active on this laptop.", "این حساب در این رایانه فعال نیست.")
     try:
         check_granted_role(keystore, str(result.role), ctx, db_key=result.db_key, username=username)
     except SignInFailed:

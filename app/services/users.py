@@ -261,8 +261,8 @@ def change_role(ctx: Ctx, session_keystore: Keystore, db_key: bytes | None, *, u
     with _together(ctx, session_keystore) as session:
         user = _user(session, user_id)
         granted = next((u.role for u in session_keystore.users() if u.user_id == user_id), role)
-        if user.role == role and granted == role:
-            return
+        if user.role == role and granted == role and session_keystore.grant_holds(user_id):
+            return  # unchanged; a grant that no longer holds (signed by an impostor key) is signed again
         if user.role == Role.UNIT_ADMIN.value and role != Role.UNIT_ADMIN.value:
             _keep_an_admin(session, session_keystore, user_id)
         name = _keystore_name(session_keystore, user_id)
@@ -291,24 +291,29 @@ def deactivate_user(ctx: Ctx, session_keystore: Keystore, *, user_id: str) -> st
         user.active = False
         _audit(session, ctx, "changed", user_id, {"change": "deactivated"})
         session.flush()
-        if on_laptop:
-            session_keystore.remove_user(_keystore_name(session_keystore, user_id))
+        name = _keystore_name(session_keystore, user_id) if on_laptop else ""
     log.info("user deactivated id=%s", user_id)
-    return _rotate_database_key(ctx, session_keystore) if on_laptop else None
+    # The entry goes in the same crash-safe step as the key change (Keystore.rekey): cut off before it, the staff
+    # record is already inactive, and the next sign-in or sync round removes the entry and replaces the key
+    # (app.sync.access).
+    return _rotate_database_key(ctx, session_keystore, remove=(name,)) if on_laptop else None
 
 
-def _rotate_database_key(ctx: Ctx, session_keystore: Keystore) -> str | None:
+def _rotate_database_key(ctx: Ctx, session_keystore: Keystore, *, remove: tuple[str, ...] = ()) -> str | None:
     """Removing someone's access replaces the database key (SQLCipher rekey) and seals the new one for everyone
     who remains, so a copy of the keystore taken before cannot open the database (trust rules). Returns a new
     recovery key to show once when the old recovery entry could not be sealed again, else None."""
     import secrets
 
     old = ctx.store.current_key()
-    if old is None:
-        return None  # an unencrypted (test) database has no key to replace
+    if old is None:  # an unencrypted (test) database has no key to replace
+        with _keystore_errors():
+            for name in remove:
+                session_keystore.remove_user(name)
+        return None
     with _keystore_errors():
         done = session_keystore.rekey(old, secrets.token_bytes(32),
-                                      lambda before, after: ctx.store.rekey(before, after))
+                                      lambda before, after: ctx.store.rekey(before, after), remove=remove)
     if done.dropped:
         log.warning("database key replaced: %d accounts from before sealing need a new password", len(done.dropped))
     return done.recovery_key

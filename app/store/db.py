@@ -27,6 +27,27 @@ class WrongDatabaseKey(DatabaseError):
     pass
 
 
+class StoreBusy(DatabaseError):
+    """A rekey waited too long for reads in progress; nothing was changed."""
+
+
+def key_opens(path: Path, key: bytes) -> bool:
+    """Whether ``key`` opens the SQLCipher file at ``path`` (a settled key change, app.security.keystore)."""
+    import sqlcipher3.dbapi2 as module  # type: ignore[import-not-found]
+
+    from app.store.engine import key_pragma
+
+    conn = module.connect(str(path))
+    try:
+        conn.execute(key_pragma(key))
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except module.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
 class StoreSession(Session):
     """Sessions of the store: change capture is attached to this class only."""
 
@@ -58,6 +79,12 @@ class Store:
         self._write_sessions = sessionmaker(self._writer, class_=StoreSession, expire_on_commit=False)
         self._read_sessions = sessionmaker(self._reader, class_=StoreSession, expire_on_commit=False)
         self._write_lock = threading.Lock()
+        # Readers in progress, and a gate a rekey closes: it re-encrypts the file, which no open connection may be
+        # reading meanwhile (its pages would change key under it).
+        self._readers = 0
+        self._reading = threading.local()
+        self._gate = threading.Condition()
+        self._rekeying = False
         self.schema_status = ""
         self.device: DeviceInfo
         self.clock: HybridClock
@@ -146,13 +173,27 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        session = self._read_sessions()
+        nested = getattr(self._reading, "depth", 0)
+        if not nested:  # a read inside a read of the same thread is already counted (waiting here would deadlock)
+            with self._gate:
+                while self._rekeying:
+                    self._gate.wait()
+                self._readers += 1
+        self._reading.depth = nested + 1
         try:
-            yield session
+            session = self._read_sessions()
+            try:
+                yield session
+            finally:
+                # close() ends the read transaction without expiring what was loaded (rollback() would), so objects
+                # a service returns from a read stay usable after the session is gone.
+                session.close()
         finally:
-            # close() ends the read transaction without expiring what was loaded (rollback() would), so objects a
-            # service returns from a read stay usable after the session is gone.
-            session.close()
+            self._reading.depth = nested
+            if not nested:
+                with self._gate:
+                    self._readers -= 1
+                    self._gate.notify_all()
 
     @property
     def write_engine(self):  # type: ignore[no-untyped-def]
@@ -199,16 +240,19 @@ class Store:
         self._writer.dispose()
         self._reader.dispose()
 
-    def rekey(self, old_key: bytes, new_key: bytes) -> None:
+    def rekey(self, old_key: bytes, new_key: bytes, *, wait_s: float = 30.0) -> None:
         """Re-encrypt the database under ``new_key`` (SQLCipher ``PRAGMA rekey``), and the drafts sealed under the
         key derived from it (``<data>/drafts``), then go on with the new key. For the keystore's ``rekey`` (removing
-        someone's access rotates the database key: trust rules, docs/architecture.md). Nothing else may be using
-        the store meanwhile: its connections are closed and opened again."""
+        someone's access rotates the database key: trust rules, docs/architecture.md). Safe while other threads use
+        the store (the app's workers, the sync thread): it holds the write lock, so no write runs, and closes the
+        readers' gate, waiting up to ``wait_s`` for the reads in progress to end (``StoreBusy`` if they do not: the
+        caller tries again later); then the connections are closed, the file rekeyed and opened again. It must not
+        be called from inside a read or write of this store."""
         import sqlcipher3.dbapi2 as module  # type: ignore[import-not-found]
 
         from app.store.engine import key_pragma
 
-        with self._write_lock:
+        with self._write_lock, self._readers_closed(wait_s):
             self._writer.dispose()
             self._reader.dispose()
             conn = module.connect(str(self.path))
@@ -228,6 +272,30 @@ class Store:
             self._write_sessions = sessionmaker(self._writer, class_=StoreSession, expire_on_commit=False)
             self._read_sessions = sessionmaker(self._reader, class_=StoreSession, expire_on_commit=False)
             self._key = new_key
+
+    @contextmanager
+    def _readers_closed(self, wait_s: float) -> Iterator[None]:
+        import time
+
+        deadline = time.monotonic() + wait_s
+        with self._gate:
+            self._rekeying = True
+            try:
+                while self._readers:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise StoreBusy("The database is busy; its key is changed at the next opportunity.")
+                    self._gate.wait(left)
+            except BaseException:
+                self._rekeying = False
+                self._gate.notify_all()
+                raise
+        try:
+            yield
+        finally:
+            with self._gate:
+                self._rekeying = False
+                self._gate.notify_all()
 
     @property
     def encrypted(self) -> bool:
@@ -266,4 +334,4 @@ def _reseal_drafts(folder: Path, old: bytes | None, new: bytes) -> None:
         os.replace(tmp, path)
 
 
-__all__ = ["DatabaseError", "DatabaseTooNew", "DeviceInfo", "Store", "WrongDatabaseKey"]
+__all__ = ["DatabaseError", "DatabaseTooNew", "DeviceInfo", "Store", "StoreBusy", "WrongDatabaseKey", "key_opens"]

@@ -19,9 +19,10 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from app.models import DeviceState, SyncConflict
+from app.security.keystore import Keystore
 from app.security.roles import Action, require_role
 from app.store import Store
-from app.sync import identity, inbox, outbox, repair
+from app.sync import access, anchor, identity, inbox, outbox, repair
 from app.sync.protocol import (
     MAX_BATCH,
     BatchAck,
@@ -29,6 +30,8 @@ from app.sync.protocol import (
     DeviceHello,
     DeviceStatus,
     FeedPage,
+    GrantAnchor,
+    GrantCertificate,
     NewEpoch,
     PatientLookup,
     PatientLookupAnswer,
@@ -67,6 +70,8 @@ class SyncReport:
     reasons: list[str] = field(default_factory=list)
     new_epoch: int = 0  # set when this round gave a restored or copied laptop a new identity
     restamped: int = 0
+    removed: list[str] = field(default_factory=list)  # accounts whose access headquarters ended (key replaced)
+    recovery_key: str | None = None  # a new recovery key to show once, when replacing the key had to make one
 
 
 class SyncError(Exception):
@@ -143,6 +148,10 @@ class Api:
             if err.transient:
                 raise
             log.warning("the server did not take this laptop's status: %s", type(err).__name__)
+
+    def anchor(self, body: GrantAnchor) -> GrantCertificate:
+        resp = self._call("POST", "/v1/devices/me/anchor", json=body.model_dump())
+        return GrantCertificate.model_validate_json(resp.content)
 
     def new_epoch(self) -> int:
         return NewEpoch.model_validate_json(self._call("POST", "/v1/devices/me/epoch").content).epoch
@@ -306,14 +315,20 @@ def send_resolutions(store: Store, api: Api) -> None:
 
 
 def run_sync_round(store: Store, ctx: object, server_url: str, token: str, progress: ProgressCallback | None = None,
-                   *, transport: httpx.BaseTransport | None = None) -> SyncReport:
-    """One full round. Raises SyncError (``transient`` says whether trying again later can help)."""
+                   *, transport: httpx.BaseTransport | None = None, keystore: Keystore | None = None) -> SyncReport:
+    """One full round. Raises SyncError (``transient`` says whether trying again later can help).
+
+    With the laptop's ``keystore`` (the app and the command line pass it): the round first presents the laptop's
+    grant key to the server, which refuses a laptop whose key changed (app.sync.anchor), and ends by removing the
+    accounts headquarters deactivated and replacing the database key (app.sync.access)."""
     require_role(ctx, Action.RUN_SYNC)
     report = SyncReport()
     api = Api(server_url, token, transport=transport)
     try:
         store.refresh_device()
         hello = api.hello()
+        if keystore is not None and keystore.grant_public:
+            anchor.present(store, api, keystore.grant_public)
         api.report_status(device_status(store))  # what waits here, known at headquarters even if uploads fail
         report.restamped = repair.align_clock(store, hello.server_ms, hello.clock_margin_ms)
         try:
@@ -347,6 +362,10 @@ def run_sync_round(store: Store, ctx: object, server_url: str, token: str, progr
     finally:
         api.close()
     identity.record_attempt(store, error=None)
+    if keystore is not None:
+        rotation = access.rotate_for_removed(store, keystore)
+        if rotation is not None:
+            report.removed, report.recovery_key = rotation.removed, rotation.recovery_key
     outbox.catch_up(store)  # what acknowledgements left waiting (an upgraded laptop's history), a step at a time
     log.info("sync round done: uploaded %d (acked %d, quarantined %d), downloaded %d, conflicts %d", report.uploaded,
              report.acked, report.quarantined, report.downloaded, report.conflicts)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import struct
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -46,6 +47,12 @@ def unb64(text: str, length: int | None = None) -> bytes:
 
 def key_id(public: bytes) -> str:
     return hashlib.sha256(public).hexdigest()[:16]
+
+
+def grant_key_message(device_id: str, grant_public: bytes) -> bytes:
+    """What headquarters signs to certify a laptop's grant key (the key that signs its roles, keystore grants.py):
+    this device, this key. The laptop checks the certificate with headquarters' key from its enrolment."""
+    return json.dumps(["sayyar-grant-key/v1", device_id, b64(grant_public)]).encode("utf-8")
 
 
 def new_signing_key() -> tuple[bytes, bytes]:

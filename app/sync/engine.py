@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.security.keystore import Keystore
 from app.store import Store
 from app.sync import identity
 from app.sync.client import Api, Progress, ProgressCallback, SyncError, SyncReport, run_sync_round
@@ -28,9 +29,9 @@ ROUND_LOCK = threading.Lock()
 
 
 def run_one_round(store: Store, ctx: object, url: str, token: str,
-                  progress: ProgressCallback | None = None) -> SyncReport:
+                  progress: ProgressCallback | None = None, *, keystore: Keystore | None = None) -> SyncReport:
     with ROUND_LOCK:
-        return run_sync_round(store, ctx, url, token, progress)
+        return run_sync_round(store, ctx, url, token, progress, keystore=keystore)
 
 
 @dataclass
@@ -64,8 +65,9 @@ class SyncEngine:
                  probe_delay: float = 15.0,
                  on_progress: ProgressCallback | None = None,
                  on_report: Callable[[SyncReport | None, str], None] | None = None,
-                 on_state: Callable[[], None] | None = None) -> None:
+                 on_state: Callable[[], None] | None = None, keystore: Keystore | None = None) -> None:
         self.store, self.ctx = store, ctx
+        self.keystore = keystore  # the laptop's: each round presents its grant key and ends removed accounts' access
         self._server_url, self._token = server_url, token
         self.interval, self.base_delay, self.max_delay = interval, base_delay, max_delay
         self.probe_delay = probe_delay
@@ -164,7 +166,7 @@ class SyncEngine:
         self.state.progress = None
         self._changed()
         try:
-            report = run_one_round(self.store, self.ctx, url, token, self._progress)
+            report = run_one_round(self.store, self.ctx, url, token, self._progress, keystore=self.keystore)
         except Stopped:
             log.info("sync round cut short: the engine was stopped")
             return 0.0

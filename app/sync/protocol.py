@@ -370,6 +370,23 @@ class DeviceStatus(_Strict):
     conflicts: int = Field(ge=0, le=2**31)  # open conflicts on the laptop
 
 
+class GrantAnchor(_Strict):
+    """Presented at each round: the laptop's grant key (keystore ``root_public``) and the id of headquarters' signing
+    key it holds. The server keeps the first for the device and refuses a laptop that later shows another
+    (docs/architecture.md, trust rules: roles anchored to headquarters)."""
+
+    grant_public: str = Field(max_length=64)
+    hq_key_id: str = Field(max_length=64)
+
+
+class GrantCertificate(_Strict):
+    """Headquarters' Ed25519 signature over ``crypto.grant_key_message(device_id, grant_public)``."""
+
+    device_id: str
+    grant_public: str
+    signature: str
+
+
 class Health(_Strict):
     status: Literal["ok"] = "ok"
     protocol: int = PROTOCOL_VERSION

@@ -179,7 +179,9 @@ class AppController(QObject):
             from app.security.keystore import KeystoreError
 
             try:
-                result = keystore.unlock(username, password)
+                from app.sync.anchor import certified_grant_key
+
+                result = keystore.unlock(username, password, anchor=lambda _key: certified_grant_key(store))
             except KeystoreError as err:
                 raise SignInFailed(str(err.message), str(err.message_fa)) from None
             ctx = context_for(store, result.user_id)
@@ -256,7 +258,7 @@ class AppController(QObject):
             return
         from app.ui.sync.background import BackgroundSync
 
-        self.sync = BackgroundSync(self.store, enabled=self.prefs.auto_sync, parent=self)
+        self.sync = BackgroundSync(self.store, enabled=self.prefs.auto_sync, parent=self, keystore=self.keystore)
         self.sync.start()
         if self.main is not None:
             self.main.attach_sync(self.sync)

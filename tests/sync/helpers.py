@@ -316,3 +316,34 @@ def central_row(engine: Engine, entity: str, **where: Any) -> dict[str, Any]:
         row = conn.execute(select(table).where(*[table.c[k] == v for k, v in where.items()])).mappings().first()
     assert row is not None, (entity, where)
     return dict(row)
+
+
+SITE_ADMIN_PW = "admin-pass-1"
+SITE_STAFF_PW = "nurse-pass-1"
+
+
+def enrolled_site(tmp_path: Path, url: str, central_db: Path, monkeypatch: Any,
+                  staff: tuple[str, ...] = ("nurse", "midwife")) -> Path:
+    """A real data folder (keystore, SQLCipher file) with its administrator and clinicians ``staff``, enrolled with
+    the server at ``url`` through the command line and synced once (its staff records reach headquarters)."""
+    from app.services.site import create_site
+    from app.services.users import add_user
+
+    site = tmp_path / "site"
+    create_site(site, admin_username="admin", admin_password=SITE_ADMIN_PW, admin_full_name="Admin",
+                device_code="ZAH1", unit_code="MHU-ZAH")
+    admin = sign_in(site, "admin", SITE_ADMIN_PW)
+    try:
+        for name in staff:
+            add_user(admin.ctx, admin.keystore, admin.db_key, username=name, full_name_en=name.title(),
+                     role="clinician", password=SITE_STAFF_PW)
+    finally:
+        admin.store.close()
+    monkeypatch.setenv("SAYYAR_PASSWORD", SITE_ADMIN_PW)
+    laptop = ["--data-dir", str(site), "--user", "admin"]
+    assert main([*laptop, "sync", "device-request", "--out", str(tmp_path / "req.json")]) == 0
+    assert main(["server", "enrol-device", "--db", str(central_db), "--request", str(tmp_path / "req.json"),
+                 "--server-url", url, "--out", str(tmp_path / "enrolment.json")]) == 0
+    assert main([*laptop, "sync", "enrol", str(tmp_path / "enrolment.json")]) == 0
+    assert main([*laptop, "sync"]) == 0
+    return site

@@ -55,6 +55,22 @@ class RoleNotGranted(KeystoreError):
     )
 
 
+class GrantKeyNotCertified(KeystoreError):
+    """keystore.json carries a grant key other than the one headquarters certified for this laptop: the file was
+    rewritten outside Sayyar, so no role it signs is believed (app.sync.anchor)."""
+
+    message = (
+        "This laptop's key file was changed outside Sayyar: the key that signs roles is not the one headquarters "
+        "certified for this laptop, so nobody's role in it can be trusted. A unit administrator's sign-in repairs "
+        "it; otherwise ask headquarters."
+    )
+    message_fa = (
+        "فایل کلیدهای این رایانه بیرون از سیار تغییر کرده است: کلیدی که نقش‌ها را امضا می‌کند همان کلیدی نیست که ستاد "
+        "برای این رایانه تأیید کرده است، پس نقش هیچ‌کس در آن قابل اعتماد نیست. ورود مدیر واحد آن را درست می‌کند؛ "
+        "وگرنه از ستاد کمک بخواهید."
+    )
+
+
 class NotAGrantor(KeystoreError):
     """Only a unit administrator who signed in on this laptop holds the key that signs roles."""
 

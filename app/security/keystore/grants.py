@@ -30,6 +30,10 @@ def new_root() -> tuple[bytes, bytes]:
     return raw, private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
+def root_public_of(root_private: bytes) -> bytes:
+    return Ed25519PrivateKey.from_private_bytes(root_private).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
 def _message(keystore_id: str, user_id: str, username: str, role: str) -> bytes:
     return json.dumps([FORMAT_NAME, "grant/v1", keystore_id, user_id, username.casefold(), role]).encode("utf-8")
 

@@ -35,6 +35,7 @@ from app.security.keystore.crypto import (
 from app.security.keystore.errors import (
     AccountLocked,
     EntryDamaged,
+    GrantKeyNotCertified,
     KeystoreError,
     KeystoreWriteError,
     LastUser,
@@ -50,8 +51,16 @@ from app.security.keystore.errors import (
     _BadPassword,
     _corrupt,
 )
-from app.security.keystore.fileio import _atomic_write, _doc_from_json, _doc_to_json
-from app.security.keystore.grants import grant_holds, new_root, seal_root, sign_grant, unseal_root, unwrap_root
+from app.security.keystore.fileio import _atomic_write, _doc_from_json, _doc_to_json, _fsync_dir, _replace_with_retry
+from app.security.keystore.grants import (
+    grant_holds,
+    new_root,
+    root_public_of,
+    seal_root,
+    sign_grant,
+    unseal_root,
+    unwrap_root,
+)
 from app.security.keystore.model import (
     _SALT_BYTES,
     DB_KEY_BYTES,
@@ -106,6 +115,8 @@ class Keystore:
         self._root: bytes | None = None
         # Keys replaced by rekey() in this process -> their successor (memory only).
         self._replaced: dict[bytes, bytes] = {}
+        # A rekey that did not finish (keystore.json.next beside the file): settled at the next sign-in.
+        self._pending: _Doc | None = None
 
     # ----- construction -----
 
@@ -180,11 +191,17 @@ class Keystore:
         except (UnicodeDecodeError, json.JSONDecodeError):
             raise _corrupt("not valid JSON") from None
         doc = _doc_from_json(raw)
-        return cls(p, doc, kdf_params=kdf_params or DEFAULT_KDF_PARAMS, policy=policy or LockoutPolicy())
+        ks = cls(p, doc, kdf_params=kdf_params or DEFAULT_KDF_PARAMS, policy=policy or LockoutPolicy())
+        ks._pending = _read_pending(_next_path(p))
+        return ks
 
     # ----- sign-in -----
 
-    def unlock(self, username: str, password: str, *, now: datetime | None = None) -> UnlockResult:
+    def unlock(self, username: str, password: str, *, now: datetime | None = None,
+               anchor: Callable[[bytes], bytes | None] | None = None) -> UnlockResult:
+        """``anchor(db_key)`` answers the grant key headquarters certified for this laptop (app.sync.anchor), or
+        None while there is none: a keystore with another grant key is refused (or repaired by an administrator
+        who holds the certified one)."""
         at = _utc(now)
         key = _norm_username(username)
         entry = self._find(key)
@@ -204,6 +221,10 @@ class Keystore:
             raise WrongPassword(self._remaining(state)) from None
         self._after_success(entry, password, db_key)
         entry = self._find(key) or entry  # _after_success may have re-wrapped it
+        certified = anchor(db_key) if anchor is not None else None
+        if certified is not None and certified != self._doc.root_public:
+            self._restore_root(entry, password, db_key, certified)
+            entry = self._find(key) or entry
         self._grants_at_sign_in(entry, password)
         return UnlockResult(user_id=entry.user_id, username=entry.username, role=entry.role, db_key=db_key)
 
@@ -349,16 +370,23 @@ class Keystore:
                                 "این رایانه مدیر واحد ندارد، پس نسخهٔ پشتیبان را مدیری نمی‌تواند باز کند.")
         return json.dumps(_doc_to_json(doc), ensure_ascii=False, indent=2).encode("utf-8")
 
-    def rekey(self, db_key: bytes, new_key: bytes, rekey_database: Callable[[bytes, bytes], None]) -> Rekeyed:
+    def rekey(self, db_key: bytes, new_key: bytes, rekey_database: Callable[[bytes, bytes], None], *,
+              remove: tuple[str, ...] = ()) -> Rekeyed:
         """Replace the database key: ``rekey_database(old, new)`` re-encrypts the database (``Store.rekey``), then
         the new key is sealed for every remaining user and the recovery key, and saved. An entry written before
         sealing (its person has not signed in since) cannot be sealed without its password: it is removed and named
         (the administrator gives that person a new password). A recovery entry written before sealing is replaced:
-        the new recovery key is returned, to be shown once. If saving fails the database goes back to the old key."""
+        the new recovery key is returned, to be shown once. ``remove``: user names whose entries go in the same step.
+
+        Crash-safe in three steps: the new keystore is written whole beside the old one (``keystore.json.next``),
+        the database is rekeyed, then the new file is renamed over the old. Cut off anywhere, one of the two files
+        opens the database for every remaining user; the next sign-in keeps that one (``settle_rotation``)."""
         db_key = self._require_db_key(db_key)
         if len(new_key) != DB_KEY_BYTES or new_key == db_key:
             raise KeystoreError("A new database key of 32 bytes is required.", "کلید تازهٔ ۳۲ بایتی لازم است.")
         doc = copy.deepcopy(self._doc)
+        gone = {_norm_username(name) for name in remove}
+        doc.users = [u for u in doc.users if _norm_username(u.username) not in gone]
         doc.key_check = _key_check(new_key, doc.keystore_id)
         dropped = [u.username for u in doc.users if not u.sealed]
         doc.users = [u for u in doc.users if u.sealed]
@@ -374,15 +402,63 @@ class Keystore:
             doc.recovery.wrapped_key = secrets.token_bytes(len(doc.recovery.wrapped_key))
         else:
             doc.recovery, text = _new_recovery_entry(new_key, self._root)
-        rekey_database(db_key, new_key)
+        nxt = _next_path(self.path)
+        self._save_to(nxt, doc)  # raises KeystoreWriteError before anything changed
         try:
-            self._commit(doc)
-        except KeystoreWriteError:
-            rekey_database(new_key, db_key)
+            rekey_database(db_key, new_key)
+        except BaseException:
+            _unlink_quietly(nxt)  # the database kept the old key: so does the keystore
             raise
+        self._doc, self._pending = doc, doc
+        self._promote_pending()
         self._replaced = {**{k: new_key for k, v in self._replaced.items() if v == db_key}, db_key: new_key}
         log.info("keystore: database key replaced; %d entries could not be sealed and were removed", len(dropped))
         return Rekeyed(dropped=dropped, recovery_key=text)
+
+    @property
+    def rotation_pending(self) -> bool:
+        """A database key change was cut off (a crash between its steps): settle it before anything else."""
+        return self._pending is not None
+
+    def settle_rotation(self, username: str, password: str, opens: Callable[[bytes], bool]) -> bool:
+        """Keep whichever keystore opens the database after a key change was cut off: the new one (the database was
+        rekeyed) is renamed over the old, or, when the database kept the old key, the new one is removed (the
+        change is then made again: the removed person's staff record is inactive). Needs a password of someone in
+        either file; True when settled."""
+        pending = self._pending
+        if pending is None:
+            return True
+        for doc, is_new in ((pending, True), (self._doc, False)):
+            entry = next((u for u in doc.users if _norm_username(u.username) == _norm_username(username)), None)
+            if entry is None:
+                continue
+            try:
+                key = self._open_entry_in(doc, entry, password)
+            except (_BadPassword, EntryDamaged):
+                continue
+            if opens(key) == is_new:
+                self._doc = pending
+                self._promote_pending()
+            else:
+                _unlink_quietly(_next_path(self.path))
+                self._pending = None
+            log.info("keystore: an unfinished database key change was settled")
+            return True
+        return False
+
+    def grant_holds(self, user_id: str) -> bool:
+        """Whether this user's role is one the laptop's grant key signed (False after a grant key an impostor put in
+        was replaced by the certified one: the administrator sets such roles again, ``set_role``)."""
+        doc = self._doc
+        entry = next((u for u in doc.users if u.user_id == user_id), None)
+        if entry is None or not doc.root_public:
+            return entry is not None
+        return grant_holds(doc.root_public, entry.grant, doc.keystore_id, entry.user_id, entry.username, entry.role)
+
+    @property
+    def grant_public(self) -> bytes:
+        """The public half of the key that signs roles here (empty: a keystore written before grants)."""
+        return self._doc.root_public
 
     @property
     def grants_in_force(self) -> bool:
@@ -472,6 +548,51 @@ class Keystore:
             self._commit(doc)
         except KeystoreWriteError:
             log.warning("keystore: the grant key could not be saved under the password; kept sealed until next time")
+
+    def _restore_root(self, entry: _UserEntry, password: str, db_key: bytes, certified: bytes) -> None:
+        """The keystore's grant key is not the certified one: someone replaced it (and signed roles with their own).
+        A unit administrator whose entry holds the certified key under their password (nobody can forge that wrap
+        without the password) puts it back and is let in; every grant the impostor key signed stops holding.
+        Anyone else is refused."""
+        root = None
+        if entry.root_wrapped:
+            wrap_key, _ = _argon2(password, entry.salt, entry.kdf)
+            try:
+                root = unwrap_root(wrap_key, entry.user_id, entry.root_nonce, entry.root_wrapped)
+            except InvalidTag:
+                root = None
+        if root is None or root_public_of(root) != certified:
+            log.warning("keystore refused: its grant key is not the one headquarters certified for this laptop")
+            raise GrantKeyNotCertified()
+        doc = copy.deepcopy(self._doc)
+        doc.root_public = certified
+        mine = self._find_in(doc, entry.username)
+        mine.role = _ADMIN  # only an administrator is given the grant key under their own password
+        mine.role_mac = _role_mac(db_key, mine.user_id, _ADMIN)
+        mine.grant = sign_grant(root, doc.keystore_id, mine.user_id, mine.username, _ADMIN)
+        self._commit(doc)
+        self._root = root
+        log.warning("keystore: a grant key headquarters did not certify was replaced by the certified one")
+
+    def _promote_pending(self) -> None:
+        """Rename keystore.json.next over keystore.json (the database already has the new key). If the rename
+        fails the new file stays beside the old and the next sign-in settles it; this process goes on with it."""
+        try:
+            _replace_with_retry(str(_next_path(self.path)), self.path)
+            _fsync_dir(self.path.parent)
+        except OSError as exc:
+            log.error("keystore: the new key file could not replace the old (%s); settled at the next sign-in",
+                      type(exc).__name__)
+            return
+        self._pending = None
+
+    def _open_entry_in(self, doc: _Doc, entry: _UserEntry, password: str) -> bytes:
+        before = self._doc
+        self._doc = doc
+        try:
+            return self._open_entry(entry, password)
+        finally:
+            self._doc = before
 
     def _find(self, key: str) -> _UserEntry | None:
         for u in self._doc.users:
@@ -609,5 +730,34 @@ class Keystore:
         self._doc = doc
 
     def _save(self, doc: _Doc) -> None:
+        self._save_to(self.path, doc)
+
+    @staticmethod
+    def _save_to(path: Path, doc: _Doc) -> None:
         data = json.dumps(_doc_to_json(doc), ensure_ascii=False, indent=2).encode("utf-8")
-        _atomic_write(self.path, data)
+        _atomic_write(path, data)
+
+
+def _next_path(path: Path) -> Path:
+    return path.with_name(path.name + ".next")
+
+
+def _read_pending(path: Path) -> _Doc | None:
+    """The keystore a cut-off rekey wrote beside the file (written whole: a temporary file renamed). One that does
+    not read was damaged since; it is ignored."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        return _doc_from_json(json.loads(raw.decode("utf-8")))
+    except (UnicodeDecodeError, json.JSONDecodeError, KeystoreError):
+        log.warning("keystore: an unreadable unfinished key file was ignored")
+        return None
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass

@@ -42,13 +42,19 @@ def call(action: str, store: Any, ctx: Any, path: Path | None = None, session: A
             if not ident.server_url or not ident.token:
                 raise NotEnrolled()
             ctx.require(Action.RUN_SYNC)
-            return run_one_round(store, ctx, ident.server_url, ident.token)
+            return run_one_round(store, ctx, ident.server_url, ident.token,
+                                 keystore=session.keystore if session is not None else None)
         if action == "export_bundle" and path is not None:
             ctx.require(Action.EXPORT_BUNDLE)
             return export_bundle(store, ctx, path)
         if action == "load_receipt" and path is not None:
             ctx.require(Action.EXPORT_BUNDLE)  # the panel shows it with the export; checked here, not only hidden
-            return load_receipt(store, path)
+            loaded = load_receipt(store, path)
+            if session is not None:  # headquarters' staff records in the receipt may end someone's access here
+                from app.sync.access import rotate_for_removed
+
+                rotate_for_removed(store, session.keystore)
+            return loaded
         if action == "backup" and path is not None and session is not None:
             from app.services.backup import backup_laptop
 

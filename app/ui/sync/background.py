@@ -25,7 +25,7 @@ class BackgroundSync(QObject):
     state_changed = Signal()
 
     def __init__(self, store: Any, *, enabled: bool = True, interval: float = 120.0, probe_delay: float = 15.0,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, keystore: Any = None) -> None:
         super().__init__(parent)
         from app.security.roles import SCHEDULED_ROUND
         from app.sync.engine import SyncEngine
@@ -33,7 +33,7 @@ class BackgroundSync(QObject):
         self.enabled = enabled
         self.engine = SyncEngine(store, SCHEDULED_ROUND, interval=interval, probe_delay=probe_delay,
                                  on_progress=self.progress.emit, on_report=self.round_done.emit,
-                                 on_state=self.state_changed.emit)
+                                 on_state=self.state_changed.emit, keystore=keystore)
         self.engine.pause()
         self._network: Any = None
 
