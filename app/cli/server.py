@@ -103,8 +103,9 @@ def cmd_enrol(args: argparse.Namespace) -> int:
         req = DeviceRequest.model_validate_json(args.request.read_bytes())
         device_id, code, key, unit = req.device_id, req.device_code, req.public_key, req.unit_id
         users = [(u.user_id, u.username) for u in req.users]
+        grant = req.grant_public
     elif args.device_id and args.device_code and args.public_key:
-        device_id, code, key, unit, users = args.device_id, args.device_code, args.public_key, None, []
+        device_id, code, key, unit, users, grant = args.device_id, args.device_code, args.public_key, None, [], ""
     else:
         raise CliError("give --request FILE, or --device-id, --device-code and --public-key")
     engine = open_database(args.db)
@@ -112,7 +113,7 @@ def cmd_enrol(args: argparse.Namespace) -> int:
         with engine.begin() as conn:
             enrolment = devices.enrol_device(conn, device_id=device_id, device_code=code, public_key=key,
                                              server_url=args.server_url, reenrol=args.re_enrol,
-                                             unit_id=unit, users=users)
+                                             unit_id=unit, users=users, grant_public=grant)
     except devices.DeviceError as err:
         raise CliError(str(err)) from None
     text = enrolment.model_dump_json(indent=2)
@@ -217,9 +218,17 @@ def cmd_devices(args: argparse.Namespace) -> int:
         told = f"{r.reported_at:%Y-%m-%dT%H:%M}" if r.reported_at else "never"
         print(f"{r.device_code:<8} {r.unit_code or '-':<10} {r.epoch:>5}  {r.enrolled_at:%Y-%m-%d}  {seen:<16}  {r.received:>8}  "
               f"{r.rejected:>8}  {shown(r.queued):>7}  {shown(r.quarantined):>11}  {shown(r.parked):>6}  "
-              f"{told:<16}  {'REVOKED' if r.revoked else 'active'}  {r.device_id}"
+              f"{told:<16}  {_state(r)}  {r.device_id}"
               + (f"  replaced {r.replaced_at:%Y-%m-%d}" if r.replaced_at else ""))
     return 0
+
+
+def _state(r: object) -> str:
+    if getattr(r, "revoked", False):
+        return "REVOKED"
+    refused = int(getattr(r, "keys_refused", 0))
+    # Its keystore's grant key or its copy of headquarters' key changed: its roles cannot be trusted (trust rules).
+    return f"KEYS-CHANGED (refused {refused}x)" if refused else "active"
 
 
 def _rejected(args: argparse.Namespace) -> int:

@@ -146,8 +146,10 @@ def cmd_device_request(args: argparse.Namespace) -> int:
     session = signed_in(args)
     try:
         _require(session, "CONFIGURE_DEVICE")  # as the Sync panel: enrolling the laptop is its administrator's
-        # It names the laptop's accounts: written private, as the Sync panel writes it.
-        write_private(args.out, identity.device_request(session.store).model_dump_json(indent=2).encode("utf-8"))
+        # It names the laptop's accounts and its grant key (certified at enrolment): written private, as the Sync
+        # panel writes it.
+        request = identity.device_request(session.store, grant_public=session.keystore.grant_public)
+        write_private(args.out, request.model_dump_json(indent=2).encode("utf-8"))
         print(f"wrote {args.out}: give it to the administrator (`sayyar server enrol-device --request FILE`)")
         return 0
     finally:

@@ -24,7 +24,6 @@ from app.server.db import feed_connection, open_database
 from app.server.extensions import extensions
 from app.server.guard import LIMITS, Guard, Throttle
 from app.server.hq_import import BundleRejected, import_bundle_bytes
-from app.sync.crypto import EnvelopeError
 from app.sync.protocol import (
     BatchAck,
     ChangeBatch,
@@ -107,7 +106,8 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None,
         return {"recorded": True}
 
     @app.post("/v1/devices/me/anchor", response_model=GrantCertificate, responses={
-        **_RESPONSES, 409: {"description": "The laptop's grant key or headquarters key changed (refused, recorded)"}})
+        **_RESPONSES, 400: {"description": "The body is not JSON"},
+        409: {"description": "The laptop's grant key or headquarters key changed (refused, recorded)"}})
     def anchor(body: GrantAnchor, dev: Dev) -> GrantCertificate:
         try:
             with engine.begin() as conn:
@@ -117,8 +117,6 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None,
             with engine.begin() as conn:
                 devices.record_anchor_refusal(conn, dev.device_id, body.grant_public)
             raise HTTPException(409, {"code": err.code, "message": str(err)}) from None
-        except EnvelopeError:
-            raise HTTPException(422, "grant_public is not a 32-byte base64 key") from None
         return GrantCertificate(device_id=dev.device_id, grant_public=body.grant_public, signature=signature)
 
     @app.post("/v1/devices/me/epoch", response_model=NewEpoch, responses=_RESPONSES)

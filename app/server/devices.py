@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, case, func, insert, select, update
+from sqlalchemy import Connection, case, delete, func, insert, select, update
 
 from app.server import models as m
 from app.sync import crypto
@@ -55,13 +55,15 @@ def hq_keys(conn: Connection) -> HqKeys:
 
 def enrol_device(conn: Connection, *, device_id: str, device_code: str, public_key: str,
                  server_url: str = "", reenrol: bool = False, unit_id: str | None = None,
-                 users: Sequence[tuple[str, str]] = ()) -> DeviceEnrolment:
+                 users: Sequence[tuple[str, str]] = (), grant_public: str = "") -> DeviceEnrolment:
     """Register a laptop (or give it a new token). The token is returned once; only its hash is kept.
 
     A device code names one laptop: a second laptop with a code already enrolled is refused, so two laptops never
     number patients alike. A revoked laptop comes back only when asked for explicitly (``reenrol``). ``users``
     (user id, user name) are the accounts made on the laptop: a name another account holds (at headquarters, or
-    brought by another laptop's enrolment) is refused, since a user name signs in wherever its record goes."""
+    brought by another laptop's enrolment) is refused, since a user name signs in wherever its record goes.
+    ``grant_public`` (from the request): the laptop's grant key, kept as the one to certify (``certify_grant_key``),
+    replacing any earlier one: enrolling is headquarters' deliberate act."""
     key = crypto.unb64(public_key, 32)
     token = secrets.token_urlsafe(32)
     now = datetime.now(timezone.utc)
@@ -90,6 +92,11 @@ def enrol_device(conn: Connection, *, device_id: str, device_code: str, public_k
             continue
         conn.execute(insert(m.device_user).values(username_key=name_key, username=username, user_id=user_id,
                                                   device_id=device_id))
+    if grant_public:
+        a = m.device_anchor
+        conn.execute(delete(a).where(a.c.device_id == device_id))
+        conn.execute(insert(a).values(device_id=device_id, grant_public=crypto.b64(crypto.unb64(grant_public, 32)),
+                                      certified_at=now, refused_count=0))
     keys = hq_keys(conn)
     return DeviceEnrolment(device_id=device_id, device_code=code, token=token, server_url=server_url,
                            hq_box_public=crypto.b64(keys.box_public), hq_sign_public=crypto.b64(keys.sign_public))
@@ -185,6 +192,9 @@ def replace_device(conn: Connection, *, unit_code: str, unit_id: str, device_cod
         replaced_at=now))
     conn.execute(insert(m.device_user).values(username_key=admin_username.casefold(), username=admin_username,
                                               user_id=user_id, device_id=row.device_id))
+    # The new laptop has a keystore, so a grant key, of its own: the one it presents first (with the fresh token,
+    # which only this file carries) is the one certified (certify_grant_key).
+    conn.execute(delete(m.device_anchor).where(m.device_anchor.c.device_id == row.device_id))
     keys = hq_keys(conn)
     return LaptopConfig(unit_code=unit_code, device_code=code, server_url=server_url,
                         hq_box_public=crypto.b64(keys.box_public), hq_sign_public=crypto.b64(keys.sign_public),
@@ -244,6 +254,7 @@ class DeviceRow:
     conflicts: int | None = None
     unit_code: str | None = None  # the unit it was enrolled for (None: enrolled without one)
     replaced_at: datetime | None = None  # when a replacement laptop last took over its identity
+    keys_refused: int = 0  # rounds refused since its grant key or headquarters key changed (certify_grant_key)
 
 
 def list_devices(conn: Connection) -> list[DeviceRow]:
@@ -258,6 +269,7 @@ def list_devices(conn: Connection) -> list[DeviceRow]:
     received = counts(select(m.received.c.device_id, func.count()).group_by(m.received.c.device_id))
     rejected = counts(select(m.rejected.c.device_id, func.count()).group_by(m.rejected.c.device_id))
     reports = {r.device_id: r for r in conn.execute(select(m.device_report)).all()}
+    refused = counts(select(m.device_anchor.c.device_id, m.device_anchor.c.refused_count))
     unit = m.RECORDS["unit"]
     units = {str(k): str(v) for k, v in conn.execute(select(unit.c.id, unit.c.code)).all()}
     rows = conn.execute(select(m.device).order_by(m.device.c.device_code)).all()
@@ -270,7 +282,7 @@ def list_devices(conn: Connection) -> list[DeviceRow]:
                              rep.quarantined if rep else None, rep.parked if rep else None,
                              rep.conflicts if rep else None,
                              units.get(str(r.unit_id), str(r.unit_id)[:8]) if r.unit_id else None,
-                             r.replaced_at))
+                             r.replaced_at, int(refused.get(r.device_id, 0))))
     return out
 
 

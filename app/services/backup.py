@@ -195,6 +195,10 @@ def recover_with_key(folder: Path, recovery_key: str, *, username: str, new_pass
     this laptop) gets ``new_password``. The recovery key was typed, so it is replaced: returns the new one (to be
     shown once)."""
     keystore = Keystore.load(keystore_path(folder))
+    if keystore.rotation_pending:  # a database key change a crash cut short: keep the file that opens the database
+        from app.store.db import key_opens
+
+        keystore.settle_rotation_with_recovery(recovery_key, lambda key: key_opens(db_path(folder), key))
     try:
         db_key = keystore.unlock_with_recovery(recovery_key)
     except KeystoreError as err:

@@ -1,11 +1,11 @@
 """Access removed by headquarters ends on the laptop too (docs/architecture.md, trust rules: removing someone's access
 rotates the database key).
 
-A deactivation (or a move to another unit) that reaches the laptop as a headquarters-signed staff record, through
-the feed or a bundle receipt, must do what the unit administrator's own deactivation does: drop the person's wrap
+A deactivation that reaches the laptop as a headquarters-signed staff record, through the feed or a bundle receipt,
+must do what the unit administrator's own deactivation does: drop the person's wrap
 of the database key from keystore.json and rekey the SQLCipher file, so a copy of keystore.json taken before no
 longer opens today's database. The rule is read from the data each time, not from a note of what arrived: whoever
-has an entry in the keystore but whose staff record is inactive, deleted or of another unit loses it, at the end of
+has an entry in the keystore but whose staff record is inactive or deleted loses it, at the end of
 a sync round, after a receipt, and at every sign-in (which also finishes one a crash cut short).
 
 Where it runs: on the thread that ran the round (the app's sync thread), outside any read or write, under the
@@ -29,8 +29,6 @@ from app.store.db import StoreBusy
 
 log = logging.getLogger("sayyar.sync.access")
 
-_EVERY_UNIT = "headquarters"  # a headquarters account signs in on any unit's laptop
-
 
 @dataclass(frozen=True)
 class Rotation:
@@ -39,21 +37,19 @@ class Rotation:
 
 
 def without_access(store: Store, keystore: Keystore) -> list[str]:
-    """User names in the keystore whose staff record no longer lets them use this laptop."""
+    """User names in the keystore whose staff record is inactive or deleted."""
     entries = {u.user_id: u.username for u in keystore.users()}
     if not entries:
         return []
-    unit = store.device.unit_id
     with store.read() as s:
-        rows = s.execute(
-            select(User.id, User.active, User.deleted, User.unit_id, User.role).where(User.id.in_(sorted(entries)))
-        ).all()
-    out = []
-    for uid, active, deleted, unit_id, role in rows:
-        moved = unit is not None and unit_id is not None and unit_id != unit and role != _EVERY_UNIT
-        if deleted or not active or moved:
-            out.append(entries[uid])
-    return sorted(out)
+        rows = (
+            s.execute(
+                select(User.id).where(User.id.in_(sorted(entries)), User.active.is_(False) | User.deleted.is_(True))
+            )
+            .scalars()
+            .all()
+        )
+    return sorted(entries[uid] for uid in rows)
 
 
 def rotate_for_removed(store: Store, keystore: Keystore, *, also: tuple[str, ...] = ()) -> Rotation | None:

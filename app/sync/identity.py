@@ -56,14 +56,16 @@ def identity(store: Store) -> Identity:
                         row.token, row.hq_box_public, row.hq_sign_public)
 
 
-def device_request(store: Store) -> DeviceRequest:
+def device_request(store: Store, *, grant_public: bytes = b"") -> DeviceRequest:
+    """``grant_public``: the keystore's grant key, recorded at enrolment (app.sync.anchor)."""
     ident = identity(store)
     with store.read() as s:
         # The accounts made here (the administrator first): the server refuses a name another laptop holds.
         users = [DeviceUser(user_id=uid, username=name) for uid, name in s.execute(
             select(User.id, User.username).where(User.device_id == ident.device_id).order_by(User.created_at))]
     return DeviceRequest(device_id=ident.device_id, device_code=ident.device_code,
-                         public_key=crypto.b64(ident.public_key), unit_id=store.device.unit_id, users=users)
+                         public_key=crypto.b64(ident.public_key), unit_id=store.device.unit_id, users=users,
+                         grant_public=crypto.b64(grant_public) if grant_public else "")
 
 
 def load_enrolment(store: Store, enrolment: DeviceEnrolment, *, actor: object, server_url: str | None = None) -> None:

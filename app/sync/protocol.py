@@ -358,6 +358,9 @@ class DeviceRequest(_Strict):
     unit_id: str | None = Field(default=None, max_length=36)
     # The accounts made on this laptop (its administrator first): the server refuses a name another laptop holds.
     users: list[DeviceUser] = Field(default_factory=list, max_length=1000)
+    # The laptop's grant key (the keystore's root_public, which verifies its role grants): recorded at enrolment as
+    # the one headquarters certifies for it, so nobody can have another certified first ("" from older laptops).
+    grant_public: str = Field(default="", pattern=r"^([A-Za-z0-9+/]{43}=)?$")
 
 
 class DeviceStatus(_Strict):
@@ -375,7 +378,7 @@ class GrantAnchor(_Strict):
     key it holds. The server keeps the first for the device and refuses a laptop that later shows another
     (docs/architecture.md, trust rules: roles anchored to headquarters)."""
 
-    grant_public: str = Field(max_length=64)
+    grant_public: str = Field(pattern=r"^[A-Za-z0-9+/]{43}=$")  # 32 raw bytes, base64
     hq_key_id: str = Field(max_length=64)
 
 

@@ -120,3 +120,38 @@ def test_a_key_change_cut_off_leaves_a_database_the_remaining_users_open(site: S
         sign_in(folder, "nurse", NURSE_PW)
     site.store = sign_in(folder, "admin", ADMIN_PW).store  # the fixture closes it
     assert [u.username for u in Keystore.load(keystore_path(folder)).users()] == ["admin", "midwife"]
+
+
+def test_the_recovery_key_finishes_a_key_change_cut_off_when_every_password_is_lost(
+    tmp_path: Path, fast_kdf: None
+) -> None:
+    from app.services.backup import recover_with_key
+    from app.services.site import create_site
+
+    folder = tmp_path / "site"
+    recovery = create_site(
+        folder, admin_username="admin", admin_password=ADMIN_PW, admin_full_name="Admin", device_code="ZAH1"
+    )
+    admin = sign_in(folder, "admin", ADMIN_PW)
+    nurse = add_user(
+        admin.ctx, admin.keystore, admin.db_key, username="nurse", full_name_en="N", role="clinician", password=NURSE_PW
+    )
+    key = admin.store.current_key()
+    assert key is not None
+    admin.store.close()
+    old_key = Keystore.load(keystore_path(folder)).unlock("nurse", NURSE_PW).db_key
+    _deactivated_at_headquarters(folder, key, nurse)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-c", _CRASH, str(folder), "after_rekey", ADMIN_PW],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 3, done.stderr[-2000:]
+    assert not _opens(folder, old_key)  # the database has the new key; keystore.json still the old one
+
+    recover_with_key(folder, recovery, username="admin", new_password="new-admin-pass-1")
+    assert not Path(str(keystore_path(folder)) + ".next").exists()
+    sign_in(folder, "admin", "new-admin-pass-1").store.close()

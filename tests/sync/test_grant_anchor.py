@@ -165,3 +165,28 @@ def test_a_laptop_whose_anchor_was_rewritten_too_is_refused_by_the_server(
         row = conn.execute(select(m.device_anchor)).one()
     assert row.refused_count == 2 and row.refused_grant_public == crypto.b64(fake_public)
     assert row.grant_public != crypto.b64(fake_public)
+    assert main(["server", "devices", "--db", str(central_db)]) == 0
+    assert "KEYS-CHANGED (refused 2x)" in capsys.readouterr().out
+
+
+def test_the_grant_key_of_the_enrolment_request_is_the_one_certified(tmp_path: Path) -> None:
+    """Nobody holding the laptop's token can have another key certified before the laptop's first round: the key
+    comes with the enrolment request headquarters acted on."""
+    from app.server import devices
+
+    engine = server_engine(str(tmp_path / "central.db"))
+    _, laptop_key = new_root()
+    _, thief_key = new_root()
+    device_id = "0b8f3a52-5a7e-4c1e-9a43-0d4b1e7f2c11"
+    with engine.begin() as conn:
+        devices.enrol_device(
+            conn, device_id=device_id, device_code="ZAH9", public_key=_b64(b"\1" * 32), grant_public=_b64(laptop_key)
+        )
+        hq_id = crypto.key_id(devices.hq_keys(conn).sign_public)
+    with engine.begin() as conn, pytest.raises(devices.AnchorChanged):
+        devices.certify_grant_key(conn, device_id, _b64(thief_key), hq_id)
+    with engine.begin() as conn:
+        signature = crypto.unb64(devices.certify_grant_key(conn, device_id, _b64(laptop_key), hq_id))
+        assert crypto.verify(
+            devices.hq_keys(conn).sign_public, signature, crypto.grant_key_message(device_id, laptop_key)
+        )

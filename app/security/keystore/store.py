@@ -425,16 +425,40 @@ class Keystore:
         rekeyed) is renamed over the old, or, when the database kept the old key, the new one is removed (the
         change is then made again: the removed person's staff record is inactive). Needs a password of someone in
         either file; True when settled."""
+
+        def key_in(doc: _Doc) -> bytes | None:
+            entry = next((u for u in doc.users if _norm_username(u.username) == _norm_username(username)), None)
+            if entry is None:
+                return None
+            try:
+                return self._open_entry_in(doc, entry, password)
+            except (_BadPassword, EntryDamaged):
+                return None
+
+        return self._settle(key_in, opens)
+
+    def settle_rotation_with_recovery(self, recovery_key_text: str, opens: Callable[[bytes], bool]) -> bool:
+        """``settle_rotation`` when every password is lost: the recovery key opens its entry in either file."""
+
+        def key_in(doc: _Doc) -> bytes | None:
+            before = self._doc
+            self._doc = doc
+            try:
+                return self.unlock_with_recovery(recovery_key_text)
+            except KeystoreError:
+                return None
+            finally:
+                self._doc = before
+
+        return self._settle(key_in, opens)
+
+    def _settle(self, key_in: Callable[[_Doc], bytes | None], opens: Callable[[bytes], bool]) -> bool:
         pending = self._pending
         if pending is None:
             return True
         for doc, is_new in ((pending, True), (self._doc, False)):
-            entry = next((u for u in doc.users if _norm_username(u.username) == _norm_username(username)), None)
-            if entry is None:
-                continue
-            try:
-                key = self._open_entry_in(doc, entry, password)
-            except (_BadPassword, EntryDamaged):
+            key = key_in(doc)
+            if key is None:
                 continue
             if opens(key) == is_new:
                 self._doc = pending

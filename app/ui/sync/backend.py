@@ -65,7 +65,8 @@ def call(action: str, store: Any, ctx: Any, path: Path | None = None, session: A
             from app.sync.identity import device_request
 
             require_role(ctx, Action.CONFIGURE_DEVICE)
-            write_private(path, device_request(store).model_dump_json(indent=2).encode("utf-8"))
+            grant = session.keystore.grant_public if session is not None else b""  # certified at enrolment
+            write_private(path, device_request(store, grant_public=grant).model_dump_json(indent=2).encode("utf-8"))
             return path
         if action == "load_enrolment" and path is not None:
             from app.sync.identity import load_enrolment
