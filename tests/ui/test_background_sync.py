@@ -76,9 +76,9 @@ def test_background_sync_runs_as_whoever_is_signed_in_across_a_lock_and_a_switch
     real = engine_module.run_one_round
     rounds: list[str] = []  # whose role each round of the background engine ran under
 
-    def as_whom(store, ctx, url, token, progress=None):  # type: ignore[no-untyped-def]
+    def as_whom(store, ctx, url, token, progress=None, **kw):  # type: ignore[no-untyped-def]
         rounds.append(ctx.user_id)
-        return real(store, ctx, url, token, progress)
+        return real(store, ctx, url, token, progress, **kw)  # the laptop's keystore goes on (app.sync.access)
 
     monkeypatch.setattr(engine_module, "run_one_round", as_whom)
     server.start()
