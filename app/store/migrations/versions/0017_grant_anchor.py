@@ -1,7 +1,7 @@
 """the laptop's grant key as headquarters certified it
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-02
 
 Issue 12 (roles a database edit cannot grant): the key that signs this laptop's roles (the keystore's
@@ -13,8 +13,8 @@ key is another (app.sync.anchor).
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
-down_revision = "0015"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
