@@ -162,6 +162,10 @@ class SyncEngine:
             self.state.failures += 1
             self.state.last_error = "the server could not be reached"
             return backoff_delay(self.state.failures, base=self.base_delay, cap=min(self.probe_delay, self.max_delay))
+        if self.state.paused or self._stop.is_set():
+            # Locked or signed out while the server was being asked: no round starts as the person who left (the
+            # loop waits for resume, and the queue with it).
+            return 0.0
         self.state.syncing = True
         self.state.progress = None
         self._changed()

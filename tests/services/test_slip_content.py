@@ -27,7 +27,8 @@ def _lines(pdf: bytes) -> list[str]:
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         for page in doc.pages:
             for line in (page.extract_text() or "").splitlines():
-                line = line.replace("\u00a0", " ")
+                # The direction marks that end each medicine field are invisible: they are not part of the words.
+                line = line.replace("\u00a0", " ").replace("\u200e", "").replace("\u200f", "")
                 out.append(line)
                 if any("\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufeff" for ch in line):
                     logical = unicodedata.normalize("NFKC", line[::-1]).replace("\u200c", "")

@@ -97,6 +97,7 @@ def test_background_sync_runs_as_whoever_is_signed_in_across_a_lock_and_a_switch
         assert not saved[0].startswith("failed"), saved[0]
         return saved[0]
 
+    qtbot.waitUntil(lambda: not ctl.sync.state.syncing, timeout=30000)  # no round in flight when the screen locks
     main.lock()
     before_lock = save(3)  # a change waiting in the queue while the screen is locked
     qtbot.waitUntil(lambda: not ctl.sync.state.syncing, timeout=30000)
