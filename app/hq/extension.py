@@ -58,6 +58,7 @@ class Headquarters:
         # Web sessions (sign-in page, idle timeout, CSRF tokens), Basic for scripts: app/hq/web_auth.py.
         app.state.hq_sessions = SessionPolicy()
         app.dependency_overrides[web.get_actor] = web_auth.session_actor(engine)
+        web_auth.keep_locks(app, engine)
         # Forms from another site are refused by the server's guard (app/server/guard.py), before any page runs.
         _html_errors(app)
 
@@ -85,12 +86,13 @@ def _html_errors(app: Any) -> None:
     """Errors of the /hq pages come back as HTML pages in the staff's language (a page raised with the account's
     language; else the browser's Accept-Language; else both), never as the sync API's JSON. Other paths keep the
     API's JSON answers."""
-    from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+    from fastapi.exception_handlers import http_exception_handler
     from fastapi.exceptions import RequestValidationError
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
     from app.hq.web import error_page
     from app.hq.web_i18n import t
+    from app.server.guard import validation_answer
 
     def language(request: Any, exc: Any) -> str | None:
         lang = getattr(exc, "lang", None)
@@ -112,7 +114,7 @@ def _html_errors(app: Any) -> None:
 
     async def validation_error(request: Any, exc: Any) -> Any:
         if not request.url.path.startswith("/hq"):
-            return await request_validation_exception_handler(request, exc)
+            return await validation_answer(request, exc)  # the API's answer, which echoes no value
         where = ", ".join(".".join(str(p) for p in e.get("loc", ())[1:]) for e in exc.errors()[:5])
         lang = await _account_lang(request) or language(request, exc)
         return error_page(400, t("bad_value", lang or "en", where=where), lang, root(request))

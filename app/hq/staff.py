@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import secrets
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -44,6 +45,14 @@ hq_session = Table(
     Column("last_seen_at", UTCDateTime, nullable=False),
 )
 
+# Accounts locked after repeated wrong passwords (app/server/guard.py counts them): kept here so that a restart of the
+# server does not lift a lock. Keyed by the name tried, whether or not an account has it (a lock must not tell).
+hq_signin_lock = Table(
+    "hq_signin_lock", hq_metadata,
+    Column("account", String(80), primary_key=True),
+    Column("locked_until", UTCDateTime, nullable=False),
+)
+
 
 def ensure_staff_table(engine: Engine) -> None:
     """The table, and the columns later versions added to it (a central database made before them)."""
@@ -51,10 +60,14 @@ def ensure_staff_table(engine: Engine) -> None:
 
     hq_staff.create(engine, checkfirst=True)
     hq_session.create(engine, checkfirst=True)
+    hq_signin_lock.create(engine, checkfirst=True)
     with engine.begin() as conn:
         add_missing_columns(conn, hq_staff.name, [hq_staff.c.language, hq_staff.c.admin, hq_staff.c.last_sign_in_at])
 
 _hasher = PasswordHasher()
+# Longer than any password a person types: refused before argon2 (for every name alike, so the answer tells nothing),
+# and never set as an account's password. The sign-in form takes 16 KiB and a Basic header about 60 KiB.
+MAX_PASSWORD_CHARS = 1024
 
 
 class StaffError(ValueError):
@@ -72,6 +85,8 @@ def set_staff(engine: Engine, *, username: str, role: str, password: str, unit_i
         raise StaffError(f"unknown role {role!r}; one of: {', '.join(r.value for r in Role)}")
     if len(password) < 8:
         raise StaffError("the password must have at least 8 characters")
+    if len(password) > MAX_PASSWORD_CHARS:
+        raise StaffError(f"the password must have at most {MAX_PASSWORD_CHARS} characters")
     if role != Role.HEADQUARTERS and not unit_id:
         raise StaffError(f"a {role} account sees one unit only: give it --unit-id")
     if language not in ("en", "fa"):
@@ -100,7 +115,9 @@ def list_staff(conn: Connection) -> list[Any]:
 def set_active(conn: Connection, username: str, active: bool, *, by: Actor) -> bool:
     """Deactivate (or reactivate) an account, audited; a deactivated account's sessions end at once. An
     administrator cannot deactivate their own account (someone must be left to reactivate it)."""
-    name = username.strip().lower()
+    name = _account_name(username)
+    if name is None:
+        return False
     if not active and name == by.username:
         raise StaffError("you cannot deactivate your own account")
     done = conn.execute(hq_staff.update().where(hq_staff.c.username == name).values(active=active)).rowcount
@@ -116,13 +133,17 @@ def hash_password(password: str) -> str:
     """The argon2id hash of a new password (slow on purpose: hash before opening a transaction)."""
     if len(password) < 8:
         raise StaffError("the password must have at least 8 characters")
+    if len(password) > MAX_PASSWORD_CHARS:
+        raise StaffError(f"the password must have at most {MAX_PASSWORD_CHARS} characters")
     return _hasher.hash(password)
 
 
 def set_password_hash(conn: Connection, username: str, password_hash: str, *, by: Actor) -> bool:
     """A new password set by a staff administrator, audited; the account's open sessions end (whoever knew the old
     password is signed out)."""
-    name = username.strip().lower()
+    name = _account_name(username)
+    if name is None:
+        return False
     done = conn.execute(hq_staff.update().where(hq_staff.c.username == name)
                         .values(password_hash=password_hash)).rowcount
     if not done:
@@ -140,21 +161,47 @@ def check_staff(conn: Connection, username: str, password: str) -> Actor | None:
 
 def find_staff(conn: Connection, username: str) -> Any:
     """The active account's row, or None: a quick read, so that the slow password check runs after the connection
-    (which holds SQLite's lock) is given back."""
-    return conn.execute(select(hq_staff).where(hq_staff.c.username == username.strip().lower(),
-                                               hq_staff.c.active.is_(True))).first()
+    (which holds SQLite's lock) is given back. A name no account can have is not looked up (PostgreSQL refuses a
+    NUL in text: a sign-in with one was a 500 with a traceback)."""
+    name = _account_name(username)
+    if name is None:
+        return None
+    return conn.execute(select(hq_staff).where(hq_staff.c.username == name, hq_staff.c.active.is_(True))).first()
+
+
+def _account_name(username: str) -> str | None:
+    """The name as accounts are kept (trimmed, lower case), or None for one no account can have: empty, longer
+    than the column, or holding control characters or lone surrogates (which PostgreSQL cannot store)."""
+    name = username.strip().lower()
+    if not name or len(name) > 60 or not storable(name) or any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return None
+    return name
+
+
+def storable(text: str) -> bool:
+    """Text PostgreSQL and SQLite both keep as sent: no NUL, no lone surrogate."""
+    return "\x00" not in text and not any(0xD800 <= ord(c) <= 0xDFFF for c in text)
 
 
 def verify_staff(row: Any, password: str) -> Actor | None:
+    """Exactly one argon2 check whatever the name: an unknown or deactivated name, and an account whose stored hash
+    is unusable (written by hand or by another tool: argon2 refuses it at once, which answered in 3 ms instead of
+    120), are checked against a dummy hash. A password over ``MAX_PASSWORD_CHARS`` is refused before any check."""
+    if len(password) > MAX_PASSWORD_CHARS:
+        return None
     try:
-        if row is None:
-            _hasher.verify(_dummy_hash(), password)
-        elif _hasher.verify(row.password_hash, password):
+        if row is not None and _hasher.verify(row.password_hash, password):
             if row.role != Role.HEADQUARTERS and not row.unit_id:
                 return None  # an account made before units were required: it would see every unit
             return Actor(username=row.username, role=row.role, unit_id=row.unit_id,
                          lang=getattr(row, "language", None) or "en")
-    except (VerificationError, InvalidHashError):
+    except VerificationError:
+        return None
+    except InvalidHashError:
+        pass
+    try:
+        _hasher.verify(_dummy_hash(), password)
+    except VerificationError:
         pass
     return None
 
@@ -162,3 +209,26 @@ def verify_staff(row: Any, password: str) -> Actor | None:
 @functools.cache
 def _dummy_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def keep_lock(engine: Engine, key: str, seconds: float) -> None:
+    """Record a sign-in lock (and forget the ones that ended): its own short transaction, on a worker thread."""
+    now = datetime.now(timezone.utc)
+    if not storable(key):  # a name no account can have (NUL, lone surrogate): locked in memory only
+        return
+    with engine.begin() as conn:
+        conn.execute(hq_signin_lock.delete().where(hq_signin_lock.c.locked_until <= now))
+        conn.execute(hq_signin_lock.delete().where(hq_signin_lock.c.account == key[:80]))
+        conn.execute(hq_signin_lock.insert().values(account=key[:80], locked_until=now + timedelta(seconds=seconds)))
+
+
+def kept_locks(engine: Engine) -> dict[str, float]:
+    """The locks still running, in seconds left (read when the server starts)."""
+    now = datetime.now(timezone.utc)
+    with engine.connect() as conn:
+        rows = conn.execute(select(hq_signin_lock).where(hq_signin_lock.c.locked_until > now)).all()
+    return {r.account: (_aware(r.locked_until) - now).total_seconds() for r in rows}
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)

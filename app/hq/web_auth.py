@@ -7,7 +7,8 @@ CSRF tokens on every form, lockout after wrong passwords, and the staff list for
   ``csrf_field``), in addition to the server guard's same-origin check. The form is read and checked here, in the
   sign-in dependency, before any page runs; pages take it with ``Depends(submitted_form)`` (app/hq/forms.py).
 - Wrong passwords on the sign-in form count against the account and the address in the server guard's throttle
-  (``app.state.throttle``): after 10 in 15 minutes the account is locked whatever password comes next.
+  (``app.state.throttle``): after 10 in 5 minutes the account is locked for 15 minutes whatever password comes next,
+  from any address, and the lock is kept in the database (``keep_locks``: a restart does not lift it).
 - Scripts may still send HTTP Basic credentials (no session, no cookie; never asked for by the server, so a browser
   never keeps them); the guard counts their failures the same way.
 - Database work (the session lookup, the argon2 check) runs on worker threads, never on the event loop.
@@ -67,12 +68,7 @@ def _policy(request: Request) -> SessionPolicy:
 
 
 def _throttle(request: Request) -> Any:
-    throttle = getattr(request.app.state, "throttle", None)
-    if throttle is None:
-        from app.server.guard import Throttle
-
-        throttle = request.app.state.throttle = Throttle()
-    return throttle
+    return _throttle_of(request.app)
 
 
 def _browser_lang(request: Request) -> str:
@@ -154,6 +150,27 @@ def session_actor(engine: Engine) -> Callable[[Request], Awaitable[Actor]]:
         raise PageError(401, t("session_ended" if token else "sign_in_needed", lang), lang)
 
     return actor
+
+
+def keep_locks(app: Any, engine: Engine) -> None:
+    """Account locks outlive a restart: the guard's throttle writes each new one to the database and takes those
+    still running when the server starts. (An address's short lock is not kept. With ``--workers N`` each process
+    counts failures itself and learns another's lock at its next start.)"""
+    from app.hq.staff import keep_lock, kept_locks
+
+    throttle = _throttle_of(app)
+    throttle.on_account_lock = lambda key, seconds: keep_lock(engine, key, seconds)
+    for key, seconds in kept_locks(engine).items():
+        throttle.lock(key, seconds)
+
+
+def _throttle_of(app: Any) -> Any:
+    throttle = getattr(app.state, "throttle", None)
+    if throttle is None:
+        from app.server.guard import Throttle
+
+        throttle = app.state.throttle = Throttle()
+    return throttle
 
 
 # --- the sign-in page ------------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from app.server import models as m
 from app.server.apply import DEFAULT_CLOCK_MARGIN_MS, ApplyHook, BatchRefused, apply_changes, apply_isolated, now_ms
 from app.server.db import feed_connection, open_database
 from app.server.extensions import extensions
-from app.server.guard import LIMITS, Guard, Throttle
+from app.server.guard import LIMITS, Guard, Throttle, validation_answer
 from app.server.hq_import import BundleRejected, import_bundle_bytes
 from app.sync.protocol import (
     BatchAck,
@@ -64,6 +64,7 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None,
     if engine is None:
         engine = open_database(db_url or "sayyar-central.db")
     app = FastAPI(title="Sayyar central server", version="1", description=__doc__)
+    app.add_exception_handler(RequestValidationError, validation_answer)
     app.state.engine = engine
     app.state.apply_hook = apply_hook
     app.state.clock_margin_ms = clock_margin_ms
@@ -107,11 +108,17 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None,
 
     @app.post("/v1/devices/me/anchor", response_model=GrantCertificate, responses={
         **_RESPONSES, 400: {"description": "The body is not JSON"},
-        409: {"description": "The laptop's grant key or headquarters key changed (refused, recorded)"}})
+        409: {"description": "The laptop's grant key or headquarters key changed (refused, recorded), or a key "
+                              "not recorded yet came without the device key's signature"}})
     def anchor(body: GrantAnchor, dev: Dev) -> GrantCertificate:
         try:
             with engine.begin() as conn:
-                signature = devices.certify_grant_key(conn, dev.device_id, body.grant_public, body.hq_key_id)
+                signature = devices.certify_grant_key(conn, dev.device_id, body.grant_public, body.hq_key_id,
+                                                      body.device_signature)
+        except devices.AnchorUnsigned as err:
+            log.warning("device %s: a grant key without the device key's signature was not certified",
+                        dev.device_code)
+            raise HTTPException(409, {"code": err.code, "message": str(err)}) from None
         except devices.AnchorChanged as err:
             log.warning("device %s refused: its grant key or headquarters key changed", dev.device_code)
             with engine.begin() as conn:

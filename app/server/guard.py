@@ -5,7 +5,8 @@
   grows past it while streaming is cut off with 413.
 - Failed sign-ins and unknown tokens are slowed by an asynchronous delay, outside any transaction and without
   holding a worker thread; a client address with too many failures is turned away (429) for a while, and so is a
-  headquarters account (per-account lockout), whatever password comes next.
+  headquarters account (per-account lockout), whatever password comes next. An account's lock is kept in the
+  database by headquarters (``on_account_lock``), so a restart does not lift it; an address's is short and not kept.
 - A state change on a headquarters page (POST) from another site's page is refused (``Origin``/``Sec-Fetch-Site``).
 - Every answer carries security headers: no framing, no sniffing, no referrer, ``Cache-Control: no-store``.
 """
@@ -16,6 +17,7 @@ import asyncio
 import base64
 import binascii
 import json
+import math
 import threading
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -66,11 +68,15 @@ class Throttle:
     base_delay_s: float = 0.25
     max_delay_s: float = 4.0
     clock: Callable[[], float] = time.monotonic
+    # Called (on a worker thread, outside any transaction) when an account is locked, with its key and the seconds
+    # of the lock: headquarters keeps it in its database so that a restart does not lift it (app/hq/web_auth.py).
+    on_account_lock: Callable[[str, float], None] | None = None
     _fails: dict[str, list[float]] = field(default_factory=dict)
     _locked: dict[str, float] = field(default_factory=dict)
     _mutex: threading.Lock = field(default_factory=threading.Lock)
 
-    def failed(self, key: str, limit: int, lock_s: float) -> None:
+    def failed(self, key: str, limit: int, lock_s: float) -> bool:
+        """Count a failure; True when it locks ``key``."""
         now = self.clock()
         with self._mutex:
             if len(self._fails) > 50_000:  # bounded: forget the oldest half
@@ -81,6 +87,13 @@ class Throttle:
             self._fails[key] = recent[-limit * 2:]
             if len(recent) >= limit:
                 self._locked[key] = now + lock_s
+                return True
+            return False
+
+    def lock(self, key: str, seconds: float) -> None:
+        """Lock ``key`` for ``seconds`` from now (a lock kept from before a restart)."""
+        with self._mutex:
+            self._locked[key] = max(self._locked.get(key, 0.0), self.clock() + seconds)
 
     def locked_for(self, key: str) -> float:
         """Seconds until ``key`` may try again (0: now)."""
@@ -264,9 +277,31 @@ async def record_failure(throttle: Throttle, client: str, account: str | None) -
     throttle.failed(client, throttle.per_client, throttle.client_lock_s)
     delay = throttle.delay(client)
     if account:
-        throttle.failed(f"account:{account}", throttle.per_account, throttle.account_lock_s)
-        delay = max(delay, throttle.delay(f"account:{account}"))
+        key = f"account:{account}"
+        if throttle.failed(key, throttle.per_account, throttle.account_lock_s) and throttle.on_account_lock:
+            await anyio.to_thread.run_sync(throttle.on_account_lock, key, throttle.account_lock_s)
+        delay = max(delay, throttle.delay(key))
     await asyncio.sleep(delay)
+
+
+def validation_errors(errors: Any) -> list[dict[str, Any]]:
+    """What a 422 says: where and why, never the value sent (it can be a patient's name, and NaN or Infinity cannot
+    even be written back as JSON: echoing them made every small JSON body's NaN a 500 with a traceback)."""
+    out = []
+    for e in list(errors)[:50]:
+        value = e.get("input")
+        nan = isinstance(value, float) and not math.isfinite(value)
+        out.append({"type": str(e.get("type", "")), "loc": [str(p) for p in e.get("loc", ())],
+                    "msg": "NaN and Infinity are not accepted here; send a finite number" if nan
+                    else str(e.get("msg", ""))})
+    return out
+
+
+async def validation_answer(request: Any, exc: Any) -> Any:
+    """The API's answer to a body or query that does not fit (FastAPI's own handler echoes the values)."""
+    from fastapi.responses import JSONResponse
+
+    return JSONResponse(status_code=422, content={"detail": validation_errors(exc.errors())})
 
 
 async def _answer(send: Send, status: int, message: str, retry_after: float = 0.0,
