@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from datetime import date
 from typing import Any, Literal
 
@@ -55,9 +56,21 @@ def _unit_code(conn: Connection, unit_id: str) -> str:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
+def _looks_like_formula(value: str) -> bool:
+    """Also past leading spaces and invisible marks: LibreOffice's CSV import with "Remove spaces" computes " =1+1"
+    (tests/hq/test_export_formulas.py). Direction marks (RLM), zero-width and no-break spaces before "=" kept it
+    text there, but other spreadsheets and options are not all known, and a cell that merely starts with them and
+    then a formula sign is never a real name: it gets the apostrophe too."""
+    for ch in value:
+        if ch.isspace() and ch not in "\t\r" or unicodedata.category(ch) == "Cf":
+            continue
+        return ch in _FORMULA_START
+    return False
+
+
 def safe_cell(value: Any) -> Any:
     """Text that a spreadsheet would read as a formula gets a leading apostrophe (shown as text, not computed)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and _looks_like_formula(value):
         return "'" + value
     return value
 
@@ -95,7 +108,7 @@ def to_xlsx(columns: list[str], rows: list[dict[str, Any]], title: str = "Line l
 
 
 def _xlsx_cell(ws: Any, value: Any) -> Any:
-    if not (isinstance(value, str) and value.startswith(_FORMULA_START)):
+    if not (isinstance(value, str) and _looks_like_formula(value)):
         return value
     from openpyxl.cell import WriteOnlyCell
 
