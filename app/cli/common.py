@@ -108,6 +108,30 @@ def add_db_argument(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help=f"central database: SQLite file or postgresql:// URL (default ${DB_ENV})")
 
 
+def db_argument(args: argparse.Namespace, default: str | None = None) -> str | None:
+    """--db, else $SAYYAR_CENTRAL_DB, else ``default``. A URL carrying a password is refused as an argument: every
+    user of the machine reads a command line (``ps``, /proc), so the password goes in the variable or in libpq's own
+    ~/.pgpass or $PGPASSWORD."""
+    given = getattr(args, "db", None)
+    if given and _has_password(given):
+        raise CliError(f"--db: a database password is never given on the command line (other users of this machine "
+                       f"can read it); give the URL without it and put the password in ~/.pgpass or $PGPASSWORD, or "
+                       f"put the whole URL in ${DB_ENV}")
+    return given or os.environ.get(DB_ENV) or default
+
+
+def _has_password(url: str) -> bool:
+    if "://" not in url:
+        return False
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return bool(make_url(url).password)
+    except (ArgumentError, ValueError):
+        return "@" in url.split("://", 1)[1].split("/", 1)[0] and ":" in url.split("://", 1)[1].split("@", 1)[0]
+
+
 def central_engine(args: argparse.Namespace) -> Engine:
     """The central database, upgraded to this version's schema; refused with a sentence when missing."""
     from sqlalchemy import inspect
@@ -115,7 +139,7 @@ def central_engine(args: argparse.Namespace) -> Engine:
 
     from app.server.db import ServerSchemaError, make_engine, normalise_url, open_database
 
-    url = getattr(args, "db", None) or os.environ.get(DB_ENV)
+    url = db_argument(args)
     if not url:
         raise CliError(f"say which central database: --db PATH_OR_URL (or set {DB_ENV})")
     if "://" not in url and not Path(url).is_file():

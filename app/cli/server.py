@@ -16,7 +16,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import CliError, data_folder
+from app.cli.common import DB_ENV, CliError, data_folder, db_argument
 
 DEFAULT_DB = "sayyar-central.db"
 
@@ -78,7 +78,16 @@ def register(subparsers: Any) -> None:
 
 
 def _db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", default=DEFAULT_DB, help="SQLite file or postgresql:// URL (default: %(default)s)")
+    # SUPPRESS: `sayyar server --db X devices` keeps X (the subcommand's own --db, unset, used to put its default
+    # over it, so the command ran on ./sayyar-central.db and made one there).
+    parser.add_argument("--db", default=argparse.SUPPRESS,
+                        help=f"SQLite file or postgresql:// URL, without a password (default: ${DB_ENV}, else "
+                             f"{DEFAULT_DB})")
+
+
+def _url(args: argparse.Namespace) -> str:
+    """The central database named by --db or $SAYYAR_CENTRAL_DB (a password only there, never as an argument)."""
+    return db_argument(args, DEFAULT_DB) or DEFAULT_DB
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -89,7 +98,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not 0 < args.clock_margin_hours <= 24 * 30:
         raise CliError("--clock-margin-hours: give a number of hours above 0 and at most 720 (30 days)")
     # The server's log goes to the console as well, through the same filter that keeps patient data out of it.
-    serve(args.db, host=args.host, port=args.port, workers=args.workers,
+    serve(_url(args), host=args.host, port=args.port, workers=args.workers,
           clock_margin_ms=int(args.clock_margin_hours * 3600 * 1000), log_dir=data_folder(args))
     return 0
 
@@ -108,7 +117,7 @@ def cmd_enrol(args: argparse.Namespace) -> int:
         device_id, code, key, unit, users, grant = args.device_id, args.device_code, args.public_key, None, [], ""
     else:
         raise CliError("give --request FILE, or --device-id, --device-code and --public-key")
-    engine = open_database(args.db)
+    engine = open_database(_url(args))
     try:
         with engine.begin() as conn:
             enrolment = devices.enrol_device(conn, device_id=device_id, device_code=code, public_key=key,
@@ -142,7 +151,7 @@ def cmd_laptop_config(args: argparse.Namespace) -> int:
     if not re.fullmatch(r"[A-Z0-9]{2,8}", code):
         raise CliError("--device-code: give 2 to 8 letters or digits, e.g. ZAH2")
     try:
-        with open_database(args.db).connect() as conn:
+        with open_database(_url(args)).connect() as conn:
             config = devices.laptop_config(conn, unit_code=args.unit, device_code=code, server_url=args.server_url)
     except devices.DeviceError as err:
         raise CliError(str(err)) from None
@@ -162,7 +171,7 @@ def cmd_replace(args: argparse.Namespace) -> int:
     if args.unit not in units:
         raise CliError(f"there is no unit {args.unit!r}; the units are {', '.join(units)}")
     try:
-        with open_database(args.db).begin() as conn:
+        with open_database(_url(args)).begin() as conn:
             config = devices.replace_device(conn, unit_code=args.unit, unit_id=reference_id("unit", args.unit),
                                             device_code=args.device_code, admin_username=args.admin,
                                             server_url=args.server_url, again=args.again)
@@ -184,7 +193,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     from app.server import devices
     from app.server.db import open_database
 
-    with open_database(args.db).begin() as conn:
+    with open_database(_url(args)).begin() as conn:
         device_id = devices.find_device_id(conn, args.device_code or args.device_id)
         if device_id is None:
             raise CliError(f"no laptop {args.device_code or args.device_id} is enrolled (see `sayyar server devices`)")
@@ -200,7 +209,7 @@ def cmd_devices(args: argparse.Namespace) -> int:
 
     if args.rejected:
         return _rejected(args)
-    with open_database(args.db).connect() as conn:
+    with open_database(_url(args)).connect() as conn:
         rows = devices.list_devices(conn)
     if not rows:
         print("no laptop is enrolled")
@@ -239,7 +248,7 @@ def _rejected(args: argparse.Namespace) -> int:
     from app.server.db import open_database
 
     lang = args.lang or "en"
-    with open_database(args.db).connect() as conn:
+    with open_database(_url(args)).connect() as conn:
         device_id = devices.find_device_id(conn, args.rejected)
         if device_id is None:
             raise CliError(f"no laptop {args.rejected} is enrolled (see `sayyar server devices`)")
