@@ -106,11 +106,21 @@ class AnchorChanged(DeviceError):
     code = "anchor_changed"
 
 
-def certify_grant_key(conn: Connection, device_id: str, grant_public: str, hq_key_id: str) -> str:
+class AnchorUnsigned(DeviceError):
+    code = "anchor_unsigned"
+
+
+def certify_grant_key(conn: Connection, device_id: str, grant_public: str, hq_key_id: str,
+                      device_signature: str = "") -> str:
     """Headquarters' signature over the laptop's grant key (base64), recorded for the device the first time it is
     presented. Refused (``AnchorChanged``, and the refusal kept on the device) when the laptop holds another
     headquarters key, or shows a grant key other than the one certified: its keystore or its copy of headquarters'
-    key was replaced, so the roles it signs are not the ones its administrators granted."""
+    key was replaced, so the roles it signs are not the ones its administrators granted.
+
+    A key not recorded yet (a laptop enrolled before requests named it, or a replacement) is certified only when
+    the laptop's enrolled device key signed it (``device_signature``, ``AnchorUnsigned`` otherwise): the device key
+    never leaves the laptop's encrypted database, while its token travels in the enrolment file, so whoever holds a
+    copy of that file cannot have a key of their own certified first."""
     keys = hq_keys(conn)
     key = crypto.unb64(grant_public, 32)
     a = m.device_anchor
@@ -120,6 +130,10 @@ def certify_grant_key(conn: Connection, device_id: str, grant_public: str, hq_ke
         reason = "it holds another headquarters key than this server's"
     elif row is not None and row.grant_public != crypto.b64(key):
         reason = "the key that signs its roles is not the one headquarters certified for it"
+    elif row is None and not _signed_by_device(conn, device_id, key, hq_key_id, device_signature):
+        raise AnchorUnsigned("This laptop's grant key did not come signed by the laptop's own device key, so it was "
+                             "not certified (nothing was taken from it). Update Sayyar on the laptop and sync again; "
+                             "if it still fails, headquarters checks the laptop (sayyar server devices).")
     else:
         if row is None:
             conn.execute(insert(a).values(device_id=device_id, grant_public=crypto.b64(key), certified_at=now,
@@ -127,6 +141,17 @@ def certify_grant_key(conn: Connection, device_id: str, grant_public: str, hq_ke
         return crypto.b64(crypto.sign(keys.sign_private, crypto.grant_key_message(device_id, key)))
     raise AnchorChanged(f"This laptop's keys were changed: {reason}. Its roles cannot be trusted; nothing was "
                         "taken from it. Headquarters checks the laptop (sayyar server devices) before it syncs again.")
+
+
+def _signed_by_device(conn: Connection, device_id: str, grant_key: bytes, hq_key_id: str, signature: str) -> bool:
+    public = conn.execute(select(m.device.c.public_key).where(m.device.c.device_id == device_id)).scalar()
+    if not public or not signature:
+        return False
+    try:
+        raw = crypto.unb64(signature, 64)
+    except crypto.EnvelopeError:
+        return False
+    return crypto.verify(crypto.unb64(public, 32), raw, crypto.grant_anchor_message(device_id, grant_key, hq_key_id))
 
 
 def record_anchor_refusal(conn: Connection, device_id: str, grant_public: str) -> None:

@@ -81,8 +81,10 @@ def present(store: Store, api: Any, grant_public: bytes) -> None:
     ident = identity(store)
     if ident.hq_sign_public is None:
         return
+    hq_key_id = crypto.key_id(ident.hq_sign_public)
+    signature = crypto.sign(ident.signing_key, crypto.grant_anchor_message(ident.device_id, grant_public, hq_key_id))
     answer = api.anchor(
-        GrantAnchor(grant_public=crypto.b64(grant_public), hq_key_id=crypto.key_id(ident.hq_sign_public))
+        GrantAnchor(grant_public=crypto.b64(grant_public), hq_key_id=hq_key_id, device_signature=crypto.b64(signature))
     )
     assert isinstance(answer, GrantCertificate)
     cert = crypto.unb64(answer.signature, 64)

@@ -49,6 +49,12 @@ def key_id(public: bytes) -> str:
     return hashlib.sha256(public).hexdigest()[:16]
 
 
+def grant_anchor_message(device_id: str, grant_public: bytes, hq_key_id: str) -> bytes:
+    """What the laptop's device key signs when it presents its grant key (``GrantAnchor``): this device, this key,
+    this headquarters key."""
+    return json.dumps(["sayyar-grant-anchor/v1", device_id, b64(grant_public), hq_key_id]).encode("utf-8")
+
+
 def grant_key_message(device_id: str, grant_public: bytes) -> bytes:
     """What headquarters signs to certify a laptop's grant key (the key that signs its roles, keystore grants.py):
     this device, this key. The laptop checks the certificate with headquarters' key from its enrolment."""

@@ -380,6 +380,10 @@ class GrantAnchor(_Strict):
 
     grant_public: str = Field(pattern=r"^[A-Za-z0-9+/]{43}=$")  # 32 raw bytes, base64
     hq_key_id: str = Field(max_length=64)
+    # The laptop's own device key (the one enrolled, inside its encrypted database) signs
+    # ``crypto.grant_anchor_message``: a key the server has not recorded yet is certified only so, and a copy of the
+    # enrolment file (which holds the token, never the device key) certifies nothing.
+    device_signature: str = Field(default="", pattern=r"^([A-Za-z0-9+/]{86}==)?$")  # 64 raw bytes, base64
 
 
 class GrantCertificate(_Strict):
