@@ -7,9 +7,14 @@ The epi-week convention and malaria elimination mode are the site's settings (``
 page and report counts weeks the same way and says which way it did.
 
 The database is ``--db URL`` (an SQLite path or a PostgreSQL URL, or $SAYYAR_CENTRAL_DB); it must exist
-(``central_engine`` in app/cli/common.py). Who runs a command is the global ``--user``,
-looked up in the central staff list for the role check and the audit; importing also checks that person's
-password ($SAYYAR_PASSWORD or asked), as it writes records.
+(``central_engine`` in app/cli/common.py). Every command signs in: the global ``--user`` names a staff account of
+the central staff list (``sayyar hq staff``) and its password comes from $SAYYAR_PASSWORD or the prompt; a name alone
+proves nothing (issue 12). What each role may do is what the /hq pages let it do for the same information: reports,
+exports without identities, the settings and the disease list in use for any staff account (a coordinator's or
+unit administrator's report covers their unit only); the likely duplicates for headquarters (every unit) and unit
+administrators (their own unit), as the Duplicates page; importing, conflicts, alerts, the coverage rebuild,
+settings changes, publishing and reference data for headquarters; the staff list for a headquarters staff
+administrator, except the very first administrator, made by whoever holds the central database while none exists.
 """
 
 from __future__ import annotations
@@ -55,9 +60,10 @@ def _headquarters_operator(engine: Any, args: argparse.Namespace, task: str = "i
     ensure_staff_table(engine)
     with engine.connect() as conn:
         actor = check_staff(conn, user, password)
-    if actor is None or not actor.is_hq:
-        raise CliError(f"only a headquarters staff account may {task} (wrong name or password, or not "
-                       "headquarters); accounts are made with `sayyar hq staff`")
+    if actor is None:
+        raise CliError(f"{user}: wrong name or password for a headquarters staff account (`sayyar hq staff`)")
+    if not actor.is_hq:
+        raise CliError(f"A {actor.role} may not {task} (headquarters only).")
     return actor.username
 
 
@@ -99,11 +105,28 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 def cmd_duplicates(args: argparse.Namespace) -> int:
     """Likely duplicate pairs across every unit's patients (the same scoring as a laptop's review list), by patient
-    code and reasons only: no names on a terminal. Merging is done on a laptop of the unit, from the codes."""
+    code and reasons only: no names on a terminal. Merging is done on a laptop of the unit, from the codes.
+
+    Who may, as on the Duplicates page (``Action.REVIEW_DUPLICATES``): headquarters, any unit or all; a unit
+    administrator, their own unit only; a coordinator not at all. The page writes no audit row for this list, nor
+    does the command."""
+    from app.hq.access import NotAllowed
+    from app.security.roles import Action, can
     from app.services.duplicates import dismissed_pairs, find_pairs, read_people
 
-    with central_engine(args).connect() as conn:
-        people = read_people(conn, unit_id=args.unit_id)
+    engine = central_engine(args)
+    actor = _staff(engine, args, "say who you are to list likely duplicates (patient codes of every unit)")
+    if not can(actor.role, Action.REVIEW_DUPLICATES):
+        raise NotAllowed(f"A {actor.role} may not review likely duplicate patients (headquarters, and unit "
+                         "administrators for their own unit).")
+    unit_id = args.unit_id
+    if not actor.is_hq:
+        if unit_id and unit_id != actor.unit_id:
+            raise CliError(f"--unit-id: a {actor.role} sees their own unit's patients only ({actor.unit_id}); "
+                           "leave it out")
+        unit_id = actor.unit_id
+    with engine.connect() as conn:
+        people = read_people(conn, unit_id=unit_id)
         pairs = find_pairs(people, dismissed=dismissed_pairs(conn), limit=args.limit,
                            across_units_only=args.across_units)
     for pair in pairs:
@@ -115,16 +138,54 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
 
 
 def cmd_staff(args: argparse.Namespace) -> int:
-    from app.hq.staff import StaffError, set_staff
+    """Create or change a staff account: a signed-in headquarters staff administrator does it, as on the Staff
+    page, audited. While no active administrator exists (a new central database, or accounts made before
+    administrators existed), whoever holds the central database makes the first one: a new headquarters account
+    with --admin, and nothing else (no existing account is changed without a sign-in)."""
+    from app.hq.staff import StaffError, ensure_staff_table, has_administrator, set_staff
 
-    password = ask_new_password(args.username)
+    engine = central_engine(args)
+    ensure_staff_table(engine)
+    with engine.connect() as conn:
+        first = not has_administrator(conn)
+    name = args.username.strip().lower()
+    actor = None
+    if first:
+        if args.role != "headquarters" or not args.admin:
+            raise CliError("there is no staff administrator yet: the first account must be one, a headquarters "
+                           "account with --admin (it then makes the others, signed in); nothing was changed")
+    else:
+        actor = _staff_administrator(engine, args)
+        if name == actor.username and args.role != "headquarters":
+            raise CliError("you cannot move your own account out of headquarters (someone must be left to keep the "
+                           "staff list); nothing was changed")
+    password = ask_new_password(name)
     try:
-        set_staff(central_engine(args), username=args.username, role=args.role, password=password, unit_id=args.unit_id,
-                  language=args.language, admin=True if args.admin else None)
+        set_staff(engine, username=name, role=args.role, password=password, unit_id=args.unit_id,
+                  language=args.language, admin=True if args.admin else None, by=actor, first=first)
     except StaffError as err:
         raise CliError(str(err)) from None
-    print(f"{args.username}: can sign in to the headquarters pages (/hq) as {args.role}.")
+    print(f"{name}: can sign in to the headquarters pages (/hq) as {args.role}"
+          + (", the staff administrator who makes the other accounts (signed in: --user)." if first else "."))
     return 0
+
+
+def _staff_administrator(engine: Any, args: argparse.Namespace) -> Any:
+    """A headquarters staff administrator, signed in with their password (the Staff page's rule)."""
+    from app.hq.staff import find_staff, verify_staff
+
+    user = require_user(args, "say who you are to create or change a staff account (a headquarters staff "
+                              "administrator)")
+    password = ask_password(user)
+    with engine.connect() as conn:  # the row on a short connection; argon2 after it is given back
+        row = find_staff(conn, user)
+    actor = verify_staff(row, password)
+    if actor is None:
+        raise CliError(f"{user}: wrong name or password for a headquarters staff account (`sayyar hq staff`)")
+    if not actor.is_hq or not bool(row.admin):
+        raise CliError(f"{actor.username} may not create or change staff accounts: only a headquarters staff "
+                       "administrator may (an account made with --admin); nothing was changed")
+    return actor
 
 
 # --- surveillance and reporting: the site's week convention and disease list apply to all of them -----------------
@@ -195,20 +256,29 @@ def _headquarters(engine: Any, args: argparse.Namespace, why: str) -> Any:
     return actor
 
 
+def _any_staff(engine: Any, args: argparse.Namespace, what: str) -> Any:
+    """Any staff account, signed in: what the report page shows (the week convention, the diseases of the list in
+    use) is shown to every staff role (``Action.VIEW_UNIT_REPORTS``), so the same settings on a terminal are too."""
+    from app.hq.access import require
+    from app.security.roles import Action
+
+    actor = _staff(engine, args, f"say who you are to {what} (a staff account)")
+    require(actor, Action.VIEW_UNIT_REPORTS)
+    return actor
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from app.hq.report_data import build_weekly_report
     from app.hq.report_pdf import render_weekly_report
 
     engine = central_engine(args)
-    actor = None
-    if args.user:
-        actor = _staff(engine, args, "say who you are")  # aggregates: any staff member; a wrong password is refused
-    # --lang, else the staff account's language, else English.
-    lang = getattr(args, "lang", None) or (actor.lang if actor is not None else "en")
+    # Aggregates: any staff account, as the report page; without a sign-in it used to render every unit's report.
+    actor = _any_staff(engine, args, "make the weekly report")
+    lang = getattr(args, "lang", None) or actor.lang  # --lang, else the staff account's language
     with engine.begin() as conn:
         settings = _settings(conn)
         week = _week(args, settings.first_weekday)
-        unit = actor.unit_id if actor is not None and not actor.is_hq else None  # a coordinator's unit only
+        unit = None if actor.is_hq else actor.unit_id  # a coordinator's or unit administrator's unit only
         pdf = render_weekly_report(build_weekly_report(conn, week, settings=settings, unit_id=unit), lang=lang)
     _say_week(week, settings)
     _write(args.out, pdf)
@@ -273,6 +343,7 @@ def cmd_immunisation(args: argparse.Namespace) -> int:
     if not args.rebuild:
         raise CliError("Say what to do: --rebuild works out every child's coverage row again from the records.")
     engine = central_engine(args)
+    _headquarters(engine, args, "rebuild the immunisation coverage table (headquarters only)")
     with engine.begin() as conn:
         n = rebuild_coverage(conn)
     print(f"Immunisation coverage rebuilt: {n} children assessed by the schedule engine.")
@@ -283,6 +354,8 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     from app.hq.alerts import evaluate_alerts, site_config
 
     engine = central_engine(args)
+    # Evaluating writes alerts, and the list is the alert desk's (headquarters only, Action.VIEW_SURVEILLANCE).
+    _headquarters(engine, args, "evaluate outbreak alerts (headquarters only)")
     with engine.begin() as conn:
         settings = _settings(conn)
         alerts = evaluate_alerts(conn, cases_since=_date(args.since, "--since"), config=site_config(conn))
@@ -304,9 +377,10 @@ def cmd_config(args: argparse.Namespace) -> int:
 
     engine = central_engine(args)
     changing = args.week_start is not None or args.malaria_elimination is not None
-    actor = _headquarters(engine, args, "change the site's settings (headquarters only)") if changing else None
+    actor = (_headquarters(engine, args, "change the site's settings (headquarters only)") if changing
+             else _any_staff(engine, args, "see the site's settings"))
     with engine.begin() as conn:
-        if actor is not None:
+        if changing:
             try:
                 settings = save_settings(conn, by=actor.username, week_start=args.week_start,
                                          malaria_elimination=None if args.malaria_elimination is None
@@ -318,7 +392,7 @@ def cmd_config(args: argparse.Namespace) -> int:
             settings = _settings(conn)
     print(f"Week start: {settings.week_start_name} ({settings.convention()}).")
     print(f"Malaria elimination: {'on (every case is an alert)' if settings.malaria_elimination else 'off'}.")
-    if actor is not None:
+    if changing:
         print(f"Alerts re-evaluated under the new settings: {raised} raised.")
     return 0
 
@@ -337,9 +411,10 @@ def cmd_registry(args: argparse.Namespace) -> int:
 
     engine = central_engine(args)
     publishing = args.registry_action == "publish"
-    actor = _headquarters(engine, args, "publish the disease list (headquarters only)") if publishing else None
+    actor = (_headquarters(engine, args, "publish the disease list (headquarters only)") if publishing
+             else _any_staff(engine, args, "see the disease list in use"))
     with engine.begin() as conn:
-        if actor is not None:
+        if publishing:
             try:
                 data = Path(args.file).read_bytes()
             except OSError as err:
@@ -382,7 +457,8 @@ def cmd_reference(args: argparse.Namespace) -> int:
 
 
 def _register_reports(hq_sub: Any) -> None:
-    p = hq_sub.add_parser("report", help="weekly epidemiological report (PDF)")
+    p = hq_sub.add_parser("report", help="weekly epidemiological report (PDF; --user: any staff account, a "
+                                         "coordinator's covers their unit)")
     add_db_argument(p)
     p.add_argument("--week", help="e.g. 2026SatW48 (default: the last complete week, in the site's convention)")
     p.add_argument("--out", required=True, help="PDF file to write")
@@ -409,18 +485,20 @@ def _register_reports(hq_sub: Any) -> None:
     ll.add_argument("--out", required=True)
     ll.set_defaults(handler=cmd_export_linelist)
 
-    a = hq_sub.add_parser("alerts", help="evaluate outbreak alert rules now (the site's week convention)")
+    a = hq_sub.add_parser("alerts", help="evaluate outbreak alert rules now (the site's week convention; --user, "
+                                         "headquarters)")
     add_db_argument(a)
     a.add_argument("--since", help="only weeks from this date")
     a.set_defaults(handler=cmd_alerts)
 
-    im = hq_sub.add_parser("immunisation", help="the immunisation page's per-child coverage table (kept by sync)")
+    im = hq_sub.add_parser("immunisation", help="the immunisation page's per-child coverage table (kept by sync; "
+                                                "rebuilding: --user, headquarters)")
     add_db_argument(im)
     im.add_argument("--rebuild", action="store_true", help="assess every child again from the record rows")
     im.set_defaults(handler=cmd_immunisation)
 
-    c = hq_sub.add_parser("config", help="the site's epi-week convention and malaria elimination mode (changes: "
-                                         "--user, headquarters)")
+    c = hq_sub.add_parser("config", help="the site's epi-week convention and malaria elimination mode (--user: "
+                                         "any staff account; changes: headquarters)")
     add_db_argument(c)
     c.add_argument("--week-start", choices=["saturday", "monday", "sunday"],
                    help="saturday (Iran, the default), monday (ISO) or sunday (CDC/PAHO)")
@@ -429,7 +507,7 @@ def _register_reports(hq_sub: Any) -> None:
 
     r = hq_sub.add_parser("registry", help="the notifiable-disease list: show the version in use, or publish one")
     r_sub = r.add_subparsers(dest="registry_action", metavar="ACTION", required=True)
-    show = r_sub.add_parser("show", help="the version in use and those published")
+    show = r_sub.add_parser("show", help="the version in use and those published (--user: any staff account)")
     add_db_argument(show)
     show.set_defaults(handler=cmd_registry)
     pub = r_sub.add_parser("publish", help="check, sign and publish a new version (JSON, the shape of "
@@ -449,14 +527,15 @@ def register(sub: Any) -> None:
     imp.add_argument("files", nargs="+", type=Path)
     imp.add_argument("--receipts", type=Path, help="folder for receipts (default: beside each bundle)")
     imp.set_defaults(handler=cmd_import)
-    conf = hq_sub.add_parser("conflicts", help="list open conflicts (losing values kept for review)")
+    conf = hq_sub.add_parser("conflicts", help="list open conflicts (losing values kept for review; --user, "
+                                               "headquarters)")
     add_db_argument(conf)
     conf.set_defaults(handler=cmd_conflicts)
     dup = hq_sub.add_parser("duplicates", help="likely duplicate patients across units (codes and reasons, best "
-                                               "first)")
+                                               "first; --user: headquarters, or a unit administrator for their unit)")
     add_db_argument(dup)
     dup.add_argument("--across-units", action="store_true", help="only pairs registered by two different units")
-    dup.add_argument("--unit-id", help="only the patients one unit registered")
+    dup.add_argument("--unit-id", help="only the patients one unit registered (a unit administrator: their own)")
     dup.add_argument("--limit", type=int, default=500, help="at most this many pairs (default 500)")
     dup.set_defaults(handler=cmd_duplicates)
 
@@ -473,7 +552,9 @@ def register(sub: Any) -> None:
     ref.set_defaults(handler=cmd_reference)
 
     s = hq_sub.add_parser("staff", help="create or update a headquarters staff account, for the pages and these "
-                                        "commands (password from $SAYYAR_NEW_PASSWORD or asked twice)")
+                                        "commands (--user: a headquarters staff administrator; the first "
+                                        "administrator needs none; new password from $SAYYAR_NEW_PASSWORD or asked "
+                                        "twice)")
     add_db_argument(s)
     s.add_argument("--username", required=True)
     s.add_argument("--role", default="headquarters", choices=["headquarters", "coordinator", "unit_admin"])

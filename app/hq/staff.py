@@ -75,9 +75,15 @@ class StaffError(ValueError):
 
 
 def set_staff(engine: Engine, *, username: str, role: str, password: str, unit_id: str | None = None,
-              language: str = "en", admin: bool | None = None) -> None:
+              language: str = "en", admin: bool | None = None, by: Actor | None = None,
+              first: bool = False) -> None:
     """Create or update a staff account (``sayyar hq staff``). Coordinators and unit administrators belong to a
-    unit (they see only it): one made without a unit is refused."""
+    unit (they see only it): one made without a unit is refused.
+
+    ``by``: the staff administrator doing it, audited (``staff_create`` / ``staff_update``). ``first``: the first
+    administrator, made by whoever holds the central database while no administrator exists (audited
+    ``staff_first_admin`` in the new account's name; refused if the name is taken, as two people racing to make the
+    first account must not overwrite one another)."""
     name = username.strip().lower()
     if not name:
         raise StaffError("a user name is required")
@@ -97,12 +103,31 @@ def set_staff(engine: Engine, *, username: str, role: str, password: str, unit_i
               "password_hash": _hasher.hash(password), "active": True, "language": language}
     if admin is not None:  # kept as it was when not said (a password reset keeps the administrator)
         values["admin"] = admin
+    if role != Role.HEADQUARTERS:  # an account moved out of headquarters keeps no say over the staff list
+        values["admin"] = False
     ensure_staff_table(engine)
     with engine.begin() as conn:
-        if conn.execute(select(hq_staff.c.username).where(hq_staff.c.username == name)).first():
+        exists = conn.execute(select(hq_staff.c.username).where(hq_staff.c.username == name)).first() is not None
+        if first and exists:
+            raise StaffError(f"{name} already exists; no staff administrator was made")
+        if exists:
             conn.execute(hq_staff.update().where(hq_staff.c.username == name).values(**values))
         else:
             conn.execute(hq_staff.insert().values(username=name, **{"admin": False, **values}))
+        detail = {"role": role, "unit": values["unit_id"], "admin": values.get("admin")}
+        if first:
+            audit(conn, Actor(username=name, role=role), "staff_first_admin", name, 1, detail=detail)
+        elif by is not None:
+            audit(conn, by, "staff_update" if exists else "staff_create", name, 1, detail=detail)
+
+
+def has_administrator(conn: Connection) -> bool:
+    """Whether an active headquarters staff administrator exists. Until one does (a new central database, or one
+    whose accounts were made before administrators existed), whoever holds the central database makes the first
+    (``sayyar hq staff --admin``); from then on only a signed-in administrator makes or changes accounts."""
+    c = hq_staff.c
+    return conn.execute(select(c.username).where(c.active.is_(True), c.admin.is_(True),
+                                                 c.role == Role.HEADQUARTERS).limit(1)).first() is not None
 
 
 def list_staff(conn: Connection) -> list[Any]:

@@ -7,13 +7,13 @@ from datetime import date
 
 import jsonschema
 import pytest
+from hq_helpers import add_case, add_patient, add_site, add_visit, central_sqlite
 from sqlalchemy import select
 
 from app.cli import main
 from app.hq.dhis2 import schema
-from app.hq.staff import set_staff
 from app.hq.models import hq_audit
-from hq_helpers import add_case, add_patient, add_site, add_visit, central_sqlite
+from app.hq.staff import set_staff
 
 
 def run(argv: list[str]) -> int:
@@ -44,7 +44,8 @@ def test_report_and_exports_from_the_command_line(tmp_path, capsys) -> None:
         add_case(conn, "measles", site["F02"], date(2026, 11, 24), patient=p)
     staff(engine, site)
     common = ["--db", str(db)]
-    assert run(["hq", "report", "--week", "2026W47", "--out", str(tmp_path / "r.pdf"), *common]) == 0
+    hq = ["--user", "l.karimi"]  # every hq command signs in (issue 12): the report and alerts too
+    assert run([*hq, "hq", "report", "--week", "2026W47", "--out", str(tmp_path / "r.pdf"), *common]) == 0
     out = capsys.readouterr().out
     assert "2026SatW47" in out and "Sat 21 Nov 2026 – Fri 27 Nov 2026" in out and "Saturday to Friday" in out
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
@@ -59,12 +60,12 @@ def test_report_and_exports_from_the_command_line(tmp_path, capsys) -> None:
     assert run(["hq", "export", "linelist", "--out", str(tmp_path / "l.xlsx"), "--user", "h.rigi",
                 "--identities", *common]) == 2
     assert "headquarters only" in capsys.readouterr().err
-    assert run(["hq", "report", "--week", "2026W99", "--out", str(tmp_path / "x.pdf"), *common]) == 2
-    assert run(["hq", "report", "--week", "1405W36", "--out", str(tmp_path / "x.pdf"), *common]) == 2
+    assert run([*hq, "hq", "report", "--week", "2026W99", "--out", str(tmp_path / "x.pdf"), *common]) == 2
+    assert run([*hq, "hq", "report", "--week", "1405W36", "--out", str(tmp_path / "x.pdf"), *common]) == 2
     assert "Solar Hijri" in capsys.readouterr().err
-    assert run(["hq", "report", "--week", "2026SunW47", "--out", str(tmp_path / "x.pdf"), *common]) == 2
+    assert run([*hq, "hq", "report", "--week", "2026SunW47", "--out", str(tmp_path / "x.pdf"), *common]) == 2
     assert "counts weeks from Saturday" in capsys.readouterr().err
-    assert run(["hq", "alerts", *common]) == 0
+    assert run([*hq, "hq", "alerts", *common]) == 0
     out = capsys.readouterr().out
     assert "Saturday to Friday" in out and "1 new" in out and " late)" in out  # week 47 seen weeks after
     with engine.connect() as conn:
@@ -110,7 +111,7 @@ def test_site_settings_are_set_once_and_used_everywhere(tmp_path, capsys) -> Non
         site = add_site(conn)
         add_case(conn, "measles", site["F02"], date(2026, 11, 29))
     staff(engine, site)
-    assert run(["hq", "config", "--db", str(db)]) == 0
+    assert run(["--user", "h.rigi", "hq", "config", "--db", str(db)]) == 0  # seeing them: any staff account
     assert "saturday" in capsys.readouterr().out
     assert run(["hq", "config", "--week-start", "monday", "--db", str(db)]) == 2  # who?
     assert run(["--user", "h.rigi", "hq", "config", "--week-start", "monday", "--db", str(db)]) == 2
@@ -118,7 +119,7 @@ def test_site_settings_are_set_once_and_used_everywhere(tmp_path, capsys) -> Non
     assert run(["--user", "l.karimi", "hq", "config", "--week-start", "monday", "--malaria-elimination", "off",
                 "--db", str(db)]) == 0
     assert "Monday to Sunday (ISO)" in capsys.readouterr().out
-    assert run(["hq", "alerts", "--db", str(db)]) == 0
+    assert run(["--user", "l.karimi", "hq", "alerts", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "2026W48" in out and "malaria elimination off" in out
     engine.dispose()
@@ -137,7 +138,8 @@ def test_duplicates_across_units_by_code_and_reason(tmp_path, capsys) -> None:
                     father_name_latin="Gholamrasul", sex="male", birth_year=1981, birth_estimated=True)
         add_patient(conn, code="TAY1-000003-1", registered_unit_id="u-tay", given_name_latin="Zainab",
                     father_name_latin="Karim", sex="female", birth_year=2001)
-    assert run(["hq", "duplicates", "--db", str(db)]) == 0
+    set_staff(engine, username="l.karimi", role="headquarters", password=PASSWORD)
+    assert run(["--user", "l.karimi", "hq", "duplicates", "--db", str(db)]) == 0
     lines = capsys.readouterr().out.splitlines()
     pairs = [json.loads(line) for line in lines[:-1]]
     assert lines[-1] == "3 likely duplicate pair(s) among 4 patient(s)"
@@ -146,7 +148,7 @@ def test_duplicates_across_units_by_code_and_reason(tmp_path, capsys) -> None:
                                                       ("TAY1-000001-1", "TAY1-000002-1")}
     assert all("given:" in " ".join(p["reasons"]) for p in pairs)
     assert "Muhammad" not in "\n".join(lines) and "محمد" not in "\n".join(lines)  # codes, never names
-    assert run(["hq", "duplicates", "--across-units", "--db", str(db)]) == 0
+    assert run(["--user", "l.karimi", "hq", "duplicates", "--across-units", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "2 likely duplicate pair(s)" in out and "TAY1-000002-1\", \"merge\": \"ZAH1" in out
 

@@ -213,8 +213,9 @@ def test_a_failing_coverage_update_costs_the_batch_nothing(engine, monkeypatch, 
         assert sum(g["BCG"] for g in got.given.values()) == 1 and got.children == Counter({("MHU-ZAH", "F02"): 1})
 
 
-def test_the_rebuild_command(tmp_path, capsys) -> None:
+def test_the_rebuild_command(tmp_path, capsys, monkeypatch) -> None:
     from app.cli import main
+    from app.hq.staff import set_staff
 
     db = tmp_path / "central.db"
     engine = open_database(str(db))
@@ -223,8 +224,10 @@ def test_the_rebuild_command(tmp_path, capsys) -> None:
         add_patient(conn, date_of_birth=date(COHORT, 5, 1), birth_year=COHORT,
                     registered_unit_id=site["F02"]["unit_id"])  # written straight in: no hook saw it
         assert coverage_table_empty(conn)
+    set_staff(engine, username="l.karimi", role="headquarters", password="hq-staff-2026")
     engine.dispose()
-    assert main(["hq", "immunisation", "--rebuild", "--db", str(db)]) == 0
+    monkeypatch.setenv("SAYYAR_PASSWORD", "hq-staff-2026")
+    assert main(["--user", "l.karimi", "hq", "immunisation", "--rebuild", "--db", str(db)]) == 0
     assert "1 children assessed" in capsys.readouterr().out
     assert main(["hq", "immunisation", "--db", str(db)]) == 2  # nothing asked: a sentence, no work
     said = capsys.readouterr()

@@ -153,6 +153,9 @@ def test_route_role_matrix(central: Engine, staff: dict[str, str], method: str, 
 
 CENTRAL_ONLY = "the central database's own credentials (run on the server's machine; no staff role checked)"
 GROUP = "a group: only its subcommands act"
+HQ_STAFF = "headquarters staff, signed in with the password"
+# Every `sayyar hq` command signs in; tests/hq/test_cli_sign_in.py runs each without a user, with a wrong password and
+# by every staff role, with every table of the central database checked unchanged after each refusal.
 # Every command: the Action whose role check guards it (in the command, or the service or sync function it calls:
 # their matrices above and in test_role_matrix.py), or why it has none.
 COMMANDS: dict[tuple[str, ...], Action | str] = {
@@ -186,16 +189,17 @@ COMMANDS: dict[tuple[str, ...], Action | str] = {
     ("hq",): GROUP,
     ("hq", "import"): Action.IMPORT_BUNDLE,  # headquarters staff, signed in with the password
     ("hq", "conflicts"): Action.RESOLVE_CONFLICTS,
-    ("hq", "duplicates"): CENTRAL_ONLY + "; patient codes, no names",
+    ("hq", "duplicates"): Action.REVIEW_DUPLICATES,  # as the page: a unit administrator sees their own unit
     ("hq", "report"): Action.VIEW_UNIT_REPORTS, ("hq", "export"): GROUP,
     ("hq", "export", "dhis2"): Action.VIEW_UNIT_REPORTS,
     ("hq", "export", "linelist"): Action.VIEW_UNIT_REPORTS,  # and EXPORT_IDENTITIES with --identities
-    ("hq", "alerts"): CENTRAL_ONLY + "; counts", ("hq", "immunisation"): CENTRAL_ONLY + "; counts",
-    ("hq", "config"): "showing: " + CENTRAL_ONLY + "; changing: headquarters staff",
-    ("hq", "registry"): GROUP, ("hq", "registry", "show"): CENTRAL_ONLY,
-    ("hq", "registry", "publish"): "headquarters staff, signed in with the password",
-    ("hq", "reference"): "headquarters staff, signed in with the password",
-    ("hq", "staff"): CENTRAL_ONLY,
+    ("hq", "alerts"): HQ_STAFF, ("hq", "immunisation"): HQ_STAFF,
+    ("hq", "config"): "showing: any staff account (Action.VIEW_UNIT_REPORTS, as the report page); changing: " + HQ_STAFF,
+    ("hq", "registry"): GROUP, ("hq", "registry", "show"): Action.VIEW_UNIT_REPORTS,
+    ("hq", "registry", "publish"): HQ_STAFF,
+    ("hq", "reference"): HQ_STAFF,
+    ("hq", "staff"): "a headquarters staff administrator, signed in (the Staff page's rule); the first administrator: "
+                     + CENTRAL_ONLY,
 }
 
 
