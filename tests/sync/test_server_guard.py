@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from db_snapshot import changed_tables, table_checksums
 from helpers import LiveServer, enrol, make_activity, make_laptop
 from sqlalchemy import Engine
 
@@ -34,6 +35,7 @@ def _raw_post(url: str, path: str, headers: dict[str, str], first_bytes: bytes, 
 def test_no_token_no_body_read_and_limits_before_reading(tmp_path: Path, central: Engine, live: LiveServer) -> None:
     lap = make_laptop(tmp_path, "A1")
     token = enrol(central, lap, live.url)
+    before = table_checksums(central)  # every table: what the attacks below leave must be what was there
     started = time.monotonic()
     # 128 MiB declared, no token: refused at once, without reading it.
     assert _raw_post(live.url, "/v1/changes", {"Content-Type": "application/json",
@@ -58,6 +60,7 @@ def test_no_token_no_body_read_and_limits_before_reading(tmp_path: Path, central
                                                "Content-Length": str(4 * MIB)}, b"u") == 413
     assert httpx.post(f"{live.url}/hq/sign-in", content=(b"u" * 1024 for _ in range(64)),
                       headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=30).status_code == 413
+    assert table_checksums(central) == before, changed_tables(before, table_checksums(central))
     lap.close()
 
 
@@ -95,11 +98,13 @@ def test_a_small_signed_bundle_cannot_unpack_into_gigabytes(tmp_path: Path, cent
     summary = bundle.export_bundle(lap.store, lap.coord, tmp_path / "bomb.sayyar")
     monkeypatch.setattr(bundle.zlib, "compress", real)
     assert summary.size < 1 * MIB
+    before = table_checksums(central)
     started = time.monotonic()
     resp = httpx.post(f"{live.url}/v1/bundles", content=summary.path.read_bytes(), timeout=60,
                       headers={"Authorization": f"Bearer {token}", "Content-Type": "application/octet-stream"})
     assert resp.status_code == 400 and resp.json()["detail"]["code"] == "too_large"
     assert time.monotonic() - started < 10
+    assert table_checksums(central) == before, changed_tables(before, table_checksums(central))
     lap.close()
 
 
