@@ -220,15 +220,14 @@ def _write(path: str, data: bytes) -> None:
 
 
 def _date(text: str | None, what: str) -> date | None:
-    from app.core.dates import parse_date
+    from app.core.dates import parse_either
 
     if not text:
         return None
-    for calendar in ("gregorian", "jalali"):
-        try:
-            return parse_date(text, calendar=calendar)  # type: ignore[arg-type]
-        except ValueError:
-            continue
+    try:
+        return parse_either(text)
+    except ValueError:
+        pass
     raise CliError(f"{what}: {text!r} is not a date (2026-11-28, or 1405/09/07 in Solar Hijri)")
 
 

@@ -198,6 +198,18 @@ def parse_date(text: str, *, calendar: Calendar = "gregorian") -> date:
         raise ValueError(f"That date does not exist in the Gregorian calendar. Use the format {example}.") from None
 
 
+def parse_either(text: str) -> date:
+    """A date typed in either calendar, told apart by its year (parse_date refuses the other calendar's years):
+    ``2026-11-28`` or ``1405/09/07``, Latin, Persian or Arabic-Indic digits. For pages and commands used by both
+    Persian and English readers (headquarters), where the field cannot know which calendar a person writes in."""
+    for calendar in ("gregorian", "jalali"):
+        try:
+            return parse_date(text, calendar=calendar)  # type: ignore[arg-type]
+        except ValueError:
+            continue
+    raise ValueError("Could not read the date. Enter it as 2026-11-28, or in Solar Hijri as 1405/09/07.")
+
+
 def age_years(dob: date, on: date) -> int:
     """Completed years on ``on``; someone born on 29 Feb turns a year older on 1 March in common years."""
     if on < dob:

@@ -22,7 +22,7 @@ from app.hq.surveillance import LineListQuery, line_list, test_results
 from app.hq.svg import bar_chart
 from app.hq.tables import facilities
 from app.hq.tables import units as unit_table
-from app.hq.web_i18n import ago, code, day, disease_name, num, t, when
+from app.hq.web_i18n import ago, code, day, disease_name, num, t, week_name, when
 from app.hq.web_page import (
     PageError,
     _guard_lang,
@@ -74,7 +74,7 @@ def alert_desk(request: Request, number: int | None = Query(None, alias="page"),
                                                    if overdue else ""),
             escape(disease_name(registry, a.disease, lang)), escape(code("rule", a.rule, lang)),
             _where(facs, a.facility_id, a.district, lang), escape(units.get(a.unit_id, "")),
-            escape(a.week) + _late(a, fw, lang), num(a.case_count, lang),
+            escape(week_name(a.week, lang)) + _late(a, fw, lang), num(a.case_count, lang),
             f'<span class="{a.status}">{escape(code("status", a.status, lang))}</span>',
             f'<a href="{b}/alerts/{escape(a.id)}">{escape(t("open_alert", lang))}</a>'])
     nav = paging.nav(f"{b}/alerts", {"status": status or ""}, lang)
@@ -143,7 +143,7 @@ def alert_page(alert_id: str, request: Request, conn: Connection = Depends(get_c
         (t("status", lang), f'<span class="{a.status}">{escape(code("status", a.status, lang))}</span>'
          + (f" · {escape(code('outcome', a.outcome, lang))}" if a.outcome else "")),
         (t("rule", lang), escape(code("rule", a.rule, lang)) + (f" ({escape(a.threshold)})" if a.threshold else "")),
-        (t("week", lang), escape(a.week) + _late(a, fw, lang)),
+        (t("week", lang), escape(week_name(a.week, lang)) + _late(a, fw, lang)),
         (t("raised", lang), f"{when(a.raised_at, lang)} ({escape(ago(a.raised_at, lang))})"),
         (t("cases", lang), num(a.case_count, lang)),
         (t("risk", lang), escape(code("risk", a.risk_level, lang)) or "—"),
@@ -194,7 +194,7 @@ def surveillance(request: Request, weeks: int = 12, alerts_page: int | None = No
     n_earlier, earlier = earlier_open(conn, before=span[0].start, limit=EARLIER_SHOWN)
 
     def alert_row(a: Any) -> list[str]:
-        return [escape(a.week) + _late(a, fw, lang),
+        return [escape(week_name(a.week, lang)) + _late(a, fw, lang),
                 f'<a href="{b}/alerts/{escape(a.id)}">{escape(disease_name(registry, a.disease, lang))}</a>',
                 escape(code("rule", a.rule, lang)),
                 _where(facs, a.facility_id, a.district, lang), num(a.case_count, lang), escape(a.threshold),
@@ -234,13 +234,13 @@ def surveillance(request: Request, weeks: int = 12, alerts_page: int | None = No
                  table(heads, [alert_row(a) for a in earlier], 4)]
     body += ['<h2>Epidemic curves</h2><div class="curves">' if not fa else
              '<h2>منحنی‌های همه‌گیری</h2><div class="curves" dir="ltr">',
-             "".join(bar_chart(d, c, labels) for d, c in sorted(curves.items())) or "<p>—</p>", "</div>",
+             "".join(bar_chart(d, c, labels, lang=lang) for d, c in sorted(curves.items())) or "<p>—</p>", "</div>",
              f"<h2>{'Line list (no identities)' if not fa else 'فهرست موارد (بدون اطلاعات هویتی)'}</h2>", nav_c,
              table([t("disease", lang), t("classification", lang), t("onset", lang), t("week", lang),
                     t("facility", lang), t("unit", lang), t("age_band", lang), t("sex", lang)],
                    [[escape(disease_name(registry, c["disease"], lang)),
                      escape(code("classification", c["classification"], lang)),
-                     day(c["onset_date"], lang) if c["onset_date"] else "", c["epi_week"],
+                     day(c["onset_date"], lang) if c["onset_date"] else "", escape(week_name(c["epi_week"], lang)),
                      name(c["facility"], c["facility_fa"], lang), escape(c["unit"]),
                      escape(code("age_band", c["age_band"], lang)), escape(code("sex", c["sex"], lang))]
                     for c in cases]) + nav_c]

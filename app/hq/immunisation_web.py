@@ -93,7 +93,7 @@ def immunisation_page(request: Request, cohort: str | None = None, conn: Connect
     last_month_end = today.replace(day=1) - timedelta(days=1)
     none = f"<p>{escape(t('imm_none', lang))}</p>"
     body = [f'<form method="get" action="{b}/immunisation">{escape(t("imm_cohort", lang))} '
-            f'<input name="cohort" value="{year}" size="6" dir="ltr" inputmode="numeric"> '
+            f'<input name="cohort" value="{num(year, lang)}" size="6" dir="ltr" inputmode="numeric"> '
             f'<button>{escape(t("imm_show", lang))}</button></form>',
             f"<h2>{escape(t('imm_coverage', lang, year=year))}</h2>",
             f'<p class="muted">{day(date(year, 1, 1), lang)} – {day(date(year, 12, 31), lang)}</p>',
@@ -117,7 +117,7 @@ def immunisation_page(request: Request, cohort: str | None = None, conn: Connect
                     f'<span class="raised">{escape(t("yes", lang))}</span>' if e["serious"] else escape(t("no", lang)),
                     escape(label("aefi_outcome", e["outcome"], lang))] for e in events]) if events else none,
             f'<h2>DHIS2</h2><form method="get" action="{b}/immunisation/dhis2">'
-            f'{escape(t("imm_dhis2_month", lang))} <input name="month" value="{last_month_end:%Y-%m}" size="8" '
+            f'{escape(t("imm_dhis2_month", lang))} <input name="month" value="{num(f"{last_month_end:%Y-%m}", lang)}" size="8" '
             f'dir="ltr"> <button>{escape(t("imm_dhis2_button", lang))}</button></form>',
             f'<p class="muted">{escape(t("imm_dhis2_default", lang, month=num(f"{last_month_end:%Y-%m}", lang)))} '
             f"{day(last_month_end.replace(day=1), lang)} – {day(last_month_end, lang)}</p>"]

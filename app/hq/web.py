@@ -31,7 +31,7 @@ from app.hq.report_pdf import render_weekly_report
 from app.hq.surveillance import LineListQuery
 from app.hq.svg import heatmap
 from app.hq.tables import facilities
-from app.hq.web_i18n import ago, day, num, t, when
+from app.hq.web_i18n import ago, date_value, day, num, t, week_name, when
 from app.hq.web_page import (  # noqa: F401 - the other page modules and the tests take these from here
     CSS,
     NAV,
@@ -74,7 +74,7 @@ def static_font(font: str) -> Response:
 def overview(request: Request, week: str | None = None, conn: Connection = Depends(get_connection),
              actor: Actor = Depends(get_actor)) -> HTMLResponse:
     lang = _guard_lang(actor, Action.VIEW_UNIT_REPORTS)
-    wk = _week(conn, week)
+    wk = _week(conn, week, lang)
     visits = visits_this_week(conn, wk)
     comp = completeness(conn, wk, 12)
     codes = device_codes(conn)  # the laptops' codes alone: the device status is worked out once, below
@@ -89,8 +89,8 @@ def overview(request: Request, week: str | None = None, conn: Connection = Depen
     reported = sum(1 for v in visits if v.visits)
     awaiting = (f"{num(awaiting_n, lang)} alerts awaiting verification" if lang == "en" else
                 f"{num(awaiting_n, lang)} هشدار در انتظار تأیید")
-    body = [f"<p>{escape(t('week', lang))} <strong>{escape(wk.label)}</strong> ({day(wk.start, lang)} – "
-            f"{day(wk.end - timedelta(days=1), lang)}) · {escape(t('visits', lang))} "
+    body = [f"<p>{escape(t('week', lang))} <strong>{escape(wk.label if lang != 'fa' else week_name(wk, lang))}"
+            f"</strong> ({day(wk.start, lang)} – {day(wk.end - timedelta(days=1), lang)}) · {escape(t('visits', lang))} "
             f"{num(sum(v.visits for v in visits), lang)} · "
             f"{escape(t('reported_of', lang, n=reported, total=len(visits)))} · "
             f'<a href="{b}/alerts">{escape(awaiting)}</a></p>',
@@ -98,7 +98,7 @@ def overview(request: Request, week: str | None = None, conn: Connection = Depen
             table([t("facility", lang), t("unit", lang), t("visits", lang), t("new", lang), t("repeat", lang)],
                   [[name(v.facility, v.facility_fa, lang), escape(v.unit), num(v.visits, lang), num(v.new, lang),
                     num(v.follow_up, lang)] for v in visits], 2),
-            f"<h2>{escape(t('completeness', lang))}</h2>", heatmap(comp),
+            f"<h2>{escape(t('completeness', lang))}</h2>", heatmap(comp, lang=lang),
             f"<h2>{escape(t('device', lang))}</h2>",
             table([t("unit", lang), t("device", lang), t("newest_record", lang), t("last_contact", lang),
                    t("last_bundle", lang), t("queued", lang), t("quarantined", lang)],
@@ -171,7 +171,7 @@ def reporting_board(request: Request, conn: Connection = Depends(get_connection)
                    t("newest_record", lang), t("queued", lang), t("quarantined", lang)], rows, 5, classes)
             if rows else "<p>—</p>",
             f"<h2>{escape(t('completeness', lang))}</h2>",
-            table([t("facility", lang)] + [w.label for w in comp.weeks], comp_rows, 1),
+            table([t("facility", lang)] + [week_name(w, lang, short=True) for w in comp.weeks], comp_rows, 1),
             f"<h2>{escape(t('import_history', lang))}</h2>",
             table([t("when", lang), t("device", lang), t("changes", lang), t("applied", lang), t("quarantined", lang)]
                   + ([t("receipt", lang)] if actor.is_hq else []),
@@ -189,16 +189,26 @@ def report_page(request: Request, conn: Connection = Depends(get_connection),
     wk = week_of(date.today(), first_weekday(conn)).shift(-1)
     title = "Weekly epidemiological report" if lang == "en" else "گزارش هفتگی اپیدمیولوژیک"
     button = "Download PDF" if lang == "en" else "دریافت PDF"
-    return page(title, f'<form method="get" action="{base(request)}/report.pdf">{escape(t("week", lang))} '
-                       f'<input name="week" value="{wk.label}" dir="ltr"> <button>{button}</button></form>',
-                request=request, lang=lang, actor=actor)
+    return page(title, f'<form method="get" action="{base(request)}/report.pdf">{week_field(wk, lang)} '
+                       f'<button>{button}</button></form>', request=request, lang=lang, actor=actor)
+
+
+def week_field(wk: Any, lang: str) -> str:
+    """The week a form sends: in English its DHIS2 id; in Persian its first day in Solar Hijri with Persian digits,
+    the week named beside it (any day of the week, in either calendar, or the id, is read back: ``_week``)."""
+    if lang != "fa":
+        return (f'{escape(t("week", lang))} <input name="week" value="{escape(wk.label)}" dir="ltr" size="12" '
+                'title="2026SatW48, or any day of the week: 2026-11-28">')
+    return (f'{escape(t("week_day", lang))} <input name="week" value="{date_value(wk.start, lang)}" dir="ltr" '
+            f'size="12" title="{escape(t("week_day_hint", lang))}"> <span class="muted">{escape(week_name(wk, lang))}'
+            '</span>')
 
 
 @router.get("/report.pdf")
 def report_pdf(week: str | None = None, conn: Connection = Depends(get_connection),
                actor: Actor = Depends(get_actor)) -> Response:
     lang = _guard_lang(actor, Action.VIEW_UNIT_REPORTS)
-    wk = _week(conn, week)
+    wk = _week(conn, week, lang)
     # In the account's language; a coordinator's or unit administrator's report covers their unit only.
     report = build_weekly_report(conn, wk, unit_id=None if actor.is_hq else actor.unit_id)
     pdf = render_weekly_report(report, lang=lang)
@@ -216,15 +226,19 @@ def exports_page(request: Request, conn: Connection = Depends(get_connection),
     ident = ('<label><input type="checkbox" name="identities" value="1"> '
              + ("با نام، مدرک و تلفن (ثبت در حسابرسی)" if fa else "with names, documents and phones (audited)")
              + "</label>") if actor.is_hq else ""
-    period = ("تاریخ شروع بیماری (یا تاریخ گزارش) از <input name=\"since\" type=\"date\"> تا "
-              "<input name=\"until\" type=\"date\"> (هر دو روز شامل)" if fa else
+    # Persian: Solar Hijri days in Persian digits typed as text (a browser's date picker is Gregorian, in the
+    # browser's own language); either calendar is read back (_linelist).
+    example = date_value(wk.start, lang)
+    period = (f'تاریخ شروع بیماری (یا تاریخ گزارش) از <input name="since" dir="ltr" size="12" '
+              f'placeholder="{example}"> تا <input name="until" dir="ltr" size="12" placeholder="{example}"> '
+              "(هر دو روز شامل؛ به تاریخ خورشیدی)" if fa else
               'Onset date (reported date when unknown) from <input name="since" type="date"> to '
               '<input name="until" type="date"> (both included)')
     fmt = '<select name="format"><option>csv</option><option>xlsx</option></select>'
     export = "خروجی" if fa else "Export"
     return page(t("nav_exports", lang), (
-        f'<h2>DHIS2</h2><form method="get" action="{b}/exports/dhis2">{escape(t("week", lang))} '
-        f'<input name="week" value="{wk.label}" dir="ltr"> <button>dataValueSets JSON</button></form>'
+        f'<h2>DHIS2</h2><form method="get" action="{b}/exports/dhis2">{week_field(wk, lang)} '
+        f'<button>dataValueSets JSON</button></form>'
         f'<h2>{"فهرست موارد بیماری‌های واگیر" if fa else "Line list of notifiable cases"}</h2>'
         f'<form method="post" action="{b}/exports/linelist">{csrf_field(request)}{period} {fmt} {ident} '
         f'<button>{export}</button></form>'
@@ -237,7 +251,7 @@ def exports_page(request: Request, conn: Connection = Depends(get_connection),
 @router.get("/exports/dhis2")
 def exports_dhis2(week: str | None = None, conn: Connection = Depends(get_connection),
                   actor: Actor = Depends(get_actor)) -> Response:
-    wk = _week(conn, week)
+    wk = _week(conn, week, lang_of(actor))
     try:
         export = export_dhis2(conn, actor, wk)
     except NotAllowed as err:
@@ -269,13 +283,10 @@ def exports_linelist_post(form: dict[str, str] = Depends(submitted_form), conn: 
 
 def _linelist(conn: Connection, actor: Actor, format: str, since: str | None, until: str | None, *,  # noqa: A002
               identities: bool, malaria: bool = False) -> Response:
+    lang = lang_of(actor)
     if format not in ("csv", "xlsx"):
         raise HTTPException(400, "format is csv or xlsx")
-    try:
-        q = LineListQuery(since=date.fromisoformat(since) if since else None,
-                          until=date.fromisoformat(until) if until else None)
-    except ValueError:
-        raise HTTPException(400, "Dates are YYYY-MM-DD.") from None
+    q = LineListQuery(since=_day_field(since, "since", lang), until=_day_field(until, "until", lang))
     try:
         data = export_linelist(conn, actor, q, format, identities=bool(identities),  # type: ignore[arg-type]
                                first_weekday=first_weekday(conn), malaria=bool(malaria))
@@ -286,6 +297,20 @@ def _linelist(conn: Connection, actor: Actor, format: str, since: str | None, un
     return Response(data, media_type=media,
                     headers={"Content-Disposition":
                              f'attachment; filename="{"malaria" if malaria else "notifiable"}-cases.{format}"'})
+
+
+def _day_field(text: str | None, field: str, lang: str) -> date | None:
+    """A line list's first or last day: ISO from an English page's date picker, Solar Hijri from a Persian page
+    (any digits), or either typed by hand."""
+    from app.core.dates import parse_either
+
+    if not text or not text.strip():
+        return None
+    try:
+        return parse_either(text)
+    except ValueError:
+        what = t("linelist_" + field, lang)
+        raise PageError(400, t("bad_day", lang, field=what), lang) from None
 
 
 @router.get("/insurance", response_class=HTMLResponse)

@@ -8,10 +8,13 @@ right-to-left (``<html dir="rtl" lang="fa">``); numbers are written with Persian
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from app.core.dates import format_date
+from app.core.dates import format_date, jalali_month_name, to_jalali
 from app.core.diseases import DiseaseRegistry
+
+if TYPE_CHECKING:
+    from app.hq.weeks import Week
 
 # Iran keeps UTC+03:30 all year (daylight saving time was abolished in 2022): no tz database needed.
 TEHRAN: Final = timezone(timedelta(hours=3, minutes=30), "Asia/Tehran")
@@ -30,6 +33,13 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "signed_in_as": ("Signed in as {who}", "کاربر: {who}"),
     "tehran_time": ("Tehran time", "به وقت تهران"),
     "week": ("Week", "هفته"),
+    "week_day": ("A day of the week", "روزی از هفته"),
+    "week_day_hint": ("2026SatW48, or any day of the week: 2026-11-28",
+                      "هر روزی از هفته به تاریخ خورشیدی، مثلاً ۱۴۰۵/۰۹/۰۸"),
+    "linelist_since": ("Onset date from", "تاریخ شروع بیماری از"),
+    "linelist_until": ("Onset date to", "تاریخ شروع بیماری تا"),
+    "bad_day": ("{field}: not a date. Write it as 2026-11-28, or in Solar Hijri as 1405/09/07.",
+                "{field}: تاریخ خوانده نشد. آن را به تاریخ خورشیدی بنویسید، مثلاً ۱۴۰۵/۰۹/۰۷."),
     "visits": ("Visits", "مراجعه‌ها"),
     "new": ("New", "جدید"),
     "repeat": ("Repeat", "پیگیری"),
@@ -337,6 +347,41 @@ def day(d: date | None, lang: str) -> str:
     return f"{jalali} ({format_date(d, lang='en', calendar='gregorian', digits='latin', long=True)})"
 
 
+def week_name(week: Week | str, lang: str, *, short: bool = False) -> str:
+    """An epi week as its reader reads it. English: its DHIS2 period id ("2026SatW48"). Persian: its number and
+    its days in Solar Hijri with Persian digits, "هفتهٔ ۴۸ (۸ تا ۱۴ آذر ۱۴۰۵)" (``short``: "هفتهٔ ۴۸ (از ۸ آذر)"),
+    never the Latin id, whose year is Gregorian and whose digits are Latin. A stored label (an alert's week) is
+    read with the first day its prefix names; one that cannot be read is shown as stored."""
+    from app.hq.weeks import parse_week
+
+    if isinstance(week, str):
+        try:
+            week = parse_week(week)
+        except ValueError:
+            return week
+    if lang != "fa":
+        return week.label
+    first, last = to_jalali(week.start), to_jalali(week.last_day)
+    number = f"هفتهٔ {num(week.number, lang)}"
+    if short:
+        return f"{number} (از {num(first[2], lang)} {jalali_month_name(first[1])})"
+    if first[:2] == last[:2]:
+        days = f"{num(first[2], lang)} تا {num(last[2], lang)} {jalali_month_name(last[1])} {num(last[0], lang)}"
+    elif first[0] == last[0]:
+        days = (f"{num(first[2], lang)} {jalali_month_name(first[1])} تا {num(last[2], lang)} "
+                f"{jalali_month_name(last[1])} {num(last[0], lang)}")
+    else:
+        days = (f"{format_date(week.start, lang='fa', calendar='jalali', long=True)} تا "
+                f"{format_date(week.last_day, lang='fa', calendar='jalali', long=True)}")
+    return f"{number} ({days})"
+
+
+def date_value(d: date, lang: str) -> str:
+    """A date as a form field shows it, for the reader to change: Solar Hijri in Persian digits in Persian
+    ("۱۴۰۵/۰۹/۰۸"), ISO in English; the pages read either back (app.core.dates.parse_either)."""
+    return format_date(d, lang="fa", calendar="jalali") if lang == "fa" else d.isoformat()
+
+
 def when(value: datetime | None, lang: str) -> str:
     """A moment in Tehran time, labelled, with its Solar Hijri and Gregorian day."""
     if value is None:
@@ -363,4 +408,5 @@ def ago(value: datetime | None, lang: str, now: datetime | None = None) -> str:
     return t("ago_d", lang, n=days)
 
 
-__all__ = ["CODES", "TEHRAN", "TEXTS", "ago", "code", "day", "disease_name", "num", "t", "week_convention", "when"]
+__all__ = ["CODES", "TEHRAN", "TEXTS", "ago", "code", "date_value", "day", "disease_name", "num", "t", "week_convention",
+           "week_name", "when"]

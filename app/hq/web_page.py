@@ -34,14 +34,29 @@ def first_weekday(conn: Connection) -> int:
     return load_settings(conn).first_weekday
 
 
-def _week(conn: Connection, text: str | None) -> Week:
+def _week(conn: Connection, text: str | None, lang: str = "en") -> Week:
+    """The week a form asked for: its DHIS2 id (``2026SatW48``, any digits) or any day in it, Solar Hijri or
+    Gregorian (a Persian page offers ``۱۴۰۵/۰۹/۰۸``: its readers think in Solar Hijri days, not Gregorian week
+    numbers). Unreadable: an error page in the reader's language naming the field."""
+    from app.core.dates import parse_either
+
     fw = first_weekday(conn)
-    if not text:
+    if not text or not text.strip():
         return week_of(date.today(), fw)
     try:
         return parse_week(text, fw, strict=True)
     except ValueError as err:
-        raise HTTPException(400, str(err)) from None
+        why = str(err)
+    try:
+        return week_of(parse_either(text), fw)
+    except ValueError:
+        pass
+    if lang == "fa":
+        why = ("هفته خوانده نشد: روزی از هفته را به تاریخ خورشیدی بنویسید، مثلاً ۱۴۰۵/۰۹/۰۸ "
+               "(یا شناسهٔ DHIS2 هفته، مانند 2026SatW48).")
+    else:
+        why = f"Week: {why} Or give any day of the week, e.g. 2026-11-28 or 1405/09/07."
+    raise PageError(400, why, lang)
 
 
 def _guard(actor: Actor, action: Action) -> None:

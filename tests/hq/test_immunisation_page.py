@@ -98,6 +98,11 @@ def test_the_page_in_persian_is_right_to_left_with_labels_and_solar_hijri_dates(
     assert 'href="/hq/immunisation"' in html and 'href="/hq/alerts"' in html
     assert 'action="/hq/immunisation/dhis2"' in html and 'action="/hq/immunisation"' in html
     assert not re.search(r'(action|href)="(?!/hq)', html)
+    # The fields' own values in Persian digits too (issue 14: the cohort and the DHIS2 month were Latin).
+    from app.core.persian import to_persian_digits
+
+    assert f'name="cohort" value="{to_persian_digits(str(BORN.year))}"' in html
+    assert re.search(r'name="month" value="[۰-۹]{4}-[۰-۹]{2}"', html)
 
 
 def test_the_page_in_english_with_labels_and_both_calendars(client):
