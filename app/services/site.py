@@ -54,7 +54,7 @@ def _as_service_error(err: KeystoreError) -> SignInFailed:
 
 def create_site(folder: Path, *, admin_username: str, admin_password: str, admin_full_name: str,
                 device_code: str, unit_code: str | None = None, sample_staff: bool = False,
-                laptop_config: LaptopConfig | None = None) -> str:
+                laptop_config: LaptopConfig | None = None, admin_full_name_fa: str = "") -> str:
     """First run: the unit administrator, an encrypted database with the reference data, and the recovery key
     (returned, to be shown once). A real installation gets no sample staff: its people are added by the
     administrator or come from headquarters. With headquarters' configuration file (``laptop_config``) its unit,
@@ -96,8 +96,9 @@ def create_site(folder: Path, *, admin_username: str, admin_password: str, admin
                     raise ServiceError(f"The user name {username!r} is already taken; choose another.",
                                        f"نام کاربری «{username}» گرفته شده است؛ نام دیگری برگزینید.", code="invalid")
                 unit_id = session.scalar(select(Unit.id).where(Unit.code == unit_code)) if unit_code else None
-                session.add(User(id=user_id, username=username, full_name_en=admin_full_name, role="unit_admin",
-                                 unit_id=unit_id))
+                name_en, name_fa = _admin_names(admin_full_name, admin_full_name_fa)
+                session.add(User(id=user_id, username=username, full_name_en=name_en, full_name_fa=name_fa,
+                                 role="unit_admin", unit_id=unit_id))
             if laptop_config is not None:
                 from app.sync.identity import load_laptop_config
 
@@ -113,11 +114,24 @@ def create_site(folder: Path, *, admin_username: str, admin_password: str, admin
     return recovery
 
 
+def _admin_names(full_name: str, full_name_fa: str) -> tuple[str, str]:
+    """(English, Persian) names of the first administrator. The first-run screen and ``sayyar setup --full-name``
+    ask one name: typed in Persian script it is the Persian name (a Persian screen shows it; an English one falls
+    back to it), as staff records keep each script in its own field."""
+    from app.core.persian import is_persian
+
+    full_name, full_name_fa = full_name.strip(), full_name_fa.strip()
+    if not full_name_fa and is_persian(full_name):
+        return "", full_name
+    return full_name, full_name_fa
+
+
 def create_demo_site(folder: Path, *, with_staff: bool = True) -> str:
     """The README's demo: the SAMPLE site as seen from unit MHU-ZAH's laptop, its staff and one headquarters user,
     all with the documented demo password."""
     recovery = create_site(folder, admin_username="admin", admin_password=DEMO_PASSWORD,
-                           admin_full_name="Demo administrator", device_code=DEMO_DEVICE_CODE, unit_code=DEMO_UNIT,
+                           admin_full_name="Demo administrator", admin_full_name_fa="مدیر نمونه",
+                           device_code=DEMO_DEVICE_CODE, unit_code=DEMO_UNIT,
                            sample_staff=True)
     if not with_staff:
         return recovery
