@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Final
 
 from app.core.dates import Calendar, from_jalali, to_jalali
 from app.core.persian import to_ascii_digits
@@ -87,3 +88,29 @@ def parse_birth(text: str, *, calendar: Calendar, today: date) -> Birth:
 def show_birth_year(year: int, calendar: Calendar) -> int:
     """A Gregorian birth year as the user reads it: the Solar Hijri year holding most of it in Persian."""
     return to_jalali(date(year, 7, 1))[0] if calendar == "jalali" else year
+
+
+# The ages at which the visit form asks about pregnancy (completed years, both included). Not the Td schedule's
+# 15-49 (women of child-bearing age is a vaccination target): WHO counts adolescent pregnancies from 10, girls are
+# married and pregnant below 15 in the communities served, and a pregnancy the form cannot record is lost from the
+# visit and the referral slip. Past 55 a pregnancy is not seen.
+PREGNANCY_AGES: Final = (10, 55)
+
+
+def may_be_pregnant(sex: str | None, *, date_of_birth: date | None, birth_year: int | None, on: date) -> bool:
+    """Whether a pregnancy may be recorded for this person on ``on``: a female of reproductive age. The date of
+    birth, estimated or not, gives the age; a birth year alone gives two possible ages, and either one inside the
+    range is enough. When nothing of the birth is known the answer is yes: hiding the question could lose a real
+    pregnancy, while a box left unticked costs nothing."""
+    if sex != "female":
+        return False
+    lo, hi = PREGNANCY_AGES
+    if date_of_birth is not None:
+        if on < date_of_birth:
+            return False
+        age = on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
+        return lo <= age <= hi
+    if birth_year:
+        youngest, oldest = on.year - birth_year - 1, on.year - birth_year
+        return oldest >= lo and youngest <= hi
+    return True

@@ -156,6 +156,8 @@ ERRORS: dict[str, tuple[str, str]] = {
     ),
     "diastolic_above_systolic": ("must be lower than the systolic pressure.", "باید کمتر از فشار سیستولیک باشد."),
     "pregnancy_male": ("can only be recorded for a female patient.", "فقط برای بیمار زن ثبت می‌شود."),
+    "pregnancy_age": ("can only be recorded for a girl or woman aged 10 to 55 on the day of the visit.",
+                      "فقط برای دختر یا زن ۱۰ تا ۵۵ ساله در روز مراجعه ثبت می‌شود."),
     "weeks_without_pregnancy": ("are given but the patient is not marked pregnant.",
                                 "هفته‌های بارداری وارد شده ولی بیمار باردار علامت نخورده است."),
     "unknown_diagnosis": ("{code} is not in the diagnosis list.", "{code} در فهرست تشخیص‌ها نیست."),

@@ -13,6 +13,7 @@ from app.models import AuditEntry, DeviceState, Diagnosis, Facility, Patient, Vi
 from app.security.roles import Action
 from app.services.cases import CaseWanted, open_case, reconcile_cases, wanted_cases
 from app.services.context import Ctx, parse
+from app.core.birth import may_be_pregnant
 from app.services.diseases import active_registry, age_at
 from app.services.errors import FieldError, NotFound, ValidationFailed, field_error
 from app.services.validation import check_not_future, check_not_future_time, clean_text
@@ -133,6 +134,9 @@ def _cross_check(data: VisitIn, patient: Patient, visit_day: date, known: dict[s
         errors.append(field_error("diastolic", "diastolic_above_systolic"))
     if data.pregnant and patient.sex != "female":
         errors.append(field_error("pregnant", "pregnancy_male"))
+    elif data.pregnant and not may_be_pregnant(patient.sex, date_of_birth=patient.date_of_birth,
+                                               birth_year=patient.birth_year, on=visit_day):
+        errors.append(field_error("pregnant", "pregnancy_age"))  # the form does not ask (app.core.birth)
     if data.pregnancy_weeks is not None and not data.pregnant:
         errors.append(field_error("pregnancy_weeks", "weeks_without_pregnancy"))
     if data.follow_up_date is not None and data.follow_up_date <= visit_day:

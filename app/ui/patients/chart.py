@@ -262,7 +262,7 @@ class ChartView(QWidget):
         p = self.chart.patient
         if visit_id:
             self.main.open_form("visit", {"patient_id": p.id, "patient_label": self.title, "patient_sex": p.sex,
-                                          "visit_id": visit_id})
+                                          **_birth_args(p), "visit_id": visit_id})
 
     def new_visit_from_keyboard(self) -> None:
         if self.chart is not None and self.visit_button.isVisible():
@@ -275,7 +275,7 @@ class ChartView(QWidget):
     def new_visit(self) -> None:
         p = self.chart.patient
         self.main.open_form("visit", {"patient_id": p.id, "patient_label": self.title, "patient_sex": p.sex,
-                                      "patient_allergies": getattr(p, "allergies", "") or ""})
+                                      **_birth_args(p), "patient_allergies": getattr(p, "allergies", "") or ""})
 
     def add_member(self) -> None:
         h = self.chart.household
@@ -312,3 +312,9 @@ class ChartView(QWidget):
         self.feedback_dialog = FeedbackDialog(self.ctx, selected[0], selected[1], self)
         self.feedback_dialog.saved.connect(self.reload)
         self.feedback_dialog.open()
+
+
+def _birth_args(p: Any) -> dict[str, Any]:
+    """What the visit form needs of the birth to ask about pregnancy only at reproductive age (app.core.birth)."""
+    return {"patient_birth_date": p.date_of_birth.isoformat() if p.date_of_birth else "",
+            "patient_birth_year": p.birth_year or 0}

@@ -52,6 +52,10 @@ class SavedVisitMixin:
         self.findings.setPlainText(f["findings"] or "")
         self.vitals.restore({n: ("" if f.get(n) is None else i18n.num(f"{f[n]:g}")) for n in self.vitals.edits})
         self.pregnant.setChecked(bool(f.get("pregnant")))
+        if f.get("pregnant"):  # what the record says is shown, whatever the age rule would ask today
+            self.pregnant.setVisible(True)
+            self.extras.weeks.setVisible(True)
+            self.extras.weeks_label.setVisible(True)
         self.vitals.show_confirmed(list(f.get("unusual_vitals") or []))
         self.diagnoses.set_chosen(saved.diagnoses)
         self.onset.edit.set_value(saved.onset_date or saved.visit_date)

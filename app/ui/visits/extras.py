@@ -31,7 +31,7 @@ class VisitExtras:
         vitals_grid.addWidget(self.weeks, 6, 3)
         vitals_grid.addWidget(weeks_error, 7, 2, 1, 2)
         errors.bind("pregnancy_weeks", self.weeks, weeks_error)
-        female = form.args.get("patient_sex") == "female"
+        female = form.asks_pregnancy()
         self.weeks.setVisible(female)
         self.weeks_label.setVisible(female)
         self.allergies = QLineEdit(top.parentWidget())

@@ -37,9 +37,22 @@ class VisitForm(SavedVisitMixin, FormTab):
     kind = "visit"
     key_fields = ("patient_id",)
 
+    def asks_pregnancy(self) -> bool:
+        """Only for a female of reproductive age on the visit's day (app.core.birth.may_be_pregnant); asked too
+        when the form does not know the birth (a draft kept by an older version)."""
+        from datetime import date
+
+        from app.core.birth import may_be_pregnant
+
+        born = self.args.get("patient_birth_date") or ""
+        return may_be_pregnant(self.args.get("patient_sex"), date_of_birth=date.fromisoformat(born) if born else None,
+                               birth_year=self.args.get("patient_birth_year") or None, on=self.ctx.today())
+
     def __init__(self, session: Any, args: dict[str, Any], parent: QWidget | None = None) -> None:
         kept = {"patient_id": args["patient_id"], "patient_label": args.get("patient_label", ""),
-                "patient_sex": args.get("patient_sex", ""), "patient_allergies": args.get("patient_allergies", "")}
+                "patient_sex": args.get("patient_sex", ""), "patient_allergies": args.get("patient_allergies", ""),
+                "patient_birth_date": args.get("patient_birth_date", ""),
+                "patient_birth_year": args.get("patient_birth_year", 0)}
         if args.get("visit_id"):
             kept["visit_id"] = args["visit_id"]
         super().__init__(session, kept, "", parent)
@@ -86,7 +99,7 @@ class VisitForm(SavedVisitMixin, FormTab):
             self.watch(edit)
         self.pregnant = QCheckBox(self.tr("Pregnant"), self.vitals)
         self.pregnant.setObjectName("pregnant")
-        self.pregnant.setVisible(args.get("patient_sex") == "female")
+        self.pregnant.setVisible(self.asks_pregnancy())
         self.vitals.layout().addWidget(self.pregnant, 6, 0, 1, 2)
         col.addWidget(self.vitals)
         self.extras = VisitExtras(self, self.vitals.layout(), form, self.errors)
