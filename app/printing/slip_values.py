@@ -108,7 +108,9 @@ def vitals_text(data: ReferralSlipData, lang: Lang, digits: Digits) -> str:
     if data.weight_kg is not None:
         parts.append(f"{label('vital_wt', lang)} {n(data.weight_kg, 1)} {label('unit_kg', lang)}")
     if data.height_cm is not None:
-        parts.append(f"{label('vital_ht', lang)} {n(data.height_cm)} {label('unit_cm', lang)}")
+        # A child's length is measured to the half centimetre: 75.5 printed as 76 would be a different length.
+        parts.append(f"{label('vital_ht', lang)} {n(data.height_cm, 0 if float(data.height_cm).is_integer() else 1)} "
+                     f"{label('unit_cm', lang)}")
     if data.muac_mm is not None:
         parts.append(f"{label('vital_muac', lang)} {n(data.muac_mm)} {label('unit_mm', lang)}")
     if parts and data.unusual_vitals:

@@ -9,11 +9,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from sqlalchemy import select
 
+from app.core.birth import may_be_pregnant
 from app.models import AuditEntry, DeviceState, Diagnosis, Facility, Patient, Visit, VisitDiagnosis
 from app.security.roles import Action
 from app.services.cases import CaseWanted, open_case, reconcile_cases, wanted_cases
 from app.services.context import Ctx, parse
-from app.core.birth import may_be_pregnant
 from app.services.diseases import active_registry, age_at
 from app.services.errors import FieldError, NotFound, ValidationFailed, field_error
 from app.services.validation import check_not_future, check_not_future_time, clean_text

@@ -127,7 +127,25 @@ def edit_date(d: date | None) -> str:
     return format_date(d, lang=current_lang(), calendar=calendar())  # type: ignore[arg-type]
 
 
-def screen_digits(edit: Any) -> None:
+# What people type for a decimal point: ".", the Persian decimal separator "٫" (U+066B), "/" (how Iranians write
+# 37/5 by hand and where the Persian keyboard puts it) and a comma of either script.
+_DECIMAL_POINTS = str.maketrans({".": ".", "\u066b": ".", "/": ".", ",": ".", "\u060c": "."})
+
+
+def read_decimal(text: str) -> str:
+    """A typed decimal number in Latin digits with ".": "۳۷٫۵", "37/5" and "37,5" all read "37.5"."""
+    from app.core.persian import to_ascii_digits
+
+    return to_ascii_digits(text).strip().translate(_DECIMAL_POINTS)
+
+
+def decimal(value: object) -> str:
+    """A decimal number as the user reads it: Persian digits and the Persian decimal separator (٫) in Persian."""
+    text = num(value)
+    return text.replace(".", "\u066b") if current_lang() == "fa" else text
+
+
+def screen_digits(edit: Any, *, decimal_point: bool = False) -> None:
     """A line edit for a number (a date, a vital sign, a birth year or age, a phone) shows the screen's one digit
     style whichever keys typed it and however the text was set: Persian digits on a Persian screen (the numeric
     keypad and most field laptops give Latin ones, an Arabic keyboard Arabic-Indic ones), Latin on an English one.
@@ -138,6 +156,8 @@ def screen_digits(edit: Any) -> None:
 
     def convert(text: str) -> None:
         shown = to_persian_digits(to_ascii_digits(text)) if persian else to_ascii_digits(text)
+        if decimal_point:  # a decimal field shows the screen's separator whichever one was typed
+            shown = shown.translate(str.maketrans({p: "\u066b" if persian else "." for p in "./,\u066b\u060c"}))
         if shown != text:
             pos = edit.cursorPosition()
             edit.blockSignals(True)

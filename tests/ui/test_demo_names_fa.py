@@ -18,8 +18,8 @@ def test_a_persian_screen_names_the_demo_administrator_in_persian(qtbot, driver)
 
 
 def test_every_demo_person_has_a_name_in_both_scripts(demo_dir):  # type: ignore[no-untyped-def]
-    from app.services.site import DEMO_PASSWORD, sign_in
     from app.services.reference import list_users
+    from app.services.site import DEMO_PASSWORD, sign_in
 
     site = sign_in(demo_dir, "admin", DEMO_PASSWORD, lang="fa")
     try:

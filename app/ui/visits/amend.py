@@ -50,7 +50,7 @@ class SavedVisitMixin:
         set_combo(self.visit_type, f["visit_type"])
         self.complaint.setPlainText(f["complaint"] or "")
         self.findings.setPlainText(f["findings"] or "")
-        self.vitals.restore({n: ("" if f.get(n) is None else i18n.num(f"{f[n]:g}")) for n in self.vitals.edits})
+        self.vitals.restore({n: ("" if f.get(n) is None else i18n.decimal(f"{f[n]:g}")) for n in self.vitals.edits})
         self.pregnant.setChecked(bool(f.get("pregnant")))
         if f.get("pregnant"):  # what the record says is shown, whatever the age rule would ask today
             self.pregnant.setVisible(True)

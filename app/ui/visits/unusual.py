@@ -23,8 +23,8 @@ def ask_to_confirm(form: Any, err: Any) -> None:
 
     names = vital_labels()
     lines = [_tr("%1: %2 (usual %3)").replace("%1", names.get(f, f))
-             .replace("%2", i18n.num(form.vitals.edits[f].text().strip()))
-             .replace("%3", i18n.num(usual_text(f))) for f in err.fields]
+             .replace("%2", i18n.decimal(form.vitals.edits[f].text().strip()))
+             .replace("%3", i18n.decimal(usual_text(f))) for f in err.fields]
     box = QMessageBox(QMessageBox.Icon.Warning, _tr("Unusual readings"),
                       _tr("These readings are unusual:\n\n%1\n\nCheck them with the patient. If they are right, "
                           "save anyway: the visit is marked as checked and confirmed.").replace("%1", "\n".join(lines)),

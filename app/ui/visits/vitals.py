@@ -53,8 +53,8 @@ class VitalsBox(QGroupBox):
             edit.setObjectName(name)
             edit.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
             lo, hi = self.limits[name]
-            edit.setPlaceholderText(i18n.num(f"{lo:g}–{hi:g}"))
-            i18n.screen_digits(edit)
+            edit.setPlaceholderText(i18n.decimal(f"{lo:g}–{hi:g}"))
+            i18n.screen_digits(edit, decimal_point=_is_float)
             edit.setMaximumWidth(110)
             note = ErrorLabel(self)
             note.setObjectName(f"{name}_error")
@@ -78,7 +78,7 @@ class VitalsBox(QGroupBox):
     def check(self, name: str) -> bool:
         """Inline check of one field as it is typed; True when it can be saved (or is empty). A reading outside the
         usual range but possible gets a warning, not an error: saving asks to confirm it."""
-        text = digits_only(self.edits[name].text()).replace("٫", ".").replace(",", ".")
+        text = i18n.read_decimal(self.edits[name].text()) if name in self.floats else digits_only(self.edits[name].text())
         message = warning = ""
         if text:
             try:
@@ -88,13 +88,13 @@ class VitalsBox(QGroupBox):
             else:
                 lo, hi = self.limits[name]
                 if not lo <= value <= hi:
-                    message = QCoreApplication.translate("VitalsBox", "Outside %1–%2: check the typing").replace("%1", i18n.num(f"{lo:g}")).replace("%2", i18n.num(f"{hi:g}"))
+                    message = QCoreApplication.translate("VitalsBox", "Outside %1–%2: check the typing").replace("%1", i18n.decimal(f"{lo:g}")).replace("%2", i18n.decimal(f"{hi:g}"))
                 elif not self.usual[name][0] <= value <= self.usual[name][1]:
                     ulo, uhi = self.usual[name]
                     warning = (QCoreApplication.translate("VitalsBox", "Unusual, confirmed as true")
                                if name in self.confirmed else
                                QCoreApplication.translate("VitalsBox", "Unusual (usual %1–%2): saving asks you to "
-                                                          "confirm it").replace("%1", i18n.num(f"{ulo:g}")).replace("%2", i18n.num(f"{uhi:g}")))
+                                                          "confirm it").replace("%1", i18n.decimal(f"{ulo:g}")).replace("%2", i18n.decimal(f"{uhi:g}")))
         self.notes[name].say(message or warning)
         self.notes[name].setStyleSheet(ERROR_STYLE if message else WARNING_STYLE)
         mark_invalid(self.edits[name], bool(message))
@@ -130,7 +130,7 @@ class VitalsBox(QGroupBox):
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for name, edit in self.edits.items():
-            text = digits_only(edit.text()).replace("٫", ".").replace(",", ".")
+            text = i18n.read_decimal(edit.text()) if name in self.floats else digits_only(edit.text())
             out[name] = (float(text) if name in self.floats else int(text)) if text else None
         return out
 
