@@ -1,5 +1,5 @@
 """The canvas both printed cards draw on (the patient card and the vaccination card): Latin text from the left,
-Persian right-aligned, shaped and ordered for right-to-left reading, each shrunk to its width when it would overflow
+Persian right-aligned, shaped and ordered for right-to-left reading, each side in its own digits, each shrunk to its width when it would overflow
 (never below ``min_scale`` of its size, then cut with an ellipsis), and the colours the cards share."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ class CardCanvas:
 
     def latin(self, x: float, y: float, s: str, size: float, *, bold: bool = False, max_width: float | None = None,
               color: Color = black) -> None:
+        s = T.localize_digits(s, "latin")
         size = self.fit(s, size, bold, max_width)
         s = self.clip(s, size, bold, max_width)
         self.c.setFont(font_name(bold), size)
@@ -31,7 +32,10 @@ class CardCanvas:
 
     def persian(self, x_right: float, y: float, s: str, size: float, *, bold: bool = False,
                 max_width: float | None = None, color: Color = black) -> None:
-        """Right-aligned at ``x_right``, shaped and ordered for right-to-left reading."""
+        """Right-aligned at ``x_right``, shaped and ordered for right-to-left reading, its digits Persian (a place
+        or vaccine typed with Latin digits, "واحد سیار 2", would mix two digit styles on the Persian side; tokens
+        with Latin letters, "MMR-1" or a batch number, stay exactly as typed)."""
+        s = T.localize_digits(s, "persian")
         size = self.fit(s, size, bold, max_width)
         s = self.clip(s, size, bold, max_width)
         self.c.setFont(font_name(bold), size)

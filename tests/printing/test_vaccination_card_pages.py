@@ -74,3 +74,41 @@ def test_where_each_dose_was_given_fits_its_column_in_both_languages() -> None:
     persian = [logical_rtl(line) for line in visual_lines(pdf)]
     assert any("افغانستان" in line and "از روی کارت" in line for line in persian), persian
     assert any("مرکز خدمات جامع سلامت" in line for line in persian), persian
+
+
+def test_each_side_of_the_card_keeps_one_digit_style_and_mixed_text_in_order() -> None:
+    """Issue 14, "one digit style per language on each page": a place or a due vaccine typed with Latin digits
+    printed them on the Persian side beside Persian dates ("واحد سیار 2 تایباد" under "۱۴۰۵/۰۸/۲۹"), and Persian
+    digits typed on the English side stayed Persian. Tokens with Latin letters (a batch, "MMR-1") stay as typed, and
+    a Latin run inside a Persian line keeps its order."""
+    import re
+    from datetime import date
+
+    from printing.pdf_tools import logical_rtl, visual_lines
+
+    from app.printing.vaccination_card import CardDose, VaccinationCardData, render_vaccination_card
+
+    doses = [CardDose(vaccine_en="Pentavalent (DTP-HepB-Hib)", vaccine_fa="پنج‌گانه", dose="3",
+                      given_on=date(2026, 11, 20), batch="PV-2024", place_en="Taybad post ۲",
+                      place_fa="پایگاه 2 تایباد")]
+    data = VaccinationCardData(code="TAY1-00042-7", qr_payload="S1:TAY1-00042-7:x", given_latin="Omid",
+                               given_fa="امید", born=date(2025, 7, 28), doses=doses, next_due=date(2026, 12, 20),
+                               next_en=["MMR 1"], next_fa=["ام‌ام‌آر MMR-1 نوبت 1"], issued_on=date(2026, 11, 28))
+    pdf = render_vaccination_card(data)
+    width, height = _page_size(pdf)
+    right = visual_lines(pdf, bbox=(width * 0.62, 0, width, height))  # the Persian columns and the due box's side
+    persian = [logical_rtl(line) for line in right]
+    assert any("پایگاه ۲ تایباد" in line for line in persian), persian
+    assert any("MMR-1" in line and "نوبت ۱" in logical_rtl(line) for line in right), right
+    left = visual_lines(pdf, bbox=(0, 0, width * 0.45, height))
+    assert any("Taybad post 2" in line for line in visual_lines(pdf)), visual_lines(pdf)
+    assert not any(re.search("[\u06f0-\u06f9]", line) for line in left), left
+
+
+def _page_size(pdf: bytes) -> tuple[float, float]:
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        return float(doc.pages[0].width), float(doc.pages[0].height)
