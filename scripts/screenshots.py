@@ -219,7 +219,8 @@ def run(lang: str, folder: Path, child_id: str, head_id: str, malaria_id: str = 
     wait(app, lambda: chart.chart is not None)
     shoot(main, "chart", lang)
 
-    visit = main.open_form("visit", {"patient_id": child_id, "patient_label": "Zahra", "patient_sex": "female"})
+    chart.new_visit()  # as the chart's button does: the form knows the child's birth (no pregnancy question)
+    visit = main.tabs.currentWidget()
     visit.complaint.setPlainText("Fever and rash" if lang == "en" else "تب و بثورات پوستی")
     visit.vitals.edits["temperature_c"].setText("39.4")
     visit.vitals.edits["pulse"].setText("1200")

@@ -89,8 +89,10 @@ def overview(request: Request, week: str | None = None, conn: Connection = Depen
     reported = sum(1 for v in visits if v.visits)
     awaiting = (f"{num(awaiting_n, lang)} alerts awaiting verification" if lang == "en" else
                 f"{num(awaiting_n, lang)} هشدار در انتظار تأیید")
+    # A Persian week's name already says its Solar Hijri days; the range again (with its Gregorian days) repeated it.
+    days = "" if lang == "fa" else f" ({day(wk.start, lang)} – {day(wk.end - timedelta(days=1), lang)})"
     body = [f"<p>{escape(t('week', lang))} <strong>{escape(wk.label if lang != 'fa' else week_name(wk, lang))}"
-            f"</strong> ({day(wk.start, lang)} – {day(wk.end - timedelta(days=1), lang)}) · {escape(t('visits', lang))} "
+            f"</strong>{days} · {escape(t('visits', lang))} "
             f"{num(sum(v.visits for v in visits), lang)} · "
             f"{escape(t('reported_of', lang, n=reported, total=len(visits)))} · "
             f'<a href="{b}/alerts">{escape(awaiting)}</a></p>',
