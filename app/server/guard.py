@@ -7,7 +7,8 @@
   holding a worker thread; a client address with too many failures is turned away (429) for a while, and so is a
   headquarters account (per-account lockout), whatever password comes next. An account's lock is kept in the
   database by headquarters (``on_account_lock``), so a restart does not lift it; an address's is short and not kept.
-- A state change on a headquarters page (POST) from another site's page is refused (``Origin``/``Sec-Fetch-Site``).
+- A state change on a headquarters page (POST), or an audited download by link (GET), from another site's page is
+  refused (``Origin``/``Sec-Fetch-Site``).
 - Every answer carries security headers: no framing, no sniffing, no referrer, ``Cache-Control: no-store``.
 """
 
@@ -156,6 +157,9 @@ def _bearer(authorization: str | None) -> str | None:
 
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Downloads by a plain link (GET) that write an audit row in the signed-in officer's name: an image or a link on
+# another site must not add rows to that officer's audit trail, so they too must come from this server's pages.
+_AUDITED_DOWNLOADS = ("/hq/exports/", "/hq/immunisation/dhis2")
 
 
 def _same_origin(scope: Scope) -> bool:
@@ -203,7 +207,8 @@ class Guard:
                               headers=[(b"www-authenticate", b"Bearer")])
                 return
         else:
-            if scope.get("method", "GET") not in _SAFE_METHODS and not _same_origin(scope):
+            method = scope.get("method", "GET")
+            if (method not in _SAFE_METHODS or path.startswith(_AUDITED_DOWNLOADS)) and not _same_origin(scope):
                 await _answer(send, 403, "A page from another site may not change anything here.")
                 return
             if wait := self.throttle.locked_for(client):

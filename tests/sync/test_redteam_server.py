@@ -151,6 +151,36 @@ def test_every_state_change_on_the_pages_is_a_same_origin_post(central: Engine, 
         assert http.get("/hq/", auth=("m.ahmadi", "right-password")).status_code == 200
 
 
+def test_another_sites_link_to_an_audited_download_writes_no_audit_row(central: Engine, live: LiveServer) -> None:
+    """The exports without identities are plain links (GET) and each writes an audit row in the officer's name: an
+    image on another site's page made the officer's browser add such rows. A cross-site GET is now refused like a
+    cross-site POST; the officer's own click (same-origin, or the address typed: no Sec-Fetch-Site) still works."""
+    from sqlalchemy import func, select
+
+    from app.hq.models import hq_audit
+
+    set_staff(central, username="l.karimi", role="headquarters", password="right-password")
+    downloads = ("/hq/exports/dhis2", "/hq/exports/linelist?format=csv", "/hq/immunisation/dhis2?month=2026-11")
+
+    def rows() -> int:
+        with central.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(hq_audit)).scalar_one())
+
+    with httpx.Client(base_url=live.url, auth=("l.karimi", "right-password"), timeout=30) as http:
+        http.get("/hq/")
+        before = rows()
+        for url in downloads:
+            for foreign in ({"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+                            {"Origin": "http://evil.example"}):
+                resp = http.get(url, headers=foreign)
+                assert resp.status_code == 403 and "another site" in resp.text, (url, foreign)
+        assert rows() == before
+        for url in downloads:
+            assert http.get(url, headers={"Sec-Fetch-Site": "same-origin"}).status_code == 200, url
+            assert http.get(url).status_code == 200, url
+    assert rows() == before + 2 * len(downloads)
+
+
 def test_odd_names_on_postgresql_are_wrong_passwords_not_500s(capfd: pytest.CaptureFixture[str]) -> None:
     """PostgreSQL refuses a NUL in text (psycopg raises before sending): a name with one must be a wrong password,
     not a 500 with a traceback, on the form and in Basic credentials alike."""
