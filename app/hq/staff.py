@@ -8,7 +8,6 @@ server (see docs/hq.md).
 
 from __future__ import annotations
 
-import functools
 import secrets
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -231,9 +230,16 @@ def verify_staff(row: Any, password: str) -> Actor | None:
     return None
 
 
-@functools.cache
+_dummies: dict[tuple[int, int, int], str] = {}
+
+
 def _dummy_hash() -> str:
-    return _hasher.hash(secrets.token_urlsafe(16))
+    """A hash made with the hasher's current cost, so that checking it costs what checking an account's does: one
+    made once under other parameters (a cheaper hasher set for a while) would tell unknown names apart again."""
+    cost = (_hasher.time_cost, _hasher.memory_cost, _hasher.parallelism)
+    if cost not in _dummies:
+        _dummies[cost] = _hasher.hash(secrets.token_urlsafe(16))
+    return _dummies[cost]
 
 
 def keep_lock(engine: Engine, key: str, seconds: float) -> None:

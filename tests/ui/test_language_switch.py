@@ -44,7 +44,7 @@ def test_title_status_bar_file_dialog_and_digits_follow_persian(qtbot, driver): 
     temperature.setFocus()
     wait_focus(qtbot, temperature)
     type_here("38.5")  # the numeric keypad gives Latin digits
-    assert temperature.text() == "۳۸.۵" and visit.vitals.values()["temperature_c"] == 38.5
+    assert temperature.text() == "۳۸٫۵" and visit.vitals.values()["temperature_c"] == 38.5
     assert not re.search("[0-9]", temperature.placeholderText() + visit.follow_up.placeholderText())
     visit.follow_up.setFocus()
     wait_focus(qtbot, visit.follow_up)
