@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from app.core.dates import Calendar, from_jalali, to_jalali
+from app.core.dates import Calendar, age_years, from_jalali, to_jalali
 from app.core.persian import to_ascii_digits
 
 _YEARS = re.compile(r"^(\d{1,3})\s*(years?|yrs?|y|سال|ساله)?$", re.I)
@@ -106,10 +106,7 @@ def may_be_pregnant(sex: str | None, *, date_of_birth: date | None, birth_year: 
         return False
     lo, hi = PREGNANCY_AGES
     if date_of_birth is not None:
-        if on < date_of_birth:
-            return False
-        age = on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
-        return lo <= age <= hi
+        return on >= date_of_birth and lo <= age_years(date_of_birth, on) <= hi
     if birth_year:
         youngest, oldest = on.year - birth_year - 1, on.year - birth_year
         return oldest >= lo and youngest <= hi

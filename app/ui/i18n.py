@@ -129,7 +129,9 @@ def edit_date(d: date | None) -> str:
 
 # What people type for a decimal point: ".", the Persian decimal separator "٫" (U+066B), "/" (how Iranians write
 # 37/5 by hand and where the Persian keyboard puts it) and a comma of either script.
-_DECIMAL_POINTS = str.maketrans({".": ".", "\u066b": ".", "/": ".", ",": ".", "\u060c": "."})
+_POINTS = ".\u066b/,\u060c"
+_DECIMAL_POINTS = str.maketrans({p: "." for p in _POINTS})
+_PERSIAN_POINTS = str.maketrans({p: "\u066b" for p in _POINTS})
 
 
 def read_decimal(text: str) -> str:
@@ -157,7 +159,7 @@ def screen_digits(edit: Any, *, decimal_point: bool = False) -> None:
     def convert(text: str) -> None:
         shown = to_persian_digits(to_ascii_digits(text)) if persian else to_ascii_digits(text)
         if decimal_point:  # a decimal field shows the screen's separator whichever one was typed
-            shown = shown.translate(str.maketrans({p: "\u066b" if persian else "." for p in "./,\u066b\u060c"}))
+            shown = shown.translate(_PERSIAN_POINTS if persian else _DECIMAL_POINTS)
         if shown != text:
             pos = edit.cursorPosition()
             edit.blockSignals(True)

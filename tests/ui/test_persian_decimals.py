@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from sqlalchemy import select
-from ui_helpers import chart_of_new_patient, press, type_here, type_text, wait_focus, wait_ops
+from ui_helpers import chart_of_new_patient, new_visit_by_keys, press, type_here, type_text, wait_ops
 
 from app.models import Visit
 
@@ -17,9 +17,7 @@ CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModi
 def test_persian_decimal_vitals_typed_shown_stored_and_shown_again(qtbot, driver):  # type: ignore[no-untyped-def]
     main = driver.sign_in("m.shahraki", lang="fa")
     chart = chart_of_new_patient(qtbot, main)
-    press(qtbot, Qt.Key.Key_V, CTRL | SHIFT)
-    visit = main.tabs.currentWidget()
-    wait_focus(qtbot, visit.complaint)
+    visit = new_visit_by_keys(qtbot, main)
     type_here("سرفه")
     edits = visit.vitals.edits
     type_text(edits["temperature_c"], "37/5")  # a slash, as written by hand

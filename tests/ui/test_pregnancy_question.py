@@ -7,15 +7,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt
-from ui_helpers import press, wait_focus
+from ui_helpers import chart_ready, new_visit_by_keys
 
 from app.core.birth import may_be_pregnant
 from app.services.errors import ValidationFailed
 from app.services.patients import register_patient
 from app.services.visits import record_visit
 
-CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 TODAY = date.today()
 
 
@@ -26,13 +24,8 @@ def _girl(main, **birth) -> str:  # type: ignore[no-untyped-def]
 
 
 def _new_visit(qtbot, main, pid: str):  # type: ignore[no-untyped-def]
-    chart = main.open_chart(pid)
-    qtbot.waitUntil(lambda: chart.chart is not None and chart.visit_button.isEnabled(), timeout=10000)
-    wait_focus(qtbot, chart.visit_button)
-    press(qtbot, Qt.Key.Key_V, CTRL | SHIFT)
-    visit = main.tabs.currentWidget()
-    wait_focus(qtbot, visit.complaint)
-    return visit
+    chart_ready(qtbot, main, pid)
+    return new_visit_by_keys(qtbot, main)
 
 
 def test_no_pregnancy_question_for_a_six_year_old_girl(qtbot, driver):  # type: ignore[no-untyped-def]

@@ -70,20 +70,31 @@ def register_karim(main) -> str:  # type: ignore[no-untyped-def]
     return reg.patient_id
 
 
-def chart_of_new_patient(qtbot, main):  # type: ignore[no-untyped-def]
-    """A new patient's chart, opened and ready, the cursor on "New visit"."""
-    chart = main.open_chart(register_karim(main))
+def chart_ready(qtbot, main, patient_id: str):  # type: ignore[no-untyped-def]
+    """A patient's chart, opened and ready, the cursor on "New visit"."""
+    chart = main.open_chart(patient_id)
     qtbot.waitUntil(lambda: chart.chart is not None and chart.visit_button.isEnabled(), timeout=10000)
     wait_focus(qtbot, chart.visit_button)
     return chart
 
 
-def saved_visit(qtbot, main):  # type: ignore[no-untyped-def]
-    """A visit ("Cough") recorded by keys on a new patient's chart: (the chart, the saved visit form)."""
-    chart = chart_of_new_patient(qtbot, main)
+def chart_of_new_patient(qtbot, main):  # type: ignore[no-untyped-def]
+    """A new patient's chart, opened and ready, the cursor on "New visit"."""
+    return chart_ready(qtbot, main, register_karim(main))
+
+
+def new_visit_by_keys(qtbot, main):  # type: ignore[no-untyped-def]
+    """Ctrl+Shift+V on an open chart: the new visit form, the cursor in its complaint."""
     press(qtbot, Qt.Key.Key_V, CTRL | SHIFT)
     visit = main.tabs.currentWidget()
     wait_focus(qtbot, visit.complaint)
+    return visit
+
+
+def saved_visit(qtbot, main):  # type: ignore[no-untyped-def]
+    """A visit ("Cough") recorded by keys on a new patient's chart: (the chart, the saved visit form)."""
+    chart = chart_of_new_patient(qtbot, main)
+    visit = new_visit_by_keys(qtbot, main)
     type_here("Cough")
     press(qtbot, Qt.Key.Key_S, CTRL)
     qtbot.waitUntil(lambda: visit.visit_id is not None and visit.refer_button.isEnabled(), timeout=10000)
