@@ -25,6 +25,16 @@ def _private_default_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypa
         monkeypatch.setenv("SAYYAR_DATA_DIR", str(tmp_path_factory.mktemp("default-data")))
 
 
+@pytest.fixture
+def fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap password hashing for tests of a flow, not of argon2's cost (tests/security checks the production
+    parameters; bench/bench_signin.py times them): each sign-in would otherwise cost ~0.4 s."""
+    from app.security.keystore import KdfParams
+    from app.security.keystore import store as ks_store
+
+    monkeypatch.setattr(ks_store, "DEFAULT_KDF_PARAMS", KdfParams(time_cost=1, memory_cost=64, parallelism=1))
+
+
 # A wait's timeout only says when to give up on something that should happen: on a slow or busy machine (CI shares
 # two cores with other work) the same steps take several times longer, and a fixed 10 s turns a pass into a flake.
 # Every qtbot wait gives up WAIT_SCALE times later; a passing test takes no longer.

@@ -11,6 +11,7 @@ from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
+from hq_helpers import add, add_patient, add_site
 from sqlalchemy import select
 
 from app.hq.models import hq_audit
@@ -18,7 +19,6 @@ from app.hq.staff import set_staff
 from app.hq.web_i18n import day
 from app.server.app import create_app
 from app.server.db import open_database
-from hq_helpers import add, add_patient, add_site
 
 PASSWORD = "immunisation-2026"
 TODAY = date.today()

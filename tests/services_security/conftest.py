@@ -34,11 +34,6 @@ STAFF_PW = "staff-pass-1"
 
 
 @pytest.fixture
-def fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ks_store, "DEFAULT_KDF_PARAMS", FAST)
-
-
-@pytest.fixture
 def site(tmp_path: Path, fast_kdf: None) -> Iterator[SiteSession]:
     folder = tmp_path / "site"
     create_site(folder, admin_username="admin", admin_password=ADMIN_PW, admin_full_name="Site Admin",

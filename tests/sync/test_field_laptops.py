@@ -33,13 +33,7 @@ PASSWORD = FIELD_PASSWORD
 NEW_PASSWORD = "a-new-admin-pass-1405"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The flow is under test here, not argon2's cost (tests/security holds that): cheap password hashing."""
-    from app.security.keystore import KdfParams
-    from app.security.keystore import store as ks_store
-
-    monkeypatch.setattr(ks_store, "DEFAULT_KDF_PARAMS", KdfParams(time_cost=1, memory_cost=64, parallelism=1))
+pytestmark = pytest.mark.usefixtures("fast_kdf")
 
 
 def central_patients(engine) -> list[str]:  # type: ignore[no-untyped-def]

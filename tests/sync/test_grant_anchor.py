@@ -21,11 +21,10 @@ import sqlcipher3.dbapi2 as sqlcipher  # type: ignore[import-not-found]
 from helpers import SITE_ADMIN_PW, SITE_STAFF_PW, LiveServer, enrolled_site, server_engine
 from sqlalchemy import select
 
-import app.security.keystore.store as ks_store
 from app.cli import main
 from app.config import db_path, keystore_path
 from app.models import SyncIdentity, User
-from app.security.keystore import KdfParams, Keystore
+from app.security.keystore import Keystore
 from app.security.keystore.crypto import _role_mac
 from app.security.keystore.grants import new_root, sign_grant
 from app.server import models as m
@@ -34,9 +33,7 @@ from app.services.users import change_role
 from app.sync import crypto
 
 
-@pytest.fixture(autouse=True)
-def _fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ks_store, "DEFAULT_KDF_PARAMS", KdfParams(time_cost=1, memory_cost=64, parallelism=1))
+pytestmark = pytest.mark.usefixtures("fast_kdf")
 
 
 def _b64(data: bytes) -> str:

@@ -16,12 +16,11 @@ import pytest
 from helpers import SITE_ADMIN_PW, SITE_STAFF_PW, LiveServer, enrolled_site, server_engine
 from sqlalchemy import select
 
-import app.security.keystore.store as ks_store
 from app.cli import main
 from app.config import db_path, keystore_path
 from app.hq.staff import set_staff
 from app.models import User
-from app.security.keystore import KdfParams, Keystore
+from app.security.keystore import Keystore
 from app.services.site import SignInFailed, sign_in
 from app.store import Store
 from app.store.db import WrongDatabaseKey
@@ -31,10 +30,7 @@ NURSE_PW = SITE_STAFF_PW
 HQ_PW = "hq-staff-pass-1"
 
 
-@pytest.fixture(autouse=True)
-def _fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    # argon2id at its production cost is timed by bench/bench_signin.py; here every sign-in would cost 0.4 s.
-    monkeypatch.setattr(ks_store, "DEFAULT_KDF_PARAMS", KdfParams(time_cost=1, memory_cost=64, parallelism=1))
+pytestmark = pytest.mark.usefixtures("fast_kdf")
 
 
 def _opens(site: Path, key: bytes) -> bool:

@@ -23,13 +23,9 @@ pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX modes; on Windows
 
 
 @pytest.fixture(autouse=True)
-def _everyday_umask(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def _everyday_umask(fast_kdf: None):  # type: ignore[no-untyped-def]
     """The usual umask of a desktop session (files 0644 unless Sayyar says otherwise), and cheap password hashing
     (the flow is under test here, not argon2's cost)."""
-    from app.security.keystore import KdfParams
-    from app.security.keystore import store as ks_store
-
-    monkeypatch.setattr(ks_store, "DEFAULT_KDF_PARAMS", KdfParams(time_cost=1, memory_cost=64, parallelism=1))
     old = os.umask(0o022)
     yield
     os.umask(old)

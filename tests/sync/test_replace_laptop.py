@@ -17,12 +17,7 @@ from app.services.site import sign_in
 from app.sync.identity import identity
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.security.keystore import KdfParams
-    from app.security.keystore import store as ks_store
-
-    monkeypatch.setattr(ks_store, "DEFAULT_KDF_PARAMS", KdfParams(time_cost=1, memory_cost=64, parallelism=1))
+pytestmark = pytest.mark.usefixtures("fast_kdf")
 
 
 def codes(engine) -> dict[str, str]:  # type: ignore[no-untyped-def]

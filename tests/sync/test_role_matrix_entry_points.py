@@ -229,14 +229,11 @@ OWN_CHECK = {
 
 
 def test_commands_that_check_the_role_themselves_refuse_every_other_role(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], fast_kdf: None) -> None:
     from app.cli import main
-    from app.security.keystore import KdfParams
-    from app.security.keystore import store as ks_store
     from app.services.site import create_site, sign_in
     from app.services.users import add_user
 
-    monkeypatch.setattr(ks_store, "DEFAULT_KDF_PARAMS", KdfParams(time_cost=1, memory_cost=64, parallelism=1))
     folder = tmp_path / "zah1"
     create_site(folder, admin_username="zah.admin", admin_password=PASSWORD, admin_full_name="Admin",
                 device_code="ZAH1", unit_code="MHU-ZAH")

@@ -22,12 +22,7 @@ from helpers import LiveServer, server_engine  # noqa: E402
 PASSWORD = "unit-admin-pass-1405"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.security.keystore import KdfParams
-    from app.security.keystore import store as ks_store
-
-    monkeypatch.setattr(ks_store, "DEFAULT_KDF_PARAMS", KdfParams(time_cost=1, memory_cost=64, parallelism=1))
+pytestmark = pytest.mark.usefixtures("fast_kdf")
 
 
 def _open_file(qtbot, window, path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -15,12 +15,9 @@ from ui_helpers import Driver, type_text, wait_ops
 
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
-def test_every_password_lost_the_recovery_key_opens_the_laptop(qtbot, tmp_path: Path, monkeypatch, lang) -> None:  # type: ignore[no-untyped-def]
-    from app.security.keystore import KdfParams
-    from app.security.keystore import store as ks_store
+def test_every_password_lost_the_recovery_key_opens_the_laptop(qtbot, tmp_path: Path, monkeypatch, lang, fast_kdf) -> None:  # type: ignore[no-untyped-def]
     from app.ui import i18n
 
-    monkeypatch.setattr(ks_store, "DEFAULT_KDF_PARAMS", KdfParams(time_cost=1, memory_cost=64, parallelism=1))
     folder = tmp_path / "site"
     recovery = create_site(folder, admin_username="zah.admin", admin_password="forgotten-pass-1405",
                            admin_full_name="Admin", device_code="ZAH4", unit_code="MHU-ZAH")
@@ -49,11 +46,7 @@ def test_every_password_lost_the_recovery_key_opens_the_laptop(qtbot, tmp_path: 
         d.close()
 
 
-def test_a_wrong_recovery_key_is_refused_with_a_sentence(qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from app.security.keystore import KdfParams
-    from app.security.keystore import store as ks_store
-
-    monkeypatch.setattr(ks_store, "DEFAULT_KDF_PARAMS", KdfParams(time_cost=1, memory_cost=64, parallelism=1))
+def test_a_wrong_recovery_key_is_refused_with_a_sentence(qtbot, tmp_path: Path, fast_kdf) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "site"
     create_site(folder, admin_username="zah.admin", admin_password="forgotten-pass-1405", admin_full_name="Admin",
                 device_code="ZAH4", unit_code="MHU-ZAH")
