@@ -11,6 +11,7 @@ import pytest
 import sqlcipher3
 
 from app.security.keystore import Keystore
+from app.store.db import key_opens
 from app.store.engine import key_pragma as sqlcipher_key_pragma
 from ks_support import ADMIN_PW, FAST
 
@@ -18,19 +19,10 @@ MARKER = "MARKER-Afghan-patient-Gholam-7731"
 
 
 def verify_db_key(path: Path, db_key: bytes) -> bool:
-    """True if ``db_key`` opens the SQLCipher database at ``path``; never creates a file."""
+    """True if ``db_key`` opens the SQLCipher database at ``path``; never creates a file (connecting would)."""
     if not path.is_file():
         raise FileNotFoundError(str(path))
-    conn = sqlcipher3.connect(str(path))
-    try:
-        conn.execute(sqlcipher_key_pragma(db_key))
-        # SQLCipher only reads (and authenticates) the first page when the schema is touched.
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return True
-    except sqlcipher3.DatabaseError:
-        return False
-    finally:
-        conn.close()
+    return key_opens(path, db_key)
 
 
 def make_encrypted_db(path: Path, key: bytes) -> None:
