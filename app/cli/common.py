@@ -132,14 +132,15 @@ def _has_password(url: str) -> bool:
         return "@" in url.split("://", 1)[1].split("/", 1)[0] and ":" in url.split("://", 1)[1].split("@", 1)[0]
 
 
-def central_engine(args: argparse.Namespace) -> Engine:
-    """The central database, upgraded to this version's schema; refused with a sentence when missing."""
+def central_engine(args: argparse.Namespace, default: str | None = None) -> Engine:
+    """The central database, upgraded to this version's schema; refused with a sentence when missing. ``default``:
+    the one used without --db and $SAYYAR_CENTRAL_DB (``sayyar server``'s commands: ./sayyar-central.db)."""
     from sqlalchemy import inspect
     from sqlalchemy.exc import OperationalError
 
     from app.server.db import ServerSchemaError, make_engine, normalise_url, open_database
 
-    url = db_argument(args)
+    url = db_argument(args, default)
     if not url:
         raise CliError(f"say which central database: --db PATH_OR_URL (or set {DB_ENV})")
     if "://" not in url and not Path(url).is_file():

@@ -29,11 +29,11 @@ from app.cli.common import (
     CliError,
     add_db_argument,
     ask_new_password,
-    ask_password,
     central_engine,
     require_user,
     write_output,
 )
+from app.cli.staff_signin import signed_in_staff, staff_administrator
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -53,18 +53,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 def _headquarters_operator(engine: Any, args: argparse.Namespace, task: str = "import bundles") -> str:
     """Importing is a headquarters task (docs/architecture.md, trust rules): the operator signs in with their staff
     account (`sayyar hq staff`)."""
-    from app.hq.staff import check_staff, ensure_staff_table
-
-    user = require_user(args, f"say who you are to {task} (a headquarters staff account)")
-    password = ask_password(user)
-    ensure_staff_table(engine)
-    with engine.connect() as conn:
-        actor = check_staff(conn, user, password)
-    if actor is None:
-        raise CliError(f"{user}: wrong name or password for a headquarters staff account (`sayyar hq staff`)")
+    actor = signed_in_staff(engine, args, f"say who you are to {task} (a headquarters staff account)")
     if not actor.is_hq:
         raise CliError(f"A {actor.role} may not {task} (headquarters only).")
-    return actor.username
+    return str(actor.username)
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
@@ -115,7 +107,7 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
     from app.services.duplicates import dismissed_pairs, find_pairs, read_people
 
     engine = central_engine(args)
-    actor = _staff(engine, args, "say who you are to list likely duplicates (patient codes of every unit)")
+    actor = signed_in_staff(engine, args, "say who you are to list likely duplicates (patient codes of every unit)")
     if not can(actor.role, Action.REVIEW_DUPLICATES):
         raise NotAllowed(f"A {actor.role} may not review likely duplicate patients (headquarters, and unit "
                          "administrators for their own unit).")
@@ -155,7 +147,7 @@ def cmd_staff(args: argparse.Namespace) -> int:
             raise CliError("there is no staff administrator yet: the first account must be one, a headquarters "
                            "account with --admin (it then makes the others, signed in); nothing was changed")
     else:
-        actor = _staff_administrator(engine, args)
+        actor = staff_administrator(engine, args)
         if name == actor.username and args.role != "headquarters":
             raise CliError("you cannot move your own account out of headquarters (someone must be left to keep the "
                            "staff list); nothing was changed")
@@ -168,24 +160,6 @@ def cmd_staff(args: argparse.Namespace) -> int:
     print(f"{name}: can sign in to the headquarters pages (/hq) as {args.role}"
           + (", the staff administrator who makes the other accounts (signed in: --user)." if first else "."))
     return 0
-
-
-def _staff_administrator(engine: Any, args: argparse.Namespace) -> Any:
-    """A headquarters staff administrator, signed in with their password (the Staff page's rule)."""
-    from app.hq.staff import find_staff, verify_staff
-
-    user = require_user(args, "say who you are to create or change a staff account (a headquarters staff "
-                              "administrator)")
-    password = ask_password(user)
-    with engine.connect() as conn:  # the row on a short connection; argon2 after it is given back
-        row = find_staff(conn, user)
-    actor = verify_staff(row, password)
-    if actor is None:
-        raise CliError(f"{user}: wrong name or password for a headquarters staff account (`sayyar hq staff`)")
-    if not actor.is_hq or not bool(row.admin):
-        raise CliError(f"{actor.username} may not create or change staff accounts: only a headquarters staff "
-                       "administrator may (an account made with --admin); nothing was changed")
-    return actor
 
 
 # --- surveillance and reporting: the site's week convention and disease list apply to all of them -----------------
@@ -231,25 +205,10 @@ def _date(text: str | None, what: str) -> date | None:
     raise CliError(f"{what}: {text!r} is not a date (2026-11-28, or 1405/09/07 in Solar Hijri)")
 
 
-def _staff(engine: Any, args: argparse.Namespace, why: str) -> Any:
-    """The headquarters staff member running this command, signed in with their password (``$SAYYAR_PASSWORD`` or
-    the prompt): a name alone proves nothing, and exports with identities are audited in that name."""
-    from app.hq.staff import check_staff, ensure_staff_table
-
-    user = require_user(args, why)
-    password = ask_password(user)
-    ensure_staff_table(engine)  # a central database made before a column of the staff list gains it here
-    with engine.connect() as conn:  # argon2 outside any transaction
-        actor = check_staff(conn, user, password)
-    if actor is None:
-        raise CliError(f"{user}: wrong name or password for a headquarters staff account (`sayyar hq staff`)")
-    return actor
-
-
 def _headquarters(engine: Any, args: argparse.Namespace, why: str) -> Any:
     from app.hq.access import NotAllowed
 
-    actor = _staff(engine, args, why)
+    actor = signed_in_staff(engine, args, why)
     if not actor.is_hq:
         raise NotAllowed(f"A {actor.role} may not {why.split('(')[0].strip()} (headquarters only).")
     return actor
@@ -261,7 +220,7 @@ def _any_staff(engine: Any, args: argparse.Namespace, what: str) -> Any:
     from app.hq.access import require
     from app.security.roles import Action
 
-    actor = _staff(engine, args, f"say who you are to {what} (a staff account)")
+    actor = signed_in_staff(engine, args, f"say who you are to {what} (a staff account)")
     require(actor, Action.VIEW_UNIT_REPORTS)
     return actor
 
@@ -290,7 +249,7 @@ def cmd_export_dhis2(args: argparse.Namespace) -> int:
 
     require_user(args, "say who you are (exports are audited)")
     engine = central_engine(args)
-    actor = _staff(engine, args, "say who you are (exports are audited)")
+    actor = signed_in_staff(engine, args, "say who you are (exports are audited)")
     with engine.begin() as conn:
         settings = _settings(conn)
         week = _week(args, settings.first_weekday)
@@ -325,7 +284,7 @@ def cmd_export_linelist(args: argparse.Namespace) -> int:
         raise CliError("--until is before --since")
     engine = central_engine(args)
     query = LineListQuery(since=since, until=until, diseases=tuple(args.disease or ()))
-    actor = _staff(engine, args, "say who you are (exports are audited)")
+    actor = signed_in_staff(engine, args, "say who you are (exports are audited)")
     with engine.begin() as conn:
         settings = _settings(conn)
         data = export_linelist(conn, actor, query, fmt, identities=args.identities,  # type: ignore[arg-type]  # checked above

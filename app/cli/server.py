@@ -1,5 +1,15 @@
 """The central server: ``server`` (run it), ``server devices``, ``server enrol-device``, ``server revoke-device``.
 
+Running the server needs the central database's credentials only. Every other command also signs in as a staff
+account of the central staff list (global ``--user``, password from $SAYYAR_PASSWORD or the prompt; app/cli/
+staff_signin.py): enrolling, revoking, replacing a laptop and writing a laptop's set-up file decide which devices
+may write to the central database, so they are headquarters' (``Action.MANAGE_DEVICES``) and audited in the
+account's name; the device list and a laptop's refused changes are shown to any staff account scoped like the
+reporting board (a coordinator or unit administrator: their own unit's laptops). These commands need an existing
+central database (``sayyar server`` makes it; ``central_engine``), since the staff list lives in it: the set-up
+order is ``sayyar server``, then the first administrator (``sayyar hq staff --username NAME --admin``), then the
+laptops.
+
     sayyar server --db URL --host H --port P [--workers N]   run the central server
     sayyar server devices --db URL                           every enrolled laptop and what the server holds of it
     sayyar server devices --db URL --rejected CODE           the changes the server refused from that laptop, and why
@@ -16,7 +26,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import DB_ENV, CliError, data_folder, db_argument
+from app.cli.common import DB_ENV, CliError, central_engine, data_folder, db_argument
+from app.cli.staff_signin import staff_allowed
 
 DEFAULT_DB = "sayyar-central.db"
 
@@ -103,11 +114,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _manager(args: argparse.Namespace, task: str) -> tuple[Any, Any]:
+    """The central database and the signed-in headquarters account that may ``task`` (enrol, revoke, replace)."""
+    from app.security.roles import Action
+
+    engine = central_engine(args, DEFAULT_DB)
+    return engine, staff_allowed(engine, args, Action.MANAGE_DEVICES, task)
+
+
+def _audit(conn: Any, actor: Any, action: str, code: str, **detail: Any) -> None:
+    from app.hq.access import audit
+
+    audit(conn, actor, action, code, 1, detail=detail)
+
+
 def cmd_enrol(args: argparse.Namespace) -> int:
     from app.server import devices
-    from app.server.db import open_database
     from app.sync.protocol import DeviceRequest
 
+    if not (args.request or (args.device_id and args.device_code and args.public_key)):
+        raise CliError("give --request FILE, or --device-id, --device-code and --public-key")
+    engine, actor = _manager(args, "enrol laptops (headquarters only)")
     if args.request:
         req = DeviceRequest.model_validate_json(args.request.read_bytes())
         device_id, code, key, unit = req.device_id, req.device_code, req.public_key, req.unit_id
@@ -115,14 +142,12 @@ def cmd_enrol(args: argparse.Namespace) -> int:
         grant = req.grant_public
     elif args.device_id and args.device_code and args.public_key:
         device_id, code, key, unit, users, grant = args.device_id, args.device_code, args.public_key, None, [], ""
-    else:
-        raise CliError("give --request FILE, or --device-id, --device-code and --public-key")
-    engine = open_database(_url(args))
     try:
         with engine.begin() as conn:
             enrolment = devices.enrol_device(conn, device_id=device_id, device_code=code, public_key=key,
                                              server_url=args.server_url, reenrol=args.re_enrol,
                                              unit_id=unit, users=users, grant_public=grant)
+            _audit(conn, actor, "device_enrol", code, device_id=device_id, re_enrol=bool(args.re_enrol))
     except devices.DeviceError as err:
         raise CliError(str(err)) from None
     text = enrolment.model_dump_json(indent=2)
@@ -142,7 +167,6 @@ def cmd_laptop_config(args: argparse.Namespace) -> int:
 
     from app.core.reference import load_sample_site
     from app.server import devices
-    from app.server.db import open_database
 
     units = [u.code for u in load_sample_site().units]
     if args.unit not in units:
@@ -150,9 +174,11 @@ def cmd_laptop_config(args: argparse.Namespace) -> int:
     code = args.device_code.strip().upper()
     if not re.fullmatch(r"[A-Z0-9]{2,8}", code):
         raise CliError("--device-code: give 2 to 8 letters or digits, e.g. ZAH2")
+    engine, actor = _manager(args, "write a laptop's set-up file (headquarters only)")
     try:
-        with open_database(_url(args)).connect() as conn:
+        with engine.begin() as conn:
             config = devices.laptop_config(conn, unit_code=args.unit, device_code=code, server_url=args.server_url)
+            _audit(conn, actor, "device_config", code, unit=args.unit)
     except devices.DeviceError as err:
         raise CliError(str(err)) from None
     args.out.write_text(config.model_dump_json(indent=2), encoding="utf-8")
@@ -165,16 +191,17 @@ def cmd_replace(args: argparse.Namespace) -> int:
     from app.config import write_private
     from app.core.reference import load_sample_site, reference_id
     from app.server import devices
-    from app.server.db import open_database
 
     units = [u.code for u in load_sample_site().units]
     if args.unit not in units:
         raise CliError(f"there is no unit {args.unit!r}; the units are {', '.join(units)}")
+    engine, actor = _manager(args, "replace laptops (headquarters only)")
     try:
-        with open_database(_url(args)).begin() as conn:
+        with engine.begin() as conn:
             config = devices.replace_device(conn, unit_code=args.unit, unit_id=reference_id("unit", args.unit),
                                             device_code=args.device_code, admin_username=args.admin,
                                             server_url=args.server_url, again=args.again)
+            _audit(conn, actor, "device_replace", config.device_code, unit=args.unit, again=bool(args.again))
             # Written inside the transaction: if the file cannot be written, nothing is replaced.
             write_private(args.out, config.model_dump_json(indent=2).encode("utf-8"))
     except devices.DeviceError as err:
@@ -191,28 +218,45 @@ def cmd_replace(args: argparse.Namespace) -> int:
 
 def cmd_revoke(args: argparse.Namespace) -> int:
     from app.server import devices
-    from app.server.db import open_database
 
-    with open_database(_url(args)).begin() as conn:
+    engine, actor = _manager(args, "revoke laptops (headquarters only)")
+    with engine.begin() as conn:
         device_id = devices.find_device_id(conn, args.device_code or args.device_id)
         if device_id is None:
             raise CliError(f"no laptop {args.device_code or args.device_id} is enrolled (see `sayyar server devices`)")
         devices.revoke_device(conn, device_id)
+        _audit(conn, actor, "device_revoke", args.device_code or device_id, device_id=device_id)
     print(f"revoked {args.device_code or device_id}: its token is refused from now on; enrol it again only with "
           "`enrol-device --re-enrol`")
     return 0
 
 
+def _viewer(args: argparse.Namespace) -> tuple[Any, Any]:
+    """The central database and the signed-in staff account whose board the laptops are shown as."""
+    from app.security.roles import Action
+
+    engine = central_engine(args, DEFAULT_DB)
+    return engine, staff_allowed(engine, args, Action.VIEW_UNIT_REPORTS, "see the enrolled laptops")
+
+
+def _visible(conn: Any, actor: Any) -> set[str]:
+    """The device ids on ``actor``'s board (every one for headquarters, the own unit's for the others)."""
+    from app.hq.board import visible_laptops
+
+    return {x.device_id for x in visible_laptops(conn, actor)}
+
+
 def cmd_devices(args: argparse.Namespace) -> int:
     from app.server import devices
-    from app.server.db import open_database
 
     if args.rejected:
         return _rejected(args)
-    with open_database(_url(args)).connect() as conn:
-        rows = devices.list_devices(conn)
+    engine, actor = _viewer(args)
+    with engine.connect() as conn:
+        visible = _visible(conn, actor)
+        rows = [r for r in devices.list_devices(conn) if r.device_id in visible]
     if not rows:
-        print("no laptop is enrolled")
+        print("no laptop is enrolled" if actor.is_hq else "no laptop of your unit is enrolled")
         return 0
     # received / rejected: what the server holds of the laptop; queued / quarantined / parked: what the laptop said
     # it held at its last round ("-": it never said), so a laptop whose uploads do not get through shows here.
@@ -245,12 +289,12 @@ def _rejected(args: argparse.Namespace) -> int:
     of refusal and the server's sentence (record ids only, as on the board's page)."""
     from app.hq.web_i18n import code
     from app.server import devices
-    from app.server.db import open_database
 
-    lang = args.lang or "en"
-    with open_database(_url(args)).connect() as conn:
+    engine, actor = _viewer(args)
+    lang = args.lang or actor.lang
+    with engine.connect() as conn:
         device_id = devices.find_device_id(conn, args.rejected)
-        if device_id is None:
+        if device_id is None or device_id not in _visible(conn, actor):  # another unit's: told as not enrolled
             raise CliError(f"no laptop {args.rejected} is enrolled (see `sayyar server devices`)")
         rows = devices.list_rejected(conn, device_id)
     if not rows:

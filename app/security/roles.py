@@ -37,6 +37,9 @@ class Action(StrEnum):
     VIEW_SURVEILLANCE = "view_surveillance"
     MANAGE_USERS = "manage_users"
     CONFIGURE_DEVICE = "configure_device"
+    # Which laptops may write to the central database (enrol, revoke, replace, a laptop's set-up file): the
+    # central server's command line (app/cli/server.py).
+    MANAGE_DEVICES = "manage_devices"
     LOAD_FACILITIES = "load_facilities"
     VIEW_AUDIT = "view_audit"
     RESOLVE_CONFLICTS = "resolve_conflicts"
@@ -73,6 +76,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_SURVEILLANCE: frozenset({_H}),
     Action.MANAGE_USERS: frozenset({_A}),
     Action.CONFIGURE_DEVICE: frozenset({_A}),
+    Action.MANAGE_DEVICES: frozenset({_H}),
     Action.LOAD_FACILITIES: frozenset({_A, _H}),
     Action.VIEW_AUDIT: frozenset({_A, _H}),
     Action.RESOLVE_CONFLICTS: frozenset({_C, _H}),

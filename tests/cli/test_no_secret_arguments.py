@@ -53,8 +53,14 @@ def test_a_database_password_on_the_command_line_is_refused_before_it_is_used(
 
 
 def test_the_server_takes_its_database_from_the_environment(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from app.server.db import open_database
+
     db = tmp_path / "central.db"
     monkeypatch.setenv("SAYYAR_CENTRAL_DB", str(db))
     monkeypatch.chdir(tmp_path / "..")
-    assert main(["server", "devices"]) == 0
-    assert db.exists()
+    # A missing one is named and not made (a mistyped path would become a new, empty central database).
+    assert main(["server", "devices"]) == 2
+    assert f"there is no central database at {db}" in capsys.readouterr().err and not db.exists()
+    open_database(str(db)).dispose()  # `sayyar server` made it
+    assert main(["server", "devices"]) == 2  # found: it then asks who is signing in
+    assert "--user" in capsys.readouterr().err

@@ -102,7 +102,14 @@ def run_field_commands(command: list[str], work: Path, site: Path | None = None)
 
     laptop = ["--data-dir", site, "--user", "admin"]
     run(*laptop, "sync", "device-request", "--out", work / "request.json")
-    run("server", "enrol-device", "--db", central, "--request", work / "request.json", "--out", work / "enrol.json")
+    # Headquarters' side, in its set-up order: the central database, its first staff administrator (no sign-in
+    # while none exists), then the laptop's enrolment signed in as that administrator.
+    from app.server.db import open_database
+
+    open_database(str(central)).dispose()  # what `sayyar server --db central.db` does when it starts
+    run("hq", "staff", "--db", central, "--username", "hq.admin", "--admin")
+    run("--user", "hq.admin", "server", "enrol-device", "--db", central, "--request", work / "request.json", "--out",
+        work / "enrol.json")
     run(*laptop, "sync", "enrol", work / "enrol.json")
     bundle = work / "zah1.sayyar"
     out["bundle export"] = run("bundle", "export", "--out", bundle, "--data-dir", site, "--user", "h.rigi")

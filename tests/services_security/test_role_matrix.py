@@ -83,6 +83,7 @@ SERVICES_DIR = Path(app.services.__file__).parent
 NOT_YET_IN_SERVICES = {
     Action.VIEW_UNIT_REPORTS, Action.RUN_SYNC, Action.EXPORT_BUNDLE, Action.IMPORT_BUNDLE, Action.EXPORT_IDENTITIES,
     Action.VIEW_SURVEILLANCE, Action.RESOLVE_CONFLICTS,
+    Action.MANAGE_DEVICES,  # the central server's command line (app/cli/server.py), no laptop service
 }
 
 

@@ -258,6 +258,47 @@ def hq_signed_in(engine: Engine, user: str, password: str) -> Any:
     return c
 
 
+# The central server's device commands sign in as headquarters staff (app/cli/staff_signin.py): tests run them as
+# one headquarters staff administrator, made in the central database the first time it is needed.
+HQ_DEVICES_USER = "hq.devices"
+HQ_DEVICES_PW = "hq-devices-pass-1405"
+
+
+def ensure_hq_devices_admin(db: str | Path) -> None:
+    """``hq.devices``, a headquarters staff administrator, in the central database ``db`` (a path or URL)."""
+    from app.hq.staff import ensure_staff_table, find_staff, has_administrator, set_staff
+
+    engine = open_database(str(db))
+    try:
+        ensure_staff_table(engine)
+        with engine.connect() as conn:
+            if find_staff(conn, HQ_DEVICES_USER) is not None:
+                return
+            first = not has_administrator(conn)
+        set_staff(engine, username=HQ_DEVICES_USER, role="headquarters", password=HQ_DEVICES_PW, admin=True,
+                  first=first)
+    finally:
+        engine.dispose()
+
+
+def server_cli(argv: list[str], *, user: str = HQ_DEVICES_USER, password: str = HQ_DEVICES_PW) -> int:
+    """``sayyar server <argv>`` signed in as ``user`` (by default the tests' headquarters administrator, made in the
+    database named by ``--db`` if missing); $SAYYAR_PASSWORD is the account's only for this call."""
+    import os
+
+    if user == HQ_DEVICES_USER:
+        ensure_hq_devices_admin(argv[argv.index("--db") + 1])
+    before = os.environ.get("SAYYAR_PASSWORD")
+    os.environ["SAYYAR_PASSWORD"] = password
+    try:
+        return main(["--user", user, "server", *argv])
+    finally:
+        if before is None:
+            os.environ.pop("SAYYAR_PASSWORD", None)
+        else:
+            os.environ["SAYYAR_PASSWORD"] = before
+
+
 # A unit's laptops driven through the command line (tests/sync/test_field_laptops.py, test_replace_laptop.py).
 FIELD_PASSWORD = "unit-admin-pass-1405"
 
@@ -274,8 +315,8 @@ def setup_and_enrol(tmp_path: Path, name: str, unit: str, code: str, admin: str,
     recovery = out.split("Recovery key")[1].splitlines()[1].strip()
     req, enrolment = tmp_path / f"{name}.request.json", tmp_path / f"{name}.enrolment.json"
     assert main([*laptop(folder, admin), "sync", "device-request", "--out", str(req)]) == 0
-    status = main(["server", "enrol-device", "--db", str(central), "--request", str(req), "--server-url", url,
-                   "--out", str(enrolment)])
+    status = server_cli(["enrol-device", "--db", str(central), "--request", str(req), "--server-url", url,
+                         "--out", str(enrolment)])
     if status != 0:
         return status, recovery
     assert main([*laptop(folder, admin), "sync", "enrol", str(enrolment)]) == 0
@@ -342,8 +383,8 @@ def enrolled_site(tmp_path: Path, url: str, central_db: Path, monkeypatch: Any,
     monkeypatch.setenv("SAYYAR_PASSWORD", SITE_ADMIN_PW)
     laptop = ["--data-dir", str(site), "--user", "admin"]
     assert main([*laptop, "sync", "device-request", "--out", str(tmp_path / "req.json")]) == 0
-    assert main(["server", "enrol-device", "--db", str(central_db), "--request", str(tmp_path / "req.json"),
-                 "--server-url", url, "--out", str(tmp_path / "enrolment.json")]) == 0
+    assert server_cli(["enrol-device", "--db", str(central_db), "--request", str(tmp_path / "req.json"),
+                       "--server-url", url, "--out", str(tmp_path / "enrolment.json")]) == 0
     assert main([*laptop, "sync", "enrol", str(tmp_path / "enrolment.json")]) == 0
     assert main([*laptop, "sync"]) == 0
     return site

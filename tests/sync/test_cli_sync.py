@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import LiveServer, server_engine
+from helpers import LiveServer, server_cli, server_engine
 from sqlalchemy import func, select
 
 from app.cli import main
@@ -25,7 +25,7 @@ def test_enrol_sync_bundle_receipt_status(tmp_path: Path, monkeypatch: pytest.Mo
     engine = server_engine(str(central_db))
     with LiveServer(engine) as srv:
         assert main([*laptop, "sync", "device-request", "--out", str(tmp_path / "req.json")]) == 0
-        assert main(["server", "enrol-device", "--db", str(central_db), "--request", str(tmp_path / "req.json"),
+        assert server_cli(["enrol-device", "--db", str(central_db), "--request", str(tmp_path / "req.json"),
                      "--server-url", srv.url, "--out", str(tmp_path / "enrolment.json")]) == 0
         assert main([*laptop, "sync", "enrol", str(tmp_path / "enrolment.json")]) == 0
         assert main([*laptop, "sync"]) == 0

@@ -19,6 +19,7 @@ from helpers import (
     make_activity,
     make_laptop,
     register,
+    server_cli,
     server_engine,
     setup_and_enrol,
 )
@@ -122,15 +123,15 @@ def test_set_up_enrol_back_up_restore_recover(tmp_path: Path, monkeypatch: pytes
         assert "epoch" in capsys.readouterr().out
         # The lost laptop is revoked (a thief's copy of its token stops working); the restored one gets a new token,
         # deliberately.
-        assert main(["server", "revoke-device", "--db", str(central), "--device-code", "ZAH2"]) == 0
+        assert server_cli(["revoke-device", "--db", str(central), "--device-code", "ZAH2"]) == 0
         assert main([*laptop(new, "zah.admin"), "sync"]) == 2
         req, enrolment = tmp_path / "new.request.json", tmp_path / "new.enrolment.json"
         assert main([*laptop(new, "zah.admin"), "sync", "device-request", "--out", str(req)]) == 0
         capsys.readouterr()
-        assert main(["server", "enrol-device", "--db", str(central), "--request", str(req), "--out",
+        assert server_cli(["enrol-device", "--db", str(central), "--request", str(req), "--out",
                      str(enrolment)]) == 2
         assert "--re-enrol" in capsys.readouterr().err
-        assert main(["server", "enrol-device", "--db", str(central), "--request", str(req), "--re-enrol",
+        assert server_cli(["enrol-device", "--db", str(central), "--request", str(req), "--re-enrol",
                      "--server-url", srv.url, "--out", str(enrolment)]) == 0
         assert main([*laptop(new, "zah.admin"), "sync", "enrol", str(enrolment)]) == 0
         assert main([*laptop(new, "zah.admin"), "sync"]) == 0
@@ -155,7 +156,7 @@ def test_set_up_enrol_back_up_restore_recover(tmp_path: Path, monkeypatch: pytes
 
         # Devices at the server: every laptop with its epoch (the restored one is in a new epoch).
         capsys.readouterr()
-        assert main(["server", "devices", "--db", str(central)]) == 0
+        assert server_cli(["devices", "--db", str(central)]) == 0
         listing = capsys.readouterr().out.splitlines()
         zah_line = next(line for line in listing if line.startswith("ZAH2"))
         assert "active" in zah_line and zah_line.split()[1] == "MHU-ZAH" and int(zah_line.split()[2]) > 1
@@ -203,7 +204,7 @@ def test_bundles_awaiting_receipt_are_listed_and_warned_about(tmp_path: Path, mo
     assert main(["--data-dir", str(folder), "setup", "--unit", "MHU-ZAH", "--device-code", "ZAH3",
                  "--admin", "zah.admin"]) == 0
     assert main([*lap, "sync", "device-request", "--out", str(tmp_path / "r.json")]) == 0
-    assert main(["server", "enrol-device", "--db", str(central), "--request", str(tmp_path / "r.json"), "--out",
+    assert server_cli(["enrol-device", "--db", str(central), "--request", str(tmp_path / "r.json"), "--out",
                  str(tmp_path / "e.json")]) == 0
     assert main([*lap, "sync", "enrol", str(tmp_path / "e.json")]) == 0
     register(folder, "zah.admin", 2)
@@ -245,13 +246,13 @@ def test_two_laptops_cannot_enrol_the_same_administrator_name(tmp_path: Path, mo
         assert main(["--data-dir", str(folder), "setup", "--unit", "MHU-CHB", "--device-code", "CHB1",
                      "--admin", "chb.admin"]) == 0
         assert main([*laptop(folder, "chb.admin"), "sync", "device-request", "--out", str(tmp_path / "c.json")]) == 0
-        assert main(["server", "enrol-device", "--db", str(central), "--request", str(tmp_path / "c.json")]) == 0
+        assert server_cli(["enrol-device", "--db", str(central), "--request", str(tmp_path / "c.json")]) == 0
         capsys.readouterr()
         assert setup_and_enrol(tmp_path, "chb2", "MHU-CHB", "CHB2", "chb.admin", central, srv.url, capsys)[0] == 2
         assert "user name chb.admin is already used by laptop CHB1" in capsys.readouterr().err
         assert not (tmp_path / "chb2.enrolment.json").exists()
         # The same laptop enrolled again (a new token) keeps its own name.
-        assert main(["server", "enrol-device", "--db", str(central), "--request", str(tmp_path / "c.json")]) == 0
+        assert server_cli(["enrol-device", "--db", str(central), "--request", str(tmp_path / "c.json")]) == 0
     engine.dispose()
 
 
@@ -284,7 +285,7 @@ def test_server_devices_shows_what_each_laptop_holds(tmp_path: Path, central: En
     with pytest.raises(SyncError):
         run_sync_round(a.store, a.ctx, live.url, a.token, transport=_UploadCut())
     capsys.readouterr()
-    assert main(["server", "devices", "--db", str(central.url.database)]) == 0
+    assert server_cli(["devices", "--db", str(central.url.database)]) == 0
     out = capsys.readouterr().out.splitlines()
     header = out[0].split()
     assert "queued" in header and "parked" in header
@@ -297,7 +298,7 @@ def test_server_devices_shows_what_each_laptop_holds(tmp_path: Path, central: En
     assert line[header.index("unit")] == unit_code  # which unit's laptop it is, by the unit's code
     # After a round that got through, the server knows the queue is empty.
     run_sync_round(a.store, a.ctx, live.url, a.token)
-    assert main(["server", "devices", "--db", str(central.url.database)]) == 0
+    assert server_cli(["devices", "--db", str(central.url.database)]) == 0
     out = capsys.readouterr().out.splitlines()
     line = next(x for x in out if x.startswith("A1")).split()
     assert int(line[header.index("queued")]) == 0
@@ -316,7 +317,7 @@ def test_set_up_from_headquarters_configuration_file(tmp_path: Path, monkeypatch
     engine = server_engine(str(central))
     with LiveServer(engine) as srv:
         config = tmp_path / "chb3.config.json"
-        assert main(["server", "laptop-config", "--db", str(central), "--unit", "MHU-CHB", "--device-code", "chb3",
+        assert server_cli(["laptop-config", "--db", str(central), "--unit", "MHU-CHB", "--device-code", "chb3",
                      "--server-url", srv.url, "--out", str(config)]) == 0
         folder = tmp_path / "chb3"
         (tmp_path / "junk.json").write_text("[1, 2", encoding="utf-8")
@@ -332,12 +333,12 @@ def test_set_up_from_headquarters_configuration_file(tmp_path: Path, monkeypatch
         session.store.close()
         req, enrolment = tmp_path / "chb3.request.json", tmp_path / "chb3.enrolment.json"
         assert main([*laptop(folder, "chb3.admin"), "sync", "device-request", "--out", str(req)]) == 0
-        assert main(["server", "enrol-device", "--db", str(central), "--request", str(req), "--out",
+        assert server_cli(["enrol-device", "--db", str(central), "--request", str(req), "--out",
                      str(enrolment)]) == 0
         assert main([*laptop(folder, "chb3.admin"), "sync", "enrol", str(enrolment)]) == 0
         assert main([*laptop(folder, "chb3.admin"), "sync"]) == 0
         capsys.readouterr()
-        assert main(["server", "laptop-config", "--db", str(central), "--unit", "MHU-CHB", "--device-code", "CHB3",
+        assert server_cli(["laptop-config", "--db", str(central), "--unit", "MHU-CHB", "--device-code", "CHB3",
                      "--out", str(tmp_path / "again.json")]) == 2
         assert "CHB3 is already used" in capsys.readouterr().err
     engine.dispose()

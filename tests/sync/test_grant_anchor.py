@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import sqlcipher3.dbapi2 as sqlcipher  # type: ignore[import-not-found]
-from helpers import SITE_ADMIN_PW, SITE_STAFF_PW, LiveServer, enrolled_site, server_engine
+from helpers import SITE_ADMIN_PW, SITE_STAFF_PW, LiveServer, enrolled_site, server_cli, server_engine
 from sqlalchemy import select
 
 from app.cli import main
@@ -31,7 +31,6 @@ from app.server import models as m
 from app.services.site import SignInFailed, sign_in
 from app.services.users import change_role
 from app.sync import crypto
-
 
 pytestmark = pytest.mark.usefixtures("fast_kdf")
 
@@ -162,7 +161,7 @@ def test_a_laptop_whose_anchor_was_rewritten_too_is_refused_by_the_server(
         row = conn.execute(select(m.device_anchor)).one()
     assert row.refused_count == 2 and row.refused_grant_public == crypto.b64(fake_public)
     assert row.grant_public != crypto.b64(fake_public)
-    assert main(["server", "devices", "--db", str(central_db)]) == 0
+    assert server_cli(["devices", "--db", str(central_db)]) == 0
     assert "KEYS-CHANGED (refused 2x)" in capsys.readouterr().out
 
 

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import httpx
 from fastapi.testclient import TestClient
-from helpers import LiveServer, enrol, hq_signed_in, make_laptop, patient_input
+from helpers import LiveServer, enrol, hq_signed_in, make_laptop, patient_input, server_cli
 from sqlalchemy import Engine, insert, select
 
-from app.cli import main
 from app.hq.staff import set_staff
 from app.models import Diagnosis, Patient
 from app.server import models as m
@@ -109,17 +108,17 @@ def test_headquarters_sees_why_a_laptops_changes_were_refused(tmp_path: Path, ce
     # The command line prints the same list.
     db = str(tmp_path / "central.db")
     capsys.readouterr()
-    assert main(["server", "devices", "--db", db, "--rejected", "A1"]) == 0
+    assert server_cli(["devices", "--db", db, "--rejected", "A1"]) == 0
     out = capsys.readouterr().out
     assert "2 changes refused from A1" in out
     line = next(x for x in out.splitlines() if malaria_id in x)
     assert "Diagnosis" in line and "only headquarters may change this: diagnosis is reference data" in line
     assert out.index(pid) < out.index(malaria_id) and NAME_IN_A_DATE not in out
-    assert main(["server", "devices", "--db", db, "--rejected", "A1", "--lang", "fa"]) == 0
+    assert server_cli(["devices", "--db", db, "--rejected", "A1", "--lang", "fa"]) == 0
     assert "فقط ستاد می‌تواند این را تغییر دهد" in capsys.readouterr().out
-    assert main(["server", "devices", "--db", db, "--rejected", "B2"]) == 0
+    assert server_cli(["devices", "--db", db, "--rejected", "B2"]) == 0
     assert "refused nothing from B2" in capsys.readouterr().out
-    assert main(["server", "devices", "--db", db, "--rejected", "ZZ9"]) != 0
+    assert server_cli(["devices", "--db", db, "--rejected", "ZZ9"]) != 0
     a.close()
     b.close()
 

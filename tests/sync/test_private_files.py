@@ -11,7 +11,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from helpers import LiveServer
+from helpers import LiveServer, server_cli
 from sqlalchemy import Engine
 
 from app.cli import main
@@ -55,7 +55,7 @@ def test_a_laptops_data_folder_and_every_file_in_it_are_private(tmp_path: Path, 
     assert _not_private(folder) == []
     request, enrolment = folder / "zah2.request.json", folder / "zah2.enrolment.json"
     assert main([*me, "sync", "device-request", "--out", str(request)]) == 0
-    assert main(["server", "enrol-device", "--db", str(central.url.database), "--request", str(request),
+    assert server_cli(["enrol-device", "--db", str(central.url.database), "--request", str(request),
                  "--server-url", live.url, "--out", str(enrolment)]) == 0
     assert main([*me, "sync", "enrol", str(enrolment)]) == 0
     session = sign_in(folder, "zah.admin", PASSWORD)

@@ -8,14 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import FIELD_PASSWORD, LiveServer, laptop, register, server_engine, setup_and_enrol
+from helpers import FIELD_PASSWORD, LiveServer, laptop, register, server_cli, server_engine, setup_and_enrol
 from sqlalchemy import select
 
 from app.cli import main
 from app.server import models as m
 from app.services.site import sign_in
 from app.sync.identity import identity
-
 
 pytestmark = pytest.mark.usefixtures("fast_kdf")
 
@@ -47,9 +46,8 @@ def test_a_broken_laptop_is_replaced_by_its_device_code(
         out = tmp_path / "zah2.replacement.json"
 
         def replace(unit: str = "MHU-ZAH", code: str = "ZAH2", admin: str = "zah2.admin", *extra: str) -> str:
-            status = main(
+            status = server_cli(
                 [
-                    "server",
                     "replace-device",
                     "--db",
                     str(central),
@@ -106,7 +104,7 @@ def test_a_broken_laptop_is_replaced_by_its_device_code(
         assert len({held[p] for p in before + after}) == 4  # patient numbers never collide
         assert all(held[p].startswith(f"ZAH2E{ident.epoch}-") for p in after)
 
-        assert main(["server", "devices", "--db", str(central)]) == 0
+        assert server_cli(["devices", "--db", str(central)]) == 0
         listing = [line for line in capsys.readouterr().out.splitlines() if line.startswith("ZAH2")]
         assert len(listing) == 1 and "active" in listing[0] and f" {ident.epoch} " in listing[0]
         assert "replaced " in listing[0]
@@ -149,9 +147,8 @@ def test_the_old_laptops_bundles_from_before_the_replacement_still_import(
 
         out = tmp_path / "zah2.replacement.json"
         assert (
-            main(
+            server_cli(
                 [
-                    "server",
                     "replace-device",
                     "--db",
                     str(central),

@@ -183,9 +183,10 @@ COMMANDS: dict[tuple[str, ...], Action | str] = {
     ("bundle",): GROUP, ("bundle", "export"): Action.EXPORT_BUNDLE,
     ("bundle", "pending"): "which bundles wait for a receipt: ids and counts",
     ("bundle", "receipt"): Action.EXPORT_BUNDLE,
-    ("server",): CENTRAL_ONLY, ("server", "enrol-device"): CENTRAL_ONLY, ("server", "revoke-device"): CENTRAL_ONLY,
-    ("server", "laptop-config"): CENTRAL_ONLY, ("server", "devices"): CENTRAL_ONLY,
-    ("server", "replace-device"): CENTRAL_ONLY,
+    ("server",): CENTRAL_ONLY,  # running the server; each subcommand signs in (tests/sync/test_server_cli_signin.py)
+    ("server", "enrol-device"): Action.MANAGE_DEVICES, ("server", "revoke-device"): Action.MANAGE_DEVICES,
+    ("server", "laptop-config"): Action.MANAGE_DEVICES, ("server", "replace-device"): Action.MANAGE_DEVICES,
+    ("server", "devices"): Action.VIEW_UNIT_REPORTS,  # scoped like the reporting board
     ("hq",): GROUP,
     ("hq", "import"): Action.IMPORT_BUNDLE,  # headquarters staff, signed in with the password
     ("hq", "conflicts"): Action.RESOLVE_CONFLICTS,
@@ -262,7 +263,8 @@ def test_commands_that_check_the_role_themselves_refuse_every_other_role(
 
 # --- role checks below the services and in the UI --------------------------------------------------------------------
 
-CHECK_CALLS = {"require_role", "require", "_guard_lang", "_require", "_headquarters", "_headquarters_operator"}
+CHECK_CALLS = {"require_role", "require", "_guard_lang", "_require", "_headquarters", "_headquarters_operator",
+               "staff_allowed"}
 
 
 def discover_checks() -> dict[str, set[str]]:
@@ -312,7 +314,8 @@ def test_every_role_check_below_the_services_is_in_the_matrix() -> None:
     # The actions no service checks (test_role_matrix.py, NOT_YET_IN_SERVICES) are each checked somewhere here.
     checked = {a for actions in found.values() for a in actions}
     for action in (Action.VIEW_UNIT_REPORTS, Action.RUN_SYNC, Action.EXPORT_BUNDLE, Action.IMPORT_BUNDLE,
-                   Action.EXPORT_IDENTITIES, Action.VIEW_SURVEILLANCE, Action.RESOLVE_CONFLICTS):
+                   Action.EXPORT_IDENTITIES, Action.VIEW_SURVEILLANCE, Action.RESOLVE_CONFLICTS,
+                   Action.MANAGE_DEVICES):
         assert action.name in checked, action
 
 

@@ -14,10 +14,8 @@ from PySide6.QtWidgets import QFileDialog, QPushButton
 from sqlalchemy import select
 from ui_helpers import Driver, type_text, wait_ops
 
-from app.cli import main as cli
-
 sys.path.insert(0, str(Path(__file__).parents[1] / "sync"))
-from helpers import LiveServer, server_engine  # noqa: E402
+from helpers import LiveServer, server_cli, server_engine  # noqa: E402
 
 PASSWORD = "unit-admin-pass-1405"
 
@@ -66,7 +64,7 @@ def test_set_up_from_headquarters_file_enrol_and_sync(qtbot, tmp_path: Path, mon
     engine = server_engine(str(central))
     with LiveServer(engine) as srv:
         config = tmp_path / "tay7.config.json"
-        assert cli(["server", "laptop-config", "--db", str(central), "--unit", "MHU-TAY", "--device-code", "TAY7",
+        assert server_cli(["laptop-config", "--db", str(central), "--unit", "MHU-TAY", "--device-code", "TAY7",
                     "--server-url", srv.url, "--out", str(config)]) == 0
         d = Driver(qtbot, tmp_path / "tay7")
         try:
@@ -94,7 +92,7 @@ def test_set_up_from_headquarters_file_enrol_and_sync(qtbot, tmp_path: Path, mon
             qtbot.mouseClick(panel.findChild(QPushButton, "device_request"), Qt.MouseButton.LeftButton)
             wait_ops(qtbot)
             assert request.exists() and "Enrolment request written" in panel.message.text()
-            assert cli(["server", "enrol-device", "--db", str(central), "--request", str(request), "--out",
+            assert server_cli(["enrol-device", "--db", str(central), "--request", str(request), "--out",
                         str(enrolment)]) == 0  # the server address came with the configuration file
             with qtbot.waitSignal(d.ctl.sync_started, timeout=10000):
                 qtbot.mouseClick(panel.findChild(QPushButton, "load_enrolment"), Qt.MouseButton.LeftButton)
@@ -110,18 +108,19 @@ def test_set_up_from_headquarters_file_enrol_and_sync(qtbot, tmp_path: Path, mon
         finally:
             d.close()
         # A second configuration for a code now enrolled is refused at headquarters.
-        assert cli(["server", "laptop-config", "--db", str(central), "--unit", "MHU-TAY", "--device-code", "tay7",
+        assert server_cli(["laptop-config", "--db", str(central), "--unit", "MHU-TAY", "--device-code", "tay7",
                     "--out", str(tmp_path / "again.json")]) == 2
     engine.dispose()
 
 
 def test_restore_a_backup_from_the_first_run_screen(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from helpers import patient_input
+
     from app.models import DeviceState, Patient
     from app.services.backup import backup_laptop
     from app.services.context import Ctx
     from app.services.patients import register_patient
     from app.services.site import create_site, sign_in
-    from helpers import patient_input
 
     old = tmp_path / "old"
     create_site(old, admin_username="zah5.admin", admin_password=PASSWORD, admin_full_name="Z", device_code="ZAH5",
