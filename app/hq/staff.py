@@ -14,7 +14,8 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, Column, Connection, Engine, String, Table, select
+from sqlalchemy import Boolean, Column, Connection, Engine, Integer, String, Table, select
+from sqlalchemy.exc import IntegrityError
 
 from app.hq.access import Actor, audit
 from app.hq.models import hq_metadata
@@ -52,6 +53,15 @@ hq_signin_lock = Table(
     Column("locked_until", UTCDateTime, nullable=False),
 )
 
+# Wrong passwords per name tried, counted here only when several server processes share the lockout (``--workers
+# N``, app/server/guard.py): a window opens at a name's first failure; the limit within it locks the name.
+hq_signin_failure = Table(
+    "hq_signin_failure", hq_metadata,
+    Column("account", String(80), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("since", UTCDateTime, nullable=False),
+)
+
 
 def ensure_staff_table(engine: Engine) -> None:
     """The table, and the columns later versions added to it (a central database made before them)."""
@@ -60,6 +70,7 @@ def ensure_staff_table(engine: Engine) -> None:
     hq_staff.create(engine, checkfirst=True)
     hq_session.create(engine, checkfirst=True)
     hq_signin_lock.create(engine, checkfirst=True)
+    hq_signin_failure.create(engine, checkfirst=True)
     with engine.begin() as conn:
         add_missing_columns(conn, hq_staff.name, [hq_staff.c.language, hq_staff.c.admin, hq_staff.c.last_sign_in_at])
 
@@ -248,9 +259,57 @@ def keep_lock(engine: Engine, key: str, seconds: float) -> None:
     if not storable(key):  # a name no account can have (NUL, lone surrogate): locked in memory only
         return
     with engine.begin() as conn:
-        conn.execute(hq_signin_lock.delete().where(hq_signin_lock.c.locked_until <= now))
-        conn.execute(hq_signin_lock.delete().where(hq_signin_lock.c.account == key[:80]))
-        conn.execute(hq_signin_lock.insert().values(account=key[:80], locked_until=now + timedelta(seconds=seconds)))
+        _put_lock(conn, key[:80], now, seconds)
+
+
+def _put_lock(conn: Connection, key: str, now: datetime, seconds: float) -> None:
+    conn.execute(hq_signin_lock.delete().where(hq_signin_lock.c.locked_until <= now))
+    conn.execute(hq_signin_lock.delete().where(hq_signin_lock.c.account == key))
+    conn.execute(hq_signin_lock.insert().values(account=key, locked_until=now + timedelta(seconds=seconds)))
+
+
+def count_failure(engine: Engine, key: str, limit: int, window_s: float, lock_s: float) -> bool:
+    """One wrong password for ``key``, counted in the database for every server process; True when it reaches
+    ``limit`` within ``window_s`` of the window's first failure, and the name is then locked for ``lock_s``. The
+    row is read ``FOR UPDATE`` (PostgreSQL), so two processes counting at once both count; two inserting a name's
+    first failure at once meet the primary key, and the one that lost counts again."""
+    if not storable(key):  # a name no account can have: locked in memory only
+        return False
+    key = key[:80]
+    f = hq_signin_failure
+    for attempt in range(2):
+        now = datetime.now(timezone.utc)
+        try:
+            with engine.begin() as conn:
+                row = conn.execute(select(f).where(f.c.account == key).with_for_update()).first()
+                if row is None:
+                    conn.execute(f.insert().values(account=key, failures=1, since=now))
+                    n = 1
+                elif now - _aware(row.since) > timedelta(seconds=window_s):
+                    conn.execute(f.update().where(f.c.account == key).values(failures=1, since=now))
+                    n = 1
+                else:
+                    n = int(row.failures) + 1
+                    conn.execute(f.update().where(f.c.account == key).values(failures=n))
+                if n < limit:
+                    return False
+                conn.execute(f.delete().where(f.c.account == key))
+                _put_lock(conn, key, now, lock_s)
+                return True
+        except IntegrityError:
+            if attempt:
+                raise
+    return False
+
+
+def lock_left(engine: Engine, key: str) -> float:
+    """Seconds left of ``key``'s lock in the database (0: none)."""
+    if not storable(key):
+        return 0.0
+    with engine.connect() as conn:
+        until = conn.execute(select(hq_signin_lock.c.locked_until)
+                             .where(hq_signin_lock.c.account == key[:80])).scalar()
+    return max(0.0, (_aware(until) - datetime.now(timezone.utc)).total_seconds()) if until is not None else 0.0
 
 
 def kept_locks(engine: Engine) -> dict[str, float]:

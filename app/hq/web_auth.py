@@ -39,6 +39,7 @@ from app.hq.access import Actor
 from app.hq.forms import read_form, submitted_form
 from app.hq.sessions import COOKIE, SessionPolicy, end_session, find_session, same_token, start_session
 from app.hq.staff import (
+    MAX_PASSWORD_CHARS,
     StaffError,
     find_staff,
     hash_password,
@@ -154,12 +155,17 @@ def session_actor(engine: Engine) -> Callable[[Request], Awaitable[Actor]]:
 
 def keep_locks(app: Any, engine: Engine) -> None:
     """Account locks outlive a restart: the guard's throttle writes each new one to the database and takes those
-    still running when the server starts. (An address's short lock is not kept. With ``--workers N`` each process
-    counts failures itself and learns another's lock at its next start.)"""
-    from app.hq.staff import keep_lock, kept_locks
+    still running when the server starts. With ``--workers N`` the processes also count an account's failures in
+    the database and read its lock there (``count_failure``, ``lock_left``): ten wrong passwords lock it in every
+    process, not ten per process. (An address's short lock is each process's own.)"""
+    from app.hq.staff import count_failure, keep_lock, kept_locks, lock_left
 
     throttle = _throttle_of(app)
     throttle.on_account_lock = lambda key, seconds: keep_lock(engine, key, seconds)
+    if throttle.several_processes:
+        throttle.shared_failure = lambda key, limit, window_s, lock_s: count_failure(engine, key, limit, window_s,
+                                                                                      lock_s)
+        throttle.shared_lock_left = lambda key: lock_left(engine, key)
     for key, seconds in kept_locks(engine).items():
         throttle.lock(key, seconds)
 
@@ -232,7 +238,7 @@ async def sign_in(request: Request) -> Response:
     throttle = _throttle(request)
     client = client_key(request.scope)
     for key, text in ((f"account:{name}", "account_locked"), (client, "address_locked")):
-        if wait := throttle.locked_for(key):
+        if wait := (await throttle.account_locked_for(key) if key != client else throttle.locked_for(key)):
             response = _sign_in_page(request, lang, message=t(text, lang, n=max(1, math.ceil(wait / 60))),
                                      status=429, username=name, next_url=next_url)
             response.headers["Retry-After"] = str(int(wait) + 1)
@@ -310,10 +316,13 @@ def staff_password(username: str, request: Request, form: dict[str, str] = Depen
                    actor: Actor = Depends(get_actor)) -> Response:  # noqa: B008
     """A staff administrator gives an account a new password (told to its owner in person); its sessions end."""
     lang = _require_admin(request, actor)
+    password = form.get("password", "")
     try:
-        hashed = hash_password(form.get("password", ""))  # argon2 before the transaction's first statement
+        hashed = hash_password(password)  # argon2 before the transaction's first statement
     except StaffError:
-        raise PageError(400, t("password_short", lang), lang) from None
+        too_long = len(password) > MAX_PASSWORD_CHARS
+        raise PageError(400, t("password_long" if too_long else "password_short", lang, most=MAX_PASSWORD_CHARS),
+                        lang) from None
     if not set_password_hash(conn, username, hashed, by=actor):
         raise PageError(404, t("no_such_account", lang, who=username[:60]), lang)
     return RedirectResponse(f"{base(request)}/staff?reset={quote(username.strip().lower()[:60], safe='')}",

@@ -179,6 +179,8 @@ TEXTS.update({
     "reset_password": ("Set password", "تعیین گذرواژه"),
     "password_short": ("The new password must have at least 8 characters; nothing was changed.",
                        "گذرواژهٔ تازه باید دست‌کم ۸ نویسه باشد؛ چیزی تغییر نکرد."),
+    "password_long": ("The new password must have at most {most} characters; nothing was changed.",
+                      "گذرواژهٔ تازه باید حداکثر {most} نویسه باشد؛ چیزی تغییر نکرد."),
     "password_set": ("{who} has a new password; their open sessions were ended. Tell it to them in person.",
                      "برای {who} گذرواژهٔ تازه تعیین شد و نشست‌های بازش پایان یافت. آن را حضوری به او بگویید."),
 })

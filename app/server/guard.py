@@ -72,12 +72,19 @@ class Throttle:
     # Called (on a worker thread, outside any transaction) when an account is locked, with its key and the seconds
     # of the lock: headquarters keeps it in its database so that a restart does not lift it (app/hq/web_auth.py).
     on_account_lock: Callable[[str, float], None] | None = None
+    # With several server processes (``--workers N``) an account's failures and lock are counted in the database
+    # instead, so that N processes do not allow N times the tries, nor a lock in one leave the others open:
+    # ``shared_failure(key, limit, window_s, lock_s)`` counts one and says whether it locked the account;
+    # ``shared_lock_left(key)`` is the seconds left of its lock. Both on a worker thread, each its own transaction.
+    several_processes: bool = False  # set by the runner for ``--workers N`` above 1; headquarters sets the hooks
+    shared_failure: Callable[[str, int, float, float], bool] | None = None
+    shared_lock_left: Callable[[str], float] | None = None
     _fails: dict[str, list[float]] = field(default_factory=dict)
     _locked: dict[str, float] = field(default_factory=dict)
     _mutex: threading.Lock = field(default_factory=threading.Lock)
 
     def failed(self, key: str, limit: int, lock_s: float) -> bool:
-        """Count a failure; True when it locks ``key``."""
+        """Count a failure; True when it locks ``key`` (never with ``limit`` 0: counted for the delay only)."""
         now = self.clock()
         with self._mutex:
             if len(self._fails) > 50_000:  # bounded: forget the oldest half
@@ -85,8 +92,8 @@ class Throttle:
                     del self._fails[k]
             recent = [t for t in self._fails.get(key, []) if now - t < self.window_s]
             recent.append(now)
-            self._fails[key] = recent[-limit * 2:]
-            if len(recent) >= limit:
+            self._fails[key] = recent[-max(limit, 8) * 2:]
+            if limit and len(recent) >= limit:
                 self._locked[key] = now + lock_s
                 return True
             return False
@@ -104,6 +111,18 @@ class Throttle:
             if left <= 0 and key in self._locked:
                 del self._locked[key]
             return max(0.0, left)
+
+    async def account_locked_for(self, key: str) -> float:
+        """Seconds until the account ``key`` may try again: this process's lock, else the database's (several
+        processes), which is then kept here too."""
+        if wait := self.locked_for(key):
+            return wait
+        if self.shared_lock_left is None:
+            return 0.0
+        wait = await anyio.to_thread.run_sync(self.shared_lock_left, key)
+        if wait > 0:
+            self.lock(key, wait)
+        return max(0.0, wait)
 
     def delay(self, key: str) -> float:
         with self._mutex:
@@ -214,7 +233,7 @@ class Guard:
             if wait := self.throttle.locked_for(client):
                 await _answer(send, 429, "Too many failed attempts from this address; try again later.", wait)
                 return
-            if account and (wait := self.throttle.locked_for(f"account:{account}")):
+            if account and (wait := await self.throttle.account_locked_for(f"account:{account}")):
                 await _answer(send, 429, "This account is locked after too many wrong passwords; try again later.",
                               wait)
                 return
@@ -283,7 +302,12 @@ async def record_failure(throttle: Throttle, client: str, account: str | None) -
     delay = throttle.delay(client)
     if account:
         key = f"account:{account}"
-        if throttle.failed(key, throttle.per_account, throttle.account_lock_s) and throttle.on_account_lock:
+        if throttle.shared_failure is not None:  # several processes: the database's count decides
+            throttle.failed(key, 0, 0.0)  # counted here for the delay only
+            if await anyio.to_thread.run_sync(throttle.shared_failure, key, throttle.per_account,
+                                              throttle.window_s, throttle.account_lock_s):
+                throttle.lock(key, throttle.account_lock_s)
+        elif throttle.failed(key, throttle.per_account, throttle.account_lock_s) and throttle.on_account_lock:
             await anyio.to_thread.run_sync(throttle.on_account_lock, key, throttle.account_lock_s)
         delay = max(delay, throttle.delay(key))
     await asyncio.sleep(delay)

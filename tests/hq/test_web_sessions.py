@@ -252,6 +252,8 @@ def test_an_administrator_sets_a_new_password_and_the_old_one_and_its_sessions_e
         assert 'action="/hq/staff/m.ahmadi/password"' in staff
         short = admin.post("/hq/staff/m.ahmadi/password", data={"csrf": _csrf(staff), "password": "short"})
         assert short.status_code == 400 and "at least 8 characters" in short.text
+        long = admin.post("/hq/staff/m.ahmadi/password", data={"csrf": _csrf(staff), "password": "p" * 1025})
+        assert long.status_code == 400 and "at most 1024 characters" in long.text and "at least" not in long.text
         done = admin.post("/hq/staff/m.ahmadi/password", data={"csrf": _csrf(staff), "password": "a-new-one-1405"},
                           follow_redirects=False)
         assert done.status_code == 303
