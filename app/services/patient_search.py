@@ -24,7 +24,8 @@ from app.models import Patient
 from app.security.roles import Action
 from app.services.context import Ctx
 from app.services.duplicates import not_merged
-from app.services.search_steps import CARD, TIER_REASON, Collector, Found, parse_query, run_query
+from app.services.search_steps import CARD, TIER_REASON, Collector, Found, YearHint, parse_query, run_query
+from app.store.search_index import decode_year, year_clipped
 
 # The complete list of a broad query is capped: nobody reads past a few thousand rows of "m".
 MAX_RESULTS: Final = 5000
@@ -92,13 +93,24 @@ def _sort_columns(key: str, lang: str) -> list[Any]:
     }[key]
 
 
-def _hint_rank(session: Session, found: dict[str, Found], hints: SearchHints) -> None:
+def _hint_rank(session: Session, found: dict[str, Found], hints: SearchHints, codes: dict[str, str]) -> None:
     """Add the hint evidence (sex, birth year) to each match's boost, with its reasons."""
-    # A typed year ranks a pool of several hundred namesakes on every keystroke: their three columns are read in
-    # one statement (on SQLite the ids go as one JSON parameter, not hundreds of bound ones compiled each time),
-    # and the evidence is worked out once per distinct (sex, year, estimated), which a pool shares widely.
+    # A patient found by a name row has its sex, year and estimated flag in the row's year character (``codes``);
+    # the others' three columns are read in one statement (on SQLite the ids go as one JSON parameter, not hundreds
+    # of bound ones compiled each time). The evidence is worked out once per distinct (sex, year, estimated).
     points_of: dict[tuple[Any, Any, Any], list[tuple[str, str, float]]] = {}
-    for pid, sex, year, est in _hint_columns(session, list(found)):
+    people: list[Any] = []
+    unread: list[str] = []
+    for pid in found:
+        code = codes.get(pid)
+        if code is None or year_clipped(code):
+            unread.append(pid)
+        else:
+            year, sex, est = decode_year(code)
+            people.append((pid, sex, year, est))
+    if unread:
+        people += _hint_columns(session, unread)
+    for pid, sex, year, est in people:
         key = (sex, year, est)
         points = points_of.get(key)
         if points is None:
@@ -137,13 +149,16 @@ def search(session: Session, query: str, *, limit: int | None = 200, hints: Sear
         hints = SearchHints(sex=hints.sex if hints else None, birth_year=q.year, birth_estimated=True)
     # With hints, a wider pool is ranked: the best-fitting of many namesakes should make the first page.
     out = Collector(max(limit, HINT_POOL) if limit is not None and hints else limit, quick=quick)
+    if hints and hints.birth_year and limit is not None:
+        # The pool is ranked wide, but a year's windows need only fill the page (app.services.search_steps).
+        out.hint, out.need = YearHint(hints.birth_year, hints.sex, hints.birth_estimated), limit
     conn = session.connection()
     card_id = _card_patient(session, query)
     if card_id:
         return SearchResult([SearchHit(card_id, CARD, ("card",))], True)
     run_query(conn, q, out)
     if hints and out.found:
-        _hint_rank(session, out.found, hints)
+        _hint_rank(session, out.found, hints, out.codes)
     ranked = sorted(out.found.items(), key=lambda kv: (kv[1].tier, kv[1].fit, -kv[1].boost, kv[1].order))
     if limit is not None and len(ranked) > limit:
         ranked, complete = ranked[:limit], False

@@ -4,6 +4,13 @@ A query becomes an ordered list of steps; each step reads a few ranges of the in
 token is one cheap index scan) and says how good a match it is (its tier) and why. Steps run in order until enough
 patients are found; a step that ran into its limit, or one skipped as too costly for a keystroke, makes the result
 "incomplete", and the complete list is read in the background (the search view does that).
+
+A birth year typed after a name (``YearHint``) reads an exact name's rows in widening windows of years instead of
+all of them: the index files each name row under the patient's birth year (app.store.search_index), so the same
+year, then two and five years either side, then the rows without a year and the rest are a few narrow ranges each.
+The step stops once the result page holds enough patients that nothing still unread could rank above (the points
+are the duplicate check's, as the hint ranking gives them), so the first page is the one a ranking of every
+namesake would give.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from typing import Any, Final
 from sqlalchemy import Connection
 
 from app.core.identifiers import document_key, phone_query_keys
+from app.core.matching import hint_points
 from app.core.name_keys import name_keys
 from app.core.persian import is_persian, normalize_for_search
 from app.store.search_index import (
@@ -37,7 +45,14 @@ from app.store.search_index import (
     SKELETON,
     TOKEN_SEP,
     TOLERANT,
+    YEAR_MARK,
+    YEAR_SLOTS,
     compact,
+    decode_year,
+    slot_code,
+    slot_range,
+    token_key,
+    year_slot,
 )
 
 # Tiers: lower is better. Exact and prefix matches come first, then tolerant and cross-script ones (issue 15).
@@ -77,6 +92,39 @@ class Found:
         return self.tier, self.fit
 
 
+class YearHint:
+    """A birth year sought (with the list's sex filter, if any): the points a name row's year character earns,
+    worked out once per character (a page of namesakes shares a few dozen)."""
+
+    def __init__(self, year: int, sex: str | None, estimated: bool) -> None:
+        self.year, self.sex, self.estimated = year, sex, estimated
+        self.slot = year_slot(year)
+        self._points: dict[str, float] = {}
+
+    def points(self, code: str) -> float:
+        p = self._points.get(code)
+        if p is None:
+            # A year filed at an end of the slots is taken as that end's: far from any year windowed (the hint
+            # ranking reads such a patient's own year).
+            year, sex, est = decode_year(code)
+            p = self._points[code] = sum(v for _, _, v in hint_points(self.sex, self.year, self.estimated, None, "",
+                                                                      sex, year, est, None, ""))
+        return p
+
+    def windows(self) -> list[tuple[list[tuple[int, int]], float]] | None:
+        """The year windows in the order read — [(slot ranges, the most any row of a later window can earn)] —
+        or None when the year is too near an end of the slots to window."""
+        s = self.slot
+        if s - 6 < 2 or s + 6 > YEAR_SLOTS - 1:
+            return None
+        rings = [[(s, s)], [(s - 2, s - 1), (s + 1, s + 2)], [(s - 5, s - 3), (s + 3, s + 5)], [(0, 0)],
+                 [(1, s - 6), (s + 6, YEAR_SLOTS)]]
+        nearest = [s, s + 1, s + 3, 0, s + 6]  # the best a ring's rows can do is at its nearest year
+        best = [max(self.points(slot_code(n, sex, est)) for sex in range(3) for est in range(2)) for n in nearest]
+        later = [max(best[i + 1:], default=float("-inf")) for i in range(len(rings))]
+        return list(zip(rings, later, strict=True))
+
+
 @dataclass
 class Collector:
     limit: int | None
@@ -84,6 +132,13 @@ class Collector:
     quick: bool = False
     found: dict[str, Found] = field(default_factory=dict)
     complete: bool = True
+    # A typed birth year, and the result page it must fill (the pool ``limit`` is wider): windowed steps stop once
+    # ``need`` patients are ahead of anything unread (``done``).
+    hint: YearHint | None = None
+    need: int | None = None
+    done: bool = False
+    # The year character of the name row each patient was found by: the hint ranking reads no patient row for them.
+    codes: dict[str, str] = field(default_factory=dict)
 
     def add(self, pid: str, tier: int, boost: float, reasons: Iterable[str], fit: int = WHOLE) -> None:
         found = self.found
@@ -97,7 +152,7 @@ class Collector:
 
     @property
     def full(self) -> bool:
-        return self.limit is not None and len(self.found) >= self.limit
+        return self.done or self.limit is not None and len(self.found) >= self.limit
 
     def room(self) -> int:
         # Read a little beyond what is missing: rows may repeat patients already found (a range that runs into
@@ -121,7 +176,13 @@ class Index:
         return self.cur.execute(_RANGE_SQL, (prefix, prefix + _TOP, limit)).fetchall()
 
     def equal(self, token: str, limit: int) -> list[tuple[str, str]]:
-        return self.cur.execute(_RANGE_SQL, (token, token + "\x00", limit)).fetchall()
+        # The token itself (a code, a phone...) or, for a name, its rows of every birth year.
+        return self.cur.execute(_RANGE_SQL, (token, token + YEAR_MARK + _TOP, limit)).fetchall()
+
+    def years(self, token: str, first: int, last: int, limit: int) -> list[tuple[str, str]]:
+        """A name token's rows of birth-year slots first..last."""
+        lo, hi = slot_range(first, last)
+        return self.cur.execute(_RANGE_SQL, (token + YEAR_MARK + lo, token + YEAR_MARK + hi, limit)).fetchall()
 
     def count(self, lo: str, hi: str, cap: int) -> int:
         return self.cur.execute(_PROBE_SQL, (lo, hi, cap)).fetchone()[0]
@@ -149,7 +210,7 @@ class Index:
             chunk = ids[start:start + 500]
             sql = f"SELECT patient_id, tokens FROM patient_search_patient WHERE patient_id IN ({','.join('?' * len(chunk))})"
             for pid, held in self.cur.execute(sql, tuple(chunk)):
-                if set(tokens) <= set(held.split(TOKEN_SEP)):
+                if set(tokens) <= {token_key(t) for t in held.split(TOKEN_SEP)}:
                     keep.add(pid)
         return keep
 
@@ -258,18 +319,26 @@ def _word_steps(word: str, *, whole: bool) -> Iterator[_Step]:
         yield _Step(SOUND, (SKELETON, PART_SKELETON), keys.skeleton, True, "sound")
 
 
+def _add_rows(out: Collector, rows: list[tuple[str, str]], step: _Step, token: str, kind: str, f: str) -> None:
+    part = PART if kind in _PART_KINDS else WHOLE
+    codes = out.codes
+    for found, pid in rows:
+        key = token_key(found)
+        if key is not found:
+            codes[pid] = found[-1]
+        exact = key == token
+        tier = step.tier if exact else max(step.tier, PREFIX)
+        out.add(pid, tier, FIELD_BOOST[f], (TIER_REASON[tier], step.reason, FIELD_REASON[f]),
+                part if exact else part + BEGINS)
+
+
 def _run_step(ix: Index, step: _Step, out: Collector, fields: tuple[str, ...] = (GIVEN, FATHER, OTHER)) -> None:
     for f in fields:
         for kind in step.kinds:
             token = kind + f + step.key
             room = out.room()
             rows = ix.range(token, room) if step.prefix else ix.equal(token, room)
-            part = PART if kind in _PART_KINDS else WHOLE
-            for found, pid in rows:
-                exact = found == token
-                tier = step.tier if exact else max(step.tier, PREFIX)
-                out.add(pid, tier, FIELD_BOOST[f], (TIER_REASON[tier], step.reason, FIELD_REASON[f]),
-                        part if exact else part + BEGINS)
+            _add_rows(out, rows, step, token, kind, f)
             if len(rows) >= room:
                 out.complete = False
         if out.full:
@@ -277,9 +346,53 @@ def _run_step(ix: Index, step: _Step, out: Collector, fields: tuple[str, ...] = 
             return
 
 
+def _run_by_year(ix: Index, step: _Step, out: Collector, hint: YearHint, need: int,
+                 fields: tuple[str, ...] = (GIVEN, FATHER, OTHER)) -> bool:
+    """An exact step, read window by window of birth years (YearHint.windows). False if the year cannot be
+    windowed (the step is then run whole). No later step may share the step's tier: the patients counted as ahead
+    of everything unread are those of a better tier or fit, and those of the step's own whose points reach what an
+    unread row of it could earn."""
+    windows = hint.windows()
+    if windows is None:
+        return False
+    fit = min(PART if kind in _PART_KINDS else WHOLE for kind in step.kinds)
+    most = max(FIELD_BOOST[f] for f in fields)
+    for ranges, later in windows:
+        for f in fields:
+            for kind in step.kinds:
+                token = kind + f + step.key
+                for first, last in ranges:
+                    room = out.room()
+                    rows = ix.years(token, first, last, room)
+                    _add_rows(out, rows, step, token, kind, f)
+                    if len(rows) >= room:
+                        out.complete = False
+            if out.full:
+                out.complete = False
+                return True
+        bound = most + later
+        ahead = 0
+        codes = out.codes
+        for pid, found in out.found.items():
+            rank = (found.tier, found.fit)
+            if rank < (step.tier, fit):
+                ahead += 1
+            elif rank == (step.tier, fit) and pid in codes and found.boost + hint.points(codes[pid]) >= bound:
+                ahead += 1
+        if ahead >= need:
+            out.done, out.complete = True, False
+            return True
+    return True
+
+
 def single_word(ix: Index, word: str, out: Collector) -> None:
-    for step in _word_steps(word, whole=False):
-        _run_step(ix, step, out)
+    steps = list(_word_steps(word, whole=False))
+    for i, step in enumerate(steps):
+        # A typed year reads an exact step by years when no later step can rank beside its rows (a better tier).
+        windowed = (out.hint is not None and out.need is not None and not step.prefix
+                    and all(later.tier > step.tier for later in steps[i + 1:]))
+        if not (windowed and out.hint and out.need and _run_by_year(ix, step, out, out.hint, out.need)):
+            _run_step(ix, step, out)
         if out.full:
             out.complete = False
             return
@@ -417,7 +530,9 @@ def run_query(conn: Connection, query: Query, out: Collector) -> None:
     if not query.words:
         return
     before = set(out.found)
-    names = Collector(out.limit, out.quick)
+    # Digits typed beside the year filter the names afterwards: the page cannot be counted while reading them.
+    names = Collector(out.limit, out.quick, hint=out.hint if not query.numbers else None, need=out.need,
+                      codes=out.codes)
     if len(query.words) == 1:
         single_word(ix, query.words[0], names)
     else:

@@ -18,6 +18,13 @@ A cross-script key equal to the record's own tolerant key of the same field is n
 a cross key reads the tolerant rows first), and a phone is stored once, in its national form: a typed phone is
 brought to that form instead (app.core.identifiers.phone_query_keys).
 
+Each name row (kinds a to h: one name field's keys) ends in YEAR_MARK and one character that encodes the patient's
+birth year, sex and estimated flag (``year_code``), year-major: a key's rows are ordered by birth year, so that a
+typed year reads the namesakes born in it, then those within two and five years, as a few narrow ranges instead of
+every namesake (app.services.search_steps), and the search scores a row from its token without reading the patient.
+The pairs (P), codes, phones and documents carry no year: the duplicate check's blocks read those, on the laptop and
+at headquarters alike (app.services.duplicates), and stay one row per key.
+
 Tables: ``patient_search`` (token, n), clustered by token, and ``patient_search_patient`` (n, patient id, the
 patient's tokens). The small local number n instead of the 36-character id in every token row, and the token list
 kept once per patient instead of a second index ordered by patient, make the index about a quarter of its first
@@ -29,7 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import Connection, select
 
@@ -46,6 +53,7 @@ FIELDS: Final = {
     "grandfather_name_fa": OTHER, "grandfather_name_latin": OTHER, "family_name_fa": OTHER, "family_name_latin": OTHER,
 }
 NAME_FIELDS: Final = tuple(FIELDS)
+YEAR_FIELDS: Final = ("sex", "birth_year", "birth_estimated")
 PLAIN, COMPOUND, TOLERANT, CROSS, SKELETON = "a", "b", "c", "d", "e"
 PART_TOLERANT, PART_CROSS, PART_SKELETON = "f", "g", "h"
 PART_OF: Final = {TOLERANT: PART_TOLERANT, CROSS: PART_CROSS, SKELETON: PART_SKELETON}
@@ -54,11 +62,60 @@ SEP: Final = "|"
 CODE, PHONE, DOCUMENT = "#", "n", "x"
 MAX_TOKEN: Final = 100
 # Bump when what the tokens are made from changes, with a migration that rebuilds the index of older files
-# (app/store/migrations/versions: 0008 made version 3, 0015 version 4, the compound parts' own kinds).
-INDEX_VERSION: Final = 4
+# (app/store/migrations/versions: 0008 made version 3, 0015 version 4, the compound parts' own kinds, 0018 version 5,
+# the birth year at the end of the name rows).
+INDEX_VERSION: Final = 5
 TOKENS: Final = "patient_search"
 ENTRIES: Final = "patient_search_patient"
 TOKEN_SEP: Final = "\n"
+NAME_KINDS: Final = frozenset({PLAIN, COMPOUND, TOLERANT, CROSS, SKELETON, PART_TOLERANT, PART_CROSS, PART_SKELETON})
+# Sorts before every character a key holds, so a key's year rows come before any longer key's ([k, k + _TOP) is still
+# the prefix range of k, and the rows of k itself are [k + YEAR_MARK, k + YEAR_MARK + _TOP)).
+YEAR_MARK: Final = "\x1f"
+# Birth years are filed as slots 1..YEAR_SLOTS from YEAR_FIRST (0: no year); a year beyond either end is filed at
+# that end, where it is "far" from any year a query can type (1900 ..), as it was. Each slot holds 3 sexes x
+# estimated or not: one character between U+0100 and U+05FF, two bytes in UTF-8, whose order is the slots' order.
+YEAR_FIRST, YEAR_SLOTS = 1880, 200
+_CODE_BASE: Final = 0x100
+_SEXES: Final = ("female", "male")  # index 2: any other (unknown): no sex points
+
+
+def year_slot(year: int | None) -> int:
+    if not year:
+        return 0
+    return min(max(year - YEAR_FIRST + 1, 1), YEAR_SLOTS)
+
+
+def slot_code(slot: int, sex: int = 0, estimated: int = 0) -> str:
+    return chr(_CODE_BASE + (slot * 3 + sex) * 2 + estimated)
+
+
+def year_code(year: int | None, sex: str | None, estimated: bool | None) -> str:
+    """The character a name row ends with (after YEAR_MARK): birth year, then sex, then estimated or not."""
+    return slot_code(year_slot(year), _SEXES.index(sex) if sex in _SEXES else 2, 1 if estimated else 0)
+
+
+def slot_range(first: int, last: int) -> tuple[str, str]:
+    """The [lo, hi) code characters of year slots first..last (every sex, estimated or not)."""
+    return slot_code(first), slot_code(last + 1)
+
+
+def decode_year(code: str) -> tuple[int | None, str | None, bool]:
+    """(birth year, sex, estimated) from a name row's year character; a year filed at an end of the slots (see
+    ``year_clipped``) comes back as that end's."""
+    slot, rest = divmod(ord(code) - _CODE_BASE, 6)
+    sex, estimated = divmod(rest, 2)
+    return (slot + YEAR_FIRST - 1 if slot else None), (_SEXES[sex] if sex < 2 else None), bool(estimated)
+
+
+def year_clipped(code: str) -> bool:
+    """Whether the year character may stand for a year beyond the slots (the record's own year says which)."""
+    return (ord(code) - _CODE_BASE) // 6 in (1, YEAR_SLOTS)
+
+
+def token_key(token: str) -> str:
+    """A token without its year (what a query's key is compared with)."""
+    return token[:-2] if len(token) > 2 and token[-2] == YEAR_MARK else token
 
 
 def compact(text: str) -> str:
@@ -122,8 +179,9 @@ def _cached_name_rows(name: str, field: str) -> frozenset[str]:
     return frozenset(_name_rows(name_keys(name), field))
 
 
-def patient_tokens(names: Mapping[str, str], code: str, phone: str, doc_numbers: Iterable[str]) -> set[str]:
-    """Every index token of one patient. ``names`` holds the name fields (NAME_FIELDS; missing = empty)."""
+def patient_tokens(names: Mapping[str, Any], code: str, phone: str, doc_numbers: Iterable[str]) -> set[str]:
+    """Every index token of one patient. ``names`` holds the name fields (NAME_FIELDS; missing = empty) and the
+    patient's sex, birth_year and birth_estimated (YEAR_FIELDS), which end each name row."""
     tokens: set[str] = set()
     for name_field, field in FIELDS.items():
         value = names.get(name_field) or ""
@@ -146,7 +204,8 @@ def patient_tokens(names: Mapping[str, str], code: str, phone: str, doc_numbers:
         key = document_key(number)
         if key:
             tokens.add(DOCUMENT + key)
-    return {t[:MAX_TOKEN].replace(TOKEN_SEP, " ") for t in tokens
+    year = YEAR_MARK + year_code(names.get("birth_year"), names.get("sex"), names.get("birth_estimated"))
+    return {t[:MAX_TOKEN].replace(TOKEN_SEP, " ") + (year if t[0] in NAME_KINDS else "") for t in tokens
             if len(t) > 2 or t[0] in (CODE, PHONE, DOCUMENT) and len(t) > 1}
 
 
@@ -169,7 +228,7 @@ def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
 def store_tokens(conn: Connection, tokens: Mapping[str, set[str] | None], *, review: bool = True) -> None:
     """Make the index hold exactly ``tokens[pid]`` for each patient named (None: the patient leaves the index).
     Only the rows that changed are written; a patient new to the index is given the next number. ``review``: the
-    duplicates review compares these patients again (a record was written; sex, birth year... are not tokens)."""
+    duplicates review compares these patients again (a record was written; its household, for one, is no token)."""
     ids = list(tokens)
     if review:
         mark_changed(conn, ids)
@@ -237,13 +296,13 @@ def reindex_patients(conn: Connection, patient_ids: Iterable[str], *, review: bo
         ):
             docs.setdefault(pid, []).append(number)
         wanted: dict[str, set[str] | None] = dict.fromkeys(chunk)
-        cols = [pt.c[f] for f in NAME_FIELDS]
+        cols = [pt.c[f] for f in (*NAME_FIELDS, *YEAR_FIELDS)]
         for row in conn.execute(
             select(pt.c.id, pt.c.code, pt.c.phone, pt.c.deleted, pt.c.merged_into_id, *cols).where(in_json(pt.c.id, chunk))
         ):
             if row.deleted or row.merged_into_id:
                 continue  # merged-away and deleted patients are found through the record that replaced them
-            names = {f: getattr(row, f) for f in NAME_FIELDS}
+            names = {f: getattr(row, f) for f in (*NAME_FIELDS, *YEAR_FIELDS)}
             wanted[row.id] = patient_tokens(names, row.code, row.phone, docs.get(row.id, []))
         store_tokens(conn, wanted, review=review)
 

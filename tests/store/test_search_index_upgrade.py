@@ -15,7 +15,7 @@ from app.models import IdentityDocument, Patient
 from app.services.patient_search import search
 from app.store import Store, search_index
 from app.store.migrate import HEAD_REVISION
-from app.store.search_index import NAME_FIELDS, index_tokens, patient_tokens
+from app.store.search_index import NAME_FIELDS, YEAR_FIELDS, index_tokens, patient_tokens
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "search-index-0013.db"
 
@@ -58,7 +58,7 @@ def test_the_previous_index_is_rebuilt_once_and_ranks_compounds_below_whole_name
             patients = s.scalars(select(Patient)).all()
             for p in patients:  # every patient holds exactly the tokens this version makes
                 docs = s.scalars(select(IdentityDocument.number).where(IdentityDocument.patient_id == p.id)).all()
-                wanted = patient_tokens({f: getattr(p, f) for f in NAME_FIELDS}, p.code, p.phone, docs)
+                wanted = patient_tokens({f: getattr(p, f) for f in (*NAME_FIELDS, *YEAR_FIELDS)}, p.code, p.phone, docs)
                 assert index_tokens(conn, p.id) == wanted, p.code
             ranked = [_given(store, h.patient_id) for h in search(s, "Mohammad", limit=50).hits]
             persian = [name for name in ranked if name[0] in "مر"]
