@@ -13,7 +13,7 @@ from app.models import Base
 
 # The newest revision in app/store/migrations/versions. Kept here so that opening a current database never has to
 # load Alembic (tests check it matches the scripts).
-HEAD_REVISION = "0017"
+HEAD_REVISION = "0018"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
