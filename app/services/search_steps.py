@@ -16,7 +16,7 @@ namesake would give.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
@@ -51,7 +51,6 @@ from app.store.search_index import (
     decode_year,
     slot_code,
     slot_range,
-    token_key,
     year_slot,
 )
 
@@ -204,13 +203,16 @@ class Index:
         return keep
 
     def holding(self, ids: list[str], tokens: list[str]) -> set[str]:
-        """Which of ``ids`` hold every one of ``tokens`` exactly (from each patient's token list)."""
+        """Which of ``ids`` hold every one of ``tokens`` exactly, of any birth year (from each patient's token
+        list: a line that is the token, or the token and its year)."""
         keep: set[str] = set()
+        lines = [(TOKEN_SEP + t + YEAR_MARK, TOKEN_SEP + t + TOKEN_SEP) for t in tokens]
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             sql = f"SELECT patient_id, tokens FROM patient_search_patient WHERE patient_id IN ({','.join('?' * len(chunk))})"
             for pid, held in self.cur.execute(sql, tuple(chunk)):
-                if set(tokens) <= {token_key(t) for t in held.split(TOKEN_SEP)}:
+                text = TOKEN_SEP + held + TOKEN_SEP
+                if all(named in text or plain in text for named, plain in lines):
                     keep.add(pid)
         return keep
 
@@ -323,9 +325,11 @@ def _add_rows(out: Collector, rows: list[tuple[str, str]], step: _Step, token: s
     part = PART if kind in _PART_KINDS else WHOLE
     codes = out.codes
     for found, pid in rows:
-        key = token_key(found)
-        if key is not found:
+        if found[-2:-1] == YEAR_MARK:  # a name row: its key, and its year character
+            key = found[:-2]
             codes[pid] = found[-1]
+        else:
+            key = found
         exact = key == token
         tier = step.tier if exact else max(step.tier, PREFIX)
         out.add(pid, tier, FIELD_BOOST[f], (TIER_REASON[tier], step.reason, FIELD_REASON[f]),
@@ -346,18 +350,37 @@ def _run_step(ix: Index, step: _Step, out: Collector, fields: tuple[str, ...] = 
             return
 
 
-def _run_by_year(ix: Index, step: _Step, out: Collector, hint: YearHint, need: int,
-                 fields: tuple[str, ...] = (GIVEN, FATHER, OTHER)) -> bool:
-    """An exact step, read window by window of birth years (YearHint.windows). False if the year cannot be
-    windowed (the step is then run whole). No later step may share the step's tier: the patients counted as ahead
-    of everything unread are those of a better tier or fit, and those of the step's own whose points reach what an
-    unread row of it could earn."""
-    windows = hint.windows()
-    if windows is None:
+def _by_year(out: Collector, rank: tuple[int, int], most: float, read: Callable[[list[tuple[int, int]]], None]
+             ) -> bool:
+    """Rows of one rank (tier, fit), at most ``most`` points before the hints, read window by window of birth
+    years (``read``: the rows of those year slots). False if the year cannot be windowed (nothing was read: the
+    caller reads the rows whole). No later look-up may reach the rank: the patients counted as ahead of everything
+    unread are those of a better rank, and those of this one whose points reach what an unread row could earn."""
+    hint, need = out.hint, out.need
+    windows = hint.windows() if hint is not None else None
+    if hint is None or need is None or windows is None:
         return False
-    fit = min(PART if kind in _PART_KINDS else WHOLE for kind in step.kinds)
-    most = max(FIELD_BOOST[f] for f in fields)
+    codes = out.codes
     for ranges, later in windows:
+        read(ranges)
+        if out.full:
+            out.complete = False
+            return True
+        bound = most + later
+        ahead = 0
+        for pid, found in out.found.items():
+            at = (found.tier, found.fit)
+            if at < rank or at == rank and pid in codes and found.boost + hint.points(codes[pid]) >= bound:
+                ahead += 1
+        if ahead >= need:
+            out.done, out.complete = True, False
+            return True
+    return True
+
+
+def _run_by_year(ix: Index, step: _Step, out: Collector, fields: tuple[str, ...] = (GIVEN, FATHER, OTHER)) -> bool:
+    """An exact step, read by birth years (``_by_year``)."""
+    def read(ranges: list[tuple[int, int]]) -> None:
         for f in fields:
             for kind in step.kinds:
                 token = kind + f + step.key
@@ -367,31 +390,17 @@ def _run_by_year(ix: Index, step: _Step, out: Collector, hint: YearHint, need: i
                     _add_rows(out, rows, step, token, kind, f)
                     if len(rows) >= room:
                         out.complete = False
-            if out.full:
-                out.complete = False
-                return True
-        bound = most + later
-        ahead = 0
-        codes = out.codes
-        for pid, found in out.found.items():
-            rank = (found.tier, found.fit)
-            if rank < (step.tier, fit):
-                ahead += 1
-            elif rank == (step.tier, fit) and pid in codes and found.boost + hint.points(codes[pid]) >= bound:
-                ahead += 1
-        if ahead >= need:
-            out.done, out.complete = True, False
-            return True
-    return True
+
+    fit = min(PART if kind in _PART_KINDS else WHOLE for kind in step.kinds)
+    return _by_year(out, (step.tier, fit), max(FIELD_BOOST[f] for f in fields), read)
 
 
 def single_word(ix: Index, word: str, out: Collector) -> None:
     steps = list(_word_steps(word, whole=False))
     for i, step in enumerate(steps):
         # A typed year reads an exact step by years when no later step can rank beside its rows (a better tier).
-        windowed = (out.hint is not None and out.need is not None and not step.prefix
-                    and all(later.tier > step.tier for later in steps[i + 1:]))
-        if not (windowed and out.hint and out.need and _run_by_year(ix, step, out, out.hint, out.need)):
+        windowed = not step.prefix and all(later.tier > step.tier for later in steps[i + 1:])
+        if not (windowed and _run_by_year(ix, step, out)):
             _run_step(ix, step, out)
         if out.full:
             out.complete = False
@@ -459,18 +468,35 @@ def _intersect(ix: Index, words: tuple[str, ...], out: Collector, *, bounded: bo
         out.add(pid, PREFIX, 0.0, ("prefix",))
 
 
-def _as_written(ix: Index, words: tuple[str, ...], out: Collector) -> None:
+def _as_written(ix: Index, words: tuple[str, ...], out: Collector, *, by_year: bool = False) -> None:
     """The words are one name field's words, as typed (محمد رضا for محمد رضا or محمد‌رضا): an exact match. The field
     files its words joined as a compound token, and each word: both must be there (محمدرضا, written as one word,
-    files the joined form as a plain word and is a spacing match, found by the next step)."""
+    files the joined form as a plain word and is a spacing match, found by the next step). ``by_year``: read by
+    the typed year's windows (no unread row may rank beside these: see several_words)."""
     joined = "".join(words)
-    for f in (GIVEN, FATHER, OTHER):
-        room = out.room()
-        rows = ix.equal(COMPOUND + f + joined, room)
+    fields = (GIVEN, FATHER, OTHER)
+
+    def add(rows: list[tuple[str, str]], f: str, room: int) -> None:
         if len(rows) >= room:
             out.complete = False
+        codes = out.codes
+        for found, pid in rows:
+            if found[-2:-1] == YEAR_MARK:
+                codes[pid] = found[-1]
         for pid in ix.holding([pid for _, pid in rows], [PLAIN + f + w for w in words]):
             out.add(pid, EXACT, FIELD_BOOST[f], ("exact", FIELD_REASON[f]))
+
+    def read(ranges: list[tuple[int, int]]) -> None:
+        for f in fields:
+            for first, last in ranges:
+                room = out.room()
+                add(ix.years(COMPOUND + f + joined, first, last, room), f, room)
+
+    if by_year and _by_year(out, (EXACT, WHOLE), max(FIELD_BOOST.values()), read):
+        return
+    for f in fields:
+        room = out.room()
+        add(ix.equal(COMPOUND + f + joined, room), f, room)
 
 
 def several_words(ix: Index, query: Query, out: Collector) -> None:
@@ -479,13 +505,17 @@ def several_words(ix: Index, query: Query, out: Collector) -> None:
     # 1. given name + father's name, exact given and the father's name as typed so far; the words as one name
     pair_steps = [(tier, token, reason, exact) for g, f in _splits(words)
                   for tier, token, reason, exact in _pair_keys(g, f, persian)]
+    all_read = True  # every exact pair read: the exact rows as written may then be read by the typed year
     for tier, token, _reason, _ in sorted(pair_steps, key=lambda s: s[0]):
         if tier > PREFIX:
             continue
-        for found, pid in ix.range(token, out.room()):
+        room = out.room()
+        rows = ix.range(token, room)
+        all_read = all_read and len(rows) < room
+        for found, pid in rows:
             hit = tier if found == token else PREFIX
             out.add(pid, hit, PAIR_BOOST, (TIER_REASON[hit], "given", "father"))
-    _as_written(ix, words, out)
+    _as_written(ix, words, out, by_year=all_read)
     if out.full:
         out.complete = False
         return

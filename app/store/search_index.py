@@ -113,11 +113,6 @@ def year_clipped(code: str) -> bool:
     return (ord(code) - _CODE_BASE) // 6 in (1, YEAR_SLOTS)
 
 
-def token_key(token: str) -> str:
-    """A token without its year (what a query's key is compared with)."""
-    return token[:-2] if len(token) > 2 and token[-2] == YEAR_MARK else token
-
-
 def compact(text: str) -> str:
     """Letters and digits only: how codes, phones and document numbers are typed in many ways."""
     # The normal form holds letters, digits and single spaces only; the character walk is for anything else.

@@ -22,32 +22,36 @@ NAMESAKES = 800
 YEAR = 1990
 
 
-@pytest.fixture
-def namesakes(store: Store, clinician) -> dict[str, str]:
-    """800 patients named Rahim (given name), none born in 1990, loaded in bulk; then one more, born in 1990 and
-    registered last through the service (the highest index number: read last in the order of registration)."""
+def _load(store: Store, clinician, name: str) -> str:
+    """800 patients of one given name, none born in 1990, loaded in bulk; then one more, born in 1990 and registered
+    last through the service (the highest index number: read last in the order of registration). Its id."""
     rng = random.Random(15)
     with store.bulk() as w:
         for i in range(NAMESAKES):
             year = rng.choice([y for y in range(1950, 2021) if y != YEAR])
             w.add("patient", {
-                "id": str(uuid.uuid4()), "code": f"BLK1-{i:06d}", "given_name_latin": "Rahim",
+                "id": str(uuid.uuid4()), "code": f"BLK1-{name[:3]}{i:06d}", "given_name_latin": name,
                 "father_name_latin": rng.choice(["Karim", "Nabi", "Ghulam", "Yousef"]),
                 "sex": rng.choice(["male", "female"]), "birth_year": year, "birth_estimated": rng.random() < 0.5,
                 "nationality": "afghan", "legal_status": "headcount", "consent_date": date(2026, 1, 5),
                 "registered_unit_id": store.device.unit_id,
             })
     late = register_patient(clinician, person(
-        given_name_fa="", given_name_latin="Rahim", father_name_fa="", father_name_latin="Sharif", sex="male",
+        given_name_fa="", given_name_latin=name, father_name_fa="", father_name_latin="Sharif", sex="male",
         birth_year=YEAR, birth_estimated=False, phone="", documents=[]), override_reason="namesakes on purpose")
-    return {"late": late.patient_id}
+    return late.patient_id
 
 
-def _expected_order(store: Store, hints: SearchHints) -> list[tuple[float, str]]:
-    """Every Rahim, ranked by the points the search adds for the hints (all are exact given-name matches, one tier)."""
+@pytest.fixture
+def namesakes(store: Store, clinician) -> dict[str, str]:
+    return {"late": _load(store, clinician, "Rahim")}
+
+
+def _expected_order(store: Store, hints: SearchHints, name: str = "Rahim") -> list[tuple[float, str]]:
+    """Every namesake, ranked by the points the search adds for the hints (all exact given-name matches, one tier)."""
     with store.read() as s:
         rows = s.query(Patient.id, Patient.sex, Patient.birth_year, Patient.birth_estimated).filter(
-            Patient.given_name_latin == "Rahim").all()
+            Patient.given_name_latin == name).all()
     scored = []
     for pid, sex, year, est in rows:
         points = sum(p for _, _, p in hint_points(hints.sex, hints.birth_year, hints.birth_estimated, None, "",
@@ -89,3 +93,14 @@ def test_a_year_with_no_namesake_near_it_still_lists_the_namesakes(store: Store,
     with store.read() as s:
         hits = search(s, "Rahim 1905", limit=50, quick=True).hits
     assert len(hits) == 50 and not any("birth_year" in h.reasons for h in hits)
+
+
+def test_a_name_of_two_words_with_a_year_reads_by_year_as_well(store: Store, clinician):
+    late = _load(store, clinician, "Gul Mohammad")  # a given name written as two words
+    hints = SearchHints(birth_year=YEAR)
+    expected = _expected_order(store, hints, "Gul Mohammad")
+    points = _points(expected)
+    with store.read() as s:
+        hits = search(s, f"Gul Mohammad {YEAR}", limit=50, quick=True).hits
+    assert hits[0].patient_id == late and hits[0].reasons == ("exact", "given", "birth_year")
+    assert [points[h.patient_id] for h in hits] == [p for p, _ in expected[:50]]
