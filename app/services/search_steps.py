@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from sqlalchemy import Connection
 
@@ -110,18 +110,28 @@ class YearHint:
                                                                       sex, year, est, None, ""))
         return p
 
-    def windows(self) -> list[tuple[list[tuple[int, int]], float]] | None:
-        """The year windows in the order read — [(slot ranges, the most any row of a later window can earn)] —
-        or None when the year is too near an end of the slots to window."""
+    def windows(self, boosts: dict[str, float]) -> list[Window] | None:
+        """The windows a name's rows are read in (``boosts``: its fields and what each adds), best first: each field
+        and year from the one typed out to five years off, the rows without a year, then the rest (the father's
+        name of the same year before the given name two years off, as they rank). None when the year is too near
+        an end of the slots to window."""
         s = self.slot
         if s - 6 < 2 or s + 6 > YEAR_SLOTS - 1:
             return None
-        rings = [[(s, s)], [(s - 2, s - 1), (s + 1, s + 2)], [(s - 5, s - 3), (s + 3, s + 5)], [(0, 0)],
-                 [(1, s - 6), (s + 6, YEAR_SLOTS)]]
-        nearest = [s, s + 1, s + 3, 0, s + 6]  # the best a ring's rows can do is at its nearest year
-        best = [max(self.points(slot_code(n, sex, est)) for sex in range(3) for est in range(2)) for n in nearest]
-        later = [max(best[i + 1:], default=float("-inf")) for i in range(len(rings))]
-        return list(zip(rings, later, strict=True))
+
+        near = [s, *(s + sign * d for d in range(1, 6) for sign in (-1, 1)), 0]
+        # the most a row of each year can earn (points fall as the years part: the far rows' best is at six off)
+        best = {n: max(self.points(slot_code(n, sex, est)) for sex in range(3) for est in range(2))
+                for n in (*near, s + 6)}
+        out = [Window(f, ((n, n),), boost + best[n]) for f, boost in boosts.items() for n in near]
+        out += [Window(f, ((1, s - 6), (s + 6, YEAR_SLOTS)), boost + best[s + 6]) for f, boost in boosts.items()]
+        return sorted(out, key=lambda w: -w.best)  # stable: nearer years first among equals
+
+
+class Window(NamedTuple):
+    field: str
+    slots: tuple[tuple[int, int], ...]  # ranges of year slots, first..last
+    best: float  # the most a row of it can earn: the field's boost and the hints' points
 
 
 @dataclass
@@ -350,49 +360,77 @@ def _run_step(ix: Index, step: _Step, out: Collector, fields: tuple[str, ...] = 
             return
 
 
-def _by_year(out: Collector, rank: tuple[int, int], most: float, read: Callable[[list[tuple[int, int]]], None]
-             ) -> bool:
-    """Rows of one rank (tier, fit), at most ``most`` points before the hints, read window by window of birth
-    years (``read``: the rows of those year slots). False if the year cannot be windowed (nothing was read: the
-    caller reads the rows whole). No later look-up may reach the rank: the patients counted as ahead of everything
-    unread are those of a better rank, and those of this one whose points reach what an unread row could earn."""
+Reader = Callable[[str, tuple[tuple[int, int], ...], "int | None"], bool]
+
+
+def _by_year(out: Collector, rank: tuple[int, int], boosts: dict[str, float], read: Reader) -> bool:
+    """Rows of one rank (tier, fit) read window by window of birth years (YearHint.windows; ``read`` reads a
+    window's rows, at most ``cap`` a range if given, and says whether a range had more). False if the year cannot
+    be windowed (nothing was read: the caller reads the rows whole). No later look-up may reach the rank: the
+    patients counted as ahead of everything unread are those of a better rank, and those of this one whose points
+    reach what an unread row could earn; the reading stops when they fill the page."""
     hint, need = out.hint, out.need
-    windows = hint.windows() if hint is not None else None
+    windows = hint.windows(boosts) if hint is not None else None
     if hint is None or need is None or windows is None:
         return False
-    codes = out.codes
-    for ranges, later in windows:
-        read(ranges)
+    codes, found = out.codes, out.found
+    later = [max((w.best for w in windows[i + 1:]), default=float("-inf")) for i in range(len(windows))]
+    better, scores, seen = 0, [], 0
+
+    def ahead(bound: float) -> int:
+        # Patients only ever rise in rank, so each is scored once, when first seen (a later rise counts no more).
+        nonlocal better, seen
+        if len(found) < need:
+            return 0  # cannot be enough yet
+        for pid in list(found)[seen:]:
+            f = found[pid]
+            at = (f.tier, f.fit)
+            if at < rank:
+                better += 1
+            elif at == rank and pid in codes:
+                scores.append(f.boost + hint.points(codes[pid]))
+        seen = len(found)
+        return better + sum(1 for x in scores if x >= bound)
+
+    count = 0
+    for i, w in enumerate(windows):
+        # A window's rows of one field score alike but for the sex: about as many as the page lacks are read first.
+        more = read(w.field, w.slots, need - count + 10)
         if out.full:
             out.complete = False
             return True
-        bound = most + later
-        ahead = 0
-        for pid, found in out.found.items():
-            at = (found.tier, found.fit)
-            if at < rank or at == rank and pid in codes and found.boost + hint.points(codes[pid]) >= bound:
-                ahead += 1
-        if ahead >= need:
+        count = ahead(max(w.best, later[i]) if more else later[i])
+        if count < need and more:
+            read(w.field, w.slots, None)
+            count = ahead(later[i])
+        if out.full:
+            out.complete = False
+            return True
+        if count >= need:
             out.done, out.complete = True, False
             return True
     return True
 
 
-def _run_by_year(ix: Index, step: _Step, out: Collector, fields: tuple[str, ...] = (GIVEN, FATHER, OTHER)) -> bool:
+def _run_by_year(ix: Index, step: _Step, out: Collector) -> bool:
     """An exact step, read by birth years (``_by_year``)."""
-    def read(ranges: list[tuple[int, int]]) -> None:
-        for f in fields:
-            for kind in step.kinds:
-                token = kind + f + step.key
-                for first, last in ranges:
-                    room = out.room()
-                    rows = ix.years(token, first, last, room)
-                    _add_rows(out, rows, step, token, kind, f)
-                    if len(rows) >= room:
-                        out.complete = False
+    def read(f: str, slots: tuple[tuple[int, int], ...], cap: int | None) -> bool:
+        more = False
+        for kind in step.kinds:
+            token = kind + f + step.key
+            for first, last in slots:
+                room = out.room()
+                limit = room if cap is None else min(room, cap)
+                rows = ix.years(token, first, last, limit)
+                _add_rows(out, rows, step, token, kind, f)
+                if len(rows) >= room:
+                    out.complete = False
+                elif len(rows) >= limit:
+                    more = True
+        return more
 
     fit = min(PART if kind in _PART_KINDS else WHOLE for kind in step.kinds)
-    return _by_year(out, (step.tier, fit), max(FIELD_BOOST[f] for f in fields), read)
+    return _by_year(out, (step.tier, fit), FIELD_BOOST, read)
 
 
 def single_word(ix: Index, word: str, out: Collector) -> None:
@@ -486,13 +524,17 @@ def _as_written(ix: Index, words: tuple[str, ...], out: Collector, *, by_year: b
         for pid in ix.holding([pid for _, pid in rows], [PLAIN + f + w for w in words]):
             out.add(pid, EXACT, FIELD_BOOST[f], ("exact", FIELD_REASON[f]))
 
-    def read(ranges: list[tuple[int, int]]) -> None:
-        for f in fields:
-            for first, last in ranges:
-                room = out.room()
-                add(ix.years(COMPOUND + f + joined, first, last, room), f, room)
+    def read(f: str, slots: tuple[tuple[int, int], ...], cap: int | None) -> bool:
+        more = False
+        for first, last in slots:
+            room = out.room()
+            limit = room if cap is None else min(room, cap)
+            rows = ix.years(COMPOUND + f + joined, first, last, limit)
+            add(rows, f, room)
+            more = more or limit < room and len(rows) >= limit
+        return more
 
-    if by_year and _by_year(out, (EXACT, WHOLE), max(FIELD_BOOST.values()), read):
+    if by_year and _by_year(out, (EXACT, WHOLE), FIELD_BOOST, read):
         return
     for f in fields:
         room = out.room()
