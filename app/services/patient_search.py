@@ -148,7 +148,8 @@ def search(session: Session, query: str, *, limit: int | None = 200, hints: Sear
     if q.year and not (hints and hints.birth_year):
         hints = SearchHints(sex=hints.sex if hints else None, birth_year=q.year, birth_estimated=True)
     # With hints, a wider pool is ranked: the best-fitting of many namesakes should make the first page.
-    out = Collector(max(limit, HINT_POOL) if limit is not None and hints else limit, quick=quick)
+    out = Collector(max(limit, HINT_POOL) if limit is not None and hints else limit, quick=quick,
+                    keep_codes=bool(hints))
     if hints and hints.birth_year and limit is not None:
         # The pool is ranked wide, but a year's windows need only fill the page (app.services.search_steps).
         out.hint, out.need = YearHint(hints.birth_year, hints.sex, hints.birth_estimated), limit

@@ -146,8 +146,10 @@ class Collector:
     hint: YearHint | None = None
     need: int | None = None
     done: bool = False
-    # The year character of the name row each patient was found by: the hint ranking reads no patient row for them.
+    # The year character of the name row each patient was found by, kept when there are hints (``keep_codes``,
+    # or a year): the hint ranking reads no patient row for them.
     codes: dict[str, str] = field(default_factory=dict)
+    keep_codes: bool = False
 
     def add(self, pid: str, tier: int, boost: float, reasons: Iterable[str], fit: int = WHOLE) -> None:
         found = self.found
@@ -332,18 +334,22 @@ def _word_steps(word: str, *, whole: bool) -> Iterator[_Step]:
 
 
 def _add_rows(out: Collector, rows: list[tuple[str, str]], step: _Step, token: str, kind: str, f: str) -> None:
+    # Every row of the range starts with ``token``: it is the key itself if nothing but a year follows. A keystroke
+    # may read a few thousand rows, so what each adds is made once.
     part = PART if kind in _PART_KINDS else WHOLE
-    codes = out.codes
+    boost, field_reason = FIELD_BOOST[f], FIELD_REASON[f]
+    tier, longer = step.tier, max(step.tier, PREFIX)
+    said, said_longer = (TIER_REASON[tier], step.reason, field_reason), (TIER_REASON[longer], step.reason, field_reason)
+    size = len(token)
+    codes = out.codes if out.hint is not None or out.keep_codes else None
     for found, pid in rows:
-        if found[-2:-1] == YEAR_MARK:  # a name row: its key, and its year character
-            key = found[:-2]
-            codes[pid] = found[-1]
+        n = len(found)
+        if n == size or n == size + 2 and found[size] == YEAR_MARK:
+            out.add(pid, tier, boost, said, part)
         else:
-            key = found
-        exact = key == token
-        tier = step.tier if exact else max(step.tier, PREFIX)
-        out.add(pid, tier, FIELD_BOOST[f], (TIER_REASON[tier], step.reason, FIELD_REASON[f]),
-                part if exact else part + BEGINS)
+            out.add(pid, longer, boost, said_longer, part + BEGINS)
+        if codes is not None and found[-2] == YEAR_MARK:
+            codes[pid] = found[-1]
 
 
 def _run_step(ix: Index, step: _Step, out: Collector, fields: tuple[str, ...] = (GIVEN, FATHER, OTHER)) -> None:
@@ -604,7 +610,7 @@ def run_query(conn: Connection, query: Query, out: Collector) -> None:
     before = set(out.found)
     # Digits typed beside the year filter the names afterwards: the page cannot be counted while reading them.
     names = Collector(out.limit, out.quick, hint=out.hint if not query.numbers else None, need=out.need,
-                      codes=out.codes)
+                      codes=out.codes, keep_codes=out.keep_codes or out.hint is not None)
     if len(query.words) == 1:
         single_word(ix, query.words[0], names)
     else:
