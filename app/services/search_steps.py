@@ -6,11 +6,11 @@ patients are found; a step that ran into its limit, or one skipped as too costly
 "incomplete", and the complete list is read in the background (the search view does that).
 
 A birth year typed after a name (``YearHint``) reads an exact name's rows in widening windows of years instead of
-all of them: the index files each name row under the patient's birth year (app.store.search_index), so the same
-year, then two and five years either side, then the rows without a year and the rest are a few narrow ranges each.
-The step stops once the result page holds enough patients that nothing still unread could rank above (the points
-are the duplicate check's, as the hint ranking gives them), so the first page is the one a ranking of every
-namesake would give.
+all of them: the index files each name row under the patient's birth year (app.store.search_index), so one field's
+rows of one year are one narrow range. The windows go from the year typed out to five years off, then the rows
+without a year, then the rest, in the order of the most their rows can score; the step stops once the result page
+holds enough patients that nothing still unread could rank above them (the points are the duplicate check's, as the
+hint ranking gives them), so the first page is the one a ranking of every namesake would give.
 """
 
 from __future__ import annotations
@@ -369,18 +369,31 @@ def _run_step(ix: Index, step: _Step, out: Collector, fields: tuple[str, ...] = 
 Reader = Callable[[str, tuple[tuple[int, int], ...], "int | None"], bool]
 
 
-def _by_year(out: Collector, rank: tuple[int, int], boosts: dict[str, float], read: Reader) -> bool:
-    """Rows of one rank (tier, fit) read window by window of birth years (YearHint.windows; ``read`` reads a
-    window's rows, at most ``cap`` a range if given, and says whether a range had more). False if the year cannot
-    be windowed (nothing was read: the caller reads the rows whole). No later look-up may reach the rank: the
-    patients counted as ahead of everything unread are those of a better rank, and those of this one whose points
-    reach what an unread row could earn; the reading stops when they fill the page."""
+def _by_year(ix: Index, out: Collector, rank: tuple[int, int], boosts: dict[str, float], tokens: list[str],
+             read: Reader) -> bool:
+    """Rows of one rank (tier, fit) — those of ``tokens`` — read window by window of birth years
+    (YearHint.windows; ``read`` reads a window's rows, at most ``cap`` a range if given, and says whether a range
+    had more). False if the year cannot be windowed or the rows are no more than a page (nothing was read: the
+    caller reads them whole, in fewer look-ups). No later look-up may reach the rank: the patients counted as ahead
+    of everything unread are those of a better rank, and those of this one whose points reach what an unread row
+    could earn; the reading stops when they fill the page."""
     hint, need = out.hint, out.need
-    windows = hint.windows(boosts) if hint is not None else None
-    if hint is None or need is None or windows is None:
+    if hint is None or need is None:
+        return False
+    rows = 0
+    for token in tokens:
+        rows += ix.count(token + YEAR_MARK, token + YEAR_MARK + _TOP, need + 1 - rows)
+        if rows > need:
+            break
+    else:
+        return False
+    windows = hint.windows(boosts)
+    if windows is None:
         return False
     codes, found = out.codes, out.found
-    later = [max((w.best for w in windows[i + 1:]), default=float("-inf")) for i in range(len(windows))]
+    later = [float("-inf")] * len(windows)  # the most any row of a later window can earn
+    for i in range(len(windows) - 2, -1, -1):
+        later[i] = max(later[i + 1], windows[i + 1].best)
     better, scores, seen = 0, [], 0
 
     def ahead(bound: float) -> int:
@@ -436,7 +449,8 @@ def _run_by_year(ix: Index, step: _Step, out: Collector) -> bool:
         return more
 
     fit = min(PART if kind in _PART_KINDS else WHOLE for kind in step.kinds)
-    return _by_year(out, (step.tier, fit), FIELD_BOOST, read)
+    tokens = [kind + f + step.key for f in FIELD_BOOST for kind in step.kinds]
+    return _by_year(ix, out, (step.tier, fit), FIELD_BOOST, tokens, read)
 
 
 def single_word(ix: Index, word: str, out: Collector) -> None:
@@ -540,7 +554,7 @@ def _as_written(ix: Index, words: tuple[str, ...], out: Collector, *, by_year: b
             more = more or limit < room and len(rows) >= limit
         return more
 
-    if by_year and _by_year(out, (EXACT, WHOLE), FIELD_BOOST, read):
+    if by_year and _by_year(ix, out, (EXACT, WHOLE), FIELD_BOOST, [COMPOUND + f + joined for f in fields], read):
         return
     for f in fields:
         room = out.room()
