@@ -31,9 +31,10 @@ from app.cli.common import (
     ask_new_password,
     central_engine,
     require_user,
+    signed_in_staff,
+    staff_administrator,
     write_output,
 )
-from app.cli.staff_signin import signed_in_staff, staff_administrator
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -2,7 +2,7 @@
 
 Running the server needs the central database's credentials only. Every other command also signs in as a staff
 account of the central staff list (global ``--user``, password from $SAYYAR_PASSWORD or the prompt; app/cli/
-staff_signin.py): enrolling, revoking, replacing a laptop and writing a laptop's set-up file decide which devices
+common.py, ``signed_in_staff``): enrolling, revoking, replacing a laptop and writing a laptop's set-up file decide which devices
 may write to the central database, so they are headquarters' (``Action.MANAGE_DEVICES``) and audited in the
 account's name; the device list and a laptop's refused changes are shown to any staff account scoped like the
 reporting board (a coordinator or unit administrator: their own unit's laptops). These commands need an existing
@@ -26,8 +26,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import DB_ENV, CliError, central_engine, data_folder, db_argument
-from app.cli.staff_signin import staff_allowed
+from app.cli.common import DB_ENV, CliError, central_engine, data_folder, db_argument, staff_allowed
 
 DEFAULT_DB = "sayyar-central.db"
 

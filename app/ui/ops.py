@@ -115,7 +115,14 @@ def run_op(parent: QWidget | None, fn: Callable[[], Any], on_success: Callable[[
             dlg.deleteLater()
         _live.discard(relay)
         relay.deleteLater()
-        return parent is None or shiboken6.isValid(parent)
+        alive = parent is None or shiboken6.isValid(parent)
+        if progress and alive and parent is not None:
+            # The modal progress window took the keyboard; give it back to the form's window, whose focus widget
+            # is where the cursor was (otherwise the next keystroke after a slow save could reach nothing).
+            window = parent.window()
+            if window.isVisible():
+                window.activateWindow()
+        return alive
 
     def succeeded(result: Any) -> None:
         if finish() and on_success is not None:

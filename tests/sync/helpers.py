@@ -258,7 +258,7 @@ def hq_signed_in(engine: Engine, user: str, password: str) -> Any:
     return c
 
 
-# The central server's device commands sign in as headquarters staff (app/cli/staff_signin.py): tests run them as
+# The central server's device commands sign in as headquarters staff (app/cli/common.py, signed_in_staff): tests run them as
 # one headquarters staff administrator, made in the central database the first time it is needed.
 HQ_DEVICES_USER = "hq.devices"
 HQ_DEVICES_PW = "hq-devices-pass-1405"

@@ -33,6 +33,31 @@ def test_runs_off_the_gui_thread_and_shows_progress_when_slow(qtbot):  # type: i
     wait_ops(qtbot)
 
 
+def test_the_cursor_is_back_where_it_was_when_the_progress_window_closes(qtbot):  # type: ignore[no-untyped-def]
+    """A slow save shows a modal progress window, which takes the keyboard; once it closes, the next keystroke must
+    reach the form again (a clinician's Ctrl+Shift+R after a slow save was lost: nothing had the focus)."""
+    from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    field, other = QLineEdit(parent), QLineEdit(parent)
+    layout = QVBoxLayout(parent)
+    layout.addWidget(field)
+    layout.addWidget(other)
+    parent.show()
+    parent.activateWindow()
+    field.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is field, timeout=3000)
+    gate = threading.Event()
+    done: list[int] = []
+    ops.run_op(parent, lambda: gate.wait(5) and 1, done.append, None, "Saving…")
+    qtbot.waitUntil(lambda: parent.findChild(QProgressDialog, "opProgress") is not None, timeout=3000)
+    gate.set()
+    qtbot.waitUntil(lambda: bool(done), timeout=3000)
+    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is field, timeout=3000)
+
+
 def test_fast_work_shows_no_progress(qtbot):  # type: ignore[no-untyped-def]
     parent = QWidget()
     qtbot.addWidget(parent)
