@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -45,6 +50,39 @@ class Laptop:
 
     def close(self) -> None:
         self.store.close()
+
+
+@contextmanager
+def server_process(db_url: str, data_dir: Path, workers: int = 2) -> Iterator[str]:
+    """``sayyar server --workers N`` as a real process on a free loopback port, until it answers its health check;
+    yields its address. Stopped afterwards, and what it printed must hold no traceback."""
+    import httpx
+
+    port = free_port()
+    env = {**os.environ, "SAYYAR_DATA_DIR": str(data_dir)}
+    proc = subprocess.Popen([sys.executable, "-m", "app", "server", "--db", db_url, "--port", str(port),
+                             "--workers", str(workers)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(url + "/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else "server exited"
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            out = proc.communicate(timeout=20)[0].decode("utf-8", "replace")
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out = ""
+    assert "Traceback" not in out, out[-3000:]
 
 
 def free_port() -> int:

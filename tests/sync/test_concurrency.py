@@ -4,16 +4,12 @@ two server worker processes (`sayyar server --workers 2`) and on SQLite."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
-import httpx
 import pytest
-from helpers import SAME_UNIT, Laptop, LiveServer, enrol, free_port, make_activity, make_laptop, server_engine
+from helpers import SAME_UNIT, Laptop, LiveServer, enrol, make_activity, make_laptop, server_engine, server_process
 from sqlalchemy import Engine, func, select
 
 from app.models import SyncParked
@@ -93,32 +89,11 @@ def _race(url: str, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_feed_misses_nothing_with_two_server_processes_on_postgresql(tmp_path: Path, pg_url: str,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     engine = server_engine(pg_url)  # creates the schema once, before the workers start
-    port = free_port()
-    env = {**os.environ, "SAYYAR_DATA_DIR": str(tmp_path / "server-data")}
-    proc = subprocess.Popen([sys.executable, "-m", "app", "server", "--db", pg_url, "--port", str(port),
-                             "--workers", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + "/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else "server exited"
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.3)
-        _race(url, engine, tmp_path, monkeypatch)
+        with server_process(pg_url, tmp_path / "server-data") as url:
+            _race(url, engine, tmp_path, monkeypatch)
     finally:
-        proc.terminate()
-        try:
-            out = proc.communicate(timeout=20)[0].decode("utf-8", "replace")
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out = ""
         engine.dispose()
-    assert "Traceback" not in out, out[-3000:]
 
 
 def test_feed_misses_nothing_on_sqlite(tmp_path: Path, central: Engine, monkeypatch: pytest.MonkeyPatch) -> None:

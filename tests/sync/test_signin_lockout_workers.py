@@ -5,17 +5,13 @@ count an account's failures and read its lock in the central database (app/hq/st
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from helpers import free_port, server_engine
+from helpers import server_engine, server_process
 
 from app.hq.staff import set_staff
 from app.server.app import create_app
@@ -67,34 +63,13 @@ def test_a_server_with_two_worker_processes_locks_an_account_after_ten_wrong_pas
         tmp_path: Path, pg_url: str) -> None:
     engine = server_engine(pg_url)
     set_staff(engine, username="l.karimi", role="headquarters", password=PASSWORD)
-    port = free_port()
-    env = {**os.environ, "SAYYAR_DATA_DIR": str(tmp_path / "server-data")}
-    proc = subprocess.Popen([sys.executable, "-m", "app", "server", "--db", pg_url, "--port", str(port),
-                             "--workers", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + "/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else "server exited"
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.3)
-        for _ in range(10):  # a new connection each time: the two processes share them as they come
-            with httpx.Client(base_url=url, timeout=30) as c:
-                assert _sign_in(c, "wrong-password") == 401
-        for _ in range(4):
-            with httpx.Client(base_url=url, timeout=30) as c:
-                assert _sign_in(c, PASSWORD) == 429
+        with server_process(pg_url, tmp_path / "server-data") as url:
+            for _ in range(10):  # a new connection each time: the two processes share them as they come
+                with httpx.Client(base_url=url, timeout=30) as c:
+                    assert _sign_in(c, "wrong-password") == 401
+            for _ in range(4):
+                with httpx.Client(base_url=url, timeout=30) as c:
+                    assert _sign_in(c, PASSWORD) == 429
     finally:
-        proc.terminate()
-        try:
-            out = proc.communicate(timeout=20)[0].decode("utf-8", "replace")
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out = ""
         engine.dispose()
-    assert "Traceback" not in out, out[-3000:]
